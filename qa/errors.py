@@ -1,0 +1,34 @@
+"""Errors a user can cause, each with a message that says what to do.
+
+Bugs are not wrapped: they surface as ordinary tracebacks.
+"""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class of errors caused by input or setup, shown to users as plain messages."""
+
+
+class BadQuestionError(QAError):
+    """The question cannot be asked as given (empty, or nothing but control characters)."""
+
+
+class DocumentError(QAError):
+    """A document could not be read (empty, binary, truncated, corrupt, unknown type).
+
+    The indexer reports it and skips the document; the others are still indexed.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NoDocumentsError(QAError):
+    """There is nothing to index: the documents folder is missing, empty, or all bad."""
+
+
+class BrokenIndexError(QAError):
+    """The index on disk cannot be used and could not be rebuilt."""
