@@ -6,3 +6,132 @@
 >>> answer.citations[0].province
 'Hà Tĩnh'
 """
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .answer import compose, compose_comparison, idf_function, make_answer
+from .config import MODES, Settings, load_settings
+from .embed import load_embedder
+from .errors import BadQuestionError
+from .generator import rewrite
+from .index import Progress, open_index
+from .provinces import canonical
+from .query import analyse
+from .retrieve import Retriever
+from .text import normalize
+from .types import Answer, Document
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the sidebar lists about an indexed document."""
+
+    doc_id: str
+    title: str
+    province: str | None
+    date: str | None
+    source: str | None
+    n_chunks: int
+
+
+class Assistant:
+    """Answers questions over an index; load once, ask many times (thread-safe reads)."""
+
+    def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.embedder = load_embedder(settings.model)
+        self.index = open_index(settings, self.embedder, progress)
+        self.retriever = Retriever(self.index, self.embedder, settings.candidates, settings.dense_weight)
+        self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
+        self._provinces = tuple(self.retriever.provinces())
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
+        """An assistant on the configured documents, building the index if needed."""
+        return cls(settings or load_settings(), progress)
+
+    # ------------------------------------------------------------ catalogue
+
+    def documents(self) -> list[DocumentInfo]:
+        counts = {d["doc_id"]: d["n_chunks"] for d in self.index.manifest["documents"].values()}
+        return [DocumentInfo(d.doc_id, d.title, d.province, d.date, d.source, counts.get(d.doc_id, 0))
+                for d in sorted(self.index.documents.values(), key=lambda d: d.doc_id)]
+
+    def provinces(self) -> list[str]:
+        return list(self._provinces)
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self.index.documents[doc_id]
+        except KeyError:
+            raise KeyError(f"no indexed document {doc_id!r}") from None
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Files that could not be indexed, with the reason."""
+        return dict(self.index.manifest.get("skipped", {}))
+
+    # ------------------------------------------------------------ asking
+
+    def ask(self, question: str, *, mode: str | None = None, k: int | None = None,
+            province: str | None = None, id: str | None = None) -> Answer:
+        """Answer a question with cited passages, or abstain.
+
+        ``province`` restricts the search to that province's plans (the chat's filter).
+        """
+        started = time.perf_counter()
+        text = self._validate(question)
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise BadQuestionError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}")
+        k = k or self.settings.top_k
+        if k < 1:
+            raise BadQuestionError("the number of sources must be at least 1")
+        query = analyse(text, self.index.spellings)
+        t_analysed = time.perf_counter()
+
+        named_inside = tuple(p for p in query.provinces if p in self._provinces)
+        missing = tuple(p for p in query.provinces if p not in self._provinces)
+        scope = (canonical(province) or province,) if province else named_inside or None
+        vector = self.retriever.embed(query) if mode != "bm25" else None
+        t_embedded = time.perf_counter()
+        hits = self.retriever.search(query, mode, max(k, 10), scope, vector)
+        t_retrieved = time.perf_counter()
+
+        result = None
+        if query.wants_comparison and not province:
+            compared = named_inside if len(named_inside) >= 2 else self._provinces
+            per_province = {p: self.retriever.search(query, mode, 3, (p,), vector) for p in compared}
+            result = compose_comparison(query, per_province, self.index.documents, self._idf,
+                                        self.settings.abstain_threshold, self.settings.max_answer_chars)
+        if result is None:
+            result = compose(query, hits[:k], self.index.documents, self._idf, self.settings.abstain_threshold,
+                             self.settings.max_answer_chars, missing if not named_inside else ())
+        answer_text, abstained, citations = result
+        if not abstained and self.settings.generator_url:
+            answer_text = rewrite(answer_text, question, citations, self.settings)
+        done = time.perf_counter()
+        timings = {
+            "analyse": (t_analysed - started) * 1000,
+            "embed": (t_embedded - t_analysed) * 1000,
+            "retrieve": (t_retrieved - t_embedded) * 1000,
+            "answer": (done - t_retrieved) * 1000,
+            "total": (done - started) * 1000,
+        }
+        return make_answer(question, query, answer_text, abstained, citations, hits, timings, id)
+
+    def _validate(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise BadQuestionError("the question must be text")
+        text = normalize(question).replace("\n", " ").strip()
+        if not text:
+            raise BadQuestionError("the question is empty: type a question about the plans")
+        if not any(ch.isalnum() for ch in text):
+            raise BadQuestionError("the question has no words: type a question about the plans")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise BadQuestionError(
+                f"the question is {len(text):,} characters long; ask in at most {limit:,} characters")
+        return text

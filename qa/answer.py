@@ -1,0 +1,279 @@
+"""Extractive answers: the clause of the plan that answers, framed in the question's
+language, with [n] markers, or an honest abstention.
+
+No generative model can ship here, so the answer quotes the plan. Plans state one
+target per clause ("…; tỷ lệ dân số có tài khoản thanh toán điện tử đạt trên 30%; …"),
+so candidates are the clauses of the retrieved chunks, scored by how much of the
+question's content they hold (terms weighted by idf, so "thanh toán điện tử" counts
+more than "tỉnh"), helped by the chunk's retrieval score and by a figure when the
+question asks for one. The best clause's coverage is the evidence strength: below
+``Settings.abstain_threshold`` the assistant says the plans do not state it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .query import Query
+from .text import Span, clauses, fold, sentences, words
+from .types import Answer, Citation, Document, Hit
+
+_NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?")
+_WANTS_FIGURE = re.compile(
+    r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
+    r"|target|goal|percent|rate|share|figure|level)\b")
+_TIME_WORDS = re.compile(r"(?:đến|vào|tới|trong|từ nay đến)?\s*(?:năm|cuối năm)?\s*(20\d\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The best clause found in one hit, and how well it answers."""
+
+    hit: Hit
+    clause: Span  # offsets inside the chunk's text
+    sentence: Span
+    coverage: float
+    score: float
+
+
+# ----------------------------------------------------------------- scoring
+
+def _term_set(text: str) -> set[str]:
+    folded = [fold(w) for w in words(text)]
+    return set(folded) | {f"{a}_{b}" for a, b in zip(folded, folded[1:])}
+
+
+def coverage(content_terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
+    """Share of the question's content (idf-weighted) that the text holds, in [0, 1]."""
+    if not content_terms:
+        return 0.0
+    have = _term_set(text)
+    total = sum(idf(t) for t in content_terms)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in content_terms if t in have) / total
+
+
+def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float) -> Evidence | None:
+    """The clause of a hit that best answers the question."""
+    wants_figure = bool(_WANTS_FIGURE.search(fold(query.text).lower()))
+    best: Evidence | None = None
+    for sentence in sentences(hit.chunk.text):
+        sentence_cov = coverage(query.content_terms, sentence.text, idf)
+        for clause in clauses(sentence):
+            clause_cov = coverage(query.content_terms, clause.text, idf)
+            cov = 0.75 * clause_cov + 0.25 * sentence_cov
+            score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
+            if wants_figure and _has_figure(clause.text):
+                score += 0.1
+            if query.years:
+                named = set(_years_in(sentence.text))
+                if named & set(query.years):
+                    score += 0.05
+            if best is None or score > best.score:
+                best = Evidence(hit, clause, sentence, cov, score)
+    return best
+
+
+def _has_figure(text: str) -> bool:
+    return any(not _is_year(m.group(1)) for m in _NUMBER.finditer(text))
+
+
+def _is_year(number: str) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d", number))
+
+
+def _years_in(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]
+
+
+def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Callable[[str], float]:
+    """Lucene idf of a term; a syllable absent from the collection weighs as a rare
+    one (the plans do not speak of it), a syllable pair absent from it weighs nothing
+    (pairs cross word boundaries, so most never occur anywhere)."""
+    def idf(term: str) -> float:
+        df = document_frequency(term)
+        if df == 0 and "_" in term:
+            return 0.0
+        weight = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        return weight * (1.0 if "_" not in term else 0.5)
+    return idf
+
+
+# ----------------------------------------------------------------- answers
+
+def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
+            idf: Callable[[str], float], threshold: float, max_chars: int,
+            out_of_collection: tuple[str, ...] = ()) -> tuple[str, bool, list[Citation]]:
+    """Answer text, whether it abstains, and the citations in rank order."""
+    if not hits:
+        return _abstain_text(query, None, out_of_collection), True, []
+    top = hits[0].score
+    found = [best_evidence(query, h, idf, top) for h in hits]
+    citations = [_citation(n, h, documents, e) for n, (h, e) in enumerate(zip(hits, found), 1)]
+    if out_of_collection:
+        return _abstain_text(query, None, out_of_collection), True, citations
+    ranked = sorted((e for e in found if e is not None), key=lambda e: -e.score)
+    best = ranked[0] if ranked else None
+    if best is None or best.coverage < threshold or _year_mismatch(query, best):
+        return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
+    n = hits.index(best.hit) + 1
+    return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
+
+
+def _year_mismatch(query: Query, evidence: Evidence) -> bool:
+    """The question asks about a year the answering sentence does not state,
+    while the sentence states another (a 2025 target is no answer for 2030)."""
+    asked = {y for y in query.years if y >= 2020}
+    if not asked:
+        return False
+    context = evidence.hit.chunk.text[: evidence.sentence.end]
+    named = set(_years_in(evidence.sentence.text)) or set(_years_in(context[-400:]))
+    return bool(named) and not (named & asked)
+
+
+def _citation(n: int, hit: Hit, documents: dict[str, Document], evidence: Evidence | None) -> Citation:
+    doc = documents[hit.chunk.doc_id]
+    return Citation(
+        n=n, doc_id=doc.doc_id, title=doc.title, province=doc.province, passage=hit.chunk.text,
+        start=hit.chunk.start, end=hit.chunk.end, score=hit.score,
+        highlight_start=evidence.clause.start if evidence else None,
+        highlight_end=evidence.clause.end if evidence else None, date=doc.date,
+    )
+
+
+def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: int) -> str:
+    """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
+    year = _context_year(evidence)
+    where = doc.province or doc.title
+    if query.lang == "en":
+        lead = f"According to the {where} plan" + (f" (by {year})" if year else "") + ": "
+        template = lead + "“{}” [" + str(n) + "]."
+    else:
+        lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
+        lead += f", đến năm {year}" if year else ""
+        template = lead + ": “{}” [" + str(n) + "]."
+    room = max_chars - len(template) + 2
+    return template.format(_shorten(evidence.clause.text, room, query))
+
+
+def _context_year(evidence: Evidence) -> int | None:
+    """The target year the sentence gives before the clause, when the clause has none."""
+    if _years_in(evidence.clause.text):
+        return None
+    before = evidence.sentence.text[: max(0, evidence.clause.start - evidence.sentence.start)]
+    found = _years_in(before) or _years_in(evidence.sentence.text)
+    return found[-1] if found else None
+
+
+def _shorten(text: str, room: int, query: Query) -> str:
+    """The clause, cut to ``room`` characters around what the question asks."""
+    text = text.rstrip(" .;,")
+    if len(text) <= room:
+        return text
+    if ":" in text:
+        head, tail = text.split(":", 1)
+        if len(tail.strip()) <= room:
+            return tail.strip()
+        text = tail.strip()
+    cut = text[: room - 1]
+    return cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+
+
+def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: tuple[str, ...]) -> str:
+    en = query.lang == "en"
+    if missing:
+        names = ", ".join(missing)
+        return (f"The collection has no plan of {names}, so it cannot say." if en
+                else f"Bộ tài liệu không có kế hoạch của {names} nên không thể trả lời.")
+    text = ("The plans in the collection do not state this." if en
+            else "Các kế hoạch trong bộ tài liệu không nêu thông tin này.")
+    if nearest:
+        n, evidence = nearest
+        quote = _shorten(evidence.clause.text, 140, query)
+        text += (f" Nearest passage found: “{quote}” [{n}]." if en else f" Đoạn gần nhất tìm được: “{quote}” [{n}].")
+    return text
+
+
+# ----------------------------------------------------------------- comparisons
+
+@dataclass(frozen=True)
+class Figure:
+    """A province's figure for the compared indicator, with its evidence."""
+
+    province: str
+    value: float
+    text: str
+    evidence: Evidence
+
+
+def figure_of(query: Query, evidence: Evidence, province: str) -> Figure | None:
+    """The number of the clause nearest to the question's terms (years excluded)."""
+    text = evidence.clause.text
+    folded = fold(text).lower()
+    anchors = [folded.find(t.replace("_", " ")) for t in query.content_terms]
+    anchors = [a for a in anchors if a >= 0]
+    anchor = min(anchors) if anchors else 0
+    best: tuple[int, re.Match[str]] | None = None
+    for m in _NUMBER.finditer(text):
+        if _is_year(m.group(1)):
+            continue
+        distance = abs(m.start() - anchor) - (1000 if m.group(3) and m.start() >= anchor else 0)
+        if best is None or distance < best[0]:
+            best = (distance, m)
+    if best is None:
+        return None
+    m = best[1]
+    value = float((m.group(2) or m.group(1)).replace(",", "."))
+    return Figure(province, value, m.group(0).strip(), evidence)
+
+
+def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
+                       idf: Callable[[str], float], threshold: float, max_chars: int,
+                       ) -> tuple[str, bool, list[Citation]] | None:
+    """Answer "which province targets the highest …" from each province's best clause.
+
+    Returns None when fewer than two provinces state a comparable figure, so the
+    caller answers the question as an ordinary one.
+    """
+    figures: list[Figure] = []
+    for province, hits in per_province.items():
+        if not hits:
+            continue
+        evidence = best_evidence(query, hits[0], idf, hits[0].score)
+        for h in hits[1:3]:
+            other = best_evidence(query, h, idf, hits[0].score)
+            if other and (evidence is None or other.score > evidence.score):
+                evidence = other
+        if evidence is None or evidence.coverage < threshold:
+            continue
+        fig = figure_of(query, evidence, province)
+        if fig:
+            figures.append(fig)
+    if len(figures) < 2:
+        return None
+    figures.sort(key=lambda f: f.value, reverse=not query.wants_lowest)
+    citations = [_citation(n, f.evidence.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
+    winner = figures[0]
+    others = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures[1:], 2))
+    if query.lang == "en":
+        word = "lowest" if query.wants_lowest else "highest"
+        head = f"{winner.province} has the {word} figure ({winner.text}): “{{}}” [1]. Others: {others}."
+    else:
+        word = "thấp nhất" if query.wants_lowest else "cao nhất"
+        head = f"{winner.province} có mức {word} ({winner.text}): “{{}}” [1]. Các tỉnh khác: {others}."
+    room = max_chars - len(head) + 2
+    if room < 40:
+        head = head.split(" Others:")[0].split(" Các tỉnh khác:")[0]
+        room = max_chars - len(head) + 2
+    return head.format(_shorten(winner.evidence.clause.text, room, query)), False, citations
+
+
+def make_answer(question: str, query: Query, text: str, abstained: bool, citations: list[Citation],
+                hits: list[Hit], timings: dict[str, float], qid: str | None) -> Answer:
+    """The ``Answer`` record every front end shows."""
+    return Answer(question=question, answer=text, abstained=abstained, citations=citations,
+                  timings_ms=timings, id=qid, lang=query.lang, retrieved=hits)

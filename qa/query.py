@@ -1,0 +1,161 @@
+"""Question analysis: language, provinces, years, intent, and the texts to search with.
+
+The four things that break a naive pipeline are decided here, once per question:
+- English questions get the Vietnamese plan terms of their phrases (``qa.glossary``);
+- questions typed without diacritics get them back from the collection's own
+  spellings before being embedded, and match folded BM25 terms;
+- the provinces a question names, inside the collection or not, are recognised;
+- comparison and list intents are recognised, so the answer takes the right shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .bm25 import terms
+from .glossary import vietnamese_terms
+from .provinces import PROVINCES, find_provinces
+from .text import fold, has_diacritics, normalize, words, years
+
+# A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
+_VI_SYLLABLE = re.compile(
+    r"^(?:b|c|ch|d|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)?"
+    r"(?:[aeiouy]{1,3})(?:c|ch|m|n|ng|nh|p|t)?$"
+)
+_COMPARE_EN = re.compile(
+    r"\b(which|what) (province|plan|one)s?\b|\b(highest|lowest|most|least|largest|smallest|biggest|"
+    r"more ambitious|compare|comparison|ranks? first|the best)\b", re.IGNORECASE)
+_COMPARE_VI = re.compile(
+    r"\b(tinh nao|dia phuong nao|ke hoach nao|noi nao|cao nhat|thap nhat|lon nhat|nho nhat|nhieu nhat|"
+    r"it nhat|so sanh|dan dau)\b")
+_LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|thap nhat|nho nhat|it nhat)\b", re.IGNORECASE)
+_LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
+                      r"|\blist\b|\bname the\b|\bwhat are\b", re.IGNORECASE)
+_LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom)\b|\bgom nhung\b|\bnhung gi\b|\bnao\b")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question, analysed once and read by retrieval and answering."""
+
+    text: str
+    lang: str  # "vi" or "en": the language to answer in
+    accented: bool
+    provinces: tuple[str, ...]
+    years: tuple[int, ...]
+    dense_text: str
+    bm25_terms: list[str] = field(default_factory=list)
+    # Folded syllables and syllable pairs that an answer should contain.
+    content_terms: tuple[str, ...] = ()
+    wants_comparison: bool = False
+    wants_lowest: bool = False
+    wants_list: bool = False
+
+
+def detect_language(text: str) -> str:
+    """"vi" or "en": English when many words cannot be Vietnamese syllables."""
+    rest = _without_provinces(text, keep_case=True)
+    if has_diacritics(rest):
+        return "vi"
+    tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
+              if not t.isupper()]  # acronyms (GRDP, ICT) say nothing
+    if not tokens:
+        return "vi"
+    foreign = sum(1 for t in tokens if not _VI_SYLLABLE.match(t.lower()))
+    return "en" if foreign / len(tokens) >= 0.3 else "vi"
+
+
+def _without_provinces(text: str, keep_case: bool = False) -> str:
+    """The text with province names blanked out (folded unless ``keep_case``)."""
+    out = text if keep_case else fold(text)
+    for name in find_provinces(text):
+        for spelling in (name, *PROVINCES[name]):
+            for form in {spelling, fold(spelling)}:
+                out = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", " ", out, flags=re.IGNORECASE)
+    return out
+
+
+def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
+    """Put back diacritics on a question typed without them, from the collection's
+    own most frequent spellings (pairs of syllables first, then single ones)."""
+    tokens = re.findall(r"\w+|\W+", text)
+    word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
+    out = list(tokens)
+    i = 0
+    while i < len(word_positions):
+        a = word_positions[i]
+        if i + 1 < len(word_positions):
+            b = word_positions[i + 1]
+            pair = spellings.get(f"{fold(tokens[a]).lower()}_{fold(tokens[b]).lower()}")
+            if pair and tokens[a + 1: b] == [" "]:
+                first, second = pair.split("_", 1)
+                out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
+                i += 2
+                continue
+        single = spellings.get(fold(tokens[a]).lower())
+        if single:
+            out[a] = _same_case(tokens[a], single)
+        i += 1
+    return "".join(out)
+
+
+def _same_case(original: str, accented: str) -> str:
+    if original[:1].isupper():
+        return accented[:1].upper() + accented[1:]
+    return accented
+
+
+def analyse(question: str, spellings: dict[str, str], document_frequency: "callable | None" = None) -> Query:
+    """Analyse a (validated) question against the collection's spellings."""
+    text = normalize(question).replace("\n", " ").strip()
+    lang = detect_language(text)
+    accented = has_diacritics(text)
+    provinces = tuple(find_provinces(text))
+    vi_terms = vietnamese_terms(text) if lang == "en" else []
+    if lang == "vi" and not accented:
+        dense_text = _restore_provinces(restore_diacritics(text, spellings), provinces)
+    else:
+        dense_text = text
+    bm25_terms = terms(text) + [t for v in vi_terms for t in terms(v)]
+    content = _content_terms(text if lang == "vi" else " ".join(vi_terms) + " " + _numbers_and_acronyms(text),
+                             provinces)
+    folded = fold(text).lower()
+    wants_comparison = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
+    wants_comparison = wants_comparison and len(provinces) != 1
+    return Query(
+        text=text, lang=lang, accented=accented, provinces=provinces, years=tuple(sorted(set(years(text)))),
+        dense_text=dense_text, bm25_terms=bm25_terms, content_terms=content,
+        wants_comparison=wants_comparison,
+        wants_lowest=bool(_LOWEST.search(folded)),
+        wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
+    )
+
+
+def _restore_provinces(text: str, provinces: tuple[str, ...]) -> str:
+    for name in provinces:
+        for spelling in (name, *PROVINCES[name]):
+            text = re.sub(rf"(?<!\w){re.escape(fold(spelling))}(?!\w)", name, text, flags=re.IGNORECASE)
+    return text
+
+
+def _numbers_and_acronyms(text: str) -> str:
+    return " ".join(re.findall(r"\b(?:\d[\d.,/%]*|[A-Z]{2,}\w*)\b", text))
+
+
+# Question words and fillers that say nothing about the answer (folded).
+_QUESTION_WORDS = set(
+    "la gi bao nhieu nao the nao nhu the nhung cac co khong duoc cua va voi ve cho trong tai den nam "
+    "hay xin cho biet ra sao muc tieu chi tieu ke hoach tinh thanh pho dat ty le de nay do theo tu thi "
+    "ma se da bi hoac vao toi khi".split()
+)
+
+
+def _content_terms(text: str, provinces: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded syllables and pairs of the question, without provinces and question words."""
+    stripped = _without_provinces(text) if provinces else fold(text)
+    syllables = [fold(w) for w in words(stripped)]
+    content = [s not in _QUESTION_WORDS and not re.fullmatch(r"(19|20)\d\d", s) for s in syllables]
+    singles = [s for s, keep in zip(syllables, content) if keep]
+    pairs = [f"{a}_{b}" for (a, b), ka, kb in zip(zip(syllables, syllables[1:]), content, content[1:]) if ka and kb]
+    return tuple(dict.fromkeys(singles + pairs))

@@ -1,0 +1,124 @@
+"""Vietnamese-aware text primitives shared by every stage: normalising, folding
+diacritics, syllable tokens, sentences and clauses.
+
+Vietnamese is written in syllables separated by spaces, so a "word" of BM25 is a
+syllable; multi-syllable words ("thanh toán", "điện tử") are caught by syllable
+bigrams. Diacritics carry meaning ("số" digital vs "sở" department), so they are
+kept, and a folded copy of every token lets questions typed without diacritics
+still match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\ufeff]")
+# A token: a run of letters/digits, keeping inner '.', ',', '/', '-', '%', '&'
+# (so "36,8%", "24/63", "4G/5G", "TT&TT", "data.gov.vn" stay whole).
+_TOKEN = re.compile(r"\w+(?:[.,/&\-]\w+)*%?", re.UNICODE)
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+
+
+def normalize(text: str) -> str:
+    """NFC, no control characters, single spaces (line breaks kept)."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _WS.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d" if ch == "đ" else "D"
+    decomposed = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Text without diacritics ("Hà Tĩnh" -> "Ha Tinh"); same length as the input."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries Vietnamese (or other Latin) diacritics."""
+    return fold(text) != text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased syllable tokens with diacritics kept."""
+    return [m.group(0).lower() for m in _TOKEN.finditer(unicodedata.normalize("NFC", text))]
+
+
+def folded_words(text: str) -> list[str]:
+    """Lower-cased syllable tokens without diacritics."""
+    return [fold(w) for w in words(text)]
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Adjacent syllable pairs joined by '_' ("thanh_toan")."""
+    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def years(text: str) -> list[int]:
+    """Four-digit years named in the text, in order."""
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a text with its character offsets in that text."""
+
+    text: str
+    start: int
+    end: int
+
+
+# A sentence ends at . ! ? … (or ": " is not an end) followed by a space and an
+# upper-case letter, a digit or an opening quote; or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ỸĐ0-9])|\n+")
+# Abbreviations after which a period does not end a sentence.
+_NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|Th|St|Mr|Mrs|Dr|No|Q|P|vd|VD|v\.v)\.|\b[A-ZĐ]\.)$")
+
+
+def sentences(text: str, offset: int = 0) -> list[Span]:
+    """Split text into sentences, with offsets (plus ``offset``) into the text."""
+    spans: list[Span] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[start : m.start()]
+        if "\n" not in m.group(0) and _NO_BREAK_BEFORE.search(piece):
+            continue
+        _append_stripped(spans, text, start, m.start(), offset)
+        start = m.end()
+    _append_stripped(spans, text, start, len(text), offset)
+    return spans
+
+
+def clauses(sentence: Span) -> list[Span]:
+    """Split a sentence at semicolons: plans list one target per clause."""
+    parts: list[Span] = []
+    start = 0
+    text = sentence.text
+    for m in re.finditer(r";\s*", text):
+        _append_stripped(parts, text, start, m.start(), sentence.start)
+        start = m.end()
+    _append_stripped(parts, text, start, len(text), sentence.start)
+    return parts
+
+
+def _append_stripped(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    begin = start + lead
+    spans.append(Span(stripped, begin + offset, begin + len(stripped) + offset))
