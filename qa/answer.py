@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .bm25 import terms
 from .query import Query
 from .text import Span, clauses, fold, sentences, words
 from .types import Answer, Citation, Document, Hit
@@ -42,8 +43,7 @@ class Evidence:
 # ----------------------------------------------------------------- scoring
 
 def _term_set(text: str) -> set[str]:
-    folded = [fold(w) for w in words(text)]
-    return set(folded) | {f"{a}_{b}" for a, b in zip(folded, folded[1:])}
+    return set(terms(text))
 
 
 def coverage(content_terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
@@ -63,12 +63,15 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
     best: Evidence | None = None
     for sentence in sentences(hit.chunk.text):
         sentence_cov = coverage(query.content_terms, sentence.text, idf)
-        for clause in clauses(sentence):
+        # A list is answered by the whole sentence; a figure by its own clause.
+        for clause in [sentence] if query.wants_list else clauses(sentence):
             clause_cov = coverage(query.content_terms, clause.text, idf)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
             score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
             if wants_figure and _has_figure(clause.text):
                 score += 0.1
+            if query.wants_list and _is_list(clause.text):
+                score += 0.15
             if query.years:
                 named = set(_years_in(sentence.text))
                 if named & set(query.years):
@@ -76,6 +79,12 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
             if best is None or score > best.score:
                 best = Evidence(hit, clause, sentence, cov, score)
     return best
+
+
+def _is_list(text: str) -> bool:
+    """An enumeration: a colon followed by items, or many commas."""
+    after = text.split(":", 1)[1] if ":" in text else ""
+    return after.count(",") >= 2 or text.count(",") >= 4
 
 
 def _has_figure(text: str) -> bool:
@@ -118,7 +127,8 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
         return _abstain_text(query, None, out_of_collection), True, citations
     ranked = sorted((e for e in found if e is not None), key=lambda e: -e.score)
     best = ranked[0] if ranked else None
-    if best is None or best.coverage < threshold or _year_mismatch(query, best):
+    if (best is None or best.coverage < threshold or _year_mismatch(query, best)
+            or _lacks_required(query, best)):
         return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
     n = hits.index(best.hit) + 1
     return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
@@ -126,13 +136,24 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
 
 def _year_mismatch(query: Query, evidence: Evidence) -> bool:
     """The question asks about a year the answering sentence does not state,
-    while the sentence states another (a 2025 target is no answer for 2030)."""
-    asked = {y for y in query.years if y >= 2020}
+    while it states another (a 2025 target is no answer for 2030). A sentence that
+    names no year takes the last year named before it in its passage."""
+    asked = set(query.years)
     if not asked:
         return False
-    context = evidence.hit.chunk.text[: evidence.sentence.end]
-    named = set(_years_in(evidence.sentence.text)) or set(_years_in(context[-400:]))
+    named = set(_years_in(evidence.sentence.text))
+    if not named:
+        before = _years_in(evidence.hit.chunk.text[: evidence.sentence.start])
+        named = set(before[-1:])
     return bool(named) and not (named & asked)
+
+
+def _lacks_required(query: Query, evidence: Evidence) -> bool:
+    """The question names an acronym or figure ("PCI", "24/63") its passage lacks."""
+    if not query.required_terms:
+        return False
+    have = {fold(w) for w in words(evidence.hit.chunk.text)}
+    return any(t not in have for t in query.required_terms)
 
 
 def _citation(n: int, hit: Hit, documents: dict[str, Document], evidence: Evidence | None) -> Citation:
@@ -157,7 +178,7 @@ def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: i
         lead += f", đến năm {year}" if year else ""
         template = lead + ": “{}” [" + str(n) + "]."
     room = max_chars - len(template) + 2
-    return template.format(_shorten(evidence.clause.text, room, query))
+    return template.format(_shorten(evidence.clause.text, room, query.content_terms))
 
 
 def _context_year(evidence: Evidence) -> int | None:
@@ -169,18 +190,24 @@ def _context_year(evidence: Evidence) -> int | None:
     return found[-1] if found else None
 
 
-def _shorten(text: str, room: int, query: Query) -> str:
-    """The clause, cut to ``room`` characters around what the question asks."""
+def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
+    """The clause, cut to ``room`` characters where it holds most of the question's
+    terms: windows start after a comma or colon, and end at a word."""
     text = text.rstrip(" .;,")
     if len(text) <= room:
         return text
-    if ":" in text:
-        head, tail = text.split(":", 1)
-        if len(tail.strip()) <= room:
-            return tail.strip()
-        text = tail.strip()
-    cut = text[: room - 1]
-    return cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+    starts = [0] + [m.end() for m in re.finditer(r"[,:]\s+", text)]
+    best, best_key = text, (-1, 0)
+    for i, start in enumerate(starts):
+        window = text[start:]
+        if len(window) > room:
+            cut = window[: room - 1]
+            window = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
+        have = _term_set(window)
+        key = (sum(1 for t in content_terms if t in have), -i)
+        if key > best_key:
+            best, best_key = window, key
+    return best
 
 
 def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: tuple[str, ...]) -> str:
@@ -193,7 +220,7 @@ def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: t
             else "Các kế hoạch trong bộ tài liệu không nêu thông tin này.")
     if nearest:
         n, evidence = nearest
-        quote = _shorten(evidence.clause.text, 140, query)
+        quote = _shorten(evidence.clause.text, 140, query.content_terms)
         text += (f" Nearest passage found: “{quote}” [{n}]." if en else f" Đoạn gần nhất tìm được: “{quote}” [{n}].")
     return text
 
@@ -210,20 +237,31 @@ class Figure:
     evidence: Evidence
 
 
-def figure_of(query: Query, evidence: Evidence, province: str) -> Figure | None:
-    """The number of the clause nearest to the question's terms (years excluded)."""
+def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[str], float]) -> Figure | None:
+    """The figure the clause gives for the question's indicator.
+
+    The anchor is the rarest question term the clause holds ("năng suất lao động"
+    rather than "kinh tế"); the figure is the number in the anchor's own segment
+    of the clause (segments end at commas, semicolons and "và"), else the nearest.
+    """
     text = evidence.clause.text
     folded = fold(text).lower()
-    anchors = [folded.find(t.replace("_", " ")) for t in query.content_terms]
-    anchors = [a for a in anchors if a >= 0]
-    anchor = min(anchors) if anchors else 0
-    best: tuple[int, re.Match[str]] | None = None
+    anchor: tuple[float, int, int] | None = None
+    for t in query.content_terms:
+        pos = folded.find(t.replace("_", " "))
+        if pos >= 0 and (anchor is None or idf(t) > anchor[0]):
+            anchor = (idf(t), pos, pos + len(t))
+    a_start, a_end = (anchor[1], anchor[2]) if anchor else (0, 0)
+    bounds = [0] + [m.end() for m in re.finditer(r"[,;]|\svà\s", text)] + [len(text) + 1]
+    seg = next(((lo, hi) for lo, hi in zip(bounds, bounds[1:]) if lo <= a_start < hi), (0, len(text)))
+    best: tuple[tuple[int, int], re.Match[str]] | None = None
     for m in _NUMBER.finditer(text):
         if _is_year(m.group(1)):
             continue
-        distance = abs(m.start() - anchor) - (1000 if m.group(3) and m.start() >= anchor else 0)
-        if best is None or distance < best[0]:
-            best = (distance, m)
+        outside = 0 if seg[0] <= m.start() < seg[1] else 1
+        gap = max(a_start - m.end(), m.start() - a_end, 0)
+        if best is None or (outside, gap) < best[0]:
+            best = ((outside, gap), m)
     if best is None:
         return None
     m = best[1]
@@ -250,7 +288,7 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
                 evidence = other
         if evidence is None or evidence.coverage < threshold:
             continue
-        fig = figure_of(query, evidence, province)
+        fig = figure_of(query, evidence, province, idf)
         if fig:
             figures.append(fig)
     if len(figures) < 2:
@@ -269,7 +307,7 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     if room < 40:
         head = head.split(" Others:")[0].split(" Các tỉnh khác:")[0]
         room = max_chars - len(head) + 2
-    return head.format(_shorten(winner.evidence.clause.text, room, query)), False, citations
+    return head.format(_shorten(winner.evidence.clause.text, room, query.content_terms)), False, citations
 
 
 def make_answer(question: str, query: Query, text: str, abstained: bool, citations: list[Citation],

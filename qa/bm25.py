@@ -4,6 +4,7 @@ Terms of a text (see ``terms``):
 - folded syllables ("thanh", "toan") so that questions typed without diacritics match;
 - folded syllable bigrams ("thanh_toan") for multi-syllable words, which is what
   makes "thanh toán" outrank texts that merely contain "thanh" and "toán";
+- the words of known abbreviations ("CĐS" -> chuyển đổi số), see ``qa.glossary``;
 - the syllable with its diacritics ("toán"), only where it has some, so an accented
   question gets the extra precision of exact spelling ("số" digital vs "sở").
 
@@ -21,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .glossary import expand_abbreviations
 from .text import bigrams, fold, words
 
 #: Bump when ``terms`` changes: an index built with other terms is rebuilt.
-TOKENIZER_VERSION = "vi-syl-fold-bigram-1"
+TOKENIZER_VERSION = "vi-syl-fold-bigram-abbr-2"
 K1 = 1.5
 B = 0.75
 
@@ -32,6 +34,8 @@ B = 0.75
 def terms(text: str) -> list[str]:
     """BM25 terms of a text (see the module docstring)."""
     accented = words(text)
+    for expansion in expand_abbreviations(accented):
+        accented = accented + words(expansion)
     folded = [fold(w) for w in accented]
     out = folded + bigrams(folded)
     out.extend(a for a, f in zip(accented, folded) if a != f)

@@ -227,3 +227,34 @@ def vietnamese_terms(english: str) -> list[str]:
         if pattern.search(text):
             found.extend(v for v in vi if v not in found)
     return found
+
+
+#: Abbreviations plans use for their own vocabulary ("CĐS" for chuyển đổi số):
+#: indexed and matched as the words they stand for too.
+ABBREVIATIONS: dict[str, str] = {
+    "cđs": "chuyển đổi số",
+    "cntt": "công nghệ thông tin",
+    "tt&tt": "thông tin và truyền thông",
+    "ubnd": "ủy ban nhân dân",
+    "dn": "doanh nghiệp",
+    "cqđt": "chính quyền điện tử",
+    "cqs": "chính quyền số",
+    "dvc": "dịch vụ công",
+    "dvctt": "dịch vụ công trực tuyến",
+    "tthc": "thủ tục hành chính",
+    "csdl": "cơ sở dữ liệu",
+    "attt": "an toàn thông tin",
+    "thpt": "trung học phổ thông",
+    "grdp": "tổng sản phẩm trên địa bàn",
+    "tmđt": "thương mại điện tử",
+}
+
+
+def expand_abbreviations(tokens: list[str]) -> list[str]:
+    """The words of the known abbreviations among lower-cased tokens."""
+    out: list[str] = []
+    for token in tokens:
+        expansion = ABBREVIATIONS.get(token)
+        if expansion:
+            out.append(expansion)
+    return out

@@ -25,11 +25,12 @@ _VI_SYLLABLE = re.compile(
 )
 _COMPARE_EN = re.compile(
     r"\b(which|what) (province|plan|one)s?\b|\b(highest|lowest|most|least|largest|smallest|biggest|"
-    r"more ambitious|compare|comparison|ranks? first|the best)\b", re.IGNORECASE)
+    r"more ambitious|compare|comparison|ranks? first|the best|higher|lower|greater|larger|smaller)\b", re.IGNORECASE)
 _COMPARE_VI = re.compile(
     r"\b(tinh nao|dia phuong nao|ke hoach nao|noi nao|cao nhat|thap nhat|lon nhat|nho nhat|nhieu nhat|"
-    r"it nhat|so sanh|dan dau)\b")
-_LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|thap nhat|nho nhat|it nhat)\b", re.IGNORECASE)
+    r"it nhat|so sanh|dan dau|cao hon|thap hon|nhieu hon|it hon|lon hon)\b")
+_LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|nho nhat|it nhat|thap hon|it hon|nho hon)\b",
+                     re.IGNORECASE)
 _LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
                       r"|\blist\b|\bname the\b|\bwhat are\b", re.IGNORECASE)
 _LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom)\b|\bgom nhung\b|\bnhung gi\b|\bnao\b")
@@ -51,6 +52,8 @@ class Query:
     wants_comparison: bool = False
     wants_lowest: bool = False
     wants_list: bool = False
+    # Acronyms and figures the question names ("PCI", "24/63"): an answer must hold them.
+    required_terms: tuple[str, ...] = ()
 
 
 def detect_language(text: str) -> str:
@@ -115,6 +118,8 @@ def analyse(question: str, spellings: dict[str, str], document_frequency: "calla
     vi_terms = vietnamese_terms(text) if lang == "en" else []
     if lang == "vi" and not accented:
         dense_text = _restore_provinces(restore_diacritics(text, spellings), provinces)
+    elif vi_terms:
+        dense_text = f"{text} ({', '.join(vi_terms)})"
     else:
         dense_text = text
     bm25_terms = terms(text) + [t for v in vi_terms for t in terms(v)]
@@ -129,7 +134,16 @@ def analyse(question: str, spellings: dict[str, str], document_frequency: "calla
         wants_comparison=wants_comparison,
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
+        required_terms=_required_terms(text, provinces),
     )
+
+
+def _required_terms(text: str, provinces: tuple[str, ...]) -> tuple[str, ...]:
+    """Acronyms (2+ capitals) and figures other than years, folded and lower-cased."""
+    rest = _without_provinces(text, keep_case=True) if provinces else text
+    found = re.findall(r"(?<![\w/])(?:[A-Z][A-Z0-9&]+|\d+(?:[.,/]\d+)*%?)(?![\w/])", fold(rest))
+    return tuple(dict.fromkeys(t.lower() for t in found
+                               if not re.fullmatch(r"(19|20)\d\d", t) and t not in ("4G", "5G")))
 
 
 def _restore_provinces(text: str, provinces: tuple[str, ...]) -> str:
@@ -146,7 +160,7 @@ def _numbers_and_acronyms(text: str) -> str:
 # Question words and fillers that say nothing about the answer (folded).
 _QUESTION_WORDS = set(
     "la gi bao nhieu nao the nao nhu the nhung cac co khong duoc cua va voi ve cho trong tai den nam "
-    "hay xin cho biet ra sao muc tieu chi tieu ke hoach tinh thanh pho dat ty le de nay do theo tu thi "
+    "hay xin cho biet ra sao muc tieu chi tieu ke hoach dat ty le de nay do theo tu thi "
     "ma se da bi hoac vao toi khi".split()
 )
 

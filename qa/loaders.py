@@ -1,0 +1,561 @@
+"""Load stage: turn a plan file (.txt, .md, .html, .pdf, .docx) into plain Unicode text.
+
+>>> from pathlib import Path
+>>> from qa.loaders import load_file
+>>> loaded = load_file(Path("documents/000_a57c63e91286db9c.txt"))
+>>> loaded.text.startswith("Đưa Quảng Nam")
+True
+
+Every loader returns the document's own words, NFC-normalised, with line breaks
+where the source has paragraph or block breaks. Nothing else is cleaned here:
+removing scraped junk is the job of ``qa.clean``, which must see what the file said.
+
+Any file a user can hand us that cannot be read (empty, binary, truncated, corrupt,
+password-protected, scanned without a text layer, of an unknown type) raises
+``DocumentError`` with a reason that says what to do; no library exception escapes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.dammit import EncodingDetector
+from charset_normalizer import from_bytes
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError
+
+from qa.errors import DocumentError
+
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+
+# Larger files are refused before being read into memory: a plan is a few MB at most,
+# and a scanned 500 MB PDF would have no text layer anyway.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# A .docx is a zip; refusing absurd uncompressed sizes stops a "zip bomb" from
+# exhausting memory (python-docx reads every part in full).
+MAX_DOCX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+
+# Text extraction from a pathological PDF can be very slow; the budget is checked
+# between pages so that loading a folder never stalls on one file.
+PDF_SECONDS_LIMIT = 300.0
+
+# More control characters than this (as a share of all characters) means binary data.
+_MAX_CONTROL_SHARE = 0.10
+
+# charset-normalizer's "mess" score above which a guessed decoding is not trusted.
+_MAX_GUESS_MESS = 0.10
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """The text of one file and the title the file itself declares (if any).
+
+    ``text`` is NFC-normalised with "\\n" line breaks; paragraphs are separated by
+    "\\n" or "\\n\\n". ``title`` comes from the format's own metadata (HTML <title> or
+    first <h1>, PDF metadata, .docx core properties, a Markdown "# " heading).
+    """
+
+    text: str
+    title: str | None
+
+
+def load_file(path: Path) -> LoadedFile:
+    """Read ``path`` with the loader its extension (any case) names.
+
+    Raises DocumentError for every file that cannot be turned into text.
+    """
+    where = str(path)
+    loader = _loader_for(path)
+    data = _read_bytes(path)
+    raw = loader(data, where)
+    text = _normalise(raw.text)
+    if not text.strip():
+        raise DocumentError(where, "contains no text (only whitespace or invisible characters)")
+    return LoadedFile(text=text, title=_clean_title(raw.title))
+
+
+# --- dispatch and reading ---------------------------------------------------------
+
+_Loader = Callable[[bytes, str], LoadedFile]
+
+
+def _loader_for(path: Path) -> _Loader:
+    """The loader for the file's extension, or a DocumentError naming the supported ones."""
+    suffix = path.suffix.lower()
+    loaders: dict[str, _Loader] = {
+        ".txt": _load_txt,
+        ".md": _load_markdown,
+        ".html": _load_html,
+        ".htm": _load_html,
+        ".pdf": _load_pdf,
+        ".docx": _load_docx,
+    }
+    if suffix not in loaders:
+        kind = f"files of type {suffix!r}" if suffix else "files without an extension"
+        raise DocumentError(
+            str(path),
+            f"{kind} are not supported; supported types are {', '.join(SUPPORTED_EXTENSIONS)}"
+            " (convert .doc to .docx, or save the text as .txt)",
+        )
+    return loaders[suffix]
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; refuses what is missing, not a regular file, empty or too large.
+
+    A named pipe or device passes an extension check but would block or never end,
+    so only regular files are read.
+    """
+    where = str(path)
+    try:
+        if not path.exists():
+            raise DocumentError(where, "does not exist")
+        if not path.is_file():
+            raise DocumentError(where, "is not a regular file (a folder, pipe or device cannot be loaded)")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DocumentError(
+                where, f"is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit; split it"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(where, f"could not be read ({exc.strerror or exc})") from exc
+    if not data:
+        raise DocumentError(where, "is empty (0 bytes)")
+    return data
+
+
+# --- normalisation ------------------------------------------------------------------
+
+# Characters that end a line (as str.splitlines() sees them) become "\n", so that
+# removing the other control characters never glues two lines together.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_NO_BREAK_SPACES = re.compile(r"[\u00a0\u2007\u202f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _normalise(text: str) -> str:
+    """Unify line breaks and spaces, drop control characters, then compose to NFC.
+
+    Controls go before NFC because one between a letter and its combining accent
+    would stop them composing (Vietnamese text from PDFs and cp1258 is often decomposed).
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _NO_BREAK_SPACES.sub(" ", text)
+    text = _CONTROLS.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _clean_title(title: str | None) -> str | None:
+    """A title on one line with single spaces, or None when there is none."""
+    if title is None:
+        return None
+    title = " ".join(_normalise(title).split())
+    return title or None
+
+
+# --- bytes to text (.txt, .md, .html) -----------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(data: bytes, where: str, declared: str | None = None) -> str:
+    """Decode a text file: BOM, then UTF-8, then the declared charset, then a checked guess.
+
+    UTF-8 is tried before a declared charset because valid UTF-8 with accents is
+    practically never another encoding, while pages that say "iso-8859-1" but are
+    UTF-8 are common. Legacy Vietnamese files (cp1258) are found by the guess.
+    """
+    text = _decode_with_bom(data, where)
+    if text is None:
+        _refuse_nul_bytes(data, where)
+        text = _decode_utf8(data)
+    if text is None and declared:
+        text = _decode_declared(data, declared)
+    if text is None:
+        text = _decode_guess(data)
+    if text is None:
+        raise DocumentError(
+            where, "is not valid UTF-8 and its encoding could not be recognised; save it as UTF-8"
+        )
+    _refuse_binary_text(text, where)
+    return text
+
+
+def _decode_with_bom(data: bytes, where: str) -> str | None:
+    """Text of a file that starts with a Unicode byte-order mark, else None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(
+                    where, f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}"
+                ) from exc
+    return None
+
+
+def _refuse_nul_bytes(data: bytes, where: str) -> None:
+    """NUL bytes never occur in UTF-8 or legacy-encoded text: the file is binary."""
+    if b"\x00" in data:
+        raise DocumentError(
+            where,
+            "contains NUL bytes, so it looks like a binary file, not text"
+            " (if it is UTF-16 text without a byte-order mark, save it as UTF-8)",
+        )
+
+
+def _decode_utf8(data: bytes) -> str | None:
+    """The text if ``data`` is UTF-8; a character cut off at the very end is dropped."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut_at_end = exc.reason == "unexpected end of data" and exc.end == len(data)
+        if cut_at_end and len(data) - exc.start < 4:
+            return data[: exc.start].decode("utf-8")
+        return None
+
+
+def _decode_declared(data: bytes, declared: str) -> str | None:
+    """The text in the encoding the file declares, if that codec exists and fits."""
+    try:
+        return data.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _decode_guess(data: bytes) -> str | None:
+    """charset-normalizer's best guess, only if it reads as text in some language.
+
+    A wrong guess decodes "successfully" into gibberish, so a guess is accepted only
+    when its mess score is low and a language was recognised in it.
+    """
+    best = from_bytes(data).best()
+    if best is None or best.chaos >= _MAX_GUESS_MESS or best.coherence <= 0.0:
+        return None
+    text = str(best)
+    return None if "\ufffd" in text else text
+
+
+def _refuse_binary_text(text: str, where: str) -> None:
+    """Refuse text that is mostly control characters: it is binary data that decoded."""
+    controls = len(_CONTROLS.findall(text))
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise DocumentError(where, "is mostly non-printable characters, so it looks like a binary file, not text")
+
+
+# --- .txt and .md -------------------------------------------------------------------
+
+
+def _load_txt(data: bytes, where: str) -> LoadedFile:
+    """Plain text has no title of its own (the catalogue or the cleaner supplies it)."""
+    return LoadedFile(text=_decode(data, where), title=None)
+
+
+_MD_TITLE = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+
+# Whole lines that are only markup: code fences, rules and setext underlines,
+# table separator rows, link reference definitions.
+_MD_NOISE_LINES = re.compile(
+    r"^ {0,3}(?:```.*|~~~.*|[=]+[ \t]*|(?:[-*_][ \t]*){3,}|\[[^\]\n]+\]:[ \t]*\S.*"
+    r"|\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*)$",
+    re.MULTILINE,
+)
+_MD_LINE_PREFIXES = re.compile(r"^ {0,3}(?:(?:>[ \t]?)+|#{1,6}[ \t]+)", re.MULTILINE)
+_MD_HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#+[ \t]*$", re.MULTILINE)
+
+# Inline markup, innermost text kept. Spans never cross a line, and the negated
+# classes keep every pattern linear (no catastrophic backtracking on odd input).
+_MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images: keep the text
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
+    (re.compile(r"(?<![\w\\])(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1(?!\w)"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis
+    (re.compile(r"~~(?=\S)([^~\n]+?)(?<=\S)~~"), r"\1"),  # strikethrough
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),  # backslash escapes
+)
+
+
+def _load_markdown(data: bytes, where: str) -> LoadedFile:
+    """Markdown keeps its words; heading hashes, emphasis and link targets are dropped."""
+    source = _decode(data, where)
+    title_match = _MD_TITLE.search(source)
+    title = _strip_md_inline(title_match.group(1)) if title_match else None
+    return LoadedFile(text=_strip_md(source), title=title)
+
+
+def _strip_md(source: str) -> str:
+    """Markdown source with markup-only lines emptied and inline markup removed."""
+    text = _MD_NOISE_LINES.sub("", source)
+    text = _MD_HEADING_CLOSE.sub("", _MD_LINE_PREFIXES.sub("", text))
+    return _strip_md_inline(text)
+
+
+def _strip_md_inline(text: str) -> str:
+    """Text with links, code spans, emphasis and escapes replaced by their content."""
+    for pattern, replacement in _MD_INLINE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# --- .html / .htm -------------------------------------------------------------------
+
+# Page furniture, not plan text. <header>/<footer> inside an <article> or <main>
+# are kept: there they hold the headline and the date of the plan.
+_HTML_NOISE = ("script", "style", "noscript", "template", "nav", "aside", "head")
+_HTML_CHROME = ("header", "footer")
+
+_HTML_BLOCKS = frozenset(
+    "address article blockquote body caption dd details dialog div dl dt fieldset figcaption"
+    " figure h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody thead tfoot"
+    " tr ul header footer".split()
+)
+_HTML_CELLS = frozenset(("td", "th"))
+_HTML_TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr", "caption"))
+_HTML_COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
+_HTML_SPACES = re.compile(r" {2,}")
+
+
+def _load_html(data: bytes, where: str) -> LoadedFile:
+    """Visible text of a page, one block per line, and its <title> (or first <h1>)."""
+    declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+    soup = _parse_html(_decode(data, where, declared), where)
+    title = _html_title(soup)
+    _drop_html_noise(soup)
+    return LoadedFile(text=_html_text(soup), title=title)
+
+
+def _parse_html(markup: str, where: str) -> BeautifulSoup:
+    """The parsed page; lxml recovers from broken markup, so failures are rare."""
+    try:
+        return BeautifulSoup(markup, "lxml")
+    except Exception as exc:  # lxml/bs4 raise many types on hostile input
+        raise DocumentError(where, f"is not readable HTML ({exc})") from exc
+
+
+def _html_title(soup: BeautifulSoup) -> str | None:
+    """The <title> text, else the first <h1>; taken before page furniture is removed."""
+    for tag in (soup.title, soup.find("h1")):
+        if isinstance(tag, Tag):
+            text = " ".join(tag.get_text(" ").split())
+            if text:
+                return text
+    return None
+
+
+def _drop_html_noise(soup: BeautifulSoup) -> None:
+    """Remove comments, scripts, navigation, forms and page-level header/footer in place."""
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_HTML_NOISE):
+        tag.decompose()
+    for tag in soup.find_all(_HTML_CHROME):
+        if tag.find_parent(("article", "main")) is None:
+            tag.decompose()
+    _drop_html_forms(soup)
+
+
+def _drop_html_forms(soup: BeautifulSoup) -> None:
+    """Remove search and comment forms, but not a form that wraps the page itself.
+
+    ASP.NET sites (many .gov.vn portals) put the whole page inside one <form>;
+    dropping it would drop the plan. A form holding most of the text is the page.
+    """
+    page_chars = len(soup.get_text())
+    for form in soup.find_all("form"):
+        if not form.decomposed and len(form.get_text()) * 2 <= page_chars:
+            form.decompose()
+
+
+def _html_text(soup: BeautifulSoup) -> str:
+    """Text with source whitespace collapsed as a browser does and blocks on their own lines.
+
+    Table cells of a row are joined with " | " so that a row stays one line.
+    Strings are rewritten first because source line breaks are not text breaks in HTML;
+    <pre> keeps its line breaks (runs of spaces inside it are collapsed like the rest).
+    """
+    for string in list(soup.find_all(string=True)):
+        if type(string) is NavigableString and string.find_parent("pre") is None:
+            string.replace_with(_HTML_COLLAPSIBLE.sub(" ", string))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_HTML_CELLS):
+        tag.insert_after(" | ")
+    for tag in soup.find_all(_HTML_BLOCKS):
+        # Inside a cell a block break would split the row over several lines.
+        gap = " " if tag.name not in _HTML_TABLE_PARTS and tag.find_parent(_HTML_CELLS) else "\n"
+        tag.insert_before(gap)
+        tag.insert_after(gap)
+    lines = (_HTML_SPACES.sub(" ", line).strip(" ") for line in soup.get_text().split("\n"))
+    return "\n".join(line.removesuffix(" |") for line in lines if line and line != "|")
+
+
+# --- .pdf ---------------------------------------------------------------------------
+
+# A space that pypdf puts between a letter and its separately drawn accent.
+_SPACE_BEFORE_MARK = re.compile(r"(?<=[\w\u0300-\u036f]) +(?=[\u0300-\u036f])")
+
+
+def _load_pdf(data: bytes, where: str) -> LoadedFile:
+    """Text of every page (pypdf), pages separated by a blank line, and the metadata title."""
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError(where, "is not a PDF file (it does not start with %PDF-); check the file")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        _refuse_locked_pdf(reader, where)
+        pages = list(_pdf_page_texts(reader, where))
+        title = _pdf_title(reader)
+    except DocumentError:
+        raise
+    except Exception as exc:  # pypdf raises many types (KeyError, ValueError...) on damaged files
+        raise DocumentError(
+            where, f"is damaged or incomplete (truncated?) and could not be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise DocumentError(
+            where, "has no text layer (it is probably a scanned image); run OCR on it first, e.g. with ocrmypdf"
+        )
+    return LoadedFile(text=_SPACE_BEFORE_MARK.sub("", text), title=title)
+
+
+def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
+    """Refuse a PDF that needs a password to open (an empty user password is fine)."""
+    if not reader.is_encrypted:
+        return
+    try:
+        opened = reader.decrypt("")
+    except DependencyError as exc:
+        raise DocumentError(
+            where, f"is encrypted and reading it needs an extra package ({exc}); pip install cryptography"
+        ) from exc
+    if opened == PasswordType.NOT_DECRYPTED:
+        raise DocumentError(where, "is password-protected; save a copy without the password and load that")
+
+
+def _pdf_page_texts(reader: PdfReader, where: str) -> Iterator[str]:
+    """Each page's text in order, giving up once PDF_SECONDS_LIMIT has passed."""
+    if len(reader.pages) == 0:
+        raise DocumentError(where, "has no pages")
+    deadline = time.monotonic() + PDF_SECONDS_LIMIT
+    for number, page in enumerate(reader.pages, start=1):
+        if time.monotonic() > deadline:
+            raise DocumentError(
+                where,
+                f"took longer than {PDF_SECONDS_LIMIT:.0f} s to read (stopped at page {number});"
+                " the PDF may be damaged",
+            )
+        yield page.extract_text() or ""
+
+
+def _pdf_title(reader: PdfReader) -> str | None:
+    """The document-information title; a damaged info dictionary just means no title."""
+    try:
+        metadata = reader.metadata
+        return str(metadata.title) if metadata is not None and metadata.title else None
+    except Exception:  # the title is optional; a broken one must not lose the text
+        return None
+
+
+# --- .docx --------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Word (.doc) files
+_W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+
+def _load_docx(data: bytes, where: str) -> LoadedFile:
+    """Body paragraphs and table rows in document order, and the core-properties title."""
+    _check_docx_container(data, where)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = list(_docx_block_texts(document.element.body))
+    except Exception as exc:  # python-docx/lxml/zipfile raise many types on damaged files
+        raise DocumentError(
+            where, f"is not a readable Word document, it may be damaged ({type(exc).__name__}: {exc})"
+        ) from exc
+    return LoadedFile(text="\n".join(line for line in lines if line.strip()), title=_docx_title(document))
+
+
+def _docx_title(document: DocxDocument) -> str | None:
+    """The core-properties title; a damaged docProps/core.xml just means no title."""
+    try:
+        return document.core_properties.title or None
+    except Exception:  # the title is optional; a broken one must not lose the text
+        return None
+
+
+def _check_docx_container(data: bytes, where: str) -> None:
+    """Refuse what is not a complete zip (truncated, a renamed .doc) or unzips too large."""
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError(where, "is an old Word .doc file renamed to .docx; open it in Word and save as .docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, EOFError... on damage
+        raise DocumentError(
+            where, f"is not a complete .docx (zip) file, it may be truncated or damaged ({exc})"
+        ) from exc
+    if unzipped > MAX_DOCX_UNZIPPED_BYTES:
+        raise DocumentError(
+            where, f"would unzip to {unzipped / 2**20:.0f} MiB, more than a document can hold; it is not loaded"
+        )
+
+
+def _docx_block_texts(container: BaseOxmlElement) -> Iterator[str]:
+    """Text of each paragraph and table row of a body or cell, in document order.
+
+    Content controls (w:sdt, used by cover pages and templates) are entered
+    rather than skipped, as python-docx's own iteration would do.
+    """
+    for child in container.iterchildren():
+        if child.tag == _W_P:
+            yield _docx_paragraph_text(child)
+        elif child.tag == _W_TBL:
+            yield from _docx_table_rows(child)
+        elif child.tag == _W_SDT:
+            for content in child.iterchildren(_W_SDT_CONTENT):
+                yield from _docx_block_texts(content)
+
+
+def _docx_paragraph_text(paragraph: BaseOxmlElement) -> str:
+    """The paragraph's visible text, including hyperlinks, fields and tracked insertions.
+
+    python-docx's ``Paragraph.text`` reads only direct runs, so text inside
+    <w:ins>, <w:fldSimple> or inline content controls would be lost. Deleted text
+    (w:delText) is not part of a run's text; text boxes are left out.
+    """
+    runs = paragraph.xpath(".//w:r[not(ancestor::w:txbxContent)]")
+    return "".join(run.text for run in runs)
+
+
+def _docx_table_rows(table: BaseOxmlElement) -> Iterator[str]:
+    """One line per row, cells joined by " | "; a cell merged across rows is written once."""
+    for row in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
+        cells = row.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc")
+        texts = [" ".join(t for t in _docx_block_texts(cell) if t.strip()) for cell in cells]
+        line = " | ".join(t for t in texts if t.strip())
+        if line:
+            yield line
