@@ -1,0 +1,280 @@
+"""The benchmark's figures, computed from plain per-question records.
+
+Everything here is pure: no model, no files, no clock. A record pairs a question (the
+dict read from ``questions.jsonl``) with a :class:`Result` (what the assistant said), so
+every figure can be checked by hand on a few made-up records.
+
+Terms
+-----
+normalise
+    NFC, casefold, every run of whitespace collapsed to one space. Evidence, gold answers,
+    passages and answers are all compared in this form, so "Hà  Tĩnh" (decomposed, two
+    spaces) matches "hà tĩnh".
+holds the evidence
+    A passage holds the evidence when the normalised ``evidence`` string of the question is
+    a substring of the normalised passage.
+answerable
+    Every question whose ``kind`` is not ``"unanswerable"``. Retrieval, accuracy and
+    citation figures are over answerable questions only.
+recall@k
+    Fraction of answerable questions with at least one of the top ``k`` retrieved passages
+    holding the evidence.
+MRR@10
+    Mean over answerable questions of ``1 / rank`` of the first retrieved passage holding
+    the evidence, counting 0 when none of the top 10 does.
+accuracy
+    Fraction of answerable questions whose answer contains a gold string, is concise (at
+    most :data:`MAX_ANSWER_CHARS` characters, counted on the answer text as shown,
+    ``[n]`` markers included) and is not an abstention.
+citation accuracy
+    Fraction of answerable questions where the citation the answer marks first (the first
+    ``[n]`` marker in the text, looked up by its number) holds the evidence. An answer
+    without markers, or whose first marker names no citation, scores 0.
+abstention precision / recall
+    Precision: unanswerable questions among those the assistant abstained on. Recall:
+    abstained questions among the unanswerable ones. A ratio with nothing to divide by
+    (no abstentions at all, or no unanswerable questions) is ``None`` - "not measured" -
+    rather than 1.0: a silent 1.0 would let "never abstains" look like perfect precision.
+false-abstention rate
+    Abstained questions among the answerable ones.
+latency p50 / p95
+    Percentiles (linear interpolation) of the wall-clock milliseconds of each ask.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MAX_ANSWER_CHARS = 300
+RECALL_KS = (1, 3, 5)
+MRR_DEPTH = 10
+UNANSWERABLE = "unanswerable"
+
+_WHITESPACE = re.compile(r"\s+")
+# "[2]" or "[2, 3]": the first number is the citation the answer marks first.
+_MARKER = re.compile(r"\[(\d+)(?:\s*,\s*\d+)*\]")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the assistant returned for one question, reduced to what the metrics read.
+
+    ``cited`` maps each citation number ``n`` to its passage; ``retrieved`` is every
+    retrieved passage text in rank order. ``error`` holds the message of a user error the
+    assistant raised instead of answering (the question then counts as failed).
+    """
+
+    answer: str
+    abstained: bool
+    cited: Mapping[int, str] = field(default_factory=dict)
+    retrieved: Sequence[str] = ()
+    latency_ms: float = 0.0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One question and the assistant's result for it."""
+
+    question: Mapping[str, Any]
+    result: Result
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one record fares on every per-question rule, before any averaging.
+
+    ``evidence_rank`` is the 1-based rank of the first retrieved passage holding the
+    evidence (``None`` when none does, or the question is unanswerable).
+    """
+
+    answerable: bool
+    abstained: bool
+    evidence_rank: int | None
+    gold_found: bool
+    concise: bool
+    accurate: bool
+    citation_ok: bool
+
+
+def normalise(text: str) -> str:
+    """Text in the one form every comparison uses: NFC, casefolded, single spaces."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    return _WHITESPACE.sub(" ", folded).strip()
+
+
+def holds_evidence(passage: str, evidence: str) -> bool:
+    """Whether the passage contains the evidence string (both normalised)."""
+    needle = normalise(evidence)
+    return bool(needle) and needle in normalise(passage)
+
+
+def first_marker(answer: str) -> int | None:
+    """The number of the first ``[n]`` marker in an answer, if it has one."""
+    match = _MARKER.search(answer)
+    return int(match.group(1)) if match else None
+
+
+def is_answerable(question: Mapping[str, Any]) -> bool:
+    """Whether the question has an answer in the corpus (its kind is not unanswerable)."""
+    return question.get("kind") != UNANSWERABLE
+
+
+def evidence_rank(retrieved: Sequence[str], evidence: str) -> int | None:
+    """1-based rank of the first retrieved passage holding the evidence, or ``None``."""
+    for rank, passage in enumerate(retrieved, start=1):
+        if holds_evidence(passage, evidence):
+            return rank
+    return None
+
+
+def judge(record: Record) -> Verdict:
+    """Apply every per-question rule to one record."""
+    question, result = record.question, record.result
+    answerable = is_answerable(question)
+    evidence = str(question.get("evidence", ""))
+    answer = normalise(result.answer)
+    gold_found = answerable and any(
+        normalise(gold) and normalise(gold) in answer for gold in question.get("answers", [])
+    )
+    concise = len(result.answer.strip()) <= MAX_ANSWER_CHARS
+    marked = first_marker(result.answer)
+    cited_passage = result.cited.get(marked) if marked is not None else None
+    return Verdict(
+        answerable=answerable,
+        abstained=result.abstained,
+        evidence_rank=evidence_rank(result.retrieved, evidence) if answerable else None,
+        gold_found=gold_found,
+        concise=concise,
+        accurate=gold_found and concise and not result.abstained,
+        citation_ok=answerable and cited_passage is not None and holds_evidence(cited_passage, evidence),
+    )
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    """``numerator / denominator``, or ``None`` when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return float(sum(values) / len(values)) if values else None
+
+
+def retrieval_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
+    """recall@1/3/5 and MRR@10 over the answerable questions."""
+    ranks = [v.evidence_rank for v in verdicts if v.answerable]
+    figures: dict[str, float | None] = {
+        f"recall@{k}": _ratio(sum(1 for r in ranks if r is not None and r <= k), len(ranks))
+        for k in RECALL_KS
+    }
+    figures[f"mrr@{MRR_DEPTH}"] = _mean(
+        [1.0 / r if r is not None and r <= MRR_DEPTH else 0.0 for r in ranks]
+    )
+    return figures
+
+
+def answer_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
+    """Accuracy and citation accuracy over the answerable questions."""
+    answerable = [v for v in verdicts if v.answerable]
+    return {
+        "accuracy": _ratio(sum(v.accurate for v in answerable), len(answerable)),
+        "citation_accuracy": _ratio(sum(v.citation_ok for v in answerable), len(answerable)),
+    }
+
+
+def abstention_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
+    """Precision and recall of abstaining on unanswerable questions, and false abstentions."""
+    abstained = [v for v in verdicts if v.abstained]
+    unanswerable = [v for v in verdicts if not v.answerable]
+    answerable = [v for v in verdicts if v.answerable]
+    return {
+        "abstention_precision": _ratio(sum(not v.answerable for v in abstained), len(abstained)),
+        "abstention_recall": _ratio(sum(v.abstained for v in unanswerable), len(unanswerable)),
+        "false_abstention_rate": _ratio(sum(v.abstained for v in answerable), len(answerable)),
+    }
+
+
+def latency_metrics(latencies_ms: Sequence[float]) -> dict[str, float | None]:
+    """p50 and p95 of the per-ask wall-clock latency, in milliseconds."""
+    if not latencies_ms:
+        return {"latency_p50_ms": None, "latency_p95_ms": None}
+    p50, p95 = np.percentile(np.asarray(latencies_ms, dtype=float), [50, 95])
+    return {"latency_p50_ms": float(p50), "latency_p95_ms": float(p95)}
+
+
+def summarise(records: Sequence[Record]) -> dict[str, Any]:
+    """Every figure for one group of records (one mode, or one language of a mode)."""
+    verdicts = [judge(r) for r in records]
+    answerable = sum(v.answerable for v in verdicts)
+    return {
+        "n": len(records),
+        "n_answerable": answerable,
+        "n_unanswerable": len(records) - answerable,
+        **retrieval_metrics(verdicts),
+        **answer_metrics(verdicts),
+        **abstention_metrics(verdicts),
+        **latency_metrics([r.result.latency_ms for r in records]),
+    }
+
+
+def _group_by(records: Iterable[Record], key: Callable[[Record], str]) -> dict[str, list[Record]]:
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    return groups
+
+
+def breakdown(records: Sequence[Record]) -> dict[str, Any]:
+    """Figures overall, per language and per kind, for the records of one mode."""
+    by_lang = _group_by(records, lambda r: str(r.question.get("lang")))
+    by_kind = _group_by(records, lambda r: str(r.question.get("kind")))
+    return {
+        "overall": summarise(records),
+        "by_lang": {lang: summarise(group) for lang, group in sorted(by_lang.items())},
+        "by_kind": {kind: summarise(group) for kind, group in sorted(by_kind.items())},
+    }
+
+
+def _reasons(verdict: Verdict, result: Result) -> list[str]:
+    """Why a record counts as failed, in words a reader of the report understands."""
+    if result.error:
+        return [f"error: {result.error}"]
+    if not verdict.answerable:
+        return [] if verdict.abstained else ["did not abstain"]
+    reasons = []
+    if verdict.abstained:
+        reasons.append("abstained")
+    elif not verdict.gold_found:
+        reasons.append("no gold string in the answer")
+    if not verdict.concise:
+        reasons.append(f"answer too long ({len(result.answer.strip())} > {MAX_ANSWER_CHARS} chars)")
+    if not verdict.citation_ok and not verdict.abstained:
+        reasons.append("first cited passage lacks the evidence")
+    return reasons
+
+
+def failures(records: Sequence[Record]) -> list[dict[str, Any]]:
+    """The questions answered wrongly, cited wrongly, or wrongly (not) abstained on."""
+    failed = []
+    for record in records:
+        reasons = _reasons(judge(record), record.result)
+        if not reasons:
+            continue
+        question = record.question
+        failed.append(
+            {
+                "id": question.get("id"),
+                "question": question.get("question"),
+                "expected": list(question.get("answers", [])) if is_answerable(question) else [],
+                "got": record.result.answer,
+                "abstained": record.result.abstained,
+                "why": reasons,
+            }
+        )
+    return failed
