@@ -46,15 +46,27 @@ def _term_set(text: str) -> set[str]:
     return set(terms(text))
 
 
-def coverage(content_terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
-    """Share of the question's content (idf-weighted) that the text holds, in [0, 1]."""
-    if not content_terms:
-        return 0.0
+Concepts = Sequence[Sequence[Sequence[str]]]
+
+
+def coverage(concepts: Concepts, text: str, idf: Callable[[str], float]) -> float:
+    """Share of the question's content that the text holds, in [0, 1].
+
+    Each concept weighs the idf of its terms (averaged over its alternatives) and
+    counts by its best-covered alternative, so "chính quyền số" or "chính phủ số"
+    each fully answer "digital government".
+    """
     have = _term_set(text)
-    total = sum(idf(t) for t in content_terms)
-    if total <= 0:
-        return 0.0
-    return sum(idf(t) for t in content_terms if t in have) / total
+    total = got = 0.0
+    for alternatives in concepts:
+        weights = [sum(idf(t) for t in alt) for alt in alternatives]
+        useful = [(alt, w) for alt, w in zip(alternatives, weights) if w > 0]
+        if not useful:
+            continue
+        weight = sum(w for _, w in useful) / len(useful)
+        total += weight
+        got += weight * max(sum(idf(t) for t in alt if t in have) / w for alt, w in useful)
+    return got / total if total > 0 else 0.0
 
 
 def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float) -> Evidence | None:
@@ -62,16 +74,19 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
     wants_figure = bool(_WANTS_FIGURE.search(fold(query.text).lower()))
     best: Evidence | None = None
     for sentence in sentences(hit.chunk.text):
-        sentence_cov = coverage(query.content_terms, sentence.text, idf)
+        sentence_cov = coverage(query.concepts, sentence.text, idf)
+        heading = _is_heading(sentence, hit.chunk.text)
         # A list is answered by the whole sentence; a figure by its own clause.
         for clause in [sentence] if query.wants_list else clauses(sentence):
-            clause_cov = coverage(query.content_terms, clause.text, idf)
+            clause_cov = coverage(query.concepts, clause.text, idf)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
             score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
             if wants_figure and _has_figure(clause.text):
                 score += 0.1
             if query.wants_list and _is_list(clause.text):
                 score += 0.15
+            if heading:
+                score -= 0.05  # the body sentence a heading announces cites better
             if query.years:
                 named = set(_years_in(sentence.text))
                 if named & set(query.years):
@@ -79,6 +94,14 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
             if best is None or score > best.score:
                 best = Evidence(hit, clause, sentence, cov, score)
     return best
+
+
+def _is_heading(sentence: Span, chunk_text: str) -> bool:
+    """A short line of its own with no closing punctuation: a heading or a title."""
+    line_start = chunk_text.rfind("\n", 0, sentence.start) + 1
+    line_end = chunk_text.find("\n", sentence.end)
+    line = chunk_text[line_start: len(chunk_text) if line_end < 0 else line_end].strip()
+    return line == sentence.text and len(line) < 120 and not line.endswith((".", "!", "?", "…", ":"))
 
 
 def _is_list(text: str) -> bool:
@@ -196,15 +219,16 @@ def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
     text = text.rstrip(" .;,")
     if len(text) <= room:
         return text
-    starts = [0] + [m.end() for m in re.finditer(r"[,:]\s+", text)]
-    best, best_key = text, (-1, 0)
+    starts = [0] + [m.end() for m in re.finditer(r"[,:;]\s+", text)]
+    best, best_key = text, (-1, 0, 0)
     for i, start in enumerate(starts):
         window = text[start:]
-        if len(window) > room:
+        complete = len(window) <= room
+        if not complete:
             cut = window[: room - 1]
             window = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
         have = _term_set(window)
-        key = (sum(1 for t in content_terms if t in have), -i)
+        key = (sum(1 for t in content_terms if t in have), int(complete), -i)
         if key > best_key:
             best, best_key = window, key
     return best
@@ -240,31 +264,26 @@ class Figure:
 def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[str], float]) -> Figure | None:
     """The figure the clause gives for the question's indicator.
 
-    The anchor is the rarest question term the clause holds ("năng suất lao động"
-    rather than "kinh tế"); the figure is the number in the anchor's own segment
-    of the clause (segments end at commas, semicolons and "và"), else the nearest.
+    A clause often lists several figures ("cáp quang phủ 100% đơn vị hành chính…,
+    60% hộ gia đình"); the one taken is in the segment (between commas, semicolons
+    and "và") that holds most of the question's content.
     """
     text = evidence.clause.text
-    folded = fold(text).lower()
-    anchor: tuple[float, int, int] | None = None
-    for t in query.content_terms:
-        pos = folded.find(t.replace("_", " "))
-        if pos >= 0 and (anchor is None or idf(t) > anchor[0]):
-            anchor = (idf(t), pos, pos + len(t))
-    a_start, a_end = (anchor[1], anchor[2]) if anchor else (0, 0)
-    bounds = [0] + [m.end() for m in re.finditer(r"[,;]|\svà\s", text)] + [len(text) + 1]
-    seg = next(((lo, hi) for lo, hi in zip(bounds, bounds[1:]) if lo <= a_start < hi), (0, len(text)))
-    best: tuple[tuple[int, int], re.Match[str]] | None = None
-    for m in _NUMBER.finditer(text):
-        if _is_year(m.group(1)):
+    bounds = [0] + [m.end() for m in re.finditer(r"[,;]|\svà\s", text)] + [len(text)]
+    best: tuple[float, int, re.Match[str]] | None = None
+    for lo, hi in zip(bounds, bounds[1:]):
+        numbers = [m for m in _NUMBER.finditer(text, lo, hi) if not _is_year(m.group(1))]
+        if not numbers:
             continue
-        outside = 0 if seg[0] <= m.start() < seg[1] else 1
-        gap = max(a_start - m.end(), m.start() - a_end, 0)
-        if best is None or (outside, gap) < best[0]:
-            best = ((outside, gap), m)
+        # A segment's content includes its neighbours' at half weight (a figure often
+        # sits in the segment after the words that name it).
+        here = coverage(query.concepts, text[lo:hi], idf)
+        key = here + 0.5 * coverage(query.concepts, text[max(0, lo - 80):lo], idf)
+        if best is None or key > best[0]:
+            best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
         return None
-    m = best[1]
+    m = best[2]
     value = float((m.group(2) or m.group(1)).replace(",", "."))
     return Figure(province, value, m.group(0).strip(), evidence)
 

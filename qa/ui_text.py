@@ -51,7 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
             "rồi chạy `python -m qa index`."
         ),
         "err_setup": "Không mở được trợ lý. Kiểm tra cấu hình (biến môi trường QA_*) rồi tải lại trang.",
-        "input_placeholder": "Hỏi về kế hoạch chuyển đổi số của các tỉnh…",
+        "input_placeholder": "Đặt câu hỏi về các kế hoạch…",
         "examples_title": "Thử một câu hỏi:",
         "thinking": "Đang tìm trong các kế hoạch…",
         "sources": "Nguồn",
@@ -114,7 +114,7 @@ TEXT: dict[str, dict[str, str]] = {
             "and run `python -m qa index`."
         ),
         "err_setup": "The assistant could not start. Check the configuration (QA_* variables) and reload.",
-        "input_placeholder": "Ask about the provinces' digital-transformation plans…",
+        "input_placeholder": "Ask about the plans…",
         "examples_title": "Try a question:",
         "thinking": "Searching the plans…",
         "sources": "Sources",
@@ -157,6 +157,30 @@ EXAMPLES: dict[str, list[str]] = {
         "Mục tiêu thanh toán điện tử của Hà Tĩnh đến năm 2025?",
     ],
 }
+
+#: With a province filter (a portal's widget is usually set to its own province), the
+#: examples above would mostly name other provinces and find nothing; these ask about
+#: the filtered province instead.
+PROVINCE_EXAMPLES: dict[str, list[str]] = {
+    "vi": [
+        "Mục tiêu chuyển đổi số của {province} đến năm 2025 là gì?",
+        "{province} ưu tiên chuyển đổi số những lĩnh vực nào?",
+        "Chỉ tiêu về dịch vụ công trực tuyến của {province}?",
+    ],
+    "en": [
+        "What are {province}'s digital-transformation targets for 2025?",
+        "Which sectors does {province} prioritise for digital transformation?",
+        "What are {province}'s online public service targets?",
+    ],
+}
+
+
+def examples(lang: str, province: str | None = None) -> list[str]:
+    """The example questions to offer, about ``province`` when the chat is filtered to one."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    if province:
+        return [template.format(province=province) for template in PROVINCE_EXAMPLES[lang]]
+    return list(EXAMPLES[lang])
 
 
 def normalise_lang(value: str | None) -> str:
