@@ -36,7 +36,7 @@ from .chunking import chunk_document
 from .config import Settings
 from .embed import Embedder
 from .errors import BrokenIndexError, DocumentError, NoDocumentsError
-from .ingest import document_files, doc_id_for, file_sha256, load_document, read_catalog
+from .ingest import document_files, file_sha256, load_document, read_catalog
 from .loaders import SUPPORTED_EXTENSIONS
 from .text import bigrams, fold, words
 from .types import Chunk, Document
@@ -324,4 +324,4 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-__all__ = ["Index", "Progress", "open_index", "load_build", "doc_id_for"]
+__all__ = ["Index", "Progress", "open_index", "load_build"]

@@ -121,7 +121,7 @@ def _same_case(original: str, accented: str) -> str:
     return accented
 
 
-def analyse(question: str, spellings: dict[str, str], document_frequency: "callable | None" = None) -> Query:
+def analyse(question: str, spellings: dict[str, str]) -> Query:
     """Analyse a (validated) question against the collection's spellings."""
     text = normalize(question).replace("\n", " ").strip()
     lang = detect_language(text)

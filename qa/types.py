@@ -43,8 +43,8 @@ class Chunk:
 class Hit:
     """A chunk retrieved for a question, with the score that ranked it.
 
-    ``score`` is the fused score in [0, 1] (see ``qa.retrieve``); the per-mode
-    scores are kept so that evaluators can see why a chunk ranked where it did.
+    ``score`` is the fused score: in [0, 1], plus a small bonus when the chunk names
+    a year the question names (see ``qa.retrieve``); the per-mode raw scores are kept so that evaluators can see why a chunk ranked where it did.
     """
 
     chunk: Chunk

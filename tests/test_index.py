@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from helpers import write
-from qa.config import PROJECT_ROOT, load_settings
+from qa.config import load_settings
 from qa.embed import load_embedder
 from qa.errors import NoDocumentsError
 from qa.index import open_index
