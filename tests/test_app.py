@@ -1,0 +1,394 @@
+"""Promises of the chat (app.py), checked with Streamlit's AppTest and on its pure helpers.
+
+AppTest runs the script in-process, so these tests need no browser. The bundled plans
+are indexed once into a temporary folder (the session's shared index from conftest.py
+when there is one); the project's own index/ is not touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qa.config import PROJECT_ROOT
+from qa.feedback import FeedbackStore
+from qa.types import Citation
+from qa.ui_text import EXAMPLES, PROVINCE_EXAMPLES, TEXT, examples, normalise_lang, t
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def _import_app() -> ModuleType:
+    """app.py as a module, for its pure helpers (its page only runs as ``__main__``).
+
+    Loaded by path: the project root is not necessarily on ``sys.path`` under ``pytest``.
+    """
+    spec = importlib.util.spec_from_file_location("chat_app", APP)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+app = _import_app()
+HA_TINH_QUESTION = "What is Hà Tĩnh's 2025 e-payment target?"
+CA_MAU_QUESTION = "What does Cà Mau's digital transformation plan aim for by 2025?"
+
+HOSTILE_DOCUMENT = """\
+Kế hoạch chuyển đổi số tỉnh Cà Mau <img src=x onerror=alert(1)>
+
+Kế hoạch chuyển đổi số tỉnh Cà Mau giai đoạn 2021 - 2025 đặt mục tiêu đến năm 2025 có 50% \
+dân số trưởng thành có tài khoản thanh toán điện tử <script>alert(1)</script> và 90% hồ sơ \
+công việc cấp tỉnh được xử lý trên môi trường mạng.
+
+Tỉnh Cà Mau ưu tiên chuyển đổi số trong các lĩnh vực y tế, giáo dục, nông nghiệp và du lịch. \
+[Bấm vào đây](javascript:alert(1)) để xem thêm. ![x](http://evil.example/x.png)
+"""
+
+
+# --- Fixtures ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary index of the bundled plans: the session's shared one when conftest offers it
+    (built once for the whole test run), else an empty folder the first app run builds."""
+    try:
+        return Path(request.getfixturevalue("assistant").settings.index_dir)
+    except pytest.FixtureLookupError:
+        return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture
+def feedback_db(tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app at the temporary index and a fresh feedback database."""
+    path = tmp_path / "feedback.sqlite3"
+    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("QA_DOCUMENTS_DIR", str(PROJECT_ROOT / "documents"))
+    monkeypatch.setenv("QA_FEEDBACK_DB", str(path))
+    return path
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _html(at: AppTest) -> list[str]:
+    """Every markdown block of the page (cards, answers, documents) as its raw HTML."""
+    return [element.value for element in at.markdown]
+
+
+def _cards(at: AppTest) -> list[str]:
+    return [value for value in _html(at) if value.startswith('<div class="qa-card')]
+
+
+def _alerts(at: AppTest) -> list[str]:
+    return [element.value for element in (*at.info, *at.warning, *at.error)]
+
+
+# --- The chat ------------------------------------------------------------------------
+
+
+def test_an_english_question_about_ha_tinh_gets_the_30_percent_target_with_a_ha_tinh_source(
+    feedback_db: Path,
+) -> None:
+    at = _ask(_app(), HA_TINH_QUESTION)
+    answers = [value for value in _html(at) if value.startswith('<div class="qa-answer">')]
+    assert answers and "30%" in answers[0]
+    assert '<sup class="qa-ref">[1]</sup>' in answers[0]
+    cards = _cards(at)
+    assert cards and '<span class="qa-n">[1]</span>' in cards[0]
+    assert any("Hà Tĩnh" in card for card in cards)
+    assert any("<mark>" in card and "30%" in card for card in cards)
+
+
+def test_a_question_about_a_province_outside_the_collection_reads_as_an_abstention(
+    feedback_db: Path,
+) -> None:
+    at = _ask(_app(), CA_MAU_QUESTION)
+    notices = (t("en", "abstain_notice"), t("vi", "abstain_notice"))
+    assert any(notice in alert for alert in _alerts(at) for notice in notices)
+    # The nearest passages are shown as related passages, not as numbered sources.
+    assert f"**{t('vi', 'related')}**" in _html(at)
+    assert f"**{t('vi', 'sources')}**" not in _html(at)
+    assert all('class="qa-card qa-related"' in card and "qa-n" not in card for card in _cards(at))
+
+
+def test_a_thumb_and_a_comment_are_stored_in_the_feedback_database(feedback_db: Path) -> None:
+    at = _ask(_app(), HA_TINH_QUESTION)
+    at.feedback[0].set_value(1).run()
+    at.text_input(key=at.text_input[0].key).input("Đúng, có nguồn rõ ràng").run()
+    assert not at.exception, at.exception
+
+    rows = sqlite3.connect(feedback_db).execute(
+        "SELECT question, answer, citations_json, verdict, comment, created_at FROM feedback"
+    ).fetchall()
+    assert len(rows) == 1
+    question, answer, citations_json, verdict, comment, created_at = rows[0]
+    assert question == HA_TINH_QUESTION and "30%" in answer
+    assert '"province": "Hà Tĩnh"' in citations_json
+    assert verdict == "up" and comment == "Đúng, có nguồn rõ ràng"
+    assert created_at.endswith("+00:00")  # UTC
+
+
+def test_a_question_without_words_gets_a_message_instead_of_a_crash(feedback_db: Path) -> None:
+    at = _ask(_app(), "??? !!!")
+    assert at.warning and at.warning[0].value  # the core's message for the reader
+    assert not _cards(at) and not at.feedback
+
+
+def test_the_full_document_opens_with_the_cited_passage_marked_in_place(feedback_db: Path) -> None:
+    at = _ask(_app(), HA_TINH_QUESTION)
+    first_source = next(b for b in at.button if (b.key or "").startswith("doc-") and b.key.endswith("-1"))
+    first_source.click().run()
+    documents = [value for value in _html(at) if value.startswith('<div class="qa-doc">')]
+    assert len(documents) == 1
+    assert f'<span class="qa-anchor" id="{app.CITED_ID}"></span><mark>' in documents[0]
+    marked = documents[0].split("<mark>", 1)[1].split("</mark>", 1)[0]
+    assert "<strong>" in marked and "30%" in marked.split("<strong>", 1)[1]
+
+
+def test_an_example_button_asks_its_question(feedback_db: Path) -> None:
+    at = _app()
+    example = EXAMPLES["vi"][0]
+    next(b for b in at.button if b.label == example).click().run()
+    assert f'<div class="qa-question">{example}</div>' in _html(at)
+    assert _cards(at)
+
+
+def test_the_interface_is_vietnamese_by_default_and_english_with_lang_en(feedback_db: Path) -> None:
+    assert _app().title[0].value == t("vi", "app_title")
+    english = _app(lang="en")
+    assert english.title[0].value == t("en", "app_title")
+    assert english.chat_input[0].placeholder == t("en", "input_placeholder")
+
+
+def test_the_sidebar_language_selector_switches_the_whole_interface(feedback_db: Path) -> None:
+    at = _app()
+    at.button_group(key="lang").set_value("en").run()
+    assert at.title[0].value == t("en", "app_title")
+    assert at.selectbox(key="province").label == t("en", "province")
+    assert at.button[0].label == EXAMPLES["en"][0]
+
+
+def test_the_province_query_parameter_sets_the_starting_filter(feedback_db: Path) -> None:
+    at = _app(province="Hà Tĩnh")
+    assert at.selectbox(key="province").value == "Hà Tĩnh"
+    # Examples then ask about that province, so each of them has an answer.
+    assert any("Hà Tĩnh" in b.label for b in at.button if (b.key or "").startswith("example-"))
+
+
+def test_with_a_province_filter_every_source_comes_from_that_province(feedback_db: Path) -> None:
+    at = _app(province="Đồng Nai")
+    _ask(at, "Mục tiêu về dịch vụ công trực tuyến đến năm 2025?")
+    cards = _cards(at)
+    assert cards and all('<div class="qa-meta">Đồng Nai' in card for card in cards)
+
+
+def test_the_sidebar_lists_the_indexed_documents_with_their_passage_counts(feedback_db: Path) -> None:
+    at = _app()
+    listing = next(value for value in _html(at) if value.startswith('<ul class="qa-doc-list">'))
+    assert listing.count("<li>") == 5
+    assert "Hà Tĩnh" in listing and t("vi", "n_chunks", n="").strip() in listing
+
+
+def test_an_empty_documents_folder_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "documents").mkdir()
+    monkeypatch.setenv("QA_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "documents/" in message and "python -m qa index" in message
+    assert not at.chat_input  # no chat without documents
+
+
+def test_a_document_containing_script_is_shown_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "hostile.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+    monkeypatch.setenv("QA_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_FEEDBACK_DB", str(tmp_path / "feedback.sqlite3"))
+
+    at = _ask(_app(), "Mục tiêu thanh toán điện tử của Cà Mau đến năm 2025?")
+    at.button(key=next(b.key for b in at.button if (b.key or "").startswith("doc-"))).click().run()
+    page = "\n".join(_html(at))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown, as text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the title too
+    assert "<script" not in page and "<img" not in page
+    assert any(v.startswith("<div class=\"qa-doc\">") for v in _html(at))  # full document shown
+
+
+# --- The HTML helpers ---------------------------------------------------------------
+
+
+def test_highlighting_escapes_the_passage_and_marks_the_answering_sentence() -> None:
+    passage = "Mục tiêu <script>alert(1)</script>. Tỷ lệ thanh toán điện tử đạt 30%. Hết."
+    start = passage.index("Tỷ lệ")
+    end = passage.index("30%.") + 4
+    result = app.highlight_html(passage, start, end)
+    assert result == (
+        "Mục tiêu &lt;script&gt;alert(1)&lt;/script&gt;. "
+        "<mark>Tỷ lệ thanh toán điện tử đạt 30%.</mark> Hết."
+    )
+
+
+def test_a_span_covering_markup_is_marked_after_escaping_by_raw_offsets() -> None:
+    passage = "a <b>bold</b> c"
+    assert app.highlight_html(passage, 2, 13) == "a <mark>&lt;b&gt;bold&lt;/b&gt;</mark> c"
+
+
+@pytest.mark.parametrize("span", [(None, None), (5, 5), (9, 3), (-4, 0), (50, 60)])
+def test_a_missing_or_impossible_span_leaves_the_text_escaped_and_unmarked(span: tuple) -> None:
+    assert app.highlight_html("<i>x</i> y", *span) == "&lt;i&gt;x&lt;/i&gt; y"
+
+
+def test_quotes_are_escaped_so_text_cannot_leave_an_attribute() -> None:
+    assert app.escape_text('" onmouseover="alert(1)') == "&quot; onmouseover=&quot;alert(1)"
+    assert app.escape_text("it's") == "it&#x27;s"
+
+
+def test_html_fragments_never_contain_a_blank_line() -> None:
+    # A blank line would end Streamlit's raw-HTML block and expose the rest to markdown.
+    text = "para one\n\n[link](javascript:alert(1))\r\n\r\n![x](http://evil/x.png)"
+    for fragment in (app.escape_text(text), app.highlight_html(text, 0, 4), app.document_html(text, 0, 4)):
+        assert "\n" not in fragment
+    assert app.escape_text("a\n\n\nb", compact=True) == "a<br>b"
+    assert app.escape_text("a\n\nb") == "a<br><br>b"
+
+
+def test_answer_markers_become_citation_badges_and_the_rest_is_escaped() -> None:
+    assert app.answer_html("30% <b>[1]</b> và [2].") == (
+        '30% &lt;b&gt;<sup class="qa-ref">[1]</sup>&lt;/b&gt; và <sup class="qa-ref">[2]</sup>.'
+    )
+
+
+def test_a_card_escapes_title_province_and_date() -> None:
+    citation = Citation(
+        n=3, doc_id="d", title="<img src=x onerror=alert(1)>", province="<b>P</b>",
+        passage="p <script>", start=0, end=10, score=0.5, highlight_start=0, highlight_end=1,
+        date="<i>2025</i>",
+    )
+    html = app.card_html(citation, "vi")
+    assert "<img" not in html and "<script" not in html and "<b>P" not in html and "<i>" not in html
+    assert '<span class="qa-n">[3]</span> &lt;img src=x onerror=alert(1)&gt;' in html
+    assert "qa-n" not in app.card_html(citation, "vi", related=True)
+
+
+def test_the_document_view_anchors_the_cited_passage_and_strengthens_its_answering_sentence() -> None:
+    text = "intro <x>. cited <y>. part. outro"
+    start, end = text.index("cited"), text.index(" outro")
+    focus = (text.index("part") - start, end - start)
+    html = app.document_html(text, start, end, *focus)
+    assert html == (
+        '<div class="qa-doc">intro &lt;x&gt;. '
+        f'<span class="qa-anchor" id="{app.CITED_ID}"></span>'
+        "<mark>cited &lt;y&gt;. <strong>part.</strong></mark> outro</div>"
+    )
+    assert app.document_html("<b>", 2, 1) == '<div class="qa-doc">&lt;b&gt;</div>'
+
+
+def test_a_province_in_the_url_matches_whatever_its_case_or_unicode_form() -> None:
+    provinces = ["Hà Tĩnh", "Đồng Nai"]
+    assert app.match_province("hà tĩnh", provinces) == "Hà Tĩnh"
+    decomposed = "Ha\u0300 Ti\u0303nh"  # NFD, as some portals send it
+    assert app.match_province(decomposed, provinces) == "Hà Tĩnh"
+    assert app.match_province("Cà Mau", provinces) is None
+    assert app.match_province(None, provinces) is None
+
+
+# --- Interface strings --------------------------------------------------------------
+
+
+def test_both_languages_define_every_interface_string() -> None:
+    assert set(TEXT["vi"]) == set(TEXT["en"])
+    assert set(EXAMPLES) == set(PROVINCE_EXAMPLES) == set(TEXT)
+
+
+def test_the_abstention_notice_reads_as_specified() -> None:
+    assert t("vi", "abstain_notice").startswith("Các kế hoạch trong bộ tài liệu không nêu thông tin này")
+    assert t("en", "abstain_notice").startswith("The plans in the collection do not state this")
+
+
+def test_language_codes_are_normalised_and_default_to_vietnamese() -> None:
+    assert normalise_lang("EN-us") == "en"
+    assert normalise_lang("fr") == "vi"
+    assert normalise_lang(None) == "vi"
+
+
+def test_examples_ask_about_the_filtered_province() -> None:
+    assert examples("vi") == EXAMPLES["vi"]
+    assert all("Đồng Nai" in q for q in examples("en", "Đồng Nai"))
+
+
+# --- Feedback store -----------------------------------------------------------------
+
+
+def test_the_feedback_store_records_utc_time_and_exports_csv(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "sub" / "feedback.sqlite3")
+    row = store.add("Câu hỏi?", "Trả lời [1]", "[]", "down", "thiếu nguồn")
+    store.update(row, verdict="up", comment="đã sửa")
+    exported = list(csv.DictReader(io.StringIO(store.to_csv())))
+    assert [(r["question"], r["verdict"], r["comment"]) for r in exported] == [("Câu hỏi?", "up", "đã sửa")]
+    assert exported[0]["created_at"].endswith("+00:00")
+
+
+def test_a_comment_that_looks_like_a_formula_is_exported_as_text(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add("q", "a", "[]", "down", '=HYPERLINK("http://evil","x")')
+    assert next(csv.DictReader(io.StringIO(store.to_csv())))["comment"].startswith("'=")
+
+
+def test_a_withdrawn_thumb_is_forgotten_and_an_unknown_verdict_is_refused(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.delete(store.add("q", "a", "[]", "up"))
+    assert store.rows() == []
+    with pytest.raises(ValueError, match="verdict"):
+        store.add("q", "a", "[]", "maybe")
+
+
+def test_the_feedback_database_path_comes_from_qa_feedback_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QA_FEEDBACK_DB", str(tmp_path / "x.sqlite3"))
+    assert FeedbackStore().path == tmp_path / "x.sqlite3"
+    monkeypatch.delenv("QA_FEEDBACK_DB")
+    assert FeedbackStore().path == PROJECT_ROOT / "feedback.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_feedback_file() -> Iterator[None]:
+    """No test may write the project's real feedback database."""
+    real = PROJECT_ROOT / "feedback.sqlite3"
+    existed = real.exists()
+    yield
+    assert existed or not real.exists(), "a test wrote the project's feedback.sqlite3"
+
+
+def test_setup_errors_say_what_to_do() -> None:
+    from qa.errors import BrokenIndexError, NoDocumentsError
+
+    broken = app._setup_error_message(BrokenIndexError("manifest `v3` unreadable"), "en")
+    assert "python -m qa index" in broken and "`manifest 'v3' unreadable`" in broken
+    assert "documents/" in app._setup_error_message(NoDocumentsError("empty"), "vi")
