@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from qa.config import MODES, Settings, load_settings
-from qa.errors import BrokenIndexError, NoDocumentsError, QAError
+from qa.errors import BadQuestionError, BrokenIndexError, NoDocumentsError, QAError
 from qa.feedback import FeedbackStore
 from qa.types import Answer, Citation
-from qa.ui_text import LANG_NAMES, LANGS, examples, normalise_lang, stage_label, t
+from qa.ui_text import LANG_NAMES, LANGS, TEXT, examples, normalise_lang, stage_label, t
 
 if TYPE_CHECKING:
     from qa.pipeline import Assistant
@@ -302,7 +302,10 @@ def ask(assistant: Assistant, question: str, controls: Controls) -> Turn:
     started = time.perf_counter()
     try:
         turn.answer = assistant.ask(question, mode=controls.mode, k=controls.k, province=controls.province)
-    except QAError as error:  # BadQuestionError and friends: str(e) is meant for the reader
+    except BadQuestionError as error:  # said in the reader's language where the UI knows the case
+        key = f"question_{error.code}"
+        turn.error = t(controls.lang, key, **error.details) if key in TEXT[controls.lang] else str(error)
+    except QAError as error:  # other errors: str(e) is meant for the reader
         turn.error = str(error)
     turn.seconds = time.perf_counter() - started
     return turn

@@ -251,6 +251,10 @@ def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: t
 
 # ----------------------------------------------------------------- comparisons
 
+#: A comparison cites the winner and at most this many provinces in all (concise answers).
+MAX_COMPARED = 5
+
+
 @dataclass(frozen=True)
 class Figure:
     """A province's figure for the compared indicator, with its evidence."""
@@ -314,6 +318,8 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         return None
     figures.sort(key=lambda f: f.value, reverse=not query.wants_lowest)
     citations = [_citation(n, f.evidence.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
+    figures = figures[:MAX_COMPARED]
+    citations = citations[:MAX_COMPARED]
     winner = figures[0]
     others = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures[1:], 2))
     if query.lang == "en":

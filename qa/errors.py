@@ -11,7 +11,16 @@ class QAError(Exception):
 
 
 class BadQuestionError(QAError):
-    """The question cannot be asked as given (empty, or nothing but control characters)."""
+    """The question cannot be asked as given (empty, nothing but symbols, too long).
+
+    ``code`` names the problem ("empty", "no_words", "too_long", "not_text",
+    "bad_mode", "bad_k") so that a front end can say it in the reader's language.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **details: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
 
 
 class DocumentError(QAError):

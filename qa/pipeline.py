@@ -86,10 +86,10 @@ class Assistant:
         text = self._validate(question)
         mode = mode or self.settings.mode
         if mode not in MODES:
-            raise BadQuestionError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}")
+            raise BadQuestionError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}", "bad_mode")
         k = k or self.settings.top_k
         if k < 1:
-            raise BadQuestionError("the number of sources must be at least 1")
+            raise BadQuestionError("the number of sources must be at least 1", "bad_k")
         query = analyse(text, self.index.spellings)
         t_analysed = time.perf_counter()
 
@@ -104,7 +104,7 @@ class Assistant:
         result = None
         if query.wants_comparison and not province:
             compared = named_inside if len(named_inside) >= 2 else self._provinces
-            per_province = {p: self.retriever.search(query, mode, 3, (p,), vector) for p in compared}
+            per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         self.settings.abstain_threshold, self.settings.max_answer_chars)
         if result is None:
@@ -125,14 +125,15 @@ class Assistant:
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):
-            raise BadQuestionError("the question must be text")
+            raise BadQuestionError("the question must be text", "not_text")
         text = normalize(question).replace("\n", " ").strip()
         if not text:
-            raise BadQuestionError("the question is empty: type a question about the plans")
+            raise BadQuestionError("the question is empty: type a question about the plans", "empty")
         if not any(ch.isalnum() for ch in text):
-            raise BadQuestionError("the question has no words: type a question about the plans")
+            raise BadQuestionError("the question has no words: type a question about the plans", "no_words")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise BadQuestionError(
-                f"the question is {len(text):,} characters long; ask in at most {limit:,} characters")
+                f"the question is {len(text):,} characters long; ask in at most {limit:,} characters",
+                "too_long", length=len(text), limit=limit)
         return text

@@ -54,6 +54,26 @@ class Retriever:
     def search(self, query: Query, mode: str = "hybrid", k: int = 5,
                provinces: tuple[str, ...] | None = None, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` best chunks; ``provinces`` restricts to those provinces' plans."""
+        return self._rank(query, mode, provinces, query_vector, self.candidates)[:k]
+
+    def search_per_province(self, query: Query, mode: str, k: int, provinces: tuple[str, ...],
+                            query_vector: np.ndarray | None = None) -> dict[str, list[Hit]]:
+        """The ``k`` best chunks of each province, from one ranking of them all.
+
+        One wide search instead of one search per province keeps a comparison over
+        many provinces as fast as an ordinary question; a province none of whose
+        chunks ranks among the candidates does not state the indicator.
+        """
+        grouped: dict[str, list[Hit]] = {p: [] for p in provinces}
+        wide = self.candidates * max(4, len(provinces))
+        for hit in self._rank(query, mode, provinces, query_vector, wide):
+            province = self._province_of_chunk[hit.chunk.chunk_id]
+            if len(grouped[province]) < k:
+                grouped[province].append(hit)
+        return grouped
+
+    def _rank(self, query: Query, mode: str, provinces: tuple[str, ...] | None,
+              query_vector: np.ndarray | None, candidates: int) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}")
         allowed = self._allowed(provinces)
@@ -63,9 +83,9 @@ class Retriever:
         sparse: dict[int, float] = {}
         if mode in ("dense", "hybrid"):
             vector = query_vector if query_vector is not None else self.embed(query)
-            dense = self._dense(vector, allowed)
+            dense = self._dense(vector, allowed, candidates)
         if mode in ("bm25", "hybrid"):
-            sparse = self._bm25(query, allowed)
+            sparse = self._bm25(query, allowed, candidates)
         weight = {"dense": 1.0, "bm25": 0.0, "hybrid": self.dense_weight}[mode]
         if self.fusion == "rrf" and mode == "hybrid":
             dense_n, sparse_n, weight = _rrf(dense), _rrf(sparse), 0.5
@@ -77,7 +97,7 @@ class Retriever:
             if query.years and any(str(y) in self.index.chunks[i].text for y in query.years):
                 score += YEAR_BONUS
             fused[i] = score
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        ranked = sorted(fused, key=lambda i: (-fused[i], i))
         return [Hit(self.index.chunks[i], fused[i], dense.get(i, 0.0), sparse.get(i, 0.0)) for i in ranked]
 
     def embed(self, query: Query) -> np.ndarray:
@@ -89,9 +109,9 @@ class Retriever:
         mask = np.isin(self._province_of_chunk, list(provinces))
         return np.flatnonzero(mask).astype(np.int64)
 
-    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
         n = self.index.vectors.ntotal
-        k = min(self.candidates, n if allowed is None else len(allowed))
+        k = min(candidates, n if allowed is None else len(allowed))
         if k == 0:
             return {}
         params = None
@@ -100,13 +120,13 @@ class Retriever:
         scores, ids = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
         return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
 
-    def _bm25(self, query: Query, allowed: np.ndarray | None) -> dict[int, float]:
+    def _bm25(self, query: Query, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
         scores = self.index.bm25.scores(query.bm25_terms)
         if allowed is not None:
             masked = np.full_like(scores, -np.inf)
             masked[allowed] = scores[allowed]
             scores = masked
-        k = min(self.candidates, len(scores))
+        k = min(candidates, len(scores))
         if k == 0:
             return {}
         top = np.argpartition(-scores, k - 1)[:k]

@@ -392,3 +392,10 @@ def test_setup_errors_say_what_to_do() -> None:
     broken = app._setup_error_message(BrokenIndexError("manifest `v3` unreadable"), "en")
     assert "python -m qa index" in broken and "`manifest 'v3' unreadable`" in broken
     assert "documents/" in app._setup_error_message(NoDocumentsError("empty"), "vi")
+
+
+def test_a_question_of_only_symbols_gets_a_clear_message_in_vietnamese(feedback_db: Path) -> None:
+    at = _ask(_app(), "?!...")
+    messages = [element.value for element in (*at.warning, *at.error, *at.info)]
+    assert any(t("vi", "question_no_words") in m for m in messages), messages
+
