@@ -2,8 +2,8 @@
 
 Each server is a real ``streamlit run app.py`` on a free port with a temporary index,
 so the first page load also shows the index build. The screenshots land in
-docs/screenshots/ for the README; the latencies measured on the way are printed
-(``pytest -s`` shows them).
+tests/artifacts/ (in docs/screenshots/ for the README with QA_UPDATE_SCREENSHOTS=1);
+the latencies measured on the way are printed (``pytest -s`` shows them).
 
 Run: ``python -m pytest tests/test_browser.py -q -s`` (marker: ``browser``).
 """
@@ -27,7 +27,10 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# Screenshots go to tests/artifacts/ (git-ignored), so a test run changes no tracked file;
+# QA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/ for the README instead.
+SCREENSHOTS = (PROJECT_ROOT / "docs" / "screenshots" if os.environ.get("QA_UPDATE_SCREENSHOTS") == "1"
+               else PROJECT_ROOT / "tests" / "artifacts")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
