@@ -1,8 +1,9 @@
 """Chunking: passages of whole sentences that keep their span in the document.
 
 Plans state one target per sentence or clause, so a chunk never cuts a sentence.
-Consecutive short paragraphs (a heading and its first paragraph) are packed
-together up to ``max_chars``; a paragraph longer than that is cut into windows of
+Consecutive short paragraphs are packed together up to ``max_chars``; a heading
+(a short line with no closing punctuation) always opens a new chunk, so it travels
+with the section it announces and not with the end of the previous one; a paragraph longer than that is cut into windows of
 sentences that overlap by ``overlap`` sentences, so a target near a cut is still
 whole in one chunk.
 """
@@ -21,6 +22,12 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs of a cleaned document (separated by blank lines), with offsets."""
     return [Span(m.group(0), m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+
+
+def is_heading(paragraph: str) -> bool:
+    """A short paragraph with no closing punctuation: a title or a section heading."""
+    text = paragraph.strip()
+    return len(text) < 120 and not text.endswith((".", "!", "?", "…", ":", ";", ",", ")"))
 
 
 def chunk_document(doc: Document, max_chars: int = 600, overlap: int = 1, first_id: int = 0) -> list[Chunk]:
@@ -44,7 +51,7 @@ def _chunk_spans(text: str, max_chars: int, overlap: int) -> Iterable[tuple[int,
                 yield pending
                 pending = None
             yield from _sentence_windows(para, max_chars, overlap)
-        elif pending and para.end - pending[0] <= max_chars:
+        elif pending and para.end - pending[0] <= max_chars and not is_heading(para.text):
             pending = (pending[0], para.end)
         else:
             if pending:
