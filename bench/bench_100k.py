@@ -442,8 +442,9 @@ def report(r: dict, load_before: float) -> str:
         table(["stage", "p50 ms", "p95 ms", "max ms"],
               [(name, *_ms_row(values)) for name, values in r["stage_ms"].items()]),
         "",
-        "`Assistant.ask` by kind of question (a comparison that names fewer than two provinces searches "
-        "every province of the collection, here all 63, one by one):",
+        "`Assistant.ask` by kind of question (a comparison that names fewer than two provinces ranks "
+        "the chunks of every province of the collection, here all 63, in one wide search, then reads "
+        "each province's best clause):",
         "",
         table(["questions", "n", "p50 ms", "p95 ms", "max ms"],
               [(kind, len(values), *_ms_row(values)) for kind, values in r["by_kind"].items() if values]),
