@@ -38,6 +38,9 @@ class Evidence:
     sentence: Span
     coverage: float
     score: float
+    # The years the sentence is about: those it names, else the last one named
+    # before it in its paragraph (which may begin before the chunk does).
+    years: frozenset[int] = frozenset()
 
 
 # ----------------------------------------------------------------- scoring
@@ -69,14 +72,20 @@ def coverage(concepts: Concepts, text: str, idf: Callable[[str], float]) -> floa
     return got / total if total > 0 else 0.0
 
 
-def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float) -> Evidence | None:
-    """The clause of a hit that best answers the question."""
+def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float,
+                  lead_in: str = "") -> Evidence | None:
+    """The clause of a hit that best answers the question.
+
+    ``lead_in`` is the text of the chunk's paragraph before the chunk starts (a long
+    paragraph is cut into several chunks), read for the years a sentence is about.
+    """
     wants_figure = bool(_WANTS_FIGURE.search(fold(query.text).lower()))
     best: Evidence | None = None
     for sentence in sentences(hit.chunk.text):
         sentence_cov = coverage(query.concepts, sentence.text, idf)
         heading = _is_heading(sentence, hit.chunk.text)
         # A list is answered by the whole sentence; a figure by its own clause.
+        years = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
         for clause in [sentence] if query.wants_list else clauses(sentence):
             clause_cov = coverage(query.concepts, clause.text, idf)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
@@ -87,12 +96,13 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
                 score += 0.15
             if heading:
                 score -= 0.05  # the body sentence a heading announces cites better
-            if query.years:
-                named = set(_years_in(sentence.text))
-                if named & set(query.years):
-                    score += 0.05
+            if query.years:  # a question about 2030 is answered by a 2030 target
+                if years & set(query.years):
+                    score += 0.2
+                elif years:
+                    score -= 0.2
             if best is None or score > best.score:
-                best = Evidence(hit, clause, sentence, cov, score)
+                best = Evidence(hit, clause, sentence, cov, score, years)
     return best
 
 
@@ -144,14 +154,16 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     if not hits:
         return _abstain_text(query, None, out_of_collection), True, []
     top = hits[0].score
-    found = [best_evidence(query, h, idf, top) for h in hits]
+    found = [best_evidence(query, h, idf, top, lead_in(documents, h)) for h in hits]
     citations = [_citation(n, h, documents, e) for n, (h, e) in enumerate(zip(hits, found), 1)]
     if out_of_collection:
         return _abstain_text(query, None, out_of_collection), True, citations
     ranked = sorted((e for e in found if e is not None), key=lambda e: -e.score)
     best = ranked[0] if ranked else None
-    if (best is None or best.coverage < threshold or _year_mismatch(query, best)
-            or _lacks_required(query, best)):
+    # A question with no content words of its own ("Hà Tĩnh's goals for 2030?") is
+    # judged by its province and year alone.
+    weak = bool(query.concepts) and best is not None and best.coverage < threshold
+    if best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best):
         return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
     n = hits.index(best.hit) + 1
     return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
@@ -164,11 +176,22 @@ def _year_mismatch(query: Query, evidence: Evidence) -> bool:
     asked = set(query.years)
     if not asked:
         return False
-    named = set(_years_in(evidence.sentence.text))
-    if not named:
-        before = _years_in(evidence.hit.chunk.text[: evidence.sentence.start])
-        named = set(before[-1:])
-    return bool(named) and not (named & asked)
+    if not query.concepts:  # "Hà Tĩnh 2040?": only the year can show it is answered
+        return not (evidence.years & asked)
+    return bool(evidence.years) and not (evidence.years & asked)
+
+
+def _years_stated(sentence: Span, before: str) -> frozenset[int]:
+    """The years a sentence names, else the last year named in the text before it."""
+    named = _years_in(sentence.text) or _years_in(before)[-1:]
+    return frozenset(named)
+
+
+def lead_in(documents: dict[str, Document], hit: Hit) -> str:
+    """The text of a hit's paragraph before the hit's chunk begins."""
+    text = documents[hit.chunk.doc_id].text
+    start = text.rfind("\n\n", 0, hit.chunk.start)
+    return text[start + 2 if start >= 0 else 0: hit.chunk.start]
 
 
 def _lacks_required(query: Query, evidence: Evidence) -> bool:
@@ -216,7 +239,7 @@ def _context_year(evidence: Evidence) -> int | None:
 def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
     """The clause, cut to ``room`` characters where it holds most of the question's
     terms: windows start after a comma or colon, and end at a word."""
-    text = text.rstrip(" .;,")
+    text = _balance_quotes(text.rstrip(" .;,"))
     if len(text) <= room:
         return text
     starts = [0] + [m.end() for m in re.finditer(r"[,:;]\s+", text)]
@@ -232,6 +255,16 @@ def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
         if key > best_key:
             best, best_key = window, key
     return best
+
+
+def _balance_quotes(text: str) -> str:
+    """Drop a closing or opening quotation mark that lost its partner when the clause
+    was cut out of its sentence (the answer adds quotation marks of its own)."""
+    if text.endswith("”") and text.count("“") < text.count("”"):
+        text = text[:-1].rstrip()
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        text = text[1:].lstrip()
+    return text
 
 
 def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: tuple[str, ...]) -> str:
@@ -304,9 +337,9 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     for province, hits in per_province.items():
         if not hits:
             continue
-        evidence = best_evidence(query, hits[0], idf, hits[0].score)
+        evidence = best_evidence(query, hits[0], idf, hits[0].score, lead_in(documents, hits[0]))
         for h in hits[1:3]:
-            other = best_evidence(query, h, idf, hits[0].score)
+            other = best_evidence(query, h, idf, hits[0].score, lead_in(documents, h))
             if other and (evidence is None or other.score > evidence.score):
                 evidence = other
         if evidence is None or evidence.coverage < threshold:

@@ -32,6 +32,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "target": ("mục tiêu", "chỉ tiêu"),
     "goal": ("mục tiêu",),
     "aim": ("mục tiêu", "phấn đấu"),
+    "become": ("trở thành",),
     "objective": ("mục tiêu",),
     "indicator": ("chỉ tiêu",),
     "task": ("nhiệm vụ",),

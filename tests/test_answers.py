@@ -118,3 +118,24 @@ def test_the_province_filter_restricts_sources(assistant):
 def test_every_retrieval_mode_answers_the_ha_tinh_question(assistant, mode):
     answer = assistant.ask(HA_TINH_EPAYMENT[1], mode=mode)
     assert "30%" in answer.answer
+
+
+def test_a_question_about_2030_is_answered_from_a_2030_target(assistant):
+    answer = assistant.ask("What does Đồng Nai aim to become by 2030?")
+    assert not answer.abstained
+    assert "đô thị thông minh" in answer.answer
+
+
+def test_a_question_naming_only_a_province_and_an_unstated_year_abstains(assistant):
+    assert assistant.ask("Hà Tĩnh 2040?").abstained
+
+
+def test_a_target_stated_for_2025_is_no_answer_for_2030(assistant):
+    assert not assistant.ask("ben tre chi tieu thanh toan dien tu nam 2025").abstained
+    assert assistant.ask("ben tre chi tieu thanh toan dien tu nam 2030").abstained
+
+
+def test_a_quoted_indicator_is_not_left_with_a_stray_quotation_mark(assistant):
+    answer = assistant.ask("Bến Tre: tỷ lệ người trưởng thành dùng smartphone tham gia thanh toán điện tử?")
+    assert "30%" in answer.answer
+    assert answer.answer.count("“") == answer.answer.count("”")
