@@ -22,7 +22,8 @@ from .query import Query
 from .text import Span, clauses, fold, sentences, words
 from .types import Answer, Citation, Document, Hit
 
-_NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?")
+# A figure: "30%", "12,5%", "5-10%", "1.819"; not part of a reference ("749/QĐ-TTg").
+_NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/])")
 _WANTS_FIGURE = re.compile(
     r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
     r"|target|goal|percent|rate|share|figure|level)\b")
@@ -52,7 +53,12 @@ def _term_set(text: str) -> set[str]:
 Concepts = Sequence[Sequence[Sequence[str]]]
 
 
-def coverage(concepts: Concepts, text: str, idf: Callable[[str], float]) -> float:
+#: Weight of one untranslated English word, against idf-weighted concepts (dev: 0.5
+#: costs nothing, 1.0 starts abstaining on answerable questions).
+UNTRANSLATED_WEIGHT = 0.5
+
+
+def coverage(concepts: Concepts, text: str, idf: Callable[[str], float], untranslated: Sequence[str] = ()) -> float:
     """Share of the question's content that the text holds, in [0, 1].
 
     Each concept weighs the idf of its terms (averaged over its alternatives) and
@@ -68,8 +74,20 @@ def coverage(concepts: Concepts, text: str, idf: Callable[[str], float]) -> floa
             continue
         weight = sum(w for _, w in useful) / len(useful)
         total += weight
-        got += weight * max(sum(idf(t) for t in alt if t in have) / w for alt, w in useful)
+        got += weight * max(_alternative_share(alt, w, have, idf) for alt, w in useful)
+    for word in untranslated:
+        total += UNTRANSLATED_WEIGHT
+        got += UNTRANSLATED_WEIGHT if word in have else 0.0
     return got / total if total > 0 else 0.0
+
+
+def _alternative_share(alternative: Sequence[str], weight: float, have: set[str],
+                       idf: Callable[[str], float]) -> float:
+    """How much of one translation a text holds: all of it, or half the idf share
+    of its syllables ("ngân hàng" holds "ngân" but is no "ngân sách")."""
+    if all(t in have for t in alternative):
+        return 1.0
+    return 0.5 * sum(idf(t) for t in alternative if t in have) / weight
 
 
 def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float,
@@ -82,12 +100,12 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
     wants_figure = bool(_WANTS_FIGURE.search(fold(query.text).lower()))
     best: Evidence | None = None
     for sentence in sentences(hit.chunk.text):
-        sentence_cov = coverage(query.concepts, sentence.text, idf)
+        sentence_cov = coverage(query.concepts, sentence.text, idf, query.untranslated)
         heading = _is_heading(sentence, hit.chunk.text)
         # A list is answered by the whole sentence; a figure by its own clause.
         years = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
         for clause in [sentence] if query.wants_list else clauses(sentence):
-            clause_cov = coverage(query.concepts, clause.text, idf)
+            clause_cov = coverage(query.concepts, clause.text, idf, query.untranslated)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
             score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
             if wants_figure and _has_figure(clause.text):
@@ -162,7 +180,7 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     best = ranked[0] if ranked else None
     # A question with no content words of its own ("Hà Tĩnh's goals for 2030?") is
     # judged by its province and year alone.
-    weak = bool(query.concepts) and best is not None and best.coverage < threshold
+    weak = bool(query.concepts or query.untranslated) and best is not None and best.coverage < threshold
     if best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best):
         return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
     n = hits.index(best.hit) + 1
@@ -176,7 +194,7 @@ def _year_mismatch(query: Query, evidence: Evidence) -> bool:
     asked = set(query.years)
     if not asked:
         return False
-    if not query.concepts:  # "Hà Tĩnh 2040?": only the year can show it is answered
+    if not (query.concepts or query.untranslated):  # "Hà Tĩnh 2040?": only the year can show it
         return not (evidence.years & asked)
     return bool(evidence.years) and not (evidence.years & asked)
 
@@ -224,7 +242,7 @@ def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: i
         lead += f", đến năm {year}" if year else ""
         template = lead + ": “{}” [" + str(n) + "]."
     room = max_chars - len(template) + 2
-    return template.format(_shorten(evidence.clause.text, room, query.content_terms))
+    return template.format(_shorten(evidence.clause.text, room, query.content_terms, query.wants_list))
 
 
 def _context_year(evidence: Evidence) -> int | None:
@@ -236,9 +254,11 @@ def _context_year(evidence: Evidence) -> int | None:
     return found[-1] if found else None
 
 
-def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
+def _shorten(text: str, room: int, content_terms: Sequence[str], prefer_complete: bool = False) -> str:
     """The clause, cut to ``room`` characters where it holds most of the question's
-    terms: windows start after a comma or colon, and end at a word."""
+    terms: windows start after a comma or colon, and end at a word. Among equal
+    windows the earliest wins, or, for a list (``prefer_complete``), one that ends
+    where the clause ends, so that no item is cut off."""
     text = _balance_quotes(text.rstrip(" .;,"))
     if len(text) <= room:
         return text
@@ -251,7 +271,7 @@ def _shorten(text: str, room: int, content_terms: Sequence[str]) -> str:
             cut = window[: room - 1]
             window = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
         have = _term_set(window)
-        key = (sum(1 for t in content_terms if t in have), int(complete), -i)
+        key = (sum(1 for t in content_terms if t in have), int(complete and prefer_complete), -i)
         if key > best_key:
             best, best_key = window, key
     return best
@@ -306,7 +326,7 @@ def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[st
     and "và") that holds most of the question's content.
     """
     text = evidence.clause.text
-    bounds = [0] + [m.end() for m in re.finditer(r"[,;]|\svà\s", text)] + [len(text)]
+    bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
     for lo, hi in zip(bounds, bounds[1:]):
         numbers = [m for m in _NUMBER.finditer(text, lo, hi) if not _is_year(m.group(1))]
@@ -347,25 +367,43 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         fig = figure_of(query, evidence, province, idf)
         if fig:
             figures.append(fig)
+    if any(f.text.endswith("%") for f in figures):  # compare like with like
+        figures = [f for f in figures if f.text.endswith("%")]
     if len(figures) < 2:
         return None
     figures.sort(key=lambda f: f.value, reverse=not query.wants_lowest)
-    citations = [_citation(n, f.evidence.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
     figures = figures[:MAX_COMPARED]
-    citations = citations[:MAX_COMPARED]
-    winner = figures[0]
-    others = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures[1:], 2))
+    citations = [_citation(n, f.evidence.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
+    if not query.ranks:
+        return _frame_comparison(query, figures), False, citations
+    tied = [f for f in figures if f.value == figures[0].value]
+    names = _join([f.province for f in tied], "và" if query.lang == "vi" else "and")
+    others = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures[len(tied):], len(tied) + 1))
+    two = len(figures) == 2  # between two provinces: "higher", not "highest"
     if query.lang == "en":
-        word = "lowest" if query.wants_lowest else "highest"
-        head = f"{winner.province} has the {word} figure ({winner.text}): “{{}}” [1]. Others: {others}."
+        word = ("lower" if two else "lowest") if query.wants_lowest else ("higher" if two else "highest")
+        head = f"{names} {'have' if len(tied) > 1 else 'has'} the {word} figure ({figures[0].text}): “{{}}” [1]."
+        head += f" Others: {others}." if others else ""
     else:
-        word = "thấp nhất" if query.wants_lowest else "cao nhất"
-        head = f"{winner.province} có mức {word} ({winner.text}): “{{}}” [1]. Các tỉnh khác: {others}."
+        word = ("thấp hơn" if two else "thấp nhất") if query.wants_lowest else ("cao hơn" if two else "cao nhất")
+        head = f"{names} có mức {word} ({figures[0].text}): “{{}}” [1]."
+        head += f" Các tỉnh khác: {others}." if others else ""
     room = max_chars - len(head) + 2
     if room < 40:
         head = head.split(" Others:")[0].split(" Các tỉnh khác:")[0]
         room = max_chars - len(head) + 2
-    return head.format(_shorten(winner.evidence.clause.text, room, query.content_terms)), False, citations
+    return head.format(_shorten(figures[0].evidence.clause.text, room, query.content_terms)), False, citations
+
+
+def _join(names: list[str], conjunction: str) -> str:
+    """"A", "A và B", "A, B và C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def _frame_comparison(query: Query, figures: list[Figure]) -> str:
+    """"Compared: Đồng Nai 20% [1], Quảng Nam 10% [2]." for "compare A and B"."""
+    listed = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures, 1))
+    return f"Compared: {listed}." if query.lang == "en" else f"So sánh: {listed}."
 
 
 def make_answer(question: str, query: Query, text: str, abstained: bool, citations: list[Citation],

@@ -82,6 +82,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "payment": ("thanh toán",),
     "account": ("tài khoản",),
     "fee": ("phí", "lệ phí"),
+    "budget": ("ngân sách", "kinh phí"),
+    "funding": ("kinh phí", "nguồn vốn"),
+    "cost": ("kinh phí", "chi phí"),
     # society and infrastructure
     "population": ("dân số",),
     "people": ("người dân",),
@@ -239,6 +242,42 @@ def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
         # plural "s"/"es" allowed on the last word; hyphen and space interchangeable
         body = r"[\s\-]?".join(re.escape(w) for w in re.split(r"[\s\-]+", en))
         out.append((re.compile(rf"(?<![a-z0-9]){body}(?:e?s)?(?![a-z0-9])"), vi))
+    return out
+
+
+# Function words and question words of English questions: they say nothing a plan states.
+ENGLISH_STOPWORDS = frozenset("""
+a an the of for to in on at by with from into about as and or nor but not no yes if than then
+what which who whom whose when where why how is are was were be been being do does did done have has
+had will would shall should can could may might must this that these those it its it's their there
+they them he she his her we our you your i me my much many more most less least any some all each
+per such other same so very just also only up down out over under again further once
+plan plans province province's provinces provincial state states stated say says said set sets
+set out aim aims target targets goal goals figure level number percent percentage share rate how's
+what's tell give list name mention mentioned according under within between among against
+highest lowest most least largest smallest biggest higher lower greater larger smaller fewer
+compare compared comparison versus ambitious use using
+""".split())
+
+
+def untranslated_words(english: str) -> list[str]:
+    """Content words of an English question that no glossary phrase covers.
+
+    They count when judging an answer (a question about "blockchain" is not answered
+    by a passage that only matches "digital transformation"), at half weight, since
+    the glossary cannot know every way of putting a plan's words.
+    """
+    text = english.lower().replace("’", "'")
+    covered = [(m.start(), m.end()) for pattern, _ in _phrases() for m in pattern.finditer(text)]
+    out: list[str] = []
+    for m in re.finditer(r"[a-z][a-z\-]*[a-z]", text):
+        word = m.group(0)
+        if word in ENGLISH_STOPWORDS or any(a <= m.start() < b for a, b in covered):
+            continue
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 2 and word not in out:
+            out.append(word)
     return out
 
 

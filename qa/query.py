@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bm25 import terms
-from .glossary import glossary_matches
+from .glossary import glossary_matches, untranslated_words
 from .provinces import PROVINCES, find_provinces
 from .text import fold, has_diacritics, normalize, words, years
 
@@ -31,6 +31,8 @@ _COMPARE_EN = re.compile(
 _COMPARE_VI = re.compile(
     r"\b(cao nhat|thap nhat|lon nhat|nho nhat|nhieu nhat|it nhat|cao hon|thap hon|nhieu hon|it hon|lon hon|"
     r"nho hon)\b")
+# Asking to compare named provinces, with no superlative ("so sánh Quảng Nam và Đồng Nai").
+_COMPARE_NAMED = re.compile(r"\b(so sanh|compare[sd]?|comparison|versus|vs\.?|hay|or)\b", re.IGNORECASE)
 _LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|nho nhat|it nhat|thap hon|it hon|nho hon)\b",
                      re.IGNORECASE)
 _LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
@@ -55,7 +57,12 @@ class Query:
     # its own content terms; an English one's are the glossary translations of its
     # phrases, where any one translation ("chính quyền số" or "chính phủ số") will do.
     concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # English content words the glossary does not translate ("blockchain"): an answer
+    # should hold them too, but they weigh less (see ``qa.answer.coverage``).
+    untranslated: tuple[str, ...] = ()
     wants_comparison: bool = False
+    # A comparison that ranks ("the highest"), as opposed to "compare A and B".
+    ranks: bool = False
     wants_lowest: bool = False
     wants_list: bool = False
 
@@ -136,20 +143,24 @@ def analyse(question: str, spellings: dict[str, str]) -> Query:
     else:
         dense_text = text
     bm25_terms = terms(text) + [t for v in vi_terms for t in terms(v)]
+    loose: tuple[str, ...] = ()
     if lang == "vi":
-        concepts = tuple(((t,),) for t in _content_terms(text, provinces))
+        asked = _COMPARE_NAMED.sub(" ", _COMPARE_VI.sub(" ", fold(text).lower()))
+        concepts = tuple(((t,),) for t in _content_terms(asked, provinces))
     else:
         concepts = tuple(
             tuple(alt for alt in (_content_terms(v, ()) for v in alternatives) if alt) for alternatives in translations
         ) + tuple(((t,),) for t in _content_terms(_numbers_and_acronyms(text), ()))
         concepts = tuple(c for c in concepts if c)
+        loose = tuple(w for w in untranslated_words(_without_provinces(text)) if w not in _QUESTION_WORDS)
     folded = fold(text).lower()
-    wants_comparison = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
-    wants_comparison = wants_comparison and len(provinces) != 1
+    superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
+    wants_comparison = (superlative and len(provinces) != 1) or (
+        len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded)))
     return Query(
         text=text, lang=lang, accented=accented, provinces=provinces, years=tuple(sorted(set(years(text)))),
-        dense_text=dense_text, bm25_terms=bm25_terms, concepts=concepts,
-        wants_comparison=wants_comparison,
+        dense_text=dense_text, bm25_terms=bm25_terms, concepts=concepts, untranslated=loose,
+        wants_comparison=wants_comparison, ranks=superlative,
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
         required_terms=_required_terms(text, provinces),

@@ -102,12 +102,17 @@ def sentences(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
+_CLAUSE_END = re.compile(r";\s*|:\s+(?=[“\"A-ZÀ-ỸĐ])")
+
+
 def clauses(sentence: Span) -> list[Span]:
-    """Split a sentence at semicolons: plans list one target per clause."""
+    """Split a sentence at semicolons, and at colons before a capital or a quotation
+    ('Chỉ tiêu “10% …”: Giao Sở …'): plans state one target per clause. A colon
+    before a lower-case list ("bao gồm: y tế, giáo dục") does not split."""
     parts: list[Span] = []
     start = 0
     text = sentence.text
-    for m in re.finditer(r";\s*", text):
+    for m in _CLAUSE_END.finditer(text):
         _append_stripped(parts, text, start, m.start(), sentence.start)
         start = m.end()
     _append_stripped(parts, text, start, len(text), sentence.start)

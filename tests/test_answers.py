@@ -139,3 +139,25 @@ def test_a_quoted_indicator_is_not_left_with_a_stray_quotation_mark(assistant):
     answer = assistant.ask("Bến Tre: tỷ lệ người trưởng thành dùng smartphone tham gia thanh toán điện tử?")
     assert "30%" in answer.answer
     assert answer.answer.count("“") == answer.answer.count("”")
+
+
+def test_comparing_two_named_provinces_lists_both_figures(assistant):
+    answer = assistant.ask("So sánh mục tiêu kinh tế số của Quảng Nam và Đồng Nai")
+    assert answer.answer.startswith("So sánh: Đồng Nai 20% [1], Quảng Nam 10% [2]")
+    assert [c.province for c in answer.citations] == ["Đồng Nai", "Quảng Nam"]
+
+
+def test_a_comparison_between_two_says_higher_and_reads_decimal_commas(assistant):
+    answer = assistant.ask("Ha Tinh hay Ben Tre dat muc tang nang suat lao dong cao hon")
+    assert answer.answer.startswith("Bến Tre có mức cao hơn (12,5%)")
+
+
+def test_tied_provinces_are_named_together(assistant):
+    answer = assistant.ask("tinh nao co muc tieu kinh te so thap nhat")
+    assert answer.answer.startswith("Bến Tre, Hà Tĩnh và Quảng Nam có mức thấp nhất (10%)")
+    assert "Đồng Nai 20%" in answer.answer
+
+
+def test_an_english_question_on_a_topic_the_plans_never_mention_abstains(assistant):
+    assert assistant.ask("Does Quảng Nam plan to use blockchain?").abstained
+    assert assistant.ask("What is the budget for Đồng Nai's digital transformation?").abstained
