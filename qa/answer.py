@@ -27,7 +27,10 @@ _NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\
 _WANTS_FIGURE = re.compile(
     r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
     r"|target|goal|percent|rate|share|figure|level)\b")
-_TIME_WORDS = re.compile(r"(?:đến|vào|tới|trong|từ nay đến)?\s*(?:năm|cuối năm)?\s*(20\d\d)", re.IGNORECASE)
+# Asks for a number outright: an answer without one does not answer it.
+_ASKS_NUMBER = re.compile(r"\b(bao nhieu|phan tram|how many|how much|what percentage|what proportion|what share)\b")
+_NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ"
+                           r"|dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,11 @@ def _is_list(text: str) -> bool:
     return after.count(",") >= 2 or text.count(",") >= 4
 
 
+def _has_quantity(text: str) -> bool:
+    """A figure, or a quantity in words ("hàng trăm điểm")."""
+    return _has_figure(text) or bool(_NUMBER_WORDS.search(text))
+
+
 def _has_figure(text: str) -> bool:
     return any(not _is_year(m.group(1)) for m in _NUMBER.finditer(text))
 
@@ -181,7 +189,9 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     # A question with no content words of its own ("Hà Tĩnh's goals for 2030?") is
     # judged by its province and year alone.
     weak = bool(query.concepts or query.untranslated) and best is not None and best.coverage < threshold
-    if best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best):
+    if (best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best)
+            or (query.wants_status and _states_target(best.sentence.text))
+            or (_ASKS_NUMBER.search(fold(query.text).lower()) and not _has_quantity(best.sentence.text))):
         return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
     n = hits.index(best.hit) + 1
     return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
@@ -210,6 +220,14 @@ def lead_in(documents: dict[str, Document], hit: Hit) -> str:
     text = documents[hit.chunk.doc_id].text
     start = text.rfind("\n\n", 0, hit.chunk.start)
     return text[start + 2 if start >= 0 else 0: hit.chunk.start]
+
+
+_TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
+
+
+def _states_target(sentence: str) -> bool:
+    """The sentence states a target (what is to be reached), not what has been."""
+    return bool(_TARGET_WORDS.search(fold(sentence).lower()))
 
 
 def _lacks_required(query: Query, evidence: Evidence) -> bool:

@@ -35,6 +35,10 @@ _COMPARE_VI = re.compile(
 _COMPARE_NAMED = re.compile(r"\b(so sanh|compare[sd]?|comparison|versus|vs\.?|hay|or)\b", re.IGNORECASE)
 _LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|nho nhat|it nhat|thap hon|it hon|nho hon)\b",
                      re.IGNORECASE)
+# Asking for the current state ("hiện có bao nhiêu", "currently"), not a target.
+_STATUS_VI = re.compile(r"\b(hien co|hien nay|hien tai|hien dang|da dat duoc|tinh den nay|den nay)\b")
+_STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right now|already has|already have)\b",
+                        re.IGNORECASE)
 _LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
                       r"|\blist\b|\bname the\b|\bwhat are\b", re.IGNORECASE)
 _LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom|noi dung)\b|\bgom nhung\b|\bnhung gi\b"
@@ -61,6 +65,8 @@ class Query:
     # should hold them too, but they weigh less (see ``qa.answer.coverage``).
     untranslated: tuple[str, ...] = ()
     wants_comparison: bool = False
+    # Asks for the current state, which a target does not answer.
+    wants_status: bool = False
     # A comparison that ranks ("the highest"), as opposed to "compare A and B".
     ranks: bool = False
     wants_lowest: bool = False
@@ -161,6 +167,7 @@ def analyse(question: str, spellings: dict[str, str]) -> Query:
         text=text, lang=lang, accented=accented, provinces=provinces, years=tuple(sorted(set(years(text)))),
         dense_text=dense_text, bm25_terms=bm25_terms, concepts=concepts, untranslated=loose,
         wants_comparison=wants_comparison, ranks=superlative,
+        wants_status=bool(_STATUS_EN.search(text) if lang == "en" else _STATUS_VI.search(folded)),
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
         required_terms=_required_terms(text, provinces),

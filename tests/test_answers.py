@@ -161,3 +161,16 @@ def test_tied_provinces_are_named_together(assistant):
 def test_an_english_question_on_a_topic_the_plans_never_mention_abstains(assistant):
     assert assistant.ask("Does Quảng Nam plan to use blockchain?").abstained
     assert assistant.ask("What is the budget for Đồng Nai's digital transformation?").abstained
+
+
+def test_a_question_about_the_current_state_is_not_answered_with_a_target(assistant):
+    answer = assistant.ask("Quảng Nam hiện có bao nhiêu dịch vụ công trực tuyến mức độ 4?")
+    assert answer.abstained
+    assert "80%" in answer.answer, "the nearest passage (the 2025 target) is still shown"
+    status = assistant.ask("Nam Định hiện có bao nhiêu dịch vụ công mức độ 4?")
+    assert not status.abstained and "533" in status.answer
+
+
+def test_a_how_many_question_is_not_answered_without_a_number(assistant):
+    assert assistant.ask("Quảng Nam hiện có bao nhiêu xã thông minh?").abstained
+    assert "hàng trăm" in assistant.ask("nam dinh ket noi camera tai bao nhieu diem").answer
