@@ -42,7 +42,7 @@ class Settings:
     # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
     fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
-    dense_weight: float = 0.6
+    dense_weight: float = 0.5
     # Answering: below this evidence score the assistant abstains (tuned on dev).
     abstain_threshold: float = 0.4
     max_answer_chars: int = 300

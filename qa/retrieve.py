@@ -33,7 +33,7 @@ YEAR_BONUS = 0.05
 class Retriever:
     """Ranks the index's chunks for an analysed question."""
 
-    def __init__(self, index: Index, embedder: Embedder, candidates: int = 50, dense_weight: float = 0.6,
+    def __init__(self, index: Index, embedder: Embedder, candidates: int = 50, dense_weight: float = 0.5,
                  fusion: str = "minmax") -> None:
         if candidates < 1:
             raise ValueError("candidates must be at least 1")
