@@ -19,24 +19,16 @@ Needs /usr/bin/chromium and the ``playwright`` package (no browser download).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
 QUESTIONS = [
     "What is Hà Tĩnh's 2025 e-payment target?",
@@ -53,25 +45,6 @@ ANSWERED = """(expected) => {
       && !!messages[messages.length - 1].querySelector('.qa-card, [data-testid="stAlert"]')
       && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        time.sleep(0.1)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 def _ask(page, question: str) -> tuple[float, float | None]:
@@ -95,34 +68,19 @@ def measure(env: dict[str, str], questions: list[str]) -> dict[str, object]:
     """One cold server start: the timings of its first session."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        _wait_healthy(url, process)
-        healthy = time.perf_counter() - started
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            opened = time.perf_counter()
-            page.goto(url + "/")
-            page.wait_for_selector(CHAT_INPUT, timeout=300_000)
-            ready = time.perf_counter() - opened
-            first, first_core = _ask(page, questions[0])
-            to_first_answer = time.perf_counter() - started
-            later_pairs = [_ask(page, question) for question in questions[1:]]
-            later = [seen for seen, _ in later_pairs]
-            browser.close()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with running_chat(env, timeout=60) as chat, sync_playwright() as playwright:
+        healthy = chat.healthy_after
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        opened = time.perf_counter()
+        page.goto(chat.url + "/")
+        page.wait_for_selector(CHAT_INPUT, timeout=300_000)
+        ready = time.perf_counter() - opened
+        first, first_core = _ask(page, questions[0])
+        to_first_answer = time.perf_counter() - chat.started
+        later_pairs = [_ask(page, question) for question in questions[1:]]
+        later = [seen for seen, _ in later_pairs]
+        browser.close()
     return {
         "server_healthy_s": round(healthy, 2),
         "page_to_chat_input_s": round(ready, 2),

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,19 +20,13 @@ from urllib.parse import quote
 
 import pytest
 
+from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots go to tests/artifacts/ (git-ignored), so a test run changes no tracked file;
 # QA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/ for the README instead.
 SCREENSHOTS = (PROJECT_ROOT / "docs" / "screenshots" if os.environ.get("QA_UPDATE_SCREENSHOTS") == "1"
                else PROJECT_ROOT / "tests" / "artifacts")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
 HA_TINH_QUESTION = "What is Hà Tĩnh's 2025 e-payment target?"
 # Bounds of every wait, in seconds: the first page load builds the index (~15 s).
@@ -66,59 +55,13 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        time.sleep(0.2)
-    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server and its children (it runs in its own process group)."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def streamlit_server(tmp: Path, **env: str) -> Iterator[Server]:
     """``streamlit run app.py`` on a free port with ``env``; always stopped afterwards."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-    ]
-    environment = {**os.environ, "QA_FEEDBACK_DB": str(tmp / "feedback.sqlite3"), **env}
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            _wait_healthy(url, process, START_TIMEOUT)
-            yield Server(url, started, time.perf_counter() - started, log)
-        finally:
-            _stop(process)
+    environment = {"QA_FEEDBACK_DB": str(tmp / "feedback.sqlite3"), **env}
+    with running_chat(environment, log=log, timeout=START_TIMEOUT) as chat:
+        yield Server(chat.url, chat.started, chat.healthy_after, log)
 
 
 @pytest.fixture(scope="module")
