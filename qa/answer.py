@@ -254,13 +254,20 @@ def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: i
     where = doc.province or doc.title
     if query.lang == "en":
         lead = f"According to the {where} plan" + (f" (by {year})" if year else "") + ": "
-        template = lead + "“{}” [" + str(n) + "]."
     else:
         lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
-        lead += f", đến năm {year}" if year else ""
-        template = lead + ": “{}” [" + str(n) + "]."
-    room = max_chars - len(template) + 2
-    return template.format(_shorten(evidence.clause.text, room, query.content_terms, query.wants_list))
+        lead += (f", đến năm {year}" if year else "") + ": "
+    return _quote(lead, evidence.clause.text, f" [{n}].", max_chars, query)
+
+
+def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> str:
+    """``lead“clause”tail``, the clause shortened so that the whole fits ``max_chars``.
+
+    Plain concatenation, not ``str.format``: titles and passages are the documents'
+    text and may hold braces.
+    """
+    room = max_chars - len(lead) - len(tail) - 2
+    return f"{lead}“{_shorten(clause, room, query.content_terms, query.wants_list)}”{tail}"
 
 
 def _context_year(evidence: Evidence) -> int | None:
@@ -400,17 +407,15 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     two = len(figures) == 2  # between two provinces: "higher", not "highest"
     if query.lang == "en":
         word = ("lower" if two else "lowest") if query.wants_lowest else ("higher" if two else "highest")
-        head = f"{names} {'have' if len(tied) > 1 else 'has'} the {word} figure ({figures[0].text}): “{{}}” [1]."
-        head += f" Others: {others}." if others else ""
+        lead = f"{names} {'have' if len(tied) > 1 else 'has'} the {word} figure ({figures[0].text}): "
+        tail = f" [1]. Others: {others}." if others else " [1]."
     else:
         word = ("thấp hơn" if two else "thấp nhất") if query.wants_lowest else ("cao hơn" if two else "cao nhất")
-        head = f"{names} có mức {word} ({figures[0].text}): “{{}}” [1]."
-        head += f" Các tỉnh khác: {others}." if others else ""
-    room = max_chars - len(head) + 2
-    if room < 40:
-        head = head.split(" Others:")[0].split(" Các tỉnh khác:")[0]
-        room = max_chars - len(head) + 2
-    return head.format(_shorten(figures[0].evidence.clause.text, room, query.content_terms)), False, citations
+        lead = f"{names} có mức {word} ({figures[0].text}): "
+        tail = f" [1]. Các tỉnh khác: {others}." if others else " [1]."
+    if max_chars - len(lead) - len(tail) < 40:  # no room left to quote: drop the others
+        tail = " [1]."
+    return _quote(lead, figures[0].evidence.clause.text, tail, max_chars, query), False, citations
 
 
 def _join(names: list[str], conjunction: str) -> str:

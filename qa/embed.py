@@ -73,12 +73,14 @@ class SentenceTransformerEmbedder:
         self._query_prefix = "query: " if e5 else ""
         self._passage_prefix = "passage: " if e5 else ""
         self._batch_size = batch_size
+        self._lock = threading.Lock()  # fast tokenizers refuse concurrent use ("Already borrowed")
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
-        vectors = self._model.encode(
-            [prefix + t for t in texts], batch_size=self._batch_size,
-            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                [prefix + t for t in texts], batch_size=self._batch_size,
+                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            )
         return _as_matrix(vectors, self.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

@@ -269,7 +269,7 @@ def _load_current(index_dir: Path) -> Index | None:
     folder = index_dir / pointer.read_text(encoding="utf-8").strip()
     try:
         return load_build(folder)
-    except (OSError, ValueError, KeyError, RuntimeError):
+    except (OSError, ValueError, KeyError, RuntimeError, BrokenIndexError):
         return None  # treated as absent: the caller rebuilds it
 
 

@@ -87,7 +87,7 @@ class Assistant:
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadQuestionError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}", "bad_mode")
-        k = k or self.settings.top_k
+        k = self.settings.top_k if k is None else k
         if k < 1:
             raise BadQuestionError("the number of sources must be at least 1", "bad_k")
         query = analyse(text, self.index.spellings)

@@ -174,3 +174,8 @@ def test_a_question_about_the_current_state_is_not_answered_with_a_target(assist
 def test_a_how_many_question_is_not_answered_without_a_number(assistant):
     assert assistant.ask("Quảng Nam hiện có bao nhiêu xã thông minh?").abstained
     assert "hàng trăm" in assistant.ask("nam dinh ket noi camera tai bao nhieu diem").answer
+
+
+def test_zero_sources_is_refused_not_replaced_by_the_default(assistant):
+    with pytest.raises(BadQuestionError, match="at least 1"):
+        assistant.ask(HA_TINH_EPAYMENT[0], k=0)

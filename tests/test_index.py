@@ -177,3 +177,20 @@ def test_the_sentence_transformers_path_works_with_a_local_model_folder(tmp_path
     assert assistant.index.manifest["dim"] == 384
     answer = assistant.ask("How many people should have an e-payment account?", mode="dense", k=1)
     assert "e-payment" in answer.citations[0].passage
+
+
+def test_an_index_pointer_to_a_missing_build_is_rebuilt(corpus):
+    open_index(corpus, CountingEmbedder())
+    (corpus.index_dir / "CURRENT").write_text("build-that-was-deleted")
+    counting = CountingEmbedder()
+    index = open_index(corpus, counting)
+    assert counting.passages == len(index.chunks) > 0
+
+
+def test_a_title_with_braces_is_quoted_as_text(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "plan.txt", "Kế hoạch {2021-2025} về chuyển đổi số {\n\nĐến năm 2025, tỷ lệ dân số có tài khoản "
+          "thanh toán điện tử đạt trên 30%.")
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    answer = assistant.ask("tỷ lệ dân số có tài khoản thanh toán điện tử là bao nhiêu?")
+    assert "30%" in answer.answer and "{2021-2025}" in answer.answer
