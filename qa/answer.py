@@ -16,19 +16,15 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .bm25 import terms
 from .query import Query
-from .text import Span, clauses, fold, sentences, words
-from .types import Answer, Citation, Document, Hit
+from .text import Span, clauses, fold, is_heading, is_year, sentences, words, years
+from .types import Citation, Document, Hit
 
 # A figure: "30%", "12,5%", "5-10%", "1.819"; not part of a reference ("749/QĐ-TTg").
 _NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/])")
-_WANTS_FIGURE = re.compile(
-    r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
-    r"|target|goal|percent|rate|share|figure|level)\b")
-# Asks for a number outright: an answer without one does not answer it.
-_ASKS_NUMBER = re.compile(r"\b(bao nhieu|phan tram|how many|how much|what percentage|what proportion|what share)\b")
 _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ"
                            r"|dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 
@@ -49,8 +45,10 @@ class Evidence:
 
 # ----------------------------------------------------------------- scoring
 
-def _term_set(text: str) -> set[str]:
-    return set(terms(text))
+@lru_cache(maxsize=65536)
+def _term_set(text: str) -> frozenset[str]:
+    """BM25 terms of a passage's sentence or clause (cached: passages do not change)."""
+    return frozenset(terms(text))
 
 
 Concepts = Sequence[Sequence[Sequence[str]]]
@@ -84,7 +82,7 @@ def coverage(concepts: Concepts, text: str, idf: Callable[[str], float], untrans
     return got / total if total > 0 else 0.0
 
 
-def _alternative_share(alternative: Sequence[str], weight: float, have: set[str],
+def _alternative_share(alternative: Sequence[str], weight: float, have: frozenset[str],
                        idf: Callable[[str], float]) -> float:
     """How much of one translation a text holds: all of it, or half the idf share
     of its syllables ("ngân hàng" holds "ngân" but is no "ngân sách")."""
@@ -100,39 +98,38 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
     ``lead_in`` is the text of the chunk's paragraph before the chunk starts (a long
     paragraph is cut into several chunks), read for the years a sentence is about.
     """
-    wants_figure = bool(_WANTS_FIGURE.search(fold(query.text).lower()))
     best: Evidence | None = None
     for sentence in sentences(hit.chunk.text):
         sentence_cov = coverage(query.concepts, sentence.text, idf, query.untranslated)
         heading = _is_heading(sentence, hit.chunk.text)
         # A list is answered by the whole sentence; a figure by its own clause.
-        years = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
+        stated = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
         for clause in [sentence] if query.wants_list else clauses(sentence):
             clause_cov = coverage(query.concepts, clause.text, idf, query.untranslated)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
             score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
-            if wants_figure and _has_figure(clause.text):
+            if query.wants_figure and _has_figure(clause.text):
                 score += 0.1
             if query.wants_list and _is_list(clause.text):
                 score += 0.15
             if heading:
                 score -= 0.05  # the body sentence a heading announces cites better
             if query.years:  # a question about 2030 is answered by a 2030 target
-                if years & set(query.years):
+                if stated & set(query.years):
                     score += 0.2
-                elif years:
+                elif stated:
                     score -= 0.2
             if best is None or score > best.score:
-                best = Evidence(hit, clause, sentence, cov, score, years)
+                best = Evidence(hit, clause, sentence, cov, score, stated)
     return best
 
 
 def _is_heading(sentence: Span, chunk_text: str) -> bool:
-    """A short line of its own with no closing punctuation: a heading or a title."""
+    """The sentence is a whole line of its own that reads as a heading."""
     line_start = chunk_text.rfind("\n", 0, sentence.start) + 1
     line_end = chunk_text.find("\n", sentence.end)
     line = chunk_text[line_start: len(chunk_text) if line_end < 0 else line_end].strip()
-    return line == sentence.text and len(line) < 120 and not line.endswith((".", "!", "?", "…", ":"))
+    return line == sentence.text and is_heading(line)
 
 
 def _is_list(text: str) -> bool:
@@ -147,21 +144,14 @@ def _has_quantity(text: str) -> bool:
 
 
 def _has_figure(text: str) -> bool:
-    return any(not _is_year(m.group(1)) for m in _NUMBER.finditer(text))
-
-
-def _is_year(number: str) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d\d", number))
-
-
-def _years_in(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]
+    return any(not is_year(m.group(1)) for m in _NUMBER.finditer(text))
 
 
 def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Callable[[str], float]:
     """Lucene idf of a term; a syllable absent from the collection weighs as a rare
     one (the plans do not speak of it), a syllable pair absent from it weighs nothing
     (pairs cross word boundaries, so most never occur anywhere)."""
+    @lru_cache(maxsize=65536)
     def idf(term: str) -> float:
         df = document_frequency(term)
         if df == 0 and "_" in term:
@@ -191,7 +181,7 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     weak = bool(query.concepts or query.untranslated) and best is not None and best.coverage < threshold
     if (best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best)
             or (query.wants_status and _states_target(best.sentence.text))
-            or (_ASKS_NUMBER.search(fold(query.text).lower()) and not _has_quantity(best.sentence.text))):
+            or (query.asks_number and not _has_quantity(best.sentence.text))):
         return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
     n = hits.index(best.hit) + 1
     return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
@@ -211,7 +201,7 @@ def _year_mismatch(query: Query, evidence: Evidence) -> bool:
 
 def _years_stated(sentence: Span, before: str) -> frozenset[int]:
     """The years a sentence names, else the last year named in the text before it."""
-    named = _years_in(sentence.text) or _years_in(before)[-1:]
+    named = years(sentence.text) or years(before)[-1:]
     return frozenset(named)
 
 
@@ -272,10 +262,10 @@ def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> s
 
 def _context_year(evidence: Evidence) -> int | None:
     """The target year the sentence gives before the clause, when the clause has none."""
-    if _years_in(evidence.clause.text):
+    if years(evidence.clause.text):
         return None
     before = evidence.sentence.text[: max(0, evidence.clause.start - evidence.sentence.start)]
-    found = _years_in(before) or _years_in(evidence.sentence.text)
+    found = years(before) or years(evidence.sentence.text)
     return found[-1] if found else None
 
 
@@ -354,7 +344,7 @@ def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[st
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
     for lo, hi in zip(bounds, bounds[1:]):
-        numbers = [m for m in _NUMBER.finditer(text, lo, hi) if not _is_year(m.group(1))]
+        numbers = [m for m in _NUMBER.finditer(text, lo, hi) if not is_year(m.group(1))]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
@@ -427,10 +417,3 @@ def _frame_comparison(query: Query, figures: list[Figure]) -> str:
     """"Compared: Đồng Nai 20% [1], Quảng Nam 10% [2]." for "compare A and B"."""
     listed = ", ".join(f"{f.province} {f.text} [{n}]" for n, f in enumerate(figures, 1))
     return f"Compared: {listed}." if query.lang == "en" else f"So sánh: {listed}."
-
-
-def make_answer(question: str, query: Query, text: str, abstained: bool, citations: list[Citation],
-                hits: list[Hit], timings: dict[str, float], qid: str | None) -> Answer:
-    """The ``Answer`` record every front end shows."""
-    return Answer(question=question, answer=text, abstained=abstained, citations=citations,
-                  timings_ms=timings, id=qid, lang=query.lang, retrieved=hits)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .text import Span, sentences
+from .text import Span, is_heading, sentences
 from .types import Chunk, Document
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
@@ -22,12 +22,6 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs of a cleaned document (separated by blank lines), with offsets."""
     return [Span(m.group(0), m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
-
-
-def is_heading(paragraph: str) -> bool:
-    """A short paragraph with no closing punctuation: a title or a section heading."""
-    text = paragraph.strip()
-    return len(text) < 120 and not text.endswith((".", "!", "?", "…", ":", ";", ",", ")"))
 
 
 def chunk_document(doc: Document, max_chars: int = 600, overlap: int = 1, first_id: int = 0) -> list[Chunk]:

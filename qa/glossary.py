@@ -10,6 +10,7 @@ of any one plan.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Longer phrases first is not required: every phrase that occurs contributes.
@@ -273,9 +274,6 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "over": ("trên",),
 }
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
-
-
 @lru_cache(maxsize=1)
 def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     out = []
@@ -301,52 +299,43 @@ compare compared comparison versus ambitious use using
 """.split())
 
 
-def untranslated_words(english: str) -> list[str]:
-    """Content words of an English question that no glossary phrase covers.
+@dataclass(frozen=True)
+class Translation:
+    """What the glossary makes of an English question."""
 
-    They count when judging an answer (a question about "blockchain" is not answered
-    by a passage that only matches "digital transformation"), at half weight, since
-    the glossary cannot know every way of putting a plan's words.
-    """
+    # For each English phrase, the Vietnamese terms that translate it (any one will do).
+    # A phrase inside a longer matched one ("service" in "online public service") is
+    # left out: the longer one says it better.
+    matches: tuple[tuple[str, ...], ...]
+    # Content words no phrase covers ("blockchain"). They count when judging an answer,
+    # at a lower weight, since the glossary cannot know every way of putting a plan's words.
+    untranslated: tuple[str, ...]
+
+    @property
+    def terms(self) -> list[str]:
+        """Every Vietnamese term, flat and without repeats."""
+        return list(dict.fromkeys(v for alternatives in self.matches for v in alternatives))
+
+
+def translate(english: str) -> Translation:
+    """The glossary's Vietnamese for an English question (one pass over its phrases)."""
     text = english.lower().replace("’", "'")
-    covered = [(m.start(), m.end()) for pattern, _ in _phrases() for m in pattern.finditer(text)]
-    out: list[str] = []
-    for m in re.finditer(r"[a-z][a-z\-]*[a-z]", text):
-        word = m.group(0)
-        if word in ENGLISH_STOPWORDS or any(a <= m.start() < b for a, b in covered):
-            continue
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) > 2 and word not in out:
-            out.append(word)
-    return out
-
-
-def glossary_matches(english: str) -> list[tuple[str, ...]]:
-    """For each English phrase of the question, the Vietnamese terms that translate it.
-
-    A phrase inside a longer matched phrase ("service" in "online public service")
-    is left out: the longer one says it better.
-    """
-    text = english.lower().replace("’", "'")
-    spans: list[tuple[int, int, tuple[str, ...]]] = []
-    for pattern, vi in _phrases():
-        spans.extend((m.start(), m.end(), vi) for m in pattern.finditer(text))
+    spans = [(m.start(), m.end(), vi) for pattern, vi in _phrases() for m in pattern.finditer(text)]
     kept = [s for s in spans
             if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
-    out: list[tuple[str, ...]] = []
+    matches: list[tuple[str, ...]] = []
     for _, _, vi in sorted(kept):
-        if vi not in out:
-            out.append(vi)
-    return out
-
-
-def vietnamese_terms(english: str) -> list[str]:
-    """The Vietnamese plan terms for the English phrases a question contains (flat)."""
-    found: list[str] = []
-    for alternatives in glossary_matches(english):
-        found.extend(v for v in alternatives if v not in found)
-    return found
+        if vi not in matches:
+            matches.append(vi)
+    untranslated: list[str] = []
+    for m in re.finditer(r"[a-z][a-z\-]*[a-z]", text):
+        word = m.group(0)
+        if word in ENGLISH_STOPWORDS or any(a <= m.start() < b for a, b, _ in spans):
+            continue
+        word = word[:-2] if word.endswith("'s") else word
+        if len(word) > 2 and word not in untranslated:
+            untranslated.append(word)
+    return Translation(tuple(matches), tuple(untranslated))
 
 
 #: Abbreviations plans use for their own vocabulary ("CĐS" for chuyển đổi số):

@@ -144,13 +144,13 @@ def _build(settings: Settings, embedder: Embedder, files: dict[str, str],
 
     chunks, vectors = _chunks_and_vectors(documents, to_embed, previous, settings, embedder, progress)
     _report(progress, "index", 0, 1)
+    per_doc = Counter(c.doc_id for c in chunks)
     manifest = {
         **_expected(settings, embedder),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "n_chunks": len(chunks),
         "documents": {
-            _rel_path(d, documents_dir): {"sha256": d.sha256, "doc_id": d.doc_id,
-                                          "n_chunks": sum(c.doc_id == d.doc_id for c in chunks)}
+            _rel_path(d, documents_dir): {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
             for d in documents
         },
         "skipped": skipped,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .answer import compose, compose_comparison, idf_function, make_answer
+from .answer import compose, compose_comparison, idf_function
 from .config import MODES, Settings, load_settings
 from .embed import load_embedder
 from .errors import BadQuestionError
@@ -121,7 +121,8 @@ class Assistant:
             "answer": (done - t_retrieved) * 1000,
             "total": (done - started) * 1000,
         }
-        return make_answer(question, query, answer_text, abstained, citations, hits, timings, id)
+        return Answer(question=question, answer=answer_text, abstained=abstained, citations=citations,
+                      timings_ms=timings, id=id, lang=query.lang, retrieved=hits)
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

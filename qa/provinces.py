@@ -103,20 +103,26 @@ def _key(spelling: str) -> str:
     return " ".join(re.split(r"[\s\-–]+", fold(spelling).lower())).strip()
 
 
-def find_provinces(text: str, *, case_sensitive: bool = False) -> Counter[str]:
-    """Canonical province names mentioned in ``text``, with how often.
+def province_spans(text: str, *, case_sensitive: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of every province named in ``text``.
 
-    Documents are searched case-sensitively, so that common words that happen to
-    spell a province ("hòa bình", peace) are not taken for it; questions are not,
-    since people type "ha tinh" in lower case.
+    Offsets are into ``text`` itself (folding keeps the length), so a caller can blank
+    or replace the names. Documents are searched case-sensitively, so that common
+    words that happen to spell a province ("hòa bình", peace) are not taken for it;
+    questions are not, since people type "ha tinh" in lower case.
     """
     pattern, by_folded = _matcher(case_sensitive)
-    found: Counter[str] = Counter()
+    spans = []
     for m in pattern.finditer(fold(text)):
         name = by_folded.get(_key(m.group(1)))
         if name:
-            found[name] += 1
-    return found
+            spans.append((m.start(1), m.end(1), name))
+    return spans
+
+
+def find_provinces(text: str, *, case_sensitive: bool = False) -> Counter[str]:
+    """Canonical province names mentioned in ``text``, with how often."""
+    return Counter(name for _, _, name in province_spans(text, case_sensitive=case_sensitive))
 
 
 def canonical(name: str) -> str | None:

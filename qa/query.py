@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from .bm25 import terms
-from .glossary import glossary_matches, untranslated_words
-from .provinces import PROVINCES, find_provinces
-from .text import fold, has_diacritics, normalize, words, years
+from .glossary import translate
+from .provinces import province_spans
+from .text import bigrams, fold, has_diacritics, is_year, normalize, words, years
 
 # A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
 _VI_SYLLABLE = re.compile(
@@ -45,13 +45,29 @@ _LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom|
                       r"|\b(linh vuc|tru cot|nhiem vu|giai phap|noi dung) nao\b")
 
 
+# Asks for a figure (the answer should quote one) / asks for a number outright (an
+# answer without one does not answer it).
+_WANTS_FIGURE = re.compile(
+    r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
+    r"|target|goal|percent|rate|share|figure|level)\b")
+_ASKS_NUMBER = re.compile(r"\b(bao nhieu|phan tram|how many|how much|what percentage|what proportion|what share)\b")
+
+#: Question words and fillers that say nothing about the answer, with their diacritics:
+#: "đó" (that) is a filler, "đô" (in "đô thị") is not.
+QUESTION_WORDS = frozenset(
+    "là gì bao nhiêu nào thế như những các có không được của và với về cho trong tại đến năm tiêu "
+    "hay xin biết ra sao mục tiêu chỉ kế hoạch đạt tỷ tỉ lệ để này đó theo từ thì mà sẽ đã bị "
+    "hoặc vào tới khi đặt ra phần trăm".split()
+)
+_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in QUESTION_WORDS)
+
+
 @dataclass(frozen=True)
 class Query:
     """A question, analysed once and read by retrieval and answering."""
 
     text: str
     lang: str  # "vi" or "en": the language to answer in
-    accented: bool
     provinces: tuple[str, ...]
     years: tuple[int, ...]
     dense_text: str
@@ -64,26 +80,27 @@ class Query:
     # English content words the glossary does not translate ("blockchain"): an answer
     # should hold them too, but they weigh less (see ``qa.answer.coverage``).
     untranslated: tuple[str, ...] = ()
+    # Acronyms and figures the question names ("PCI", "24/63"): an answer must hold them.
+    required_terms: tuple[str, ...] = ()
     wants_comparison: bool = False
-    # Asks for the current state, which a target does not answer.
-    wants_status: bool = False
     # A comparison that ranks ("the highest"), as opposed to "compare A and B".
     ranks: bool = False
     wants_lowest: bool = False
     wants_list: bool = False
+    wants_figure: bool = False
+    asks_number: bool = False
+    # Asks for the current state, which a target does not answer.
+    wants_status: bool = False
 
     @property
     def content_terms(self) -> tuple[str, ...]:
         """Every term of every concept, flat and in order."""
         return tuple(dict.fromkeys(t for concept in self.concepts for alt in concept for t in alt))
 
-    # Acronyms and figures the question names ("PCI", "24/63"): an answer must hold them.
-    required_terms: tuple[str, ...] = ()
-
 
 def detect_language(text: str) -> str:
     """"vi" or "en": English when many words cannot be Vietnamese syllables."""
-    rest = _without_provinces(text, keep_case=True)
+    rest = _blank(text, province_spans(text))
     if has_diacritics(rest):
         return "vi"
     tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
@@ -94,19 +111,18 @@ def detect_language(text: str) -> str:
     return "en" if foreign / len(tokens) >= 0.3 else "vi"
 
 
-def _without_provinces(text: str, keep_case: bool = False) -> str:
-    """The text with province names blanked out (folded unless ``keep_case``)."""
-    out = text if keep_case else fold(text)
-    for name in find_provinces(text):
-        for spelling in (name, *PROVINCES[name]):
-            for form in {spelling, fold(spelling)}:
-                out = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", " ", out, flags=re.IGNORECASE)
-    return out
+def _blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
+    """The text with the given spans replaced by spaces (offsets stay valid)."""
+    chars = list(text)
+    for start, end, *_ in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
     """Put back diacritics on a question typed without them, from the collection's
-    own most frequent spellings (pairs of syllables first, then single ones)."""
+    own most frequent spellings (pairs of syllables first, then single ones).
+    The result has the length of the input, so offsets into it stay valid."""
     tokens = re.findall(r"\w+|\W+", text)
     word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
     out = list(tokens)
@@ -129,83 +145,80 @@ def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
 
 
 def _same_case(original: str, accented: str) -> str:
+    if len(accented) != len(original):  # a spelling that would shift offsets is not used
+        return original
     if original[:1].isupper():
         return accented[:1].upper() + accented[1:]
     return accented
 
 
 def analyse(question: str, spellings: dict[str, str]) -> Query:
-    """Analyse a (validated) question against the collection's spellings."""
+    """Analyse a question (already validated and normalised by the pipeline)."""
     text = normalize(question).replace("\n", " ").strip()
+    spans = province_spans(text)
+    provinces = tuple(dict.fromkeys(name for _, _, name in spans))
     lang = detect_language(text)
-    accented = has_diacritics(text)
-    provinces = tuple(find_provinces(text))
-    translations = glossary_matches(text) if lang == "en" else []
-    vi_terms = list(dict.fromkeys(v for alternatives in translations for v in alternatives))
-    if lang == "vi" and not accented:
-        dense_text = _restore_provinces(restore_diacritics(text, spellings), provinces)
-    elif vi_terms:
-        dense_text = f"{text} ({', '.join(vi_terms)})"
-    else:
-        dense_text = text
-    bm25_terms = terms(text) + [t for v in vi_terms for t in terms(v)]
-    loose: tuple[str, ...] = ()
-    if lang == "vi":
-        asked = _COMPARE_NAMED.sub(" ", _COMPARE_VI.sub(" ", fold(text).lower()))
-        concepts = tuple(((t,),) for t in _content_terms(asked, provinces))
-    else:
-        concepts = tuple(
-            tuple(alt for alt in (_content_terms(v, ()) for v in alternatives) if alt) for alternatives in translations
-        ) + tuple(((t,),) for t in _content_terms(_numbers_and_acronyms(text), ()))
-        concepts = tuple(c for c in concepts if c)
-        loose = tuple(w for w in untranslated_words(_without_provinces(text)) if w not in _QUESTION_WORDS)
     folded = fold(text).lower()
+    translation = translate(_blank(text, spans)) if lang == "en" else None
+    vi_terms = translation.terms if translation else []
+    # The text whose words say what is asked: with diacritics (restored if typed
+    # without), without province names and comparison words.
+    restored = restore_diacritics(text, spellings) if lang == "vi" and not has_diacritics(text) else text
+    asked = _blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
+                   + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
+    required = _required_terms(_blank(text, spans))
+    if lang == "vi":
+        dense_text = _name_provinces(restored, spans) if restored is not text else text
+        concepts = tuple(((t,),) for t in _content_terms(asked))
+        untranslated: tuple[str, ...] = ()
+    else:
+        dense_text = f"{text} ({', '.join(vi_terms)})" if vi_terms else text
+        translated = tuple(tuple(alt for alt in (_content_terms(v) for v in alternatives) if alt)
+                           for alternatives in translation.matches)
+        concepts = tuple(c for c in translated if c) + tuple(((t,),) for t in required)
+        untranslated = tuple(w for w in translation.untranslated if w not in _QUESTION_WORDS_FOLDED)
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
-    wants_comparison = (superlative and len(provinces) != 1) or (
-        len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded)))
     return Query(
-        text=text, lang=lang, accented=accented, provinces=provinces, years=tuple(sorted(set(years(text)))),
-        dense_text=dense_text, bm25_terms=bm25_terms, concepts=concepts, untranslated=loose,
-        wants_comparison=wants_comparison, ranks=superlative,
-        wants_status=bool(_STATUS_EN.search(text) if lang == "en" else _STATUS_VI.search(folded)),
+        text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
+        dense_text=dense_text, bm25_terms=terms(text) + [t for v in vi_terms for t in terms(v)],
+        concepts=concepts, untranslated=untranslated, required_terms=required,
+        wants_comparison=(superlative and len(provinces) != 1) or (
+            len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded))),
+        ranks=superlative,
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
-        required_terms=_required_terms(text, provinces),
+        wants_figure=bool(_WANTS_FIGURE.search(folded)),
+        asks_number=bool(_ASKS_NUMBER.search(folded)),
+        wants_status=bool(_STATUS_EN.search(text) if lang == "en" else _STATUS_VI.search(folded)),
     )
 
 
-def _required_terms(text: str, provinces: tuple[str, ...]) -> tuple[str, ...]:
+def _required_terms(text: str) -> tuple[str, ...]:
     """Acronyms (2+ capitals) and figures other than years, folded and lower-cased."""
-    rest = _without_provinces(text, keep_case=True) if provinces else text
-    found = re.findall(r"(?<![\w/])(?:[A-Z][A-Z0-9&]+|\d+(?:[.,/]\d+)*%?)(?![\w/])", fold(rest))
-    return tuple(dict.fromkeys(t.lower() for t in found
-                               if not re.fullmatch(r"(19|20)\d\d", t) and t not in ("4G", "5G")))
+    found = re.findall(r"(?<![\w/])(?:[A-Z][A-Z0-9&]+|\d+(?:[.,/]\d+)*%?)(?![\w/])", fold(text))
+    return tuple(dict.fromkeys(t.lower() for t in found if not is_year(t) and t not in ("4G", "5G")))
 
 
-def _restore_provinces(text: str, provinces: tuple[str, ...]) -> str:
-    for name in provinces:
-        for spelling in (name, *PROVINCES[name]):
-            text = re.sub(rf"(?<!\w){re.escape(fold(spelling))}(?!\w)", name, text, flags=re.IGNORECASE)
+def _name_provinces(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The text with each province written the canonical way ("Dong Nai" -> "Đồng Nai")."""
+    for start, end, name in sorted(spans, reverse=True):
+        text = text[:start] + name + text[end:]
     return text
 
 
-def _numbers_and_acronyms(text: str) -> str:
-    return " ".join(re.findall(r"\b(?:\d[\d.,/%]*|[A-Z]{2,}\w*)\b", text))
+def _content_terms(text: str) -> tuple[str, ...]:
+    """Folded syllables and syllable pairs of the text's content words.
 
-
-# Question words and fillers that say nothing about the answer (folded).
-_QUESTION_WORDS = set(
-    "la gi bao nhieu nao the nao nhu the nhung cac co khong duoc cua va voi ve cho trong tai den nam "
-    "hay xin cho biet ra sao muc tieu chi tieu ke hoach dat ty le de nay do theo tu thi "
-    "ma se da bi hoac vao toi khi".split()
-)
-
-
-def _content_terms(text: str, provinces: tuple[str, ...]) -> tuple[str, ...]:
-    """Folded syllables and pairs of the question, without provinces and question words."""
-    stripped = _without_provinces(text) if provinces else fold(text)
-    syllables = [fold(w) for w in words(stripped)]
-    content = [s not in _QUESTION_WORDS and not re.fullmatch(r"(19|20)\d\d", s) for s in syllables]
-    singles = [s for s, keep in zip(syllables, content) if keep]
-    pairs = [f"{a}_{b}" for (a, b), ka, kb in zip(zip(syllables, syllables[1:]), content, content[1:]) if ka and kb]
+    Question words are recognised with their diacritics where the text has them, and
+    by their folded form only where it has none.
+    """
+    syllables = words(text)
+    content = [not _is_question_word(w) and not is_year(w) for w in syllables]
+    folded = [fold(w) for w in syllables]
+    singles = [f for f, keep in zip(folded, content) if keep]
+    pairs = [pair for pair, a, b in zip(bigrams(folded), content, content[1:]) if a and b]
     return tuple(dict.fromkeys(singles + pairs))
+
+
+def _is_question_word(word: str) -> bool:
+    return word in QUESTION_WORDS if has_diacritics(word) else word in _QUESTION_WORDS_FOLDED

@@ -21,10 +21,11 @@ import numpy as np
 
 import faiss
 
-from .config import MODES
+from .config import FUSIONS, MODES
 from .embed import Embedder
 from .index import Index
 from .query import Query
+from .text import years
 from .types import Hit
 
 YEAR_BONUS = 0.05
@@ -37,15 +38,21 @@ class Retriever:
                  fusion: str = "minmax") -> None:
         if candidates < 1:
             raise ValueError("candidates must be at least 1")
-        if fusion not in ("minmax", "rrf"):
-            raise ValueError(f"unknown fusion {fusion!r}: use minmax or rrf")
+        if fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
         self.fusion = fusion
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
         self.dense_weight = dense_weight
-        self._province_of_chunk = np.array(
-            [index.documents[c.doc_id].province or "" for c in index.chunks], dtype=object)
+        # Worked out once, not per question: which chunks each province's plans hold,
+        # and which years each chunk names.
+        self._province_of_chunk = [index.documents[c.doc_id].province or "" for c in index.chunks]
+        by_province: dict[str, list[int]] = {}
+        for i, province in enumerate(self._province_of_chunk):
+            by_province.setdefault(province, []).append(i)
+        self._chunks_of_province = {p: np.array(ids, dtype=np.int64) for p, ids in by_province.items()}
+        self._years_of_chunk = [frozenset(years(c.text)) for c in index.chunks]
 
     def provinces(self) -> list[str]:
         """Provinces that at least one indexed document is about."""
@@ -91,14 +98,15 @@ class Retriever:
             dense_n, sparse_n, weight = _rrf(dense), _rrf(sparse), 0.5
         else:
             dense_n, sparse_n = _min_max(dense), _min_max(sparse)
+        asked_years = frozenset(query.years)
         fused: dict[int, float] = {}
         for i in set(dense) | set(sparse):
             score = weight * dense_n.get(i, 0.0) + (1 - weight) * sparse_n.get(i, 0.0)
-            if query.years and any(str(y) in self.index.chunks[i].text for y in query.years):
+            if asked_years & self._years_of_chunk[i]:
                 score += YEAR_BONUS
             fused[i] = score
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
-        return [Hit(self.index.chunks[i], fused[i], dense.get(i, 0.0), sparse.get(i, 0.0)) for i in ranked]
+        return [Hit(self.index.chunks[i], fused[i]) for i in ranked]
 
     def embed(self, query: Query) -> np.ndarray:
         return self.embedder.embed_queries([query.dense_text])[0]
@@ -106,8 +114,8 @@ class Retriever:
     def _allowed(self, provinces: tuple[str, ...] | None) -> np.ndarray | None:
         if not provinces:
             return None
-        mask = np.isin(self._province_of_chunk, list(provinces))
-        return np.flatnonzero(mask).astype(np.int64)
+        parts = [self._chunks_of_province[p] for p in dict.fromkeys(provinces) if p in self._chunks_of_province]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def _dense(self, vector: np.ndarray, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
         n = self.index.vectors.ntotal

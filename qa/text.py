@@ -57,11 +57,6 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _TOKEN.finditer(unicodedata.normalize("NFC", text))]
 
 
-def folded_words(text: str) -> list[str]:
-    """Lower-cased syllable tokens without diacritics."""
-    return [fold(w) for w in words(text)]
-
-
 def bigrams(tokens: list[str]) -> list[str]:
     """Adjacent syllable pairs joined by '_' ("thanh_toan")."""
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
@@ -70,6 +65,17 @@ def bigrams(tokens: list[str]) -> list[str]:
 def years(text: str) -> list[int]:
     """Four-digit years named in the text, in order."""
     return [int(y) for y in _YEAR.findall(text)]
+
+
+def is_year(number: str) -> bool:
+    """True for a token that is a year (1950-2099) rather than a figure."""
+    return bool(_YEAR.fullmatch(number))
+
+
+def is_heading(paragraph: str) -> bool:
+    """A short line with no closing punctuation: a title or a section heading."""
+    text = paragraph.strip()
+    return len(text) < 120 and not text.endswith((".", "!", "?", "…", ":", ";", ",", ")"))
 
 
 @dataclass(frozen=True)

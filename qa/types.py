@@ -44,13 +44,11 @@ class Hit:
     """A chunk retrieved for a question, with the score that ranked it.
 
     ``score`` is the fused score: in [0, 1], plus a small bonus when the chunk names
-    a year the question names (see ``qa.retrieve``); the per-mode raw scores are kept so that evaluators can see why a chunk ranked where it did.
+    a year the question names (see ``qa.retrieve``).
     """
 
     chunk: Chunk
     score: float
-    dense_score: float = 0.0
-    bm25_score: float = 0.0
 
 
 @dataclass(frozen=True)
