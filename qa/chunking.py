@@ -16,6 +16,9 @@ from collections.abc import Iterable
 from .text import Span, is_heading, sentences
 from .types import Chunk, Document
 
+#: Bump when chunk boundaries change: an index built by another version is rebuilt.
+CHUNKER_VERSION = "sentences-headings-2"
+
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
 
 

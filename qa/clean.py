@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from .text import fold, normalize
 
+#: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
+CLEANER_VERSION = "web-junk-1"
+
 # Page furniture, matched against a whole line (case-insensitive, folded).
 _BOILERPLATE_LINES = [
     r"no comments?:?",

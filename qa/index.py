@@ -8,8 +8,8 @@ Layout of the index folder::
 
 A build is written to a fresh folder and only then named in ``CURRENT`` (an atomic
 rename), so a crash mid-build leaves the previous index in use and never a broken
-one. The manifest records the model, dimensions, chunking, tokenizer, format and
-every document's hash: on open, documents that changed, appeared or vanished are
+one. The manifest records the model, dimensions, cleaning, chunking, tokenizer, format
+and every document's hash: on open, documents that changed, appeared or vanished are
 re-processed (the others keep their chunks and vectors), and a manifest whose model
 or settings do not match the configuration is rebuilt, never mixed.
 """
@@ -32,7 +32,8 @@ import faiss
 import numpy as np
 
 from .bm25 import TOKENIZER_VERSION, BM25Index
-from .chunking import chunk_document
+from .chunking import CHUNKER_VERSION, chunk_document
+from .clean import CLEANER_VERSION
 from .config import Settings
 from .embed import Embedder
 from .errors import BrokenIndexError, DocumentError, NoDocumentsError
@@ -73,7 +74,9 @@ def _expected(settings: Settings, embedder: Embedder) -> dict:
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
         "dim": embedder.dim,
-        "chunking": {"max_chars": settings.chunk_chars, "overlap": settings.chunk_overlap_sentences},
+        "chunking": {"max_chars": settings.chunk_chars, "overlap": settings.chunk_overlap_sentences,
+                     "version": CHUNKER_VERSION},
+        "cleaning": CLEANER_VERSION,
         "tokenizer": TOKENIZER_VERSION,
     }
 

@@ -194,3 +194,11 @@ def test_a_title_with_braces_is_quoted_as_text(tmp_path):
     assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
     answer = assistant.ask("tỷ lệ dân số có tài khoản thanh toán điện tử là bao nhiêu?")
     assert "30%" in answer.answer and "{2021-2025}" in answer.answer
+
+
+def test_an_index_built_by_another_chunker_is_rebuilt(corpus, monkeypatch):
+    open_index(corpus, CountingEmbedder())
+    monkeypatch.setattr("qa.index.CHUNKER_VERSION", "some-older-chunker")
+    counting = CountingEmbedder()
+    index = open_index(corpus, counting)
+    assert counting.passages == len(index.chunks) > 0
