@@ -29,6 +29,10 @@ _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngà
                            r"|dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 
 
+# An agency named in a plan: "Sở TT&TT", "UBND tỉnh", "Bộ Chỉ huy Quân sự", "Cục Thống kê".
+_AGENCY = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban [Cc]hỉ đạo|Công an|Văn phòng)\s+\S")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """The best clause found in one hit, and how well it answers."""
@@ -109,8 +113,10 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
             score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
             if query.wants_figure and _has_figure(clause.text):
-                score += 0.1
+                score += 0.2 if query.asks_number else 0.1
             if query.wants_list and _is_list(clause.text):
+                score += 0.15
+            if query.asks_which_agency and _AGENCY.search(clause.text):
                 score += 0.15
             if heading:
                 score -= 0.05  # the body sentence a heading announces cites better
@@ -360,6 +366,28 @@ def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[st
     return Figure(province, value, m.group(0).strip(), evidence)
 
 
+def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
+                      idf: Callable[[str], float]) -> dict[str, Evidence]:
+    """Each province's best clause among its first three hits."""
+    found: dict[str, Evidence] = {}
+    for province, hits in per_province.items():
+        candidates = [best_evidence(query, h, idf, hits[0].score, lead_in(documents, h)) for h in hits[:3]]
+        candidates = [e for e in candidates if e is not None]
+        if candidates:
+            found[province] = max(candidates, key=lambda e: e.score)
+    return found
+
+
+def best_province(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
+                  idf: Callable[[str], float]) -> str | None:
+    """The province whose plan answers "which province …?" best: the one whose best
+    clause holds most of the question (the chunk's rank breaks ties)."""
+    found = province_evidence(query, per_province, documents, idf)
+    if not found:
+        return None
+    return max(found, key=lambda p: (round(found[p].coverage, 6), found[p].hit.score))
+
+
 def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                        idf: Callable[[str], float], threshold: float, max_chars: int,
                        ) -> tuple[str, bool, list[Citation]] | None:
@@ -369,15 +397,8 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     caller answers the question as an ordinary one.
     """
     figures: list[Figure] = []
-    for province, hits in per_province.items():
-        if not hits:
-            continue
-        evidence = best_evidence(query, hits[0], idf, hits[0].score, lead_in(documents, hits[0]))
-        for h in hits[1:3]:
-            other = best_evidence(query, h, idf, hits[0].score, lead_in(documents, h))
-            if other and (evidence is None or other.score > evidence.score):
-                evidence = other
-        if evidence is None or evidence.coverage < threshold:
+    for province, evidence in province_evidence(query, per_province, documents, idf).items():
+        if evidence.coverage < threshold:
             continue
         fig = figure_of(query, evidence, province, idf)
         if fig:

@@ -92,7 +92,6 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "citizen": ("người dân",),
     "resident": ("người dân",),
     "adult": ("người trưởng thành", "dân số trưởng thành"),
-    "household": ("hộ gia đình",),
     "home": ("hộ gia đình",),
     "fibre": ("cáp quang",),
     "fiber": ("cáp quang",),
@@ -218,6 +217,79 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "fraction": ("tỷ lệ",),
     "among": ("trong", "nhóm"),
     "group": ("nhóm",),
+    "approve": ("phê duyệt",),
+    "approval": ("phê duyệt",),
+    "approved": ("phê duyệt",),
+    "issue": ("ban hành",),
+    "issued": ("ban hành",),
+    "scheme": ("đề án",),
+    "project": ("đề án", "dự án"),
+    "period": ("giai đoạn",),
+    "phase": ("giai đoạn",),
+    "date": ("ngày",),
+    "month": ("tháng",),
+    "monthly": ("hàng tháng",),
+    "per month": ("hàng tháng",),
+    "trial": ("thí điểm",),
+    "trialling": ("thí điểm",),
+    "trialing": ("thí điểm",),
+    "replicate": ("nhân rộng",),
+    "scale up": ("nhân rộng",),
+    "roll out": ("nhân rộng", "triển khai"),
+    "evaluate": ("đánh giá",),
+    "evaluation": ("đánh giá",),
+    "assess": ("đánh giá",),
+    "assessment": ("đánh giá",),
+    "measure": ("đo lường", "giải pháp"),
+    "document": ("văn bản", "tài liệu"),
+    "e-signed": ("chữ ký số",),
+    "signed": ("chữ ký số", "ký"),
+    "tourist": ("du khách",),
+    "visitor": ("du khách",),
+    "internet access": ("wifi", "internet"),
+    "centre": ("trung tâm",),
+    "center": ("trung tâm",),
+    "heart": ("trung tâm",),
+    "video conferencing": ("hội nghị truyền hình",),
+    "dedicated": ("chuyên dùng",),
+    "data network": ("mạng truyền số liệu",),
+    "publicise": ("tuyên truyền", "phổ biến"),
+    "publicize": ("tuyên truyền", "phổ biến"),
+    "promote": ("tuyên truyền", "thúc đẩy"),
+    "media": ("phương tiện thông tin đại chúng", "truyền thông"),
+    "communication": ("truyền thông",),
+    "reward": ("tôn vinh", "khen thưởng"),
+    "honour": ("tôn vinh",),
+    "honor": ("tôn vinh",),
+    "success story": ("câu chuyện thành công", "gương thành công"),
+    "roadmap": ("lộ trình",),
+    "urgently": ("khẩn trương",),
+    "press ahead": ("khẩn trương", "đẩy nhanh"),
+    "speed up": ("đẩy nhanh",),
+    "support programme": ("chương trình hỗ trợ",),
+    "support program": ("chương trình hỗ trợ",),
+    "support": ("hỗ trợ",),
+    "join": ("tham gia",),
+    "participate": ("tham gia",),
+    "take part": ("tham gia",),
+    "complete": ("hoàn thành", "hoàn thiện"),
+    "finish": ("hoàn thành",),
+    "money": ("kinh phí", "ngân sách", "vốn"),
+    "earmark": ("bố trí", "kinh phí"),
+    "allocate": ("bố trí", "phân bổ"),
+    "fund": ("kinh phí", "nguồn vốn"),
+    "statistics": ("thống kê",),
+    "statistical": ("thống kê",),
+    "mechanism": ("cơ chế",),
+    "policy": ("chính sách",),
+    "regulation": ("quy định", "văn bản quy phạm pháp luật"),
+    "legal": ("pháp lý", "pháp luật"),
+    "private sector": ("khu vực tư nhân",),
+    "telecom": ("viễn thông",),
+    "telecommunication": ("viễn thông",),
+    "base station": ("trạm phát sóng", "trạm bts"),
+    "coverage area": ("phủ sóng",),
+    "household": ("hộ gia đình",),
     "leader": ("lãnh đạo", "người đứng đầu"),
     "head": ("người đứng đầu", "lãnh đạo"),
     "responsibility": ("trách nhiệm",),
@@ -263,7 +335,6 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "work file": ("hồ sơ công việc",),
     "processed": ("xử lý",),
     "handled": ("xử lý", "giải quyết"),
-    "measure": ("giải pháp",),
     "develop": ("phát triển",),
     "development": ("phát triển",),
     "invest": ("đầu tư",),
@@ -278,9 +349,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
 def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     out = []
     for en, vi in GLOSSARY.items():
-        # plural "s"/"es" allowed on the last word; hyphen and space interchangeable
+        # plural and verb endings allowed on the last word; hyphen and space interchangeable
         body = r"[\s\-]?".join(re.escape(w) for w in re.split(r"[\s\-]+", en))
-        out.append((re.compile(rf"(?<![a-z0-9]){body}(?:e?s)?(?![a-z0-9])"), vi))
+        out.append((re.compile(rf"(?<![a-z0-9]){body}(?:e?s|e?d|ing)?(?![a-z0-9])"), vi))
     return out
 
 
@@ -323,10 +394,14 @@ def translate(english: str) -> Translation:
     spans = [(m.start(), m.end(), vi) for pattern, vi in _phrases() for m in pattern.finditer(text)]
     kept = [s for s in spans
             if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
+    by_span: dict[tuple[int, int], list[str]] = {}  # "ranking" matched as "ranking" and "rank"+"ing": one phrase
+    for start, end, vi in sorted(kept, key=lambda k: (k[0], k[1])):
+        alternatives = by_span.setdefault((start, end), [])
+        alternatives.extend(v for v in vi if v not in alternatives)
     matches: list[tuple[str, ...]] = []
-    for _, _, vi in sorted(kept):
-        if vi not in matches:
-            matches.append(vi)
+    for alternatives in by_span.values():
+        if tuple(alternatives) not in matches:
+            matches.append(tuple(alternatives))
     untranslated: list[str] = []
     for m in re.finditer(r"[a-z][a-z\-]*[a-z]", text):
         word = m.group(0)

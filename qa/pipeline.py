@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .answer import compose, compose_comparison, idf_function
+from .answer import best_province, compose, compose_comparison, idf_function
 from .config import MODES, Settings, load_settings
 from .embed import load_embedder
 from .errors import BadQuestionError
@@ -47,6 +47,7 @@ class Assistant:
                                    settings.fusion)
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
+        self._known = lambda term: self.index.bm25.document_frequency(term) > 0
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
@@ -90,7 +91,7 @@ class Assistant:
         k = self.settings.top_k if k is None else k
         if k < 1:
             raise BadQuestionError("the number of sources must be at least 1", "bad_k")
-        query = analyse(text, self.index.spellings)
+        query = analyse(text, self.index.spellings, self._known)
         t_analysed = time.perf_counter()
 
         named_inside = tuple(p for p in query.provinces if p in self._provinces)
@@ -107,6 +108,13 @@ class Assistant:
             per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         self.settings.abstain_threshold, self.settings.max_answer_chars)
+        elif query.asks_which_province and not province and not query.provinces:
+            # "Which province lists energy among its priorities?": each province's best
+            # clause competes, and the answer comes from the winner's plan.
+            per_province = self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
+            winner = best_province(query, per_province, self.index.documents, self._idf)
+            if winner:
+                hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         if result is None:
             result = compose(query, hits[:k], self.index.documents, self._idf, self.settings.abstain_threshold,
                              self.settings.max_answer_chars, missing if not named_inside else ())

@@ -11,6 +11,7 @@ The four things that break a naive pipeline are decided here, once per question:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .bm25 import terms
@@ -39,6 +40,13 @@ _LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|n
 _STATUS_VI = re.compile(r"\b(hien co|hien nay|hien tai|hien dang|da dat duoc|tinh den nay|den nay)\b")
 _STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right now|already has|already have)\b",
                         re.IGNORECASE)
+# "Which province …?" without a superlative: a look-up across the provinces' plans.
+_WHICH_PROVINCE = re.compile(r"\b(which|what) (province|locality|plan)s?\b|\bwhere\b|\b(tinh|dia phuong|noi) nao\b",
+                             re.IGNORECASE)
+# "Which agency / department …?": the answer names one.
+_WHICH_AGENCY = re.compile(r"\b(which|what) (agency|agencies|department|body|bodies|unit|organi[sz]ation)\b"
+                           r"|\b(co quan|so|don vi|ban) nao\b|\bai (chu tri|phu trach|chiu trach nhiem)\b",
+                           re.IGNORECASE)
 _LIST_EN = re.compile(r"\b(which|what) (sectors?|fields?|areas?|pillars?|tasks?|solutions?|groups?|priorit\w*)\b"
                       r"|\blist\b|\bname the\b|\bwhat are\b", re.IGNORECASE)
 _LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom|noi dung)\b|\bgom nhung\b|\bnhung gi\b"
@@ -50,7 +58,9 @@ _LIST_VI = re.compile(r"\b(nhung|cac) (linh vuc|tru cot|nhiem vu|giai phap|nhom|
 _WANTS_FIGURE = re.compile(
     r"\b(bao nhieu|muc tieu|chi tieu|ty le|ty trong|phan tram|how (much|many)|what (share|percentage|proportion|rate)"
     r"|target|goal|percent|rate|share|figure|level)\b")
-_ASKS_NUMBER = re.compile(r"\b(bao nhieu|phan tram|how many|how much|what percentage|what proportion|what share)\b")
+_ASKS_NUMBER = re.compile(
+    r"\b(bao nhieu|phan tram|may (xa|tinh|linh vuc|nhom)|how (many|much)"
+    r"|what ([\w-]+ ){0,3}(share|percentage|proportion|fraction))\b")
 
 #: Question words and fillers that say nothing about the answer, with their diacritics:
 #: "đó" (that) is a filler, "đô" (in "đô thị") is not.
@@ -91,6 +101,8 @@ class Query:
     asks_number: bool = False
     # Asks for the current state, which a target does not answer.
     wants_status: bool = False
+    asks_which_province: bool = False
+    asks_which_agency: bool = False
 
     @property
     def content_terms(self) -> tuple[str, ...]:
@@ -152,8 +164,14 @@ def _same_case(original: str, accented: str) -> str:
     return accented
 
 
-def analyse(question: str, spellings: dict[str, str]) -> Query:
-    """Analyse a question (already validated and normalised by the pipeline)."""
+def analyse(question: str, spellings: dict[str, str], known: Callable[[str], bool] = lambda term: True) -> Query:
+    """Analyse a question (already validated and normalised by the pipeline).
+
+    ``known`` says whether a term occurs in the collection. In an English question an
+    acronym it does not hold is not required of an answer, only counted as an
+    untranslated word: English says "IT", "Q3" or "SME" where the plans say "CNTT",
+    "quý III" or "DN nhỏ và vừa". A Vietnamese question's acronyms are the plans' own.
+    """
     text = normalize(question).replace("\n", " ").strip()
     spans = province_spans(text)
     provinces = tuple(dict.fromkeys(name for _, _, name in spans))
@@ -166,7 +184,8 @@ def analyse(question: str, spellings: dict[str, str]) -> Query:
     restored = restore_diacritics(text, spellings) if lang == "vi" and not has_diacritics(text) else text
     asked = _blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
                    + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
-    required = _required_terms(_blank(text, spans))
+    mentioned = _required_terms(_blank(text, spans))
+    required = mentioned if lang == "vi" else tuple(t for t in mentioned if known(t) or t[0].isdigit())
     if lang == "vi":
         dense_text = _name_provinces(restored, spans) if restored is not text else text
         concepts = tuple(((t,),) for t in _content_terms(asked))
@@ -176,7 +195,9 @@ def analyse(question: str, spellings: dict[str, str]) -> Query:
         translated = tuple(tuple(alt for alt in (_content_terms(v) for v in alternatives) if alt)
                            for alternatives in translation.matches)
         concepts = tuple(c for c in translated if c) + tuple(((t,),) for t in required)
-        untranslated = tuple(w for w in translation.untranslated if w not in _QUESTION_WORDS_FOLDED)
+        untranslated = tuple(dict.fromkeys(
+            [w for w in translation.untranslated if w not in _QUESTION_WORDS_FOLDED]
+            + [t for t in mentioned if t not in required]))
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     return Query(
         text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
@@ -190,6 +211,8 @@ def analyse(question: str, spellings: dict[str, str]) -> Query:
         wants_figure=bool(_WANTS_FIGURE.search(folded)),
         asks_number=bool(_ASKS_NUMBER.search(folded)),
         wants_status=bool(_STATUS_EN.search(text) if lang == "en" else _STATUS_VI.search(folded)),
+        asks_which_province=not superlative and bool(_WHICH_PROVINCE.search(folded)),
+        asks_which_agency=bool(_WHICH_AGENCY.search(folded)),
     )
 
 

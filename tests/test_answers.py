@@ -179,3 +179,19 @@ def test_a_how_many_question_is_not_answered_without_a_number(assistant):
 def test_zero_sources_is_refused_not_replaced_by_the_default(assistant):
     with pytest.raises(BadQuestionError, match="at least 1"):
         assistant.ask(HA_TINH_EPAYMENT[0], k=0)
+
+
+def test_which_province_questions_answer_from_the_plan_that_states_it(assistant):
+    answer = assistant.ask("Which province lists energy among its priority areas for digitalisation?")
+    assert first_marked(answer).province == "Đồng Nai"
+    assert "năng lượng" in answer.answer
+
+
+def test_which_agency_questions_quote_the_agency(assistant):
+    answer = assistant.ask("Which Ben Tre agency was told to press ahead with the cloud computing roadmap?")
+    assert "Sở TT&TT" in answer.answer
+
+
+def test_english_acronyms_the_plans_do_not_use_are_not_demanded(assistant):
+    answer = assistant.ask("What is the name of the SME support programme Ben Tre wants small firms to join?")
+    assert not answer.abstained and "SMEdx" in answer.answer

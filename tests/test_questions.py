@@ -19,6 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS_FILE = ROOT / "eval" / "questions.jsonl"
+# Extra English dev questions, paraphrased away from the plans' wording: tuning data kept
+# apart so that the main set stays balanced across languages. Same schema and checks.
+EXTRA_FILE = ROOT / "eval" / "questions_dev_en.jsonl"
+FILES = [QUESTIONS_FILE, EXTRA_FILE]
 DOCUMENTS_DIR = ROOT / "documents"
 CATALOG_FILE = DOCUMENTS_DIR / "catalog.json"
 
@@ -111,16 +115,16 @@ def documents_containing(evidence):
     return {name: count_occurrences(evidence, text) for name, text in documents().items() if evidence in text}
 
 
-def load_lines():
-    if not QUESTIONS_FILE.exists():
+def load_lines(path=QUESTIONS_FILE):
+    if not path.exists():
         return []
-    return QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()
+    return path.read_text(encoding="utf-8").splitlines()
 
 
-def load_questions():
+def load_questions(path=QUESTIONS_FILE):
     """Parsed questions; lines that do not parse are skipped here and failed by the schema test."""
     questions = []
-    for line in load_lines():
+    for line in load_lines(path):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError:
@@ -130,9 +134,10 @@ def load_questions():
     return questions
 
 
-QUESTIONS = load_questions()
-ANSWERABLE = [q for q in QUESTIONS if q.get("kind") != "unanswerable"]
-UNANSWERABLE = [q for q in QUESTIONS if q.get("kind") == "unanswerable"]
+QUESTIONS = load_questions()  # the main set: its counts are checked
+ALL_QUESTIONS = QUESTIONS + load_questions(EXTRA_FILE)  # every question: each one is checked
+ANSWERABLE = [q for q in ALL_QUESTIONS if q.get("kind") != "unanswerable"]
+UNANSWERABLE = [q for q in ALL_QUESTIONS if q.get("kind") == "unanswerable"]
 
 
 def by_id(questions):
@@ -145,9 +150,10 @@ def test_the_question_file_exists_and_is_not_empty():
     assert load_lines(), "eval/questions.jsonl is empty"
 
 
-def test_every_line_is_a_json_object_with_exactly_the_schema_keys_and_valid_values():
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_line_is_a_json_object_with_exactly_the_schema_keys_and_valid_values(path):
     problems = []
-    for number, line in enumerate(load_lines(), 1):
+    for number, line in enumerate(load_lines(path), 1):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -176,19 +182,20 @@ def test_every_line_is_a_json_object_with_exactly_the_schema_keys_and_valid_valu
     assert not problems, "\n".join(problems)
 
 
-def test_the_file_is_utf8_with_unescaped_vietnamese():
-    raw = QUESTIONS_FILE.read_bytes()
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_the_file_is_utf8_with_unescaped_vietnamese(path):
+    raw = path.read_bytes()
     text = raw.decode("utf-8")
     assert "\\u" not in text, "write with ensure_ascii=False so the Vietnamese text stays readable"
 
 
 def test_ids_are_unique():
-    counts = Counter(q["id"] for q in QUESTIONS)
+    counts = Counter(q["id"] for q in ALL_QUESTIONS)
     assert not [i for i, n in counts.items() if n > 1], "duplicate ids"
 
 
 def test_no_question_is_asked_twice():
-    counts = Counter(q["question"].strip() for q in QUESTIONS)
+    counts = Counter(q["question"].strip() for q in ALL_QUESTIONS)
     assert not [t for t, n in counts.items() if n > 1]
 
 
@@ -205,7 +212,7 @@ def test_each_language_makes_up_at_least_a_third_of_the_set():
 
 
 def test_at_least_15_percent_of_questions_are_unanswerable():
-    share = len(UNANSWERABLE) / len(QUESTIONS)
+    share = sum(q.get("kind") == "unanswerable" for q in QUESTIONS) / len(QUESTIONS)
     assert share >= MIN_UNANSWERABLE_SHARE, f"{share:.1%}"
 
 
