@@ -61,6 +61,10 @@ Concepts = Sequence[Sequence[Sequence[str]]]
 #: Weight of one untranslated English word, against idf-weighted concepts (dev: 0.5
 #: costs nothing, 1.0 starts abstaining on answerable questions).
 UNTRANSLATED_WEIGHT = 0.5
+#: Bonus of a clause naming an agency when the question asks which agency.
+AGENCY_BONUS = 0.15
+#: Weight of a syllable pair against its syllables' (dev: 1.0 was no better than 0.5).
+PAIR_WEIGHT = 0.5
 
 
 def coverage(concepts: Concepts, text: str, idf: Callable[[str], float], untranslated: Sequence[str] = ()) -> float:
@@ -117,7 +121,7 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
             if query.wants_list and _is_list(clause.text):
                 score += 0.15
             if query.asks_which_agency and _AGENCY.search(clause.text):
-                score += 0.15
+                score += AGENCY_BONUS
             if heading:
                 score -= 0.05  # the body sentence a heading announces cites better
             if query.years:  # a question about 2030 is answered by a 2030 target
@@ -163,7 +167,7 @@ def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Calla
         if df == 0 and "_" in term:
             return 0.0
         weight = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        return weight * (1.0 if "_" not in term else 0.5)
+        return weight * (1.0 if "_" not in term else PAIR_WEIGHT)
     return idf
 
 

@@ -89,7 +89,10 @@ class Span:
 
 # A sentence ends at . ! ? … (or ": " is not an end) followed by a space and an
 # upper-case letter, a digit or an opening quote; or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ỸĐ0-9])|\n+")
+# Upper-case letters, Vietnamese ones included ("À-Ỹ" as a range would take in the
+# lower-case letters that Unicode interleaves with them).
+_UPPER = "A-Z" + "".join(sorted({c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper()}))
+_SENTENCE_END = re.compile(rf"(?<=[.!?…])[\"”»)]?\s+(?=[\"“«(]?[{_UPPER}0-9])|\n+")
 # Abbreviations after which a period does not end a sentence.
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|Th|St|Mr|Mrs|Dr|No|Q|P|vd|VD|v\.v)\.|\b[A-ZĐ]\.)$")
 
@@ -108,7 +111,7 @@ def sentences(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
-_CLAUSE_END = re.compile(r";\s*|:\s+(?=[“\"A-ZÀ-ỸĐ])")
+_CLAUSE_END = re.compile(rf";\s*|:\s+(?=[“\"{_UPPER}])")
 
 
 def clauses(sentence: Span) -> list[Span]:
