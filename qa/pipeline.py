@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from .answer import best_province, compose, compose_comparison, idf_function
 from .config import MODES, Settings, load_settings
 from .embed import load_embedder
@@ -19,10 +21,10 @@ from .errors import BadQuestionError
 from .generator import rewrite
 from .index import Progress, open_index
 from .provinces import canonical
-from .query import analyse
+from .query import Query, analyse
 from .retrieve import Retriever
 from .text import normalize
-from .types import Answer, Document
+from .types import Answer, Citation, Document, Hit
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -95,29 +97,12 @@ class Assistant:
         t_analysed = time.perf_counter()
 
         named_inside = tuple(p for p in query.provinces if p in self._provinces)
-        missing = tuple(p for p in query.provinces if p not in self._provinces)
         scope = (canonical(province) or province,) if province else named_inside or None
         vector = self.retriever.embed(query) if mode != "bm25" else None
         t_embedded = time.perf_counter()
         hits = self.retriever.search(query, mode, max(k, 10), scope, vector)
         t_retrieved = time.perf_counter()
-
-        result = None
-        if query.wants_comparison and not province:
-            compared = named_inside if len(named_inside) >= 2 else self._provinces
-            per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
-            result = compose_comparison(query, per_province, self.index.documents, self._idf,
-                                        self.settings.abstain_threshold, self.settings.max_answer_chars)
-        elif query.asks_which_province and not province and not query.provinces:
-            # "Which province lists energy among its priorities?": each province's best
-            # clause competes, and the answer comes from the winner's plan.
-            per_province = self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
-            winner = best_province(query, per_province, self.index.documents, self._idf)
-            if winner:
-                hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
-        if result is None:
-            result = compose(query, hits[:k], self.index.documents, self._idf, self.settings.abstain_threshold,
-                             self.settings.max_answer_chars, missing if not named_inside else ())
+        hits, result = self._compose(query, mode, k, province, vector, hits)
         answer_text, abstained, citations = result
         if not abstained and self.settings.generator_url:
             answer_text = rewrite(answer_text, question, citations, self.settings)
@@ -131,6 +116,30 @@ class Assistant:
         }
         return Answer(question=question, answer=answer_text, abstained=abstained, citations=citations,
                       timings_ms=timings, id=id, lang=query.lang, retrieved=hits)
+
+    def _compose(self, query: Query, mode: str, k: int, province: str | None, vector: np.ndarray | None,
+                 hits: list[Hit]) -> tuple[list[Hit], tuple[str, bool, list[Citation]]]:
+        """The answer, by the question's shape: a comparison across provinces, a
+        "which province …?" look-up, or an ordinary question (which may abstain)."""
+        named_inside = tuple(p for p in query.provinces if p in self._provinces)
+        missing = tuple(p for p in query.provinces if p not in self._provinces)
+        settings = self.settings
+        if query.wants_comparison and not province:
+            compared = named_inside if len(named_inside) >= 2 else self._provinces
+            per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
+            result = compose_comparison(query, per_province, self.index.documents, self._idf,
+                                        settings.abstain_threshold, settings.max_answer_chars)
+            if result is not None:
+                return hits, result
+        elif query.asks_which_province and not province and not query.provinces:
+            # "Which province lists energy among its priorities?": each province's best
+            # clause competes, and the answer comes from the winner's plan.
+            per_province = self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
+            winner = best_province(query, per_province, self.index.documents, self._idf)
+            if winner:
+                hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
+        return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,
+                             settings.max_answer_chars, missing if not named_inside else ())
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):
