@@ -29,6 +29,8 @@ from .text import years
 from .types import Hit
 
 YEAR_BONUS = 0.05
+#: How many provinces a comparison or a "which province" look-up reads, best first.
+MAX_PROVINCES_COMPARED = 12
 
 
 class Retriever:
@@ -64,19 +66,25 @@ class Retriever:
         return self._rank(query, mode, provinces, query_vector, self.candidates)[:k]
 
     def search_per_province(self, query: Query, mode: str, k: int, provinces: tuple[str, ...],
-                            query_vector: np.ndarray | None = None) -> dict[str, list[Hit]]:
-        """The ``k`` best chunks of each province, from one ranking of them all.
+                            query_vector: np.ndarray | None = None,
+                            most: int = MAX_PROVINCES_COMPARED) -> dict[str, list[Hit]]:
+        """The ``k`` best chunks of each of the ``most`` best-ranked provinces, from one
+        ranking of them all.
 
         One wide search instead of one search per province keeps a comparison over
-        many provinces as fast as an ordinary question; a province none of whose
-        chunks ranks among the candidates does not state the indicator.
+        many provinces fast; a province none of whose chunks ranks among the candidates,
+        or whose best chunk ranks below ``most`` other provinces' best, is taken not to
+        state the indicator (reading every province's clauses is what costs the time).
         """
-        grouped: dict[str, list[Hit]] = {p: [] for p in provinces}
+        grouped: dict[str, list[Hit]] = {}
         wide = self.candidates * max(4, len(provinces))
         for hit in self._rank(query, mode, provinces, query_vector, wide):
             province = self._province_of_chunk[hit.chunk.chunk_id]
-            if len(grouped[province]) < k:
-                grouped[province].append(hit)
+            if province not in grouped and len(grouped) >= most:
+                continue
+            found = grouped.setdefault(province, [])
+            if len(found) < k:
+                found.append(hit)
         return grouped
 
     def _rank(self, query: Query, mode: str, provinces: tuple[str, ...] | None,
