@@ -15,10 +15,11 @@ from pathlib import Path
 
 from .config import MODES, load_settings
 from .errors import QAError
+from .index import Progress
 from .pipeline import Assistant
 
 
-def _progress_bar() -> "callable":
+def _progress_bar() -> Progress:
     """A tqdm bar per stage on stderr (reading files, embedding chunks)."""
     from tqdm import tqdm
 

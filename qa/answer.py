@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from .bm25 import terms
 from .query import Query
-from .text import Span, clauses, fold, is_heading, is_year, sentences, words, years
+from .text import Span, clauses, fold, is_heading, is_year, sentences, years
 from .types import Citation, Document, Hit
 
 # A figure: "30%", "12,5%", "5-10%", "1.819"; not part of a reference ("749/QĐ-TTg").
@@ -110,8 +110,8 @@ def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score
     for sentence in sentences(hit.chunk.text):
         sentence_cov = coverage(query.concepts, sentence.text, idf, query.untranslated)
         heading = _is_heading(sentence, hit.chunk.text)
-        # A list is answered by the whole sentence; a figure by its own clause.
         stated = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
+        # A list is answered by the whole sentence; a figure by its own clause.
         for clause in [sentence] if query.wants_list else clauses(sentence):
             clause_cov = coverage(query.concepts, clause.text, idf, query.untranslated)
             cov = 0.75 * clause_cov + 0.25 * sentence_cov
@@ -234,7 +234,7 @@ def _lacks_required(query: Query, evidence: Evidence) -> bool:
     """The question names an acronym or figure ("PCI", "24/63") its passage lacks."""
     if not query.required_terms:
         return False
-    have = {fold(w) for w in words(evidence.hit.chunk.text)}
+    have = _term_set(evidence.hit.chunk.text)  # holds every folded word of the passage
     return any(t not in have for t in query.required_terms)
 
 
