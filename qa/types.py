@@ -26,17 +26,33 @@ class Document:
     source: str | None = None
     path: str | None = None
     sha256: str = ""
+    # Official-document metadata read from the title block, where the text has one:
+    # "Số: 245/KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH", "decision" / "plan" / "news".
+    number: str | None = None
+    issuer: str | None = None
+    kind: str | None = None
+    # The page the document was taken from (catalogue ``url``), shown on source cards.
+    url: str | None = None
+    # Characters of the loaded text that cleaning removed (reported per document at
+    # index time, so that a silent loss of content shows).
+    removed_chars: int = 0
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage of a document: whole sentences, with its span in ``Document.text``."""
+    """A passage of a document: whole sentences, with its span in ``Document.text``.
+
+    ``heading_path`` is the chain of headings the passage sits under
+    ("II. MỤC TIÊU › 2. Mục tiêu cụ thể › a) Chính quyền số"); retrieval reads it
+    and citations show it.
+    """
 
     chunk_id: int
     doc_id: str
     text: str
     start: int
     end: int
+    heading_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,12 @@ class Citation:
     highlight_start: int | None = None
     highlight_end: int | None = None
     date: str | None = None
+    heading_path: str | None = None
+    number: str | None = None
+    url: str | None = None
+    # True when the answer text cites this source with its [n] marker; the others
+    # are related passages, shown apart and without the answer highlight.
+    cited: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The citation as the CLI's JSON schema defines it (no UI-only fields)."""
@@ -96,6 +118,15 @@ class Answer:
     # Every hit retrieval ranked for the question (not only the cited ones); the
     # benchmark reads recall@k and MRR from it. Not part of the JSON schema.
     retrieved: list[Hit] = field(default_factory=list)
+    # How the question was understood once a follow-up was resolved against the
+    # conversation ("Mục tiêu thanh toán điện tử của Đồng Nai năm 2025"); None when
+    # it was read as asked.
+    understood: str | None = None
+    # What kind of reply this is: "answer", "abstain", "greeting", "definition",
+    # "summary", "comparison".
+    intent: str = "answer"
+    # Notices shown above the answer ("Bạn đang lọc Hà Tĩnh; câu hỏi nói về Đồng Nai").
+    notices: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The answer in the exact JSON schema of ``python -m qa ask --json``."""
