@@ -24,7 +24,7 @@ from .provinces import canonical
 from .query import Query, analyse
 from .retrieve import Retriever
 from .text import normalize
-from .types import Answer, Citation, Document, Hit
+from .types import Answer, Citation, Document, Hit, mark_cited
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -106,6 +106,7 @@ class Assistant:
         answer_text, abstained, citations = result
         if not abstained and self.settings.generator_url:
             answer_text = rewrite(answer_text, question, citations, self.settings)
+        citations = mark_cited(answer_text, citations)
         done = time.perf_counter()
         timings = {
             "analyse": (t_analysed - started) * 1000,

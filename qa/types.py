@@ -6,7 +6,8 @@ these dataclasses; none of them reaches into another stage's internals.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -143,3 +144,14 @@ class Answer:
 def as_dict(obj: Any) -> dict[str, Any]:
     """A dataclass as a plain dict (for storage and display)."""
     return asdict(obj)
+
+
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def mark_cited(answer_text: str, citations: list[Citation]) -> list[Citation]:
+    """The citations, still in rank order, with ``cited`` set on those the answer's
+    [n] markers name, so a reader can be shown what supports the answer apart from
+    what is only related."""
+    named = {int(n) for m in _MARKER.finditer(answer_text) for n in m.group(1).split(",")}
+    return [replace(c, cited=c.n in named) for c in citations]
