@@ -56,7 +56,7 @@ from qa.embed import Embedder, load_embedder  # noqa: E402
 from qa.index import Index, load_build  # noqa: E402
 from qa.ingest import load_corpus  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
-from qa.provinces import PROVINCES  # noqa: E402
+from qa.provinces import former  # noqa: E402
 from qa.query import analyse  # noqa: E402
 from qa.retrieve import Retriever  # noqa: E402
 from qa.text import sentences  # noqa: E402
@@ -104,7 +104,7 @@ def synthetic_collection(pool: list[str], n_chunks: int, seed: int,
     points into it, as in a real index (whose chunks are slices of document texts).
     """
     rng = random.Random(seed)
-    provinces = list(PROVINCES)
+    provinces = list(former())
     drawn: list[tuple[str, str, list[int]]] = []
     for _ in range(n_chunks):
         ids = rng.sample(range(len(pool)), rng.randint(2, 4))
@@ -209,7 +209,7 @@ def build_index(settings: Settings, n_chunks: int, build: dict[str, float]) -> t
     # The spelling dictionary from the distinct sentences and province names: the same
     # words as the chunks, in far less time (a private helper of qa.index, for this only).
     spellings, seconds = timed(lambda: qa_index._spellings(
-        [Chunk(i, "", s, 0, len(s)) for i, s in enumerate(pool + list(PROVINCES))]))
+        [Chunk(i, "", s, 0, len(s)) for i, s in enumerate(pool + list(former()))]))
     build["spelling dictionary (distinct sentences)"] = seconds
     manifest = {
         "format_version": qa_index.FORMAT_VERSION, "model": embedder.name, "dim": embedder.dim,

@@ -20,7 +20,7 @@ from .embed import load_embedder
 from .errors import BadQuestionError
 from .generator import rewrite
 from .index import Progress, open_index
-from .provinces import canonical
+from .provinces import in_scope
 from .query import Query, analyse
 from .retrieve import Retriever
 from .text import normalize
@@ -96,8 +96,9 @@ class Assistant:
         query = analyse(text, self.index.spellings, self._known)
         t_analysed = time.perf_counter()
 
-        named_inside = tuple(p for p in query.provinces if p in self._provinces)
-        scope = (canonical(province) or province,) if province else named_inside or None
+        # A named province's plans and its predecessors' (qa.provinces.scope), as the collection spells them.
+        scope = ((in_scope((province,), self._provinces) or (province,)) if province
+                 else in_scope(query.provinces, self._provinces) or None)
         vector = self.retriever.embed(query) if mode != "bm25" else None
         t_embedded = time.perf_counter()
         hits = self.retriever.search(query, mode, max(k, 10), scope, vector)

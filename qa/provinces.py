@@ -1,123 +1,315 @@
-"""Vietnam's 63 provinces and centrally-run cities (the units that issued the
-2021-2025 digital-transformation plans), with the spellings people type.
+"""Vietnam's provinces and centrally-run cities, before and after the 2025 reorganisation,
+and where a text names them.
 
-Used twice: to tell which province a document is about, and which province a
-question asks about, so that the same indicator is answered from the right plan.
-Matching is on folded (diacritic-free) text, so "Ha Tinh" finds "Hà Tĩnh".
+Used to tell which province a document is about and which one a question asks about, so
+that the same indicator is answered from the right plan. The units, their spellings and
+the old -> new mapping are data (``qa/data/provinces.tsv``); so are the ordinary phrases
+that look like names (``province_readings.tsv``) and the words that mark a province
+(``province_cues.tsv``).
+
+Names are matched as whole names, by these rules (each a function below, with why):
+``_accents_agree`` (a text with diacritics must spell the name with its own),
+``_reading_allows`` (a name that is also an ordinary phrase needs a cue or capitals),
+``_edited_text_allows`` (edited documents capitalise names) and ``_resolve_overlaps``
+(an exact spelling beats a folded one, a longer name a shorter one).
+
+Plans written before 1 July 2025 name the old provinces and later ones the new:
+a document keeps the province its text names, ``scope`` widens a question about a new
+province to its predecessors' plans, and ``describe`` says whose plan is quoted.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
+from .data import DataFileError, alternatives, digest, read_rows
 from .text import fold
 
-# Canonical name -> other spellings (English, old or variant orthography).
-PROVINCES: dict[str, tuple[str, ...]] = {
-    "An Giang": (),
-    "Bà Rịa - Vũng Tàu": ("Bà Rịa – Vũng Tàu", "Bà Rịa Vũng Tàu", "Vũng Tàu", "BR-VT"),
-    "Bắc Giang": (),
-    "Bắc Kạn": ("Bắc Cạn",),
-    "Bạc Liêu": (),
-    "Bắc Ninh": (),
-    "Bến Tre": (),
-    "Bình Định": (),
-    "Bình Dương": (),
-    "Bình Phước": (),
-    "Bình Thuận": (),
-    "Cà Mau": (),
-    "Cần Thơ": ("Can Tho City",),
-    "Cao Bằng": (),
-    "Đà Nẵng": ("Danang",),
-    "Đắk Lắk": ("Đắc Lắc", "Daklak"),
-    "Đắk Nông": ("Đắc Nông",),
-    "Điện Biên": (),
-    "Đồng Nai": (),
-    "Đồng Tháp": (),
-    "Gia Lai": (),
-    "Hà Giang": (),
-    "Hà Nam": (),
-    "Hà Nội": ("Hanoi",),
-    "Hà Tĩnh": (),
-    "Hải Dương": (),
-    "Hải Phòng": ("Haiphong",),
-    "Hậu Giang": (),
-    "Hòa Bình": ("Hoà Bình",),
-    "Hưng Yên": (),
-    "Khánh Hòa": ("Khánh Hoà",),
-    "Kiên Giang": (),
-    "Kon Tum": ("Kontum",),
-    "Lai Châu": (),
-    "Lâm Đồng": (),
-    "Lạng Sơn": (),
-    "Lào Cai": (),
-    "Long An": (),
-    "Nam Định": (),
-    "Nghệ An": (),
-    "Ninh Bình": (),
-    "Ninh Thuận": (),
-    "Phú Thọ": (),
-    "Phú Yên": (),
-    "Quảng Bình": (),
-    "Quảng Nam": (),
-    "Quảng Ngãi": (),
-    "Quảng Ninh": (),
-    "Quảng Trị": (),
-    "Sóc Trăng": (),
-    "Sơn La": (),
-    "Tây Ninh": (),
-    "Thái Bình": (),
-    "Thái Nguyên": (),
-    "Thanh Hóa": ("Thanh Hoá",),
-    "Thừa Thiên Huế": ("Thừa Thiên - Huế", "Thừa Thiên – Huế", "Huế"),
-    "Tiền Giang": (),
-    "TP. Hồ Chí Minh": ("Hồ Chí Minh", "Thành phố Hồ Chí Minh", "HCMC", "Sài Gòn", "Saigon"),
-    "Trà Vinh": (),
-    "Tuyên Quang": (),
-    "Vĩnh Long": (),
-    "Vĩnh Phúc": (),
-    "Yên Bái": (),
-}
+PROVINCES_FILE = "provinces.tsv"
+READINGS_FILE = "province_readings.tsv"
+CUES_FILE = "province_cues.tsv"
+_CHANGES = ("kept", "merged", "renamed", "named")
 
 
-def _pattern(spelling: str) -> str:
-    # Folded, with any run of spaces/dashes between syllables allowed.
-    parts = re.split(r"[\s\-–]+", fold(spelling))
-    return r"[\s\-–]*".join(re.escape(p) for p in parts if p)
+@dataclass(frozen=True)
+class Unit:
+    """A province or centrally-run city under one name."""
+
+    name: str
+    change: str  # kept | merged | renamed | named (see qa/data/provinces.tsv)
+    date: str | None  # when the change took effect
+    successor: str  # its name after 1 July 2025 (itself when kept)
+    spellings: tuple[str, ...]  # the name and its other spellings
 
 
-@lru_cache(maxsize=2)
-def _matcher(case_sensitive: bool) -> tuple[re.Pattern[str], dict[str, str]]:
-    by_folded: dict[str, str] = {}
-    for name, aliases in PROVINCES.items():
-        for spelling in (name, *aliases):
-            by_folded[_key(spelling)] = name
-    alternatives = sorted({_pattern(s) for n, a in PROVINCES.items() for s in (n, *a)}, key=len, reverse=True)
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(r"(?<![\w])(" + "|".join(alternatives) + r")(?![\w])", flags), by_folded
+@dataclass(frozen=True)
+class _Phrase:
+    """A province's spelling (label: the province) or an ordinary reading (label: its kind)."""
+
+    keys: tuple[str, ...]  # per syllable: lower case, tone marks normalised (see _syllable_key)
+    label: str
 
 
-def _key(spelling: str) -> str:
-    return " ".join(re.split(r"[\s\-–]+", fold(spelling).lower())).strip()
+class _Lexicon:
+    """Phrases by their folded syllables, and how long a phrase each first syllable starts."""
+
+    def __init__(self) -> None:
+        self.by_folded: dict[tuple[str, ...], list[_Phrase]] = {}
+        self.starts: dict[str, int] = {}
+
+    def add(self, phrase: _Phrase) -> None:
+        folded = _folded(phrase.keys)
+        self.by_folded.setdefault(folded, []).append(phrase)
+        self.starts[folded[0]] = max(self.starts.get(folded[0], 0), len(folded))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    units: dict[str, Unit]
+    names: _Lexicon
+    by_name_key: dict[str, str]  # folded name ("ba ria vung tau") -> canonical name
+    readings: _Lexicon
+    cues_before: frozenset[tuple[str, ...]]
+    cues_after: frozenset[tuple[str, ...]]
+
+
+# ------------------------------------------------------------------ syllables
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_SYLLABLE = re.compile(r"\w+|['’]s\b")
+# What may stand between the syllables of one name: spaces (one line break at most),
+# a dash ("Bà Rịa - Vũng Tàu", "Thừa Thiên-Huế") or a dot ("TP.HCM", "TP. Hồ Chí Minh").
+_JOIN = re.compile(r"[^\S\n]*\n?[^\S\n]*(?:[-–—.][^\S\n]*\n?[^\S\n]*)?")
+
+
+def _syllable_key(syllable: str) -> str:
+    """The syllable in lower case with its tone mark moved to the end, so that old and
+    new tone placement agree ("hoà" = "hòa") while tones still tell words apart
+    ("quang" ≠ "quảng")."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    tone = "".join(c for c in decomposed if c in _TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)) + tone
+
+
+def _syllables(text: str) -> list[str]:
+    return _SYLLABLE.findall(text)
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(_syllable_key(s) for s in _syllables(text))
+
+
+def _folded(keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(fold(k).lower() for k in keys)
+
+
+# ------------------------------------------------------------------ data
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    """The three data files, read and validated once."""
+    units: dict[str, Unit] = {}
+    for line, (name, change, successor, spellings) in read_rows(PROVINCES_FILE, 4):
+        kind, _, date = change.partition(" ")
+        if kind not in _CHANGES or (kind != "kept") != bool(date):
+            raise DataFileError(PROVINCES_FILE, line, f"change {change!r}: write kept, or merged/renamed/named DATE")
+        if name in units:
+            raise DataFileError(PROVINCES_FILE, line, f"{name!r} is listed twice")
+        if kind in ("kept", "named") and successor != name:
+            raise DataFileError(PROVINCES_FILE, line, f"a {kind} unit is its own successor, not {successor!r}")
+        units[name] = Unit(name, kind, date or None, successor, (name, *alternatives(spellings)))
+    for unit in units.values():
+        if unit.successor not in units or units[unit.successor].successor != unit.successor:
+            raise DataFileError(PROVINCES_FILE, None, f"{unit.name}: successor {unit.successor!r} is not a current unit")
+
+    names = _Lexicon()
+    by_name_key: dict[str, str] = {}
+    for unit in units.values():
+        for spelling in unit.spellings:
+            keys = _keys(spelling)
+            owner = by_name_key.setdefault(" ".join(_folded(keys)), unit.name)
+            if owner != unit.name:
+                raise DataFileError(PROVINCES_FILE, None, f"spelling {spelling!r} of {unit.name} also names {owner}")
+            names.add(_Phrase(keys, unit.name))
+
+    readings = _Lexicon()
+    for line, (phrase, kind, _meaning) in read_rows(READINGS_FILE, 3):
+        if kind not in ("word", "name"):
+            raise DataFileError(READINGS_FILE, line, f"kind {kind!r}: write word or name")
+        readings.add(_Phrase(_keys(phrase), kind))
+
+    cues: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set()}
+    for line, (cue, position) in read_rows(CUES_FILE, 2):
+        if position not in cues:
+            raise DataFileError(CUES_FILE, line, f"position {position!r}: write before or after")
+        cues[position].add(_keys(cue))
+    return _Tables(units, names, by_name_key, readings, frozenset(cues["before"]), frozenset(cues["after"]))
+
+
+def data_digest() -> str:
+    """A hash of the province data: what shaped the documents' detected provinces."""
+    return digest(PROVINCES_FILE, READINGS_FILE, CUES_FILE)
+
+
+# ------------------------------------------------------------------ matching
+
+@dataclass(frozen=True)
+class _Match:
+    first: int  # syllable index of the first syllable
+    last: int  # syllable index after the last one
+    exact: bool  # spelled with the name's own diacritics
+    label: str  # canonical province, or the kind of an ordinary reading
+
+
+class _Text:
+    """A text cut into syllables, with what the rules need to know about it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = [(m.start(), m.end()) for m in _SYLLABLE.finditer(text)]
+        self.raw = [text[a:b] for a, b in self.spans]
+        folded = fold(text)  # same length as the text: one pass, not one per syllable
+        self.folded = [folded[a:b].lower() for a, b in self.spans]
+        self.accented = folded != text
+        self._keys: dict[int, str] = {}
+
+    def key(self, i: int) -> str:
+        if i not in self._keys:
+            self._keys[i] = _syllable_key(self.raw[i])
+        return self._keys[i]
+
+    def joined(self, first: int, last: int) -> bool:
+        """True when syllables first..last-1 follow each other as in one name."""
+        return all(_JOIN.fullmatch(self.text[self.spans[i - 1][1]:self.spans[i][0]])
+                   for i in range(first + 1, last))
+
+    def matches(self, lexicon: _Lexicon) -> Iterator[tuple[int, int, _Phrase]]:
+        """(first, last, phrase) of every phrase of the lexicon the syllables spell, folded."""
+        n = len(self.raw)
+        for first, syllable in enumerate(self.folded):
+            longest = lexicon.starts.get(syllable)
+            if longest is None:
+                continue  # most syllables start no name: skip them at once
+            for last in range(first + 1, min(first + longest, n) + 1):
+                for phrase in lexicon.by_folded.get(tuple(self.folded[first:last]), ()):
+                    if self.joined(first, last):
+                        yield first, last, phrase
+
+    def spelled(self, first: int, last: int, keys: tuple[str, ...]) -> bool:
+        return all(self.key(i) == k for i, k in zip(range(first, last), keys))
+
+    def capitalised(self, first: int, last: int) -> bool:
+        return all(s[:1].isupper() for s in self.raw[first:last])
+
+    def title_cased(self, first: int, last: int) -> bool:
+        return all(s[:1].isupper() and not (len(s) > 1 and s.isupper()) for s in self.raw[first:last])
+
+    def has_cue(self, first: int, last: int, cues_before: frozenset[tuple[str, ...]],
+                cues_after: frozenset[tuple[str, ...]]) -> bool:
+        for cue in cues_before:
+            start = first - len(cue)
+            if start >= 0 and self._is(start, first, cue) and self.joined(start, first + 1):
+                return True
+        for cue in cues_after:
+            end = last + len(cue)
+            if end <= len(self.raw) and self._is(last, end, cue) and self.joined(last - 1, end):
+                return True
+        return False
+
+    def _is(self, first: int, last: int, keys: tuple[str, ...]) -> bool:
+        if self.accented:
+            return self.spelled(first, last, keys)
+        return tuple(self.folded[first:last]) == _folded(keys)
+
+
+def _accents_agree(text: _Text, first: int, last: int, spelling: _Phrase) -> bool | None:
+    """Whether the syllables spell the name, and exactly (True) or folded (False); None if not.
+
+    A text typed with diacritics writes a province with its own: there "cáp quang Nam
+    Định" holds Nam Định and not Quảng Nam, since "quang" is not "Quảng". Folding is for
+    text typed without diacritics. One exception: in a text with diacritics, a
+    capitalised name typed without any ("Compare Hà Tĩnh with Quang Nam") is still a
+    name, though a weaker one than an exact spelling (see ``_resolve_overlaps``).
+    """
+    if text.spelled(first, last, spelling.keys):
+        return True
+    if not text.accented:
+        return False
+    span = "".join(text.raw[first:last])
+    if fold(span) == span and text.capitalised(first, last):
+        return False
+    return None
+
+
+def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: _Tables) -> bool:
+    """A name that is also an ordinary phrase is a province only where the phrase is not.
+
+    - A reading that runs past the name and shares syllables with it wins: "Thái Bình
+      Dương" is the Pacific (not Thái Bình, not Bình Dương), "cap quang nam" is fibre.
+    - A reading of exactly the name's syllables ("cao bằng" = as high as, "hòa bình" =
+      peace, "Hồ Chí Minh" the president) leaves it ambiguous: a province cue settles it
+      ("tỉnh Cao Bằng", "của hoa binh"), and so, for a common word, do a name's capitals.
+    """
+    for r in readings:
+        if r.last <= match.first or r.first >= match.last:
+            continue  # no syllable in common
+        if (r.first, r.last) == (match.first, match.last):
+            cued = text.has_cue(match.first, match.last, tables.cues_before, tables.cues_after)
+            if not (cued or (r.label == "word" and text.title_cased(match.first, match.last))):
+                return False
+        elif r.first < match.first or r.last > match.last:
+            return False
+    return True
+
+
+def _edited_text_allows(text: _Text, match: _Match, tables: _Tables) -> bool:
+    """In an edited document (``case_sensitive``) a province is written with capitals or
+    after a cue; lower-case "nam định" there is more likely a phrase than a name. Questions
+    are typed in lower case, so this applies to documents only."""
+    return text.capitalised(match.first, match.last) or text.has_cue(
+        match.first, match.last, tables.cues_before, tables.cues_after)
+
+
+def _resolve_overlaps(matches: list[_Match]) -> list[_Match]:
+    """One province per stretch of text: an exact spelling beats a folded one ("cáp quang
+    Nam Định": Nam Định over Quang Nam), then the longer name ("Bà Rịa - Vũng Tàu" over
+    "Vũng Tàu"), then the earlier one."""
+    taken: list[_Match] = []
+    for m in sorted(matches, key=lambda m: (not m.exact, -(m.last - m.first), m.first)):
+        if all(m.last <= t.first or m.first >= t.last for t in taken):
+            taken.append(m)
+    return sorted(taken, key=lambda m: m.first)
 
 
 def province_spans(text: str, *, case_sensitive: bool = False) -> list[tuple[int, int, str]]:
-    """(start, end, canonical name) of every province named in ``text``.
+    """(start, end, canonical name) of every province named in ``text``, in order.
 
-    Offsets are into ``text`` itself (folding keeps the length), so a caller can blank
-    or replace the names. Documents are searched case-sensitively, so that common
-    words that happen to spell a province ("hòa bình", peace) are not taken for it;
-    questions are not, since people type "ha tinh" in lower case.
+    Offsets are into ``text`` itself, so a caller can blank or replace the names.
+    ``case_sensitive`` is for edited documents, where names are capitalised (see
+    ``_edited_text_allows``); questions are matched in any case, since people type
+    "ha tinh" in lower case.
     """
-    pattern, by_folded = _matcher(case_sensitive)
-    spans = []
-    for m in pattern.finditer(fold(text)):
-        name = by_folded.get(_key(m.group(1)))
-        if name:
-            spans.append((m.start(1), m.end(1), name))
-    return spans
+    tables = _tables()
+    t = _Text(text)
+    readings = [_Match(first, last, True, reading.label) for first, last, reading in t.matches(tables.readings)
+                if t.spelled(first, last, reading.keys) or not t.accented]
+    found = []
+    for first, last, spelling in t.matches(tables.names):
+        exact = _accents_agree(t, first, last, spelling)
+        if exact is None:
+            continue
+        match = _Match(first, last, exact, spelling.label)
+        if not _reading_allows(t, match, readings, tables):
+            continue
+        if case_sensitive and not _edited_text_allows(t, match, tables):
+            continue
+        found.append(match)
+    return [(t.spans[m.first][0], t.spans[m.last - 1][1], m.label) for m in _resolve_overlaps(found)]
 
 
 def find_provinces(text: str, *, case_sensitive: bool = False) -> Counter[str]:
@@ -125,7 +317,95 @@ def find_provinces(text: str, *, case_sensitive: bool = False) -> Counter[str]:
     return Counter(name for _, _, name in province_spans(text, case_sensitive=case_sensitive))
 
 
+# ------------------------------------------------------------------ names and the 2025 mapping
+
+_PREFIX = re.compile(r"^(?:tinh|thanh pho|tp)\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # called for every label of the collection on every question (``in_scope``)
 def canonical(name: str) -> str | None:
-    """The canonical spelling of a province name typed any way, or None."""
-    _, by_folded = _matcher(False)
-    return by_folded.get(_key(name))
+    """The canonical name of a province typed any way ("TP. Hồ Chí Minh", "Thành phố Hồ
+    Chí Minh", "ba ria vung tau", "Tỉnh Hòa Bình"), or None. Meant for names given as
+    names (catalogue entries, filters); to find provinces in running text use
+    ``province_spans``."""
+    by_name_key = _tables().by_name_key
+    key = " ".join(_folded(_keys(name)))
+    return by_name_key.get(key) or by_name_key.get(_PREFIX.sub("", key))
+
+
+def units() -> dict[str, Unit]:
+    """Every unit by canonical name: the 63 provinces before 2025 and the new name Huế."""
+    return dict(_tables().units)
+
+
+def former() -> tuple[str, ...]:
+    """The 63 provinces and centrally-run cities before 2025 (that issued the 2021-2025
+    plans), in the data file's order."""
+    return tuple(u.name for u in _tables().units.values() if u.change != "named")
+
+
+def current() -> tuple[str, ...]:
+    """The 34 provinces and centrally-run cities since 1 July 2025."""
+    return tuple(sorted({u.successor for u in _tables().units.values()}))
+
+
+def successor(name: str) -> str | None:
+    """The province that ``name`` is part of since 1 July 2025 (itself if it continues);
+    None for a name that is not a province."""
+    found = canonical(name)
+    return _tables().units[found].successor if found else None
+
+
+def predecessors(name: str) -> tuple[str, ...]:
+    """The former provinces that became part of ``name`` (a current province), itself
+    excluded: predecessors("Đà Nẵng") == ("Quảng Nam",)."""
+    found = canonical(name)
+    return tuple(sorted(u.name for u in _tables().units.values() if u.successor == found and u.name != found))
+
+
+def scope(name: str) -> tuple[str, ...]:
+    """The provinces whose plans answer a question about ``name``: the province itself
+    and its predecessors ("Đà Nẵng" -> Đà Nẵng, Quảng Nam), since a new province's
+    plans are, before 2025, its predecessors' plans. An old name finds its own plans
+    only (Quảng Nam's plans are not Đà Nẵng's), except that a renamed unit is the same
+    unit under both names (Thừa Thiên Huế, Huế). Unknown names stand for themselves."""
+    found = canonical(name)
+    if found is None:
+        return (name,)
+    unit = _tables().units[found]
+    names = [found, *predecessors(found)]
+    if unit.change == "renamed":
+        names += [unit.successor, *predecessors(unit.successor)]
+    return tuple(dict.fromkeys(names))
+
+
+def in_scope(names: Iterable[str], available: Iterable[str]) -> tuple[str, ...]:
+    """The provinces among ``available`` (as the collection labels its documents, in any
+    spelling) that questions about ``names`` should search: see ``scope``."""
+    wanted = {canonical(s) or s for n in names for s in scope(n)}
+    return tuple(a for a in available if (canonical(a) or a) in wanted)
+
+
+def describe(doc_province: str | None, asked: str | Iterable[str] | None = None, lang: str = "vi") -> str | None:
+    """What to add after a document's province so that an answer says whose plan it
+    quotes: "nay thuộc Đà Nẵng" / "now part of Đà Nẵng" for a province merged since, "nay
+    là Huế" / "now Huế" for one renamed. None when the province still exists under its
+    name, or when the question asked for it by that name (``asked``: the province or
+    provinces the question names, e.g. ``Query.provinces``).
+
+    describe("Quảng Nam", ("Đà Nẵng",)) == "nay thuộc Đà Nẵng";
+    describe("Quảng Nam", "Đà Nẵng", "en") == "now part of Đà Nẵng";
+    describe("Thừa Thiên Huế", None, "en") == "now Huế".
+    """
+    found = canonical(doc_province) if doc_province else None
+    if found is None:
+        return None
+    named = (asked,) if isinstance(asked, str) else tuple(asked or ())
+    if any(canonical(n) == found for n in named):
+        return None
+    unit = _tables().units[found]
+    if unit.change == "merged":
+        return f"now part of {unit.successor}" if lang == "en" else f"nay thuộc {unit.successor}"
+    if unit.change == "renamed":
+        return f"now {unit.successor}" if lang == "en" else f"nay là {unit.successor}"
+    return None

@@ -1,0 +1,196 @@
+"""Provinces: names read as whole names (not folded pieces of other phrases), the 2025
+mergers known both ways, and a question about a new province finding its predecessors' plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from datafiles import copied_data_dir
+from qa import provinces
+from qa.data import DataFileError
+from qa.provinces import (canonical, current, describe, find_provinces, in_scope, predecessors, province_spans,
+                          scope, successor, units)
+from qa.query import analyse
+
+
+def asked(question: str) -> tuple[str, ...]:
+    """The provinces a question names, as the pipeline reads them."""
+    return analyse(question, {}).provinces
+
+
+# ------------------------------------------------------------------ collisions
+
+@pytest.mark.parametrize("question, expected", [
+    # "quang" (light, in "cáp quang" = fibre) is not "Quảng"
+    ("Tỷ lệ hộ gia đình có cáp quang Nam Định năm 2025?", ("Nam Định",)),
+    ("ty le ho gia dinh co cap quang Nam Dinh nam 2025", ("Nam Định",)),
+    ("ty le ho gia dinh co cap quang nam dinh nam 2025", ("Nam Định",)),
+    ("Mạng cáp quang Bình Dương phủ bao nhiêu xã?", ("Bình Dương",)),
+    ("mang cap quang binh duong phu bao nhieu xa", ("Bình Dương",)),
+    # the Pacific holds both Thái Bình and Bình Dương
+    ("Tuyến cáp biển Thái Bình Dương có mấy tuyến?", ()),
+    ("tuyen cap bien thai binh duong co may tuyen", ()),
+    # "cao bằng" = as high as
+    ("Tỷ lệ này có cao bằng năm trước không?", ()),
+    ("ty le nay co cao bang nam truoc khong", ()),
+    # "năm" folds to "nam": fibre coverage in 2025, not Quảng Nam
+    ("ha tang cap quang nam 2025 dat bao nhieu", ()),
+    # peace, President Hồ Chí Minh and a street are not provinces
+    ("Giữ vững hòa bình, ổn định để chuyển đổi số", ()),
+    ("Học tập tư tưởng Hồ Chí Minh về chuyển đổi số", ()),
+    ("diem wifi tren duong nguyen hue", ()),
+])
+def test_a_phrase_that_folds_like_a_province_is_not_read_as_one(question, expected):
+    assert asked(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("muc tieu thanh toan dien tu ha tinh 2025", "Hà Tĩnh"),
+    ("ty le dan so quang nam co tai khoan", "Quảng Nam"),
+    ("What is Dong Nai's digital economy target?", "Đồng Nai"),
+    ("Kinh tế số TP HCM đóng góp bao nhiêu GRDP?", "TP Hồ Chí Minh"),
+    ("Kinh tế số TP.HCM đóng góp bao nhiêu GRDP?", "TP Hồ Chí Minh"),
+    ("kinh te so tp hcm 2025", "TP Hồ Chí Minh"),
+    ("Mục tiêu của Bà Rịa – Vũng Tàu về chuyển đổi số", "Bà Rịa - Vũng Tàu"),
+    ("Kế hoạch chuyển đổi số tỉnh Cao Bằng năm 2025", "Cao Bằng"),
+    ("ke hoach chuyen doi so tinh cao bang", "Cao Bằng"),
+    ("muc tieu cua hoa binh nam 2025", "Hòa Bình"),
+    ("What does Cao Bang's plan target?", "Cao Bằng"),
+    ("Mục tiêu của Khánh Hoà", "Khánh Hòa"),  # old tone placement
+    ("Kế hoạch của Thừa Thiên - Huế", "Thừa Thiên Huế"),
+    ("Hanoi's e-government target", "Hà Nội"),
+])
+def test_a_province_is_found_with_or_without_diacritics_and_in_lower_case(question, expected):
+    assert asked(question) == (expected,)
+
+
+def test_a_capitalised_name_typed_without_diacritics_counts_in_an_accented_question():
+    assert asked("Compare Hà Tĩnh with Quang Nam on e-payment") == ("Hà Tĩnh", "Quảng Nam")
+
+
+def test_spans_point_at_the_name_as_written():
+    text = "Sở TT&TT TP. Hồ Chí Minh và UBND tỉnh Bà Rịa-Vũng Tàu"
+    assert [text[a:b] for a, b, _ in province_spans(text)] == ["TP. Hồ Chí Minh", "Bà Rịa-Vũng Tàu"]
+
+
+def test_documents_read_capitalised_and_cued_names_including_all_capitals():
+    text = ("ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN\nKẾ HOẠCH chuyển đổi số tỉnh Lạng Sơn. "
+            "Giữ gìn hòa bình; tuyến cáp Thái Bình Dương; UBND TỈNH HÒA BÌNH.")
+    assert find_provinces(text, case_sensitive=True) == {"Lạng Sơn": 2, "Hòa Bình": 1}
+
+
+def test_an_edited_document_does_not_read_a_lower_case_name():
+    assert find_provinces("mở rộng mạng tới nam định", case_sensitive=True) == {}
+    assert find_provinces("mở rộng mạng tới nam định") == {"Nam Định": 1}
+
+
+# ------------------------------------------------------------------ names and the 2025 mapping
+
+@pytest.mark.parametrize("spelling, expected", [
+    ("Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+    ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+    ("TP Hồ Chí Minh", "TP Hồ Chí Minh"),
+    ("TP. Hồ Chí Minh", "TP Hồ Chí Minh"),
+    ("Thành phố Hồ Chí Minh", "TP Hồ Chí Minh"),
+    ("Hà Nội", "Hà Nội"),
+    ("Tỉnh Hòa Bình", "Hòa Bình"),
+    ("thua thien hue", "Thừa Thiên Huế"),
+    ("Đắc Lắc", "Đắk Lắk"),
+    ("Atlantis", None),
+])
+def test_catalogue_spellings_map_to_one_canonical_name(spelling, expected):
+    assert canonical(spelling) == expected
+
+
+def test_the_data_knows_63_former_and_34_current_provinces():
+    former = [u for u in units().values() if u.change != "named"]
+    assert len(former) == 63
+    assert len(current()) == 34
+    assert {"Đà Nẵng", "Huế", "TP Hồ Chí Minh", "Ninh Bình", "Vĩnh Long"} <= set(current())
+    assert not {"Quảng Nam", "Nam Định", "Bến Tre", "Thừa Thiên Huế"} & set(current())
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Quảng Nam", "Đà Nẵng"), ("Nam Định", "Ninh Bình"), ("Bến Tre", "Vĩnh Long"),
+    ("Bà Rịa - Vũng Tàu", "TP Hồ Chí Minh"), ("ba ria vung tau", "TP Hồ Chí Minh"),
+    ("Thừa Thiên Huế", "Huế"), ("Hà Tĩnh", "Hà Tĩnh"), ("Đà Nẵng", "Đà Nẵng"),
+])
+def test_each_former_province_has_its_successor(old, new):
+    assert successor(old) == new
+
+
+def test_a_new_province_knows_its_predecessors():
+    assert predecessors("Ninh Bình") == ("Hà Nam", "Nam Định")
+    assert predecessors("TP. Hồ Chí Minh") == ("Bà Rịa - Vũng Tàu", "Bình Dương")
+    assert predecessors("Hà Tĩnh") == ()
+    assert successor("Atlantis") is None
+
+
+def test_a_new_name_searches_its_predecessors_plans_and_an_old_name_its_own():
+    assert scope("Đà Nẵng") == ("Đà Nẵng", "Quảng Nam")
+    assert scope("Quảng Nam") == ("Quảng Nam",)
+    assert set(scope("Huế")) == set(scope("Thừa Thiên Huế")) == {"Huế", "Thừa Thiên Huế"}
+    assert scope("Atlantis") == ("Atlantis",)
+
+
+def test_the_scope_is_given_in_the_collections_own_spellings():
+    collection = ["TP. Hồ Chí Minh", "Bình Dương", "Hà Tĩnh", "Quảng Nam"]
+    assert in_scope(["TP HCM"], collection) == ("TP. Hồ Chí Minh", "Bình Dương")
+    assert in_scope(["Đà Nẵng"], collection) == ("Quảng Nam",)
+    assert in_scope(["Cà Mau"], collection) == ()
+
+
+@pytest.mark.parametrize("doc, asked_for, lang, expected", [
+    ("Quảng Nam", "Đà Nẵng", "vi", "nay thuộc Đà Nẵng"),
+    ("Quảng Nam", ("Đà Nẵng", "Hà Tĩnh"), "vi", "nay thuộc Đà Nẵng"),  # a question's provinces
+    ("Quảng Nam", ("Hà Tĩnh", "quang nam"), "en", None),
+    ("Quảng Nam", "Đà Nẵng", "en", "now part of Đà Nẵng"),
+    ("Quảng Nam", None, "vi", "nay thuộc Đà Nẵng"),
+    ("Thừa Thiên Huế", "Huế", "en", "now Huế"),
+    ("Quảng Nam", "Quảng Nam", "vi", None),  # asked for by its own name
+    ("Hà Tĩnh", "Hà Tĩnh", "en", None),
+    ("Đà Nẵng", None, "en", None),
+    (None, "Đà Nẵng", "vi", None),
+])
+def test_describe_says_what_became_of_a_former_province(doc, asked_for, lang, expected):
+    assert describe(doc, asked_for, lang) == expected
+
+
+# ------------------------------------------------------------------ the data files
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Iterator:
+    yield from copied_data_dir(tmp_path, monkeypatch, (provinces._tables, provinces.canonical))
+
+
+def test_a_successor_that_is_not_a_current_province_is_reported(data_dir):
+    path = data_dir / "provinces.tsv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Quảng Nam\tmerged 2025-07-01\tĐà Nẵng", "Quảng Nam\tmerged 2025-07-01\tĐà Lạt"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="provinces.tsv.*Quảng Nam.*Đà Lạt"):
+        canonical("Quảng Nam")
+
+
+def test_a_malformed_reading_names_its_file_and_line(data_dir):
+    path = data_dir / "province_readings.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("hòa bình\tnoun\tpeace")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"province_readings.tsv, line {len(lines)}: kind 'noun'"):
+        province_spans("Hòa Bình")
+
+
+# ------------------------------------------------------------------ in the pipeline
+
+def test_a_question_about_a_new_province_searches_its_predecessors_plans(assistant):
+    answer = assistant.ask("Mục tiêu tỷ lệ dân số có tài khoản thanh toán điện tử của Đà Nẵng đến năm 2025?")
+    assert answer.retrieved and {h.chunk.doc_id for h in answer.retrieved} <= {
+        d.doc_id for d in assistant.documents() if d.province == "Quảng Nam"}
+
+
+def test_fibre_in_nam_dinh_is_searched_in_the_nam_dinh_plan(assistant):
+    answer = assistant.ask("ty le phu cap quang nam dinh")
+    provinces_cited = {assistant.document(h.chunk.doc_id).province for h in answer.retrieved}
+    assert provinces_cited == {"Nam Định"}
