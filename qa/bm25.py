@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .glossary import expand_abbreviations
+from .glossary import data_digest, expand_abbreviations
 from .text import bigrams, fold, words
 
-#: Bump when ``terms`` changes: an index built with other terms is rebuilt.
-TOKENIZER_VERSION = "vi-syl-fold-bigram-abbr-2"
+#: Bump when ``terms`` changes: an index built with other terms is rebuilt. The
+#: abbreviations are data (``qa/data``), so their digest is part of the version.
+TOKENIZER_VERSION = f"vi-syl-fold-bigram-abbr-3-{data_digest()}"
 K1 = 1.5
 B = 0.75
 

@@ -1,0 +1,130 @@
+"""Plan vocabulary as data: English questions get the plans' Vietnamese, and an abbreviation
+on either side (question or passage) matches its full form on the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from datafiles import copied_data_dir
+from qa import glossary
+from qa.bm25 import BM25Index, terms
+from qa.data import DataFileError
+from qa.glossary import abbreviation_key, expand_abbreviations, full_forms, translate
+from qa.query import analyse
+from qa.text import fold, words
+
+
+@pytest.mark.parametrize("question, vietnamese", [
+    ("How many citizens should have a VNeID account?", "định danh điện tử"),
+    ("What share of public services are end-to-end online?", "toàn trình"),
+    ("How many businesses issue e-invoices?", "hóa đơn điện tử"),
+    ("How many officials use digital signatures?", "chữ ký số"),
+    ("Which big data platforms will be built?", "dữ liệu lớn"),
+    ("Where will artificial intelligence be applied?", "trí tuệ nhân tạo"),
+    ("How many community digital technology teams were set up?", "tổ công nghệ số cộng đồng"),
+    ("What DTI ranking does the plan aim for?", "chỉ số chuyển đổi số"),
+    ("When will the intelligent operations centre open?", "trung tâm điều hành thông minh"),
+    ("What share of online public services are level 4?", "dịch vụ công trực tuyến"),
+    ("How many dossiers go through the one-stop shop?", "một cửa"),
+    ("Is the LGSP connected to the national platform?", "lgsp"),
+    ("Which hamlets have fibre?", "thôn"),
+])
+def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
+    assert vietnamese in translate(question).terms
+
+
+@pytest.mark.parametrize("question, not_vietnamese", [
+    ("Where are first aid stations?", "trí tuệ nhân tạo"),  # "ai" does not take in "aid"
+    ("Who signed the decision?", "chữ ký số"),  # signing is not a digital signature
+    ("Does the plan mention heart disease?", "trung tâm"),
+    ("How many homes have internet access?", "wifi"),
+])
+def test_a_word_is_not_translated_by_another_words_entry(question, not_vietnamese):
+    assert not_vietnamese not in translate(question).terms
+
+
+@pytest.mark.parametrize("spellings", [
+    ("TT&TT", "TTTT", "TT-TT", "tt&tt"),
+    ("GD&ĐT", "GDĐT", "GD-ĐT", "gd&đt"),
+    ("KT-XH", "KTXH"),
+    ("NN&PTNT", "NNPTNT"),
+    ("KH&CN", "KHCN"),
+])
+def test_the_spellings_of_an_abbreviation_fold_to_one_key(spellings):
+    assert len({abbreviation_key(s) for s in spellings}) == 1
+    assert all(full_forms(s) == full_forms(spellings[0]) != () for s in spellings)
+
+
+@pytest.mark.parametrize("abbreviation, full", [
+    ("Sở TTTT", "Sở Thông tin và Truyền thông"),
+    ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+    ("HĐND tỉnh", "Hội đồng nhân dân tỉnh"),
+    ("UBND tỉnh", "Ủy ban nhân dân tỉnh"),
+    ("phát triển KT-XH", "phát triển kinh tế - xã hội"),
+    ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
+    ("BCĐ chuyển đổi số", "Ban Chỉ đạo chuyển đổi số"),
+    ("chỉ số DTI", "chỉ số chuyển đổi số"),
+    ("Trung tâm IOC", "Trung tâm điều hành thông minh"),
+    ("ứng dụng CNTT", "ứng dụng công nghệ thông tin"),
+    ("Kế hoạch CĐS", "Kế hoạch chuyển đổi số"),
+    ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+])
+def test_an_abbreviation_has_the_terms_of_its_full_form(abbreviation, full):
+    assert set(terms(abbreviation)) >= {fold(w) for w in words(full)}
+
+
+def test_a_question_is_expanded_like_a_passage():
+    assert {"thong", "tin", "truyen"} <= set(analyse("Sở TTTT chủ trì nhiệm vụ nào?", {}).bm25_terms)
+
+
+@pytest.mark.parametrize("question, passage", [
+    ("Sở Thông tin và Truyền thông chủ trì", "Giao Sở TT&TT chủ trì triển khai nền tảng"),
+    ("Sở TTTT chủ trì", "Giao Sở Thông tin và Truyền thông chủ trì triển khai nền tảng"),
+    ("Sở TT-TT chủ trì", "Giao Sở TT&TT chủ trì triển khai nền tảng"),
+])
+def test_bm25_matches_an_abbreviation_and_its_full_form_either_way(question, passage):
+    index = BM25Index.build([passage, "Giao Sở Tài chính chủ trì bố trí kinh phí", "Sở Y tế triển khai hồ sơ sức khỏe"])
+    scores = index.scores(terms(question))
+    assert scores.argmax() == 0 and scores[0] > scores[1]
+
+
+def test_every_spelling_of_an_abbreviation_also_shares_one_term():
+    assert "tttt" in expand_abbreviations(["tt&tt"]) and "tttt" in expand_abbreviations(["tt-tt"])
+    assert expand_abbreviations(["ai", "hà"]) == []  # "ai" (who) is no abbreviation
+
+
+def test_the_vocabulary_files_load_with_every_entry_translated():
+    assert all(glossary.glossary().values()) and len(glossary.glossary()) > 300
+    assert all(glossary.abbreviations().values())
+    assert {"the", "what", "plan"} <= glossary.english_stopwords()
+
+
+# ------------------------------------------------------------------ the data files
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Iterator:
+    yield from copied_data_dir(tmp_path, monkeypatch, (glossary.glossary, glossary.abbreviations, glossary._phrases))
+
+
+def test_a_bad_glossary_row_names_its_file_and_line(data_dir):
+    path = data_dir / "glossary.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines() + ["E-Invoice\thóa đơn điện tử"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"glossary.tsv, line {len(lines)}: 'E-Invoice'"):
+        translate("e-invoice")
+
+
+def test_two_spellings_of_one_abbreviation_are_one_entry(data_dir):
+    path = data_dir / "abbreviations.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "TT-TT\tthông tin truyền thông\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="abbreviations.tsv, line .*'TT-TT' repeats the key 'tttt'"):
+        full_forms("TTTT")
+
+
+def test_a_missing_data_file_says_the_package_lacks_it(data_dir):
+    (data_dir / "abbreviations.tsv").unlink()
+    with pytest.raises(DataFileError, match="abbreviations.tsv: missing"):
+        full_forms("TTTT")
