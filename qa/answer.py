@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .bm25 import terms
+from .provinces import describe
 from .query import Query
 from .text import Span, clauses, fold, is_heading, is_year, sentences, years
 from .types import Citation, Document, Hit
@@ -252,6 +253,9 @@ def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: i
     """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
     year = _context_year(evidence)
     where = doc.province or doc.title
+    note = describe(doc.province, query.provinces, query.lang) if doc.province else None
+    if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
+        where = f"{where} ({note})"
     if query.lang == "en":
         lead = f"According to the {where} plan" + (f" (by {year})" if year else "") + ": "
     else:

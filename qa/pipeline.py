@@ -123,8 +123,10 @@ class Assistant:
                  hits: list[Hit]) -> tuple[list[Hit], tuple[str, bool, list[Citation]]]:
         """The answer, by the question's shape: a comparison across provinces, a
         "which province …?" look-up, or an ordinary question (which may abstain)."""
-        named_inside = tuple(p for p in query.provinces if p in self._provinces)
-        missing = tuple(p for p in query.provinces if p not in self._provinces)
+        # A province counts as inside when the collection holds its plans or its
+        # predecessors' (a question naming Đà Nẵng is answered from Quảng Nam's plan).
+        named_inside = in_scope(query.provinces, self._provinces)
+        missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces))
         settings = self.settings
         if query.wants_comparison and not province:
             compared = named_inside if len(named_inside) >= 2 else self._provinces

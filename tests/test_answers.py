@@ -200,3 +200,15 @@ def test_which_agency_questions_quote_the_agency(assistant, question, agency):
 def test_english_acronyms_the_plans_do_not_use_are_not_demanded(assistant):
     answer = assistant.ask("What is the name of the SME support programme Ben Tre wants small firms to join?")
     assert not answer.abstained and "SMEdx" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What is Da Nang's 2025 e-payment target?",
+    "Mục tiêu tỷ lệ dân số có tài khoản thanh toán điện tử của Đà Nẵng năm 2025?",
+])
+def test_a_question_naming_a_merged_province_is_answered_from_its_predecessor_and_says_so(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert "50%" in answer.answer
+    assert "Quảng Nam" in answer.answer and "Đà Nẵng" in answer.answer
+    assert first_marked(answer).province == "Quảng Nam"
