@@ -52,6 +52,10 @@ class Settings:
     generator_model: str | None = None
     # Seconds the whole rewrite may take; past it the extractive answer stays.
     generator_timeout: float = 5.0
+    # The chat: administrators unlock the feedback export with this token (none: no
+    # export at all); the origins allowed to frame the chat (CSP frame-ancestors).
+    admin_token: str | None = None
+    frame_ancestors: str = "'self'"
 
     def with_overrides(self, **changes: object) -> "Settings":
         """A copy with the given fields changed (``None`` values are ignored)."""
