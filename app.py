@@ -918,8 +918,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 #   intranet page on plain http falls back to a selected textarea);
 # - a new question (or the last one, after a reload) scrolls to the top of the view, so
 #   that its answer starts in view instead of Streamlit's jump to the bottom of the
-#   page; the scroll is repeated while the reply renders (for at most 5 s), and stops
-#   as soon as the reader scrolls, clicks or types.
+#   page; the scroll is repeated while the reply renders (for at most 5 s, and 0.7 s
+#   after the script has finished), and stops as soon as the reader scrolls, clicks or
+#   types.
 _SCRIPT = """
 <div class="qa-script"></div>
 <script>
@@ -974,7 +975,11 @@ _SCRIPT = """
   });
   var target = null, until = 0;
   function keepInView() {
-    if (target && !userMoved && Date.now() < until && target.isConnected) target.scrollIntoView({block: 'start'});
+    if (!target || userMoved || Date.now() >= until || !target.isConnected) return;
+    target.scrollIntoView({block: 'start'});
+    // Once the reply has rendered (the script stopped running), hold on briefly, then let go.
+    var state = document.querySelector('[data-test-script-state]');
+    if (state && state.getAttribute('data-test-script-state') === 'notRunning') until = Math.min(until, Date.now() + 700);
   }
   function showTop(message) {
     userMoved = false;
