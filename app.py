@@ -918,9 +918,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 #   intranet page on plain http falls back to a selected textarea);
 # - a new question (or the last one, after a reload) scrolls to the top of the view, so
 #   that its answer starts in view instead of Streamlit's jump to the bottom of the
-#   page; the scroll is repeated while the reply renders (for at most 5 s, and 0.7 s
-#   after the script has finished), and stops as soon as the reader scrolls, clicks or
-#   types.
+#   page; the question is held there while the reply renders, and let go as soon as
+#   the reader scrolls, clicks or types.
 _SCRIPT = """
 <div class="qa-script"></div>
 <script>
@@ -973,19 +972,28 @@ _SCRIPT = """
       userMoved = true;
     }, {passive: true, capture: true});
   });
-  var target = null, until = 0;
-  function keepInView() {
-    if (!target || userMoved || Date.now() >= until || !target.isConnected) return;
-    target.scrollIntoView({block: 'start'});
-    // Once the reply has rendered (the script stopped running), hold on briefly, then let go.
-    var state = document.querySelector('[data-test-script-state]');
-    if (state && state.getAttribute('data-test-script-state') === 'notRunning') until = Math.min(until, Date.now() + 700);
-  }
+  var timer = null;
+  function stop() { if (timer) clearInterval(timer); timer = null; }
   function showTop(message) {
+    // Streamlit sticks the page to its bottom while content grows, and under load it may
+    // pull it down again after our scroll; so the question is held at the top every
+    // 200 ms until the reader acts, or until the reply has finished and nothing moved
+    // for 1.5 s (at most 60 s).
+    stop();
     userMoved = false;
-    target = message;
-    until = Date.now() + 5000;
-    [0, 100, 300, 700, 1200, 2000, 3000, 4500].forEach(function (delay) { setTimeout(keepInView, delay); });
+    var started = Date.now(), stableSince = Date.now();
+    var tick = function () {
+      var box = container();
+      if (userMoved || !message.isConnected || !box || Date.now() - started > 60000) { stop(); return; }
+      var before = box.scrollTop;
+      message.scrollIntoView({block: 'start'});
+      if (box.scrollTop !== before) { stableSince = Date.now(); return; }
+      var state = document.querySelector('[data-test-script-state]');
+      var done = !state || state.getAttribute('data-test-script-state') === 'notRunning';
+      if (done && Date.now() - stableSince > 1500) stop();
+    };
+    tick();
+    timer = setInterval(tick, 200);
   }
   function latestQuestion() {
     var questions = document.querySelectorAll('.qa-question[data-qa-turn]');
@@ -999,10 +1007,8 @@ _SCRIPT = """
         seen.add(id);
         var message = question.closest('[data-testid="stChatMessage"]');
         if (message) showTop(message);
-        return;
       }
     }
-    keepInView();
   }
   check();
   new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
