@@ -67,9 +67,10 @@
       "." + PREFIX + "-head{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;" +
       "background:#0b57d0;color:#fff;font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
       "." + PREFIX + "-close{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer}" +
-      "." + PREFIX + "-tools{display:flex;align-items:center;gap:6px}" +
+      "." + PREFIX + "-tools{display:flex;align-items:center;gap:6px;flex:none}" +
+      "." + PREFIX + "-title{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;margin-right:8px}" +
       "." + PREFIX + "-reset{border:1px solid rgba(255,255,255,.7);background:transparent;color:#fff;border-radius:999px;" +
-      "padding:3px 10px;font:500 12.5px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;cursor:pointer}" +
+      "padding:3px 10px;white-space:nowrap;font:500 12.5px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;cursor:pointer}" +
       "." + PREFIX + "-reset:hover{background:rgba(255,255,255,.15)}" +
       "." + PREFIX + "-reset:focus-visible,." + PREFIX + "-close:focus-visible{outline:2px solid #fbbc04;outline-offset:2px}" +
       "." + PREFIX + "-frame{flex:1;width:100%;border:0}" +
@@ -119,6 +120,7 @@
     var head = document.createElement("div");
     head.className = PREFIX + "-head";
     var title = document.createElement("span");
+    title.className = PREFIX + "-title";
     title.textContent = data.province ? TEXT.button + " · " + data.province : TEXT.button;
     var close = document.createElement("button");
     close.type = "button";
