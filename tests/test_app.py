@@ -646,3 +646,11 @@ def test_the_shipped_config_hides_error_details_and_serve_py_is_an_asgi_app() ->
     from streamlit.web.server.app_discovery import discover_asgi_app
 
     assert discover_asgi_app(PROJECT_ROOT / "serve.py").is_asgi_app
+
+
+def test_the_copy_button_carries_the_answer_and_its_sources_as_escaped_text() -> None:
+    text = 'Trên 30% [1].\n\n- [1] "Kế hoạch" <b>\n  > đạt trên 30%.'
+    button = app.copy_button_html(text, "en")
+    assert "\n" not in button  # a blank line would end the raw-HTML block
+    assert 'data-qa-copy="Trên 30% [1].&#10;&#10;- [1] &quot;Kế hoạch&quot; &lt;b&gt;&#10;  &gt; đạt trên 30%."' in button
+    assert button.endswith(">Copy</button>")
