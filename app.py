@@ -14,13 +14,17 @@ a document containing ``<script>`` shows the tag as text.
 
 from __future__ import annotations
 
+import hmac
 import html
+import inspect
 import json
 import re
+import secrets
 import threading
 import time
 import unicodedata
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +34,7 @@ import streamlit as st
 
 from qa.config import MODES, Settings, load_settings
 from qa.errors import BadQuestionError, BrokenIndexError, NoDocumentsError, QAError
-from qa.feedback import FeedbackStore
+from qa.feedback import VERDICTS, FeedbackStore
 from qa.types import Answer, Citation
 from qa.ui_text import LANG_NAMES, LANGS, TEXT, examples, normalise_lang, stage_label, t
 
@@ -90,37 +94,138 @@ def highlight_html(
     return f"{before}<{tag}>{middle}</{tag}>{after}"
 
 
-def answer_html(answer: str) -> str:
-    """The answer text, escaped, with its ``[n]`` markers set as small citation badges."""
-    return re.sub(r"\[(\d{1,2})\]", r'<sup class="qa-ref">[\1]</sup>', escape_text(answer))
+_MARKERS = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+
+
+def card_anchor(turn_id: str, n: int) -> str:
+    """The HTML id of source ``[n]``'s card under one answer (unique on the page)."""
+    return f"qa-src-{re.sub(r'[^A-Za-z0-9_-]', '', turn_id)}-{int(n)}"
+
+
+def answer_html(answer: str, turn_id: str | None = None, cited: Sequence[int] = ()) -> str:
+    """The answer text, escaped, with its ``[n]`` markers set as small citation badges.
+
+    With ``turn_id``, a marker whose source is in ``cited`` becomes a link to that
+    source's card (the page script opens the card and scrolls to it; without the script
+    the fragment link still jumps there).
+    """
+
+    def badge(match: re.Match[str]) -> str:
+        links = []
+        for number in (int(n) for n in match.group(1).split(",")):
+            if turn_id is not None and number in cited:
+                anchor = card_anchor(turn_id, number)
+                links.append(f'<a href="#{anchor}" data-qa-card="{anchor}">[{number}]</a>')
+            else:
+                links.append(f"[{number}]")
+        return f'<sup class="qa-ref">{"".join(links)}</sup>'
+
+    return _MARKERS.sub(badge, escape_text(answer))
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address a card may link to, else ``None``.
+
+    Catalogue URLs are data: a ``javascript:`` or ``data:`` value must not become a link.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    return url if re.fullmatch(r"https?://[^\s<>\"'`]+", url, flags=re.IGNORECASE) else None
+
+
+def citation_facts(citation: Citation, lang: str) -> list[str]:
+    """What a checker needs to find the source, as plain text parts: the document's
+    number, its date and its province (a part is left out where the catalogue and the
+    text do not say)."""
+    parts = []
+    if citation.number:
+        parts.append(t(lang, "doc_number", number=citation.number))
+    if citation.date:
+        parts.append(citation.date)
+    parts.append(citation.province or t(lang, "no_province"))
+    return parts
 
 
 def _meta_html(citation: Citation, lang: str) -> str:
-    """The card's second line: province · date (each escaped)."""
-    parts = [citation.province or t(lang, "no_province")]
-    if citation.date:
-        parts.append(citation.date)
-    return " · ".join(escape_text(part) for part in parts)
+    """The card's second line: number · date · province (each escaped)."""
+    return " · ".join(escape_text(part) for part in citation_facts(citation, lang))
 
 
-def card_html(citation: Citation, lang: str, *, related: bool = False) -> str:
+def card_html(
+    citation: Citation, lang: str, *, related: bool = False, anchor: str | None = None, open_: bool = True
+) -> str:
     """One source (or, when ``related``, one nearby passage) as a single HTML block.
 
-    A source shows its ``[n]`` so the reader can match it to the answer's markers; a
-    related passage shows none, because the answer does not rest on it.
+    A cited source shows its ``[n]`` and a "cited" mark so the reader can match it to the
+    answer's markers, and the answering sentence highlighted. A related passage shows
+    neither, because the answer does not rest on it. The passage sits in a
+    ``<details>`` (``open_``) so that a long list of related passages stays short and a
+    clicked ``[n]`` can open its card.
     """
-    number = "" if related else f'<span class="qa-n">[{int(citation.n)}]</span> '
-    passage = highlight_html(
-        citation.passage, citation.highlight_start, citation.highlight_end, compact=True
+    title = escape_text(citation.title)
+    if related:
+        head = title
+        passage = escape_text(citation.passage, compact=True)
+    else:
+        badge = f'<span class="qa-badge">{escape_text(t(lang, "cited_badge"))}</span>'
+        head = f'<span class="qa-n">[{int(citation.n)}]</span> {title} {badge}'
+        passage = highlight_html(citation.passage, citation.highlight_start, citation.highlight_end, compact=True)
+    heading = (
+        f'<div class="qa-heading">{escape_text(citation.heading_path)}</div>' if citation.heading_path else ""
     )
-    kind = "qa-card qa-related" if related else "qa-card"
+    url = safe_url(citation.url)
+    link = (
+        f'<div class="qa-url"><a href="{html.escape(url, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{escape_text(url)}</a></div>'
+        if url
+        else ""
+    )
+    kind = "qa-card qa-related" if related else "qa-card qa-cited"
+    ident = f' id="{anchor}"' if anchor else ""
     return (
-        f'<div class="{kind}">'
-        f'<div class="qa-card-title">{number}{escape_text(citation.title)}</div>'
+        f'<div class="{kind}"{ident}>'
+        f'<div class="qa-card-title">{head}</div>'
         f'<div class="qa-meta">{_meta_html(citation, lang)}</div>'
-        f'<div class="qa-passage">{passage}</div>'
+        f"{heading}"
+        f'<details class="qa-passage-box"{" open" if open_ else ""}>'
+        f'<summary>{escape_text(t(lang, "passage"))}</summary>'
+        f'<div class="qa-passage">{passage}</div></details>'
+        f"{link}"
         "</div>"
     )
+
+
+def notice_html(text: str, kind: str = "info") -> str:
+    """A notice whose text is shown exactly as written.
+
+    URL parameters, widget attributes and the core's notices can hold anything a
+    portal or a reader typed; Streamlit's alerts render Markdown (a crafted
+    ``?province=`` became a live link, an image made the browser fetch a URL), so
+    notices are escaped HTML instead.
+    """
+    return f'<div class="qa-notice qa-notice-{kind}" role="status">{escape_text(text)}</div>'
+
+
+def show_notice(text: str, kind: str = "info") -> None:
+    """Put ``notice_html(text, kind)`` on the page."""
+    st.markdown(notice_html(text, kind), unsafe_allow_html=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def markdown_label(text: str, limit: int = 60) -> str:
+    """``text`` as a Streamlit widget label that shows those characters literally.
+
+    Labels are Markdown (links and images included), and document titles are scraped
+    text; every ASCII punctuation character is backslash-escaped, which CommonMark
+    defines as showing the character itself. Long text is cut at ``limit``.
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def document_html(
@@ -287,8 +392,78 @@ class Controls:
     embed: bool
 
 
+CHAT_PARAM = "chat"  # ?chat=<id>: the conversation to show, so that it survives a reload
+_CHAT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+MAX_SHOWN_QUESTION = 600  # characters of a question shown back (a long paste is refused anyway)
+
+
+class ConversationStore:
+    """Conversations by id, in the server's memory, so that a reload brings one back.
+
+    The id is a random 128-bit token in the page's URL (``?chat=``): whoever has the
+    URL sees the conversation, as with any unlisted link. Only the ``limit`` most
+    recently used conversations are kept, and all are gone when the server restarts.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, list[Turn]] = OrderedDict()
+
+    def get(self, chat_id: str | None) -> list[Turn] | None:
+        """The turns of conversation ``chat_id`` (the stored list itself), if kept."""
+        if not chat_id or not _CHAT_ID.fullmatch(chat_id):
+            return None
+        with self._lock:
+            turns = self._items.get(chat_id)
+            if turns is not None:
+                self._items.move_to_end(chat_id)
+            return turns
+
+    def put(self, chat_id: str, turns: list[Turn]) -> None:
+        """Keep ``turns`` under ``chat_id``, forgetting the least recently used beyond the limit."""
+        with self._lock:
+            self._items[chat_id] = turns
+            self._items.move_to_end(chat_id)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _conversations() -> ConversationStore:
+    """The server's one conversation store."""
+    return ConversationStore()
+
+
 def _turns() -> list[Turn]:
-    return st.session_state.setdefault("turns", [])
+    """This session's conversation: the one named by ``?chat=`` when the server has it."""
+    state = st.session_state
+    if "turns" not in state:
+        wanted = st.query_params.get(CHAT_PARAM)
+        stored = _conversations().get(wanted)
+        if stored is not None:
+            state["chat_id"], state["turns"] = wanted, stored
+        else:
+            state["turns"] = []
+    return state["turns"]
+
+
+def _remember(turns: list[Turn]) -> None:
+    """Store the conversation and name it in the URL (once it has a first turn)."""
+    state = st.session_state
+    if "chat_id" not in state:
+        state["chat_id"] = secrets.token_urlsafe(16)
+        _conversations().put(state["chat_id"], turns)
+    st.query_params[CHAT_PARAM] = state["chat_id"]
+
+
+def new_conversation() -> None:
+    """Start afresh: a new, empty conversation (the stored one stays for its URL)."""
+    st.session_state["turns"] = []
+    st.session_state.pop("chat_id", None)
+    st.session_state.pop("feedback_rows", None)
+    if CHAT_PARAM in st.query_params:
+        del st.query_params[CHAT_PARAM]
 
 
 def _queue_question(question: str) -> None:
@@ -296,12 +471,38 @@ def _queue_question(question: str) -> None:
     st.session_state["pending_question"] = question
 
 
-def ask(assistant: Assistant, question: str, controls: Controls) -> Turn:
-    """Ask the assistant; a question the reader can fix becomes a message, not a crash."""
-    turn = Turn(id=uuid.uuid4().hex[:12], question=question)
-    started = time.perf_counter()
+def accepts_history(assistant: Assistant) -> bool:
+    """Whether this core's ``Assistant.ask`` resolves follow-ups from ``history=``."""
     try:
-        turn.answer = assistant.ask(question, mode=controls.mode, k=controls.k, province=controls.province)
+        return "history" in inspect.signature(assistant.ask).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def shown_question(question: str) -> str:
+    """The question as shown back: a huge paste is cut (it is refused as too long anyway)."""
+    return question if len(question) <= MAX_SHOWN_QUESTION else question[:MAX_SHOWN_QUESTION] + "…"
+
+
+def ask(
+    assistant: Assistant,
+    question: str,
+    controls: Controls,
+    history: Sequence[Turn] = (),
+    turn_id: str | None = None,
+) -> Turn:
+    """Ask the assistant; a question the reader can fix becomes a message, not a crash.
+
+    The earlier answers of the conversation go along as ``history`` where the core
+    takes them, so that "and for 2030?" is read as a follow-up.
+    """
+    turn = Turn(id=turn_id or uuid.uuid4().hex[:12], question=shown_question(question))
+    started = time.perf_counter()
+    options: dict[str, object] = {"mode": controls.mode, "k": controls.k, "province": controls.province}
+    if accepts_history(assistant):
+        options["history"] = [previous.answer for previous in history if previous.answer is not None]
+    try:
+        turn.answer = assistant.ask(question, **options)
     except BadQuestionError as error:  # said in the reader's language where the UI knows the case
         key = f"question_{error.code}"
         turn.error = t(controls.lang, key, **error.details) if key in TEXT[controls.lang] else str(error)
@@ -309,6 +510,48 @@ def ask(assistant: Assistant, question: str, controls: Controls) -> Turn:
         turn.error = str(error)
     turn.seconds = time.perf_counter() - started
     return turn
+
+
+# --- Conversation as Markdown (copy and download) ------------------------------------
+
+
+def turn_markdown(turn: Turn, lang: str) -> str:
+    """One question, its answer and the sources it cites, as Markdown."""
+    lines = [f"**{t(lang, 'you')}:** {' '.join(turn.question.split())}", ""]
+    answer = turn.answer
+    if answer is None:
+        return "\n".join([*lines, f"> {turn.error or ''}", ""])
+    if answer.understood:
+        lines += [f"*{t(lang, 'understood', text=answer.understood)}*", ""]
+    lines += [f"> {notice}" for notice in answer.notices]
+    if answer.notices:
+        lines.append("")
+    text = answer.answer.strip()
+    if answer.abstained:
+        text = t(answer.lang, "abstain_notice") + (f" {text}" if text and not text.startswith(
+            t(answer.lang, "abstain_notice").rstrip(".")) else "")
+    lines += [f"**{t(lang, 'assistant')}:** {text}", ""]
+    cited = [c for c in answer.citations if c.cited]
+    if cited:
+        lines += [f"{t(lang, 'cited_sources')}:", ""]
+        for c in cited:
+            facts = " · ".join(citation_facts(c, lang))
+            lines.append(f"- [{c.n}] {c.title} ({facts})")
+            if c.heading_path:
+                lines.append(f"  - {c.heading_path}")
+            if safe_url(c.url):
+                lines.append(f"  - {c.url}")
+            lines.append(f"  > {' '.join(c.passage.split())}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def conversation_markdown(turns: Sequence[Turn], lang: str) -> str:
+    """The whole conversation, each answer with its cited sources, as one Markdown file."""
+    parts = [f"# {t(lang, 'app_title')}", ""]
+    for number, turn in enumerate(turns, start=1):
+        parts += [f"## {number}", "", turn_markdown(turn, lang)]
+    return "\n".join(parts)
 
 
 # --- Feedback ---------------------------------------------------------------------------
@@ -319,15 +562,14 @@ def _citations_json(answer: Answer) -> str:
 
 
 def _record_verdict(turn: Turn, store: FeedbackStore) -> None:
-    """st.feedback callback: store, flip or withdraw this answer's thumb."""
-    value = st.session_state.get(f"fb-{turn.id}")
+    """Rating callback: store, flip or withdraw this answer's rating."""
+    verdict = st.session_state.get(f"fb-{turn.id}")
     rows: dict[str, int] = st.session_state.setdefault("feedback_rows", {})
     row_id = rows.get(turn.id)
-    if value is None:
+    if verdict is None:
         if row_id is not None:
             store.delete(rows.pop(turn.id))
         return
-    verdict = "up" if value == 1 else "down"
     if row_id is None:
         assert turn.answer is not None  # feedback is only offered under answers
         rows[turn.id] = store.add(turn.question, turn.answer.answer, _citations_json(turn.answer), verdict)
@@ -336,15 +578,24 @@ def _record_verdict(turn: Turn, store: FeedbackStore) -> None:
 
 
 def _record_comment(turn: Turn, store: FeedbackStore) -> None:
-    """Comment box callback: attach the comment to the thumb already stored."""
+    """Comment box callback: attach the comment to the rating already stored."""
     row_id = st.session_state.get("feedback_rows", {}).get(turn.id)
     if row_id is not None:
         store.update(row_id, comment=st.session_state.get(f"fbc-{turn.id}", "").strip())
 
 
 def render_feedback(turn: Turn, store: FeedbackStore, lang: str) -> None:
-    """Thumbs under an answer; once one is chosen, an optional comment box."""
-    st.feedback("thumbs", key=f"fb-{turn.id}", on_change=_record_verdict, args=(turn, store))
+    """Helpful / not helpful under an answer, in the interface's language (Streamlit's
+    own thumbs are labelled in English only); once chosen, an optional comment box."""
+    st.segmented_control(
+        t(lang, "feedback_label"),
+        VERDICTS,
+        key=f"fb-{turn.id}",
+        format_func=lambda verdict: t(lang, f"feedback_{verdict}"),
+        on_change=_record_verdict,
+        args=(turn, store),
+        label_visibility="collapsed",
+    )
     if st.session_state.get(f"fb-{turn.id}") is None:
         return
     st.text_input(
@@ -358,6 +609,44 @@ def render_feedback(turn: Turn, store: FeedbackStore, lang: str) -> None:
     st.caption(t(lang, "feedback_comment_saved" if saved else "feedback_thanks"))
 
 
+def is_admin_token(given: str, settings: Settings) -> bool:
+    """Whether ``given`` is the configured administrator token (never true without one)."""
+    if not settings.admin_token or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), settings.admin_token.encode("utf-8"))
+
+
+def render_admin(settings: Settings, lang: str, embed: bool, store: FeedbackStore) -> None:
+    """The feedback export, for administrators only.
+
+    The export holds every reader's questions and comments, so the server decides who
+    gets it: without ``QA_ADMIN_TOKEN`` there is no export at all, in the embedded chat
+    never, and otherwise only a session that typed the token gets the download button
+    (which is not merely hidden: it is never sent to other sessions).
+    """
+    if embed or not settings.admin_token:
+        return
+    with st.sidebar.expander(t(lang, "admin"), icon=":material/admin_panel_settings:"):
+        if not st.session_state.get("admin"):
+            given = st.text_input(t(lang, "admin_token"), type="password", key="admin_token_input")
+            if not given:
+                return
+            if not is_admin_token(given, settings):
+                show_notice(t(lang, "admin_refused"), "error")
+                return
+            st.session_state["admin"] = True
+        st.download_button(
+            t(lang, "feedback_export"),
+            data=lambda: store.to_csv().encode("utf-8-sig"),  # BOM: Excel reads the Vietnamese right
+            file_name="feedback.csv",
+            mime="text/csv",
+            help=t(lang, "feedback_export_help"),
+            icon=":material/download:",
+            on_click="ignore",
+            key="feedback_export",
+        )
+
+
 # --- Rendering ---------------------------------------------------------------------------
 
 
@@ -368,7 +657,7 @@ def _show_document(assistant: Assistant, citation: Citation, lang: str) -> None:
         try:
             document = assistant.document(citation.doc_id)
         except (KeyError, QAError) as error:
-            st.error(str(error))
+            show_notice(str(error), "error")
             return
         st.markdown(
             f'<div class="qa-doc-head"><div class="qa-card-title">{escape_text(document.title)}</div>'
@@ -387,53 +676,90 @@ def _show_document(assistant: Assistant, citation: Citation, lang: str) -> None:
 
 
 def render_source_card(
-    assistant: Assistant, citation: Citation, lang: str, key: str, *, related: bool = False
+    assistant: Assistant,
+    citation: Citation,
+    lang: str,
+    key: str,
+    *,
+    related: bool = False,
+    anchor: str | None = None,
+    open_: bool = True,
 ) -> None:
     """A source card, the same on the full page and in the embedded widget."""
     with st.container(border=True):
-        st.markdown(card_html(citation, lang, related=related), unsafe_allow_html=True)
-        if st.button(t(lang, "open_document"), key=key, type="tertiary", icon=":material/description:"):
+        st.markdown(card_html(citation, lang, related=related, anchor=anchor, open_=open_), unsafe_allow_html=True)
+        label = t(lang, "open_document_named", title=markdown_label(citation.title))
+        if st.button(label, key=key, type="tertiary", icon=":material/description:"):
             _show_document(assistant, citation, lang)
 
 
+def copy_button_html(text: str, lang: str) -> str:
+    """A button that copies ``text`` (the page script does the copying)."""
+    payload = html.escape(text, quote=True).replace("\r", "").replace("\n", "&#10;")
+    label = escape_text(t(lang, "copy"))
+    return (
+        f'<button type="button" class="qa-copy" data-qa-copy="{payload}" '
+        f'data-qa-copied="{escape_text(t(lang, "copied"))}">{label}</button>'
+    )
+
+
 def render_answer(assistant: Assistant, turn: Turn, lang: str) -> None:
-    """The answer with its [n] markers and source cards, or an abstention with related passages."""
+    """The answer with its [n] links, the cited sources, then the related passages."""
     answer = turn.answer
     assert answer is not None
+    if answer.understood:
+        st.markdown(
+            f'<div class="qa-understood">{escape_text(t(lang, "understood", text=answer.understood))}</div>',
+            unsafe_allow_html=True,
+        )
+    for notice in answer.notices:
+        show_notice(notice, "warning")
+    cited = [c for c in answer.citations if c.cited and not answer.abstained]
+    related = [c for c in answer.citations if c not in cited]
+    copy = copy_button_html(turn_markdown(turn, lang), lang)
     if answer.abstained:
-        st.info(t(answer.lang, "abstain_notice"), icon=":material/search_off:")
+        show_notice(t(answer.lang, "abstain_notice"), "info")
         extra = answer.answer.strip()
         if extra and extra.rstrip(".") != t(answer.lang, "abstain_notice").rstrip("."):
             st.markdown(f'<div class="qa-answer">{answer_html(extra)}</div>', unsafe_allow_html=True)
-        heading, help_text = t(lang, "related"), t(lang, "related_help")
     else:
-        st.markdown(f'<div class="qa-answer">{answer_html(answer.answer)}</div>', unsafe_allow_html=True)
-        heading, help_text = t(lang, "sources"), None
-    if answer.citations:
-        st.markdown(f"**{heading}**", help=help_text)
-    for citation in answer.citations:
+        body = answer_html(answer.answer, turn.id, [c.n for c in cited])
+        st.markdown(f'<div class="qa-answer">{body}</div>{copy}', unsafe_allow_html=True)
+    if cited:
+        st.markdown(f'<div class="qa-section">{escape_text(t(lang, "cited_sources"))}</div>', unsafe_allow_html=True)
+    for citation in cited:
         render_source_card(
-            assistant, citation, lang, key=f"doc-{turn.id}-{citation.n}", related=answer.abstained
+            assistant, citation, lang, key=f"doc-{turn.id}-{citation.n}", anchor=card_anchor(turn.id, citation.n)
+        )
+    if related:
+        st.markdown(f"**{t(lang, 'related')}**", help=t(lang, "related_help"))
+    for citation in related:
+        render_source_card(
+            assistant, citation, lang, key=f"doc-{turn.id}-{citation.n}", related=True, open_=answer.abstained
         )
 
 
 def render_turn(assistant: Assistant, turn: Turn, controls: Controls, store: FeedbackStore) -> None:
     """One question and its reply, as chat messages."""
-    render_question(turn.question)
+    render_question(turn)
     with st.chat_message("assistant"):
         render_reply(assistant, turn, controls, store)
 
 
-def render_question(question: str) -> None:
+def render_question(turn: Turn) -> None:
     """The reader's question as a chat message (escaped: it may be pasted from anywhere)."""
     with st.chat_message("user"):
-        st.markdown(f'<div class="qa-question">{escape_text(question)}</div>', unsafe_allow_html=True)
+        st.markdown(
+            f'<div class="qa-question" data-qa-turn="{html.escape(turn.id, quote=True)}">'
+            f"{escape_text(turn.question)}</div>",
+            unsafe_allow_html=True,
+        )
 
 
 def render_reply(assistant: Assistant, turn: Turn, controls: Controls, store: FeedbackStore) -> None:
     """The assistant's side of a turn: answer or error, then feedback."""
     if turn.error is not None:
-        st.warning(turn.error)
+        show_notice(turn.error, "warning")
         return
     render_answer(assistant, turn, controls.lang)
     if not controls.embed:
@@ -441,12 +767,22 @@ def render_reply(assistant: Assistant, turn: Turn, controls: Controls, store: Fe
     render_feedback(turn, store, controls.lang)
 
 
+def live_text(turn: Turn, lang: str) -> str:
+    """What a screen reader announces when a reply arrives."""
+    if turn.error is not None:
+        return turn.error
+    assert turn.answer is not None
+    if turn.answer.abstained:
+        return t(turn.answer.lang, "abstain_notice")
+    return _MARKERS.sub("", turn.answer.answer)
+
+
 def render_examples(lang: str, province: str | None) -> None:
     """Example questions as buttons on an empty chat; a click asks the question."""
     st.caption(t(lang, "examples_title"))
     for i, question in enumerate(examples(lang, province)):
         st.button(
-            question,
+            question,  # our own strings (a filtered province is one of the collection's)
             key=f"example-{i}",
             on_click=_queue_question,
             args=(question,),
@@ -469,18 +805,24 @@ def _documents_list_html(assistant: Assistant, lang: str) -> str:
 def render_sidebar(
     assistant: Assistant, settings: Settings, lang: str, embed: bool, store: FeedbackStore
 ) -> Controls:
-    """Filters and tools; in embed mode the sidebar exists but is hidden by CSS."""
+    """Filters and tools; in embed mode the sidebar exists but is hidden by CSS (and
+    holds nothing a reader of the widget must not have)."""
     provinces = assistant.provinces()
     wanted = st.query_params.get("province")
-    st.session_state.setdefault("province", match_province(wanted, provinces) or ALL_PROVINCES)
+    chosen = st.session_state.setdefault("province", match_province(wanted, provinces) or ALL_PROVINCES)
+    # One widget per language: a selectbox keeps showing the label its choice had when it
+    # was made ("Tất cả các tỉnh" after switching to English); the choice is carried over.
+    key = f"province-{lang}"
+    st.session_state.setdefault(key, chosen)
     with st.sidebar:
         st.subheader(t(lang, "settings"))
         province = st.selectbox(
             t(lang, "province"),
             [ALL_PROVINCES, *provinces],
-            key="province",
+            key=key,
             format_func=lambda p: p or t(lang, "all_provinces"),
         )
+        st.session_state["province"] = province
         k = st.slider(t(lang, "n_sources"), 1, MAX_SOURCES, min(settings.top_k, MAX_SOURCES), key="k")
         mode = st.selectbox(
             t(lang, "mode"), MODES, index=MODES.index(settings.mode), key="mode", help=t(lang, "mode_help")
@@ -488,18 +830,10 @@ def render_sidebar(
         documents = assistant.documents()
         with st.expander(t(lang, "documents", n=len(documents))):
             st.markdown(_documents_list_html(assistant, lang), unsafe_allow_html=True)
-        st.button(t(lang, "new_chat"), icon=":material/add_comment:", on_click=_turns().clear)
-        st.download_button(
-            t(lang, "feedback_export"),
-            data=lambda: store.to_csv().encode("utf-8-sig"),  # BOM: Excel reads the Vietnamese right
-            file_name="feedback.csv",
-            mime="text/csv",
-            help=t(lang, "feedback_export_help"),
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        st.button(t(lang, "new_chat"), icon=":material/add_comment:", on_click=new_conversation)
+    render_admin(settings, lang, embed, store)
     if wanted and match_province(wanted, provinces) is None:
-        st.warning(t(lang, "unknown_province", province=wanted))
+        show_notice(t(lang, "unknown_province", province=wanted), "warning")
     return Controls(lang=lang, province=province or None, k=int(k), mode=mode, embed=embed)
 
 
@@ -521,14 +855,22 @@ def choose_language() -> str:
 _CSS = """
 <style>
 .qa-answer { font-size: 1.02rem; line-height: 1.6; margin-bottom: .35rem; }
-.qa-ref { color: #0b57d0; font-weight: 600; font-size: .72em; margin-left: 1px; }
+.qa-ref { font-weight: 600; font-size: .72em; margin-left: 1px; }
+.qa-ref a { color: #0b57d0; text-decoration: none; padding: 0 .05em; }
+.qa-ref a:hover, .qa-ref a:focus-visible { text-decoration: underline; }
 .qa-card-title { font-weight: 600; line-height: 1.35; }
 .qa-n { color: #0b57d0; margin-right: .15rem; }
-.qa-meta { color: #5f6368; font-size: .82rem; margin: .1rem 0 .45rem; }
+.qa-badge { display: inline-block; margin-left: .35rem; padding: 0 .45em; border-radius: 999px;
+            background: #e6f4ea; color: #0d652d; font-size: .72rem; font-weight: 600; vertical-align: .1em; }
+.qa-section { font-weight: 600; margin: .4rem 0 .1rem; }
+.qa-meta { color: #5f6368; font-size: .82rem; margin: .1rem 0 .3rem; }
+.qa-heading { color: #3c4043; font-size: .8rem; margin: 0 0 .3rem; }
+.qa-url { font-size: .8rem; margin-top: .3rem; overflow-wrap: anywhere; }
+.qa-passage-box summary { cursor: pointer; color: #3c4043; font-size: .8rem; margin-bottom: .2rem; }
 .qa-passage { font-size: .9rem; line-height: 1.55; color: #202124; }
 .qa-related .qa-passage { color: #3c4043; }
-.qa-related mark { background: #e8eaed; }
 .qa-card mark, .qa-doc mark { background: #fde68a; color: inherit; padding: 0 .1em; border-radius: 2px; }
+.qa-cited { scroll-margin-top: 4.5rem; }
 .qa-doc { max-height: 60vh; overflow-y: auto; padding: .75rem 1rem; border: 1px solid #e0e3e7;
           border-radius: .5rem; line-height: 1.65; font-size: .95rem; background: #fcfcfd; }
 .qa-doc mark { background: #fef3c7; }
@@ -540,6 +882,21 @@ _CSS = """
 .qa-jump { font-size: .85rem; }
 .qa-doc-list { padding-left: 1rem; margin: 0; font-size: .85rem; }
 .qa-doc-list li { margin-bottom: .4rem; }
+.qa-notice { padding: .55rem .8rem; border-radius: .5rem; margin: .1rem 0 .4rem; line-height: 1.5;
+             font-size: .95rem; overflow-wrap: anywhere; }
+.qa-notice-info { background: #e8f0fe; color: #174ea6; }
+.qa-notice-warning { background: #fef7e0; color: #6b4100; border-left: 3px solid #f9ab00; }
+.qa-notice-error { background: #fce8e6; color: #a50e0e; }
+.qa-understood { color: #3c4043; font-size: .9rem; font-style: italic; margin-bottom: .3rem; }
+.qa-copy { border: 1px solid #c4c7c5; background: #fff; color: #3c4043; border-radius: .4rem;
+           font-size: .8rem; padding: .1rem .55rem; cursor: pointer; }
+.qa-copy:hover { background: #f1f3f4; }
+.qa-sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+              overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* Captions at WCAG AA contrast (Streamlit's default grey is about 3.9:1 on white). */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5f6368 !important; }
+[data-testid="stChatMessage"] { scroll-margin-top: 4.5rem; }
+[data-testid="stElementContainer"]:has(.qa-script) { display: none; }
 </style>
 """
 
@@ -549,8 +906,114 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 [data-testid="stExpandSidebarButton"], footer { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: .75rem .9rem 5rem; max-width: 100%; }
 [data-testid="stBottomBlockContainer"] { padding: .5rem .9rem .75rem; max-width: 100%; }
-[data-testid="stChatMessage"] { padding: .5rem .25rem; gap: .5rem; }
+[data-testid="stChatMessage"] { padding: .5rem .25rem; gap: .5rem; scroll-margin-top: .5rem; }
 </style>
+"""
+
+# The page's behaviour that Streamlit has no element for. Installed once per page and
+# driven by data attributes of the escaped HTML above, never by reader text:
+# - the <html lang> follows the interface language;
+# - a clicked [n] opens its source card and scrolls to it;
+# - a copy button copies its answer (the clipboard API needs a secure context, so an
+#   intranet page on plain http falls back to a selected textarea);
+# - a new question (or the last one, after a reload) scrolls to the top of the view, so
+#   that its answer starts in view instead of Streamlit's jump to the bottom of the
+#   page; the question is held there while the reply renders, and let go as soon as
+#   the reader scrolls, clicks or types.
+_SCRIPT = """
+<div class="qa-script"></div>
+<script>
+(function () {
+  document.documentElement.lang = "%(lang)s";
+  if (window.__qaChat) return;
+  window.__qaChat = true;
+  var seen = new Set();
+  var userMoved = false;
+  function container() { return document.querySelector('[data-testid="stAppScrollToBottomContainer"]'); }
+  function openCard(id) {
+    var card = document.getElementById(id);
+    if (!card) return;
+    var box = card.querySelector('details');
+    if (box) box.open = true;
+    card.scrollIntoView({block: 'start'});
+    card.setAttribute('tabindex', '-1');
+    card.focus({preventScroll: true});
+  }
+  function copy(button) {
+    var text = button.getAttribute('data-qa-copy') || '';
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute('data-qa-copied') || label;
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    var fallback = function () {
+      var area = document.createElement('textarea');
+      area.value = text; area.setAttribute('readonly', '');
+      area.style.position = 'fixed'; area.style.opacity = '0';
+      document.body.appendChild(area); area.select();
+      try { document.execCommand('copy'); done(); } catch (e) {}
+      document.body.removeChild(area);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else { fallback(); }
+  }
+  document.addEventListener('click', function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    var ref = target.closest('a[data-qa-card]');
+    if (ref) { event.preventDefault(); openCard(ref.getAttribute('data-qa-card')); return; }
+    var button = target.closest('button[data-qa-copy]');
+    if (button) { event.preventDefault(); copy(button); }
+  }, true);
+  ['wheel', 'touchmove', 'keydown', 'mousedown'].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (name === 'mousedown' && event.target.closest && event.target.closest('[data-testid="stChatInput"]')) return;
+      userMoved = true;
+    }, {passive: true, capture: true});
+  });
+  var timer = null;
+  function stop() { if (timer) clearInterval(timer); timer = null; }
+  function showTop(message) {
+    // Streamlit sticks the page to its bottom while content grows, and under load it may
+    // pull it down again after our scroll; so the question is held at the top every
+    // 200 ms until the reader acts, or until the reply has finished and nothing moved
+    // for 1.5 s (at most 60 s).
+    stop();
+    userMoved = false;
+    var started = Date.now(), stableSince = Date.now();
+    var tick = function () {
+      var box = container();
+      if (userMoved || !message.isConnected || !box || Date.now() - started > 60000) { stop(); return; }
+      var before = box.scrollTop;
+      message.scrollIntoView({block: 'start'});
+      if (box.scrollTop !== before) { stableSince = Date.now(); return; }
+      var state = document.querySelector('[data-test-script-state]');
+      var done = !state || state.getAttribute('data-test-script-state') === 'notRunning';
+      if (done && Date.now() - stableSince > 1500) stop();
+    };
+    tick();
+    timer = setInterval(tick, 200);
+  }
+  function latestQuestion() {
+    var questions = document.querySelectorAll('.qa-question[data-qa-turn]');
+    return questions.length ? questions[questions.length - 1] : null;
+  }
+  function check() {
+    var question = latestQuestion();
+    if (question) {
+      var id = question.getAttribute('data-qa-turn');
+      if (!seen.has(id)) {
+        seen.add(id);
+        var message = question.closest('[data-testid="stChatMessage"]');
+        if (message) showTop(message);
+      }
+    }
+  }
+  check();
+  new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
+})();
+</script>
 """
 
 
@@ -566,10 +1029,12 @@ def start_page(embed: bool) -> str:
         page_title=t(lang, "page_title"),
         page_icon=FAVICON,
         layout="centered",
-        initial_sidebar_state="collapsed" if embed else "expanded",
+        # "auto": expanded on a desktop, collapsed on a phone (where it would cover the chat).
+        initial_sidebar_state="collapsed" if embed else "auto",
     )
     st.html(_CSS + (_EMBED_CSS if embed else ""))
     lang = choose_language()
+    st.html(_SCRIPT % {"lang": lang}, unsafe_allow_javascript=True)
     if not embed:
         st.title(t(lang, "app_title"), anchor=False)
         st.caption(t(lang, "app_subtitle"))
@@ -579,22 +1044,44 @@ def start_page(embed: bool) -> str:
 def render_conversation(
     assistant: Assistant, settings: Settings, controls: Controls, store: FeedbackStore
 ) -> None:
-    """The history, the new question's reply (asked under a spinner), or the examples."""
+    """The history, the new question's reply (asked under a spinner), or the examples.
+
+    The chat input takes any length: a question over the limit gets the core's clear
+    "too long" message instead of the input silently refusing the paste.
+    """
     lang = controls.lang
-    question = st.chat_input(t(lang, "input_placeholder"), max_chars=settings.max_question_chars)
+    live = st.empty()  # a stable element: screen readers announce its new text
+    question = st.chat_input(t(lang, "input_placeholder"))
     question = question or st.session_state.pop("pending_question", None)
     turns = _turns()
     for turn in turns:
         render_turn(assistant, turn, controls, store)
     if question:
-        render_question(question)
+        turn_id = uuid.uuid4().hex[:12]
+        render_question(Turn(id=turn_id, question=shown_question(question)))
         with st.chat_message("assistant"):
             with st.spinner(t(lang, "thinking")):
-                turn = ask(assistant, question, controls)
+                turn = ask(assistant, question, controls, history=turns, turn_id=turn_id)
             turns.append(turn)
+            _remember(turns)
             render_reply(assistant, turn, controls, store)
     elif not turns:
         render_examples(lang, controls.province)
+    if turns:
+        live.markdown(
+            f'<div class="qa-sr-only" aria-live="polite" role="status">{escape_text(live_text(turns[-1], lang))}</div>',
+            unsafe_allow_html=True,
+        )
+        st.download_button(
+            t(lang, "download_conversation"),
+            data=conversation_markdown(turns, lang).encode("utf-8"),
+            file_name="hoi-dap-ke-hoach.md" if lang == "vi" else "plans-qa-conversation.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            type="tertiary",
+            on_click="ignore",
+            key="download_conversation",
+        )
 
 
 def main() -> None:
@@ -608,7 +1095,7 @@ def main() -> None:
     store = FeedbackStore()
     controls = render_sidebar(assistant, settings, lang, embed, store)
     if embed and controls.province:
-        st.caption(t(lang, "asking_about", province=controls.province))
+        show_notice(t(lang, "asking_about", province=controls.province), "info")
     render_conversation(assistant, settings, controls, store)
 
 

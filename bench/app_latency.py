@@ -42,7 +42,7 @@ ANSWERED = """(expected) => {
   const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
   const state = document.querySelector('[data-test-script-state]');
   return messages.length >= expected
-      && !!messages[messages.length - 1].querySelector('.qa-card, [data-testid="stAlert"]')
+      && !!messages[messages.length - 1].querySelector('.qa-card, .qa-notice, [data-testid="stAlert"]')
       && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
 }"""
 

@@ -50,6 +50,12 @@ class Settings:
     # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
     generator_url: str | None = None
     generator_model: str | None = None
+    # Seconds the whole rewrite may take; past it the extractive answer stays.
+    generator_timeout: float = 5.0
+    # The chat: administrators unlock the feedback export with this token (none: no
+    # export at all); the origins allowed to frame the chat (CSP frame-ancestors).
+    admin_token: str | None = None
+    frame_ancestors: str = "'self'"
 
     def with_overrides(self, **changes: object) -> "Settings":
         """A copy with the given fields changed (``None`` values are ignored)."""
@@ -85,4 +91,6 @@ def load_settings(**overrides: object) -> Settings:
         raise ValueError(f"unknown fusion {settings.fusion!r}: use one of {', '.join(FUSIONS)}")
     if not 0.0 <= settings.dense_weight <= 1.0:
         raise ValueError("dense_weight must be between 0 and 1")
+    if settings.generator_timeout <= 0:
+        raise ValueError("generator_timeout must be a positive number of seconds")
     return settings

@@ -39,8 +39,12 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 
-# Spreadsheets run a cell that starts with one of these as a formula ("CSV injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"),
+# per OWASP's guidance: the formula signs and their fullwidth forms (Excel reads "＝1+1"
+# as a formula), tab and line breaks, and quotes (a leading quote can re-open a quoted
+# field in a spreadsheet that re-parses the cell). Any other leading whitespace counts
+# too, because spreadsheets trim it before deciding whether a cell is a formula.
+_FORMULA_PREFIXES = frozenset("=+-@\t\r\n\"'＝＋－＠|%")
 
 
 def default_path() -> Path:
@@ -60,13 +64,13 @@ def _check_verdict(verdict: str) -> str:
     return verdict
 
 
-def _csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: a leading ``=``/``+``/``-``/``@`` gets a ``'``.
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a ``'``.
 
     Comments and questions are typed by readers; without this, exporting them and
     opening the file in Excel could run a formula someone typed.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    if isinstance(value, str) and value and (value[0] in _FORMULA_PREFIXES or value[0].isspace()):
         return "'" + value
     return value
 
@@ -136,5 +140,5 @@ class FeedbackStore:
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         for row in self.rows():
-            writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+            writer.writerow([csv_cell(row[column]) for column in COLUMNS])
         return buffer.getvalue()

@@ -12,9 +12,14 @@
  *
  * The panel holds an iframe of `${appUrl}/?embed=true&province=…&lang=…`, created on the
  * first click so that the portal page does not start a chat session nobody opens.
+ * The panel's "new conversation" button reloads the frame with a fresh chat (the chat
+ * keeps its conversation in its own URL, ?chat=…, so a reload of the frame alone keeps it).
+ * The chat's server must list the portal's origin in QA_FRAME_ANCESTORS, or the
+ * browser refuses to show the chat in the frame.
  * No dependencies, no innerHTML: every value from the attributes goes through
  * setAttribute/textContent or encodeURIComponent, so a quote in a province name cannot
- * break out of the markup. window.QAWidget.open()/close()/toggle() drive it from script.
+ * break out of the markup. window.QAWidget.open()/close()/toggle()/newConversation() drive
+ * it from script.
  */
 (function () {
   "use strict";
@@ -24,8 +29,10 @@
   var data = (script && script.dataset) || {};
   var lang = String(data.lang || "vi").toLowerCase().slice(0, 2) === "en" ? "en" : "vi";
   var TEXT = {
-    vi: { button: "Hỏi đáp kế hoạch", close: "Đóng", frame: "Hỏi đáp kế hoạch chuyển đổi số" },
-    en: { button: "Ask the plans", close: "Close", frame: "Digital-transformation plans Q&A" }
+    vi: { button: "Hỏi đáp kế hoạch", close: "Đóng", frame: "Hỏi đáp kế hoạch chuyển đổi số",
+          reset: "Cuộc trò chuyện mới" },
+    en: { button: "Ask the plans", close: "Close", frame: "Digital-transformation plans Q&A",
+          reset: "New conversation" }
   }[lang];
   var PREFIX = "qa-widget";
 
@@ -60,6 +67,12 @@
       "." + PREFIX + "-head{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;" +
       "background:#0b57d0;color:#fff;font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
       "." + PREFIX + "-close{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer}" +
+      "." + PREFIX + "-tools{display:flex;align-items:center;gap:6px;flex:none}" +
+      "." + PREFIX + "-title{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;margin-right:8px}" +
+      "." + PREFIX + "-reset{border:1px solid rgba(255,255,255,.7);background:transparent;color:#fff;border-radius:999px;" +
+      "padding:3px 10px;white-space:nowrap;font:500 12.5px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;cursor:pointer}" +
+      "." + PREFIX + "-reset:hover{background:rgba(255,255,255,.15)}" +
+      "." + PREFIX + "-reset:focus-visible,." + PREFIX + "-close:focus-visible{outline:2px solid #fbbc04;outline-offset:2px}" +
       "." + PREFIX + "-frame{flex:1;width:100%;border:0}" +
       "@media (max-width:520px){." + PREFIX + "-panel{right:8px;left:8px;width:auto;bottom:80px}}";
     var style = document.createElement("style");
@@ -107,6 +120,7 @@
     var head = document.createElement("div");
     head.className = PREFIX + "-head";
     var title = document.createElement("span");
+    title.className = PREFIX + "-title";
     title.textContent = data.province ? TEXT.button + " · " + data.province : TEXT.button;
     var close = document.createElement("button");
     close.type = "button";
@@ -114,8 +128,17 @@
     close.setAttribute("aria-label", TEXT.close);
     close.textContent = "×";
     close.addEventListener("click", function () { setOpen(false); });
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = PREFIX + "-reset";
+    reset.textContent = TEXT.reset;
+    reset.addEventListener("click", newConversation);
+    var tools = document.createElement("div");
+    tools.className = PREFIX + "-tools";
+    tools.appendChild(reset);
+    tools.appendChild(close);
     head.appendChild(title);
-    head.appendChild(close);
+    head.appendChild(tools);
     panel.appendChild(head);
 
     button.addEventListener("click", function () { setOpen(panel.getAttribute("data-open") !== "true"); });
@@ -143,10 +166,17 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
+  /** A fresh chat: the frame reloads the embed URL, which names no earlier conversation. */
+  function newConversation() {
+    if (frame) frame.src = chatUrl();
+    else setOpen(true);
+  }
+
   window.QAWidget = {
     open: function () { setOpen(true); },
     close: function () { setOpen(false); },
     toggle: function () { setOpen(panel.getAttribute("data-open") !== "true"); },
+    newConversation: newConversation,
     url: chatUrl
   };
 

@@ -8,9 +8,12 @@ when there is one); the project's own index/ is not touched.
 from __future__ import annotations
 
 import csv
+import html
 import importlib.util
 import io
+import re
 import sqlite3
+import tomllib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa.config import PROJECT_ROOT
 from qa.feedback import FeedbackStore
-from qa.types import Citation
+from qa.types import Answer, Citation
 from qa.ui_text import EXAMPLES, PROVINCE_EXAMPLES, TEXT, examples, normalise_lang, t
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -102,8 +105,17 @@ def _cards(at: AppTest) -> list[str]:
     return [value for value in _html(at) if value.startswith('<div class="qa-card')]
 
 
-def _alerts(at: AppTest) -> list[str]:
-    return [element.value for element in (*at.info, *at.warning, *at.error)]
+def _notices(at: AppTest) -> list[str]:
+    """The text of every notice (``notice_html``) and Streamlit alert on the page."""
+    found = [element.value for element in (*at.info, *at.warning, *at.error)]
+    for value in _html(at):
+        if value.startswith('<div class="qa-notice'):
+            found.append(html.unescape(re.sub(r"<[^>]+>", "", value)))
+    return found
+
+
+def _feedback_key(at: AppTest) -> str:
+    return next(group.key for group in at.button_group if (group.key or "").startswith("fb-"))
 
 
 # --- The chat ------------------------------------------------------------------------
@@ -115,11 +127,13 @@ def test_an_english_question_about_ha_tinh_gets_the_30_percent_target_with_a_ha_
     at = _ask(_app(), HA_TINH_QUESTION)
     answers = [value for value in _html(at) if value.startswith('<div class="qa-answer">')]
     assert answers and "30%" in answers[0]
-    assert '<sup class="qa-ref">[1]</sup>' in answers[0]
+    # Each [n] is a link to its cited card under this answer.
+    link = re.search(r'<sup class="qa-ref"><a href="#(qa-src-\w+-1)" data-qa-card="\1">\[1\]</a></sup>', answers[0])
+    assert link, answers[0]
     cards = _cards(at)
-    assert cards and '<span class="qa-n">[1]</span>' in cards[0]
-    assert any("Hà Tĩnh" in card for card in cards)
-    assert any("<mark>" in card and "30%" in card for card in cards)
+    assert cards and cards[0].startswith(f'<div class="qa-card qa-cited" id="{link.group(1)}">')
+    assert '<span class="qa-n">[1]</span>' in cards[0] and t("vi", "cited_badge") in cards[0]
+    assert "Hà Tĩnh" in cards[0] and "<mark>" in cards[0] and "30%" in cards[0]
 
 
 def test_a_question_about_a_province_outside_the_collection_reads_as_an_abstention(
@@ -127,17 +141,21 @@ def test_a_question_about_a_province_outside_the_collection_reads_as_an_abstenti
 ) -> None:
     at = _ask(_app(), CA_MAU_QUESTION)
     notices = (t("en", "abstain_notice"), t("vi", "abstain_notice"))
-    assert any(notice in alert for alert in _alerts(at) for notice in notices)
+    assert any(notice in alert for alert in _notices(at) for notice in notices)
     # The nearest passages are shown as related passages, not as numbered sources.
     assert f"**{t('vi', 'related')}**" in _html(at)
-    assert f"**{t('vi', 'sources')}**" not in _html(at)
-    assert all('class="qa-card qa-related"' in card and "qa-n" not in card for card in _cards(at))
+    assert not any(t("vi", "cited_sources") in value for value in _html(at))
+    cards = _cards(at)
+    assert cards and all('class="qa-card qa-related"' in card and "qa-n" not in card for card in cards)
+    assert not any("<mark>" in card for card in cards)  # no answer highlight on what is not the answer
 
 
 def test_a_thumb_and_a_comment_are_stored_in_the_feedback_database(feedback_db: Path) -> None:
     at = _ask(_app(), HA_TINH_QUESTION)
-    at.feedback[0].set_value(1).run()
-    at.text_input(key=at.text_input[0].key).input("Đúng, có nguồn rõ ràng").run()
+    at.button_group(key=_feedback_key(at)).set_value("up").run()
+    at.text_input(key=next(w.key for w in at.text_input if (w.key or "").startswith("fbc-"))).input(
+        "Đúng, có nguồn rõ ràng"
+    ).run()
     assert not at.exception, at.exception
 
     rows = sqlite3.connect(feedback_db).execute(
@@ -153,8 +171,8 @@ def test_a_thumb_and_a_comment_are_stored_in_the_feedback_database(feedback_db: 
 
 def test_a_question_without_words_gets_a_message_instead_of_a_crash(feedback_db: Path) -> None:
     at = _ask(_app(), "??? !!!")
-    assert at.warning and at.warning[0].value  # the core's message for the reader
-    assert not _cards(at) and not at.feedback
+    assert _notices(at) and _notices(at)[0]  # the core's message for the reader
+    assert not _cards(at) and not [g for g in at.button_group if (g.key or "").startswith("fb-")]
 
 
 def test_the_full_document_opens_with_the_cited_passage_marked_in_place(feedback_db: Path) -> None:
@@ -172,7 +190,7 @@ def test_an_example_button_asks_its_question(feedback_db: Path) -> None:
     at = _app()
     example = EXAMPLES["vi"][0]
     next(b for b in at.button if b.label == example).click().run()
-    assert f'<div class="qa-question">{example}</div>' in _html(at)
+    assert any(v.startswith('<div class="qa-question"') and f">{example}</div>" in v for v in _html(at))
     assert _cards(at)
 
 
@@ -187,13 +205,18 @@ def test_the_sidebar_language_selector_switches_the_whole_interface(feedback_db:
     at = _app()
     at.button_group(key="lang").set_value("en").run()
     assert at.title[0].value == t("en", "app_title")
-    assert at.selectbox(key="province").label == t("en", "province")
+    assert at.selectbox(key="province-en").label == t("en", "province")
+    assert at.selectbox(key="province-en").format_func(at.selectbox(key="province-en").value) == t(
+        "en", "all_provinces"
+    )
     assert at.button[0].label == EXAMPLES["en"][0]
 
 
 def test_the_province_query_parameter_sets_the_starting_filter(feedback_db: Path) -> None:
     at = _app(province="Hà Tĩnh")
-    assert at.selectbox(key="province").value == "Hà Tĩnh"
+    assert at.selectbox(key="province-vi").value == "Hà Tĩnh"
+    at.button_group(key="lang").set_value("en").run()
+    assert at.selectbox(key="province-en").value == "Hà Tĩnh"  # the choice survives the switch
     # Examples then ask about that province, so each of them has an answer.
     assert any("Hà Tĩnh" in b.label for b in at.button if (b.key or "").startswith("example-"))
 
@@ -202,7 +225,7 @@ def test_with_a_province_filter_every_source_comes_from_that_province(feedback_d
     at = _app(province="Đồng Nai")
     _ask(at, "Mục tiêu về dịch vụ công trực tuyến đến năm 2025?")
     cards = _cards(at)
-    assert cards and all('<div class="qa-meta">Đồng Nai' in card for card in cards)
+    assert cards and all(re.search(r'<div class="qa-meta">[^<]*Đồng Nai</div>', card) for card in cards)
 
 
 def test_the_sidebar_lists_the_indexed_documents_with_their_passage_counts(feedback_db: Path) -> None:
@@ -284,16 +307,57 @@ def test_answer_markers_become_citation_badges_and_the_rest_is_escaped() -> None
     )
 
 
+def test_markers_of_cited_sources_link_to_their_cards_and_others_stay_plain() -> None:
+    result = app.answer_html("a [1] b [2, 3].", "t1", cited=[1, 3])
+    assert result == (
+        'a <sup class="qa-ref"><a href="#qa-src-t1-1" data-qa-card="qa-src-t1-1">[1]</a></sup> b '
+        '<sup class="qa-ref">[2]<a href="#qa-src-t1-3" data-qa-card="qa-src-t1-3">[3]</a></sup>.'
+    )
+    assert app.card_anchor('x"><script>', 2) == "qa-src-xscript-2"  # an id never leaves its attribute
+
+
 def test_a_card_escapes_title_province_and_date() -> None:
     citation = Citation(
         n=3, doc_id="d", title="<img src=x onerror=alert(1)>", province="<b>P</b>",
         passage="p <script>", start=0, end=10, score=0.5, highlight_start=0, highlight_end=1,
         date="<i>2025</i>",
     )
-    html = app.card_html(citation, "vi")
-    assert "<img" not in html and "<script" not in html and "<b>P" not in html and "<i>" not in html
-    assert '<span class="qa-n">[3]</span> &lt;img src=x onerror=alert(1)&gt;' in html
-    assert "qa-n" not in app.card_html(citation, "vi", related=True)
+    card = app.card_html(citation, "vi")
+    assert "<img" not in card and "<script" not in card and "<b>P" not in card and "<i>" not in card
+    assert '<span class="qa-n">[3]</span> &lt;img src=x onerror=alert(1)&gt;' in card
+    related = app.card_html(citation, "vi", related=True)
+    assert "qa-n" not in related and "<mark>" not in related and "qa-badge" not in related
+
+
+def test_a_card_shows_what_a_checker_needs_where_it_is_known() -> None:
+    citation = Citation(
+        n=1, doc_id="d", title="Kế hoạch", province="Hà Tĩnh", passage="p", start=0, end=1, score=1.0,
+        date="2021-05-20", number="245/KH-UBND", heading_path="II. MỤC TIÊU › 2. Cụ thể",
+        url="https://hatinh.gov.vn/ke-hoach?a=1&b=2", cited=True,
+    )
+    card = app.card_html(citation, "en", anchor="qa-src-t-1")
+    assert '<div class="qa-meta">No. 245/KH-UBND · 2021-05-20 · Hà Tĩnh</div>' in card
+    assert '<div class="qa-heading">II. MỤC TIÊU › 2. Cụ thể</div>' in card
+    assert '<a href="https://hatinh.gov.vn/ke-hoach?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">' in card
+    bare = Citation(n=1, doc_id="d", title="t", province=None, passage="p", start=0, end=1, score=1.0)
+    assert '<div class="qa-meta">Province unknown</div>' in app.card_html(bare, "en")
+    assert "qa-heading" not in app.card_html(bare, "en") and "qa-url" not in app.card_html(bare, "en")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example", 'https://a/"x'])
+def test_a_catalogue_url_becomes_a_link_only_if_it_is_plain_http(url: str) -> None:
+    assert app.safe_url(url) is None
+    assert app.safe_url(" https://hatinh.gov.vn/a ") == "https://hatinh.gov.vn/a"
+
+
+def test_notices_and_labels_show_their_text_literally() -> None:
+    crafted = "**Phiên hết hạn.** [Đăng nhập lại tại đây](http://evil.example/login)\n\n![x](http://x/t.png)"
+    notice = app.notice_html(crafted, "warning")
+    assert notice.startswith('<div class="qa-notice qa-notice-warning" role="status">**Phiên')
+    assert "\n" not in notice and "<img" not in notice and "<a " not in notice
+    label = app.markdown_label("![x](http://x/t.png) <b>")
+    assert label == "\\!\\[x\\]\\(http\\:\\/\\/x\\/t\\.png\\) \\<b\\>"
+    assert app.markdown_label("a" * 100, limit=10) == "a" * 9 + "…"
 
 
 def test_the_document_view_anchors_the_cited_passage_and_strengthens_its_answering_sentence() -> None:
@@ -354,10 +418,22 @@ def test_the_feedback_store_records_utc_time_and_exports_csv(tmp_path: Path) -> 
     assert exported[0]["created_at"].endswith("+00:00")
 
 
-def test_a_comment_that_looks_like_a_formula_is_exported_as_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("comment", [
+    '=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", " =1+1", "\n=1+1",
+    "＝1+1", "＋1", "－1", "＠SUM(A1)", '"=1+1"', "'=1", "\u00a0=1",
+])
+def test_a_comment_that_could_start_a_formula_is_exported_as_text(tmp_path: Path, comment: str) -> None:
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    store.add("q", "a", "[]", "down", '=HYPERLINK("http://evil","x")')
-    assert next(csv.DictReader(io.StringIO(store.to_csv())))["comment"].startswith("'=")
+    store.add(comment, "a", "[]", "down", comment)
+    row = next(csv.DictReader(io.StringIO(store.to_csv())))
+    assert row["comment"] == "'" + comment and row["question"] == "'" + comment
+
+
+def test_ordinary_cells_are_exported_unchanged(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add("Mục tiêu 2025?", "30% [1]", "[]", "up", "đúng")
+    row = next(csv.DictReader(io.StringIO(store.to_csv())))
+    assert (row["question"], row["answer"], row["comment"]) == ("Mục tiêu 2025?", "30% [1]", "đúng")
 
 
 def test_a_withdrawn_thumb_is_forgotten_and_an_unknown_verdict_is_refused(tmp_path: Path) -> None:
@@ -396,6 +472,185 @@ def test_setup_errors_say_what_to_do() -> None:
 
 def test_a_question_of_only_symbols_gets_a_clear_message_in_vietnamese(feedback_db: Path) -> None:
     at = _ask(_app(), "?!...")
-    messages = [element.value for element in (*at.warning, *at.error, *at.info)]
+    messages = _notices(at)
     assert any(t("vi", "question_no_words") in m for m in messages), messages
 
+
+
+# --- Web inputs, administration, conversation ------------------------------------------
+
+CRAFTED_PROVINCE = "**Phiên hết hạn.** [Đăng nhập lại tại đây](http://evil.example/login) ![x](http://127.0.0.1:9/t.png)"
+
+
+def test_a_crafted_province_parameter_is_shown_as_plain_text(feedback_db: Path) -> None:
+    at = _app(province=CRAFTED_PROVINCE)
+    assert not at.warning and not at.info  # nothing of it reaches a Markdown alert
+    shown = [value for value in _html(at) if value.startswith('<div class="qa-notice')]
+    assert len(shown) == 1 and html.escape(CRAFTED_PROVINCE, quote=True) in shown[0]
+    assert "<a " not in shown[0] and "<img" not in shown[0]
+
+
+def _download_labels(at: AppTest) -> list[str]:
+    return [element.proto.label for element in at.get("download_button")]
+
+
+def test_without_an_admin_token_there_is_no_feedback_export(feedback_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QA_ADMIN_TOKEN", raising=False)
+    at = _ask(_app(), HA_TINH_QUESTION)
+    assert t("vi", "feedback_export") not in _download_labels(at)
+    assert not [w for w in at.text_input if w.key == "admin_token_input"]
+
+
+def test_the_feedback_export_needs_the_admin_token(feedback_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_ADMIN_TOKEN", "s3cret-token")
+    at = _app()
+    assert t("vi", "feedback_export") not in _download_labels(at)  # a reader gets no export
+    at.text_input(key="admin_token_input").input("guess").run()
+    assert any(t("vi", "admin_refused") in notice for notice in _notices(at))
+    assert t("vi", "feedback_export") not in _download_labels(at)
+    at.text_input(key="admin_token_input").input("s3cret-token").run()
+    assert t("vi", "feedback_export") in _download_labels(at)
+
+
+def test_is_admin_token_never_accepts_without_a_configured_token() -> None:
+    from qa.config import load_settings
+
+    assert not app.is_admin_token("", load_settings(admin_token=None))
+    assert not app.is_admin_token("x", load_settings())
+    assert app.is_admin_token("tok", load_settings(admin_token="tok"))
+    assert not app.is_admin_token("tok ", load_settings(admin_token="tok"))
+
+
+def test_a_conversation_survives_a_reload_through_its_url(feedback_db: Path) -> None:
+    first = _ask(_app(), HA_TINH_QUESTION)
+    chat_id = first.query_params[app.CHAT_PARAM]
+    chat_id = chat_id[0] if isinstance(chat_id, list) else chat_id
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", chat_id)
+    reloaded = _app(chat=chat_id)  # a new session, as after a reload
+    questions = [value for value in _html(reloaded) if value.startswith('<div class="qa-question"')]
+    assert len(questions) == 1 and html.escape(HA_TINH_QUESTION) in questions[0]
+    assert _cards(reloaded)
+    assert not any(value.startswith('<div class="qa-question"') for value in _html(_app(chat="x" * 22)))
+
+
+def test_a_question_over_the_limit_gets_a_clear_message(feedback_db: Path) -> None:
+    at = _ask(_app(), "thanh toán điện tử " * 200 + "?")  # 3,801 characters
+    assert any("3,801" in notice and "2,000" in notice for notice in _notices(at)), _notices(at)
+    shown = next(v for v in _html(at) if v.startswith('<div class="qa-question"'))
+    assert len(shown) < 1000  # the paste is not echoed in full
+
+
+def test_the_newest_reply_is_announced_to_screen_readers(feedback_db: Path) -> None:
+    at = _ask(_app(), HA_TINH_QUESTION)
+    live = [v for v in _html(at) if 'aria-live="polite"' in v]
+    assert len(live) == 1 and "30%" in live[0] and "[1]" not in live[0]
+
+
+class _FakeAssistant:
+    def __init__(self, with_history: bool) -> None:
+        self.calls: list[dict] = []
+        if with_history:
+            self.ask = self._ask_with_history  # type: ignore[method-assign]
+
+    def ask(self, question: str, *, mode=None, k=None, province=None):  # noqa: ANN001, ANN201
+        self.calls.append({"question": question})
+        return Answer(question=question, answer="a", abstained=False)
+
+    def _ask_with_history(self, question: str, *, mode=None, k=None, province=None, history=()):  # noqa: ANN001, ANN201
+        self.calls.append({"question": question, "history": list(history)})
+        return Answer(question=question, answer="b", abstained=False)
+
+
+def test_earlier_answers_go_to_the_core_only_if_it_takes_a_history() -> None:
+    controls = app.Controls(lang="vi", province=None, k=5, mode="hybrid", embed=False)
+    earlier = app.Turn(id="t1", question="q1", answer=Answer(question="q1", answer="x", abstained=False))
+    failed = app.Turn(id="t2", question="q2", error="too long")
+    old = _FakeAssistant(with_history=False)
+    app.ask(old, "q3", controls, history=[earlier, failed])
+    assert old.calls == [{"question": "q3"}]
+    new = _FakeAssistant(with_history=True)
+    app.ask(new, "q3", controls, history=[earlier, failed])
+    assert new.calls == [{"question": "q3", "history": [earlier.answer]}]
+
+
+def test_the_conversation_downloads_as_markdown_with_its_cited_sources() -> None:
+    cited = Citation(n=1, doc_id="d", title="Kế hoạch Hà Tĩnh", province="Hà Tĩnh", passage="đạt trên 30%.",
+                     start=0, end=13, score=1.0, number="245/KH-UBND", url="https://hatinh.gov.vn/kh", cited=True)
+    related = Citation(n=2, doc_id="e", title="Khác", province="Đồng Nai", passage="khác", start=0, end=4,
+                       score=0.5)
+    answer = Answer(question="q", answer="Trên 30% [1].", abstained=False, citations=[cited, related],
+                    understood="Mục tiêu thanh toán điện tử của Hà Tĩnh năm 2025", notices=["Bạn đang lọc Hà Tĩnh"])
+    turns = [app.Turn(id="t1", question="Mục tiêu?", answer=answer), app.Turn(id="t2", question="x", error="Lỗi")]
+    text = app.conversation_markdown(turns, "vi")
+    assert "**Hỏi:** Mục tiêu?" in text and "**Trả lời:** Trên 30% [1]." in text
+    assert "*Hiểu là: Mục tiêu thanh toán điện tử của Hà Tĩnh năm 2025*" in text
+    assert "> Bạn đang lọc Hà Tĩnh" in text
+    assert "- [1] Kế hoạch Hà Tĩnh (Số 245/KH-UBND · Hà Tĩnh)" in text and "https://hatinh.gov.vn/kh" in text
+    assert "Khác" not in text  # related passages are not what the answer rests on
+    assert "> Lỗi" in text
+
+
+def test_the_conversation_store_keeps_the_most_recent_and_refuses_bad_ids() -> None:
+    store = app.ConversationStore(limit=2)
+    ids = ["a" * 22, "b" * 22, "c" * 22]
+    for chat_id in ids:
+        store.put(chat_id, [])
+    assert store.get(ids[0]) is None and store.get(ids[2]) == []
+    assert store.get("../../etc") is None and store.get(None) is None
+
+
+def test_the_reply_shows_how_the_question_was_understood_and_the_core_notices() -> None:
+    answer = Answer(question="q", answer="30% [1].", abstained=False,
+                    understood="<b>Đồng Nai</b> 2030", notices=["Bạn đang lọc Hà Tĩnh; câu hỏi nói về **Đồng Nai**"])
+    turn = app.Turn(id="t1", question="còn Đồng Nai?", answer=answer)
+    at = AppTest.from_function(_render_one_turn, args=(turn,), default_timeout=30).run()
+    assert not at.exception, at.exception
+    page = "\n".join(_html(at))
+    assert "Hiểu là: &lt;b&gt;Đồng Nai&lt;/b&gt; 2030" in page
+    assert "Bạn đang lọc Hà Tĩnh; câu hỏi nói về **Đồng Nai**" in page and not at.warning
+
+
+def _render_one_turn(turn) -> None:  # noqa: ANN001 (runs inside AppTest, which pickles nothing)
+    import importlib.util
+    import sys
+
+    from qa.config import PROJECT_ROOT
+    from qa.feedback import FeedbackStore
+
+    spec = importlib.util.spec_from_file_location("chat_app_fn", str(PROJECT_ROOT / "app.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    controls = module.Controls(lang="vi", province=None, k=5, mode="hybrid", embed=False)
+    module.render_reply(None, turn, controls, FeedbackStore("/tmp/qa-test-unused.sqlite3"))
+
+
+# --- Serving: headers and error details ---------------------------------------------------
+
+
+def test_the_frame_ancestors_policy_lists_the_configured_origins_and_refuses_anything_else() -> None:
+    from qa.chat_server import frame_ancestors_policy
+
+    assert frame_ancestors_policy("'self' https://intranet.example.gov.vn") == (
+        "frame-ancestors 'self' https://intranet.example.gov.vn"
+    )
+    assert frame_ancestors_policy("") == "frame-ancestors 'none'"
+    for bad in ("'self'; script-src *", "https://a,https://b", "\"x\"", "https://x/\u00e9"):
+        with pytest.raises(ValueError, match="QA_FRAME_ANCESTORS"):
+            frame_ancestors_policy(bad)
+
+
+def test_the_shipped_config_hides_error_details_and_serve_py_is_an_asgi_app() -> None:
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    assert discover_asgi_app(PROJECT_ROOT / "serve.py").is_asgi_app
+
+
+def test_the_copy_button_carries_the_answer_and_its_sources_as_escaped_text() -> None:
+    text = 'Trên 30% [1].\n\n- [1] "Kế hoạch" <b>\n  > đạt trên 30%.'
+    button = app.copy_button_html(text, "en")
+    assert "\n" not in button  # a blank line would end the raw-HTML block
+    assert 'data-qa-copy="Trên 30% [1].&#10;&#10;- [1] &quot;Kế hoạch&quot; &lt;b&gt;&#10;  &gt; đạt trên 30%."' in button
+    assert button.endswith(">Copy</button>")

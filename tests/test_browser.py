@@ -11,10 +11,14 @@ Run: ``python -m pytest tests/test_browser.py -q -s`` (marker: ``browser``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import threading
 import time
+import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -64,11 +68,71 @@ def streamlit_server(tmp: Path, **env: str) -> Iterator[Server]:
         yield Server(chat.url, chat.started, chat.healthy_after, log)
 
 
+@dataclass
+class Portal:
+    """A local web server for portal pages (examples/); counts the requests per path."""
+
+    url: str
+    hits: dict[str, int] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def portal_server() -> Iterator[Portal]:
+    """examples/ over HTTP on a free loopback port (a portal has an http origin, which
+    the chat's frame-ancestors list can name; a file:// page has none)."""
+    portal = Portal(url="")
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            path = self.path.split("?", 1)[0]
+            portal.hits[path] = portal.hits.get(path, 0) + 1
+            super().do_GET()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(PROJECT_ROOT / "examples")))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    portal.url = f"http://127.0.0.1:{httpd.server_port}"
+    try:
+        yield portal
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The chat on the bundled plans, with an empty index folder: its first page load builds it."""
+def portal() -> Iterator[Portal]:
+    """The portal whose origin the chat lets frame it."""
+    with portal_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def stranger() -> Iterator[Portal]:
+    """Another site, not on the chat's frame-ancestors list."""
+    with portal_server() as running:
+        yield running
+
+
+ADMIN_TOKEN = "browser-test-admin-token"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, portal: Portal) -> Iterator[Server]:
+    """The chat on the bundled plans, with an empty index folder: its first page load builds it.
+
+    Only the test portal may frame it, and it has an administrator token."""
     tmp = tmp_path_factory.mktemp("server")
-    with streamlit_server(tmp, QA_INDEX_DIR=str(tmp / "index"), QA_DOCUMENTS_DIR=str(PROJECT_ROOT / "documents")) as running:
+    with streamlit_server(
+        tmp,
+        QA_INDEX_DIR=str(tmp / "index"),
+        QA_DOCUMENTS_DIR=str(PROJECT_ROOT / "documents"),
+        QA_FRAME_ANCESTORS=f"'self' {portal.url}",
+        QA_ADMIN_TOKEN=ADMIN_TOKEN,
+    ) as running:
         yield running
 
 
@@ -94,7 +158,7 @@ _ANSWERED = """(expected) => {
   if (messages.length < expected) return false;
   const last = messages[messages.length - 1];
   const state = document.querySelector('[data-test-script-state]');
-  return !!last.querySelector('.qa-card, [data-testid="stAlert"]')
+  return !!last.querySelector('.qa-card, .qa-notice, [data-testid="stAlert"]')
       && !document.querySelector('[data-testid="stSpinner"]')
       && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
 }"""
@@ -190,10 +254,9 @@ def test_a_source_opens_the_full_document_scrolled_to_the_cited_passage(server: 
     page.close()
 
 
-def test_the_intranet_widget_opens_the_embedded_chat_and_answers(server: Server, browser) -> None:
+def test_the_intranet_widget_opens_the_embedded_chat_and_answers(server: Server, browser, portal: Portal) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    portal = (PROJECT_ROOT / "examples" / "intranet.html").as_uri() + "?app=" + quote(server.url, safe="")
-    page.goto(portal, timeout=START_TIMEOUT * 1000)
+    page.goto(f"{portal.url}/intranet.html?app=" + quote(server.url, safe=""), timeout=START_TIMEOUT * 1000)
     button = page.get_by_role("button", name="Hỏi đáp kế hoạch")
     button.wait_for(timeout=START_TIMEOUT * 1000)
     assert page.locator("iframe").count() == 0  # no chat session until someone opens it
@@ -215,6 +278,14 @@ def test_the_intranet_widget_opens_the_embedded_chat_and_answers(server: Server,
     assert "Hà Tĩnh" in frame.locator(".qa-card").first.inner_text()
     scroll_to_message(frame, 0)
     page.screenshot(path=str(SCREENSHOTS / "widget.png"))
+
+    # "New conversation" in the panel's head: the frame reloads with an empty chat.
+    page.get_by_role("button", name="Cuộc trò chuyện mới").click()
+    page.wait_for_timeout(500)
+    frame = page.frame_locator("iframe.qa-widget-frame")
+    frame.locator(CHAT_INPUT).wait_for(timeout=START_TIMEOUT * 1000)
+    frame.get_by_text("Thử một câu hỏi:").wait_for(timeout=START_TIMEOUT * 1000)  # the examples of an empty chat
+    assert frame.locator('[data-testid="stChatMessage"]').count() == 0
 
     button.click()  # the same button closes the panel
     assert not page.locator(".qa-widget-panel").is_visible()
@@ -256,3 +327,151 @@ def test_a_document_with_script_and_onerror_shows_them_as_text_and_runs_nothing(
         )
         assert injected == 0 and dialogs == []
         page.close()
+
+
+# --- Web inputs are text; only listed portals frame the chat; export for administrators ---
+
+CRAFTED = "**Phiên hết hạn.** [Đăng nhập lại tại đây](http://evil.example/login) ![x]({tracker})"
+
+
+def _open(browser, url: str, **options):
+    page = browser.new_page(**options)
+    page.goto(url, timeout=START_TIMEOUT * 1000)
+    page.wait_for_selector(CHAT_INPUT, timeout=BUILD_TIMEOUT * 1000)
+    return page
+
+
+def test_a_crafted_province_shows_as_text_and_fetches_nothing(server: Server, browser, portal: Portal) -> None:
+    tracker = f"{portal.url}/track.png"
+    crafted = CRAFTED.format(tracker=tracker)
+    # As a link to the page, and as the widget's data-province on a portal page.
+    page = _open(browser, f"{server.url}/?province={quote(crafted)}")
+    widget = browser.new_page()
+    widget.goto(f"{portal.url}/intranet.html?app={quote(server.url, safe='')}&province={quote(crafted)}",
+                timeout=START_TIMEOUT * 1000)
+    widget.get_by_role("button", name="Hỏi đáp kế hoạch").click()
+    frame = widget.frame_locator("iframe.qa-widget-frame")
+    frame.locator(CHAT_INPUT).wait_for(timeout=START_TIMEOUT * 1000)
+    for target in (page, frame):
+        notice = target.locator(".qa-notice").first
+        notice.wait_for(timeout=START_TIMEOUT * 1000)
+        assert crafted in notice.inner_text()  # the very characters, asterisks and brackets included
+        assert target.locator('a[href*="evil.example"]').count() == 0
+        assert target.locator(f'img[src*="{portal.url}"]').count() == 0
+    time.sleep(1.0)
+    assert portal.hits.get("/track.png", 0) == 0  # the browser never asked for the image
+    page.close()
+    widget.close()
+
+
+def test_every_response_names_the_sites_that_may_frame_the_chat(server: Server, portal: Portal) -> None:
+    for path in ("/", "/app/static/widget.js", "/_stcore/health"):
+        with urllib.request.urlopen(server.url + path, timeout=30) as response:
+            assert response.headers["Content-Security-Policy"] == f"frame-ancestors 'self' {portal.url}"
+
+
+def test_a_site_not_on_the_list_cannot_frame_the_chat(server: Server, browser, stranger: Portal) -> None:
+    page = browser.new_page()
+    page.goto(f"{stranger.url}/intranet.html?app={quote(server.url, safe='')}", timeout=START_TIMEOUT * 1000)
+    page.get_by_role("button", name="Hỏi đáp kế hoạch").click()
+    page.wait_for_selector("iframe.qa-widget-frame", timeout=START_TIMEOUT * 1000)
+    time.sleep(3.0)
+    frame = page.frame_locator("iframe.qa-widget-frame")
+    assert frame.locator(CHAT_INPUT).count() == 0  # Chromium refused to show it
+    page.close()
+
+
+def test_the_feedback_export_is_refused_to_a_reader(server: Server, browser) -> None:
+    export = "Tải phản hồi (CSV)"
+    page = _open(browser, server.url + "/", viewport={"width": 1366, "height": 900})
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Quản trị", exact=True).is_visible()
+    assert page.get_by_text(export).count() == 0  # not hidden: not on the page at all
+    sidebar.get_by_text("Quản trị", exact=True).click()
+    field = sidebar.locator('input[type="password"]')
+    field.fill("a reader's guess")
+    field.press("Enter")
+    page.get_by_text("Mã quản trị không đúng").wait_for(timeout=ANSWER_TIMEOUT * 1000)
+    assert page.get_by_text(export).count() == 0
+    # The embedded chat has no administration at all, whatever its URL says.
+    embedded = _open(browser, server.url + "/?embed=true&admin=1")
+    assert embedded.get_by_text("Quản trị", exact=True).count() == 0 and embedded.get_by_text(export).count() == 0
+    assert embedded.locator('input[type="password"]').count() == 0
+    # An administrator with the token gets the button (so the checks above can fail).
+    field.fill(ADMIN_TOKEN)
+    field.press("Enter")
+    page.get_by_role("button", name=export).first.wait_for(timeout=ANSWER_TIMEOUT * 1000)
+    page.close()
+    embedded.close()
+
+
+# --- Sources that say what supports the answer; a page that behaves -----------------------
+
+
+def test_cited_sources_come_first_and_a_clicked_marker_opens_its_card(server: Server, browser) -> None:
+    page = _open(browser, server.url + "/", viewport={"width": 1366, "height": 768})
+    ask(page, HA_TINH_QUESTION)
+    reply = page.locator('[data-testid="stChatMessage"]').last
+    cited, related = reply.locator(".qa-cited"), reply.locator(".qa-related")
+    assert cited.count() >= 1 and related.count() >= 1
+    assert "được trích dẫn" in cited.first.inner_text() and cited.first.locator("mark").count() == 1
+    assert related.locator("mark").count() == 0  # no answer highlight on what the answer does not cite
+    # Every cited card sits above the "Liên quan" heading and every related one below it.
+    order = reply.evaluate("""(reply) => {
+      const heading = [...reply.querySelectorAll('p')].find((p) => p.textContent.trim() === 'Liên quan');
+      const y = (el) => el.getBoundingClientRect().top;
+      return {heading: y(heading), cited: [...reply.querySelectorAll('.qa-cited')].map(y),
+              related: [...reply.querySelectorAll('.qa-related')].map(y)};
+    }""")  # measured at one instant
+    assert max(order["cited"]) < order["heading"] < min(order["related"]), order
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    assert reply.locator('[aria-live="polite"]').count() + page.locator('[aria-live="polite"]').count() >= 1
+
+    # Close the card and scroll away; the [1] in the answer opens it and brings it into view.
+    link = reply.locator(".qa-answer a[data-qa-card]").first
+    card_id = link.get_attribute("data-qa-card")
+    page.evaluate(f"document.querySelector('#{card_id} details').open = false")
+    ask(page, "Quảng Nam ưu tiên chuyển đổi số những lĩnh vực nào?")
+    time.sleep(2.0)
+    card = page.locator(f"#{card_id}")
+    assert card.bounding_box()["y"] < 0  # now above the screen
+    page.locator(f'.qa-answer a[data-qa-card="{card_id}"]').click()
+    page.wait_for_function(f"document.querySelector('#{card_id} details').open", timeout=10_000)
+    time.sleep(0.5)
+    box = card.bounding_box()
+    assert 0 <= box["y"] < 768 and card.locator(".qa-passage").is_visible()
+    page.close()
+
+
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => { const v = rgb(c).map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  let bg = el, color = getComputedStyle(el).color;
+  while (bg && ['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;
+  const back = bg ? getComputedStyle(bg).backgroundColor : 'rgb(255, 255, 255)';
+  const [a, b] = [lum(color), lum(back)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_the_new_answer_starts_in_view_after_a_reply(server: Server, browser, width: int, height: int) -> None:
+    phone = width < 600
+    page = _open(browser, server.url + "/", viewport={"width": width, "height": height},
+                 is_mobile=phone, has_touch=phone)
+    box = page.locator('[data-testid="stSidebar"]').bounding_box()
+    if phone:  # the sidebar starts collapsed, off the screen, and leaves the chat alone
+        assert box is None or box["x"] + box["width"] <= 0, box
+    else:  # on a desktop it starts open
+        assert box is not None and box["x"] >= 0 and box["width"] > 150, box
+    for question in (HA_TINH_QUESTION, "Quảng Nam ưu tiên chuyển đổi số những lĩnh vực nào?"):
+        ask(page, question)
+        time.sleep(2.0)  # Streamlit has finished scrolling the page by now
+        answer = page.locator('[data-testid="stChatMessage"]').last
+        top = answer.bounding_box()["y"]
+        assert 0 <= top < height * 0.6, f"the new answer's top is at {top:.0f} px of {height}"
+        assert answer.locator(".qa-answer").is_visible()
+    caption = page.locator('[data-testid="stCaptionContainer"]').last
+    assert caption.evaluate(CONTRAST) >= 4.5  # WCAG AA for the captions
+    page.close()
