@@ -53,7 +53,9 @@ tokens
     The normalised text's runs of Unicode word characters: Vietnamese syllables,
     numbers, abbreviations ("ĐHQG-HCM" -> "đhqg", "hcm"); punctuation is dropped.
 span containment
-    The normalised gold span is a substring of the normalised answer text compared.
+    The normalised gold span, without the punctuation at its ends (a span copied with its
+    sentence's full stop is still found in a quotation that drops it), is a substring of
+    the normalised answer text compared.
 containment at 80%
     At least 80% of the gold span's tokens (counted with repetition) occur among the
     answer's tokens: a span found but cut short or re-punctuated still counts.
@@ -90,6 +92,7 @@ SPAN_RECALL_K = 5
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
+_END_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 # A quotation the answer marks with a citation: “clause” [2]
 _MARKED_QUOTE = re.compile(r"“([^”]*)”\s*\[\d+(?:\s*,\s*\d+)*\]")
 # "[2]" or "[2, 3]": the first number is the citation the answer marks first.
@@ -356,8 +359,8 @@ def token_f1(gold: str, text: str) -> float:
 
 
 def contains_span(gold: str, text: str) -> bool:
-    """Whether the normalised gold span is a substring of the normalised text."""
-    needle = normalise(gold)
+    """Whether the normalised gold span, end punctuation trimmed, is in the normalised text."""
+    needle = _END_PUNCTUATION.sub("", normalise(gold))
     return bool(needle) and needle in normalise(text)
 
 

@@ -443,6 +443,9 @@ def test_containment_and_token_f1_match_hand_computed_values() -> None:
     # Tokens count with repetition: "đồng đồng" holds one "đồng" of the gold, not two.
     assert metrics.token_containment("đồng đồng hội", "đồng hội") == pytest.approx(2 / 3)
     assert metrics.token_f1(gold, "") == 0.0 and metrics.token_containment("", "x") == 0.0
+    # A span copied with its full stop is still contained in a quotation that drops it.
+    assert metrics.contains_span("theo quy định của Trường.", "đáp ứng các tiêu chuẩn theo quy định của Trường")
+    assert not metrics.contains_span("…", "anything") and not metrics.contains_span("Trường hợp", "Trường")
 
 
 SPAN_QUESTION = {"id": "r0001", "question": "Hội đồng bảo vệ KLTN gọi tắt là gì?", "lang": "vi",
