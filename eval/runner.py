@@ -37,7 +37,8 @@ from typing import Any, Protocol
 from tqdm import tqdm
 
 from eval import metrics, report
-from eval.sets import EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, read_regulations, standard_sets, write_contexts
+from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, read_regulations, standard_sets,
+                       write_contexts)
 from qa.errors import QAError
 from qa.types import Answer
 
@@ -429,7 +430,9 @@ def run_set(
         split = resolve_split(questions, args.split)
     else:
         split = args.split or DEFAULT_SPLIT
-    selected = select_split(questions, split)[: args.limit] if args.limit else select_split(questions, split)
+    selected = select_split(questions, split)
+    if args.limit:
+        selected = selected[: args.limit]
     if not selected:
         return _skipped(evalset, f"no usable questions in split {split!r}")
     started = clock()
