@@ -39,12 +39,43 @@ false-abstention rate
     Abstained questions among the answerable ones.
 latency p50 / p95
     Percentiles (linear interpolation) of the wall-clock milliseconds of each ask.
+
+Span sets (reading comprehension, e.g. ViRHE4QA: one gold span copied from one context)
+---------------------------------------------------------------------------------------
+answer text compared
+    What the answer asserts, without the framing the assistant puts around it: the
+    quoted parts that carry a citation marker (``“…” [n]``), joined by a space. The lead
+    ("Theo “Điều 5…”: ", "According to the … plan: ") is left out, since it may quote a
+    document title that happens to hold the span. An answer with no marked quotation is
+    compared whole, its ``[n]`` markers removed. An abstention asserts nothing: its text
+    compared is empty (the "nearest passage" it shows is not an answer).
+tokens
+    The normalised text's runs of Unicode word characters: Vietnamese syllables,
+    numbers, abbreviations ("ĐHQG-HCM" -> "đhqg", "hcm"); punctuation is dropped.
+span containment
+    The normalised gold span, without the punctuation at its ends (a span copied with its
+    sentence's full stop is still found in a quotation that drops it), is a substring of
+    the normalised answer text compared.
+containment at 80%
+    At least 80% of the gold span's tokens (counted with repetition) occur among the
+    answer's tokens: a span found but cut short or re-punctuated still counts.
+token F1
+    Harmonic mean of token precision (shared tokens / answer tokens) and recall (shared /
+    gold tokens), shared tokens counted with repetition (SQuAD's F1); 0 when either side
+    has no tokens.
+false refusals
+    Abstentions, as a share of the questions (every span question has an answer).
+recall@5 (span sets)
+    Fraction of questions with one of the top 5 retrieved passages taken from the
+    question's own context document and holding at least 80% of the gold span's tokens
+    (a span longer than a passage, or cut by a passage boundary, can still be found).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,7 +87,14 @@ RECALL_KS = (1, 3, 5)
 MRR_DEPTH = 10
 UNANSWERABLE = "unanswerable"
 
+SPAN_CONTAINMENT_SHARE = 0.8
+SPAN_RECALL_K = 5
+
 _WHITESPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+")
+_END_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+# A quotation the answer marks with a citation: “clause” [2]
+_MARKED_QUOTE = re.compile(r"“([^”]*)”\s*\[\d+(?:\s*,\s*\d+)*\]")
 # "[2]" or "[2, 3]": the first number is the citation the answer marks first.
 _MARKER = re.compile(r"\[(\d+)(?:\s*,\s*\d+)*\]")
 
@@ -76,6 +114,8 @@ class Result:
     retrieved: Sequence[str] = ()
     latency_ms: float = 0.0
     error: str | None = None
+    # The document id of each retrieved passage, in the same order as ``retrieved``.
+    retrieved_docs: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -277,4 +317,126 @@ def failures(records: Sequence[Record]) -> list[dict[str, Any]]:
                 "why": reasons,
             }
         )
+    return failed
+
+
+# --------------------------------------------------------------------------- span sets
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised text's tokens: runs of letters and digits, punctuation dropped."""
+    return _TOKEN.findall(normalise(text))
+
+
+def answer_text_compared(answer: str, abstained: bool) -> str:
+    """What an answer asserts: its citation-marked quotations, else its text unmarked."""
+    if abstained:
+        return ""
+    quoted = _MARKED_QUOTE.findall(answer)
+    if quoted:
+        return " ".join(quoted)
+    return _WHITESPACE.sub(" ", _MARKER.sub(" ", answer)).strip()
+
+
+def token_containment(gold: str, text: str) -> float:
+    """Share of the gold span's tokens (with repetition) that occur among the text's."""
+    gold_tokens = Counter(tokens(gold))
+    total = sum(gold_tokens.values())
+    if not total:
+        return 0.0
+    return sum((gold_tokens & Counter(tokens(text))).values()) / total
+
+
+def token_f1(gold: str, text: str) -> float:
+    """SQuAD-style token F1 between a gold span and a text (0 when either is empty)."""
+    gold_tokens, text_tokens = Counter(tokens(gold)), Counter(tokens(text))
+    shared = sum((gold_tokens & text_tokens).values())
+    if not shared:
+        return 0.0
+    precision = shared / sum(text_tokens.values())
+    recall = shared / sum(gold_tokens.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def contains_span(gold: str, text: str) -> bool:
+    """Whether the normalised gold span, end punctuation trimmed, is in the normalised text."""
+    needle = _END_PUNCTUATION.sub("", normalise(gold))
+    return bool(needle) and needle in normalise(text)
+
+
+@dataclass(frozen=True)
+class SpanVerdict:
+    """How one span question fares: containment, token overlap, refusal and retrieval."""
+
+    contained: bool
+    contained_80: bool
+    f1: float
+    refused: bool
+    span_rank: int | None
+
+
+def span_rank(result: Result, doc_id: str, gold: str) -> int | None:
+    """1-based rank of the first retrieved passage from the gold context holding >= 80%
+    of the gold span's tokens, or ``None``."""
+    for rank, (passage, doc) in enumerate(zip(result.retrieved, result.retrieved_docs), start=1):
+        if doc == doc_id and token_containment(gold, passage) >= SPAN_CONTAINMENT_SHARE - 1e-12:
+            return rank
+    return None
+
+
+def judge_span(record: Record) -> SpanVerdict:
+    """Apply every span rule to one record (question fields ``answers[0]`` and ``doc_id``)."""
+    question, result = record.question, record.result
+    gold = str((question.get("answers") or [""])[0])
+    compared = answer_text_compared(result.answer, result.abstained or bool(result.error))
+    return SpanVerdict(
+        contained=contains_span(gold, compared),
+        contained_80=token_containment(gold, compared) >= SPAN_CONTAINMENT_SHARE - 1e-12,
+        f1=token_f1(gold, compared),
+        refused=result.abstained,
+        span_rank=span_rank(result, str(question.get("doc_id", "")), gold),
+    )
+
+
+def span_summary(records: Sequence[Record]) -> dict[str, Any]:
+    """Every span figure for a group of records (one mode of a span set)."""
+    verdicts = [judge_span(r) for r in records]
+    n = len(verdicts)
+    return {
+        "n": n,
+        "span_containment": _ratio(sum(v.contained for v in verdicts), n),
+        "span_containment_80": _ratio(sum(v.contained_80 for v in verdicts), n),
+        "token_f1": _mean([v.f1 for v in verdicts]),
+        "false_refusal_rate": _ratio(sum(v.refused for v in verdicts), n),
+        f"recall@{SPAN_RECALL_K}": _ratio(
+            sum(1 for v in verdicts if v.span_rank is not None and v.span_rank <= SPAN_RECALL_K), n),
+        **latency_metrics([r.result.latency_ms for r in records]),
+    }
+
+
+def span_failures(records: Sequence[Record]) -> list[dict[str, Any]]:
+    """The span questions whose answer does not contain the gold span, with why."""
+    failed = []
+    for record in records:
+        verdict = judge_span(record)
+        if verdict.contained:
+            continue
+        if record.result.error:
+            why = f"error: {record.result.error}"
+        elif verdict.refused:
+            why = "abstained"
+        elif verdict.contained_80:
+            why = "most of the span, not all"
+        else:
+            why = "span not in the answer"
+        if verdict.span_rank is None or verdict.span_rank > SPAN_RECALL_K:
+            why += "; gold passage not in the top 5"
+        failed.append({
+            "id": record.question.get("id"),
+            "question": record.question.get("question"),
+            "expected": list(record.question.get("answers", [])),
+            "got": record.result.answer,
+            "abstained": record.result.abstained,
+            "why": [why],
+        })
     return failed

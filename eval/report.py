@@ -1,8 +1,10 @@
-"""Turn a benchmark run into tables, a target check, a Markdown report and a chart.
+"""Turn a benchmark run into tables, target checks, a Markdown report and charts.
 
-Input is the plain dict :func:`eval.runner.run_benchmark` returns (plus the
-``questions_file`` and ``split`` the CLI adds); nothing here asks the assistant or
-recomputes a metric, so the report always shows exactly the figures of ``--json``.
+Input is the plain dict :func:`eval.runner.main` builds: ``{"modes", "k", "sets": {name:
+entry}}``, each entry what :func:`eval.runner.run_set` returns (a set that ran holds
+the :func:`eval.runner.run_benchmark` figures; a skipped or failed one, its reason).
+Nothing here asks the assistant or recomputes a metric, so the report always shows
+exactly the figures of ``--json``. It opens with one table, every set side by side.
 """
 
 from __future__ import annotations
@@ -35,6 +37,40 @@ COLUMNS = (
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 )
+
+#: The one table every set shares: (key, heading). ``acc_<lang>`` is the accuracy of one
+#: language; ``false_refusal_rate`` is the share of answerable questions abstained on.
+SUMMARY_COLUMNS = (
+    ("n", "n"),
+    ("recall@5", "R@5"),
+    ("accuracy", "Acc"),
+    ("acc_vi", "Acc vi"),
+    ("acc_vi-nodiac", "Acc vi-nodiac"),
+    ("acc_en", "Acc en"),
+    ("citation_accuracy", "CiteAcc"),
+    ("abstention_precision", "AbstP"),
+    ("abstention_recall", "AbstR"),
+    ("false_refusal_rate", "FalseRefusal"),
+    ("span_containment", "Contain"),
+    ("span_containment_80", "Contain80"),
+    ("token_f1", "TokenF1"),
+    ("latency_p50_ms", "p50 ms"),
+    ("ask_s", "ask s"),
+)
+
+#: The columns of a span set's own table.
+SPAN_COLUMNS = (
+    ("n", "n"),
+    ("recall@5", "R@5"),
+    ("span_containment", "Contain"),
+    ("span_containment_80", "Contain80"),
+    ("token_f1", "TokenF1"),
+    ("false_refusal_rate", "FalseRefusal"),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p95_ms", "p95 ms"),
+)
+#: Failed questions listed per set in the Markdown report (all of them are in --json).
+MAX_LISTED_FAILURES = 100
 
 #: The metrics drawn in the chart, one group of bars (one bar per mode) each.
 CHART_METRICS = (
@@ -137,22 +173,51 @@ def check_targets(modes: Mapping[str, Any]) -> list[TargetCheck]:
 
 
 def format_value(key: str, value: Any) -> str:
-    """A figure as shown in tables: ratios to 3 decimals, ms whole, missing as n/a."""
+    """A figure as shown in tables: ratios to 3 decimals, ms and s to 1, missing as n/a."""
     if value is None:
         return NA
     if key == "n" or key.startswith("n_"):
         return str(int(value))
-    if key.endswith("_ms"):
+    if key.endswith("_ms") or key.endswith("_s"):
         return f"{value:.1f}"
     return f"{value:.3f}"
 
 
-def _row(label: str, figures: Mapping[str, Any]) -> list[str]:
-    return [label] + [format_value(key, figures.get(key)) for key, _ in COLUMNS]
+def _row(label: str, figures: Mapping[str, Any], columns: Sequence[tuple[str, str]] = COLUMNS) -> list[str]:
+    return [label] + [format_value(key, figures.get(key)) for key, _ in columns]
 
 
-def _headers(first: str) -> list[str]:
-    return [first] + [heading for _, heading in COLUMNS]
+def _headers(first: str, columns: Sequence[tuple[str, str]] = COLUMNS) -> list[str]:
+    return [first] + [heading for _, heading in columns]
+
+
+def summary_values(entry: Mapping[str, Any], mode: str) -> dict[str, Any]:
+    """One set's figures in one mode, under the keys of :data:`SUMMARY_COLUMNS`."""
+    figures = entry["modes"][mode]
+    values = dict(figures["overall"])
+    for lang, by_lang in figures.get("by_lang", {}).items():
+        values[f"acc_{lang}"] = by_lang.get("accuracy")
+    if "false_refusal_rate" not in values:
+        values["false_refusal_rate"] = values.get("false_abstention_rate")
+    values["ask_s"] = entry.get("seconds", {}).get(mode)
+    return values
+
+
+def summary_rows(run: Mapping[str, Any]) -> list[list[str]]:
+    """The first table: one row per set and mode; a set that did not run says why."""
+    rows = []
+    for name, entry in run["sets"].items():
+        if entry["status"] != "ran":
+            rows.append([name, "-", "-", f"{entry['status']}: {entry['reason']}"]
+                        + [""] * (len(SUMMARY_COLUMNS) - 1))
+            continue
+        for mode in entry["modes"]:
+            rows.append([name, entry["split"], mode]
+                        + [format_value(key, summary_values(entry, mode).get(key)) for key, _ in SUMMARY_COLUMNS])
+    return rows
+
+
+SUMMARY_HEADERS = ["set", "split", "mode"] + [heading for _, heading in SUMMARY_COLUMNS]
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -190,16 +255,32 @@ def _mode_rows(mode_figures: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _timing_line(name: str, entry: Mapping[str, Any]) -> str:
+    timing = entry.get("timing_s", {})
+    return (f"{name}: {entry['n_questions']} questions, split {entry['split']}; index opened (built if "
+            f"needed) in {format_value('open_s', timing.get('open'))} s, questions asked in "
+            f"{format_value('ask_s', timing.get('ask'))} s, {format_value('wall_s', timing.get('wall'))} s in all")
+
+
 def text_tables(run: Mapping[str, Any]) -> str:
-    """The terminal summary: one table per mode, broken down by language and kind."""
-    blocks = [f"{run.get('n_questions', 0)} questions, split {run.get('split', '?')}"]
-    for mode, figures in run["modes"].items():
-        blocks.append(f"\n== {mode} ==\n" + text_table(_headers("group"), _mode_rows(figures)))
-    checks = run.get("targets")
-    if checks:
-        rows = [[c["target"], format_value("v", c["value"]), format_value("v", c["threshold"]), c["status"]]
-                for c in checks]
-        blocks.append("\n== targets (hybrid) ==\n" + text_table(["target", "value", "needs", "status"], rows))
+    """The terminal summary: every set side by side, then each set per mode in detail."""
+    blocks = ["== all sets ==\n" + text_table(SUMMARY_HEADERS, summary_rows(run))]
+    for name, entry in run["sets"].items():
+        if entry["status"] != "ran":
+            continue
+        blocks.append("\n" + _timing_line(name, entry))
+        for mode, figures in entry["modes"].items():
+            if entry["style"] == "spans":
+                table = text_table(_headers("group", SPAN_COLUMNS), [_row("all", figures["overall"], SPAN_COLUMNS)])
+            else:
+                table = text_table(_headers("group"), _mode_rows(figures))
+            blocks.append(f"\n== {name}: {mode} ==\n" + table)
+        checks = entry.get("targets")
+        if checks:
+            rows = [[c["target"], format_value("v", c["value"]), format_value("v", c["threshold"]), c["status"]]
+                    for c in checks]
+            blocks.append(f"\n== {name}: targets (hybrid) ==\n"
+                          + text_table(["target", "value", "needs", "status"], rows))
     return "\n".join(blocks)
 
 
@@ -236,21 +317,21 @@ def write_chart(modes: Mapping[str, Any], path: Path) -> Path:
 # --------------------------------------------------------------------------- markdown
 
 
-def _overall_section(modes: Mapping[str, Any]) -> list[str]:
-    rows = [_row(mode, figures["overall"]) for mode, figures in modes.items()]
-    return ["## Overall", "", markdown_table(_headers("mode"), rows), ""]
+def _overall_section(modes: Mapping[str, Any], columns: Sequence[tuple[str, str]] = COLUMNS) -> list[str]:
+    rows = [_row(mode, figures["overall"], columns) for mode, figures in modes.items()]
+    return ["### Overall", "", markdown_table(_headers("mode", columns), rows), ""]
 
 
 def _breakdown_section(modes: Mapping[str, Any], title: str, key: str) -> list[str]:
-    lines = [f"## {title}", ""]
+    lines = [f"### {title}", ""]
     for mode, figures in modes.items():
         rows = [_row(group, f) for group, f in figures[key].items()]
-        lines += [f"### {mode}", "", markdown_table(_headers(key.removeprefix("by_")), rows), ""]
+        lines += [f"#### {mode}", "", markdown_table(_headers(key.removeprefix("by_")), rows), ""]
     return lines
 
 
 def _targets_section(checks: Sequence[TargetCheck], modes: Mapping[str, Any]) -> list[str]:
-    lines = ["## Targets (hybrid)", ""]
+    lines = ["### Targets (hybrid)", ""]
     if TARGET_MODE not in modes:
         return lines + ["The hybrid mode was not run, so no target was checked.", ""]
     rows = [[c.target, format_value("v", c.value), f">= {format_value('v', c.threshold)}",
@@ -264,8 +345,14 @@ def _shorten(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _failures_section(failed: Mapping[str, Any]) -> list[str]:
-    lines = [f"## Failed questions ({TARGET_MODE})", ""]
+def _failures_section(entry: Mapping[str, Any]) -> list[str]:
+    """The failed questions of the hybrid mode; never those of the test split, which is
+    for reporting only (their list stays in --json for an outside evaluator)."""
+    failed = entry.get("failures", {})
+    lines = [f"### Failed questions ({TARGET_MODE})", ""]
+    if entry.get("split") == "test":
+        return lines + ["Not listed for the test split: read only its aggregate figures. "
+                        "Run `--split dev` to see failures.", ""]
     if TARGET_MODE not in failed:
         return lines + ["The hybrid mode was not run.", ""]
     items = failed[TARGET_MODE]
@@ -274,60 +361,83 @@ def _failures_section(failed: Mapping[str, Any]) -> list[str]:
     rows = [
         [f["id"], f["question"], " / ".join(f["expected"]) or "(abstain)",
          ("(abstained) " if f["abstained"] else "") + _shorten(f["got"]), "; ".join(f["why"])]
-        for f in items
+        for f in items[:MAX_LISTED_FAILURES]
     ]
-    return lines + [f"{len(items)} failed.", "",
+    more = len(items) - len(rows)
+    note = f" The first {len(rows)} are listed; --json has all." if more > 0 else ""
+    return lines + [f"{len(items)} failed.{note}", "",
                     markdown_table(["id", "question", "expected", "got", "why"], rows), ""]
 
 
 NOTES = """## How to read this
 
-- Retrieval (R@k, MRR@10), accuracy and citation accuracy are over answerable questions;
-  a passage holds the evidence when the question's evidence string is in it (NFC,
-  casefolded, whitespace collapsed).
+- Facts sets (articles, plans): retrieval (R@k, MRR@10), accuracy and citation accuracy
+  are over answerable questions; a passage holds the evidence when the question's
+  evidence string is in it (NFC, casefolded, whitespace collapsed).
 - Acc: a gold string is in the answer, the answer is at most 300 characters (markers
-  included) and it is not an abstention. CiteAcc: the citation marked first (first `[n]`)
-  holds the evidence.
+  included) and it is not an abstention; Acc vi / vi-nodiac / en split it by the
+  question's language. CiteAcc: the citation marked first (first `[n]`) holds the evidence.
 - AbstP/AbstR: precision and recall of abstaining on unanswerable questions. `n/a` means
   there was nothing to divide by (nothing abstained, or no unanswerable question); an
-  unmeasured figure never meets a target.
-- Latency is wall-clock milliseconds per ask, after one untimed warm-up ask per mode.
+  unmeasured figure never meets a target. FalseRefusal: abstentions on answerable questions.
+- Span set (regulations): the answer's citation-marked quotations are compared with the
+  gold span (the lead that names the source is not). Contain: the whole normalised span is
+  in them; Contain80: at least 80% of its tokens are; TokenF1: SQuAD token F1. R@5: one of
+  the top 5 passages comes from the question's own context and holds >= 80% of the span's
+  tokens. See eval/metrics.py.
+- Latency is wall-clock milliseconds per ask, after one untimed warm-up ask per mode;
+  "ask s" is the wall time of all of a mode's questions.
 """
 
 
-def render_markdown(run: Mapping[str, Any], chart_name: str) -> str:
-    """The whole report as Markdown text, the chart embedded by its file name."""
-    modes = run["modes"]
-    checks = check_targets(modes)
+def _set_section(name: str, entry: Mapping[str, Any], chart: Path | None) -> list[str]:
+    lines = [f"## {name}", ""]
+    if entry["status"] != "ran":
+        return lines + [f"{entry['status'].capitalize()}: {entry['reason']}.", ""]
+    lines += [f"- Questions: `{entry['questions_file']}`, split `{entry['split']}`, "
+              f"{entry['n_questions']} questions; documents: `{entry['documents']}`",
+              f"- {_timing_line(name, entry)}", ""]
+    modes = entry["modes"]
+    if entry["style"] == "spans":
+        return lines + _overall_section(modes, SPAN_COLUMNS) + _failures_section(entry)
+    lines += _overall_section(modes)
+    if chart is not None:
+        lines += [f"![Main metrics per mode, {name}]({chart.name})", ""]
+    return (lines + _targets_section(check_targets(modes), modes)
+            + _breakdown_section(modes, "By language", "by_lang")
+            + _breakdown_section(modes, "By kind", "by_kind")
+            + _failures_section(entry))
+
+
+def render_markdown(run: Mapping[str, Any], charts: Mapping[str, Path] | None = None) -> str:
+    """The whole report as Markdown: every set side by side, then one section per set."""
+    charts = charts or {}
     header = [
         "# Benchmark report",
         "",
-        f"- Questions: `{run.get('questions_file', '?')}`, split `{run.get('split', '?')}`, "
-        f"{run.get('n_questions', 0)} questions",
-        f"- Modes: {', '.join(modes)}; answers asked with k = {run.get('k', '?')}",
+        f"- Modes: {', '.join(run.get('modes', []))}; answers asked with k = {run.get('k', '?')}",
+        "",
+        markdown_table(SUMMARY_HEADERS, summary_rows(run)),
         "",
     ]
-    body = (
-        _overall_section(modes)
-        + [f"![Main metrics per mode]({chart_name})", ""]
-        + _targets_section(checks, modes)
-        + _breakdown_section(modes, "By language", "by_lang")
-        + _breakdown_section(modes, "By kind", "by_kind")
-        + _failures_section(run.get("failures", {}))
-    )
+    body: list[str] = []
+    for name, entry in run["sets"].items():
+        body += _set_section(name, entry, charts.get(name))
     return "\n".join(header + body) + "\n" + NOTES
 
 
-def chart_path(report_path: Path) -> Path:
-    """Where the chart of a report goes: beside it, same name, ``.png``."""
-    if report_path.suffix.lower() == ".png":  # never let the chart overwrite the report
-        return report_path.with_name(report_path.stem + ".chart.png")
-    return report_path.with_suffix(".png")
+def chart_path(report_path: Path, set_name: str) -> Path:
+    """Where a set's chart goes: beside the report, ``<report stem>-<set>.png``."""
+    return report_path.with_name(f"{report_path.stem}-{set_name}.png")
 
 
-def write_report(run: Mapping[str, Any], path: Path) -> tuple[Path, Path]:
-    """Write the Markdown report and its chart (same name, ``.png``) side by side."""
+def write_report(run: Mapping[str, Any], path: Path) -> tuple[Path, ...]:
+    """Write the Markdown report and one chart per facts set that ran; return their paths."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    chart = write_chart(run["modes"], chart_path(path))
-    path.write_text(render_markdown(run, chart.name), encoding="utf-8")
-    return path, chart
+    charts = {
+        name: write_chart(entry["modes"], chart_path(path, name))
+        for name, entry in run["sets"].items()
+        if entry["status"] == "ran" and entry["style"] == "facts"
+    }
+    path.write_text(render_markdown(run, charts), encoding="utf-8")
+    return (path, *charts.values())

@@ -1,14 +1,26 @@
-"""Run the question set through the assistant, mode by mode, and hand the records on.
+"""Run the question sets through the assistant, set by set and mode by mode.
 
 The runner only asks and times; the figures come from :mod:`eval.metrics` and the
 Markdown report from :mod:`eval.report`. The answerer is injected, so tests drive the
 real runner with a scripted stand-in while ``python -m eval`` opens the real
-:class:`qa.pipeline.Assistant` - the same entry point the CLI and the chat use.
+:class:`qa.pipeline.Assistant` - the same entry point the CLI and the chat use - once per
+set, on that set's own documents and index (see :mod:`eval.sets`).
 
 >>> from eval.runner import load_questions, run_benchmark
 >>> questions, problems = load_questions(Path("eval/questions.jsonl"))   # doctest: +SKIP
 >>> run = run_benchmark(questions, assistant, modes=("hybrid",))           # doctest: +SKIP
 >>> run["modes"]["hybrid"]["overall"]["recall@5"]                          # doctest: +SKIP
+
+**Splits.** Test splits are for reporting, never for choosing; the Markdown report lists
+failed questions only for dev (``--json`` always carries them). How each set was split:
+
+- ``articles``: each question was given a split when it was written (eval/questions.jsonl).
+- ``plans``: by province, fixed before any question was written. The provinces' file-name
+  stems are listed alphabetically; the 2nd, 4th, 6th ... are dev and the 1st, 3rd, 5th ...
+  test, so every question about a province has that province's split. Unanswerable
+  questions about provinces with no plan in the set give each such province to one split;
+  a comparison that names no province may draw on any plan and is a test question.
+- ``regulations``: ViRHE4QA's own split: train and val are dev, test is test.
 """
 
 from __future__ import annotations
@@ -18,19 +30,24 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from tqdm import tqdm
 
 from eval import metrics, report
+from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, read_regulations, standard_sets,
+                       write_contexts)
 from qa.errors import QAError
 from qa.types import Answer
 
-EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
 DEFAULT_REPORT = EVAL_DIR / "reports" / "report.md"
 MODES = ("bm25", "dense", "hybrid")
+DEFAULT_MODES = ("hybrid",)
+DEFAULT_SPLIT = "test"
+CUSTOM = "custom"  # the set an evaluator brings with --questions (and --documents)
 LANGS = ("vi", "vi-nodiac", "en")
 KINDS = ("fact", "list", "compare", "unanswerable")
 SPLITS = ("dev", "test")
@@ -169,6 +186,7 @@ def result_from_answer(answer: Answer, latency_ms: float) -> metrics.Result:
         cited={c.n: c.passage for c in answer.citations},
         retrieved=[hit.chunk.text for hit in answer.retrieved],
         latency_ms=latency_ms,
+        retrieved_docs=[hit.chunk.doc_id for hit in answer.retrieved],
     )
 
 
@@ -197,9 +215,11 @@ def run_mode(
     k: int = DEFAULT_K,
     progress: bool = True,
     clock: Callable[[], float] = time.perf_counter,
+    label: str = "",
 ) -> list[metrics.Record]:
     """Every question asked in one retrieval mode, with a progress bar on stderr."""
-    bar = tqdm(questions, desc=mode, unit="q", file=sys.stderr, disable=not progress)
+    desc = f"{label} {mode}".strip()
+    bar = tqdm(questions, desc=desc, unit="q", file=sys.stderr, disable=not progress)
     return [metrics.Record(q, ask_timed(answerer, q, mode, k, clock)) for q in bar]
 
 
@@ -208,35 +228,56 @@ def run_benchmark(
     answerer: Answerer,
     modes: Sequence[str] = MODES,
     *,
+    style: str = FACTS,
     k: int = DEFAULT_K,
     progress: bool = False,
     clock: Callable[[], float] = time.perf_counter,
+    label: str = "",
 ) -> dict[str, Any]:
     """Ask every question in every mode; return the figures as plain, JSON-ready data.
 
-    ``modes[m]`` holds ``overall``, ``by_lang`` and ``by_kind`` figures (see
-    :func:`eval.metrics.breakdown`), ``failures[m]`` the failed questions of mode ``m``.
+    For a facts set ``modes[m]`` holds ``overall``, ``by_lang`` and ``by_kind`` figures
+    (see :func:`eval.metrics.breakdown`); for a span set, ``overall`` only (see
+    :func:`eval.metrics.span_summary`). ``failures[m]`` lists the failed questions of
+    mode ``m`` and ``seconds[m]`` the wall time its questions took.
     """
     figures: dict[str, Any] = {}
     failed: dict[str, Any] = {}
+    seconds: dict[str, float] = {}
     for mode in modes:
-        records = run_mode(questions, answerer, mode, k=k, progress=progress, clock=clock)
-        figures[mode] = metrics.breakdown(records)
-        failed[mode] = metrics.failures(records)
-    return {"n_questions": len(questions), "k": k, "modes": figures, "failures": failed}
+        started = clock()
+        records = run_mode(questions, answerer, mode, k=k, progress=progress, clock=clock, label=label)
+        seconds[mode] = clock() - started
+        if style == SPANS:
+            figures[mode] = {"overall": metrics.span_summary(records)}
+            failed[mode] = metrics.span_failures(records)
+        else:
+            figures[mode] = metrics.breakdown(records)
+            failed[mode] = metrics.failures(records)
+    return {"n_questions": len(questions), "k": k, "style": style, "modes": figures,
+            "failures": failed, "seconds": seconds}
 
 
 # --------------------------------------------------------------------------- command line
 
 
+def _comma_list(text: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [m for m in items if m not in allowed]
+    if unknown or not items:
+        problem = f"unknown {what} {', '.join(map(repr, unknown))}" if unknown else f"no {what} given"
+        raise argparse.ArgumentTypeError(f"{problem}: use a comma-separated list of {', '.join(allowed)}")
+    return items
+
+
 def parse_modes(text: str) -> tuple[str, ...]:
     """``"bm25, hybrid"`` -> ``("bm25", "hybrid")``; an unknown mode is a usage error."""
-    modes = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [m for m in modes if m not in MODES]
-    if unknown or not modes:
-        what = f"unknown mode {', '.join(map(repr, unknown))}" if unknown else "no mode given"
-        raise argparse.ArgumentTypeError(f"{what}: use a comma-separated list of {', '.join(MODES)}")
-    return modes
+    return _comma_list(text, MODES, "mode")
+
+
+def parse_sets(text: str) -> tuple[str, ...]:
+    """``"plans,regulations"`` -> ``("plans", "regulations")``; an unknown set is a usage error."""
+    return _comma_list(text, STANDARD_SETS, "set")
 
 
 def _positive_int(text: str) -> int:
@@ -253,24 +294,31 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``python -m eval`` argument parser."""
     parser = argparse.ArgumentParser(
         prog="python -m eval",
-        description="Benchmark retrieval, answers, citations, abstention and latency "
-        "of the assistant on the question set, per retrieval mode.",
+        description="Benchmark retrieval, answers, citations, abstention and latency of the "
+        "assistant on each question set (articles, plans, regulations), side by side.",
     )
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS,
-                        help="JSON-lines question file (default: eval/questions.jsonl)")
-    parser.add_argument("--modes", type=parse_modes, default=MODES,
-                        help="comma-separated retrieval modes (default: bm25,dense,hybrid)")
+    parser.add_argument("--sets", type=parse_sets, default=None,
+                        help="comma-separated sets to run (default: every set whose data is present: "
+                        + ",".join(STANDARD_SETS) + ")")
+    parser.add_argument("--questions", type=Path, default=None,
+                        help="your own JSON-lines question file, run instead of the standard sets")
+    parser.add_argument("--documents", type=Path, default=None,
+                        help="documents folder for --questions (default: the configured one), or for "
+                        "the one set chosen with --sets")
+    parser.add_argument("--modes", type=parse_modes, default=DEFAULT_MODES,
+                        help="comma-separated retrieval modes (default: hybrid; also bm25, dense)")
     parser.add_argument("--split", choices=("test", "dev", "all"), default=None,
-                        help="questions to run (default: test when the file has splits, else all)")
+                        help="questions to run (default: test; for --questions without splits, all)")
     parser.add_argument("--json", action="store_true",
                         help="print the figures as JSON on stdout (tables go to stderr)")
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
-                        help="Markdown report path; the chart PNG is written beside it "
+                        help="Markdown report path; charts are written beside it "
                         "(default: eval/reports/report.md)")
     parser.add_argument("--limit", type=_positive_int, default=None,
-                        help="run only the first N questions of the split")
+                        help="run only the first N questions of each set's split")
     parser.add_argument("--index", type=Path, default=None,
-                        help="index folder to use instead of the configured one")
+                        help="index folder for --questions (default: the configured one), or for the "
+                        "one set chosen with --sets (default: eval/cache/<set>/index)")
     return parser
 
 
@@ -279,17 +327,43 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
-def open_assistant(args: argparse.Namespace) -> Answerer:
-    """The real assistant, opened once (imported here so parsing needs no model)."""
+def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
+    """The sets to run: the evaluator's file alone, else the chosen (or all) standard sets.
+
+    ``--documents`` and ``--index`` re-point a single set; with several they would be
+    ambiguous, which is a usage error (``ValueError``).
+    """
+    if args.questions is not None:
+        if args.sets:
+            raise ValueError("give either --questions or --sets, not both")
+        return [EvalSet(CUSTOM, FACTS, args.documents, args.questions, args.index)]
+    available = standard_sets()
+    chosen = [available[name] for name in (args.sets or STANDARD_SETS)]
+    if args.documents is not None or args.index is not None:
+        if len(chosen) != 1:
+            raise ValueError("--documents and --index need --questions, or exactly one set in --sets")
+        (only,) = chosen
+        chosen = [replace(only, documents=args.documents or only.documents, index=args.index or only.index)]
+    return chosen
+
+
+def open_assistant(evalset: EvalSet) -> Answerer:
+    """The real assistant on one set's documents and index, built with progress bars.
+
+    Imported here so that parsing arguments needs no model.
+    """
+    from qa.__main__ import _progress_bar  # the CLI's index-building bars
     from qa.config import load_settings
     from qa.pipeline import Assistant
 
-    overrides = {"index_dir": args.index} if args.index is not None else {}
+    overrides = {"documents_dir": evalset.documents, "index_dir": evalset.index}
     try:
-        settings = load_settings(**overrides)
+        settings = load_settings(**overrides)  # None values keep the configured folder
     except ValueError as exc:
         raise SetupError(f"unusable settings: {exc}") from exc
-    return Assistant.open(settings)
+    print(f"[{evalset.name}] opening the index at {settings.index_dir} "
+          f"(documents: {settings.documents_dir})", file=sys.stderr)
+    return Assistant.open(settings, progress=_progress_bar())
 
 
 def _warm_up(answerer: Answerer, questions: Sequence[dict[str, Any]], modes: Sequence[str]) -> None:
@@ -317,49 +391,111 @@ def _prepare_report_dir(path: Path) -> str | None:
     return None
 
 
-def _load_selected(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
-    """The questions to run and the split they came from; bad lines reported on stderr."""
-    questions, problems = load_questions(args.questions)
+def load_set_questions(evalset: EvalSet) -> list[dict[str, Any]]:
+    """A set's questions; bad lines are reported on stderr. A span set's contexts are
+    (re)written into its documents folder first, so the index sees them."""
+    if evalset.style == SPANS:
+        questions, contexts = read_regulations(evalset.questions)
+        written = write_contexts(contexts, evalset.documents)
+        if written:
+            print(f"[{evalset.name}] wrote {written} of {len(contexts)} contexts to {evalset.documents}",
+                  file=sys.stderr)
+        return questions
+    questions, problems = load_questions(evalset.questions)
     for problem in problems:
         print(problem, file=sys.stderr)
-    split = resolve_split(questions, args.split)
+    return questions
+
+
+def _skipped(evalset: EvalSet, reason: str) -> dict[str, Any]:
+    print(f"[{evalset.name}] skipped: {reason}", file=sys.stderr)
+    return {"status": "skipped", "reason": reason, "style": evalset.style}
+
+
+def run_set(
+    evalset: EvalSet,
+    args: argparse.Namespace,
+    open_answerer: Callable[[EvalSet], Answerer],
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Any]:
+    """Run one set in every mode: its entry of the run (``status`` ran, skipped or failed).
+
+    Raises :class:`QuestionFileError` when an evaluator's own file cannot be read.
+    """
+    reason = evalset.missing() if evalset.name != CUSTOM else None
+    if reason:
+        return _skipped(evalset, reason)
+    questions = load_set_questions(evalset)
+    if evalset.name == CUSTOM:
+        split = resolve_split(questions, args.split)
+    else:
+        split = args.split or DEFAULT_SPLIT
     selected = select_split(questions, split)
-    return (selected[: args.limit] if args.limit else selected), split
+    if args.limit:
+        selected = selected[: args.limit]
+    if not selected:
+        return _skipped(evalset, f"no usable questions in split {split!r}")
+    started = clock()
+    try:
+        answerer = open_answerer(evalset)
+        _warm_up(answerer, selected, args.modes)
+    except (QAError, SetupError) as exc:
+        print(f"error: [{evalset.name}] cannot open the assistant: {exc}", file=sys.stderr)
+        return {"status": "failed", "reason": f"cannot open the assistant: {exc}", "style": evalset.style}
+    opened = clock()
+    run = run_benchmark(selected, answerer, args.modes, style=evalset.style, progress=True,
+                        label=evalset.name)
+    finished = clock()
+    run.update({
+        "status": "ran",
+        "split": split,
+        "questions_file": str(evalset.questions),
+        "documents": str(evalset.documents) if evalset.documents else "(configured)",
+        "timing_s": {"open": opened - started, "ask": finished - opened, "wall": finished - started},
+    })
+    if evalset.style == FACTS:
+        run["targets"] = [t.as_dict() for t in report.check_targets(run["modes"])]
+    return run
 
 
 def main(
     argv: Sequence[str] | None = None,
-    open_answerer: Callable[[argparse.Namespace], Answerer] = open_assistant,
+    open_answerer: Callable[[EvalSet], Answerer] = open_assistant,
 ) -> int:
-    """``python -m eval``: run, print the tables (or JSON), write the report. Exit status."""
+    """``python -m eval``: run each set, print the tables (or JSON), write the report. Exit status.
+
+    0 when every set that could run did (absent data is skipped, not an error); 1 when an
+    assistant could not be opened for some set; 2 for unusable arguments or an unreadable
+    ``--questions`` file.
+    """
     try:
         args = parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        questions, split = _load_selected(args)
-    except QuestionFileError as exc:
+        evalsets = selected_sets(args)
+    except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    if not questions:
-        return _fail(f"{args.questions}: no usable questions in split {split!r}", EXIT_USAGE)
     problem = _prepare_report_dir(args.report)
     if problem:
         return _fail(problem, EXIT_USAGE)
-    try:
-        answerer = open_answerer(args)
-        _warm_up(answerer, questions, args.modes)
-    except (QAError, SetupError) as exc:
-        return _fail(f"cannot open the assistant: {exc}", EXIT_FAILED)
-    run = run_benchmark(questions, answerer, args.modes, progress=True)
-    run.update({"questions_file": str(args.questions), "split": split})
-    run["targets"] = [t.as_dict() for t in report.check_targets(run["modes"])]
-    md_path, png_path = report.write_report(run, args.report)
-    run["report"] = {"markdown": str(md_path), "chart": str(png_path)}
+    run: dict[str, Any] = {"modes": list(args.modes), "k": DEFAULT_K, "sets": {}}
+    for evalset in evalsets:
+        try:
+            entry = run_set(evalset, args, open_answerer)
+        except QuestionFileError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        if evalset.name == CUSTOM and entry["status"] == "skipped":
+            return _fail(f"{evalset.questions}: {entry['reason']}", EXIT_USAGE)
+        run["sets"][evalset.name] = entry
+    written = report.write_report(run, args.report)
+    run["report"] = {"markdown": str(written[0]), "charts": [str(p) for p in written[1:]]}
     tables = report.text_tables(run)
     if args.json:
         print(tables, file=sys.stderr)
         print(json.dumps(run, ensure_ascii=False, indent=2))
     else:
         print(tables)
-        print(f"\nReport: {md_path}")
-    return EXIT_OK
+        print(f"\nReport: {written[0]}")
+    failed = any(entry["status"] == "failed" for entry in run["sets"].values())
+    return EXIT_FAILED if failed else EXIT_OK

@@ -58,7 +58,13 @@ def doc_id_for(path: Path, documents_dir: Path) -> str:
 
 
 def read_catalog(documents_dir: Path) -> dict[str, dict[str, str | None]]:
-    """The folder's catalogue (file name -> metadata); empty when there is none."""
+    """The folder's catalogue (file name -> metadata); empty when there is none.
+
+    Two forms are read, since catalogues come from different scrapers: an object keyed
+    by file name (``{"a.txt": {"province": …}}``), or a list of entries that name their
+    own file (``[{"file": "a.txt", "province": …, "url": …}]``). Entries that are not
+    objects, or list entries without a ``file``, are ignored.
+    """
     path = documents_dir / CATALOG_NAME
     if not path.exists():
         return {}
@@ -66,6 +72,11 @@ def read_catalog(documents_dir: Path) -> dict[str, dict[str, str | None]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DocumentError(str(path), f"catalogue is not valid JSON ({exc}); fix or remove it") from exc
+    if isinstance(data, list):
+        return {e["file"]: e for e in data if isinstance(e, dict) and isinstance(e.get("file"), str)}
+    if not isinstance(data, dict):
+        raise DocumentError(str(path), "catalogue must be a JSON object keyed by file name, or a list "
+                                       "of entries with a \"file\" field; fix or remove it")
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
@@ -88,6 +99,7 @@ def load_document(path: Path, documents_dir: Path, catalog: dict[str, dict[str, 
         source=entry.get("source") or cleaned.source,
         path=str(path),
         sha256=sha256 or file_sha256(path),
+        url=entry.get("url"), kind=entry.get("kind"),
     )
 
 

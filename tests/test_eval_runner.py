@@ -1,12 +1,14 @@
 """Promises of the benchmark runner (``python -m eval``).
 
-Every figure is checked against a value computed by hand, on a five-question file and a
-scripted answerer that returns hand-built :class:`qa.types.Answer` objects. Nothing here
-opens the real assistant or loads a model.
+Every figure is checked against a value computed by hand, on a five-question file (and a
+three-row reading-comprehension CSV) and a scripted answerer that returns hand-built
+:class:`qa.types.Answer` objects. Nothing here opens the real assistant, loads a model,
+reads shared/ or writes into the repository's eval/cache.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import unicodedata
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from eval import metrics, report, runner
+from eval import metrics, report, runner, sets
 from qa.errors import BadQuestionError
 from qa.types import Answer, Chunk, Citation, Hit
 
@@ -150,6 +152,13 @@ def run_fixture(questions_file: Path, modes: tuple[str, ...]) -> dict[str, Any]:
     return runner.run_benchmark(questions, answerer, modes, clock=answerer.clock)
 
 
+def as_run(name: str, benchmark: dict[str, Any], split: str) -> dict[str, Any]:
+    """A whole run holding one set that ran, as :func:`eval.runner.main` builds it."""
+    entry = dict(benchmark, status="ran", split=split, questions_file="q.jsonl", documents="docs",
+                 timing_s={"open": 1.0, "ask": 2.0, "wall": 3.0})
+    return {"modes": list(benchmark["modes"]), "k": 5, "sets": {name: entry}}
+
+
 # --------------------------------------------------------------------------- metrics
 
 
@@ -262,7 +271,7 @@ def test_a_bad_line_is_reported_with_its_line_number_and_the_rest_still_runs(
     assert f"{path}:2: invalid JSON" in err
     assert f"{path}:3: field 'lang'" in err
     run = json.loads(out)
-    assert run["n_questions"] == 2
+    assert run["sets"]["custom"]["n_questions"] == 2
     assert {c[3] for c in answerer.calls if c[3]} == {"q1", "q5"}
 
 
@@ -290,12 +299,12 @@ def test_the_default_split_is_test_when_the_file_has_splits(tmp_path: Path) -> N
 def test_the_report_and_chart_are_written_and_targets_say_met_or_missed(
     questions_file: Path, tmp_path: Path
 ) -> None:
-    run = run_fixture(questions_file, ("bm25", "hybrid"))
+    run = as_run("articles", run_fixture(questions_file, ("bm25", "hybrid")), split="dev")
     md_path, png_path = report.write_report(run, tmp_path / "out" / "report.md")
     text = md_path.read_text(encoding="utf-8")
-    assert png_path == tmp_path / "out" / "report.png"
+    assert png_path == tmp_path / "out" / "report-articles.png"
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "![Main metrics per mode](report.png)" in text
+    assert "![Main metrics per mode, articles](report-articles.png)" in text
 
     def status(target: str) -> str:
         row = next(line for line in text.splitlines() if line.startswith(f"| {target} |"))
@@ -307,9 +316,32 @@ def test_the_report_and_chart_are_written_and_targets_say_met_or_missed(
     assert status("accuracy (en)") == "**MET**"  # 1.0 >= 0.85
     assert status("accuracy: hybrid >= best single mode") == "**MISSED**"  # bm25 has 3/4
     assert status("recall@5: hybrid >= best single mode") == "**MET**"  # equal, 3/4
-    failed_ids = [line.split("|")[1].strip() for line in text.split("## Failed questions")[1].splitlines()
+    failed_ids = [line.split("|")[1].strip() for line in text.split("### Failed questions")[1].splitlines()
                   if line.startswith("| q")]
     assert failed_ids == ["q2", "q3", "q4"]  # q1 right and cited; q5 rightly abstained
+
+
+def test_the_report_never_lists_the_failures_of_a_test_split(questions_file: Path, tmp_path: Path) -> None:
+    benchmark = run_fixture(questions_file, ("hybrid",))
+    text = report.render_markdown(as_run("articles", benchmark, split="test"))
+    failures = text.split("### Failed questions")[1].split("##")[0]
+    assert "Not listed for the test split" in failures
+    assert "| q2 |" not in failures
+    assert benchmark["failures"]["hybrid"]  # they exist, and --json still carries them
+
+
+def test_the_first_table_sets_every_set_side_by_side(questions_file: Path) -> None:
+    benchmark = run_fixture(questions_file, ("hybrid",))
+    run = as_run("articles", benchmark, split="test")
+    run["sets"]["regulations"] = {"status": "skipped", "reason": "no questions at /x.csv", "style": "spans"}
+    rows = report.summary_rows(run)
+    assert [r[:3] for r in rows] == [["articles", "test", "hybrid"], ["regulations", "-", "-"]]
+    column = dict(zip(report.SUMMARY_HEADERS, rows[0]))
+    # Hand-computed in test_every_figure_matches_the_hand_computed_value and the by-language test.
+    assert (column["R@5"], column["Acc"], column["Acc vi"], column["Acc en"]) == ("0.750", "0.500", "0.500", "1.000")
+    assert (column["Acc vi-nodiac"], column["FalseRefusal"], column["Contain"]) == ("0.000", "0.250", "n/a")
+    assert "skipped: no questions at /x.csv" in rows[1]
+    assert report.markdown_table(report.SUMMARY_HEADERS, rows) in report.render_markdown(run)
 
 
 def test_targets_need_measured_figures_and_the_single_modes() -> None:
@@ -328,12 +360,13 @@ def _must_not_open(args: Any) -> Any:
     raise AssertionError("the assistant must not be opened for unusable arguments")
 
 
-def test_the_cli_parses_modes_and_split() -> None:
-    args = runner.parse_args(["--modes", "hybrid, bm25", "--split", "dev", "--limit", "3",
-                              "--index", "/tmp/idx"])
-    assert (args.modes, args.split, args.limit, args.index) == (("hybrid", "bm25"), "dev", 3, Path("/tmp/idx"))
+def test_the_cli_parses_sets_modes_and_split() -> None:
+    args = runner.parse_args(["--sets", "plans, regulations", "--modes", "hybrid, bm25", "--split", "dev",
+                              "--limit", "3", "--index", "/tmp/idx"])
+    assert (args.sets, args.modes, args.split, args.limit, args.index) == (
+        ("plans", "regulations"), ("hybrid", "bm25"), "dev", 3, Path("/tmp/idx"))
     defaults = runner.parse_args([])
-    assert (defaults.modes, defaults.split, defaults.json) == (("bm25", "dense", "hybrid"), None, False)
+    assert (defaults.sets, defaults.modes, defaults.split, defaults.json) == (None, ("hybrid",), None, False)
     assert defaults.report == runner.DEFAULT_REPORT
 
 
@@ -342,6 +375,10 @@ def test_the_cli_parses_modes_and_split() -> None:
     ["--modes", ""],
     ["--split", "train"],
     ["--limit", "0"],
+    ["--sets", "plans,laws"],
+    ["--sets", "plans", "--questions", "q.jsonl"],
+    ["--index", "/tmp/idx"],
+    ["--sets", "plans,regulations", "--documents", "/tmp/docs"],
 ])
 def test_unusable_arguments_exit_2_without_loading_the_model(
     argv: list[str], capsys: pytest.CaptureFixture[str]
@@ -368,8 +405,223 @@ def test_a_full_cli_run_prints_tables_writes_the_report_and_exits_0(
     answerer = ScriptedAnswerer({"bm25": bm25_script(), "dense": hybrid_script(), "hybrid": hybrid_script()})
     report_path = tmp_path / "reports" / "report.md"
     code = runner.main(["--questions", str(questions_file), "--limit", "4", "--report", str(report_path)],
-                       open_answerer=lambda args: answerer)
+                       open_answerer=lambda evalset: answerer)
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "4 questions, split test" in out and "== hybrid ==" in out and "lang=vi-nodiac" in out
-    assert report_path.exists() and report_path.with_suffix(".png").exists()
+    assert "custom: 4 questions, split test" in out and "== custom: hybrid ==" in out and "lang=vi-nodiac" in out
+    assert "== custom: bm25 ==" not in out  # hybrid only, unless more modes are asked for
+    assert report_path.exists() and (tmp_path / "reports" / "report-custom.png").exists()
+    assert {c[1] for c in answerer.calls} == {"hybrid"}
+
+
+
+# --------------------------------------------------------------------------- span metrics
+
+
+def test_the_answer_text_compared_is_the_marked_quotation_without_the_lead() -> None:
+    framed = "Theo “Điều 2. Thuật ngữ”: “Hội đồng bảo vệ KLTN” [1]. Xem thêm “ĐHCNTT” [2, 3]."
+    assert metrics.answer_text_compared(framed, abstained=False) == "Hội đồng bảo vệ KLTN ĐHCNTT"
+    assert metrics.answer_text_compared("Sinh viên phải nộp KLTN [1].", abstained=False) == "Sinh viên phải nộp KLTN ."
+    nearest = "Các kế hoạch không nêu thông tin này. Đoạn gần nhất tìm được: “Hội đồng” [1]."
+    assert metrics.answer_text_compared(nearest, abstained=True) == ""
+
+
+def test_containment_and_token_f1_match_hand_computed_values() -> None:
+    gold = "Hội đồng bảo vệ KLTN"  # tokens: hội, đồng, bảo, vệ, kltn (5)
+    # The whole span, decomposed and in capitals: contained; 5 shared of 7 answer tokens.
+    answer = unicodedata.normalize("NFD", "HỘI ĐỒNG bảo vệ KLTN của Trường")
+    assert metrics.contains_span(gold, answer)
+    assert metrics.token_containment(gold, answer) == 1.0
+    # precision 5/7, recall 5/5 -> F1 = 2 * (5/7) / (5/7 + 1) = 10/12
+    assert metrics.token_f1(gold, answer) == pytest.approx(10 / 12)
+    # Four of five tokens, re-punctuated: not contained, but 4/5 = 80% is enough for Contain80.
+    cut = "hội đồng, bảo vệ."
+    assert not metrics.contains_span(gold, cut)
+    assert metrics.token_containment(gold, cut) == pytest.approx(0.8)
+    # precision 4/4, recall 4/5 -> F1 = 2 * 1 * 0.8 / 1.8
+    assert metrics.token_f1(gold, cut) == pytest.approx(1.6 / 1.8)
+    # Tokens count with repetition: "đồng đồng" holds one "đồng" of the gold, not two.
+    assert metrics.token_containment("đồng đồng hội", "đồng hội") == pytest.approx(2 / 3)
+    assert metrics.token_f1(gold, "") == 0.0 and metrics.token_containment("", "x") == 0.0
+    # A span copied with its full stop is still contained in a quotation that drops it.
+    assert metrics.contains_span("theo quy định của Trường.", "đáp ứng các tiêu chuẩn theo quy định của Trường")
+    assert not metrics.contains_span("…", "anything") and not metrics.contains_span("Trường hợp", "Trường")
+
+
+SPAN_QUESTION = {"id": "r0001", "question": "Hội đồng bảo vệ KLTN gọi tắt là gì?", "lang": "vi",
+                 "kind": "fact", "answers": ["Hội đồng bảo vệ KLTN"], "evidence": "Hội đồng bảo vệ KLTN",
+                 "split": "test", "doc_id": "ctx_a"}
+
+
+def _span_result(answer: str, abstained: bool, docs: list[str], passages: list[str]) -> metrics.Result:
+    return metrics.Result(answer=answer, abstained=abstained, retrieved=passages, retrieved_docs=docs)
+
+
+def test_span_recall_needs_the_question_s_own_context_holding_most_of_the_span() -> None:
+    held = "Hội đồng: Hội đồng bảo vệ KLTN"
+    other_doc = _span_result("x", False, ["ctx_b", "ctx_a"], [held, "Điều 1. Phạm vi"])
+    assert metrics.span_rank(other_doc, "ctx_a", SPAN_QUESTION["answers"][0]) is None
+    right = _span_result("x", False, ["ctx_b", "ctx_b", "ctx_a"], ["Điều 1", held, held])
+    assert metrics.span_rank(right, "ctx_a", SPAN_QUESTION["answers"][0]) == 3
+
+
+def test_span_summary_over_three_records_is_computed_by_hand() -> None:
+    gold_passage = ["Hội đồng: Hội đồng bảo vệ KLTN"]
+    records = [
+        # Right, quoted behind a lead that names the context: contained, F1 1.0, span at rank 1.
+        metrics.Record(SPAN_QUESTION, _span_result("Theo “Điều 2”: “Hội đồng bảo vệ KLTN” [1].", False,
+                                                   ["ctx_a"], gold_passage)),
+        # Four of five tokens: Contain80 only; F1 = 1.6/1.8; the gold passage is not retrieved.
+        metrics.Record(SPAN_QUESTION, _span_result("Theo “Điều 2”: “hội đồng bảo vệ” [1].", False,
+                                                   ["ctx_b"], gold_passage)),
+        # Abstained: nothing asserted, a false refusal; gold passage at rank 1.
+        metrics.Record(SPAN_QUESTION, _span_result("Không nêu. Đoạn gần nhất tìm được: “Hội đồng bảo vệ KLTN” [1].",
+                                                   True, ["ctx_a"], gold_passage)),
+    ]
+    summary = metrics.span_summary(records)
+    assert summary["n"] == 3
+    assert summary["span_containment"] == pytest.approx(1 / 3)
+    assert summary["span_containment_80"] == pytest.approx(2 / 3)
+    assert summary["token_f1"] == pytest.approx((1.0 + 1.6 / 1.8 + 0.0) / 3)
+    assert summary["false_refusal_rate"] == pytest.approx(1 / 3)
+    assert summary["recall@5"] == pytest.approx(2 / 3)
+    why = [f["why"][0] for f in metrics.span_failures(records)]
+    assert why == ["most of the span, not all; gold passage not in the top 5", "abstained"]
+
+
+# --------------------------------------------------------------------------- the three sets
+
+
+REGULATION_ROWS = [
+    {"split": "train", "index": "7", "context": "Điều 2. Thuật ngữ\nHội đồng: Hội đồng bảo vệ KLTN",
+     "question": "Hội đồng bảo vệ KLTN gọi tắt là gì?", "extractive answer": "Hội đồng",
+     "abstractive answer": "Gọi tắt là Hội đồng.", "label": "0"},
+    {"split": "test", "index": "7", "context": "Điều 5. Điểm\nĐiểm KLTN là trung bình cộng điểm của thành viên.",
+     "question": "Điểm KLTN tính thế nào?", "extractive answer": "trung bình cộng điểm của thành viên",
+     "abstractive answer": "Là trung bình cộng.", "label": "1"},
+    {"split": "val", "index": "9", "context": "Điều 2. Thuật ngữ\nHội đồng: Hội đồng bảo vệ KLTN",
+     "question": "KLTN là gì?", "extractive answer": "KLTN",
+     "abstractive answer": "Khóa luận.", "label": "0"},
+]
+
+
+def write_regulations_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_regulations_questions_get_row_ids_our_splits_and_their_context_s_name(tmp_path: Path) -> None:
+    questions, contexts = sets.read_regulations(write_regulations_csv(tmp_path / "r.csv", REGULATION_ROWS))
+    assert [q["id"] for q in questions] == ["r0001", "r0002", "r0003"]  # the CSV's index repeats
+    assert [q["split"] for q in questions] == ["dev", "test", "dev"]  # train and val are dev
+    assert len(contexts) == 2 and questions[0]["doc_id"] == questions[2]["doc_id"] != questions[1]["doc_id"]
+    assert questions[1]["answers"] == ["trung bình cộng điểm của thành viên"]
+    # A context's name depends on its text only, not on where its row stands.
+    _, reordered = sets.read_regulations(write_regulations_csv(tmp_path / "s.csv", REGULATION_ROWS[::-1]))
+    assert reordered.keys() == contexts.keys()
+
+
+def test_contexts_are_mirrored_as_files_unchanged_ones_left_alone(tmp_path: Path) -> None:
+    _, contexts = sets.read_regulations(write_regulations_csv(tmp_path / "r.csv", REGULATION_ROWS))
+    folder = tmp_path / "documents"
+    assert sets.write_contexts(contexts, folder) == 2
+    assert sets.write_contexts(contexts, folder) == 0
+    (name, text), *_ = contexts.items()
+    assert (folder / f"{name}.txt").read_text(encoding="utf-8") == text
+    assert sets.write_contexts({name: text}, folder) == 0
+    assert sorted(p.stem for p in folder.glob("*.txt")) == [name]  # the other one is gone
+
+
+def test_the_shared_folder_is_configurable_and_defaults_beside_the_repository(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("QA_SHARED_DIR", raising=False)
+    assert sets.shared_dir() == Path(sets.EVAL_DIR).parent.parent / "shared"
+    monkeypatch.setenv("QA_SHARED_DIR", str(tmp_path))
+    standard = sets.standard_sets(cache=tmp_path / "cache")
+    assert standard["plans"].documents == tmp_path / "plans"
+    assert standard["regulations"].questions == tmp_path / "external" / "ViRHE4QA_v2.csv"
+    assert standard["regulations"].index == tmp_path / "cache" / "regulations" / "index"
+    assert standard["articles"].questions == runner.DEFAULT_QUESTIONS
+
+
+@pytest.fixture
+def empty_shared(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """shared/ holds nothing; eval/cache is redirected into tmp_path."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv("QA_SHARED_DIR", str(shared))
+    monkeypatch.setattr(sets, "CACHE_DIR", tmp_path / "cache")
+    return shared
+
+
+def test_a_set_whose_data_is_absent_is_reported_as_skipped_not_an_error(
+    empty_shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_path = tmp_path / "report.md"
+    code = runner.main(["--sets", "plans,regulations", "--json", "--report", str(report_path)],
+                       open_answerer=_must_not_open)
+    out, err = capsys.readouterr()
+    assert code == 0
+    run = json.loads(out)
+    assert {name: entry["status"] for name, entry in run["sets"].items()} == {"plans": "skipped",
+                                                                           "regulations": "skipped"}
+    assert "ViRHE4QA_v2.csv" in run["sets"]["regulations"]["reason"]
+    assert "[plans] skipped" in err
+    assert "| plans | - | - | skipped: no documents at" in report_path.read_text(encoding="utf-8")
+
+
+class SpanAnswerer:
+    """Answers each regulations question by quoting its gold span, or a scripted text."""
+
+    def __init__(self, questions: list[dict[str, Any]], texts: dict[str, str]) -> None:
+        self.by_question = {q["question"]: q for q in questions}
+        self.texts = texts
+        self.opened: list[Any] = []
+
+    def ask(self, question: str, mode: str = "hybrid", k: int = 5, id: str | None = None) -> Answer:
+        q = self.by_question[question]
+        text = self.texts.get(q["id"], f"Theo “Điều”: “{q['answers'][0]}” [1].")
+        chunk = Chunk(chunk_id=0, doc_id=q["doc_id"], text=f"Văn bản: {q['answers'][0]}", start=0, end=10)
+        return Answer(question=question, answer=text, abstained=False, id=id,
+                      retrieved=[Hit(chunk=chunk, score=1.0)])
+
+
+def test_the_regulations_set_runs_end_to_end_from_the_csv(
+    empty_shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_regulations_csv(empty_shared / "external" / "ViRHE4QA_v2.csv", REGULATION_ROWS)
+    questions, _ = sets.read_regulations(empty_shared / "external" / "ViRHE4QA_v2.csv")
+    answerer = SpanAnswerer(questions, {"r0003": "Không rõ [1]."})  # r0003 (dev) misses its span
+
+    def open_answerer(evalset: sets.EvalSet) -> SpanAnswerer:
+        answerer.opened.append(evalset)
+        return answerer
+
+    code = runner.main(["--sets", "regulations", "--split", "dev", "--json", "--report",
+                        str(tmp_path / "report.md")], open_answerer=open_answerer)
+    out, _ = capsys.readouterr()
+    assert code == 0
+    entry = json.loads(out)["sets"]["regulations"]
+    overall = entry["modes"]["hybrid"]["overall"]
+    assert (entry["split"], overall["n"]) == ("dev", 2)  # the train and the val row
+    assert overall["span_containment"] == pytest.approx(1 / 2)
+    # r0001 quotes "Hội đồng": F1 1. r0003 has no marked quotation, so "Không rõ" is compared
+    # whole with "KLTN": nothing shared, F1 0. Both answers' first passage is their own context.
+    assert overall["token_f1"] == pytest.approx((1.0 + 0.0) / 2)
+    assert (overall["recall@5"], overall["false_refusal_rate"]) == (1.0, 0.0)
+    (evalset,) = answerer.opened
+    assert evalset.documents == tmp_path / "cache" / "regulations" / "documents"
+    assert len(list(evalset.documents.glob("ctx_*.txt"))) == 2  # every context, whatever the split
+
+
+def test_index_and_documents_re_point_the_one_chosen_set(empty_shared: Path) -> None:
+    args = runner.parse_args(["--sets", "plans", "--index", "/tmp/idx", "--documents", "/tmp/docs"])
+    (plans,) = runner.selected_sets(args)
+    assert (plans.name, plans.index, plans.documents) == ("plans", Path("/tmp/idx"), Path("/tmp/docs"))
+    (custom,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl"]))
+    assert (custom.name, custom.documents, custom.index) == ("custom", None, None)  # the configured ones
