@@ -76,6 +76,8 @@ class _Tables:
     readings: _Lexicon
     cues_before: frozenset[tuple[str, ...]]
     cues_after: frozenset[tuple[str, ...]]
+    # Words before an ambiguous name that confirm its other reading ("tư tưởng Hồ Chí Minh").
+    cues_reading: frozenset[tuple[str, ...]] = frozenset()
 
 
 # ------------------------------------------------------------------ syllables
@@ -143,12 +145,13 @@ def _tables() -> _Tables:
             raise DataFileError(READINGS_FILE, line, f"kind {kind!r}: write word or name")
         readings.add(_Phrase(_keys(phrase), kind))
 
-    cues: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set()}
+    cues: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set(), "reading": set()}
     for line, (cue, position) in read_rows(CUES_FILE, 2):
         if position not in cues:
-            raise DataFileError(CUES_FILE, line, f"position {position!r}: write before or after")
+            raise DataFileError(CUES_FILE, line, f"position {position!r}: write before, after or reading")
         cues[position].add(_keys(cue))
-    return _Tables(units, names, by_name_key, readings, frozenset(cues["before"]), frozenset(cues["after"]))
+    return _Tables(units, names, by_name_key, readings, frozenset(cues["before"]), frozenset(cues["after"]),
+                   frozenset(cues["reading"]))
 
 
 def data_digest() -> str:
@@ -246,7 +249,8 @@ def _accents_agree(text: _Text, first: int, last: int, spelling: _Phrase) -> boo
     return None
 
 
-def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: _Tables) -> bool:
+def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: _Tables,
+                    question: bool = False) -> bool:
     """A name that is also an ordinary phrase is a province only where the phrase is not.
 
     - A reading that runs past the name and shares syllables with it wins: "Thái Bình
@@ -254,13 +258,20 @@ def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: 
     - A reading of exactly the name's syllables ("cao bằng" = as high as, "hòa bình" =
       peace, "Hồ Chí Minh" the president) leaves it ambiguous: a province cue settles it
       ("tỉnh Cao Bằng", "của hoa binh"), and so, for a common word, do a name's capitals.
+    - In a question about the plans, a capitalised name whose other reading is a person
+      ("Hồ Chí Minh", "Ho Chi Minh 2025") is the province, unless a word of that reading
+      comes just before it ("tư tưởng Hồ Chí Minh", "President Ho Chi Minh"): questions
+      ask about places, while edited documents name the person as often as the city.
     """
     for r in readings:
         if r.last <= match.first or r.first >= match.last:
             continue  # no syllable in common
         if (r.first, r.last) == (match.first, match.last):
             cued = text.has_cue(match.first, match.last, tables.cues_before, tables.cues_after)
-            if not (cued or (r.label == "word" and text.title_cased(match.first, match.last))):
+            capitals = text.title_cased(match.first, match.last)
+            person_in_question = (question and r.label == "name" and capitals
+                                  and not text.has_cue(match.first, match.last, tables.cues_reading, frozenset()))
+            if not (cued or (r.label == "word" and capitals) or person_in_question):
                 return False
         elif r.first < match.first or r.last > match.last:
             return False
@@ -304,7 +315,7 @@ def province_spans(text: str, *, case_sensitive: bool = False) -> list[tuple[int
         if exact is None:
             continue
         match = _Match(first, last, exact, spelling.label)
-        if not _reading_allows(t, match, readings, tables):
+        if not _reading_allows(t, match, readings, tables, question=not case_sensitive):
             continue
         if case_sensitive and not _edited_text_allows(t, match, tables):
             continue

@@ -194,3 +194,18 @@ def test_fibre_in_nam_dinh_is_searched_in_the_nam_dinh_plan(assistant):
     answer = assistant.ask("ty le phu cap quang nam dinh")
     provinces_cited = {assistant.document(h.chunk.doc_id).province for h in answer.retrieved}
     assert provinces_cited == {"Nam Định"}
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("ty le dan so co tai khoan thanh toan dien tu Ho Chi Minh muc tieu 2025", ["TP Hồ Chí Minh"]),
+    ("Hồ Chí Minh đặt mục tiêu kinh tế số bao nhiêu?", ["TP Hồ Chí Minh"]),
+    ("Học tập tư tưởng Hồ Chí Minh trong chuyển đổi số?", []),
+    ("What did President Ho Chi Minh say about learning?", []),
+])
+def test_a_question_reads_a_bare_ho_chi_minh_as_the_city_unless_it_speaks_of_the_person(question, expected):
+    assert [name for _, _, name in province_spans(question)] == expected
+
+
+def test_a_document_still_needs_a_cue_for_ho_chi_minh_the_city():
+    assert province_spans("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.", case_sensitive=True) == []
+    assert [n for *_, n in province_spans("Thành phố Hồ Chí Minh phấn đấu", case_sensitive=True)] == ["TP Hồ Chí Minh"]
