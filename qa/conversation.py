@@ -273,7 +273,9 @@ def _display(query: Query) -> str:
     """The question with its provinces named the canonical way ("Dong Nai" ->
     "Đồng Nai"), so that a standalone question names them as the plans do. Its other
     words stay as typed: restoring a question's diacritics can misread it ("muc tieu"
-    -> "mức tiêu"), and a misreading shown as the understood question would mislead."""
+    -> "mức tiêu", "tom tat" -> "tom tất"), and a misreading shown as the understood
+    question would mislead. (Restored, the dev follow-ups gained one turn: BM25 then
+    tells "thanh toán điện tử" from "toàn diện"; not worth a visible misreading.)"""
     text = query.text
     for start, end, name in sorted(province_spans(text), reverse=True):
         text = text[:start] + name + text[end:]
