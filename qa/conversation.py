@@ -8,8 +8,9 @@ answered from the wrong plan or not at all. Here a turn is read as three slots -
 provinces it names, the years it names, and its topic (the indicator: the words left
 once question words, follow-up cues, provinces and years are set aside). A follow-up
 takes the previous turn's standalone question and puts its own slots into it; what it
-does not say is carried over. A full question with its own topic and province starts
-fresh. The standalone text is then asked as usual, and shown as ``Answer.understood``
+does not say is carried over. A follow-up that asks in words of its own ("which sectors
+does it prioritise?") is asked as typed, with the conversation's province put for "it"
+or "tỉnh này". A full question with its own topic and province starts fresh. The standalone text is then asked as usual, and shown as ``Answer.understood``
 so that a misreading is visible.
 
 Everything about a question's language, provinces and years comes from
@@ -29,7 +30,7 @@ from .glossary import ENGLISH_STOPWORDS
 from .provinces import canonical, province_spans
 from .query import QUESTION_WORDS, Query
 from .text import fold, is_year
-from .types import Answer, Citation, Hit
+from .types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
     from .pipeline import Assistant
@@ -51,6 +52,8 @@ def _words() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Token:
+    """A word of a question and the part it plays in it, with its offsets."""
+
     text: str
     start: int
     end: int
@@ -445,7 +448,7 @@ def prepare(assistant: "Assistant", text: str, history: Sequence[Answer], provin
     said = intents.greeting(text)
     if said is not None:
         reply = intents.greeting_reply(said, assistant.provinces(), _examples(assistant, said.lang))
-        return Turn(text, analyse(text), province, reply=(reply, False, [], "greeting"))
+        return Turn(text, replace(analyse(text), lang=said.lang), province, reply=(reply, False, [], "greeting"))
     query = analyse(text)
     resolved = resolve(text, query, history, analyse, assistant.provinces())
     turn = Turn(resolved.text, resolved.query, province, resolved.understood)
@@ -476,10 +479,21 @@ def named_province_wins(query: Query, province: str | None, collection: Sequence
     return None, texts["en" if query.lang == "en" else "vi"].format(filter=chosen, named=names)
 
 
+#: Example questions are built from the targets of at most this many provinces' plans
+#: (reading every plan of a large collection for a greeting would be slow).
+EXAMPLE_PROVINCES = 8
+
+
 def _examples(assistant: "Assistant", lang: str) -> list[str]:
-    targets = {p: [t for d in _documents_of(assistant, p) for t in _targets(assistant, d.doc_id)]
-               for p in assistant.provinces()}
-    return intents.example_questions(lang, {p: ts for p, ts in targets.items() if ts})
+    """Three example questions built from the targets the collection's plans state."""
+    targets: dict[str, list[intents.Target]] = {}
+    for province in assistant.provinces():
+        found = [t for d in _documents_of(assistant, province) for t in _targets(assistant, d.doc_id)]
+        if found:
+            targets[province] = found
+        if len(targets) >= EXAMPLE_PROVINCES:
+            break
+    return intents.example_questions(lang, targets)
 
 
 def _define(assistant: "Assistant", term: str, lang: str, mode: str, k: int, analyse: Analyse
@@ -513,7 +527,8 @@ def _summarise(assistant: "Assistant", query: Query, province: str | None) -> tu
     return text, abstained, citations, "abstain" if abstained else "summary"
 
 
-def _documents_of(assistant: "Assistant", province: str) -> Iterator[Any]:
+def _documents_of(assistant: "Assistant", province: str) -> Iterator[Document]:
+    """The province's indexed plans, in a stable order."""
     return (d for d in sorted(assistant.index.documents.values(), key=lambda d: d.doc_id) if d.province == province)
 
 
