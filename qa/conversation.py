@@ -248,7 +248,8 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     prev_query = analyse(prev_text)
     prev = read_slots(_display(prev_query), prev_query.lang)
     answered = _answered_province(before, prev_query, collection)
-    cross = prev_query.wants_comparison or prev_query.asks_which_province
+    # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
+    cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces
     named_before = [p for _, _, p in prev.provinces] or ([answered] if answered and not cross else [])
     if summary:
         if now.provinces or not (named_before or answered):
@@ -257,6 +258,8 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     elif own_topic and (now.has_frame() or (now.anaphora and cross)):
         referent = named_before or ([answered] if answered else [])
         standalone = _own_words(now, prev, referent)
+    elif cross and now.provinces and not own_topic and _which_place(prev):
+        standalone = _answer_for(prev, now)
     else:
         standalone = _substitute(prev, now, named_before if not prev.provinces else [])
     if fold(standalone).lower() == fold(text).lower():
@@ -366,6 +369,33 @@ def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
         list(carried) if not new_provinces and not prev.provinces else [])
     insert_years = new_years if (new_years and not prev.years) else []
     return _insert(text, lang, insert_provinces, insert_years)
+
+
+def _which_place(slots: Slots) -> list[tuple[int, int]]:
+    """Where a question asks "which province" ("tỉnh nào", "which province")."""
+    words = _words()["which_place"]["en" if slots.lang == "en" else "vi"]
+    return [m.span() for m in _phrases(tuple(words)).finditer(fold(slots.text).lower())]
+
+
+def _answer_for(prev: Slots, now: Slots) -> str:
+    """A question across provinces asked of the provinces a follow-up names: "Tỉnh nào
+    có mục tiêu kinh tế số cao nhất?" + "còn Hà Tĩnh?" -> "Hà Tĩnh có mục tiêu kinh tế
+    số?". One province is asked for its figure (the superlative goes); several are
+    compared. Years the follow-up names replace the question's."""
+    lang = "en" if prev.lang == "en" else "vi"
+    names = [name for _, _, name in now.provinces]
+    folded = fold(prev.text).lower()
+    edits = [(start, end, _words()["insert"][lang]["and"].join(names)) for start, end in _which_place(prev)[:1]]
+    if len(names) == 1:
+        edits += [(*m.span(), "") for m in _phrases(tuple(_words()["superlatives"][lang])).finditer(folded)]
+    new_years = [t.text for t in now.years]
+    if new_years and prev.years:
+        edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, " ")
+    text = prev.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    text = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return _insert(text[:1].upper() + text[1:], lang, [], new_years if not prev.years else [])
 
 
 def _replace_all(spans: list[tuple[int, int]], names: list[str], joiner: str) -> list[tuple[int, int, str]]:

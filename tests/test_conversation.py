@@ -92,6 +92,18 @@ def test_a_comparison_follow_up_compares_the_new_indicator(assistant):
     assert then.answer.startswith("Đồng Nai")
 
 
+def test_a_province_after_a_question_across_provinces_is_asked_for_its_own_figure(assistant):
+    _, then = converse(assistant, "Tỉnh nào có mục tiêu kinh tế số cao nhất?", "còn Hà Tĩnh?")
+    assert then.understood == "Hà Tĩnh có mục tiêu kinh tế số?"
+    assert first_marked(then).province == "Hà Tĩnh" and "10%" in then.answer
+
+
+def test_a_where_question_naming_a_province_is_not_a_question_across_provinces(assistant):
+    _, then = converse(assistant, "Where does Hà Tĩnh aim to rank on the PCI competitiveness index?", "And Đồng Nai?")
+    assert then.understood == "Where does Đồng Nai aim to rank on the PCI competitiveness index?"
+    assert then.abstained, "Đồng Nai's plan sets no PCI goal"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer
