@@ -36,6 +36,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: quotes each in at most this many characters: a summary, not the plan.
 MAX_LINES_PER_PILLAR = 6
 MAX_LINE_CHARS = 220
+#: A greeting names the collection's provinces when they are at most this many.
+MAX_NAMED_PROVINCES = 6
 #: A term longer than this many words is a question, not a term to define.
 MAX_TERM_WORDS = 6
 
@@ -97,8 +99,11 @@ def greeting(text: str) -> Greeting | None:
 def greeting_reply(said: Greeting, provinces: Sequence[str], examples: Sequence[str]) -> str:
     """A short reply, then the example questions as a list."""
     texts = _texts(said.lang)
-    names = _join(list(provinces), "và" if said.lang == "vi" else "and") if provinces else ""
-    lead = texts[said.kind].format(provinces=names or ("các tỉnh" if said.lang == "vi" else "the provinces"))
+    if 0 < len(provinces) <= MAX_NAMED_PROVINCES:
+        names = _join(list(provinces), "và" if said.lang == "vi" else "and")
+    else:
+        names = texts["provinces"].format(n=len(provinces) or "")
+    lead = texts[said.kind].format(provinces=names)
     return lead + "\n" + "\n".join(f"- {e}" for e in examples)
 
 
@@ -455,13 +460,8 @@ def as_written(figure: Figure) -> str:
     if at < 0:
         return figure.text
     qualifiers = phrase_pattern(tuple(load_data("intents_targets.json")["qualifiers"]))
-    before = fold(clause[:at]).lower()
-    m = None
-    for m in qualifiers.finditer(before):
-        pass
-    if m is not None and not before[m.end():].strip():
-        return clause[m.start(): at] + figure.text
-    return figure.text
+    m = re.search(rf"(?:{qualifiers.pattern})\s*$", fold(clause[:at]).lower())
+    return clause[m.start(): at] + figure.text if m else figure.text
 
 
 def _figure_year(query: Query, figure: Figure) -> str:

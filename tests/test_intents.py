@@ -50,6 +50,14 @@ def test_thanks_in_english_are_answered_in_english(assistant):
     assert reply.answer.startswith("Glad to help!") and reply.answer.count("\n- ") == 3
 
 
+def test_a_greeting_counts_the_provinces_of_a_large_collection_rather_than_naming_them():
+    many = [f"Tỉnh {i}" for i in range(63)]
+    reply = intents.greeting_reply(intents.Greeting("greeting", "en"), many, ["q1", "q2", "q3"])
+    assert "plans of 63 provinces" in reply and "Tỉnh 7" not in reply
+    few = intents.greeting_reply(intents.Greeting("greeting", "vi"), ["Hà Tĩnh", "Bến Tre"], ["q"])
+    assert "của Hà Tĩnh và Bến Tre" in few and few.endswith("\n- q")
+
+
 # ----------------------------------------------------------------- definitions
 
 @pytest.mark.parametrize("question", ["chuyển đổi số là gì?", "chuyen doi so la gi", "What is digital transformation?",
