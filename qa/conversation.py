@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import intents
-from .glossary import ENGLISH_STOPWORDS
-from .provinces import canonical, province_spans
+from .glossary import english_stopwords
+from .provinces import canonical, describe, in_scope, province_spans
 from .query import QUESTION_WORDS, Query
 from .text import fold, is_year
 from .types import Answer, Citation, Document, Hit
@@ -193,7 +193,7 @@ def _is_question_word(word: str, lang: str | None) -> bool:
     lower = word.lower()
     base = re.sub(r"['’]s$", "", lower)
     if lang == "en":
-        return lower in ENGLISH_STOPWORDS or base in ENGLISH_STOPWORDS or not base
+        return lower in english_stopwords() or base in english_stopwords() or not base
     return lower in QUESTION_WORDS or (lower == fold(lower) and lower in _QUESTION_WORDS_FOLDED)
 
 
@@ -500,8 +500,10 @@ def named_province_wins(query: Query, province: str | None, collection: Sequence
     if not province:
         return province, None
     chosen = canonical(province) or province
-    named = [p for p in query.provinces if p in collection]
-    if not named or all(p == chosen for p in named):
+    named = [p for p in query.provinces if in_scope((p,), collection)]
+    # The filter stays when the plans the question asks about are all the filter's
+    # (a question naming Đà Nẵng under a Quảng Nam filter reads Quảng Nam's plan).
+    if not named or set(in_scope(named, collection)) <= set(in_scope((chosen,), collection)):
         return province, None
     texts = _words()["filter_notice"]
     conjunction = " and " if query.lang == "en" else " và "
@@ -548,12 +550,14 @@ def _summarise(assistant: "Assistant", query: Query, province: str | None) -> tu
         named = list(collection)
     if len(named) != 1:
         return texts["which_province"].format(provinces=", ".join(collection)), True, [], "abstain"
-    if named[0] not in collection:
+    plans = in_scope(named, collection)  # a merged province's plans are its predecessors'
+    if not plans:
         return texts["no_plan"].format(province=named[0]), True, [], "abstain"
-    targets = [t for d in _documents_of(assistant, named[0]) for t in _targets(assistant, d.doc_id)]
+    label = ", ".join(p + (f" ({note})" if (note := describe(p, named, query.lang)) else "") for p in plans)
+    targets = [t for p in plans for d in _documents_of(assistant, p) for t in _targets(assistant, d.doc_id)]
     year = query.years[0] if len(query.years) == 1 else None
     text, abstained, citations = intents.summary_reply(
-        named[0], query.lang, year, targets, assistant.index.documents, assistant.index.chunks_of)
+        label, query.lang, year, targets, assistant.index.documents, assistant.index.chunks_of)
     return text, abstained, citations, "abstain" if abstained else "summary"
 
 

@@ -20,17 +20,16 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from .answer import Figure, figure_of, province_evidence
 from .chunking import paragraphs
-from .glossary import ABBREVIATIONS, ENGLISH_STOPWORDS, translate
+from .data import DATA_DIR, DataFileError
+from .glossary import abbreviations, english_stopwords, full_forms, translate
 from .query import QUESTION_WORDS, Query
 from .text import Span, clauses, fold, is_heading, sentences, years
 from .types import Chunk, Citation, Document, Hit
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: A summary lists at most this many targets per pillar (in the plan's order), and
 #: quotes each in at most this many characters: a summary, not the plan.
@@ -44,8 +43,14 @@ MAX_TERM_WORDS = 6
 
 @lru_cache(maxsize=None)
 def load_data(name: str) -> dict[str, Any]:
-    """A JSON file of ``qa/data`` (read once)."""
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    """A JSON word list of ``qa/data`` (read once); a missing or malformed one stops
+    with the file and what is wrong, as the other data files do."""
+    try:
+        return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(name, None, "missing: the package was installed without its data files") from None
+    except ValueError as exc:
+        raise DataFileError(name, getattr(exc, "lineno", None), f"not valid JSON ({exc})") from None
 
 
 def plain(text: str) -> str:
@@ -190,9 +195,8 @@ def term_aliases(term: str, lang: str) -> list[str]:
         syllables = key.split()
         if len(syllables) >= 2 and not (lang == "en" and name == term):
             out.append("".join(s[0] for s in syllables))
-        out += [plain(abbr) for abbr, words in ABBREVIATIONS.items() if plain(words) == key]
-        if key in {plain(a) for a in ABBREVIATIONS}:
-            out += [plain(w) for a, w in ABBREVIATIONS.items() if plain(a) == key]
+        out += [abbr for abbr, forms in abbreviations().items() if key in {plain(f) for f in forms}]
+        out += [plain(form) for form in full_forms(name)]
     return list(dict.fromkeys(o for o in out if o))
 
 
@@ -265,7 +269,7 @@ def summary_requested(text: str, query: Query) -> bool:
 def _filler(word: str, lang: str) -> bool:
     """A word that asks without naming anything (question words, stop words)."""
     if lang == "en":
-        return word in ENGLISH_STOPWORDS or word.rstrip("s") in ENGLISH_STOPWORDS
+        return word in english_stopwords() or word.rstrip("s") in english_stopwords()
     return word in _QUESTION_WORDS_FOLDED or word in ("tinh", "thanh", "pho", "ve", "cho", "toi")
 
 

@@ -160,6 +160,12 @@ def test_a_comparison_naming_other_provinces_than_the_filter_compares_them(assis
     assert "Quảng Nam và Đồng Nai" in answer.notices[0]
 
 
+def test_a_merged_province_named_under_its_predecessors_filter_keeps_the_filter(assistant):
+    answer = assistant.ask("Mục tiêu thanh toán điện tử của Đà Nẵng?", province="Quảng Nam")
+    assert answer.notices == [], "Đà Nẵng's plans before 2025 are Quảng Nam's: nothing to warn about"
+    assert "50%" in answer.answer
+
+
 # ----------------------------------------------------------------- slots (no index needed)
 
 def test_slots_tell_cues_provinces_years_and_topic_apart():

@@ -121,6 +121,13 @@ def test_a_summary_in_english_has_english_headings_and_quotes_the_plan(assistant
     assert "**Digital economy**" in answer.answer and "20% GRDP" in answer.answer
 
 
+def test_a_summary_of_a_merged_province_summarises_its_predecessors_plan_and_says_so(assistant):
+    answer = assistant.ask("Tóm tắt kế hoạch của Đà Nẵng")
+    assert answer.intent == "summary"
+    assert answer.answer.startswith("Các mục tiêu trong kế hoạch của Quảng Nam (nay thuộc Đà Nẵng), theo trụ cột:")
+    assert {c.province for c in answer.citations} == {"Quảng Nam"}
+
+
 def test_a_plan_without_quantified_targets_is_not_summarised_with_status_figures(assistant):
     answer = assistant.ask("các mục tiêu của Nam Định")
     assert answer.abstained and "không nêu mục tiêu định lượng" in answer.answer
