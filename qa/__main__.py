@@ -2,7 +2,8 @@
 
     python -m qa index [--documents DIR] [--index DIR]
     python -m qa ask "QUESTION" [--json] [--mode hybrid|bm25|dense] [--k 5] [--index DIR]
-    python -m qa ask --batch FILE.jsonl [--index DIR]     (one JSON answer a line, in order)
+    python -m qa ask --batch FILE.jsonl [--index DIR]     (one JSON answer a line, in order;
+                                                          lines with one "conversation" id are its turns)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .config import MODES, load_settings
+from .conversation import Conversations
 from .errors import QAError
 from .index import Progress
 from .pipeline import Assistant
@@ -48,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--index", type=Path, help="index folder (default: index/)")
     ask = sub.add_parser("ask", help="answer a question (or a JSON-lines batch) with cited passages")
     ask.add_argument("question", nargs="?", help="the question, in Vietnamese or English")
-    ask.add_argument("--batch", type=Path, help="JSON-lines file of {\"question\": ..., \"id\": ...}")
+    ask.add_argument("--batch", type=Path, help="JSON-lines file of {\"question\": ..., \"id\": ...}; lines "
+                     "sharing a \"conversation\" id are turns of one conversation, in order")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
     ask.add_argument("--k", type=int, help="number of sources (default: 5)")
@@ -132,12 +135,15 @@ def _batch_lines(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
 def _ask_batch(assistant: Assistant, args: argparse.Namespace) -> int:
     """One answer a line, in input order; a bad line gets an error object, not a crash."""
     failures = 0
+    conversations = Conversations()  # lines sharing a "conversation" id carry their history
     for number, obj, error in _batch_lines(args.batch):
         qid = None if obj is None or obj.get("id") is None else str(obj.get("id"))
         if error is None:
             try:
-                answer = assistant.ask(obj["question"], mode=args.mode, k=args.k, id=qid, province=args.province)
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+                answer = assistant.ask(obj["question"], mode=args.mode, k=args.k, id=qid, province=args.province,
+                                       history=conversations.history(obj))
+                conversations.add(obj, answer)
+                print(json.dumps(conversations.to_json(obj, answer), ensure_ascii=False), flush=True)
                 continue
             except QAError as exc:
                 error = str(exc)

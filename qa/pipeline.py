@@ -10,16 +10,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .answer import best_province, compose, compose_comparison, idf_function
 from .config import MODES, Settings, load_settings
+from .conversation import prepare
 from .embed import load_embedder
 from .errors import BadQuestionError
 from .generator import rewrite
 from .index import Progress, open_index
+from .intents import comparison_table
 from .provinces import in_scope
 from .query import Query, analyse
 from .retrieve import Retriever
@@ -79,11 +82,14 @@ class Assistant:
 
     # ------------------------------------------------------------ asking
 
-    def ask(self, question: str, *, mode: str | None = None, k: int | None = None,
-            province: str | None = None, id: str | None = None) -> Answer:
+    def ask(self, question: str, *, history: Sequence[Answer] = (), mode: str | None = None,
+            k: int | None = None, province: str | None = None, id: str | None = None) -> Answer:
         """Answer a question with cited passages, or abstain.
 
-        ``province`` restricts the search to that province's plans (the chat's filter).
+        ``history`` holds the conversation's earlier answers, oldest first: a follow-up
+        ("and for 2030?") is read against them (``Answer.understood`` says how).
+        ``province`` restricts the search to that province's plans (the chat's filter),
+        unless the question names another province of the collection.
         """
         started = time.perf_counter()
         text = self._validate(question)
@@ -93,7 +99,19 @@ class Assistant:
         k = self.settings.top_k if k is None else k
         if k < 1:
             raise BadQuestionError("the number of sources must be at least 1", "bad_k")
-        query = analyse(text, self.index.spellings, self._known)
+        # Conversation and intents (qa/conversation.py, qa/intents.py): a follow-up made
+        # standalone, the named province over the filter, replies to greetings,
+        # definitions and summaries.
+        turn = prepare(self, text, history, province, mode, k,
+                       lambda t: analyse(t, self.index.spellings, self._known))
+        query, province = turn.query, turn.province
+        if turn.reply is not None:
+            reply, abstained, citations, intent = turn.reply
+            done = time.perf_counter()
+            return Answer(question=question, answer=reply, abstained=abstained,
+                          citations=mark_cited(reply, citations), id=id, lang=query.lang, retrieved=turn.hits,
+                          timings_ms={"answer": (done - started) * 1000, "total": (done - started) * 1000},
+                          understood=turn.understood, intent=intent, notices=turn.notices)
         t_analysed = time.perf_counter()
 
         # A named province's plans and its predecessors' (qa.provinces.scope), as the collection spells them.
@@ -103,9 +121,9 @@ class Assistant:
         t_embedded = time.perf_counter()
         hits = self.retriever.search(query, mode, max(k, 10), scope, vector)
         t_retrieved = time.perf_counter()
-        hits, result = self._compose(query, mode, k, province, vector, hits)
+        hits, result, shape = self._compose(query, mode, k, province, vector, hits)
         answer_text, abstained, citations = result
-        if not abstained and self.settings.generator_url:
+        if not abstained and self.settings.generator_url and shape == "answer":
             answer_text = rewrite(answer_text, question, citations, self.settings)
         citations = mark_cited(answer_text, citations)
         done = time.perf_counter()
@@ -117,12 +135,14 @@ class Assistant:
             "total": (done - started) * 1000,
         }
         return Answer(question=question, answer=answer_text, abstained=abstained, citations=citations,
-                      timings_ms=timings, id=id, lang=query.lang, retrieved=hits)
+                      timings_ms=timings, id=id, lang=query.lang, retrieved=hits, understood=turn.understood,
+                      intent="abstain" if abstained else shape, notices=turn.notices)
 
     def _compose(self, query: Query, mode: str, k: int, province: str | None, vector: np.ndarray | None,
-                 hits: list[Hit]) -> tuple[list[Hit], tuple[str, bool, list[Citation]]]:
-        """The answer, by the question's shape: a comparison across provinces, a
-        "which province …?" look-up, or an ordinary question (which may abstain)."""
+                 hits: list[Hit]) -> tuple[list[Hit], tuple[str, bool, list[Citation]], str]:
+        """The answer, by the question's shape: a comparison across provinces (shown
+        as a table, shape "comparison"), a "which province …?" look-up, or an ordinary
+        question, which may abstain (shape "answer")."""
         # A province counts as inside when the collection holds its plans or its
         # predecessors' (a question naming Đà Nẵng is answered from Quảng Nam's plan).
         named_inside = in_scope(query.provinces, self._provinces)
@@ -134,7 +154,9 @@ class Assistant:
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars)
             if result is not None:
-                return hits, result
+                table = comparison_table(query, result, per_province, self.index.documents, self._idf,
+                                         settings.max_answer_chars)
+                return hits, table, "comparison"
         elif query.asks_which_province and not province and not query.provinces:
             # "Which province lists energy among its priorities?": each province's best
             # clause competes, and the answer comes from the winner's plan.
@@ -143,7 +165,7 @@ class Assistant:
             if winner:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,
-                             settings.max_answer_chars, missing if not named_inside else ())
+                             settings.max_answer_chars, missing if not named_inside else ()), "answer"
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

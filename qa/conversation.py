@@ -1,0 +1,611 @@
+"""Conversation: a follow-up read against the turns before it, and the province a
+question names winning over the chat's filter.
+
+Officials talk to the assistant as to a colleague: "What is Hà Tĩnh's 2025 e-payment
+target?", then "and for 2030?"; "muc tieu kinh te so Quang Nam 2025", then "còn Đồng
+Nai thì sao?". Read alone, the follow-up names no province or no indicator, so it was
+answered from the wrong plan or not at all. Here a turn is read as three slots - the
+provinces it names, the years it names, and its topic (the indicator: the words left
+once question words, follow-up cues, provinces and years are set aside). A follow-up
+takes the previous turn's standalone question and puts its own slots into it; what it
+does not say is carried over. A follow-up that asks in words of its own ("which sectors
+does it prioritise?") is asked as typed, with the conversation's province put for "it"
+or "tỉnh này". A full question with its own topic and province starts fresh. The standalone text is then asked as usual, and shown as ``Answer.understood``
+so that a misreading is visible.
+
+Everything about a question's language, provinces and years comes from
+:func:`qa.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from . import intents
+from .glossary import english_stopwords
+from .provinces import canonical, describe, in_scope, province_spans
+from .query import QUESTION_WORDS, Query
+from .text import fold, is_year
+from .types import Answer, Citation, Document, Hit
+
+if TYPE_CHECKING:  # the pipeline imports this module
+    from .pipeline import Assistant
+
+Analyse = Callable[[str], Query]
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*%?")
+_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in QUESTION_WORDS)
+#: An elliptical follow-up ("Đồng Nai?", "Đồng Nai 2030", "mục tiêu Đồng Nai?") has at
+#: most this many words besides its provinces and years; more, and it is a question.
+ELLIPSIS_WORDS = 2
+
+
+def _words() -> dict[str, Any]:
+    return intents.load_data("conversation_words.json")
+
+
+# ----------------------------------------------------------------- slots
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a question and the part it plays in it, with its offsets."""
+
+    text: str
+    start: int
+    end: int
+    # "province", "year", "cue", "anaphora", "generic" or "topic"
+    role: str
+    # For an anaphora, how to write the province in its place ("{province}'s"), and
+    # where the whole phrase ("tỉnh này") starts and ends.
+    template: str = ""
+    phrase: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class Slots:
+    """What a question says, word by word: provinces, years, follow-up cues, words
+    pointing back at a province, question words, and its topic."""
+
+    text: str
+    lang: str | None  # None when nothing but names and years shows the language
+    tokens: tuple[Token, ...]
+    provinces: tuple[tuple[int, int, str], ...]
+
+    @property
+    def years(self) -> list[Token]:
+        return [t for t in self.tokens if t.role == "year"]
+
+    @property
+    def topic_words(self) -> list[Token]:
+        return [t for t in self.tokens if t.role == "topic"]
+
+    @property
+    def anaphora(self) -> list[Token]:
+        return [t for t in self.tokens if t.role == "anaphora"]
+
+    @property
+    def has_cue(self) -> bool:
+        return any(t.role in ("cue", "anaphora") for t in self.tokens)
+
+    @property
+    def other_words(self) -> list[Token]:
+        return [t for t in self.tokens if t.role not in ("province", "year")]
+
+    def has_frame(self) -> bool:
+        """Whether it asks in words of its own ("which sectors does it prioritise?"),
+        beyond a topic and cues ("what about fibre?")."""
+        frame = _frame_pattern(self.lang or "vi")
+        return any(t.role == "generic" and frame.fullmatch(fold(t.text).lower()) for t in self.tokens)
+
+    def topic_span(self) -> tuple[int, int] | None:
+        """The stretch of the text that holds the topic: of the runs of words between
+        provinces, years, cues and anaphora, the one with most topic words, from its
+        first topic word to its last."""
+        best: list[Token] = []
+        run: list[Token] = []
+        for token in (*self.tokens, None):
+            if token is None or token.role in ("province", "year", "cue", "anaphora"):
+                if len([t for t in run if t.role == "topic"]) > len([t for t in best if t.role == "topic"]):
+                    best = run
+                run = []
+            else:
+                run.append(token)
+        topic = [t for t in best if t.role == "topic"]
+        return (topic[0].start, topic[-1].end) if topic else None
+
+
+def read_slots(text: str, lang: str | None) -> Slots:
+    """The slots of a question (``lang`` as :func:`qa.query.analyse` found it)."""
+    words = _words()
+    spans = tuple((s, e, name) for s, e, name in province_spans(text))
+    folded = fold(text).lower()
+    langs = ("vi", "en") if lang is None else ("en" if lang == "en" else "vi",)
+    anaphora = [(m.start(), m.end(), template) for code in langs
+                for pattern, template in _anaphora_patterns(code) for m in pattern.finditer(folded)]
+    cues = [m.span() for code in langs for m in _phrases(tuple(words["cues"][code])).finditer(folded)]
+    generic = [m.span() for code in langs for m in _phrases(tuple(words["generic"][code])).finditer(folded)]
+    matches = list(_TOKEN.finditer(text))
+    tokens: list[Token] = []
+    for i, m in enumerate(matches):
+        word = m.group(0)
+        inside = [a for a in anaphora if a[0] <= m.start() and m.end() <= a[1]]
+        if any(s < m.end() and m.start() < e for s, e, _ in spans):
+            role = "province"
+        elif is_year(word):
+            role = "year"
+        elif inside:
+            role = "anaphora"
+        elif any(s <= m.start() and m.end() <= e for s, e in cues):
+            role = "cue"
+        elif (_is_place(word, matches, i, spans) or _is_question_word(word, lang)
+              or any(s <= m.start() and m.end() <= e for s, e in generic)):
+            role = "generic"
+        else:
+            role = "topic"
+        tokens.append(Token(word, m.start(), m.end(), role, inside[0][2] if inside else "",
+                            inside[0][:2] if inside else (0, 0)))
+    letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
+    return Slots(text, lang if letters else None, tuple(tokens), spans)
+
+
+@lru_cache(maxsize=8)
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word alternatives over folded lower-cased text (offsets as in the text)."""
+    forms = sorted({fold(c).lower() for c in phrases}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+    return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])")
+
+
+@lru_cache(maxsize=2)
+def _anaphora_patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    table = _words()["anaphora"][lang]
+    return [(_phrases((phrase,)), template) for phrase, template in sorted(table.items(), key=lambda kv: -len(kv[0]))]
+
+
+@lru_cache(maxsize=2)
+def _frame_pattern(lang: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(fold(w).lower()) for w in _words()["frame"]["en" if lang == "en" else "vi"]))
+
+
+def _is_place(word: str, matches: list[re.Match[str]], i: int, spans: Sequence[tuple[int, int, str]]) -> bool:
+    """"tỉnh" before a province or a determiner ("tỉnh nào", "which province") only
+    introduces one; elsewhere ("cấp tỉnh") it is content."""
+    places = _words()["places"]
+    key = fold(word).lower()
+    if key not in {fold(w).lower() for w in places["words"]}:
+        return False
+    after = matches[i + 1] if i + 1 < len(matches) else None
+    before = matches[i - 1] if i > 0 else None
+    if after is not None and any(s <= after.start() < e for s, e, _ in spans):
+        return True
+    if after is not None and fold(after.group(0)).lower() in {fold(w) for w in places["determiners_after"]}:
+        return True
+    return before is not None and before.group(0).lower() in places["determiners_before"]
+
+
+def _is_question_word(word: str, lang: str | None) -> bool:
+    """A word that asks without naming an indicator (qa.query's and qa.glossary's
+    lists; a Vietnamese word typed without diacritics is matched folded)."""
+    lower = word.lower()
+    base = re.sub(r"['’]s$", "", lower)
+    if lang == "en":
+        return lower in english_stopwords() or base in english_stopwords() or not base
+    return lower in QUESTION_WORDS or (lower == fold(lower) and lower in _QUESTION_WORDS_FOLDED)
+
+
+# ----------------------------------------------------------------- resolution
+
+@dataclass(frozen=True)
+class Resolution:
+    """The question to ask: the follow-up made standalone, or the question as asked."""
+
+    text: str
+    query: Query
+    understood: str | None  # None when the question stood alone
+
+
+def previous_turn(history: Sequence[Answer]) -> Answer | None:
+    """The latest turn that asked something (greetings are skipped)."""
+    for turn in reversed(history):
+        if turn.intent != "greeting":
+            return turn
+    return None
+
+
+def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse,
+            collection: Sequence[str] = ()) -> Resolution:
+    """Read a question against the conversation so far.
+
+    - A question with its own topic and province, or a comparison of its own, starts
+      fresh (only leading and trailing cues such as "còn … thì sao" are dropped).
+    - An elliptical follow-up ("and for 2030?", "còn Đồng Nai thì sao?", "what about
+      fibre?") is the previous standalone question with its own provinces, years or
+      topic put in place; what it does not say is carried over.
+    - A follow-up that asks in words of its own ("which sectors does it prioritise?")
+      is asked as typed, with the conversation's province put for "it" / "tỉnh này",
+      or added, and the year carried when it names none.
+
+    ``collection`` lists the provinces with a plan: an answer from one province's plan
+    carries that province to a follow-up of a question that named none.
+    """
+    alone = Resolution(text, query, None)
+    before = previous_turn(history)
+    if before is None or intents.definition_term(text, query) is not None:
+        return alone
+    now = read_slots(_display(query), query.lang if _shows_language(query) else None)
+    summary = intents.summary_requested(text, query)
+    own_topic = bool(now.topic_words) and not summary
+    if own_topic and (now.provinces or query.wants_comparison or query.asks_which_province):
+        return _fresh(now, query, analyse)
+    if not own_topic and not summary and now.provinces and not now.has_cue \
+            and len(now.other_words) > ELLIPSIS_WORDS:
+        return alone  # "Mục tiêu của Đồng Nai là gì?": a question of its own
+    prev_text = before.understood or before.question
+    prev_query = analyse(prev_text)
+    prev = read_slots(_display(prev_query), prev_query.lang)
+    answered = _answered_province(before, prev_query, collection)
+    # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
+    cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces
+    named_before = [p for _, _, p in prev.provinces] or ([answered] if answered and not cross else [])
+    if summary:
+        if now.provinces or not (named_before or answered):
+            return alone
+        standalone = _insert(now.text, now.lang or prev.lang or "vi", named_before or [answered], ())
+    elif own_topic and (now.has_frame() or (now.anaphora and cross)):
+        referent = named_before or ([answered] if answered else [])
+        standalone = _own_words(now, prev, referent)
+    elif cross and now.provinces and not own_topic and _which_place(prev):
+        standalone = _answer_for(prev, now)
+    else:
+        standalone = _substitute(prev, now, named_before if not prev.provinces else [])
+    if fold(standalone).lower() == fold(text).lower():
+        return alone
+    return _asked(standalone, now, analyse)
+
+
+def _asked(standalone: str, now: Slots, analyse: Analyse) -> Resolution:
+    """The standalone question analysed, answered in the language of the turn."""
+    resolved = analyse(standalone)
+    if now.lang and resolved.lang != now.lang:
+        resolved = replace(resolved, lang=now.lang)
+    return Resolution(standalone, resolved, standalone)
+
+
+def _display(query: Query) -> str:
+    """The question with its provinces named the canonical way ("Dong Nai" ->
+    "Đồng Nai"), so that a standalone question names them as the plans do. Its other
+    words stay as typed: restoring a question's diacritics can misread it ("muc tieu"
+    -> "mức tiêu", "tom tat" -> "tom tất"), and a misreading shown as the understood
+    question would mislead. (Restored, the dev follow-ups gained one turn: BM25 then
+    tells "thanh toán điện tử" from "toàn diện"; not worth a visible misreading.)"""
+    text = query.text
+    for start, end, name in sorted(province_spans(text), reverse=True):
+        text = text[:start] + name + text[end:]
+    return text
+
+
+def _shows_language(query: Query) -> bool:
+    """Whether the question has words besides province names and years ("2030?" has not)."""
+    return read_slots(query.text, query.lang).lang is not None
+
+
+def _answered_province(before: Answer, prev_query: Query, collection: Sequence[str]) -> str | None:
+    """The province of the plan the previous answer came from, when that question named
+    none ("Which province …?" -> "Đồng Nai"): the document carried over."""
+    if prev_query.provinces or before.abstained or before.intent not in ("answer", "comparison"):
+        return None
+    cited = [c for c in before.citations if c.cited] or before.citations[:1]
+    province = cited[0].province if cited else None
+    return province if province and (not collection or province in collection) else None
+
+
+def _fresh(now: Slots, query: Query, analyse: Analyse) -> Resolution:
+    """A question of its own: as asked, or without the cues it opens or ends with
+    ("còn chữ ký số của Bến Tre thì sao?"), which no plan holds."""
+    start, end = _core(now)
+    if not any(t.role == "cue" and (t.end <= start or t.start >= end) for t in now.tokens):
+        return Resolution(query.text, query, None)
+    return _asked(_finish(now, now.text[start:end]), now, analyse)
+
+
+def _core(now: Slots) -> tuple[int, int]:
+    """Where the question's words begin and end, leaving out the cues it opens or
+    ends with ("còn", "what about", "thì sao")."""
+    kept = list(now.tokens)
+    while kept and kept[0].role == "cue":
+        kept.pop(0)
+    while kept and kept[-1].role == "cue":
+        kept.pop()
+    return (kept[0].start, kept[-1].end) if kept else (0, len(now.text))
+
+
+def _finish(now: Slots, body: str) -> str:
+    """A question's core made a sentence again: capital first, its question mark kept."""
+    end = now.text.rstrip()[-1:]
+    return body[:1].upper() + body[1:] + (end if end in "?!." and not body.endswith(end) else "")
+
+
+def _own_words(now: Slots, prev: Slots, referent: Sequence[str]) -> str:
+    """A follow-up asked in its own words, with the province put for "it" / "tỉnh
+    này" (or added when it has no such word) and the previous year added when it
+    names none."""
+    start, end = _core(now)
+    body = now.text[start:end]
+    lang = now.lang or prev.lang or "vi"
+    name = _words()["insert"]["en" if lang == "en" else "vi"]["and"].join(referent)
+    replaced = False
+    phrases = {t.phrase: t.template for t in now.anaphora}
+    for (first, last), template in sorted(phrases.items(), reverse=True):
+        if name and start <= first and last <= end:
+            body = body[: first - start] + template.format(province=name) + body[last - start:]
+            replaced = True
+    years = [t.text for t in prev.years] if not now.years else []
+    return _insert(_finish(now, body), lang, [] if replaced else list(referent), years)
+
+
+def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
+    """The previous question with the follow-up's provinces, years and topic put in
+    place of its own, and added where it had none (``carried``: a province the
+    previous answer came from, added when neither question names one)."""
+    edits: list[tuple[int, int, str]] = []
+    lang = prev.lang or "vi"
+    joiner = _words()["insert"]["en" if lang == "en" else "vi"]["and"]
+    new_provinces = [name for _, _, name in now.provinces]
+    if new_provinces and prev.provinces:
+        edits += _replace_all([(s, e) for s, e, _ in prev.provinces], new_provinces, joiner)
+    new_years = [t.text for t in now.years]
+    if new_years and prev.years:
+        edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, joiner)
+    if now.topic_words:
+        edits += _topic_edit(prev, now)
+    text = prev.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    insert_provinces = new_provinces if (new_provinces and not prev.provinces) else (
+        list(carried) if not new_provinces and not prev.provinces else [])
+    insert_years = new_years if (new_years and not prev.years) else []
+    return _insert(text, lang, insert_provinces, insert_years)
+
+
+def _which_place(slots: Slots) -> list[tuple[int, int]]:
+    """Where a question asks "which province" ("tỉnh nào", "which province")."""
+    words = _words()["which_place"]["en" if slots.lang == "en" else "vi"]
+    return [m.span() for m in _phrases(tuple(words)).finditer(fold(slots.text).lower())]
+
+
+def _answer_for(prev: Slots, now: Slots) -> str:
+    """A question across provinces asked of the provinces a follow-up names: "Tỉnh nào
+    có mục tiêu kinh tế số cao nhất?" + "còn Hà Tĩnh?" -> "Hà Tĩnh có mục tiêu kinh tế
+    số?". One province is asked for its figure (the superlative goes); several are
+    compared. Years the follow-up names replace the question's."""
+    lang = "en" if prev.lang == "en" else "vi"
+    names = [name for _, _, name in now.provinces]
+    folded = fold(prev.text).lower()
+    edits = [(start, end, _words()["insert"][lang]["and"].join(names)) for start, end in _which_place(prev)[:1]]
+    if len(names) == 1:
+        edits += [(*m.span(), "") for m in _phrases(tuple(_words()["superlatives"][lang])).finditer(folded)]
+    new_years = [t.text for t in now.years]
+    if new_years and prev.years:
+        edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, " ")
+    text = prev.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    text = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return _insert(text[:1].upper() + text[1:], lang, [], new_years if not prev.years else [])
+
+
+def _replace_all(spans: list[tuple[int, int]], names: list[str], joiner: str) -> list[tuple[int, int, str]]:
+    """Edits putting ``names`` in place of ``spans``: one for one when they are as
+    many, else all of them in place of the first."""
+    if len(spans) == len(names):
+        return [(s, e, n) for (s, e), n in zip(spans, names)]
+    return [(spans[0][0], spans[0][1], joiner.join(names) if len(names) < 3
+             else ", ".join(names[:-1]) + joiner + names[-1])]
+
+
+def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
+    """The follow-up's topic in place of the previous one. A shorter topic that shares
+    its first or last word with the previous one replaces only as many words there
+    ("còn cấp huyện?" after "hồ sơ công việc cấp tỉnh" keeps "hồ sơ công việc"); a
+    lone number replaces the previous topic's number ("and level 3?")."""
+    span = now.topic_span()
+    old = prev.topic_span()
+    if span is None or old is None:
+        return []
+    new_text = now.text[span[0]: span[1]]
+    new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
+    old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    keys = [fold(t.text).lower() for t in old_words]
+    n = len(new_words)
+    if n == 1 and new_words[0].text.isdigit():
+        numbers = [t for t in old_words if t.text.isdigit()]
+        if numbers:
+            return [(numbers[0].start, numbers[0].end, new_text)]
+    if 0 < n < len(old_words):
+        first, last = fold(new_words[0].text).lower(), fold(new_words[-1].text).lower()
+        if first in keys:
+            window = old_words[keys.index(first): keys.index(first) + n]
+            return [(window[0].start, window[-1].end, new_text)]
+        if last in keys:
+            j = keys.index(last)
+            window = old_words[max(0, j - n + 1): j + 1]
+            return [(window[0].start, window[-1].end, new_text)]
+    return [(old[0], old[1], new_text)]
+
+
+def _insert(text: str, lang: str, provinces: Sequence[str], years: Sequence[str]) -> str:
+    """The text with a province and year it did not name added before its final
+    punctuation ("… của Đồng Nai năm 2030?")."""
+    if not provinces and not years:
+        return text
+    forms = _words()["insert"]["en" if lang == "en" else "vi"]
+    body = text.rstrip()
+    end = len(body.rstrip("?!.…"))
+    added = ""
+    if provinces:
+        added += forms["province"].format(province=forms["and"].join(provinces))
+    if years:
+        added += forms["year"].format(year=forms["and"].join(years))
+    return body[:end].rstrip() + added + body[end:]
+
+
+# ----------------------------------------------------------------- a turn in the pipeline
+
+@dataclass
+class Turn:
+    """A question made ready for the pipeline: the standalone text and its analysis,
+    the filter still to apply, what to show above the answer, and, for greetings,
+    definitions and summaries, the reply itself."""
+
+    text: str
+    query: Query
+    province: str | None
+    understood: str | None = None
+    notices: list[str] = field(default_factory=list)
+    # (answer text, abstained, citations, intent), when the request is answered apart.
+    reply: tuple[str, bool, list[Citation], str] | None = None
+    hits: list[Hit] = field(default_factory=list)
+
+
+def prepare(assistant: "Assistant", text: str, history: Sequence[Answer], province: str | None,
+            mode: str, k: int, analyse: Analyse) -> Turn:
+    """Greeting, follow-up resolution, the named province over the filter, then the
+    requests answered apart (definitions, summaries); other questions go on as usual."""
+    said = intents.greeting(text)
+    if said is not None:
+        reply = intents.greeting_reply(said, assistant.provinces(), _examples(assistant, said.lang))
+        return Turn(text, replace(analyse(text), lang=said.lang), province, reply=(reply, False, [], "greeting"))
+    query = analyse(text)
+    resolved = resolve(text, query, history, analyse, assistant.provinces())
+    turn = Turn(resolved.text, resolved.query, province, resolved.understood)
+    turn.province, notice = named_province_wins(resolved.query, province, assistant.provinces())
+    if notice:
+        turn.notices.append(notice)
+    term = intents.definition_term(resolved.text, resolved.query)
+    if term is not None:
+        turn.query = replace(turn.query, lang=term.lang)
+        turn.hits, turn.reply = _define(assistant, term.text, term.lang, mode, k, analyse)
+    elif intents.summary_requested(resolved.text, resolved.query):
+        turn.reply = _summarise(assistant, resolved.query, turn.province)
+    return turn
+
+
+def named_province_wins(query: Query, province: str | None, collection: Sequence[str]) -> tuple[str | None, str | None]:
+    """The filter to apply and the notice to show: a question naming a province of the
+    collection other than the filter's is answered for the one it names."""
+    if not province:
+        return province, None
+    chosen = canonical(province) or province
+    named = [p for p in query.provinces if in_scope((p,), collection)]
+    # The filter stays when the plans the question asks about are all the filter's
+    # (a question naming Đà Nẵng under a Quảng Nam filter reads Quảng Nam's plan).
+    if not named or set(in_scope(named, collection)) <= set(in_scope((chosen,), collection)):
+        return province, None
+    texts = _words()["filter_notice"]
+    conjunction = " and " if query.lang == "en" else " và "
+    names = named[0] if len(named) == 1 else ", ".join(named[:-1]) + conjunction + named[-1]
+    return None, texts["en" if query.lang == "en" else "vi"].format(filter=chosen, named=names)
+
+
+#: Example questions are built from the targets of at most this many provinces' plans
+#: (reading every plan of a large collection for a greeting would be slow).
+EXAMPLE_PROVINCES = 8
+
+
+def _examples(assistant: "Assistant", lang: str) -> list[str]:
+    """Three example questions built from the targets the collection's plans state."""
+    targets: dict[str, list[intents.Target]] = {}
+    for province in assistant.provinces():
+        found = [t for d in _documents_of(assistant, province) for t in _targets(assistant, d.doc_id)]
+        if found:
+            targets[province] = found
+        if len(targets) >= EXAMPLE_PROVINCES:
+            break
+    return intents.example_questions(lang, targets)
+
+
+def _define(assistant: "Assistant", term: str, lang: str, mode: str, k: int, analyse: Analyse
+            ) -> tuple[list[Hit], tuple[str, bool, list[Citation], str]]:
+    """The plan's defining sentence for the term, searched among the passages that
+    best match the term, its other names ("CĐS") and "là"."""
+    aliases = intents.term_aliases(term, lang)
+    hits = assistant.retriever.search(analyse(" ".join([term, *aliases, "là"])), mode, max(k, 10))
+    found = intents.find_definition(hits, aliases)
+    text, abstained, citations = intents.definition_reply(
+        term, lang, found, hits, assistant.index.documents, k, assistant.settings.max_answer_chars)
+    return hits, (text, abstained, citations, "abstain" if abstained else "definition")
+
+
+def _summarise(assistant: "Assistant", query: Query, province: str | None) -> tuple[str, bool, list[Citation], str]:
+    """The summary of the one province the question names (or the filter's, or the
+    collection's only one); else a question back naming the provinces there are."""
+    collection = assistant.provinces()
+    texts = intents.load_data("intents_text.json")["en" if query.lang == "en" else "vi"]
+    named = list(query.provinces) or ([canonical(province) or province] if province else [])
+    if not named and len(collection) == 1:
+        named = list(collection)
+    if len(named) != 1:
+        return texts["which_province"].format(provinces=", ".join(collection)), True, [], "abstain"
+    plans = in_scope(named, collection)  # a merged province's plans are its predecessors'
+    if not plans:
+        return texts["no_plan"].format(province=named[0]), True, [], "abstain"
+    label = ", ".join(p + (f" ({note})" if (note := describe(p, named, query.lang)) else "") for p in plans)
+    targets = [t for p in plans for d in _documents_of(assistant, p) for t in _targets(assistant, d.doc_id)]
+    year = query.years[0] if len(query.years) == 1 else None
+    text, abstained, citations = intents.summary_reply(
+        label, query.lang, year, targets, assistant.index.documents, assistant.index.chunks_of)
+    return text, abstained, citations, "abstain" if abstained else "summary"
+
+
+def _documents_of(assistant: "Assistant", province: str) -> Iterator[Document]:
+    """The province's indexed plans, in a stable order."""
+    return (d for d in sorted(assistant.index.documents.values(), key=lambda d: d.doc_id) if d.province == province)
+
+
+_TARGETS: dict[tuple[int, str, str], list[intents.Target]] = {}
+
+
+def _targets(assistant: "Assistant", doc_id: str) -> list[intents.Target]:
+    """A document's targets, read once per indexed version of it."""
+    doc = assistant.index.documents[doc_id]
+    key = (id(assistant.index), doc_id, doc.sha256)
+    if key not in _TARGETS:
+        _TARGETS[key] = intents.plan_targets(doc)
+    return _TARGETS[key]
+
+
+# ----------------------------------------------------------------- the command line's batches
+
+class Conversations:
+    """The history of each conversation of a batch (``"conversation"`` ids), so that
+    lines sharing an id are asked as turns in order."""
+
+    def __init__(self) -> None:
+        self._history: dict[str, list[Answer]] = {}
+
+    @staticmethod
+    def key(line: dict[str, Any]) -> str | None:
+        value = line.get("conversation")
+        return None if value is None else str(value)
+
+    def history(self, line: dict[str, Any]) -> list[Answer]:
+        """The turns before this line in its conversation (none for a line without an id)."""
+        key = self.key(line)
+        return list(self._history.get(key, ())) if key is not None else []
+
+    def add(self, line: dict[str, Any], answer: Answer) -> None:
+        key = self.key(line)
+        if key is not None:
+            self._history.setdefault(key, []).append(answer)
+
+    def to_json(self, line: dict[str, Any], answer: Answer) -> dict[str, Any]:
+        """The answer's JSON with how it was understood (and its conversation id, if any)."""
+        out = answer.to_json()
+        out["understood"] = answer.understood
+        if self.key(line) is not None:
+            out["conversation"] = line["conversation"]
+        return out

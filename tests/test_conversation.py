@@ -1,0 +1,286 @@
+"""Conversations: follow-ups read against the turns before them, new topics read alone,
+the named province over the chat's filter, and conversation ids in CLI batches."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval import followup
+from eval.metrics import Result
+from qa.config import PROJECT_ROOT
+from qa.conversation import Conversations, read_slots
+from qa.provinces import province_spans
+from qa.text import years
+from qa.types import Answer
+
+from helpers import first_marked
+
+
+def converse(assistant, *questions: str, province: str | None = None) -> list[Answer]:
+    """Ask the questions as one conversation, each with the answers before it."""
+    history: list[Answer] = []
+    for question in questions:
+        history.append(assistant.ask(question, history=history, province=province))
+    return history
+
+
+def named(text: str) -> set[str]:
+    return {name for _, _, name in province_spans(text)}
+
+
+# ----------------------------------------------------------------- carried over
+
+def test_and_for_2030_keeps_the_province_and_indicator_and_abstains_for_an_unstated_year(assistant):
+    first, then = converse(assistant, "What is Hà Tĩnh's 2025 e-payment target?", "and for 2030?")
+    assert "30%" in first.answer and first.understood is None
+    assert then.understood == "What is Hà Tĩnh's 2030 e-payment target?"
+    assert then.abstained, "the plans give no 2030 e-payment target; Đồng Nai's 2030 vision is no answer"
+    assert then.lang == "en"
+
+
+@pytest.mark.parametrize("follow_up", ["còn Đồng Nai thì sao?", "con Dong Nai thi sao", "Đồng Nai?", "Thế còn Đồng Nai?"])
+def test_a_new_province_keeps_the_indicator_and_year(assistant, follow_up):
+    _, then = converse(assistant, "muc tieu kinh te so Quang Nam 2025", follow_up)
+    assert named(then.understood) == {"Đồng Nai"} and years(then.understood) == [2025]
+    assert "kinh te so" in then.understood
+    assert "20%" in then.answer and first_marked(then).province == "Đồng Nai"
+
+
+def test_a_new_indicator_keeps_the_province_and_year(assistant):
+    *_, fibre = converse(assistant, "What share of Quang Nam's population should have an e-payment account by 2025?",
+                         "And Đồng Nai?", "What about fibre?")
+    assert named(fibre.understood) == {"Đồng Nai"} and years(fibre.understood) == [2025]
+    assert "fibre" in fibre.understood and "e-payment" not in fibre.understood
+    assert "90% hộ gia đình" in fibre.answer and first_marked(fibre).province == "Đồng Nai"
+
+
+def test_a_shorter_topic_replaces_only_the_words_it_shares(assistant):
+    _, then = converse(assistant, "Tỷ lệ hồ sơ công việc cấp xã được xử lý trên môi trường mạng của Quảng Nam "
+                                  "đến năm 2025 là bao nhiêu?", "Còn cấp tỉnh?")
+    assert "hồ sơ công việc cấp tỉnh" in then.understood and "cấp xã" not in then.understood
+    assert named(then.understood) == {"Quảng Nam"}
+
+
+def test_a_lone_number_replaces_the_previous_number(assistant):
+    _, then = converse(assistant, "How many level 4 online public services does Nam Định currently provide?",
+                       "And level 3?")
+    assert then.understood == "How many level 3 online public services does Nam Định currently provide?"
+    assert "615" in then.answer
+
+
+def test_it_and_tinh_nay_stand_for_the_province_the_previous_answer_named(assistant):
+    _, its = converse(assistant, "Which province plans to offer 100% of level 4 online public services in 2021?",
+                      "What is its 2025 e-payment target?")
+    assert its.understood == "What is Đồng Nai's 2025 e-payment target?"
+    assert "60%" in its.answer
+    _, this = converse(assistant, "Tỉnh nào đặt mục tiêu cung cấp 100% dịch vụ công trực tuyến mức 4 ngay trong năm 2021?",
+                       "Mục tiêu kinh tế số của tỉnh này đến năm 2025 là bao nhiêu?")
+    assert this.understood == "Mục tiêu kinh tế số của Đồng Nai đến năm 2025 là bao nhiêu?"
+    assert "20% GRDP" in this.answer
+
+
+def test_a_comparison_follow_up_compares_the_new_indicator(assistant):
+    _, then = converse(assistant, "Which province targets the highest share of people with an e-payment account?",
+                       "What about household fibre coverage?")
+    assert then.intent == "comparison" and named(then.understood) == set()
+    assert then.answer.startswith("Đồng Nai")
+
+
+def test_a_province_after_a_question_across_provinces_is_asked_for_its_own_figure(assistant):
+    _, then = converse(assistant, "Tỉnh nào có mục tiêu kinh tế số cao nhất?", "còn Hà Tĩnh?")
+    assert then.understood == "Hà Tĩnh có mục tiêu kinh tế số?"
+    assert first_marked(then).province == "Hà Tĩnh" and "10%" in then.answer
+
+
+def test_a_where_question_naming_a_province_is_not_a_question_across_provinces(assistant):
+    _, then = converse(assistant, "Where does Hà Tĩnh aim to rank on the PCI competitiveness index?", "And Đồng Nai?")
+    assert then.understood == "Where does Đồng Nai aim to rank on the PCI competitiveness index?"
+    assert then.abstained, "Đồng Nai's plan sets no PCI goal"
+
+
+def test_a_greeting_between_turns_is_not_the_context(assistant):
+    *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
+    assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer
+
+
+# ----------------------------------------------------------------- new topics
+
+def test_a_question_with_its_own_indicator_and_province_carries_nothing(assistant):
+    _, then = converse(assistant, "What is Đồng Nai's e-payment target for 2030?",
+                       "What share of GRDP should the digital economy reach in Quảng Nam?")
+    assert then.understood is None, "the 2030 of the first turn must not be carried"
+    assert "10% GRDP" in then.answer and not then.abstained
+
+
+def test_a_new_topic_opening_with_a_cue_is_asked_without_it(assistant):
+    _, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "còn chữ ký số của Bến Tre thì sao?")
+    assert then.understood == "Chữ ký số của Bến Tre?"
+    assert first_marked(then).province == "Bến Tre"
+
+
+def test_a_question_asked_alone_is_understood_as_asked(assistant):
+    answer = assistant.ask("muc tieu kinh te so Quang Nam 2025")
+    assert answer.understood is None and answer.intent == "answer"
+
+
+# ----------------------------------------------------------------- the named province wins
+
+def test_a_question_naming_another_province_than_the_filter_is_answered_for_the_named_one(assistant):
+    answer = assistant.ask("Mục tiêu kinh tế số của Đồng Nai năm 2025?", province="Hà Tĩnh")
+    assert "20%" in answer.answer and first_marked(answer).province == "Đồng Nai"
+    assert answer.notices == ["Bạn đang lọc Hà Tĩnh; câu hỏi nói về Đồng Nai, nên câu trả lời lấy từ kế hoạch "
+                              "của Đồng Nai."]
+
+
+def test_the_notice_is_in_the_question_language(assistant):
+    answer = assistant.ask("What is Đồng Nai's 2025 e-payment target?", province="ha tinh")
+    assert "60%" in answer.answer
+    assert answer.notices == ["You are filtering on Hà Tĩnh; the question is about Đồng Nai, so the answer comes "
+                              "from the plan of Đồng Nai."]
+
+
+def test_the_filter_still_applies_when_the_question_names_no_other_province(assistant):
+    unnamed = assistant.ask("tỷ lệ dân số có tài khoản thanh toán điện tử", province="Quảng Nam")
+    same = assistant.ask("Mục tiêu thanh toán điện tử của Quảng Nam?", province="Quảng Nam")
+    for answer in (unnamed, same):
+        assert answer.notices == [] and {c.province for c in answer.citations} == {"Quảng Nam"}
+        assert "50%" in answer.answer
+
+
+def test_a_comparison_naming_other_provinces_than_the_filter_compares_them(assistant):
+    answer = assistant.ask("So sánh mục tiêu kinh tế số của Quảng Nam và Đồng Nai", province="Hà Tĩnh")
+    assert answer.intent == "comparison"
+    assert {c.province for c in answer.citations} == {"Quảng Nam", "Đồng Nai"}
+    assert "Quảng Nam và Đồng Nai" in answer.notices[0]
+
+
+def test_a_merged_province_named_under_its_predecessors_filter_keeps_the_filter(assistant):
+    answer = assistant.ask("Mục tiêu thanh toán điện tử của Đà Nẵng?", province="Quảng Nam")
+    assert answer.notices == [], "Đà Nẵng's plans before 2025 are Quảng Nam's: nothing to warn about"
+    assert "50%" in answer.answer
+
+
+# ----------------------------------------------------------------- slots (no index needed)
+
+def test_slots_tell_cues_provinces_years_and_topic_apart():
+    slots = read_slots("còn Đồng Nai năm 2030 thì sao?", "vi")
+    roles = {t.text: t.role for t in slots.tokens}
+    assert roles["còn"] == "cue" and roles["sao"] == "cue" and roles["2030"] == "year"
+    assert roles["Đồng"] == "province" and slots.topic_words == []
+    folded = read_slots("con Dong Nai nam 2030 thi sao", "vi")
+    assert [t.role for t in folded.tokens] == [t.role for t in slots.tokens[:len(folded.tokens)]]
+    english = read_slots("What about fibre coverage?", "en")
+    assert [t.text for t in english.topic_words] == ["fibre", "coverage"] and not english.has_frame()
+    assert read_slots("And which sectors does it prioritise?", "en").has_frame()
+
+
+def test_a_place_word_is_content_unless_it_introduces_a_province():
+    assert [t.role for t in read_slots("cấp tỉnh", "vi").tokens] == ["topic", "topic"]
+    assert read_slots("tỉnh Hà Tĩnh", "vi").tokens[0].role == "generic"
+    assert read_slots("tỉnh nào cao nhất", "vi").tokens[0].role == "generic"
+
+
+# ----------------------------------------------------------------- the command line's batches
+
+def test_conversations_keep_one_history_per_id():
+    conversations = Conversations()
+    a1, b1 = Answer("q", "a", False), Answer("r", "b", False)
+    conversations.add({"conversation": "A"}, a1)
+    conversations.add({"conversation": 7}, b1)
+    conversations.add({}, Answer("lone", "x", False))
+    assert conversations.history({"conversation": "A"}) == [a1]
+    assert conversations.history({"conversation": "7"}) == [b1]
+    assert conversations.history({"question": "no id"}) == []
+    line = conversations.to_json({"conversation": "A"}, Answer("q", "a", False, understood="Q"))
+    assert line["understood"] == "Q" and line["conversation"] == "A"
+
+
+def test_a_batch_asks_lines_of_one_conversation_as_turns_in_order(assistant, tmp_path):
+    batch = tmp_path / "turns.jsonl"
+    batch.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [
+        {"id": "1", "conversation": "c1", "question": "What is Hà Tĩnh's 2025 e-payment target?"},
+        {"id": "2", "conversation": "c2", "question": "muc tieu kinh te so Quang Nam 2025"},
+        {"id": "3", "conversation": "c1", "question": "and Quảng Nam?"},
+        {"id": "4", "conversation": "c2", "question": "còn Đồng Nai thì sao?"},
+        {"id": "5", "question": "còn Đồng Nai thì sao?"},
+    ]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "qa", "ask", "--batch", str(batch), "--index",
+                           str(assistant.settings.index_dir)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = {line["id"]: line for line in map(json.loads, done.stdout.splitlines())}
+    assert lines["1"]["understood"] is None and lines["1"]["conversation"] == "c1"
+    assert lines["3"]["understood"] == "What is Quảng Nam's 2025 e-payment target?" and "50%" in lines["3"]["answer"]
+    assert "Đồng Nai" in lines["4"]["understood"] and "20%" in lines["4"]["answer"]
+    assert lines["5"]["understood"] is None and "conversation" not in lines["5"], "no id: no history"
+
+
+# ----------------------------------------------------------------- the follow-up set and its scorer
+
+def test_the_follow_up_set_has_60_conversations_of_2_or_3_turns_split_by_conversation(assistant):
+    conversations, problems = followup.load_conversations(followup.DEFAULT_QUESTIONS)
+    assert problems == []
+    assert len(conversations) >= 60
+    assert all(2 <= len(c) <= 3 for c in conversations)
+    assert Counter(c[0]["split"] for c in conversations).keys() == {"dev", "test"}
+    assert {c[0]["lang"] for c in conversations} == {"vi", "vi-nodiac", "en"}
+    assert all(c[0]["carries"] == [] for c in conversations), "a first turn has nothing to carry"
+    later = [t for c in conversations for t in c[1:]]
+    assert sum(1 for t in later if not t["carries"]) >= 6, "topic changes that must not carry over"
+    for what in followup.CARRIED:
+        assert sum(1 for t in later if what in t["carries"]) >= 10, what
+    text = "\n".join(assistant.document(d.doc_id).text for d in assistant.documents())
+    for turn in (t for c in conversations for t in c):
+        assert turn["evidence"] in text, turn["id"]
+        assert all(named(p) == {p} for p in turn["expect_provinces"]), turn["id"]
+
+
+def test_a_turn_counts_as_resolved_only_when_it_names_exactly_what_it_should():
+    turn = {"expect_provinces": ["Đồng Nai"], "expect_years": [2025]}
+    assert followup.resolved_right(turn, "muc tieu kinh te so Dong Nai 2025")
+    assert not followup.resolved_right(turn, "mục tiêu kinh tế số Đồng Nai 2030")
+    assert not followup.resolved_right(turn, "mục tiêu kinh tế số Đồng Nai và Quảng Nam 2025")
+    assert not followup.resolved_right({"expect_provinces": [], "expect_years": []}, "Hà Tĩnh 2025")
+
+
+def test_the_scorer_counts_turns_conversations_and_carried_turns():
+    def record(cid: str, n: int, carries: list[str], correct: bool, resolved: bool = True) -> followup.TurnRecord:
+        turn = {"id": f"{cid}-{n}", "turn": n, "carries": carries, "lang": "vi", "answers": ["x"], "question": "?"}
+        return followup.TurnRecord(turn, Result(answer="x" if correct else "", abstained=False), None, correct,
+                                   resolved)
+    runs = [[record("a", 1, [], True), record("a", 2, ["province"], True)],
+            [record("b", 1, [], True), record("b", 2, ["year"], False), record("b", 3, [], True, resolved=False)]]
+    f = followup.figures(runs)
+    assert f["turn_accuracy"] == 4 / 5
+    assert f["followup_accuracy"] == 1 / 3 and f["resolution_accuracy"] == 2 / 3
+    assert f["carried_accuracy"] == 1 / 2 and f["new_topic_accuracy"] == 0.0
+    assert f["conversation_accuracy"] == 1 / 2
+    assert f["by_carried"] == {"province": 1.0, "year": 0.0, "indicator": None}
+    assert [x["id"] for x in followup.failures(runs)] == ["b-2", "b-3"]
+
+
+def test_the_scorer_runs_a_conversation_through_the_assistant_with_its_history(assistant, tmp_path):
+    path = tmp_path / "turns.jsonl"
+    path.write_text("\n".join(json.dumps(t, ensure_ascii=False) for t in [
+        {"id": "x1", "conversation": "x", "turn": 1, "question": "What is Hà Tĩnh's 2025 e-payment target?",
+         "lang": "en", "kind": "fact", "answers": ["trên 30%"], "evidence": "đạt trên 30%", "split": "dev",
+         "carries": [], "expect_provinces": ["Hà Tĩnh"], "expect_years": [2025]},
+        {"id": "x2", "conversation": "x", "turn": 2, "question": "and Quảng Nam?", "lang": "en", "kind": "fact",
+         "answers": ["trên 50%"], "evidence": "đạt trên 50%", "split": "dev", "carries": ["indicator", "year"],
+         "expect_provinces": ["Quảng Nam"], "expect_years": [2025]},
+        {"id": "y1", "conversation": "y", "turn": 1, "question": "muc tieu kinh te so Quang Nam 2025", "lang": "vi",
+         "kind": "fact", "answers": ["10%"], "evidence": "10% GRDP", "split": "dev"},
+        {"id": "y2", "conversation": "y", "turn": 2, "question": "còn Đồng Nai?", "lang": "xx"},
+    ]) + "\n", encoding="utf-8")
+    conversations, problems = followup.load_conversations(path)
+    assert [c[0]["conversation"] for c in conversations] == ["x"], "a conversation with a bad line is left out"
+    assert len(problems) == 2 and "'y' left out" in problems[1]
+    run = followup.run_followup(conversations, assistant.ask)
+    assert run["figures"]["followup_accuracy"] == 1.0 and run["failures"] == []
+    assert "follow-up accuracy" in followup.table({**run, "split": "dev"})
