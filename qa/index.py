@@ -153,10 +153,13 @@ def open_index(settings: Settings, embedder: Embedder, progress: Progress | None
     if current is not None and _is_fresh(current.manifest, documents_dir, fingerprint, settings, embedder):
         _repair_pointer(index_dir, current)
         return current
-    with _writer_lock(index_dir, documents_dir, wait=wait or current is None) as writing:
+    # A reader need not wait for another process updating this index from this folder: the
+    # current build answers meanwhile, if it was built with this model and these settings.
+    usable = current is not None and _same_settings(current.manifest, settings, embedder)
+    with _writer_lock(index_dir, documents_dir, wait=wait or not usable) as writing:
         if not writing:
             assert current is not None
-            return current  # another process is updating it from this same folder
+            return current
         current = _load_current(index_dir)  # another process may have built it meanwhile
         if (folder := _documents_dir(settings, index_dir, current, repoint)) != documents_dir:
             documents_dir = folder  # another writer re-pointed it meanwhile

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import stat
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -305,6 +306,20 @@ def test_a_reader_does_not_wait_for_a_writer_updating_the_same_folder(corpus):
         index = open_index(corpus, counting)  # would deadlock if it waited for the lock
     assert counting.passages == 0 and index.manifest["build"] == before.manifest["build"]
     assert "quang_nam.txt" in open_index(corpus, CountingEmbedder()).documents, "updated once the lock is free"
+
+
+def test_a_reader_with_another_model_waits_for_the_writer_instead_of_mixing(corpus):
+    open_index(corpus, CountingEmbedder())
+    other = CountingEmbedder()
+    other.name = "sentence-transformers:some-other-model"
+    result: list = []
+    with _writer_lock(corpus.index_dir, corpus.documents_dir, wait=True):
+        reader = threading.Thread(target=lambda: result.append(open_index(corpus, other)))
+        reader.start()
+        reader.join(timeout=1.0)
+        assert not result, "it did not answer from the index of the other model"
+    reader.join()
+    assert result[0].model == "sentence-transformers:some-other-model"
 
 
 # ------------------------------------------------------------ a bad file is skipped, never fatal
