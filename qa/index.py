@@ -40,7 +40,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 import faiss
 import numpy as np
@@ -148,7 +148,12 @@ def open_index(settings: Settings, embedder: Embedder, progress: Progress | None
     if current is not None and settings.documents_dir is None and not documents_dir.is_dir():
         # The folder it was built from is gone (moved, or the index was copied alone):
         # answer from the index as built rather than from anything else.
-        return current
+        if _same_settings(current.manifest, settings, embedder):
+            return current
+        raise IndexLocationError(
+            f"the index {index_dir} was built with other settings or another model, and the documents "
+            f"folder it belongs to, {documents_dir}, no longer exists to rebuild it from: restore that "
+            f"folder, or run `python -m qa index --documents FOLDER --index {index_dir} --repoint`")
     scan, fingerprint = _fingerprint(documents_dir, index_dir, settings)
     if current is not None and _is_fresh(current.manifest, documents_dir, fingerprint, settings, embedder):
         _repair_pointer(index_dir, current)
@@ -572,7 +577,7 @@ def _writer_lock(index_dir: Path, documents_dir: Path, wait: bool) -> Iterator[b
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _lock_holder(fh) -> dict:
+def _lock_holder(fh: IO[str]) -> dict:
     """What the lock's holder wrote about itself ({} while it has not yet)."""
     try:
         fh.seek(0)

@@ -81,7 +81,7 @@ def scan_folder(documents_dir: Path, exclude: Iterable[Path] = ()) -> Scan:
     return scan
 
 
-def _not_a_document(entry: os.DirEntry, root: str, excluded: set[str]) -> str | None:
+def _not_a_document(entry: os.DirEntry[str], root: str, excluded: set[str]) -> str | None:
     """None for a document file, "folder" for a folder to enter, "" to leave out silently,
     or the reason an entry is skipped."""
     name = entry.name
@@ -105,11 +105,6 @@ def _not_a_document(entry: os.DirEntry, root: str, excluded: set[str]) -> str | 
 def printable_path(rel: str) -> str:
     """A relative path as text that can be stored and shown: undecodable bytes as \\xNN."""
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def document_files(documents_dir: Path) -> list[Path]:
-    """Every file of the folder (recursively) that is meant to be a document."""
-    return list(scan_folder(documents_dir).files.values())
 
 
 def file_sha256(path: Path) -> str:

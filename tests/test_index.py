@@ -275,6 +275,10 @@ def test_an_index_whose_folder_is_gone_answers_as_built(corpus, tmp_path):
     corpus.documents_dir.rename(tmp_path / "moved-away")
     index = open_index(load_settings(index_dir=corpus.index_dir), CountingEmbedder())
     assert index.manifest["build"] == built.manifest["build"]
+    other = CountingEmbedder()
+    other.name = "sentence-transformers:some-other-model"
+    with pytest.raises(IndexLocationError, match="no longer exists"):
+        open_index(load_settings(index_dir=corpus.index_dir), other)
 
 
 def test_plan_txt_beside_plan_md_are_two_documents_and_both_answer(tmp_path):
