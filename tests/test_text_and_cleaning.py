@@ -28,7 +28,7 @@ def test_junk_strings_never_appear_in_any_chunk(assistant):
 
 
 def test_a_repeated_photo_caption_is_kept_once(assistant):
-    text = assistant.document("003_1d65308af9f630d2").text
+    text = assistant.document("003_1d65308af9f630d2.txt").text
     assert text.count("Viettel Bến Tre đồng hành cùng chính quyền") == 1
 
 
@@ -58,7 +58,7 @@ def test_numbers_with_decimal_commas_survive_cleaning():
     assert "36,8%" in clean("Đã cung cấp 615 dịch vụ công mức độ 3, đạt 36,8% và 1.819 thủ tục.").text
 
 
-@pytest.mark.parametrize("doc_id, province", [("001_1581d79c7b3d0917", "Nam Định"), ("003_1d65308af9f630d2", "Bến Tre")])
+@pytest.mark.parametrize("doc_id, province", [("001_1581d79c7b3d0917.txt", "Nam Định"), ("003_1d65308af9f630d2.txt", "Bến Tre")])
 def test_the_province_is_detected_from_the_text_when_the_catalogue_is_silent(assistant, doc_id, province):
     doc = assistant.document(doc_id)
     assert detect_province(doc.title, doc.text) == province
