@@ -32,7 +32,7 @@ import faiss
 import numpy as np
 
 from .bm25 import TOKENIZER_VERSION, BM25Index
-from .chunking import CHUNKER_VERSION, chunk_document
+from .chunking import CHUNKER_VERSION, chunk_document, index_text
 from .clean import CLEANER_VERSION
 from .config import Settings
 from .embed import Embedder
@@ -160,7 +160,7 @@ def _build(settings: Settings, embedder: Embedder, files: dict[str, str],
         "skipped_hashes": {rel: files[rel] for rel in skipped},
     }
     index = Index(manifest, {d.doc_id: d for d in documents}, chunks, _flat_index(vectors),
-                  BM25Index.build([c.text for c in chunks]), _spellings(chunks))
+                  BM25Index.build([index_text(c) for c in chunks]), _spellings(chunks))
     _publish(settings.index_dir, index)
     _report(progress, "index", 1, 1)
     return index
@@ -177,7 +177,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     new_chunks: list[Chunk] = []
     for doc in to_embed:
         new_chunks.extend(chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences))
-    new_vectors = _embed_all([c.text for c in new_chunks], embedder, progress)
+    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress)
     by_doc_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(new_chunks):
         by_doc_new[c.doc_id].append(i)
@@ -198,7 +198,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
             source_chunks = [previous.chunks[i] for i in ids]
             source_rows = [previous.vectors.reconstruct(i) for i in ids]
         for chunk, row in zip(source_chunks, source_rows):
-            chunks.append(Chunk(len(chunks), chunk.doc_id, chunk.text, chunk.start, chunk.end))
+            chunks.append(Chunk(len(chunks), chunk.doc_id, chunk.text, chunk.start, chunk.end, chunk.heading_path))
             rows.append(row)
     matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, embedder.dim), np.float32)
     return chunks, matrix
@@ -249,7 +249,8 @@ def _publish(index_dir: Path, index: Index) -> None:
     (tmp / "documents.json").write_text(
         json.dumps([asdict(d) for d in index.documents.values()], ensure_ascii=False), encoding="utf-8")
     (tmp / "chunks.json").write_text(
-        json.dumps([[c.doc_id, c.start, c.end] for c in index.chunks]), encoding="utf-8")
+        json.dumps([[c.doc_id, c.start, c.end, c.heading_path] for c in index.chunks], ensure_ascii=False),
+        encoding="utf-8")
     faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
     (tmp / "bm25").mkdir()
     index.bm25.save(tmp / "bm25")
@@ -284,8 +285,9 @@ def load_build(folder: Path) -> Index:
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ValueError("index format version differs")
     documents = {d["doc_id"]: Document(**d) for d in json.loads((folder / "documents.json").read_text(encoding="utf-8"))}
-    chunks = [Chunk(i, doc_id, documents[doc_id].text[s:e], s, e)
-              for i, (doc_id, s, e) in enumerate(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))]
+    # Rows are [doc_id, start, end, heading_path] (older builds: no heading path).
+    chunks = [Chunk(i, row[0], documents[row[0]].text[row[1]:row[2]], row[1], row[2], row[3] if len(row) > 3 else "")
+              for i, row in enumerate(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))]
     vectors = faiss.read_index(str(folder / "vectors.faiss"))
     if vectors.ntotal != len(chunks):
         raise ValueError("vector count does not match chunk count")

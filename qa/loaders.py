@@ -71,6 +71,9 @@ class LoadedFile:
 
     text: str
     title: str | None
+    # Characters the loader itself left out as page furniture (a PDF's running headers,
+    # footers and page numbers, which only the loader sees page by page).
+    removed_chars: int = 0
 
 
 def load_file(path: Path) -> LoadedFile:
@@ -85,7 +88,7 @@ def load_file(path: Path) -> LoadedFile:
     text = _normalise(raw.text)
     if not text.strip():
         raise DocumentError(where, "contains no text (only whitespace or invisible characters)")
-    return LoadedFile(text=text, title=_clean_title(raw.title))
+    return LoadedFile(text=text, title=_clean_title(raw.title), removed_chars=raw.removed_chars)
 
 
 # --- dispatch and reading ---------------------------------------------------------
