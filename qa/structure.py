@@ -363,13 +363,18 @@ def label(text: str, block: Block, max_chars: int = 70) -> str:
     return words[: cut if cut > max_chars // 2 else max_chars - 1] + "…"
 
 
-def heading_path(text: str, blocks: list[Block], i: int, max_chars: int = 200) -> str:
+def heading_path(text: str, blocks: list[Block], i: int, max_chars: int = 200, unnumbered: bool = True) -> str:
     """The headings and lead-ins block ``i`` sits under, joined by " › ".
 
     A table row's path ends with its table's header row. The outermost parts are left
-    out first when the path is longer than ``max_chars``.
+    out first when the path is longer than ``max_chars``. With ``unnumbered=False`` only
+    numbered headings, lead-ins and table headers count: a news page's subheadings are
+    teasers more than sections.
     """
-    parts = [label(text, blocks[a]) for a in ancestors(blocks, i)]
+    chain = ancestors(blocks, i)
+    if not unnumbered:
+        chain = [a for a in chain if blocks[a].numbering or blocks[a].kind in ("header", "paragraph", "item")]
+    parts = [label(text, blocks[a]) for a in chain]
     while parts and len(PATH_SEPARATOR.join(parts)) > max_chars:
         parts.pop(0)
     return PATH_SEPARATOR.join(parts)
