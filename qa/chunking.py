@@ -6,13 +6,15 @@ valid, and its ``heading_path`` names the headings and lead-ins it sits under
 ("II. MỤC TIÊU › 2. Mục tiêu cụ thể › a) Phát triển chính quyền số"). BM25 and the
 embedder read ``index_text(chunk)``: the path, then the text.
 
-- A heading opens a new chunk, so a section starts with its own heading; consecutive
-  headings travel with the content they announce.
+- A heading or a lead-in opens a new chunk, so a section starts with its own heading and
+  a list with what introduces it; consecutive headings travel with the content they announce.
 - A list item stays with its lead-in ("Mục tiêu cụ thể đến năm 2025:") where they fit
   together: a chunk that fills up before an item moves the lead-in on with it; when a
   list is longer than a chunk, the next chunk's path ends with the lead-in.
-- Tiny fragments (under ``min_chars``) are merged with the next chunk, or the previous
-  one, when the two fit.
+- Tiny fragments (under ``MIN_CHARS``) are merged with their neighbour when the two fit:
+  a tail (the end of a list) with the chunk before it, a fragment that opens with a
+  heading or lead-in with the chunk after it (else before it); a tail is never glued to
+  the next section.
 - Every chunk is bounded: at most ``max_chars`` characters, and its index text at most
   ``max_tokens`` tokens of the e5 model, whatever the punctuation. A block longer than
   that is cut into windows of whole sentences (overlapping by ``overlap`` sentences),
@@ -106,8 +108,8 @@ def _group_blocks(text: str, blocks: list[Block], max_chars: int, max_tokens: in
         if first is None:
             first = i
             continue
-        has_content = any(blocks[k].kind not in ("heading", "title") for k in range(first, i))
-        if block.kind == "heading" and has_content:
+        has_content = any(not _opens(text, blocks[k]) and blocks[k].kind != "title" for k in range(first, i))
+        if _opens(text, block) and has_content:
             groups.append((first, i - 1))
             first = i
             continue
@@ -134,6 +136,12 @@ def _group_blocks(text: str, blocks: list[Block], max_chars: int, max_tokens: in
     return groups
 
 
+def _opens(text: str, block: Block) -> bool:
+    """A heading, or a lead-in ("a) Phát triển chính quyền số:"): it opens a chunk."""
+    return block.kind == "heading" or (block.kind in ("item", "paragraph")
+                                       and text[block.start:block.end].rstrip().endswith(":"))
+
+
 def _chain(blocks: list[Block], i: int) -> list[int]:
     out = []
     parent = blocks[i].parent
@@ -158,12 +166,16 @@ def _merge_tiny(text: str, blocks: list[Block], groups: list[tuple[int, int]], m
     while k < len(pending):
         g = pending[k]
         if size(g) < MIN_CHARS:
-            if k + 1 < len(pending) and fits(g, pending[k + 1]):
-                pending[k + 1] = (g[0], pending[k + 1][1])
+            # A tail (the end of a list) goes back to it; a heading forward, to what it announces.
+            back = bool(out) and fits(out[-1], g)
+            forward = k + 1 < len(pending) and fits(g, pending[k + 1])
+            tail = not _opens(text, blocks[g[0]])
+            if back and (tail or not forward):
+                out[-1] = (out[-1][0], g[1])
                 k += 1
                 continue
-            if out and fits(out[-1], g):
-                out[-1] = (out[-1][0], g[1])
+            if forward and not tail:
+                pending[k + 1] = (g[0], pending[k + 1][1])
                 k += 1
                 continue
         out.append(g)

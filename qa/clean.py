@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .structure import (
-    DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, starts_authority, starts_lower, type_of,
+    DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, split_row, is_title_like, marker, starts_authority, starts_lower, type_of,
 )
 from .text import fold, normalize
 
@@ -226,7 +226,7 @@ def _strip_pipes(line: str) -> str:
         line = line[1:].lstrip()
     while line.endswith("|"):
         line = line[:-1].rstrip()
-    return re.sub(r"\s*\|\s*", TABLE_SEPARATOR, line) if "|" in line else line
+    return TABLE_SEPARATOR.join(split_row(line)) if "|" in line else line
 
 
 def _split_title_block_row(line: str) -> list[str]:
@@ -234,7 +234,7 @@ def _split_title_block_row(line: str) -> list[str]:
     table: its cells go on lines of their own."""
     if not is_row(line):
         return [line]
-    cells = [c.strip() for c in line.split(TABLE_SEPARATOR)]
+    cells = split_row(line)
     title_cell = re.compile(r"^(Số\s*:|.{0,40},?\s*ngày\s+\d{1,2}\s+tháng)", re.IGNORECASE)
     if any(title_cell.match(c) or starts_authority(c) for c in cells):
         return [c for c in cells if c]
@@ -426,13 +426,13 @@ def inline_table_headers(lines: list[str]) -> tuple[list[str], int]:
         if not is_row(out[i]):
             i += 1
             continue
-        headers = [c.strip() for c in out[i].split(TABLE_SEPARATOR)]
+        headers = split_row(out[i])
         j = i + 1
         while j < len(out) and is_row(out[j]):
             j += 1
         if _looks_like_header(headers) and j - i >= 2:
             for r in range(i + 1, j):
-                cells = [c.strip() for c in out[r].split(TABLE_SEPARATOR)]
+                cells = split_row(out[r])
                 if len(cells) == len(headers):
                     out[r] = _row(headers, cells)
         i = j

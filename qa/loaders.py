@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import pdfplumber
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
@@ -37,6 +38,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from qa import pdf_layout
 from qa.errors import DocumentError
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -453,26 +455,67 @@ _SPACE_BEFORE_MARK = re.compile(r"(?<=[\w\u0300-\u036f]) +(?=[\u0300-\u036f])")
 
 
 def _load_pdf(data: bytes, where: str) -> LoadedFile:
-    """Text of every page (pypdf), pages separated by a blank line, and the metadata title."""
+    """Text of every page with its tables as rows, and the metadata title.
+
+    pypdf opens and checks the file (encryption, damage) and reads its title; pdfplumber
+    reads each page's words with their positions and its ruled tables, which gives what
+    plain text extraction loses: table cells as rows ("cell | cell"), the two columns
+    of a title block one after the other, lines wrapped at the margin joined back, and
+    running headers, footers and page numbers recognised page by page and left out
+    (see ``qa.pdf_layout``). A page pdfplumber cannot read falls back to pypdf's text.
+    """
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(where, "is not a PDF file (it does not start with %PDF-); check the file")
     try:
         reader = PdfReader(io.BytesIO(data))
         _refuse_locked_pdf(reader, where)
-        pages = list(_pdf_page_texts(reader, where))
+        if len(reader.pages) == 0:
+            raise DocumentError(where, "has no pages")
         title = _pdf_title(reader)
+        pages = _pdf_pages(data, reader, where)
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many types (KeyError, ValueError...) on damaged files
         raise DocumentError(
             where, f"is damaged or incomplete (truncated?) and could not be read ({type(exc).__name__}: {exc})"
         ) from exc
-    text = "\n\n".join(pages)
+    text, removed = pdf_layout.join_pages(pages)
     if not text.strip():
         raise DocumentError(
             where, "has no text layer (it is probably a scanned image); run OCR on it first, e.g. with ocrmypdf"
         )
-    return LoadedFile(text=_SPACE_BEFORE_MARK.sub("", text), title=title)
+    return LoadedFile(text=_SPACE_BEFORE_MARK.sub("", text), title=title, removed_chars=removed)
+
+
+def _pdf_pages(data: bytes, reader: PdfReader, where: str) -> list[list[str]]:
+    """Each page's lines (pdfplumber's layout, or pypdf's text where that fails)."""
+    deadline = time.monotonic() + PDF_SECONDS_LIMIT
+    pages: list[list[str]] = []
+    try:
+        plumber = pdfplumber.open(io.BytesIO(data), password="" if reader.is_encrypted else None)
+    except Exception:  # pdfminer cannot open it: pypdf's text for every page
+        plumber = None
+    try:
+        for number, page in enumerate(reader.pages, start=1):
+            if time.monotonic() > deadline:
+                raise DocumentError(
+                    where,
+                    f"took longer than {PDF_SECONDS_LIMIT:.0f} s to read (stopped at page {number});"
+                    " the PDF may be damaged",
+                )
+            lines: list[str] | None = None
+            if plumber is not None:
+                try:
+                    lines = pdf_layout.page_lines(plumber.pages[number - 1])
+                except Exception:  # a page pdfminer chokes on still has pypdf's text
+                    lines = None
+            if lines is None:
+                lines = (page.extract_text() or "").split("\n")
+            pages.append(lines)
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return pages
 
 
 def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
@@ -487,21 +530,6 @@ def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
         ) from exc
     if opened == PasswordType.NOT_DECRYPTED:
         raise DocumentError(where, "is password-protected; save a copy without the password and load that")
-
-
-def _pdf_page_texts(reader: PdfReader, where: str) -> Iterator[str]:
-    """Each page's text in order, giving up once PDF_SECONDS_LIMIT has passed."""
-    if len(reader.pages) == 0:
-        raise DocumentError(where, "has no pages")
-    deadline = time.monotonic() + PDF_SECONDS_LIMIT
-    for number, page in enumerate(reader.pages, start=1):
-        if time.monotonic() > deadline:
-            raise DocumentError(
-                where,
-                f"took longer than {PDF_SECONDS_LIMIT:.0f} s to read (stopped at page {number});"
-                " the PDF may be damaged",
-            )
-        yield page.extract_text() or ""
 
 
 def _pdf_title(reader: PdfReader) -> str | None:

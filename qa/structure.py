@@ -170,6 +170,14 @@ def is_row(line: str) -> bool:
     return TABLE_SEPARATOR in line
 
 
+_CELL_SPLIT = re.compile(r"\s*\|\s*")
+
+
+def split_row(line: str) -> list[str]:
+    """A row's cells, empty ones included ("a | | c" -> ["a", "", "c"])."""
+    return _CELL_SPLIT.split(line.strip())
+
+
 # ----------------------------------------------------------------------- blocks
 
 
@@ -218,7 +226,7 @@ def _parse(text: str) -> tuple[Block, ...]:
             i += 1
             continue
         if is_row(line):
-            cells = tuple(c.strip() for c in line.split(TABLE_SEPARATOR))
+            cells = tuple(split_row(line))
             after = [text[s:e] for s, e in lines[i + 1:i + 1 + _HEADER_LOOKAHEAD]]
             if last_header is not None and _is_row_of(blocks[last_header].headers, line):
                 header = blocks[last_header]
@@ -323,7 +331,7 @@ def _is_row_of(headers: tuple[str, ...], line: str) -> bool:
     """``line`` is a row written with these headers: its cells begin "Header:"."""
     if not is_row(line) or not any(headers):
         return False
-    parts = [p.strip() for p in line.split(TABLE_SEPARATOR)]
+    parts = split_row(line)
     named = sum(1 for p in parts if any(h and p.startswith(h + ":") for h in headers))
     return named >= max(1, len(parts) - 1)
 
@@ -331,7 +339,7 @@ def _is_row_of(headers: tuple[str, ...], line: str) -> bool:
 def row_cells(row: str, headers: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """A row's (header, cell) pairs; the header is "" where the row has none."""
     cells: list[tuple[str, str]] = []
-    for part in (p.strip() for p in row.split(TABLE_SEPARATOR)):
+    for part in split_row(row):
         for header in headers:
             if header and part.startswith(header + ":"):
                 cells.append((header, part[len(header) + 1:].strip()))
