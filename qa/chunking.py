@@ -14,7 +14,7 @@ embedder read ``index_text(chunk)``: the path, then the text.
 - Tiny fragments (under ``MIN_CHARS``) are merged with their neighbour when the two fit:
   a tail (the end of a list) with the chunk before it, a fragment that opens with a
   heading or lead-in with the chunk after it (else before it); a tail is never glued to
-  the next section.
+  a next section that opens with a numbered heading.
 - Every chunk is bounded: at most ``max_chars`` characters, and its index text at most
   ``max_tokens`` tokens of the e5 model, whatever the punctuation. A block longer than
   that is cut into windows of whole sentences (overlapping by ``overlap`` sentences),
@@ -174,7 +174,10 @@ def _merge_tiny(text: str, blocks: list[Block], groups: list[tuple[int, int]], m
                 out[-1] = (out[-1][0], g[1])
                 k += 1
                 continue
-            if forward and not tail:
+            # A tail is glued to the next chunk only where no numbered heading starts it
+            # (news pages: measured on the dev questions, R@1 0.853 -> 0.872 against keeping
+            # it alone); a numbered section boundary is kept.
+            if forward and (not tail or not blocks[pending[k + 1][0]].numbering):
                 pending[k + 1] = (g[0], pending[k + 1][1])
                 k += 1
                 continue

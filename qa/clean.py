@@ -42,7 +42,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .structure import (
-    DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, split_row, is_title_like, marker, starts_authority, starts_lower, type_of,
+    DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority, starts_body,
+    starts_lower, type_of,
 )
 from .text import fold, normalize
 
@@ -82,6 +83,9 @@ _DATE_LINE_VI = re.compile(
 _DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
 # Datelines sit at the top of a page; further down a lone date is a table cell.
 _DATELINE_LINES = 15
+# The national motto is furniture in a title block; quoted further down it is content
+# (a regulation on what a diploma says, "Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam").
+_TITLE_BLOCK_LINES = 25
 # "BDK.VN - Theo ..." : a site name opening the lead paragraph.
 _SOURCE_PREFIX = re.compile(r"^([A-Z][A-Za-z0-9]*(?:\.[A-Za-z]{2,})+)\s+[-–]\s+")
 
@@ -101,10 +105,11 @@ def clean(raw: str) -> CleanedText:
     date: str | None = None
     source: str | None = None
     lines: list[str] = []  # "" marks a break: a blank line or a removed separator
-    seen = 0
+    seen = 0  # non-blank lines so far
+    in_title_block = True  # until the body starts ("Căn cứ …", a numbered line, a paragraph)
     for line in normalize(raw).split("\n"):
-        if line and seen < _DATELINE_LINES:
-            seen += 1
+        seen += 1 if line else 0
+        if line and seen <= _DATELINE_LINES:
             line, found_date = take_date(line)
             date = date or found_date
         if not line:
@@ -114,12 +119,19 @@ def clean(raw: str) -> CleanedText:
         if match:
             source = source or match.group(1)
             line = line[match.end():]
-        line = strip_motto(_strip_pipes(remove_spam(line)))
+        line = _strip_pipes(remove_spam(line))
+        in_title_block = in_title_block and seen <= _TITLE_BLOCK_LINES and not starts_body(line)
+        if in_title_block:
+            line = strip_motto(line)
         if not line or is_boilerplate(line):
             lines.append("")
             continue
         lines.extend(_split_title_block_row(line))
-    lines = [strip_motto(line) for line in join_wrapped_lines(lines)]
+    lines = join_wrapped_lines(lines)
+    for i in [i for i, line in enumerate(lines) if line][:_TITLE_BLOCK_LINES]:
+        if starts_body(lines[i]):
+            break
+        lines[i] = strip_motto(lines[i])
     lines = rows_of_flattened_tables(lines)
     lines, _ = inline_table_headers(lines)
     lines = drop_repeated_captions(lines)
@@ -188,7 +200,9 @@ def is_boilerplate(line: str) -> bool:
 def strip_motto(line: str) -> str:
     """A line without the national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập -
     Tự do - Hạnh phúc"), which heads every official document and says nothing about it.
-    The two title-block columns often share a line, so only the motto's words go."""
+    The two title-block columns often share a line, so only the motto's words go. Applied
+    to a document's title block only: its first lines (``_TITLE_BLOCK_LINES``) before the
+    body starts."""
     if not line:
         return line
     folded = fold(line)
@@ -212,10 +226,13 @@ def remove_spam(line: str) -> str:
         tail = _ASCII_TAIL.match(line[m.end():])
         pos = m.end() + (tail.end() if tail else 0)
     out.append(line[pos:])
+    original = line
     line = "".join(out)
     line = _UNDERSCORE_TAIL.sub("", line) if "_" in line else line
     line = _SPAM_PHRASES.sub(" ", line)
-    line = re.sub(r"\s+([,.;:])", r"\1", line)
+    if line == original:
+        return line.strip()
+    line = re.sub(r"\s+([,.;:])", r"\1", line)  # the gap a cut token left before punctuation
     return re.sub(r"\s{2,}", " ", line).strip()
 
 

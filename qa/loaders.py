@@ -613,10 +613,14 @@ def _docx_paragraph_text(paragraph: BaseOxmlElement) -> str:
 
 
 def _docx_table_rows(table: BaseOxmlElement) -> Iterator[str]:
-    """One line per row, cells joined by " | "; a cell merged across rows is written once."""
+    """One line per row, cells joined by " | "; a cell merged across rows is written once.
+
+    Empty cells are kept (as nothing between two separators) so that every row has as
+    many cells as the header row and ``qa.clean`` can name each cell by its column.
+    """
     for row in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
         cells = row.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc")
-        texts = [" ".join(t for t in _docx_block_texts(cell) if t.strip()) for cell in cells]
-        line = " | ".join(t for t in texts if t.strip())
-        if line:
-            yield line
+        texts = [" ".join(" ".join(t.replace("|", "/").split()) for t in _docx_block_texts(cell) if t.strip())
+                 for cell in cells]
+        if any(t.strip() for t in texts):
+            yield " | ".join(texts)

@@ -210,3 +210,14 @@ def test_real_dev_plans_keep_their_words_and_official_ones_their_metadata():
         chunks = chunk_document(doc)
         assert len(chunks) <= max(3, len(doc.text) // 250), path.name
         assert all(len(c.text) <= 600 for c in chunks)
+
+
+def test_the_national_motto_goes_from_the_title_block_only():
+    raw = ("ỦY BAN NHÂN DÂN TỈNH HÒA LẠC\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "Số: 12/QĐ-UBND\nĐiều 2. Nội dung của bằng tốt nghiệp gồm:\n1. Tiêu đề:\n"
+           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "2. Không lợi dụng mạng để chống lại Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam.")
+    text = clean(raw).text
+    assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1 and text.count("Độc lập - Tự do - Hạnh phúc") == 1
+    assert "chống lại Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam." in text
+    assert text.index("Số: 12/QĐ-UBND") < text.index("CỘNG HÒA")
