@@ -4,7 +4,7 @@ For every file of the bundled ``documents/`` and of the dev provinces of ``../sh
 (when present): chunks, mean and max chunk length, characters cleaning removed, the title
 found, and a few heading paths. Run before and after a change to compare:
 
-    python bench/structure_stats.py [--json OUT] [--paths N]
+    python bench/structure_stats.py [--json OUT] [--paths N] [--rules]
 
 No model is loaded; nothing is embedded.
 """
@@ -67,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--paths", type=int, default=2)
+    parser.add_argument("--rules", action="store_true", help="what each cleaning rule did, per set")
     args = parser.parse_args()
     settings = load_settings()
     rows = []
@@ -94,6 +95,19 @@ def main() -> None:
               f"max chunk len {max(r['max_len'] for r in part)}; "
               f"removed per doc mean {statistics.mean(r['removed_reported'] or r['removed_nonspace'] for r in part):.0f}")
     print(f"\n{elapsed:.2f} s")
+    if args.rules:
+        from collections import Counter
+
+        from qa.clean import clean
+
+        for folder, files in ((ROOT / "documents", sorted((ROOT / "documents").glob("*.txt"))),
+                              (SHARED_PLANS, dev_files())):
+            tally: Counter[str] = Counter()
+            for path in files:
+                clean(load_file(path).text, trace=tally)
+            print(f"\n== rules on {folder.name} ({len(files)} files)")
+            for rule, n in sorted(tally.items()):
+                print(f"  {rule:50} {n:>6}")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -6,6 +6,10 @@ Layout of the index folder::
     build-<stamp>/     manifest.json, documents.json, chunks.json,
                        vectors.faiss, bm25/, spellings.json
 
+``chunks.json`` holds one row per chunk, ``[doc_id, start, end, heading_path]``: the text is
+the document's span, and BM25 and the embedder read ``chunking.index_text`` (the heading
+path, then the text).
+
 A build is written to a fresh folder and only then named in ``CURRENT`` (an atomic
 rename), so a crash mid-build leaves the previous index in use and never a broken
 one. The manifest records the model, dimensions, cleaning, chunking, tokenizer, format

@@ -7,8 +7,11 @@
 True
 
 Every loader returns the document's own words, NFC-normalised, with line breaks
-where the source has paragraph or block breaks. Nothing else is cleaned here:
-removing scraped junk is the job of ``qa.clean``, which must see what the file said.
+where the source has paragraph or block breaks, and table rows as "cell | cell".
+Nothing else is cleaned here: removing scraped junk is the job of ``qa.clean``, which
+must see what the file said. The one exception is a PDF's page furniture (running
+headers, footers, page numbers), which only the loader sees page by page; what it
+leaves out is counted in ``LoadedFile.removed_chars``.
 
 Any file a user can hand us that cannot be read (empty, binary, truncated, corrupt,
 password-protected, scanned without a text layer, of an unknown type) raises

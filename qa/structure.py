@@ -14,8 +14,8 @@ regex test per line (about 1 ms for a 40-page plan) and its result is cached per
 ...         "Chỉ tiêu | Năm 2025\\nChỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP")
 >>> blocks = parse(text)
 >>> [(b.kind, b.numbering, b.level) for b in blocks]  # doctest: +NORMALIZE_WHITESPACE
-[('heading', 'II.', 0), ('heading', '2.', 1), ('paragraph', '', 2), ('item', 'a)', 2),
- ('item', '-', 3), ('header', '', 2), ('row', '', 3)]
+[('heading', 'II.', 0), ('heading', '2.', 1), ('paragraph', '', 2), ('item', 'a)', 3),
+ ('item', '-', 4), ('header', '', 2), ('row', '', 3)]
 >>> item = blocks[4]
 >>> text[item.start:item.end]
 '- 80% hồ sơ được xử lý trên môi trường mạng.'

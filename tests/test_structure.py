@@ -258,3 +258,11 @@ def test_a_pdf_decision_is_indexed_with_its_structure(pdf_index):
     stored = json.loads((settings.index_dir / (settings.index_dir / "CURRENT").read_text() / "chunks.json").read_text())
     assert [row[3] for row in stored] == [c.heading_path for c in index.chunks]
     assert doc.removed_chars > 0
+
+
+def test_the_module_documentation_example_holds():
+    import doctest
+
+    import qa.structure
+
+    assert doctest.testmod(qa.structure).failed == 0
