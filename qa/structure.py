@@ -5,8 +5,9 @@ Vietnamese plans and decisions are written as numbered outlines ("Phần I", "I.
 đến năm 2025:") whose items only make sense with them, and tables whose cells only make
 sense with their column headers. ``qa.clean`` writes every block on its own line (wrapped
 lines joined back, table rows one per line); ``parse`` reads the outline back from that
-text alone, so anyone can recompute it at query time from ``Document.text``. It is one
-regex test per line (about 1 ms for a 40-page plan) and its result is cached per text.
+text alone, so anyone can recompute it at query time from ``Document.text``. It is a few
+regex tests per line (13 ms for a 130,000-character plan of 1,440 blocks on this 2-core
+machine) and the result is cached for the last 32 texts (a repeat call is a lookup).
 
 >>> from qa.structure import parse, heading_path, row_cells
 >>> text = ("II. MỤC TIÊU\\n\\n2. Mục tiêu cụ thể\\n\\nĐến năm 2025:\\n\\n"
