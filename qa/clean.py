@@ -76,7 +76,7 @@ _SPAM_PHRASES = re.compile(
 _GLUED = re.compile(r"[^\W\d_]{16,}")
 _UNDERSCORE_TAIL = re.compile(r"_[A-Za-z][\w ]{0,30}$")
 # Short unaccented lower-case words that trail a glued spam token ("tiep bong da lu").
-_ASCII_TAIL = re.compile(r"^(?:\s*\b[a-z]{1,4}\b){1,5}")
+_ASCII_TAIL = re.compile(r"(?:\s*\b[a-z]{1,4}\b){1,5}")
 
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
@@ -247,6 +247,10 @@ def strip_motto(line: str) -> str:
     return " ".join(line.split())
 
 
+# A run of spaces before punctuation, matched from the run's start only (linear).
+_GAP_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([,.;:])")
+
+
 def remove_spam(line: str) -> str:
     """Cut glued-syllable spam tokens and the betting keywords trailing them."""
     out: list[str] = []
@@ -256,8 +260,8 @@ def remove_spam(line: str) -> str:
         if sum(1 for c in token if not c.isascii()) < 3 and not re.search(r"[a-z][A-Z]", token):
             continue
         out.append(line[pos:m.start()])
-        tail = _ASCII_TAIL.match(line[m.end():])
-        pos = m.end() + (tail.end() if tail else 0)
+        tail = _ASCII_TAIL.match(line, m.end())  # matched in place: no copy of the rest of the line
+        pos = tail.end() if tail else m.end()
     out.append(line[pos:])
     original = line
     line = "".join(out)
@@ -265,17 +269,13 @@ def remove_spam(line: str) -> str:
     line = _SPAM_PHRASES.sub(" ", line)
     if line == original:
         return line.strip()
-    line = re.sub(r"\s+([,.;:])", r"\1", line)  # the gap a cut token left before punctuation
+    line = _GAP_BEFORE_PUNCTUATION.sub(r"\1", line)  # the gap a cut token left before punctuation
     return re.sub(r"\s{2,}", " ", line).strip()
 
 
 def _strip_pipes(line: str) -> str:
     """Table debris at a line's ends ("ỦY BAN NHÂN DÂN |", "| Số hiệu | 72/KH-UBND |")."""
-    line = line.strip()
-    while line.startswith("|"):
-        line = line[1:].lstrip()
-    while line.endswith("|"):
-        line = line[:-1].rstrip()
+    line = line.strip(" \t|")  # str.strip, linear (a regex anchored at the end backtracks)
     return TABLE_SEPARATOR.join(split_row(line)) if "|" in line else line
 
 
@@ -313,15 +313,14 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     blank line: that is a paragraph break.
     """
     width = wrap_width(lines)
-    out: list[str] = []
-    last = ""  # the last physical line of out[-1]
+    paragraphs: list[list[str]] = []  # the physical lines of each output line
     for line in lines:
-        if line and out and out[-1] and _continues(out[-1], last, line, width):
-            out[-1] = out[-1] + " " + line
+        if line and paragraphs and paragraphs[-1] and _continues(paragraphs[-1][0], paragraphs[-1][-1], line, width,
+                                                                 len(paragraphs[-1]) == 1):
+            paragraphs[-1].append(line)
         else:
-            out.append(line)
-        last = line
-    return out
+            paragraphs.append([line] if line else [])
+    return [" ".join(parts) for parts in paragraphs]
 
 
 def wrap_width(lines: Iterable[str]) -> int | None:
@@ -342,14 +341,17 @@ def wrap_width(lines: Iterable[str]) -> int | None:
     return top if band >= 0.25 * len(lengths) else None
 
 
-def _continues(joined: str, last: str, nxt: str, width: int | None) -> bool:
-    if is_row(joined) or is_row(nxt) or starts_authority(nxt) or type_of(last) or type_of(nxt):
+def _continues(first: str, last: str, nxt: str, width: int | None, alone: bool) -> bool:
+    """Whether ``nxt`` continues the line whose first physical line is ``first`` and last is
+    ``last`` (``alone`` when they are the same). Looks at those two lines only, so joining
+    stays linear however long a paragraph grows."""
+    if is_row(first) or is_row(nxt) or starts_authority(nxt) or type_of(last) or type_of(nxt):
         return False
-    if _MAJOR_WORD.match(last) and _NUMERAL.match(nxt):
+    if alone and _MAJOR_WORD.match(last) and _NUMERAL.match(nxt):
         return True  # "Phần" / "I"
-    m = marker(joined)
-    if m is not None and m.scheme in ("part", "chapter", "section", "article", "appendix") \
-            and not joined[m.end:].strip():
+    m = marker(first)
+    if alone and m is not None and m.scheme in ("part", "chapter", "section", "article", "appendix") \
+            and not first[m.end:].strip():
         return False  # "Chương II" stands alone; its title is the next line
     if marker(nxt) is not None:
         return False
@@ -394,16 +396,17 @@ def rows_of_flattened_tables(lines: list[str]) -> list[str]:
     stay lines of their own. Anything else is left as it was.
     """
     seq = [i for i, line in enumerate(lines) if line]
+    value = [_is_value(lines[i]) for i in seq]  # each line judged once: linear in the text
     rows: list[tuple[int, list[int]]] = []  # (label position in seq, value positions)
     k = 0
     while k < len(seq):
         label = lines[seq[k]]
         values: list[int] = []
         j = k + 1
-        while j < len(seq) and len(values) < _MAX_CELLS and _is_value(lines[seq[j]]):
+        while j < len(seq) and len(values) < _MAX_CELLS and value[j]:
             values.append(j)
             j += 1
-        if values and not _is_value(label) and not is_row(label) \
+        if values and not value[k] and not is_row(label) \
                 and any(_NUMERIC_CELL.match(lines[seq[v]]) for v in values):
             rows.append((k, values))
             k = j
@@ -499,12 +502,16 @@ def _looks_like_header(cells: list[str]) -> bool:
 # ---------------------------------------------------------------- repeats and bylines
 
 
+_CAPTION_MIN_WORDS = 4
+
+
 def drop_repeated_captions(lines: list[str]) -> list[str]:
     """Drop a line that repeats the line right before it (a photo caption shown twice, a
     headline shown again under itself) or repeats the page's headline further down.
 
-    List items and table rows are kept however often they repeat: in a plan the same
-    "- Cơ quan chủ trì: Sở TT&TT." closes many tasks.
+    List items, table rows and lines of fewer than four words are kept however often they
+    repeat: in a plan the same "- Cơ quan chủ trì: Sở TT&TT." closes many tasks, and a
+    flattened table repeats "100%" and "Đạt".
     """
     out: list[str] = []
     previous = ""
@@ -516,7 +523,9 @@ def drop_repeated_captions(lines: list[str]) -> list[str]:
             out.append(line)
             continue
         key = fold(line).lower()
-        keep_always = marker(line) is not None or is_row(line)
+        # Items, rows and short lines (a table cell "100%", "Đạt") are content however often
+        # they repeat; a caption or headline is a phrase of several words.
+        keep_always = marker(line) is not None or is_row(line) or len(line.split()) < _CAPTION_MIN_WORDS
         if not keep_always and (key == previous or (key == headline and headline_seen)):
             continue
         headline_seen = headline_seen or key == headline

@@ -116,6 +116,7 @@ MAJOR_SCHEMES = frozenset({"part", "chapter", "section", "article", "appendix"})
 _MAJOR_SCHEME = {"phần": "part", "chương": "chapter", "mục": "section", "điều": "article", "phụ lục": "appendix"}
 
 
+@lru_cache(maxsize=65536)
 def marker(line: str) -> Marker | None:
     """The numbering or bullet that opens ``line``, or None for an unnumbered line.
 

@@ -103,9 +103,19 @@ def test_chunks_are_bounded_in_characters_whatever_the_punctuation(kind):
 
 
 def test_a_five_megabyte_text_without_punctuation_becomes_bounded_chunks():
+    # Hard-wrapped at 78 columns, lower case, no punctuation: cleaning joins it all into one
+    # line (linearly) and chunking still bounds every chunk.
     rng = random.Random(11)
     syllables = "chuyển đổi số tỉnh hồ sơ công việc dữ liệu nền tảng hạ tầng kinh tế xã hội".split()
-    text = " ".join(rng.choice(syllables) for _ in range(1_200_000))
+    lines, line = [], ""
+    for _ in range(1_200_000):
+        word = rng.choice(syllables)
+        if len(line) + len(word) + 1 > 78:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    text = "\n".join(lines + [line])
     assert len(text.encode("utf-8")) > 5_000_000
     doc = document(text)
     chunks = chunk_document(doc)
