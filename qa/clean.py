@@ -6,7 +6,7 @@ list item and table row on its own line, blocks separated by a blank line and th
 of a table by a line break. Each rule below is named and says why it is safe; what it
 did is measured by ``python bench/structure_stats.py --rules`` on the five bundled
 articles / the 32 dev-province plan excerpts (non-space characters removed, unless said):
-take_date 48 / 61, remove_spam 129 / 0, is_boilerplate 54 / 496, strip_motto 0 / 598,
+take_date 48 / 61, remove_spam 129 / 0, is_boilerplate 54 / 496, strip_motto 0 / 626,
 drop_repeated_captions 175 / 126, cut_after_closing_byline 198 / 0; join_wrapped_lines
 joined 0 / 126 lines, rows_of_flattened_tables rebuilt 0 / 8 rows, and inline_table_headers
 wrote 0 / 357 characters of header names into rows. Per document, cleaning removes 122
