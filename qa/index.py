@@ -14,6 +14,10 @@ folder (``documents_dir`` unset means "the index's own folder"). Another folder 
 refused unless the index is explicitly re-pointed (``repoint=True``,
 ``python -m qa index --repoint``), and so is a second writer for another folder.
 
+``chunks.json`` holds one row per chunk, ``[doc_id, start, end, heading_path]``: the text is
+the document's span, and BM25 and the embedder read ``chunking.index_text`` (the heading
+path, then the text).
+
 A build is written to a fresh folder and only then named in ``CURRENT`` (an atomic
 rename), so a crash mid-build leaves the previous index in use and never a broken
 one; a damaged ``CURRENT`` falls back to the newest build that loads, and stale
@@ -46,7 +50,7 @@ import faiss
 import numpy as np
 
 from .bm25 import TOKENIZER_VERSION, BM25Index
-from .chunking import CHUNKER_VERSION, chunk_document
+from .chunking import CHUNKER_VERSION, chunk_document, index_text
 from .clean import CLEANER_VERSION
 from .config import DEFAULT_DOCUMENTS_DIR, Settings
 from .embed import Embedder
@@ -336,7 +340,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "catalog_sha256": catalog_hash,
     }
     index = Index(manifest, {d.doc_id: d for d in documents}, chunks, _flat_index(vectors),
-                  BM25Index.build([c.text for c in chunks]), _spellings(chunks))
+                  BM25Index.build([index_text(c) for c in chunks]), _spellings(chunks))
     _publish(settings.index_dir, index)
     _report(progress, "index", 1, 1)
     return index
@@ -363,7 +367,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     new_chunks: list[Chunk] = []
     for doc in to_embed:
         new_chunks.extend(chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences))
-    new_vectors = _embed_all([c.text for c in new_chunks], embedder, progress)
+    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress)
     by_doc_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(new_chunks):
         by_doc_new[c.doc_id].append(i)
@@ -384,7 +388,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
             source_chunks = [previous.chunks[i] for i in ids]
             source_rows = [previous.vectors.reconstruct(i) for i in ids]
         for chunk, row in zip(source_chunks, source_rows):
-            chunks.append(Chunk(len(chunks), chunk.doc_id, chunk.text, chunk.start, chunk.end))
+            chunks.append(Chunk(len(chunks), chunk.doc_id, chunk.text, chunk.start, chunk.end, chunk.heading_path))
             rows.append(row)
     matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, embedder.dim), np.float32)
     return chunks, matrix
@@ -434,7 +438,7 @@ def _publish(index_dir: Path, index: Index) -> None:
     try:
         tmp.mkdir(parents=True)
         _write_json(tmp / "documents.json", [asdict(d) for d in index.documents.values()])
-        _write_json(tmp / "chunks.json", [[c.doc_id, c.start, c.end] for c in index.chunks])
+        _write_json(tmp / "chunks.json", [[c.doc_id, c.start, c.end, c.heading_path] for c in index.chunks])
         faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
         (tmp / "bm25").mkdir()
         index.bm25.save(tmp / "bm25")
@@ -515,8 +519,9 @@ def load_build(folder: Path) -> Index:
         raise ValueError("index format version differs")
     manifest["build"] = folder.name
     documents = {d["doc_id"]: Document(**d) for d in json.loads((folder / "documents.json").read_text(encoding="utf-8"))}
-    chunks = [Chunk(i, doc_id, documents[doc_id].text[s:e], s, e)
-              for i, (doc_id, s, e) in enumerate(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))]
+    # Rows are [doc_id, start, end, heading_path] (older builds: no heading path).
+    chunks = [Chunk(i, row[0], documents[row[0]].text[row[1]:row[2]], row[1], row[2], row[3] if len(row) > 3 else "")
+              for i, row in enumerate(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))]
     vectors = faiss.read_index(str(folder / "vectors.faiss"))
     if vectors.ntotal != len(chunks):
         raise ValueError("vector count does not match chunk count")

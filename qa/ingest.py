@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from .config import Settings
 from .errors import DocumentError, NoDocumentsError
 from .loaders import SUPPORTED_EXTENSIONS, load_file, open_regular_file
 from .provinces import find_provinces
+from .structure import first_sentence, headline, is_caps, title_block
 from .types import Document
 
 CATALOG_NAME = "catalog.json"
@@ -155,25 +157,50 @@ def read_catalog(documents_dir: Path) -> dict[str, dict[str, str | None]]:
 def load_document(path: Path, documents_dir: Path, catalog: dict[str, dict[str, str | None]],
                   sha256: str | None = None, settings: Settings | None = None) -> Document:
     """Load, clean and describe one file; raises ``DocumentError`` when it is unusable
-    (or larger than the limits of ``settings``)."""
+    (or larger than the limits of ``settings``).
+
+    Metadata comes first from the catalogue, then from the document itself: an official
+    document's title block (title, number, issuer, date, kind), else the file's own title
+    (HTML <title>, PDF or Word properties) unless it is page furniture, else the page's
+    headline, else its first sentence.
+    """
     loaded = load_file(path, settings)
     cleaned = clean(loaded.text)
     if len(cleaned.text) < 20:
         raise DocumentError(str(path), "no text of substance left after cleaning")
     entry = catalog.get(path.relative_to(documents_dir).as_posix()) or catalog.get(path.name) or {}
-    title = entry.get("title") or loaded.title or cleaned.text.split("\n", 1)[0][:200]
+    block = title_block(cleaned.text)
+    title = (entry.get("title") or block.title or _usable_title(loaded.title) or headline(cleaned.text)
+             or first_sentence(cleaned.text) or path.stem)
     province = entry.get("province") or detect_province(title, cleaned.text)
     return Document(
         doc_id=doc_id_for(path, documents_dir),
         title=title,
         text=cleaned.text,
         province=province,
-        date=entry.get("date") or cleaned.date,
+        date=entry.get("date") or block.date or cleaned.date,
         source=entry.get("source") or cleaned.source,
         path=str(path),
         sha256=sha256 or file_sha256(path),
-        url=entry.get("url"), kind=entry.get("kind"),
+        number=entry.get("number") or block.number,
+        issuer=entry.get("issuer") or block.issuer,
+        kind=entry.get("kind") or block.kind,
+        url=entry.get("url"),
+        removed_chars=cleaned.removed_chars + loaded.removed_chars,
     )
+
+
+_FILE_NAME_TITLE = re.compile(r"(^microsoft (word|excel)\b|\.(docx?|pdf|xlsx?|html?)$|^untitled$|^document\d*$)",
+                              re.IGNORECASE)
+
+
+def _usable_title(title: str | None) -> str | None:
+    """A file's own title unless it is a file name, capitals-only furniture or symbols."""
+    if not title or _FILE_NAME_TITLE.search(title.strip()) or len(title.split()) < 3 or is_caps(title):
+        return None
+    if sum(c.isalpha() for c in title) < 0.5 * len(title.replace(" ", "")):
+        return None
+    return title
 
 
 def detect_province(title: str, text: str) -> str | None:

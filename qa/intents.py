@@ -23,11 +23,10 @@ from functools import lru_cache
 from typing import Any
 
 from .answer import Figure, figure_of, province_evidence
-from .chunking import paragraphs
 from .data import DATA_DIR, DataFileError
 from .glossary import abbreviations, english_stopwords, full_forms, translate
 from .query import QUESTION_WORDS, Query
-from .text import Span, clauses, fold, is_heading, sentences, years
+from .text import Span, clauses, fold, is_heading, paragraphs, sentences, years
 from .types import Chunk, Citation, Document, Hit
 
 

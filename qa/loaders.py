@@ -7,8 +7,11 @@
 True
 
 Every loader returns the document's own words, NFC-normalised, with line breaks
-where the source has paragraph or block breaks. Nothing else is cleaned here:
-removing scraped junk is the job of ``qa.clean``, which must see what the file said.
+where the source has paragraph or block breaks, and table rows as "cell | cell".
+Nothing else is cleaned here: removing scraped junk is the job of ``qa.clean``, which
+must see what the file said. The one exception is a PDF's page furniture (running
+headers, footers, page numbers), which only the loader sees page by page; what it
+leaves out is counted in ``LoadedFile.removed_chars``.
 
 Any file a user can hand us that cannot be read (empty, binary, truncated, corrupt,
 password-protected, scanned without a text layer, of an unknown type) raises
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import docx
+import pdfplumber
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
@@ -42,6 +46,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from qa import pdf_layout
 from qa.config import Settings, load_settings
 from qa.errors import DocumentError
 
@@ -77,6 +82,9 @@ class LoadedFile:
 
     text: str
     title: str | None
+    # Characters the loader itself left out as page furniture (a PDF's running headers,
+    # footers and page numbers, which only the loader sees page by page).
+    removed_chars: int = 0
 
 
 def load_file(path: Path, settings: Settings | None = None) -> LoadedFile:
@@ -94,7 +102,7 @@ def load_file(path: Path, settings: Settings | None = None) -> LoadedFile:
     if not text.strip():
         raise DocumentError(where, "contains no text (only whitespace or invisible characters)")
     _refuse_long_text(len(text), where, limits)
-    return LoadedFile(text=text, title=_clean_title(raw.title))
+    return LoadedFile(text=text, title=_clean_title(raw.title), removed_chars=raw.removed_chars)
 
 
 def open_regular_file(path: Path) -> BinaryIO:
@@ -531,26 +539,72 @@ _SPACE_BEFORE_MARK = re.compile(r"(?<=[\w\u0300-\u036f]) +(?=[\u0300-\u036f])")
 
 
 def _load_pdf(data: bytes, where: str, limits: Settings) -> LoadedFile:
-    """Text of every page (pypdf), pages separated by a blank line, and the metadata title."""
+    """Text of every page with its tables as rows, and the metadata title.
+
+    pypdf opens and checks the file (encryption, damage) and reads its title; pdfplumber
+    reads each page's words with their positions and its ruled tables, which gives what
+    plain text extraction loses: table cells as rows ("cell | cell"), the two columns
+    of a title block one after the other, lines wrapped at the margin joined back, and
+    running headers, footers and page numbers recognised page by page and left out
+    (see ``qa.pdf_layout``). A page pdfplumber cannot read falls back to pypdf's text.
+    """
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(where, "is not a PDF file (it does not start with %PDF-); check the file")
     try:
         reader = PdfReader(io.BytesIO(data))
         _refuse_locked_pdf(reader, where)
-        pages = list(_pdf_page_texts(reader, where, limits))
+        if len(reader.pages) == 0:
+            raise DocumentError(where, "has no pages")
         title = _pdf_title(reader)
+        pages = _pdf_pages(data, reader, where, limits)
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many types (KeyError, ValueError...) on damaged files
         raise DocumentError(
             where, f"is damaged or incomplete (truncated?) and could not be read ({type(exc).__name__}: {exc})"
         ) from exc
-    text = "\n\n".join(pages)
+    text, removed = pdf_layout.join_pages(pages)
     if not text.strip():
         raise DocumentError(
             where, "has no text layer (it is probably a scanned image); run OCR on it first, e.g. with ocrmypdf"
         )
-    return LoadedFile(text=_SPACE_BEFORE_MARK.sub("", text), title=title)
+    return LoadedFile(text=_SPACE_BEFORE_MARK.sub("", text), title=title, removed_chars=removed)
+
+
+def _pdf_pages(data: bytes, reader: PdfReader, where: str, limits: Settings) -> list[list[str]]:
+    """Each page's lines (pdfplumber's layout, or pypdf's text where that fails), giving
+    up once ``pdf_seconds`` have passed or the text exceeds ``max_text_chars`` (checked
+    page by page, before the rest is extracted)."""
+    deadline = time.monotonic() + limits.pdf_seconds
+    pages: list[list[str]] = []
+    chars = 0
+    try:
+        plumber = pdfplumber.open(io.BytesIO(data), password="" if reader.is_encrypted else None)
+    except Exception:  # pdfminer cannot open it: pypdf's text for every page
+        plumber = None
+    try:
+        for number, page in enumerate(reader.pages, start=1):
+            if time.monotonic() > deadline:
+                raise DocumentError(
+                    where,
+                    f"took longer than {limits.pdf_seconds:.0f} s to read (stopped at page {number};"
+                    " QA_PDF_SECONDS); the PDF may be damaged",
+                )
+            lines: list[str] | None = None
+            if plumber is not None:
+                try:
+                    lines = pdf_layout.page_lines(plumber.pages[number - 1])
+                except Exception:  # a page pdfminer chokes on still has pypdf's text
+                    lines = None
+            if lines is None:
+                lines = (page.extract_text() or "").split("\n")
+            chars += sum(len(line) + 1 for line in lines)
+            _refuse_long_text(chars, where, limits)
+            pages.append(lines)
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return pages
 
 
 def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
@@ -565,26 +619,6 @@ def _refuse_locked_pdf(reader: PdfReader, where: str) -> None:
         ) from exc
     if opened == PasswordType.NOT_DECRYPTED:
         raise DocumentError(where, "is password-protected; save a copy without the password and load that")
-
-
-def _pdf_page_texts(reader: PdfReader, where: str, limits: Settings) -> Iterator[str]:
-    """Each page's text in order, giving up once ``pdf_seconds`` have passed or the
-    text exceeds ``max_text_chars`` (checked page by page, before the rest is extracted)."""
-    if len(reader.pages) == 0:
-        raise DocumentError(where, "has no pages")
-    deadline = time.monotonic() + limits.pdf_seconds
-    chars = 0
-    for number, page in enumerate(reader.pages, start=1):
-        if time.monotonic() > deadline:
-            raise DocumentError(
-                where,
-                f"took longer than {limits.pdf_seconds:.0f} s to read (stopped at page {number}; QA_PDF_SECONDS);"
-                " the PDF may be damaged",
-            )
-        text = page.extract_text() or ""
-        chars += len(text)
-        _refuse_long_text(chars, where, limits)
-        yield text
 
 
 def _pdf_title(reader: PdfReader) -> str | None:
@@ -711,10 +745,14 @@ def _docx_paragraph_text(paragraph: BaseOxmlElement) -> str:
 
 
 def _docx_table_rows(table: BaseOxmlElement) -> Iterator[str]:
-    """One line per row, cells joined by " | "; a cell merged across rows is written once."""
+    """One line per row, cells joined by " | "; a cell merged across rows is written once.
+
+    Empty cells are kept (as nothing between two separators) so that every row has as
+    many cells as the header row and ``qa.clean`` can name each cell by its column.
+    """
     for row in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
         cells = row.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc")
-        texts = [" ".join(t for t in _docx_block_texts(cell) if t.strip()) for cell in cells]
-        line = " | ".join(t for t in texts if t.strip())
-        if line:
-            yield line
+        texts = [" ".join(" ".join(t.replace("|", "/").split()) for t in _docx_block_texts(cell) if t.strip())
+                 for cell in cells]
+        if any(t.strip() for t in texts):
+            yield " | ".join(texts)

@@ -136,3 +136,11 @@ def _append_stripped(spans: list[Span], text: str, start: int, end: int, offset:
     lead = len(piece) - len(piece.lstrip())
     begin = start + lead
     spans.append(Span(stripped, begin + offset, begin + len(stripped) + offset))
+
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraphs of a cleaned document (separated by blank lines), with offsets."""
+    return [Span(m.group(0), m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]

@@ -120,3 +120,104 @@ def test_an_english_question_brings_the_vietnamese_plan_terms():
 def test_folding_keeps_length_for_offsets():
     text = "Đồng Nai, Hà Tĩnh, Quảng Nam"
     assert fold(text) == "Dong Nai, Ha Tinh, Quang Nam" and len(fold(text)) == len(text)
+
+
+# ---------------------------------------------------------------- structure-preserving cleaning
+
+ARTICLE = ("Tỉnh Hòa Lạc đẩy mạnh chuyển đổi số năm 2025\n\n" + "Tỉnh đặt mục tiêu phát triển chính quyền số. " * 8
+           + "\n\n")
+
+
+@pytest.mark.parametrize("line", ["TT", "STT", "IV.", "UBND", "KH-UBND"])
+def test_a_short_capitals_line_in_the_last_third_does_not_cut_what_follows(line):
+    raw = ARTICLE + "Đoạn thứ hai của kế hoạch.\n\n" + line + "\n\n" + "Nội dung tiếp theo của kế hoạch vẫn được giữ."
+    assert "Nội dung tiếp theo của kế hoạch vẫn được giữ." in clean(raw).text
+
+
+def test_a_closing_byline_cuts_the_teasers_but_not_numbered_content():
+    teasers = "M.T\n\nBí thư tỉnh khác: chuyển đổi số để cải cách\n\nBí thư tỉnh khác: chuyển đổi số để cải cách"
+    cleaned = clean(ARTICLE + "Kết thúc bài viết.\n\n" + teasers)
+    assert "M.T" not in cleaned.text and "Bí thư" not in cleaned.text
+    structured = ARTICLE + "Đoạn cuối.\n\nN.H.A\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Sở TT&TT chủ trì thực hiện."
+    assert "1. Sở TT&TT chủ trì thực hiện." in clean(structured).text
+
+
+def test_repeated_item_lines_survive_and_a_repeated_caption_does_not():
+    raw = ("Ảnh: Lễ ra mắt nền tảng số của tỉnh.\n\nẢnh: Lễ ra mắt nền tảng số của tỉnh.\n\n"
+           "a) Xây dựng kho dữ liệu dùng chung.\n- Cơ quan chủ trì: Sở TT&TT.\n"
+           "b) Phát triển nền tảng định danh.\n- Cơ quan chủ trì: Sở TT&TT.\n")
+    text = clean(raw).text
+    assert text.count("- Cơ quan chủ trì: Sở TT&TT.") == 2
+    assert text.count("Lễ ra mắt nền tảng số") == 1
+
+
+def test_hard_wrapped_lines_are_joined_back_into_sentences():
+    raw = ("I. MỤC ĐÍCH,\nYÊU CẦU\n1. Cụ thể hóa sự lãnh đạo, chỉ\nđạo của Tỉnh ủy về chuyển đổi số trên địa bàn,\n"
+           "bảo đảm đạt các chỉ tiêu chung của cả nước.\n2. Yêu cầu\nXác định rõ nhiệm vụ của từng cơ quan.")
+    assert clean(raw).text.split("\n\n") == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Cụ thể hóa sự lãnh đạo, chỉ đạo của Tỉnh ủy về chuyển đổi số trên địa bàn, bảo đảm đạt các chỉ tiêu "
+        "chung của cả nước.",
+        "2. Yêu cầu",
+        "Xác định rõ nhiệm vụ của từng cơ quan.",
+    ]
+
+
+def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
+    raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
+                      "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",
+                      "- Hồ sơ xử lý trên môi trường mạng", "90%", "90%", "Đạt"])
+    rows = [line for line in clean(raw).text.split("\n") if " | " in line]
+    assert rows == ["Chỉ tiêu | Kế hoạch | Thực hiện | Đánh giá",
+                    "Chỉ tiêu: - Dịch vụ công trực tuyến toàn trình | Kế hoạch: 80% | Thực hiện: 85,5% | Đánh giá: Vượt",
+                    "Chỉ tiêu: - Hồ sơ xử lý trên môi trường mạng | Kế hoạch: 90% | Thực hiện: 90% | Đánh giá: Đạt"]
+
+
+def test_cleaning_reports_the_characters_it_removed():
+    raw = "Chia sẻ bài viết\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKinh tế số chiếm 20% GRDP của tỉnh."
+    cleaned = clean(raw)
+    assert cleaned.text == "Kinh tế số chiếm 20% GRDP của tỉnh."
+    assert cleaned.removed_chars == len("Chiasẻbàiviết-------CỘNGHÒAXÃHỘICHỦNGHĨAVIỆTNAM")
+    assert clean("Kinh tế số chiếm 20% GRDP.\n\n- Cơ quan chủ trì: Sở TT&TT.").removed_chars == 0
+
+
+def test_a_date_in_a_table_cell_further_down_is_kept():
+    cells = "\n".join(["Nhiệm vụ hoàn thành trước", "31/12/2025"] * 10)
+    assert "31/12/2025" in clean(ARTICLE + cells).text
+
+
+SHARED_PLANS = PROJECT_ROOT.parent / "shared" / "plans"
+DEV_PROVINCES = ("ba_ria_vung_tau bac_lieu binh_dinh binh_thuan da_nang dong_thap ha_nam hai_phong hung_yen "
+                 "lang_son ninh_binh quang_binh thai_nguyen tp_ho_chi_minh vinh_phuc").split()
+
+
+@pytest.mark.skipif(not SHARED_PLANS.is_dir(), reason="needs ../shared/plans (the real plan excerpts)")
+def test_real_dev_plans_keep_their_words_and_official_ones_their_metadata():
+    from qa.chunking import chunk_document
+    from qa.ingest import load_document
+    from qa.structure import title_block
+
+    files = [p for p in sorted(SHARED_PLANS.glob("*.txt")) if re.sub(r"_\d+$", "", p.stem) in DEV_PROVINCES]
+    assert len(files) >= 20
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        doc = load_document(path, SHARED_PLANS, {})
+        assert doc.removed_chars < 0.15 * len(raw), path.name
+        assert not re.fullmatch(r"[\W\d_]*|ỦY BAN NHÂN DÂN|MỚI NHẤT|.{0,12}", doc.title), (path.name, doc.title)
+        if re.search(r"^Số:\s*\d", raw, re.MULTILINE) or "\nSố:\n" in raw:
+            block = title_block(doc.text)
+            assert block.number and block.date and block.issuer, (path.name, block)
+        chunks = chunk_document(doc)
+        assert len(chunks) <= max(3, len(doc.text) // 250), path.name
+        assert all(len(c.text) <= 600 for c in chunks)
+
+
+def test_the_national_motto_goes_from_the_title_block_only():
+    raw = ("ỦY BAN NHÂN DÂN TỈNH HÒA LẠC\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "Số: 12/QĐ-UBND\nĐiều 2. Nội dung của bằng tốt nghiệp gồm:\n1. Tiêu đề:\n"
+           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "2. Không lợi dụng mạng để chống lại Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam.")
+    text = clean(raw).text
+    assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1 and text.count("Độc lập - Tự do - Hạnh phúc") == 1
+    assert "chống lại Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam." in text
+    assert text.index("Số: 12/QĐ-UBND") < text.index("CỘNG HÒA")

