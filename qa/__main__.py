@@ -98,7 +98,10 @@ def _index(settings: Settings, repoint: bool) -> int:
     print(f"indexed {len(docs)} documents, {sum(d.n_chunks for d in docs)} chunks "
           f"from {assistant.index.documents_dir} in {settings.index_dir} (model {assistant.index.model})")
     for d in docs:
-        print(f"  {d.doc_id}  [{d.province or '?'}]  {d.n_chunks} chunks  {d.title}")
+        loaded = d.kept_chars + d.removed_chars
+        share = f" ({100 * d.removed_chars / loaded:.1f}%)" if loaded else ""
+        print(f"  {d.doc_id}  [{d.province or '?'}]  {d.n_chunks} chunks, cleaning removed "
+              f"{d.removed_chars:,} chars{share}  {d.title}")
     for path, reason in assistant.skipped.items():
         print(f"  skipped {path}: {reason}", file=sys.stderr)
     return 0

@@ -39,6 +39,10 @@ class DocumentInfo:
     date: str | None
     source: str | None
     n_chunks: int
+    # Characters cleaning removed from the loaded text, and how many it kept: a
+    # silent loss of content shows in the index report.
+    removed_chars: int = 0
+    kept_chars: int = 0
 
 
 class Assistant:
@@ -63,7 +67,8 @@ class Assistant:
 
     def documents(self) -> list[DocumentInfo]:
         counts = {d["doc_id"]: d["n_chunks"] for d in self.index.manifest["documents"].values()}
-        return [DocumentInfo(d.doc_id, d.title, d.province, d.date, d.source, counts.get(d.doc_id, 0))
+        return [DocumentInfo(d.doc_id, d.title, d.province, d.date, d.source, counts.get(d.doc_id, 0),
+                             d.removed_chars, len(d.text))
                 for d in sorted(self.index.documents.values(), key=lambda d: d.doc_id)]
 
     def provinces(self) -> list[str]:

@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,11 +74,14 @@ def test_index_reports_what_it_indexed_and_what_it_skipped(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "plan.txt").write_text("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài "
-                                   "khoản thanh toán điện tử đạt trên 30%.", encoding="utf-8")
+                                   "khoản thanh toán điện tử đạt trên 30%.\n\nChia sẻ bài viết:\n\nFacebook",
+                                   encoding="utf-8")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     done = run_qa("index", "--documents", str(docs), "--index", str(tmp_path / "index"))
     assert done.returncode == 0, done.stderr
     assert "indexed 1 documents" in done.stdout and "[Hà Tĩnh]" in done.stdout
+    removed = re.search(r"cleaning removed (\d+) chars", done.stdout)
+    assert removed and int(removed.group(1)) >= len("Chia sẻ bài viết:"), "the share button line is counted"
     assert "skipped broken.pdf" in done.stderr
     assert "embed" in done.stderr, "a progress bar shows the embedding"
 
