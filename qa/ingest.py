@@ -19,7 +19,7 @@ from .clean import clean
 from .config import Settings
 from .errors import DocumentError, NoDocumentsError
 from .loaders import SUPPORTED_EXTENSIONS, load_file, open_regular_file
-from .provinces import find_provinces
+from .provinces import canonical, find_provinces
 from .structure import first_sentence, headline, is_caps, title_block
 from .types import Document
 
@@ -172,7 +172,10 @@ def load_document(path: Path, documents_dir: Path, catalog: dict[str, dict[str, 
     block = title_block(cleaned.text)
     title = (entry.get("title") or block.title or _usable_title(loaded.title) or headline(cleaned.text)
              or first_sentence(cleaned.text) or path.stem)
-    province = entry.get("province") or detect_province(title, cleaned.text)
+    # A catalogue may spell a province its own way ("TP Hồ Chí Minh", "Bà Rịa – Vũng Tàu"):
+    # stored canonically, so a question naming it finds the plans.
+    catalogued = entry.get("province")
+    province = (canonical(catalogued) or catalogued) if catalogued else detect_province(title, cleaned.text)
     return Document(
         doc_id=doc_id_for(path, documents_dir),
         title=title,

@@ -53,3 +53,13 @@ def test_a_catalogue_that_is_neither_form_is_a_document_error(tmp_path: Path) ->
     write(tmp_path / "catalog.json", '"just a string"')
     with pytest.raises(DocumentError, match="keyed by file name"):
         read_catalog(tmp_path)
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("TP. Hồ Chí Minh", "TP Hồ Chí Minh"), ("Thành phố Hồ Chí Minh", "TP Hồ Chí Minh"),
+    ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu"), ("Khánh Hoà", "Khánh Hòa"),
+])
+def test_a_catalogued_province_is_stored_under_its_canonical_name(tmp_path: Path, written: str, stored: str) -> None:
+    path = write(tmp_path / "plan.txt", TEXT)
+    write(tmp_path / "catalog.json", json.dumps([{"file": "plan.txt", "province": written}], ensure_ascii=False))
+    assert load_document(path, tmp_path, read_catalog(tmp_path)).province == stored
