@@ -221,3 +221,15 @@ def test_the_national_motto_goes_from_the_title_block_only():
     assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1 and text.count("Độc lập - Tự do - Hạnh phúc") == 1
     assert "chống lại Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam." in text
     assert text.index("Số: 12/QĐ-UBND") < text.index("CỘNG HÒA")
+
+
+def test_a_long_stretch_without_any_punctuation_is_removed_and_counted():
+    stuffing = " ".join(["chuyển đổi số tỉnh kế hoạch"] * 2000)  # ~56,000 characters, no punctuation
+    cleaned = clean("Kế hoạch chuyển đổi số năm 2025.\n" + stuffing + "\nMục tiêu: 80% hồ sơ được xử lý trực tuyến.")
+    assert cleaned.text == "Kế hoạch chuyển đổi số năm 2025.\n\nMục tiêu: 80% hồ sơ được xử lý trực tuyến."
+    assert cleaned.removed_chars >= len(stuffing.replace(" ", ""))
+
+
+def test_a_long_legal_sentence_with_commas_is_kept_whole():
+    sentence = "Người học phải hoàn thành học phần, " * 150 + "và nộp đơn."  # 5,400 characters
+    assert clean(sentence).text == sentence
