@@ -275,9 +275,14 @@ def parse_modes(text: str) -> tuple[str, ...]:
     return _comma_list(text, MODES, "mode")
 
 
+#: The conversations set (eval/questions_followup.jsonl, over the bundled documents),
+#: scored by :mod:`eval.followup` and reported beside the other sets.
+FOLLOWUP = "followup"
+
+
 def parse_sets(text: str) -> tuple[str, ...]:
     """``"plans,regulations"`` -> ``("plans", "regulations")``; an unknown set is a usage error."""
-    return _comma_list(text, STANDARD_SETS, "set")
+    return _comma_list(text, STANDARD_SETS + (FOLLOWUP,), "set")
 
 
 def _positive_int(text: str) -> int:
@@ -338,7 +343,7 @@ def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
             raise ValueError("give either --questions or --sets, not both")
         return [EvalSet(CUSTOM, FACTS, args.documents, args.questions, args.index)]
     available = standard_sets()
-    chosen = [available[name] for name in (args.sets or STANDARD_SETS)]
+    chosen = [available[name] for name in (args.sets or STANDARD_SETS) if name != FOLLOWUP]
     if args.documents is not None or args.index is not None:
         if len(chosen) != 1:
             raise ValueError("--documents and --index need --questions, or exactly one set in --sets")
@@ -458,6 +463,29 @@ def run_set(
     return run
 
 
+def run_followup_set(args: argparse.Namespace, open_answerer: Callable[[EvalSet], Answerer]) -> dict[str, Any]:
+    """The follow-up conversations of the chosen split, asked turn by turn over the
+    bundled documents' index (:mod:`eval.followup` scores them)."""
+    from eval import followup  # imports this module: loaded only when used
+
+    if not followup.DEFAULT_QUESTIONS.is_file():
+        return {"status": "skipped", "reason": f"no conversations at {followup.DEFAULT_QUESTIONS}"}
+    split = args.split or DEFAULT_SPLIT
+    conversations, problems = followup.load_conversations(followup.DEFAULT_QUESTIONS)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    chosen = followup.select(conversations, split)
+    if args.limit:
+        chosen = chosen[: args.limit]
+    try:
+        answerer = open_answerer(standard_sets()["articles"])
+    except (QAError, SetupError) as exc:
+        return {"status": "failed", "reason": f"cannot open the assistant: {exc}"}
+    run = followup.run_followup(chosen, answerer.ask, "hybrid", DEFAULT_K)
+    run.update(status="ran", split=split)
+    return run
+
+
 def main(
     argv: Sequence[str] | None = None,
     open_answerer: Callable[[EvalSet], Answerer] = open_assistant,
@@ -488,14 +516,24 @@ def main(
         if evalset.name == CUSTOM and entry["status"] == "skipped":
             return _fail(f"{evalset.questions}: {entry['reason']}", EXIT_USAGE)
         run["sets"][evalset.name] = entry
+    if args.questions is None and (args.sets is None or FOLLOWUP in args.sets):
+        run["followup"] = run_followup_set(args, open_answerer)
     written = report.write_report(run, args.report)
     run["report"] = {"markdown": str(written[0]), "charts": [str(p) for p in written[1:]]}
     tables = report.text_tables(run)
+    if run.get("followup", {}).get("status") == "ran":
+        from eval import followup  # imports this module: loaded only when used
+
+        section = followup.table(run["followup"])
+        tables += "\n\n" + section
+        with written[0].open("a", encoding="utf-8") as fh:
+            fh.write("\n## followup\n\n" + section + "\n")
     if args.json:
         print(tables, file=sys.stderr)
         print(json.dumps(run, ensure_ascii=False, indent=2))
     else:
         print(tables)
         print(f"\nReport: {written[0]}")
-    failed = any(entry["status"] == "failed" for entry in run["sets"].values())
+    entries = [*run["sets"].values(), run.get("followup", {"status": "ran"})]
+    failed = any(entry["status"] == "failed" for entry in entries)
     return EXIT_FAILED if failed else EXIT_OK

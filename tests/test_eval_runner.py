@@ -625,3 +625,23 @@ def test_index_and_documents_re_point_the_one_chosen_set(empty_shared: Path) -> 
     assert (plans.name, plans.index, plans.documents) == ("plans", Path("/tmp/idx"), Path("/tmp/docs"))
     (custom,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl"]))
     assert (custom.name, custom.documents, custom.index) == ("custom", None, None)  # the configured ones
+
+
+def test_the_followup_set_runs_its_conversations_turn_by_turn_beside_the_others(tmp_path, capsys):
+    """``--sets followup`` asks each conversation's turns in order, passing the earlier
+    answers as history, and reports the follow-up figures with the other sets."""
+    histories: list[int] = []
+
+    class Remembering:
+        def ask(self, question: str, *, history=(), **_: object) -> Answer:
+            histories.append(len(history))
+            return Answer(question=question, answer="Không rõ [1].", abstained=False)
+
+    code = runner.main(["--sets", "followup", "--split", "dev", "--limit", "3", "--json", "--report",
+                        str(tmp_path / "report.md")], open_answerer=lambda evalset: Remembering())
+    out, _ = capsys.readouterr()
+    assert code == 0
+    figures = json.loads(out)["followup"]["figures"]
+    assert figures["n_conversations"] == 3 and figures["n_turns"] == len(histories)
+    assert histories[0] == 0 and max(histories) >= 1, "later turns carry the earlier answers"
+    assert "## followup" in (tmp_path / "report.md").read_text(encoding="utf-8")
