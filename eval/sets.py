@@ -91,7 +91,8 @@ def read_regulations(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The CSV's questions (in our question schema) and its unique contexts by name.
 
     Each question's one gold answer is the extractive span; ``evidence`` repeats it and
-    ``doc_id`` names the context it was asked of. Ids are ``r`` + the row number, since
+    ``doc_id`` names the context it was asked of, as the index names its file
+    (``<name>.txt``: document ids keep their extension). Ids are ``r`` + the row number, since
     the CSV's own ``index`` column repeats.
     """
     questions: list[dict[str, Any]] = []
@@ -109,7 +110,7 @@ def read_regulations(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
                 "answers": [span],
                 "evidence": span,
                 "split": REGULATIONS_SPLITS.get(row["split"].strip().lower(), "dev"),
-                "doc_id": name,
+                "doc_id": f"{name}.txt",
             })
     return questions, contexts
 

@@ -645,3 +645,14 @@ def test_the_followup_set_runs_its_conversations_turn_by_turn_beside_the_others(
     assert figures["n_conversations"] == 3 and figures["n_turns"] == len(histories)
     assert histories[0] == 0 and max(histories) >= 1, "later turns carry the earlier answers"
     assert "## followup" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_regulations_question_names_its_context_as_the_index_names_that_document(tmp_path, empty_shared):
+    write_regulations_csv(empty_shared / "external" / "ViRHE4QA_v2.csv", REGULATION_ROWS)
+    questions, contexts = sets.read_regulations(empty_shared / "external" / "ViRHE4QA_v2.csv")
+    sets.write_contexts(contexts, tmp_path / "docs")
+    from qa.ingest import doc_id_for
+
+    for q in questions:
+        assert doc_id_for(tmp_path / "docs" / q["doc_id"], tmp_path / "docs") == q["doc_id"]
+        assert (tmp_path / "docs" / q["doc_id"]).is_file()
