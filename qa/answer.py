@@ -1,13 +1,13 @@
-"""Extractive answers: the clause of the plan that answers, framed in the question's
+"""Extractive answers: the unit of the plan that answers, framed in the question's
 language, with [n] markers, or an honest abstention.
 
-No generative model can ship here, so the answer quotes the plan. Plans state one
-target per clause ("…; tỷ lệ dân số có tài khoản thanh toán điện tử đạt trên 30%; …"),
-so candidates are the clauses of the retrieved chunks, scored by how much of the
-question's content they hold (terms weighted by idf, so "thanh toán điện tử" counts
-more than "tỉnh"), helped by the chunk's retrieval score and by a figure when the
-question asks for one. The best clause's coverage is the evidence strength: below
-``Settings.abstain_threshold`` the assistant says the plans do not state it.
+No generative model can ship here, so the answer quotes the plan. The candidate
+units of the retrieved passages (``qa.candidates``: sentences, clauses, list items
+with their lead-in) are scored by the reader (``qa.reader``), a logistic model of
+named features fitted on dev questions of several collections. The best unit
+answers; below the model's threshold the assistant says the plans do not state it
+and shows the nearest passage. One rule stays a rule: a question about a province
+the collection has no plan of is not answered from another province's plan.
 """
 
 from __future__ import annotations
@@ -18,144 +18,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .bm25 import terms
+from .candidates import Candidate, units
 from .provinces import describe
 from .query import Query
-from .text import Span, clauses, fold, is_heading, is_year, sentences, years
+from .reader import NUMBER, Reading, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
+from .reader import stated_years, states_target, term_set
+from .text import is_year, years
 from .types import Citation, Document, Hit
 
-# A figure: "30%", "12,5%", "5-10%", "1.819"; not part of a reference ("749/QĐ-TTg").
-_NUMBER = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/])")
-_NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ"
-                           r"|dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
-
-
-# An agency named in a plan: "Sở TT&TT", "UBND tỉnh", "Bộ Chỉ huy Quân sự", "Cục Thống kê".
-_AGENCY = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban [Cc]hỉ đạo|Công an|Văn phòng)\s+\S")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The best clause found in one hit, and how well it answers."""
-
-    hit: Hit
-    clause: Span  # offsets inside the chunk's text
-    sentence: Span
-    coverage: float
-    score: float
-    # The years the sentence is about: those it names, else the last one named
-    # before it in its paragraph (which may begin before the chunk does).
-    years: frozenset[int] = frozenset()
-
-
-# ----------------------------------------------------------------- scoring
-
-@lru_cache(maxsize=65536)
-def _term_set(text: str) -> frozenset[str]:
-    """BM25 terms of a passage's sentence or clause (cached: passages do not change)."""
-    return frozenset(terms(text))
-
-
-Concepts = Sequence[Sequence[Sequence[str]]]
-
-
-#: Weight of one untranslated English word, against idf-weighted concepts (dev: 0.5
-#: costs nothing, 1.0 starts abstaining on answerable questions).
-UNTRANSLATED_WEIGHT = 0.5
-#: Bonus of a clause naming an agency when the question asks which agency.
-AGENCY_BONUS = 0.15
-#: Weight of a syllable pair against its syllables' (dev: 1.0 was no better than 0.5).
+#: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
 PAIR_WEIGHT = 0.5
-
-
-def coverage(concepts: Concepts, text: str, idf: Callable[[str], float], untranslated: Sequence[str] = ()) -> float:
-    """Share of the question's content that the text holds, in [0, 1].
-
-    Each concept weighs the idf of its terms (averaged over its alternatives) and
-    counts by its best-covered alternative, so "chính quyền số" or "chính phủ số"
-    each fully answer "digital government".
-    """
-    have = _term_set(text)
-    total = got = 0.0
-    for alternatives in concepts:
-        weights = [sum(idf(t) for t in alt) for alt in alternatives]
-        useful = [(alt, w) for alt, w in zip(alternatives, weights) if w > 0]
-        if not useful:
-            continue
-        weight = sum(w for _, w in useful) / len(useful)
-        total += weight
-        got += weight * max(_alternative_share(alt, w, have, idf) for alt, w in useful)
-    for word in untranslated:
-        total += UNTRANSLATED_WEIGHT
-        got += UNTRANSLATED_WEIGHT if word in have else 0.0
-    return got / total if total > 0 else 0.0
-
-
-def _alternative_share(alternative: Sequence[str], weight: float, have: frozenset[str],
-                       idf: Callable[[str], float]) -> float:
-    """How much of one translation a text holds: all of it, or half the idf share
-    of its syllables ("ngân hàng" holds "ngân" but is no "ngân sách")."""
-    if all(t in have for t in alternative):
-        return 1.0
-    return 0.5 * sum(idf(t) for t in alternative if t in have) / weight
-
-
-def best_evidence(query: Query, hit: Hit, idf: Callable[[str], float], top_score: float,
-                  lead_in: str = "") -> Evidence | None:
-    """The clause of a hit that best answers the question.
-
-    ``lead_in`` is the text of the chunk's paragraph before the chunk starts (a long
-    paragraph is cut into several chunks), read for the years a sentence is about.
-    """
-    best: Evidence | None = None
-    for sentence in sentences(hit.chunk.text):
-        sentence_cov = coverage(query.concepts, sentence.text, idf, query.untranslated)
-        heading = _is_heading(sentence, hit.chunk.text)
-        stated = _years_stated(sentence, lead_in + hit.chunk.text[: sentence.start])
-        # A list is answered by the whole sentence; a figure by its own clause.
-        for clause in [sentence] if query.wants_list else clauses(sentence):
-            clause_cov = coverage(query.concepts, clause.text, idf, query.untranslated)
-            cov = 0.75 * clause_cov + 0.25 * sentence_cov
-            score = cov + 0.25 * (hit.score / top_score if top_score > 0 else 0.0)
-            if query.wants_figure and _has_figure(clause.text):
-                score += 0.2 if query.asks_number else 0.1
-            if query.wants_list and _is_list(clause.text):
-                score += 0.15
-            if query.asks_which_agency and _AGENCY.search(clause.text):
-                score += AGENCY_BONUS
-            if heading:
-                score -= 0.05  # the body sentence a heading announces cites better
-            if query.years:  # a question about 2030 is answered by a 2030 target
-                if stated & set(query.years):
-                    score += 0.2
-                elif stated:
-                    score -= 0.2
-            if best is None or score > best.score:
-                best = Evidence(hit, clause, sentence, cov, score, stated)
-    return best
-
-
-def _is_heading(sentence: Span, chunk_text: str) -> bool:
-    """The sentence is a whole line of its own that reads as a heading."""
-    line_start = chunk_text.rfind("\n", 0, sentence.start) + 1
-    line_end = chunk_text.find("\n", sentence.end)
-    line = chunk_text[line_start: len(chunk_text) if line_end < 0 else line_end].strip()
-    return line == sentence.text and is_heading(line)
-
-
-def _is_list(text: str) -> bool:
-    """An enumeration: a colon followed by items, or many commas."""
-    after = text.split(":", 1)[1] if ":" in text else ""
-    return after.count(",") >= 2 or text.count(",") >= 4
-
-
-def _has_quantity(text: str) -> bool:
-    """A figure, or a quantity in words ("hàng trăm điểm")."""
-    return _has_figure(text) or bool(_NUMBER_WORDS.search(text))
-
-
-def _has_figure(text: str) -> bool:
-    return any(not is_year(m.group(1)) for m in _NUMBER.finditer(text))
 
 
 def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Callable[[str], float]:
@@ -172,96 +44,101 @@ def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Calla
     return idf
 
 
+#: Characters an answer's framing takes ("According to the Bà Rịa - Vũng Tàu plan (by 2025): “…” [1].").
+FRAME_CHARS = 70
+
+
+def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300) -> Reading:
+    """What the reader's features read for this question."""
+    return Reading(query, idf, hits[0].score if hits else 0.0, answer_types(query.text, query.lang),
+                   max(40, max_chars - FRAME_CHARS))
+
+
+def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None) -> list[Candidate]:
+    """Every candidate unit of the hits, in rank order; with ``room``, only pieces an
+    answer can quote whole."""
+    return [c for rank, h in enumerate(hits, 1) for c in units(h, documents[h.chunk.doc_id].text, rank, room)]
+
+
+def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf: Callable[[str], float],
+         max_chars: int = 300, model: ReaderModel | None = None) -> list[Scored]:
+    """The candidates of the hits, scored by the reader, best first."""
+    if not hits:
+        return []
+    r = reading(query, hits, idf, max_chars)
+    return score(r, candidates(hits, documents, r.room), model or load_model())
+
+
+def quote_of(query: Query, candidate: Candidate, room: int) -> str:
+    """What an answer quotes of the unit, cut to ``room`` characters."""
+    return _shorten(quoted(candidate), room, query.content_terms, query.wants_list)
+
+
 # ----------------------------------------------------------------- answers
 
 def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
-            idf: Callable[[str], float], threshold: float, max_chars: int,
+            idf: Callable[[str], float], threshold: float | None, max_chars: int,
             out_of_collection: tuple[str, ...] = ()) -> tuple[str, bool, list[Citation]]:
-    """Answer text, whether it abstains, and the citations in rank order."""
+    """Answer text, whether it abstains, and the citations in rank order.
+
+    ``threshold`` overrides the model's own abstention threshold when given.
+    """
     if not hits:
         return _abstain_text(query, None, out_of_collection), True, []
-    top = hits[0].score
-    found = [best_evidence(query, h, idf, top, lead_in(documents, h)) for h in hits]
-    citations = [_citation(n, h, documents, e) for n, (h, e) in enumerate(zip(hits, found), 1)]
+    scored = read(query, hits, documents, idf, max_chars)
+    best_of_hit: dict[int, Scored] = {}
+    for s in scored:
+        best_of_hit.setdefault(s.candidate.rank, s)
+    citations = [_citation(n, h, documents, best_of_hit.get(n)) for n, h in enumerate(hits, 1)]
     if out_of_collection:
         return _abstain_text(query, None, out_of_collection), True, citations
-    ranked = sorted((e for e in found if e is not None), key=lambda e: -e.score)
-    best = ranked[0] if ranked else None
-    # A question with no content words of its own ("Hà Tĩnh's goals for 2030?") is
-    # judged by its province and year alone.
-    weak = bool(query.concepts or query.untranslated) and best is not None and best.coverage < threshold
-    if (best is None or weak or _year_mismatch(query, best) or _lacks_required(query, best)
-            or (query.wants_status and _states_target(best.sentence.text))
-            or (query.asks_number and not _has_quantity(best.sentence.text))):
-        return _abstain_text(query, best and (hits.index(best.hit) + 1, best), ()), True, citations
-    n = hits.index(best.hit) + 1
-    return _frame(query, best, documents[best.hit.chunk.doc_id], n, max_chars), False, citations
+    best = scored[0] if scored else None
+    limit = load_model().threshold if threshold is None else threshold
+    if best is None or best.probability < limit or target_for_status(query, best.candidate):
+        return _abstain_text(query, best, ()), True, citations
+    doc = documents[best.candidate.hit.chunk.doc_id]
+    return _frame(query, best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 
-def _year_mismatch(query: Query, evidence: Evidence) -> bool:
-    """The question asks about a year the answering sentence does not state,
-    while it states another (a 2025 target is no answer for 2030). A sentence that
-    names no year takes the last year named before it in its passage."""
-    asked = set(query.years)
-    if not asked:
-        return False
-    if not (query.concepts or query.untranslated):  # "Hà Tĩnh 2040?": only the year can show it
-        return not (evidence.years & asked)
-    return bool(evidence.years) and not (evidence.years & asked)
+def target_for_status(query: Query, candidate: Candidate) -> bool:
+    """Refusal condition: the question asks what is now ("hiện có", "currently") and
+    the unit states a target to reach; a target says nothing of the present.
+    Measured on dev (learned reader): see README, "Refusal conditions"."""
+    return bool(query.wants_status) and states_target(candidate)
 
 
-def _years_stated(sentence: Span, before: str) -> frozenset[int]:
-    """The years a sentence names, else the last year named in the text before it."""
-    named = years(sentence.text) or years(before)[-1:]
-    return frozenset(named)
-
-
-def lead_in(documents: dict[str, Document], hit: Hit) -> str:
-    """The text of a hit's paragraph before the hit's chunk begins."""
-    text = documents[hit.chunk.doc_id].text
-    start = text.rfind("\n\n", 0, hit.chunk.start)
-    return text[start + 2 if start >= 0 else 0: hit.chunk.start]
-
-
-_TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
-
-
-def _states_target(sentence: str) -> bool:
-    """The sentence states a target (what is to be reached), not what has been."""
-    return bool(_TARGET_WORDS.search(fold(sentence).lower()))
-
-
-def _lacks_required(query: Query, evidence: Evidence) -> bool:
-    """The question names an acronym or figure ("PCI", "24/63") its passage lacks."""
-    if not query.required_terms:
-        return False
-    have = _term_set(evidence.hit.chunk.text)  # holds every folded word of the passage
-    return any(t not in have for t in query.required_terms)
-
-
-def _citation(n: int, hit: Hit, documents: dict[str, Document], evidence: Evidence | None) -> Citation:
+def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None) -> Citation:
     doc = documents[hit.chunk.doc_id]
+    span = best.candidate.span if best else None
     return Citation(
         n=n, doc_id=doc.doc_id, title=doc.title, province=doc.province, passage=hit.chunk.text,
         start=hit.chunk.start, end=hit.chunk.end, score=hit.score,
-        highlight_start=evidence.clause.start if evidence else None,
-        highlight_end=evidence.clause.end if evidence else None, date=doc.date,
+        highlight_start=span.start if span else None, highlight_end=span.end if span else None,
+        date=doc.date, heading_path=hit.chunk.heading_path or None, number=doc.number, url=doc.url,
     )
 
 
-def _frame(query: Query, evidence: Evidence, doc: Document, n: int, max_chars: int) -> str:
+def quoted(candidate: Candidate) -> str:
+    """What the answer quotes of a unit: a list item with the lead-in it belongs to."""
+    if candidate.kind == "item" and candidate.context:
+        return f"{candidate.context} {candidate.text}"
+    return candidate.text
+
+
+def _frame(query: Query, candidate: Candidate, doc: Document, n: int, max_chars: int) -> str:
     """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
-    year = _context_year(evidence)
+    year = _context_year(candidate)
     where = doc.province or doc.title
     note = describe(doc.province, query.provinces, query.lang) if doc.province else None
     if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
         where = f"{where} ({note})"
     if query.lang == "en":
-        lead = f"According to the {where} plan" + (f" (by {year})" if year else "") + ": "
+        lead = f"According to the {where} plan" if doc.province else f"According to “{doc.title}”"
+        lead += (f" (by {year})" if year else "") + ": "
     else:
         lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
         lead += (f", đến năm {year}" if year else "") + ": "
-    return _quote(lead, evidence.clause.text, f" [{n}].", max_chars, query)
+    return _quote(lead, quoted(candidate), f" [{n}].", max_chars, query)
 
 
 def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> str:
@@ -274,12 +151,12 @@ def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> s
     return f"{lead}“{_shorten(clause, room, query.content_terms, query.wants_list)}”{tail}"
 
 
-def _context_year(evidence: Evidence) -> int | None:
-    """The target year the sentence gives before the clause, when the clause has none."""
-    if years(evidence.clause.text):
+def _context_year(candidate: Candidate) -> int | None:
+    """The year a unit is about when the unit itself names none (a clause after
+    "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:")."""
+    if years(quoted(candidate)):
         return None
-    before = evidence.sentence.text[: max(0, evidence.clause.start - evidence.sentence.start)]
-    found = years(before) or years(evidence.sentence.text)
+    found = sorted(stated_years(candidate))
     return found[-1] if found else None
 
 
@@ -299,7 +176,7 @@ def _shorten(text: str, room: int, content_terms: Sequence[str], prefer_complete
         if not complete:
             cut = window[: room - 1]
             window = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
-        have = _term_set(window)
+        have = term_set(window)
         key = (sum(1 for t in content_terms if t in have), int(complete and prefer_complete), -i)
         if key > best_key:
             best, best_key = window, key
@@ -316,7 +193,7 @@ def _balance_quotes(text: str) -> str:
     return text
 
 
-def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: tuple[str, ...]) -> str:
+def _abstain_text(query: Query, nearest: Scored | None, missing: tuple[str, ...]) -> str:
     en = query.lang == "en"
     if missing:
         names = ", ".join(missing)
@@ -325,8 +202,7 @@ def _abstain_text(query: Query, nearest: tuple[int, Evidence] | None, missing: t
     text = ("The plans in the collection do not state this." if en
             else "Các kế hoạch trong bộ tài liệu không nêu thông tin này.")
     if nearest:
-        n, evidence = nearest
-        quote = _shorten(evidence.clause.text, 140, query.content_terms)
+        n, quote = nearest.candidate.rank, _shorten(nearest.candidate.text, 140, query.content_terms)
         text += (f" Nearest passage found: “{quote}” [{n}]." if en else f" Đoạn gần nhất tìm được: “{quote}” [{n}].")
     return text
 
@@ -344,21 +220,21 @@ class Figure:
     province: str
     value: float
     text: str
-    evidence: Evidence
+    evidence: Scored
 
 
-def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[str], float]) -> Figure | None:
+def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str], float]) -> Figure | None:
     """The figure the clause gives for the question's indicator.
 
     A clause often lists several figures ("cáp quang phủ 100% đơn vị hành chính…,
     60% hộ gia đình"); the one taken is in the segment (between commas, semicolons
     and "và") that holds most of the question's content.
     """
-    text = evidence.clause.text
+    text = quoted(evidence.candidate)
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
     for lo, hi in zip(bounds, bounds[1:]):
-        numbers = [m for m in _NUMBER.finditer(text, lo, hi) if not is_year(m.group(1))]
+        numbers = [m for m in NUMBER.finditer(text, lo, hi) if not is_year(m.group(1))]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
@@ -370,34 +246,35 @@ def figure_of(query: Query, evidence: Evidence, province: str, idf: Callable[[st
     if best is None:
         return None
     m = best[2]
-    value = float((m.group(2) or m.group(1)).replace(",", "."))
+    value = parse_number(m.group(2) or m.group(1))
+    if value is None:
+        return None
     return Figure(province, value, m.group(0).strip(), evidence)
 
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
-                      idf: Callable[[str], float]) -> dict[str, Evidence]:
-    """Each province's best clause among its first three hits."""
-    found: dict[str, Evidence] = {}
+                      idf: Callable[[str], float]) -> dict[str, Scored]:
+    """Each province's best unit among its first three hits."""
+    found: dict[str, Scored] = {}
     for province, hits in per_province.items():
-        candidates = [best_evidence(query, h, idf, hits[0].score, lead_in(documents, h)) for h in hits[:3]]
-        candidates = [e for e in candidates if e is not None]
-        if candidates:
-            found[province] = max(candidates, key=lambda e: e.score)
+        scored = read(query, hits[:3], documents, idf)
+        if scored:
+            found[province] = scored[0]
     return found
 
 
 def best_province(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                   idf: Callable[[str], float]) -> str | None:
     """The province whose plan answers "which province …?" best: the one whose best
-    clause holds most of the question (the chunk's rank breaks ties)."""
+    unit the reader finds likeliest to answer (the passage's score breaks ties)."""
     found = province_evidence(query, per_province, documents, idf)
     if not found:
         return None
-    return max(found, key=lambda p: (round(found[p].coverage, 6), found[p].hit.score))
+    return max(found, key=lambda p: (round(found[p].probability, 6), found[p].candidate.hit.score))
 
 
 def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
-                       idf: Callable[[str], float], threshold: float, max_chars: int,
+                       idf: Callable[[str], float], threshold: float | None, max_chars: int,
                        ) -> tuple[str, bool, list[Citation]] | None:
     """Answer "which province targets the highest …" from each province's best clause.
 
@@ -405,8 +282,9 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     caller answers the question as an ordinary one.
     """
     figures: list[Figure] = []
+    limit = load_model().threshold if threshold is None else threshold
     for province, evidence in province_evidence(query, per_province, documents, idf).items():
-        if evidence.coverage < threshold:
+        if evidence.probability < limit:
             continue
         fig = figure_of(query, evidence, province, idf)
         if fig:
@@ -417,7 +295,7 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         return None
     figures.sort(key=lambda f: f.value, reverse=not query.wants_lowest)
     figures = figures[:MAX_COMPARED]
-    citations = [_citation(n, f.evidence.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
+    citations = [_citation(n, f.evidence.candidate.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
     if not query.ranks:
         return _frame_comparison(query, figures), False, citations
     tied = [f for f in figures if f.value == figures[0].value]
@@ -434,7 +312,7 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         tail = f" [1]. Các tỉnh khác: {others}." if others else " [1]."
     if max_chars - len(lead) - len(tail) < 40:  # no room left to quote: drop the others
         tail = " [1]."
-    return _quote(lead, figures[0].evidence.clause.text, tail, max_chars, query), False, citations
+    return _quote(lead, quoted(figures[0].evidence.candidate), tail, max_chars, query), False, citations
 
 
 def _join(names: list[str], conjunction: str) -> str:

@@ -48,8 +48,10 @@ class Settings:
     fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
     dense_weight: float = 0.5
-    # Answering: below this evidence score the assistant abstains (tuned on dev).
-    abstain_threshold: float = 0.4
+    # Answering: below this probability that the best unit answers, the assistant
+    # abstains. None takes the threshold fitted with the reader's weights on the dev
+    # questions of several collections (qa/data/reader_model.json says which).
+    abstain_threshold: float | None = None
     max_answer_chars: int = 300
     max_question_chars: int = 2000
     # Bounded work per file, so one file never holds the build lock for minutes.
@@ -85,6 +87,8 @@ def _coerce(value: str, current: object, annotation: object = None) -> object:
         return float(value)
     if isinstance(current, Path) or "Path" in str(annotation):
         return Path(value)
+    if current is None and "float" in str(annotation):  # an optional number (abstain_threshold)
+        return float(value)
     return value
 
 

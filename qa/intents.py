@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .answer import Figure, figure_of, province_evidence
+from .answer import Figure, figure_of, province_evidence, quoted
+from .reader import stated_years
 from .data import DATA_DIR, DataFileError
 from .glossary import abbreviations, english_stopwords, full_forms, translate
 from .query import QUESTION_WORDS, Query
@@ -458,7 +459,7 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
 
 def as_written(figure: Figure) -> str:
     """The figure with the word the plan puts before it ("trên 60%", "tối thiểu 10%")."""
-    clause = figure.evidence.clause.text
+    clause = quoted(figure.evidence.candidate)
     at = clause.find(figure.text)
     if at < 0:
         return figure.text
@@ -468,8 +469,9 @@ def as_written(figure: Figure) -> str:
 
 
 def _figure_year(query: Query, figure: Figure) -> str:
-    asked = figure.evidence.years & set(query.years)
-    shown = sorted(asked or figure.evidence.years)
+    stated = stated_years(figure.evidence.candidate)
+    asked = stated & set(query.years)
+    shown = sorted(asked or stated)
     return ", ".join(map(str, shown)) if shown else "—"
 
 

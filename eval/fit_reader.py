@@ -1,0 +1,293 @@
+"""Fit the reader's weights and abstention threshold on dev questions.
+
+Each collection (a documents folder and a questions file, dev split only) is run
+through the real assistant; every candidate unit of the first ``k`` retrieved
+passages becomes one example, labelled by whether it holds a gold answer (and sits
+in a passage that holds the evidence, when the question gives one). Two models are
+fitted, each collection weighing the same in total so that the weights serve every
+collection rather than the largest: the ranker (conditional logit over a question's
+candidates: the unit that holds the answer should outscore its neighbours) and the
+answerability model (logistic, on the chosen unit: is answering with it right?).
+
+The threshold is then chosen on the same questions: the one that makes the most
+questions right (an answer holding the gold, or an abstention on an unanswerable
+question), averaged over collections. Test splits are never read.
+
+    python -m eval.fit_reader [--sets articles,plans,regulations] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from tqdm import tqdm
+
+from qa.answer import candidates as candidates_of, quote_of, reading
+from eval.runner import load_questions, load_set_questions, open_assistant, parse_sets
+from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
+from qa.pipeline import Assistant
+from qa.query import analyse
+from qa.types import Hit
+from qa.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features
+
+#: L2 penalty on the weights (not the bias): enough to keep weights of rare
+#: features finite, small against the data.
+L2 = 1e-3
+#: A gold span longer than this is held when most of its words are.
+LONG_GOLD_CHARS = 150
+LONG_GOLD_RECALL = 0.8
+
+_WS = re.compile(r"\s+")
+
+
+_PUNCTUATION = re.compile(r"[^\w\s%]")
+
+
+def _norm(text: str) -> str:
+    """Compared form (as SQuAD's): NFC, case-folded, punctuation and runs of
+    whitespace made one space, so a quote that drops a final period still holds."""
+    return _WS.sub(" ", _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text).casefold())).strip()
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", _norm(text))
+
+
+def holds_gold(unit: str, gold: str) -> bool:
+    """The unit holds the gold answer: all of it, or for a long gold span most of its words."""
+    u, g = _norm(unit), _norm(gold)
+    if g and g in u:
+        return True
+    if len(g) <= LONG_GOLD_CHARS:
+        return False
+    have = set(_tokens(unit))
+    words = _tokens(gold)
+    return bool(words) and sum(w in have for w in words) / len(words) >= LONG_GOLD_RECALL
+
+
+@dataclass
+class QuestionExamples:
+    """The candidates of one question: features, labels, and what the question was."""
+
+    collection: str
+    qid: str
+    answerable: bool
+    x: np.ndarray  # candidates × features
+    y: np.ndarray  # 1 where the candidate holds the answer
+
+
+def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: int) -> dict[str, list[Hit]]:
+    """The passages the assistant retrieves for each question. Cached per index build
+    (retrieval does not depend on the reader), so refitting after a feature change
+    takes seconds."""
+    build = (assistant.settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    cache = assistant.settings.index_dir.parent / f"retrieved-{build}-k{k}.json"
+    stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+    missing = [q for q in questions if q["question"] not in stored]
+    for q in tqdm(missing, desc=f"retrieve {name}", unit="q"):
+        answer = assistant.ask(q["question"], k=k)
+        stored[q["question"]] = [[h.chunk.chunk_id, h.score] for h in answer.retrieved[:k]]
+    if missing:
+        cache.write_text(json.dumps(stored), encoding="utf-8")
+    chunks = assistant.index.chunks
+    return {q["id"]: [Hit(chunks[i], s) for i, s in stored[q["question"]]] for q in questions}
+
+
+def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
+            spans: bool = False) -> list[QuestionExamples]:
+    """Features and labels of every candidate of every question. In a span set the
+    gold answer is its own evidence (a long span may cross passages), so only the
+    quote is checked."""
+    out: list[QuestionExamples] = []
+    retrieved = _retrieved(name, assistant, questions, k)
+    for q in tqdm(questions, desc=f"features {name}", unit="q"):
+        hits = retrieved[q["id"]]
+        query = analyse(assistant._validate(q["question"]), assistant.index.spellings, assistant._known)
+        r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars)
+        cands = candidates_of(hits, assistant.index.documents, r.room)
+        answerable = q["kind"] != "unanswerable"
+        evidence = "" if spans else _norm(q.get("evidence") or "")
+        x = np.array([features(r, c) for c in cands], dtype=np.float64).reshape(-1, len(FEATURES))
+        y = np.array([answerable and (not evidence or evidence in _norm(c.hit.chunk.text))
+                      and any(holds_gold(quote_of(query, c, r.room), g) for g in q["answers"] if g.strip()) for c in cands],
+                     dtype=np.float64)
+        out.append(QuestionExamples(name, q["id"], answerable, x, y))
+    return out
+
+
+def _collection_weights(examples: list[QuestionExamples]) -> np.ndarray:
+    """One weight per question such that each collection weighs the same in total."""
+    counts: dict[str, int] = {}
+    for e in examples:
+        counts[e.collection] = counts.get(e.collection, 0) + 1
+    w = np.array([1.0 / counts[e.collection] for e in examples])
+    return w * len(w) / w.sum()
+
+
+def fit_ranker(examples: list[QuestionExamples]) -> np.ndarray:
+    """Ranker weights by conditional logit: for each question with an answer among
+    its candidates, maximise the softmax probability of the candidates that hold it."""
+    usable = [(e, wt) for e, wt in zip(examples, _collection_weights(examples)) if e.y.any()]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = L2 * float(theta @ theta), 2 * L2 * theta
+        for e, wt in usable:
+            s = e.x @ theta
+            s = s - s.max()
+            p = np.exp(s) / np.exp(s).sum()
+            pos = e.y > 0
+            p_pos = p[pos].sum()
+            value -= wt * np.log(p_pos + 1e-12) / len(usable)
+            # d(-log p_pos)/dθ = E_p[x] - E_{p | pos}[x]
+            grad += wt * (p @ e.x - (p[pos] @ e.x[pos]) / (p_pos + 1e-12)) / len(usable)
+        return value, grad
+
+    return minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x
+
+
+def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray, list[QuestionExamples]]:
+    """Per question with candidates: the chosen unit's answerability features, and
+    whether answering with it is right."""
+    rows, labels, kept = [], [], []
+    for e in examples:
+        if not len(e.y):
+            continue
+        ranks = e.x @ rank_weights
+        best = int(np.argmax(ranks))
+        rows.append(answer_vector(e.x.tolist(), ranks.tolist(), best))
+        labels.append(float(e.y[best] > 0))
+        kept.append(e)
+    return np.array(rows), np.array(labels), kept
+
+
+def fit_answerability(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, float]:
+    """Logistic weights and bias of P(answer right | chosen unit)."""
+    weights = weights * len(weights) / weights.sum()
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ theta[1:] + theta[0]
+        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        value = -np.sum(weights * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) / len(y)
+        g = weights * (p - y) / len(y)
+        return value + L2 * float(theta[1:] @ theta[1:]), np.concatenate([[g.sum()], x.T @ g + 2 * L2 * theta[1:]])
+
+    theta = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return theta[1:], float(theta[0])
+
+
+def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_weights: np.ndarray,
+             bias: float) -> list[tuple[str, bool, bool, float, bool]]:
+    """Per question: collection, answerable, whether the chosen unit holds the answer,
+    the probability that answering is right, and whether any candidate holds it."""
+    rows = []
+    for e in examples:
+        if not len(e.y):
+            rows.append((e.collection, e.answerable, False, 0.0, False))
+            continue
+        ranks = e.x @ rank_weights
+        best = int(np.argmax(ranks))
+        z = float(np.dot(answer_vector(e.x.tolist(), ranks.tolist(), best), answer_weights) + bias)
+        rows.append((e.collection, e.answerable, bool(e.y[best]), 1 / (1 + np.exp(-np.clip(z, -30, 30))),
+                     bool(e.y.any())))
+    return rows
+
+
+def choose_threshold(rows: list[tuple[str, bool, bool, float, bool]]) -> tuple[float, dict[str, dict[str, float]]]:
+    """The threshold that makes most questions right, averaged over collections."""
+    names = sorted({r[0] for r in rows})
+    best_t, best_value, best_detail = 0.0, -1.0, {}
+    for t in np.round(np.arange(0.02, 0.96, 0.01), 2):
+        detail = {}
+        for name in names:
+            mine = [r for r in rows if r[0] == name]
+            answerable = [r for r in mine if r[1]]
+            unanswerable = [r for r in mine if not r[1]]
+            right = sum(r[2] and r[3] >= t for r in answerable) + sum(r[3] < t for r in unanswerable)
+            detail[name] = {
+                "right": right / len(mine),
+                "accuracy": sum(r[2] and r[3] >= t for r in answerable) / max(1, len(answerable)),
+                "false_refusals": sum(r[3] < t for r in answerable) / max(1, len(answerable)),
+                "abstention_recall": (sum(r[3] < t for r in unanswerable) / len(unanswerable)) if unanswerable else None,
+                "questions": len(mine),
+                "answer_among_candidates": sum(r[4] for r in answerable) / max(1, len(answerable)),
+            }
+        value = float(np.mean([d["right"] for d in detail.values()]))
+        if value > best_value + 1e-9:
+            best_t, best_value, best_detail = float(t), value, detail
+    return best_t, best_detail
+
+
+#: Further dev questions read with a set's own (written later, phrased away from the plans).
+EXTRA_DEV = {"articles": (Path(__file__).resolve().parent / "questions_dev_en.jsonl",)}
+
+
+def dev_questions(evalset: EvalSet) -> list[dict]:
+    """A set's dev questions (its test split is never read here)."""
+    questions = load_set_questions(evalset)
+    for path in EXTRA_DEV.get(evalset.name, ()):
+        questions += load_questions(path)[0]
+    return [q for q in questions if q.get("split", "dev") == "dev"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.fit_reader", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default=",".join(STANDARD_SETS),
+                        help="comma-separated sets to fit on, dev split only (default: every standard set)")
+    parser.add_argument("--k", type=int, default=5, help="passages read per question")
+    parser.add_argument("--write", action="store_true", help=f"write the model to {MODEL_PATH}")
+    args = parser.parse_args(argv)
+    examples: list[QuestionExamples] = []
+    sources: dict[str, dict[str, object]] = {}
+    available = standard_sets()
+    for name in parse_sets(args.sets):
+        evalset = available[name]
+        if evalset.missing():
+            print(f"[{name}] skipped: {evalset.missing()}", file=sys.stderr)
+            continue
+        questions = dev_questions(evalset)
+        assistant = open_assistant(evalset)
+        examples += collect(name, assistant, questions, args.k, spans=evalset.style == SPANS)
+        sources[name] = {"questions": len(questions), "split": "dev"}
+    if len(sources) < 2:
+        print("error: fit on the dev questions of at least two sets", file=sys.stderr)
+        return 2
+    rank_weights = fit_ranker(examples)
+    x, y, kept = answer_examples(examples, rank_weights)
+    answer_weights, bias = fit_answerability(x, y, _collection_weights(kept))
+    threshold, detail = choose_threshold(outcomes(examples, rank_weights, answer_weights, bias))
+    for name, w in zip(FEATURES, rank_weights):
+        print(f"rank {name:>20} {w:+.3f}")
+    for name, w in zip(ANSWER_FEATURES, answer_weights):
+        print(f"answer {name:>18} {w:+.3f}")
+    print(f"answer {'bias':>18} {bias:+.3f}\nthreshold {threshold:.2f}")
+    for name, d in detail.items():
+        print(name, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()})
+    if args.write:
+        model = {
+            "_about": "Weights of the reader's logistic model over qa.reader.FEATURES and its abstention "
+                      "threshold. Written by `python -m eval.fit_reader`; do not edit by hand.",
+            "rank_weights": {name: round(float(w), 4) for name, w in zip(FEATURES, rank_weights)},
+            "answer_weights": {name: round(float(w), 4) for name, w in zip(ANSWER_FEATURES, answer_weights)},
+            "answer_bias": round(bias, 4),
+            "threshold": threshold,
+            "fitted_on": {"date": time.strftime("%Y-%m-%d"), "collections": sources, "k": args.k, "l2": L2,
+                          "dev_at_threshold": detail},
+        }
+        MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Candidate answers: the units of a retrieved passage that an answer may quote.
+
+Plans and regulations state one fact per unit, and the unit has several shapes:
+- a sentence, or a clause of one ("…; tỷ lệ dân số có tài khoản thanh toán điện tử
+  đạt trên 30%; …");
+- a list item, which only makes sense with the lead-in it belongs to
+  ("2. Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù …: a) …";
+  "Mục tiêu cụ thể đến năm 2025: - 80% …"): the candidate quotes the item and reads
+  the lead-in as its context;
+- a table row, which the cleaned text writes with its column headers
+  ("Chỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP").
+
+Items, rows and their lead-ins are the document's blocks (``qa.structure``).
+
+The reader (``qa.reader``) scores every candidate; this module only finds them,
+with their offsets inside the chunk so the answer can be highlighted in place.
+
+>>> from qa.types import Chunk, Hit
+>>> text = "Mục tiêu đến năm 2025:\\n- 80% hồ sơ được xử lý trực tuyến;\\n- 50% dân số có chữ ký số."
+>>> hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+>>> [(c.kind, c.text, c.context) for c in units(hit, text)][1]
+('item', '- 80% hồ sơ được xử lý trực tuyến;', 'Mục tiêu đến năm 2025:')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .structure import Block, lead_in, parse
+from .text import Span, clauses, sentences
+from .types import Hit
+
+@dataclass(frozen=True)
+class Candidate:
+    """One unit of a retrieved chunk that may answer the question.
+
+    ``span`` holds offsets inside the chunk's text; ``context`` is what the unit is
+    read with but not quoted (its sentence for a clause, its lead-in for an item).
+    """
+
+    hit: Hit
+    rank: int  # 1-based rank of the hit among those retrieved
+    span: Span
+    kind: str  # "line", "sentence", "clause", "item" or "window"
+    context: str = ""
+    # Text before the unit in its document paragraph (for the years it is about).
+    before: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+@lru_cache(maxsize=1024)
+def _outline(document_text: str) -> tuple[list[Block], dict[int, int]]:
+    """The document's blocks (``qa.structure``) and the block starting at each offset.
+    Cached: a document's text object is the same on every question."""
+    blocks = parse(document_text)
+    return blocks, {b.start: i for i, b in enumerate(blocks)}
+
+
+def block_at(document_text: str, offset: int) -> tuple[Block | None, str]:
+    """The block that starts at ``offset`` and the text of its lead-in ("" when it has none)."""
+    blocks, starts = _outline(document_text)
+    i = starts.get(offset)
+    if i is None:
+        return None, ""
+    j = lead_in(blocks, i, document_text) if blocks[i].kind in ("item", "row") else None
+    return blocks[i], document_text[blocks[j].start:blocks[j].end].strip() if j is not None else ""
+
+
+def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) -> list[Candidate]:
+    """Every candidate unit of a hit: lines, their sentences and clauses, items.
+
+    ``document_text`` is the text of the hit's document (the chunk's offsets point
+    into it), read for lead-ins that lie before the chunk. With ``room``, a unit
+    that an answer could not quote whole is replaced by its windows (see
+    ``windows``), so that what the reader scores is what the answer quotes.
+    """
+    found = _units(hit, document_text, rank)
+    if room is None:
+        return found
+    fitting: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+    for c in found:
+        if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
+            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context)  # the item alone
+        for piece in ([c] if len(c.text) <= room else windows(c, room)):
+            if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
+                seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
+                fitting.append(piece)
+    return fitting
+
+
+#: Where a window of a long unit may start: the unit's start, or after a comma,
+#: semicolon or colon.
+_WINDOW_START = re.compile(r"[,;:]\s+")
+
+
+def windows(unit: Candidate, room: int) -> list[Candidate]:
+    """Pieces of a unit too long to quote: from each clause start, the most whole
+    clauses that fit in ``room`` characters (a clause longer than that is cut at a
+    word), so a window ends where a clause ends and keeps the figure at its end."""
+    text, base = unit.span.text, unit.span.start
+    bounds = [m.end() for m in _WINDOW_START.finditer(text)]
+    starts = [0] + bounds
+    ends = [m.start() for m in _WINDOW_START.finditer(text)] + [len(text)]
+    out: list[Candidate] = []
+    for start in starts:
+        fitting = [e for e in ends if start < e <= start + room]
+        if fitting:
+            end = fitting[-1]
+        else:
+            piece = text[start: start + room]
+            end = start + (piece.rfind(" ") if " " in piece else len(piece))
+        piece = text[start:end].rstrip(" ,;:")
+        if len(piece) < 12:
+            continue
+        out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
+                             (unit.context + " " + text).strip(), unit.before + text[:start]))
+    return out
+
+
+def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
+    chunk = hit.chunk
+    text = chunk.text
+    found: list[Candidate] = []
+    pos = 0
+    for raw in text.split("\n"):
+        line_start = pos
+        pos += len(raw) + 1
+        line = raw.strip()
+        if not line:
+            continue
+        begin = line_start + raw.index(line[0])
+        line_span = Span(line, begin, begin + len(line))
+        before = _paragraph_before(document_text, chunk.start + begin)
+        block, lead = block_at(document_text, chunk.start + begin)
+        if block is not None and block.kind in ("item", "row"):
+            found.append(Candidate(hit, rank, line_span, "item", lead, before))
+        else:
+            found.append(Candidate(hit, rank, line_span, "line", "", before))
+        parts = sentences(line, offset=begin)
+        for sentence in parts:
+            sentence_before = before + text[begin: sentence.start]
+            if len(parts) > 1:
+                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before))
+            pieces = clauses(sentence)
+            if len(pieces) > 1:
+                for clause in pieces:
+                    found.append(Candidate(hit, rank, clause, "clause", sentence.text,
+                                           before + text[begin: clause.start]))
+    return found
+
+
+def _paragraph_before(document_text: str, offset: int) -> str:
+    """The text of the document paragraph before ``offset`` (blank lines part them)."""
+    start = document_text.rfind("\n\n", 0, offset)
+    return document_text[start + 2 if start >= 0 else 0: offset]

@@ -1,0 +1,383 @@
+"""The reader: which candidate unit answers the question, and how sure it is.
+
+Every candidate (``qa.candidates``) is described by a few named features, each a
+number in [0, 1] with a docstring saying what it measures. A logistic model
+combines them into the probability that the candidate holds the answer; its
+weights are fitted on the dev questions of several collections by
+``python -m eval.fit_reader`` and stored, with what measured them, in
+``qa/data/reader_model.json``. The best candidate answers; when its probability is
+below the model's threshold (chosen on the same dev sets) the assistant abstains.
+
+No weight is set by hand: a feature that does not help on the dev sets gets a
+weight near zero, and the fit report says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .bm25 import terms
+from .candidates import Candidate
+from .query import Query
+from .text import fold, is_heading, is_year, years
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MODEL_PATH = DATA_DIR / "reader_model.json"
+QUESTION_TYPES_PATH = DATA_DIR / "question_types.json"
+
+Idf = Callable[[str], float]
+
+# ----------------------------------------------------------------- answer types
+
+#: A figure: "30%", "12,5%", "1.819", "125.500"; not part of a reference ("749/QĐ-TTg").
+NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/])")
+# "năm" is left out: it is "five" and "year".
+_NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ"
+                           r"|một|hai|ba|bốn|sáu|bảy|tám|chín"
+                           r"|dozens|hundreds|thousands|millions|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                           re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}"
+                   r"|\bquý\s+[IV1-4]+\b|\b(?:19|20)\d{2}\b|\b(?:trước|sau|trong vòng|chậm nhất)\s+\d+\s+(?:ngày|tháng|năm|tuần)",
+                   re.IGNORECASE)
+_AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|Trường|Hiệu trưởng|Trung tâm|Công an|Văn phòng"
+                    r"|Hội đồng|Chủ tịch|Phó Chủ tịch|Giám đốc|Viện|Tổ|Đoàn|Hội|Tỉnh ủy|Tỉnh uỷ|Thành ủy|HĐND|BCĐ"
+                    r"|Thủ tướng|Chính phủ|Bí thư|Trưởng|Người|Giảng viên|Sinh viên|Học viên|Doanh nghiệp)\b")
+_PERSON = re.compile(r"(?<![.\n]\s)(?<!^)\b(?:[A-ZĐ][a-zà-ỹđ]+\s){1,3}[A-ZĐ][a-zà-ỹđ]+\b")
+_RANK = re.compile(r"\b(thứ|hạng|top|vị trí)\s*(?:\d+|nhất|nhì|ba)\b|\bxếp (thứ|hạng)\b|\bdẫn đầu\b|\b\d+/\d+\s*(?:tỉnh|địa phương)",
+                   re.IGNORECASE)
+_DOCNUMBER = re.compile(r"\b\d+(?:/\d{4})?[/-][A-ZĐ]{1,}[A-ZĐa-z0-9&\-/]*")
+
+
+def parse_number(text: str) -> float | None:
+    """A figure written the Vietnamese way: "." groups thousands ("125.500" is
+    125500, "1.819" is 1819), "," marks decimals ("6,19" is 6.19). A lone "." before
+    one, two or four-plus digits is a decimal point ("12.5" is 12.5)."""
+    text = text.strip().rstrip("%").strip()
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+        return float(text.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        return float(text.replace(",", "."))
+    return None
+
+
+@lru_cache(maxsize=1)
+def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
+    data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
+    cues: dict[str, dict[str, re.Pattern[str]]] = {}
+    for lang in ("vi", "en"):
+        cues[lang] = {kind: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+                      for kind, phrases in data[lang].items()}
+    return cues
+
+
+def answer_types(question: str, lang: str) -> frozenset[str]:
+    """The kinds of answer a question asks for ("quantity", "date", "agent", "rank",
+    "docnumber"), from its question words; empty when it asks for none in particular."""
+    folded = fold(question).lower()
+    cues = _question_type_cues()["en" if lang == "en" else "vi"]
+    return frozenset(kind for kind, pattern in cues.items() if pattern.search(folded))
+
+
+def holds_type(kind: str, text: str) -> bool:
+    """The text holds an answer of the given kind."""
+    if kind == "quantity":
+        return any(not is_year(m.group(1)) for m in NUMBER.finditer(text)) or bool(_NUMBER_WORDS.search(text))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "agent":
+        return bool(_AGENT.search(text) or _PERSON.search(text))
+    if kind == "rank":
+        return bool(_RANK.search(text))
+    if kind == "docnumber":
+        return bool(_DOCNUMBER.search(text))
+    raise ValueError(f"unknown answer kind {kind!r}")
+
+
+# ----------------------------------------------------------------- features
+
+@lru_cache(maxsize=65536)
+def term_set(text: str) -> frozenset[str]:
+    """BM25 terms of a text (cached: passages do not change)."""
+    return frozenset(terms(text))
+
+
+#: Weight of one untranslated English word against idf-weighted concepts.
+UNTRANSLATED_WEIGHT = 0.5
+
+
+def coverage(concepts: Sequence[Sequence[Sequence[str]]], text: str, idf: Idf,
+             untranslated: Sequence[str] = ()) -> float:
+    """Share of the question's content that the text holds, in [0, 1].
+
+    Each concept weighs the idf of its terms (averaged over its alternatives) and
+    counts by its best-covered alternative, so "chính quyền số" or "chính phủ số"
+    each fully answer "digital government"; an alternative half there counts half
+    its syllables' share.
+    """
+    have = term_set(text)
+    total = got = 0.0
+    for alternatives in concepts:
+        weights = [sum(idf(t) for t in alt) for alt in alternatives]
+        useful = [(alt, w) for alt, w in zip(alternatives, weights) if w > 0]
+        if not useful:
+            continue
+        weight = sum(w for _, w in useful) / len(useful)
+        total += weight
+        got += weight * max(_alternative_share(alt, w, have, idf) for alt, w in useful)
+    for word in untranslated:
+        total += UNTRANSLATED_WEIGHT
+        got += UNTRANSLATED_WEIGHT if word in have else 0.0
+    return got / total if total > 0 else 0.0
+
+
+def _alternative_share(alternative: Sequence[str], weight: float, have: frozenset[str], idf: Idf) -> float:
+    if all(t in have for t in alternative):
+        return 1.0
+    return 0.5 * sum(idf(t) for t in alternative if t in have) / weight
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What every feature of one question reads, worked out once per question."""
+
+    query: Query
+    idf: Idf
+    top_score: float
+    kinds: frozenset[str]
+    # Characters of the unit the answer can quote (the answer's limit less its framing).
+    room: int = 230
+
+
+def _f_coverage(r: Reading, c: Candidate) -> float:
+    """Share of the question's content (idf-weighted) that the unit itself holds."""
+    return coverage(r.query.concepts, c.text, r.idf, r.query.untranslated)
+
+
+def _f_precision(r: Reading, c: Candidate) -> float:
+    """Share of the unit's own syllables (idf-weighted) that the question asks about:
+    coverage's counterpart, low for a long unit that holds the question's words
+    among many others."""
+    asked = set(r.query.content_terms) | set(r.query.untranslated)
+    own = [t for t in term_set(c.text) if "_" not in t and not t[:1].isdigit()]
+    total = sum(r.idf(t) for t in own)
+    return sum(r.idf(t) for t in own if t in asked) / total if total > 0 else 0.0
+
+
+def _f_context_coverage(r: Reading, c: Candidate) -> float:
+    """Share held by the unit read with its context: its sentence or lead-in and the
+    chunk's heading path ("Điều 9. Tuyển bổ sung … › 2. …")."""
+    context = " ".join((c.hit.chunk.heading_path, c.context, c.text))
+    return coverage(r.query.concepts, context, r.idf, r.query.untranslated)
+
+
+def _f_retrieval(r: Reading, c: Candidate) -> float:
+    """The passage's fused retrieval score against the best passage's."""
+    return c.hit.score / r.top_score if r.top_score > 0 else 0.0
+
+
+def _f_first_passage(r: Reading, c: Candidate) -> float:
+    """The unit is in the passage retrieval ranked first."""
+    return 1.0 if c.rank == 1 else 0.0
+
+
+def _f_type_match(r: Reading, c: Candidate) -> float:
+    """The question asks for a kind of answer (a quantity, date, agency, rank or
+    document number) and the unit holds one."""
+    return 1.0 if r.kinds and any(holds_type(k, c.text) for k in r.kinds) else 0.0
+
+
+def _f_type_missing(r: Reading, c: Candidate) -> float:
+    """The question asks for a kind of answer and neither the unit nor its context holds one."""
+    if not r.kinds:
+        return 0.0
+    return 0.0 if any(holds_type(k, c.text) or holds_type(k, c.context) for k in r.kinds) else 1.0
+
+
+def stated_years(c: Candidate) -> frozenset[int]:
+    """The years a unit is about: those it names, else the last one named before it
+    in its paragraph or lead-in."""
+    return frozenset(years(c.text) or years(c.before + " " + c.context)[-1:])
+
+
+def _f_year_match(r: Reading, c: Candidate) -> float:
+    """The unit is about a year the question names."""
+    return 1.0 if r.query.years and stated_years(c) & set(r.query.years) else 0.0
+
+
+def _f_year_conflict(r: Reading, c: Candidate) -> float:
+    """The unit is about other years than the one the question names (a 2025 target
+    is no answer for 2030)."""
+    stated = stated_years(c)
+    return 1.0 if r.query.years and stated and not stated & set(r.query.years) else 0.0
+
+
+def _f_required_missing(r: Reading, c: Candidate) -> float:
+    """Share of the acronyms and figures the question names ("PCI", "24/63") that
+    the passage lacks (its heading path included)."""
+    required = r.query.required_terms
+    if not required:
+        return 0.0
+    have = term_set(c.hit.chunk.text + " " + c.hit.chunk.heading_path)
+    return sum(1 for t in required if t not in have) / len(required)
+
+
+def _f_length(r: Reading, c: Candidate) -> float:
+    """The unit's length, up to 400 characters (longer units hold more, say less)."""
+    return min(len(c.text), 400) / 400
+
+
+def _f_overflow(r: Reading, c: Candidate) -> float:
+    """Share of the unit (with its lead-in) that does not fit in the answer: the
+    quote of a long unit is cut, and may lose what answers."""
+    n = len(c.text) + (len(c.context) + 1 if c.kind == "item" else 0)
+    return max(0, n - r.room) / n if n else 0.0
+
+
+def _f_fragment(r: Reading, c: Candidate) -> float:
+    """The unit is a fragment of under 25 characters."""
+    return 1.0 if len(c.text) < 25 else 0.0
+
+
+def _f_heading(r: Reading, c: Candidate) -> float:
+    """The unit is a heading line (it announces the answer rather than giving it)."""
+    return 1.0 if c.kind == "line" and is_heading(c.text) else 0.0
+
+
+def _f_item(r: Reading, c: Candidate) -> float:
+    """The unit is a list item read with its lead-in."""
+    return 1.0 if c.kind == "item" else 0.0
+
+
+def _f_clause(r: Reading, c: Candidate) -> float:
+    """The unit is a clause of a longer sentence."""
+    return 1.0 if c.kind == "clause" else 0.0
+
+
+def _f_window(r: Reading, c: Candidate) -> float:
+    """The unit is a window cut out of a unit too long to quote whole."""
+    return 1.0 if c.kind == "window" else 0.0
+
+
+_TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
+
+
+def states_target(c: Candidate) -> bool:
+    """The unit (read with its sentence or lead-in) states a target to reach."""
+    return bool(_TARGET_WORDS.search(fold(c.context + " " + c.text).lower()))
+
+
+def _f_target_for_status(r: Reading, c: Candidate) -> float:
+    """The question asks what is now ("hiện có", "currently") and the unit states
+    a target to reach."""
+    return 1.0 if r.query.wants_status and states_target(c) else 0.0
+
+
+#: The features, in the order of the model's weights.
+FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
+    "coverage": _f_coverage,
+    "precision": _f_precision,
+    "context_coverage": _f_context_coverage,
+    "retrieval": _f_retrieval,
+    "first_passage": _f_first_passage,
+    "type_match": _f_type_match,
+    "type_missing": _f_type_missing,
+    "year_match": _f_year_match,
+    "year_conflict": _f_year_conflict,
+    "required_missing": _f_required_missing,
+    "length": _f_length,
+    "overflow": _f_overflow,
+    "fragment": _f_fragment,
+    "heading": _f_heading,
+    "item": _f_item,
+    "clause": _f_clause,
+    "window": _f_window,
+    "target_for_status": _f_target_for_status,
+}
+
+
+def features(reading: Reading, candidate: Candidate) -> list[float]:
+    """The candidate's feature vector, in ``FEATURES`` order."""
+    return [f(reading, candidate) for f in FEATURES.values()]
+
+
+# ----------------------------------------------------------------- the model
+
+#: What the answerability model reads of the unit the ranker chose: its rank score,
+#: how far ahead of the runner-up it is, and the features that say a unit answers
+#: something close to, but not, the question.
+ANSWER_FEATURES = ("rank_score", "margin", "coverage", "context_coverage", "year_conflict",
+                   "required_missing", "type_missing", "target_for_status")
+
+
+@dataclass(frozen=True)
+class ReaderModel:
+    """Two fitted linear models and a threshold, with a note of the dev questions
+    that measured them.
+
+    The ranker scores each candidate (``rank_weights`` over ``FEATURES``; fitted
+    listwise, so only differences between a question's candidates matter). The
+    answerability model turns the chosen unit's ``ANSWER_FEATURES`` into the
+    probability that the answer is right; below ``threshold`` the assistant abstains.
+    """
+
+    rank_weights: dict[str, float]
+    answer_weights: dict[str, float]
+    answer_bias: float
+    threshold: float
+    fitted_on: dict[str, object]
+
+    def rank_score(self, vector: Sequence[float]) -> float:
+        return sum(self.rank_weights.get(name, 0.0) * x for name, x in zip(FEATURES, vector))
+
+    def probability(self, answer_vector: Sequence[float]) -> float:
+        z = self.answer_bias + sum(self.answer_weights.get(n, 0.0) * x for n, x in zip(ANSWER_FEATURES, answer_vector))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def answer_vector(vectors: Sequence[Sequence[float]], rank_scores: Sequence[float], best: int) -> list[float]:
+    """The answerability features of candidate ``best`` among a question's candidates."""
+    others = [s for i, s in enumerate(rank_scores) if i != best]
+    margin = rank_scores[best] - max(others) if others else 1.0
+    named = dict(zip(FEATURES, vectors[best]))
+    return [rank_scores[best], margin] + [named[n] for n in ANSWER_FEATURES[2:]]
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> ReaderModel:
+    """The fitted reader model; a missing or malformed file is a packaging bug."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    unknown = (set(data["rank_weights"]) - set(FEATURES)) | (set(data["answer_weights"]) - set(ANSWER_FEATURES))
+    if unknown:
+        raise ValueError(f"{path}: weights for unknown features {sorted(unknown)}; refit the reader")
+    return ReaderModel({k: float(v) for k, v in data["rank_weights"].items()},
+                       {k: float(v) for k, v in data["answer_weights"].items()}, float(data["answer_bias"]),
+                       float(data["threshold"]), dict(data.get("fitted_on", {})))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate with its rank score; ``probability`` (that answering with it is
+    right) is set on the best candidate only, 0 on the others."""
+
+    candidate: Candidate
+    rank_score: float
+    probability: float = 0.0
+
+
+def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
+    """Every candidate with its rank score, best first (earlier rank breaks ties);
+    the first carries the probability that answering with it is right."""
+    if not candidates:
+        return []
+    vectors = [features(reading, c) for c in candidates]
+    ranks = [model.rank_score(v) for v in vectors]
+    order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
+    best = order[0]
+    p = model.probability(answer_vector(vectors, ranks, best))
+    return [Scored(candidates[i], ranks[i], p if i == best else 0.0) for i in order]
