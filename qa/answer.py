@@ -21,7 +21,7 @@ from functools import lru_cache
 from .candidates import Candidate, units
 from .provinces import describe
 from .query import Query
-from .reader import NUMBER, Reading, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
+from .reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
 from .reader import stated_years, states_target, term_set
 from .text import is_year, years
 from .types import Citation, Document, Hit
@@ -51,7 +51,7 @@ FRAME_CHARS = 70
 def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300) -> Reading:
     """What the reader's features read for this question."""
     return Reading(query, idf, hits[0].score if hits else 0.0, answer_types(query.text, query.lang),
-                   max(40, max_chars - FRAME_CHARS))
+                   weighted=weigh(query.concepts, idf), room=max(40, max_chars - FRAME_CHARS))
 
 
 def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None) -> list[Candidate]:

@@ -111,35 +111,50 @@ def term_set(text: str) -> frozenset[str]:
 UNTRANSLATED_WEIGHT = 0.5
 
 
-def coverage(concepts: Sequence[Sequence[Sequence[str]]], text: str, idf: Idf,
+#: A question's concepts with their idf weights worked out: per concept, its weight
+#: and its useful alternatives, each with its terms' idf and their sum.
+Weighted = tuple[tuple[float, tuple[tuple[tuple[tuple[str, float], ...], float], ...]], ...]
+
+
+def weigh(concepts: Sequence[Sequence[Sequence[str]]], idf: Idf) -> Weighted:
+    """The concepts' idf weights, once per question (``coverage`` reads them for
+    every candidate unit)."""
+    weighted = []
+    for alternatives in concepts:
+        alts = [(tuple((t, idf(t)) for t in alt), sum(idf(t) for t in alt)) for alt in alternatives]
+        useful = tuple((alt, w) for alt, w in alts if w > 0)
+        if useful:
+            weighted.append((sum(w for _, w in useful) / len(useful), useful))
+    return tuple(weighted)
+
+
+def coverage(concepts: Sequence[Sequence[Sequence[str]]] | Weighted, text: str, idf: Idf | None = None,
              untranslated: Sequence[str] = ()) -> float:
     """Share of the question's content that the text holds, in [0, 1].
 
     Each concept weighs the idf of its terms (averaged over its alternatives) and
     counts by its best-covered alternative, so "chính quyền số" or "chính phủ số"
     each fully answer "digital government"; an alternative half there counts half
-    its syllables' share.
+    its syllables' share. ``concepts`` may come already weighed (``weigh``), and
+    then ``idf`` is not needed.
     """
+    weighted = concepts if idf is None else weigh(concepts, idf)  # type: ignore[arg-type]
     have = term_set(text)
     total = got = 0.0
-    for alternatives in concepts:
-        weights = [sum(idf(t) for t in alt) for alt in alternatives]
-        useful = [(alt, w) for alt, w in zip(alternatives, weights) if w > 0]
-        if not useful:
-            continue
-        weight = sum(w for _, w in useful) / len(useful)
+    for weight, useful in weighted:  # type: ignore[misc]
         total += weight
-        got += weight * max(_alternative_share(alt, w, have, idf) for alt, w in useful)
+        got += weight * max(_alternative_share(alt, w, have) for alt, w in useful)
     for word in untranslated:
         total += UNTRANSLATED_WEIGHT
         got += UNTRANSLATED_WEIGHT if word in have else 0.0
     return got / total if total > 0 else 0.0
 
 
-def _alternative_share(alternative: Sequence[str], weight: float, have: frozenset[str], idf: Idf) -> float:
-    if all(t in have for t in alternative):
+def _alternative_share(alternative: tuple[tuple[str, float], ...], weight: float, have: frozenset[str]) -> float:
+    present = [w for t, w in alternative if t in have]
+    if len(present) == len(alternative):
         return 1.0
-    return 0.5 * sum(idf(t) for t in alternative if t in have) / weight
+    return 0.5 * sum(present) / weight
 
 
 @dataclass(frozen=True)
@@ -150,13 +165,15 @@ class Reading:
     idf: Idf
     top_score: float
     kinds: frozenset[str]
+    # The question's concepts with their idf weights (``weigh``), worked out once.
+    weighted: Weighted = ()
     # Characters of the unit the answer can quote (the answer's limit less its framing).
     room: int = 230
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
-    return coverage(r.query.concepts, c.text, r.idf, r.query.untranslated)
+    return coverage(r.weighted, c.text, None, r.query.untranslated)
 
 
 def _f_precision(r: Reading, c: Candidate) -> float:
@@ -173,7 +190,7 @@ def _f_context_coverage(r: Reading, c: Candidate) -> float:
     """Share held by the unit read with its context: its sentence or lead-in and the
     chunk's heading path ("Điều 9. Tuyển bổ sung … › 2. …")."""
     context = " ".join((c.hit.chunk.heading_path, c.context, c.text))
-    return coverage(r.query.concepts, context, r.idf, r.query.untranslated)
+    return coverage(r.weighted, context, None, r.query.untranslated)
 
 
 def _f_retrieval(r: Reading, c: Candidate) -> float:
