@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--sets", type=parse_sets, default=None,
                         help="comma-separated sets to run (default: every set whose data is present: "
-                        + ",".join(STANDARD_SETS) + ")")
+                        + ",".join(STANDARD_SETS + (FOLLOWUP,)) + ")")
     parser.add_argument("--questions", type=Path, default=None,
                         help="your own JSON-lines question file, run instead of the standard sets")
     parser.add_argument("--documents", type=Path, default=None,
