@@ -112,6 +112,7 @@ class RunningChat:
     url: str
     started: float  # time.perf_counter() when the process was spawned
     healthy_after: float  # seconds from spawn until /_stcore/health answered "ok"
+    pid: int  # the server's process id (its memory is in /proc/<pid>/status)
 
 
 def free_port() -> int:
@@ -137,7 +138,7 @@ def running_chat(env: dict[str, str] | None = None, log: Path | None = None,
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         stack.callback(_stop, process)
         _wait_healthy(url, process, timeout)
-        yield RunningChat(url, started, time.perf_counter() - started)
+        yield RunningChat(url, started, time.perf_counter() - started, process.pid)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:

@@ -29,12 +29,16 @@ PY
 
 # pip install -e "$1" (e.g. "." or ".[test]"), skipped when nothing changed since the
 # last successful install: same pyproject.toml, same Python, and the package installed
-# from this folder.
+# from this folder. An install with the test extras also counts for "." (so run.sh
+# after test.sh does not run pip again).
 install_package() {
-  local target="$1" stamp=".setup-stamp" want here
-  want="$(sha256sum pyproject.toml | cut -c1-16) $target $("$PYTHON" -c 'import sys; print(sys.executable)')"
+  local target="$1" stamp=".setup-stamp" hash python want here
+  hash="$(sha256sum pyproject.toml | cut -c1-16)"
+  python="$("$PYTHON" -c 'import sys; print(sys.executable)')"
+  want="$hash $target $python"
   here="$(cd / && "$PYTHON" -c 'import os, qa; print(os.path.dirname(os.path.dirname(os.path.abspath(qa.__file__))))' 2>/dev/null || true)"
-  if [ -f "$stamp" ] && grep -qxF "$want" "$stamp" && [ "$here" = "$PWD" ]; then
+  if [ -f "$stamp" ] && [ "$here" = "$PWD" ] \
+      && { grep -qxF "$want" "$stamp" || { [ "$target" = "." ] && grep -qxF "$hash .[test] $python" "$stamp"; }; }; then
     say "Package already installed from $PWD ($target): skipping pip"
     return
   fi
