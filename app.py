@@ -976,21 +976,16 @@ _SCRIPT = """
   function stop() { if (timer) clearInterval(timer); timer = null; }
   function showTop(message) {
     // Streamlit sticks the page to its bottom while content grows, and under load it may
-    // pull it down again after our scroll; so the question is held at the top every
-    // 200 ms until the reader acts, or until the reply has finished and nothing moved
-    // for 1.5 s (at most 60 s).
+    // pull it down again after our scroll, even after the reply looks finished (a late
+    // re-render); so the question is held at the top every 200 ms until the reader
+    // scrolls, types or clicks (at most 60 s).
     stop();
     userMoved = false;
-    var started = Date.now(), stableSince = Date.now();
+    var started = Date.now();
     var tick = function () {
       var box = container();
       if (userMoved || !message.isConnected || !box || Date.now() - started > 60000) { stop(); return; }
-      var before = box.scrollTop;
       message.scrollIntoView({block: 'start'});
-      if (box.scrollTop !== before) { stableSince = Date.now(); return; }
-      var state = document.querySelector('[data-test-script-state]');
-      var done = !state || state.getAttribute('data-test-script-state') === 'notRunning';
-      if (done && Date.now() - stableSince > 1500) stop();
     };
     tick();
     timer = setInterval(tick, 200);

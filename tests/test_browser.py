@@ -467,7 +467,11 @@ def test_the_new_answer_starts_in_view_after_a_reply(server: Server, browser, wi
         assert box is not None and box["x"] >= 0 and box["width"] > 150, box
     for question in (HA_TINH_QUESTION, "Quảng Nam ưu tiên chuyển đổi số những lĩnh vực nào?"):
         ask(page, question)
-        time.sleep(2.0)  # Streamlit has finished scrolling the page by now
+        # Measured once Streamlit's run is over and the page has had time to settle.
+        page.wait_for_function("() => { const s = document.querySelector('[data-test-script-state]');"
+                               " return !s || s.getAttribute('data-test-script-state') === 'notRunning'; }",
+                               timeout=60_000)
+        time.sleep(2.0)
         answer = page.locator('[data-testid="stChatMessage"]').last
         top = answer.bounding_box()["y"]
         assert 0 <= top < height * 0.6, f"the new answer's top is at {top:.0f} px of {height}"
