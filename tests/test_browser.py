@@ -202,9 +202,19 @@ def scroll_to_top(page) -> None:
     time.sleep(0.5)
 
 
+_IDLE = """() => { const s = document.querySelector('[data-test-script-state]');
+                   return !s || s.getAttribute('data-test-script-state') === 'notRunning'; }"""
+
+
+def wait_until_idle(target) -> None:
+    """Wait until Streamlit's script run is over (its last elements are on the page)."""
+    target.wait_for_function(_IDLE, timeout=ANSWER_TIMEOUT * 1000)
+
+
 def scroll_to_message(target, index: int) -> None:
-    """Scroll a chat message to the top, once Streamlit's stick-to-bottom scrolling is done
-    (tried again while a late re-render pulls the page elsewhere)."""
+    """Scroll a chat message to the top, once Streamlit's run and its stick-to-bottom
+    scrolling are done (tried again while a late re-render pulls the page elsewhere)."""
+    wait_until_idle(target)
     message = target.locator('[data-testid="stChatMessage"]').nth(index)
     for _ in range(5):
         time.sleep(1.0)
@@ -539,9 +549,7 @@ def choose_province(page, province: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
     box.click()
     page.get_by_role("option", name=province, exact=True).click()
-    page.wait_for_function("() => { const s = document.querySelector('[data-test-script-state]');"
-                           " return !s || s.getAttribute('data-test-script-state') === 'notRunning'; }",
-                           timeout=ANSWER_TIMEOUT * 1000)
+    wait_until_idle(page)
     assert box.locator("input").input_value() == province
 
 
