@@ -859,7 +859,24 @@ def live_text(turn: Turn, lang: str) -> str:
     assert turn.answer is not None
     if turn.answer.abstained:
         return t(turn.answer.lang, "abstain_notice")
-    return _MARKERS.sub("", turn.answer.answer)
+    return plain_answer(_MARKERS.sub("", turn.answer.answer))
+
+
+def plain_answer(answer: str) -> str:
+    """The answer as a screen reader should say it: a heading as "X:", list items and
+    table rows as sentences, no Markdown marks."""
+    lines: list[str] = []
+    for kind, block in answer_blocks(answer):
+        if kind == "heading":
+            lines.append(block[0] + ":")
+        elif kind == "list":
+            lines.extend(f"{item.rstrip('.;')}." for item in block)
+        elif kind == "table":
+            head, *rows = (_table_cells(line) for line in block)
+            lines.extend("; ".join(f"{h}: {c}" for h, c in zip(head, row) if c) + "." for row in rows)
+        else:
+            lines.extend(line for line in block if line.strip())
+    return "\n".join(lines)
 
 
 def render_examples(lang: str, province: str | None) -> None:
