@@ -1043,9 +1043,9 @@ _SCRIPT = """
     if (!card) return;
     var box = card.querySelector('details');
     if (box) box.open = true;
-    card.scrollIntoView({block: 'start'});
     card.setAttribute('tabindex', '-1');
     card.focus({preventScroll: true});
+    showTop(card, 3000);  // the opened card grows the page, and Streamlit may pull it to the bottom
   }
   function copy(button) {
     var text = button.getAttribute('data-qa-copy') || '';
@@ -1082,18 +1082,18 @@ _SCRIPT = """
   });
   var timer = null;
   function stop() { if (timer) clearInterval(timer); timer = null; }
-  function showTop(message) {
-    // Streamlit sticks the page to its bottom while content grows, and under load it may
-    // pull it down again after our scroll, even after the reply looks finished (a late
-    // re-render); so the question is held at the top every 200 ms until the reader
-    // scrolls, types or clicks (at most 60 s).
+  function showTop(element, limit) {
+    // Streamlit sticks the page to its bottom while content grows (our scrolls do not
+    // unstick it), and under load it may pull it down again after our scroll, even after
+    // the reply looks finished (a late re-render); so the element is held at the top
+    // every 200 ms until the reader scrolls, types or clicks, or for ``limit`` ms.
     stop();
     userMoved = false;
     var started = Date.now();
     var tick = function () {
       var box = container();
-      if (userMoved || !message.isConnected || !box || Date.now() - started > 60000) { stop(); return; }
-      message.scrollIntoView({block: 'start'});
+      if (userMoved || !element.isConnected || !box || Date.now() - started > limit) { stop(); return; }
+      element.scrollIntoView({block: 'start'});
     };
     tick();
     timer = setInterval(tick, 200);
@@ -1109,7 +1109,7 @@ _SCRIPT = """
       if (!seen.has(id)) {
         seen.add(id);
         var message = question.closest('[data-testid="stChatMessage"]');
-        if (message) showTop(message);
+        if (message) showTop(message, 60000);
       }
     }
   }
