@@ -39,7 +39,7 @@ def _progress_bar() -> Progress:
     def report(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "file",
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage in ("embed", "milvus") else "file",
                                      file=sys.stderr, leave=True)
         bar.total = total
         bar.n = done
