@@ -141,6 +141,8 @@ class MilvusBackend(WritableBackend):
         self._fingerprint = json.dumps({k: index.manifest.get(k) for k in SHAPING_KEYS}, sort_keys=True)
         self._chunk_ids: dict[str, list[int]] = {}
         self._versions: dict[str, str] = {}
+        #: What the last ``sync`` did (see there).
+        self.last_sync: dict[str, int] = {}
         for chunk in index.chunks:
             self._chunk_ids.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
 
@@ -195,7 +197,9 @@ class MilvusBackend(WritableBackend):
             self.delete_document(doc_id)
         self._write(fresh, fresh_terms, wanted, progress)
         self._versions = wanted
-        return {"written": len(fresh), "deleted": len(gone), "kept": len(wanted) - len(fresh), "whole": int(whole)}
+        self.last_sync = {"written": len(fresh), "deleted": len(gone), "kept": len(wanted) - len(fresh),
+                          "whole": int(whole)}
+        return self.last_sync
 
     def _create(self, dim: int) -> None:
         schema = self.client.create_schema(auto_id=True, enable_dynamic_field=False)
