@@ -159,8 +159,10 @@ class MilvusBackend(WritableBackend):
             backend = cls(client, settings.milvus_collection, index)
             backend.sync(progress)
         except MilvusException as exc:
-            raise BackendError(f"Milvus at {uri} refused a request ({exc}): check QA_MILVUS_URI, or unset it "
-                               "to search the local index") from exc
+            busy = (" A Milvus Lite file serves one process at a time: stop the other process using it, or "
+                    "run a Milvus server for several.") if uri.endswith(".db") else ""
+            raise BackendError(f"Milvus at {uri} refused a request ({exc}).{busy} Check QA_MILVUS_URI, or unset "
+                               "it to search the local index") from exc
         except ConnectionError as exc:
             raise BackendError(f"cannot reach Milvus at {uri} ({exc}): start the server, fix QA_MILVUS_URI, "
                                "or unset it to search the local index") from exc
