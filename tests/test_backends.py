@@ -215,3 +215,17 @@ def test_a_missing_milvus_client_is_a_clear_error(assistant, monkeypatch):
     monkeypatch.setitem(sys.modules, "qa.milvus_backend", None)  # as if pymilvus were not installed
     with pytest.raises(BackendError, match=r"pip install 'qa-chuyen-doi-so\[milvus\]'"):
         open_backend(replace(assistant.settings, milvus_uri="./nowhere.db"), assistant.index)
+
+
+def test_a_milvus_lite_file_in_use_by_another_process_is_a_clear_error(assistant, tmp_path):
+    uri = tmp_path / "busy.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pymilvus import MilvusClient; MilvusClient(sys.argv[1]); "
+         "print('ready', flush=True); time.sleep(120)", str(uri)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(BackendError, match="serves one process at a time"):
+            open_backend(replace(assistant.settings, milvus_uri=str(uri)), assistant.index)
+    finally:
+        holder.kill()
+        holder.wait()
