@@ -255,6 +255,14 @@ def scale_report(runs: list[dict[str, Any]], load_before: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _release_milvus_lite() -> None:
+    """Stop this process's Milvus Lite servers now: left to exit, they would close (and
+    write to) their files after the temporary folder holding them is gone."""
+    from milvus_lite.server_manager import server_manager_instance
+
+    server_manager_instance.release_all()
+
+
 # ------------------------------------------------------------------ main
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--chunks", default="10000,100000", help="sizes, comma-separated")
     size.add_argument("--questions", type=int, default=100)
     size.add_argument("--max-wait", type=float, default=0.0)
+    size.add_argument("--output", default="backends_scale.md", help="report file name under bench/results/")
     kid = sub.add_parser("child")  # one measured process of `scale`
     kid.add_argument("role", choices=("local", "milvus-build", "milvus-serve"))
     kid.add_argument("folder", type=Path)
@@ -281,10 +290,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "agree":
             runs = [agreement(name.strip(), args.split, Path(tmp)) for name in args.sets.split(",")]
             markdown, name = agreement_report(runs, load_before), "backends.md"
+            _release_milvus_lite()
         else:
             sizes = [int(n) for n in args.chunks.split(",")]
             runs = [scale(n, args.questions, Path(tmp)) for n in sizes]
-            markdown, name = scale_report(runs, load_before), "backends_scale.md"
+            markdown, name = scale_report(runs, load_before), args.output
     print(markdown)
     print(f"written to {benchlib.write_result(name, markdown)}", file=sys.stderr)
     return 0
