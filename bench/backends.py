@@ -248,10 +248,10 @@ def scale_report(runs: list[dict[str, Any]], load_before: float) -> str:
                         "VmHWM MiB"], rows))
     lines.append("")
     for run in runs:
-        local_build = sum(run["local_build_s"].values())
+        steps = ", ".join(f"{step}: {s:.1f} s" for step, s in run["local_build_s"].items())
         lines.append(f"- {run['n_chunks']:,} chunks: the same answer on local and Milvus serve for "
                      f"{run['same_answers']}/{run['n_questions']} questions; the local index was built in "
-                     f"{local_build:.1f} s in the parent ({', '.join(f'{k}: {v:.1f} s' for k, v in run['local_build_s'].items())}).")
+                     f"{sum(run['local_build_s'].values()):.1f} s in the parent ({steps}).")
     return "\n".join(lines) + "\n"
 
 

@@ -103,7 +103,8 @@ def chunk_weights(chunk_term_list: Sequence[str], avg_doc_len: float) -> dict[in
     return out
 
 
-def question_weights(query_terms: Sequence[str], document_frequency: Callable[[str], int], n_docs: int) -> dict[int, float]:
+def question_weights(query_terms: Sequence[str], document_frequency: Callable[[str], int],
+                     n_docs: int) -> dict[int, float]:
     """A question's sparse vector: each known term's ``lucene_idf`` times how often it occurs."""
     out: dict[int, float] = {}
     for term, count in Counter(query_terms).items():
