@@ -172,8 +172,6 @@ def _child(role: str, folder: Path, db: Path, n_questions: int) -> dict[str, Any
 
 def child(role: str, folder: Path, db: Path, n_questions: int) -> int:
     """A fresh process: load the build, open the back end, answer, report (JSON on stdout)."""
-    from qa.milvus_backend import MilvusBackend
-
     settings = replace(load_settings(documents_dir=DOCUMENTS_DIR), generator_url=None,
                        milvus_uri=None if role == "local" else str(db))
     out: dict[str, Any] = {}
@@ -182,6 +180,8 @@ def child(role: str, folder: Path, db: Path, n_questions: int) -> int:
     out["load_s"] = time.perf_counter() - started
     out["mem_loaded"] = benchlib.memory_mib()
     if role == "milvus-build":
+        from qa.milvus_backend import MilvusBackend  # only here: pymilvus alone holds 80 MiB
+
         last = [0.0]
 
         def progress(_stage: str, done: int, total: int) -> None:
