@@ -39,7 +39,7 @@ def _progress_bar() -> Progress:
     def report(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "file",
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage in ("embed", "milvus") else "file",
                                      file=sys.stderr, leave=True)
         bar.total = total
         bar.n = done
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 def _index(settings: Settings, repoint: bool) -> int:
     # Waits for a build another process is running on this folder, then reports the result.
     open_index(settings, load_embedder(settings.model), _progress_bar(), repoint=repoint, wait=True)
-    assistant = Assistant.open(settings)
+    assistant = Assistant.open(settings, progress=_progress_bar())  # (Milvus, if set, is filled here)
     docs = assistant.documents()
     print(f"indexed {len(docs)} documents, {sum(d.n_chunks for d in docs)} chunks "
           f"from {assistant.index.documents_dir} in {settings.index_dir} (model {assistant.index.model})")
@@ -104,6 +104,11 @@ def _index(settings: Settings, repoint: bool) -> int:
               f"{d.removed_chars:,} chars{share}  {d.title}")
     for path, reason in assistant.skipped.items():
         print(f"  skipped {path}: {reason}", file=sys.stderr)
+    synced = getattr(assistant.backend, "last_sync", None)
+    if settings.milvus_uri and synced is not None:
+        print(f"Milvus {settings.milvus_uri}, collection {settings.milvus_collection}: {synced['written']} documents "
+              f"written, {synced['deleted']} deleted, {synced['kept']} kept"
+              + (" (the whole collection written afresh)" if synced["whole"] else ""))
     return 0
 
 

