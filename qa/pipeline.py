@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer import best_province, compose, compose_comparison, idf_function
+from .answer import best_province, compose, compose_comparison, idf_function, province_evidence
 from .config import MODES, Settings, load_settings
 from .conversation import prepare
 from .embed import load_embedder
@@ -156,11 +156,12 @@ class Assistant:
         if query.wants_comparison and not province:
             compared = named_inside if len(named_inside) >= 2 else self._provinces
             per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
+            found = province_evidence(query, per_province, self.index.documents, self._idf)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
-                                        settings.abstain_threshold, settings.max_answer_chars)
+                                        settings.abstain_threshold, settings.max_answer_chars, found=found)
             if result is not None:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
-                                         settings.max_answer_chars)
+                                         settings.max_answer_chars, found=found)
                 return hits, table, "comparison"
         elif query.asks_which_province and not province and not query.provinces:
             # "Which province lists energy among its priorities?": each province's best

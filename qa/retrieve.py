@@ -120,9 +120,13 @@ class Retriever:
         return self.embedder.embed_queries([query.dense_text])[0]
 
     def _allowed(self, provinces: tuple[str, ...] | None) -> np.ndarray | None:
+        """The chunks of these provinces' plans; None for every chunk (no filter at all,
+        also when the provinces hold every chunk: a comparison across the collection)."""
         if not provinces:
             return None
         parts = [self._chunks_of_province[p] for p in dict.fromkeys(provinces) if p in self._chunks_of_province]
+        if sum(len(part) for part in parts) == len(self.index.chunks):
+            return None
         return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def _dense(self, vector: np.ndarray, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
