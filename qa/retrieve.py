@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import faiss
-
+from . import vectors as vector_index
 from .config import FUSIONS, MODES
 from .embed import Embedder
 from .index import Index
@@ -134,11 +133,8 @@ class Retriever:
         k = min(candidates, n if allowed is None else len(allowed))
         if k == 0:
             return {}
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        scores, ids = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
-        return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
+        scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
+        return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
 
     def _bm25(self, query: Query, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
         scores = self.index.bm25.scores(query.bm25_terms)
