@@ -108,6 +108,10 @@ def answer_html(answer: str, turn_id: str | None = None, cited: Sequence[int] = 
     With ``turn_id``, a marker whose source is in ``cited`` becomes a link to that
     source's card (the page script opens the card and scrolls to it; without the script
     the fragment link still jumps there).
+
+    The core writes a plan's summary as ``**pillar**`` lines over ``- target [n]`` items,
+    and a comparison as a pipe table; those three forms become a heading, a list and a
+    table (``answer_blocks``). Everything else, and the text inside them, is escaped.
     """
 
     def badge(match: re.Match[str]) -> str:
@@ -120,7 +124,88 @@ def answer_html(answer: str, turn_id: str | None = None, cited: Sequence[int] = 
                 links.append(f"[{number}]")
         return f'<sup class="qa-ref">{"".join(links)}</sup>'
 
-    return _MARKERS.sub(badge, escape_text(answer))
+    def inline(text: str) -> str:
+        return _MARKERS.sub(badge, escape_text(text))
+
+    parts: list[str] = []
+    for kind, lines in answer_blocks(answer):
+        if kind == "heading":
+            parts.append(f'<div class="qa-answer-heading">{inline(lines[0])}</div>')
+        elif kind == "list":
+            parts.append('<ul class="qa-list">' + "".join(f"<li>{inline(item)}</li>" for item in lines) + "</ul>")
+        elif kind == "table":
+            head, *rows = (_table_cells(line) for line in lines)
+            parts.append(
+                '<table class="qa-table"><thead><tr>' + "".join(f"<th>{inline(c)}</th>" for c in head)
+                + "</tr></thead><tbody>"
+                + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in rows)
+                + "</tbody></table>"
+            )
+        else:
+            parts.append("<br>".join(inline(line) for line in lines))
+    return "".join(parts)
+
+
+_HEADING_LINE = re.compile(r"\*\*([^*\n]+)\*\*")
+_TABLE_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def answer_blocks(answer: str) -> list[tuple[str, list[str]]]:
+    """The answer's lines grouped as ``("text" | "heading" | "list" | "table", lines)``.
+
+    A line that is only ``**…**`` is a heading; consecutive ``- …`` lines a list (without
+    the dash); a ``|…|`` line followed by a ``|---|`` rule starts a table (the rule
+    dropped). Text lines keep their blank lines (shown as a paragraph gap), except those
+    next to a heading, list or table, which have their own spacing.
+    """
+    lines = answer.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = _HEADING_LINE.fullmatch(line.strip())
+        if heading:
+            blocks.append(("heading", [heading.group(1).strip()]))
+            i += 1
+        elif line.startswith("- "):
+            items = []
+            while i < len(lines) and lines[i].startswith("- "):
+                items.append(lines[i][2:].strip())
+                i += 1
+            blocks.append(("list", items))
+        elif line.lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_RULE.fullmatch(lines[i + 1].strip()):
+            rows = [line]
+            i += 2
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                rows.append(lines[i])
+                i += 1
+            blocks.append(("table", rows))
+        else:
+            if blocks and blocks[-1][0] == "text":
+                blocks[-1][1].append(line)
+            else:
+                blocks.append(("text", [line]))
+            i += 1
+    trimmed: list[tuple[str, list[str]]] = []
+    for j, (kind, block) in enumerate(blocks):
+        if kind == "text":
+            start, end = 0, len(block)
+            if j > 0:  # after a heading, list or table
+                while start < end and not block[start].strip():
+                    start += 1
+            if j + 1 < len(blocks):  # before one
+                while end > start and not block[end - 1].strip():
+                    end -= 1
+            block = block[start:end]
+            if not block:
+                continue
+        trimmed.append((kind, block))
+    return trimmed
+
+
+def _table_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row: ``"|a|b|"`` -> ``["a", "b"]``."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def safe_url(url: str | None) -> str | None:
@@ -858,6 +943,12 @@ _CSS = """
 .qa-ref { font-weight: 600; font-size: .72em; margin-left: 1px; }
 .qa-ref a { color: #0b57d0; text-decoration: none; padding: 0 .05em; }
 .qa-ref a:hover, .qa-ref a:focus-visible { text-decoration: underline; }
+.qa-answer-heading { font-weight: 600; margin: .55rem 0 .1rem; }
+.qa-list { margin: 0 0 .2rem 1.1rem; padding: 0; }
+.qa-list li { margin: .1rem 0; }
+.qa-table { border-collapse: collapse; margin: .4rem 0; font-size: .95rem; }
+.qa-table th, .qa-table td { border: 1px solid #dadce0; padding: .25rem .6rem; text-align: left; }
+.qa-table th { background: #f1f3f4; font-weight: 600; }
 .qa-card-title { font-weight: 600; line-height: 1.35; }
 .qa-n { color: #0b57d0; margin-right: .15rem; }
 .qa-badge { display: inline-block; margin-left: .35rem; padding: 0 .45em; border-radius: 999px;

@@ -14,6 +14,8 @@ questions through the chat input, timing what a reader sees:
     python bench/app_latency.py --repeat 3 --json
 
 Needs /usr/bin/chromium and the ``playwright`` package (no browser download).
+Prints the 1-minute load average before and after each run: above about 1.0 on the
+2-core machine, other work shared the cores and the figures are pessimistic.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+import benchlib  # first: puts this repository on sys.path, so its qa (and app.py) are measured
 
 from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
 
@@ -68,6 +72,7 @@ def measure(env: dict[str, str], questions: list[str]) -> dict[str, object]:
     """One cold server start: the timings of its first session."""
     from playwright.sync_api import sync_playwright
 
+    load_before = benchlib.load_average()
     with running_chat(env, timeout=60) as chat, sync_playwright() as playwright:
         healthy = chat.healthy_after
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -82,6 +87,8 @@ def measure(env: dict[str, str], questions: list[str]) -> dict[str, object]:
         later = [seen for seen, _ in later_pairs]
         browser.close()
     return {
+        "load_before": load_before,
+        "load_after": benchlib.load_average(),
         "server_healthy_s": round(healthy, 2),
         "page_to_chat_input_s": round(ready, 2),
         "first_answer_s": round(first, 2),
@@ -98,7 +105,10 @@ def main() -> None:
     parser.add_argument("--fresh-index", action="store_true", help="build the index in a temporary folder")
     parser.add_argument("--repeat", type=int, default=1, help="cold starts to measure")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--max-wait", type=float, default=0.0, metavar="SECONDS",
+                        help="first wait (in 60 s steps, at most this long) for the 1-minute load to drop below 1.0")
     args = parser.parse_args()
+    benchlib.wait_until_quiet(args.max_wait)
 
     runs = []
     for _ in range(args.repeat):

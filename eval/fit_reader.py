@@ -38,7 +38,7 @@ from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
 from qa.query import analyse
 from qa.types import Hit
-from qa.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features
+from qa.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features, refusal
 
 #: L2 penalty on the weights (not the bias): enough to keep weights of rare
 #: features finite, small against the data.
@@ -189,7 +189,8 @@ def fit_answerability(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tupl
 def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_weights: np.ndarray,
              bias: float) -> list[tuple[str, bool, bool, float, bool]]:
     """Per question: collection, answerable, whether the chosen unit holds the answer,
-    the probability that answering is right, and whether any candidate holds it."""
+    the probability that answering is right (0 when it meets a refusal condition,
+    as in ``qa.reader.score``), and whether any candidate holds it."""
     rows = []
     for e in examples:
         if not len(e.y):
@@ -198,8 +199,8 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
         ranks = e.x @ rank_weights
         best = int(np.argmax(ranks))
         z = float(np.dot(answer_vector(e.x.tolist(), ranks.tolist(), best), answer_weights) + bias)
-        rows.append((e.collection, e.answerable, bool(e.y[best]), 1 / (1 + np.exp(-np.clip(z, -30, 30))),
-                     bool(e.y.any())))
+        p = 0.0 if refusal(e.x[best].tolist()) else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        rows.append((e.collection, e.answerable, bool(e.y[best]), p, bool(e.y.any())))
     return rows
 
 
@@ -232,12 +233,37 @@ def choose_threshold(rows: list[tuple[str, bool, bool, float, bool]]) -> tuple[f
 EXTRA_DEV = {"articles": (Path(__file__).resolve().parent / "questions_dev_en.jsonl",)}
 
 
+#: Conversations over a set's documents whose dev turns are read as further dev
+#: questions, each in the standalone form the conversation gives it ("Còn Quảng Nam
+#: thì sao?" → "Mục tiêu … của Quảng Nam …"): the reader sees what the chat asks it.
+CONVERSATIONS = {"articles": Path(__file__).resolve().parent / "questions_followup.jsonl"}
+
+
 def dev_questions(evalset: EvalSet) -> list[dict]:
     """A set's dev questions (its test split is never read here)."""
     questions = load_set_questions(evalset)
     for path in EXTRA_DEV.get(evalset.name, ()):
         questions += load_questions(path)[0]
     return [q for q in questions if q.get("split", "dev") == "dev"]
+
+
+def conversation_questions(name: str, assistant: Assistant) -> list[dict]:
+    """The dev turns of the set's conversations, each with its question replaced by
+    the standalone question the assistant understood from the turns before it."""
+    from eval import followup  # imports eval.runner: loaded only when used
+
+    path = CONVERSATIONS.get(name)
+    if path is None or not path.is_file():
+        return []
+    conversations, _ = followup.load_conversations(path)
+    out: list[dict] = []
+    for turns in followup.select(conversations, "dev"):
+        history: list = []
+        for turn in turns:
+            answer = assistant.ask(turn["question"], history=history)
+            history.append(answer)
+            out.append({**turn, "question": answer.understood or turn["question"]})
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -257,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         questions = dev_questions(evalset)
         assistant = open_assistant(evalset)
+        questions += conversation_questions(name, assistant)
         examples += collect(name, assistant, questions, args.k, spans=evalset.style == SPANS)
         sources[name] = {"questions": len(questions), "split": "dev"}
     if len(sources) < 2:

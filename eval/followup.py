@@ -269,8 +269,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open(args: argparse.Namespace) -> Any:
+    """The assistant on the bundled articles' index (the conversations are about them),
+    or on ``--index`` when given."""
+    from dataclasses import replace
+
+    from eval.sets import standard_sets
+
+    articles = standard_sets()["articles"]
+    return open_assistant(replace(articles, index=args.index or articles.index))
+
+
 def main(argv: Sequence[str] | None = None,
-         open_answerer: Callable[[argparse.Namespace], Any] = open_assistant) -> int:
+         open_answerer: Callable[[argparse.Namespace], Any] = _open) -> int:
     """``python -m eval.followup``: run, print the table (or JSON). Exit status."""
     try:
         args = build_parser().parse_args(argv)

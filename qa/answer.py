@@ -22,7 +22,7 @@ from .candidates import Candidate, units
 from .provinces import describe
 from .query import Query
 from .reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
-from .reader import stated_years, states_target, term_set
+from .reader import stated_years, term_set
 from .text import is_year, years
 from .types import Citation, Document, Hit
 
@@ -94,17 +94,10 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
         return _abstain_text(query, None, out_of_collection), True, citations
     best = scored[0] if scored else None
     limit = load_model().threshold if threshold is None else threshold
-    if best is None or best.probability < limit or target_for_status(query, best.candidate):
+    if best is None or best.probability < limit:
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
     return _frame(query, best.candidate, doc, best.candidate.rank, max_chars), False, citations
-
-
-def target_for_status(query: Query, candidate: Candidate) -> bool:
-    """Refusal condition: the question asks what is now ("hiện có", "currently") and
-    the unit states a target to reach; a target says nothing of the present.
-    Measured on dev (learned reader): see README, "Refusal conditions"."""
-    return bool(query.wants_status) and states_target(candidate)
 
 
 def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None) -> Citation:

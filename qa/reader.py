@@ -295,6 +295,48 @@ def _f_target_for_status(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.wants_status and states_target(c) else 0.0
 
 
+#: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
+#: "such as"), then at least three items parted by commas or semicolons.
+_ENUMERATION = re.compile(r"(?::|\b(?:bao gồm|gồm có|gồm|including|includes?|such as|namely)\b)"
+                          r"[^.;,:]+[,;][^.;,]+[,;][^.;,]+", re.IGNORECASE)
+
+
+def enumerates(text: str) -> bool:
+    """The text lists at least three things after a lead-in ("… gồm: y tế, giáo dục,
+    nông nghiệp")."""
+    return bool(_ENUMERATION.search(text))
+
+
+def _f_list_match(r: Reading, c: Candidate) -> float:
+    """The question asks for several things ("những lĩnh vực nào", "which sectors")
+    and the unit enumerates them, rather than announcing how many there are."""
+    return 1.0 if r.query.wants_list and enumerates(c.text) else 0.0
+
+
+#: A count of things before a noun ("7 lĩnh vực", "10 nhóm nhiệm vụ", "three pillars"),
+#: not a share or a year.
+_COUNT = re.compile(r"\b(?:\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten)"
+                    r"\s+(?!%|năm\b|tháng\b|ngày\b)[^\W\d]", re.IGNORECASE)
+
+
+def _f_list_announced(r: Reading, c: Candidate) -> float:
+    """The question asks for several things and the unit only says how many there
+    are ("Quảng Nam sẽ ưu tiên 7 lĩnh vực"): the list it announces is elsewhere."""
+    return 1.0 if r.query.wants_list and _COUNT.search(c.text) and not enumerates(c.text) else 0.0
+
+
+#: A photo credit or caption mark: "(Ảnh: Hoàng Ngà/TTXVN)", "Ảnh minh họa", "(Photo: …)".
+_CAPTION = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)|\bảnh\s*(?:minh họa|minh hoạ|:)|\(ảnh minh h", re.IGNORECASE)
+
+
+def _f_caption(r: Reading, c: Candidate) -> float:
+    """The unit is (part of) a photo caption: news pages restate the body under a
+    picture, briefly and without its figures."""
+    line_end = c.hit.chunk.text.find("\n", c.span.end)
+    line = c.hit.chunk.text[c.span.start: line_end if line_end >= 0 else len(c.hit.chunk.text)]
+    return 1.0 if _CAPTION.search(line) else 0.0
+
+
 #: The features, in the order of the model's weights.
 FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "coverage": _f_coverage,
@@ -315,6 +357,9 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "clause": _f_clause,
     "window": _f_window,
     "target_for_status": _f_target_for_status,
+    "list_match": _f_list_match,
+    "list_announced": _f_list_announced,
+    "caption": _f_caption,
 }
 
 
@@ -357,6 +402,25 @@ class ReaderModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+#: Refusal conditions: a chosen unit with one of these features set is no answer,
+#: whatever its score, because the feature is about meaning, not evidence strength.
+#: Measured on the dev sets (``python -m eval.fit_reader`` applies them before
+#: choosing the threshold; README, "Refusal conditions"):
+#: - ``year_conflict``: the question names a year and the unit is about other years
+#:   (a 2025 target is no answer for 2030). As a rule rather than a weight: right
+#:   answers articles 0.774 → 0.774, plans 0.643 → 0.650, regulations 0.510 → 0.516,
+#:   false refusals fall on all three (the threshold can be lower).
+#: - ``target_for_status``: the question asks what is now ("hiện có", "currently")
+#:   and the unit states a target; a target says nothing of the present.
+REFUSAL_CONDITIONS = ("year_conflict", "target_for_status")
+
+
+def refusal(vector: Sequence[float]) -> str | None:
+    """The refusal condition a candidate's feature vector meets, or ``None``."""
+    named = dict(zip(FEATURES, vector))
+    return next((name for name in REFUSAL_CONDITIONS if named[name] > 0), None)
+
+
 def answer_vector(vectors: Sequence[Sequence[float]], rank_scores: Sequence[float], best: int) -> list[float]:
     """The answerability features of candidate ``best`` among a question's candidates."""
     others = [s for i, s in enumerate(rank_scores) if i != best]
@@ -380,7 +444,8 @@ def load_model(path: Path = MODEL_PATH) -> ReaderModel:
 @dataclass(frozen=True)
 class Scored:
     """A candidate with its rank score; ``probability`` (that answering with it is
-    right) is set on the best candidate only, 0 on the others."""
+    right) is set on the best candidate only, 0 on the others and when the best
+    meets a refusal condition."""
 
     candidate: Candidate
     rank_score: float
@@ -396,5 +461,5 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     ranks = [model.rank_score(v) for v in vectors]
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
     best = order[0]
-    p = model.probability(answer_vector(vectors, ranks, best))
+    p = 0.0 if refusal(vectors[best]) else model.probability(answer_vector(vectors, ranks, best))
     return [Scored(candidates[i], ranks[i], p if i == best else 0.0) for i in order]

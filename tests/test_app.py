@@ -316,6 +316,30 @@ def test_markers_of_cited_sources_link_to_their_cards_and_others_stay_plain() ->
     assert app.card_anchor('x"><script>', 2) == "qa-src-xscript-2"  # an id never leaves its attribute
 
 
+def test_a_summary_shows_its_pillars_as_headings_and_its_targets_as_a_cited_list() -> None:
+    summary = "Các mục tiêu của X:\n\n**Chính quyền số**\n- 80% <b>DVC</b> [1]\n- 90% hồ sơ [2]\n\n**Kinh tế số**\n- 10% GRDP [3]"
+    result = app.answer_html(summary, "t1", cited=[1, 2, 3])
+    assert "**" not in result and "\n" not in result and "<br>" not in result
+    assert result.startswith('Các mục tiêu của X:<div class="qa-answer-heading">Chính quyền số</div><ul class="qa-list">')
+    assert result.count("<li>") == 3 and result.count('data-qa-card="qa-src-t1-') == 3
+    assert "<li>80% &lt;b&gt;DVC&lt;/b&gt; <sup" in result  # the lines' text is still escaped
+    assert '<div class="qa-answer-heading">Kinh tế số</div>' in result
+
+
+def test_a_comparison_table_becomes_an_html_table_with_escaped_cells() -> None:
+    text = "A cao nhất (20%) [1].\n\n|Tỉnh|Mức|Năm|Nguồn|\n|---|---|---|---|\n|A|trên 20%|2025|[1]|\n|<i>B</i>|10%|2025|[2]|"
+    result = app.answer_html(text, "t1", cited=[1, 2])
+    assert "|" not in result and "---" not in result
+    assert "<th>Tỉnh</th><th>Mức</th><th>Năm</th><th>Nguồn</th>" in result
+    assert "<td>&lt;i&gt;B&lt;/i&gt;</td><td>10%</td>" in result
+    assert result.count("<tr>") == 3 and result.count("data-qa-card") == 3
+
+
+def test_text_that_only_looks_like_markup_stays_text() -> None:
+    # A pipe line without a rule under it is not a table; "**" inside a line is not a heading.
+    assert app.answer_html("|a|b|\nx **y** z") == "|a|b|<br>x **y** z"
+
+
 def test_a_card_escapes_title_province_and_date() -> None:
     citation = Citation(
         n=3, doc_id="d", title="<img src=x onerror=alert(1)>", province="<b>P</b>",

@@ -181,6 +181,20 @@ def last_reply_text(target) -> str:
     return target.locator('[data-testid="stChatMessage"]').last.inner_text()
 
 
+def screenshot(page, name: str) -> Path:
+    """Save the page's viewport as ``SCREENSHOTS/name``, reduced to a 256-colour PNG
+    (a UI screenshot has few colours; this keeps each README image small)."""
+    import io
+
+    from PIL import Image
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+    return path
+
+
 def scroll_to_top(page) -> None:
     """Show the page from its title, once Streamlit's stick-to-bottom scrolling is done."""
     time.sleep(1.0)
@@ -188,11 +202,26 @@ def scroll_to_top(page) -> None:
     time.sleep(0.5)
 
 
+_IDLE = """() => { const s = document.querySelector('[data-test-script-state]');
+                   return !s || s.getAttribute('data-test-script-state') === 'notRunning'; }"""
+
+
+def wait_until_idle(target) -> None:
+    """Wait until Streamlit's script run is over (its last elements are on the page)."""
+    target.wait_for_function(_IDLE, timeout=ANSWER_TIMEOUT * 1000)
+
+
 def scroll_to_message(target, index: int) -> None:
-    """Scroll a chat message to the top, once Streamlit's stick-to-bottom scrolling is done."""
-    time.sleep(1.0)
-    target.locator('[data-testid="stChatMessage"]').nth(index).evaluate("(el) => el.scrollIntoView()")
-    time.sleep(0.5)
+    """Scroll a chat message to the top, once Streamlit's run and its stick-to-bottom
+    scrolling are done (tried again while a late re-render pulls the page elsewhere)."""
+    wait_until_idle(target)
+    message = target.locator('[data-testid="stChatMessage"]').nth(index)
+    for _ in range(5):
+        time.sleep(1.0)
+        message.evaluate("(el) => el.scrollIntoView()")
+        time.sleep(0.5)
+        if abs(message.evaluate("(el) => el.getBoundingClientRect().top")) < 5:
+            return
 
 
 # --- Promises --------------------------------------------------------------------------
@@ -232,8 +261,7 @@ def test_the_chat_builds_its_index_visibly_then_answers_with_a_cited_ha_tinh_sou
     page.wait_for_selector(CHAT_INPUT, timeout=START_TIMEOUT * 1000)
     ask(page, HA_TINH_QUESTION)
     scroll_to_top(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+    screenshot(page, "chat.png")
     page.close()
 
 
@@ -250,7 +278,7 @@ def test_a_source_opens_the_full_document_scrolled_to_the_cited_passage(server: 
     assert page.locator(".qa-doc").evaluate("(el) => el.scrollTop") > 0
     assert box and marked and box["y"] <= marked["y"] <= box["y"] + box["height"]
     assert "30%" in mark.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "document.png"))
+    screenshot(page, "document.png")
     page.close()
 
 
@@ -277,7 +305,7 @@ def test_the_intranet_widget_opens_the_embedded_chat_and_answers(server: Server,
     assert "30%" in last_reply_text(frame)
     assert "Hà Tĩnh" in frame.locator(".qa-card").first.inner_text()
     scroll_to_message(frame, 0)
-    page.screenshot(path=str(SCREENSHOTS / "widget.png"))
+    screenshot(page, "widget.png")
 
     # "New conversation" in the panel's head: the frame reloads with an empty chat.
     page.get_by_role("button", name="Cuộc trò chuyện mới").click()
@@ -478,4 +506,130 @@ def test_the_new_answer_starts_in_view_after_a_reply(server: Server, browser, wi
         assert answer.locator(".qa-answer").is_visible()
     caption = page.locator('[data-testid="stCaptionContainer"]').last
     assert caption.evaluate(CONTRAST) >= 4.5  # WCAG AA for the captions
+    page.close()
+
+
+# --- A conversation; the province the question names; a plan's summary -------------------
+
+
+def reply_cards(reply) -> dict[str, str]:
+    """The ids of the cited cards under one reply, with their text."""
+    cards = reply.locator(".qa-cited")
+    return {cards.nth(i).get_attribute("id"): cards.nth(i).inner_text() for i in range(cards.count())}
+
+
+def test_a_follow_up_is_understood_and_answered_for_the_province_it_names(server: Server, browser) -> None:
+    page = _open(browser, server.url + "/", viewport={"width": 1280, "height": 1000})
+    ask(page, "Mục tiêu tỷ lệ dân số có tài khoản thanh toán điện tử của Hà Tĩnh đến năm 2025 là bao nhiêu?")
+    first = page.locator('[data-testid="stChatMessage"]').last
+    assert "trên 30%" in first.locator(".qa-answer").inner_text()
+    assert first.locator(".qa-understood").count() == 0  # a standalone question needs no reading
+
+    ask(page, "Còn Quảng Nam thì sao?")
+    reply = page.locator('[data-testid="stChatMessage"]').last
+    understood = reply.locator(".qa-understood").inner_text()
+    assert understood.startswith("Hiểu là:") and "Quảng Nam" in understood and "Hà Tĩnh" not in understood
+    assert "thanh toán điện tử" in understood and "2025" in understood  # indicator and year carried over
+    answer = reply.locator(".qa-answer").inner_text()
+    assert "trên 50%" in answer and "30%" not in answer
+    # The answer's markers link to cards of Quảng Nam's plan, and only to cited cards.
+    cards = reply_cards(reply)
+    links = [a.get_attribute("data-qa-card") for a in reply.locator(".qa-answer a[data-qa-card]").all()]
+    assert links and all(link in cards for link in links)
+    for link in links:
+        assert "Quảng Nam" in cards[link] and "Hà Tĩnh" not in cards[link].split("\n")[1]  # the meta line
+    assert any("trên 50%" in reply.locator(f"#{link} mark").inner_text() for link in links)
+    scroll_to_message(page, 2)
+    screenshot(page, "followup.png")
+    page.close()
+
+
+def choose_province(page, province: str) -> None:
+    """Set the sidebar's province filter as a reader does: open the box, click the name."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    box.click()
+    page.get_by_role("option", name=province, exact=True).click()
+    wait_until_idle(page)
+    assert box.locator("input").input_value() == province
+
+
+DONG_NAI_QUESTION = "Mục tiêu kinh tế số của Đồng Nai năm 2025?"
+FILTER_NOTICE = "Bạn đang lọc Hà Tĩnh; câu hỏi nói về Đồng Nai"
+
+
+def assert_answered_for_dong_nai_with_a_notice(target) -> None:
+    """The last reply (in a page or the widget's frame) warns about the filter and answers
+    with Đồng Nai's figure from Đồng Nai's plan."""
+    reply = target.locator('[data-testid="stChatMessage"]').last
+    notice = reply.locator(".qa-notice-warning")
+    assert notice.count() == 1 and notice.is_visible()
+    assert FILTER_NOTICE in notice.inner_text()
+    answer = reply.locator(".qa-answer").inner_text()
+    assert "20% GRDP" in answer  # Đồng Nai's figure; Hà Tĩnh's plan says "tối thiểu 10% GRDP"
+    cards = reply_cards(reply)
+    assert cards and all("Đồng Nai" in text and "Hà Tĩnh" not in text for text in cards.values())
+
+
+def test_the_province_a_question_names_wins_over_the_sidebar_filter_with_a_notice(server: Server, browser) -> None:
+    page = _open(browser, server.url + "/", viewport={"width": 1280, "height": 900})
+    choose_province(page, "Hà Tĩnh")
+    # The filter is in force: a question naming no province is answered from Hà Tĩnh's plan.
+    ask(page, "Mục tiêu thanh toán điện tử đến năm 2025?")
+    reply = page.locator('[data-testid="stChatMessage"]').last
+    assert reply.locator(".qa-notice-warning").count() == 0
+    assert all("Hà Tĩnh" in text for text in reply_cards(reply).values())
+
+    ask(page, DONG_NAI_QUESTION)
+    assert_answered_for_dong_nai_with_a_notice(page)
+    # The filter is kept as the reader set it: the notice says the answer went elsewhere.
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first.input_value() == "Hà Tĩnh"
+    scroll_to_message(page, 2)
+    screenshot(page, "notice.png")
+    page.close()
+
+
+def test_the_widget_answers_for_the_named_province_with_a_notice(server: Server, browser, portal: Portal) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{portal.url}/intranet.html?app={quote(server.url, safe='')}&province={quote('Hà Tĩnh')}",
+              timeout=START_TIMEOUT * 1000)
+    page.get_by_role("button", name="Hỏi đáp kế hoạch").click()
+    iframe = page.wait_for_selector("iframe.qa-widget-frame", timeout=START_TIMEOUT * 1000)
+    assert "province=H%C3%A0%20T%C4%A9nh" in (iframe.get_attribute("src") or "")  # data-province="Hà Tĩnh"
+    frame = iframe.content_frame()
+    frame.wait_for_selector(CHAT_INPUT, timeout=BUILD_TIMEOUT * 1000)
+    ask(frame, DONG_NAI_QUESTION)
+    assert_answered_for_dong_nai_with_a_notice(frame)
+    page.close()
+
+
+def test_the_summary_of_a_plan_cites_every_line(server: Server, browser) -> None:
+    page = _open(browser, server.url + "/", viewport={"width": 1280, "height": 1000})
+    ask(page, "Tóm tắt kế hoạch của Hà Tĩnh")
+    reply = page.locator('[data-testid="stChatMessage"]').last
+    answer = reply.locator(".qa-answer")
+    # The plan's targets grouped by pillar: headings, not Markdown shown as text.
+    headings = answer.locator(".qa-answer-heading").all_inner_texts()
+    assert {"Chính quyền số", "Kinh tế số", "Xã hội số"} <= set(headings), headings
+    assert "**" not in answer.inner_text()
+    lines = answer.locator("li")
+    assert lines.count() >= 6
+    cards = reply_cards(reply)
+    for i in range(lines.count()):
+        line = lines.nth(i)
+        links = [a.get_attribute("data-qa-card") for a in line.locator("a[data-qa-card]").all()]
+        assert links, f"line {i + 1} has no citation: {line.inner_text()}"
+        for link in links:  # each marker names a cited card of Hà Tĩnh's plan under this reply
+            assert link in cards and "Hà Tĩnh" in cards[link]
+    assert any("trên 30%" in text for text in lines.all_inner_texts())
+    # A line's marker opens its card.
+    last = lines.last.locator("a[data-qa-card]").first
+    card_id = last.get_attribute("data-qa-card")
+    page.evaluate(f"document.querySelector('#{card_id} details').open = false")
+    last.click()
+    page.wait_for_function(f"document.querySelector('#{card_id} details').open", timeout=10_000)
+    time.sleep(0.5)
+    box = page.locator(f"#{card_id}").bounding_box()
+    assert box and 0 <= box["y"] < 1000
+    scroll_to_message(page, 0)
+    screenshot(page, "summary.png")
     page.close()

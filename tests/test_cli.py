@@ -46,8 +46,6 @@ def test_ask_mode_and_k_are_honoured(index_dir):
     assert all(c["province"] == "Đồng Nai" for c in answer["citations"])
 
 
-@pytest.mark.xfail(strict=True, reason="known regression of the learned reader (qa/reader.py): in bm25 mode "
-                   "with two sources it quotes another clause of the right passage")
 def test_bm25_mode_with_two_sources_answers_dong_nai_s_digital_economy_target(index_dir):
     done = run_qa("ask", "muc tieu kinh te so Dong Nai", "--json", "--mode", "bm25", "--k", "2",
                   "--index", str(index_dir))
