@@ -13,10 +13,11 @@
   HNSW (graph) indexes built slower and reached lower recall at the same cost. The
   numbers are in ``bench/results/1m.md`` (``python bench/bench_1m.py``).
 
-A question is searched on one core. FAISS would split one exact search over every
-core, but its OpenMP threads spin while they wait: at 100k chunks on this 2-core
-machine, with other work running (load 2), a question took 42 ms on two threads and
-16 ms on one. A server answers several officials at once, one core each.
+A question is searched on one core. FAISS splits one exact search over every core,
+which on this 2-core machine with other work running doubled its cost instead of
+halving it: 25 ms on two threads against 12.5 ms on one at 100k chunks (load 3.8,
+OMP_WAIT_POLICY=PASSIVE as ``qa`` sets it). A server answers several officials at
+once, one core each.
 
 A search restricted to some chunks (a province's plans) is exact in spirit with
 either index: the flat index checks only the allowed chunks, and the inverted file
