@@ -75,6 +75,10 @@ class WordTable:
         self.piece_words: list[tuple[int, ...]] = []  # piece number -> its words
         self._word_number: dict[str, int] = {}
         self.piece_number: dict[str, int] = _PieceNumbers(self)
+        # piece_words and expansion as arrays (offsets into a flat array), extended as
+        # the table grows: what ``sequences`` reads
+        self._piece_ptr, self._piece_flat = np.zeros(1, np.int64), np.zeros(0, np.int64)
+        self._expansion_ptr, self._expansion_flat = np.zeros(1, np.int64), np.zeros(0, np.int64)
 
     def word(self, word: str) -> int:
         """The number of a lower-case word, added when new."""
@@ -102,6 +106,32 @@ class WordTable:
         if extra:
             ids.extend(chain.from_iterable(extra))
         return ids
+
+    def sequences(self, texts: Sequence[str], expand: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """What ``ids`` gives for each text (without the abbreviations' expansions
+        unless ``expand``), concatenated, and the text each word belongs to: the
+        words of many texts as two arrays, with no Python work per word."""
+        pieces = [self.pieces(t) for t in texts]
+        self._extend_arrays()
+        n_pieces = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        piece = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=int(n_pieces.sum()))
+        word, text = _ragged(self._piece_ptr, self._piece_flat, piece,
+                             np.repeat(np.arange(len(texts), dtype=np.int64), n_pieces))
+        if expand:
+            expansion, expansion_text = _ragged(self._expansion_ptr, self._expansion_flat, word, text)
+            if len(expansion):
+                word, text = _append_per_text(word, text, expansion, expansion_text, len(texts))
+        return word, text
+
+    def _extend_arrays(self) -> None:
+        known = len(self._piece_ptr) - 1
+        if len(self.piece_words) > known:
+            self._piece_ptr, self._piece_flat = _extend_ragged(self._piece_ptr, self._piece_flat,
+                                                               self.piece_words[known:])
+        known = len(self._expansion_ptr) - 1
+        if len(self.expansion) > known:
+            self._expansion_ptr, self._expansion_flat = _extend_ragged(self._expansion_ptr, self._expansion_flat,
+                                                                       self.expansion[known:])
 
     def terms(self, ids: Sequence[int]) -> list[str]:
         """The terms of a text given its words (see the module docstring)."""
@@ -225,11 +255,7 @@ class _TermCounter:
         self.table = WordTable()
         self.vocab: dict[str, int] = {}  # term -> column
         self._terms: list[str] = []  # column -> term
-        # The table as arrays (extended as it grows): each piece's words, each word's
-        # expansion (both as offsets into a flat array), each word's folded column
-        # and accented column (-1: none).
-        self._piece_ptr, self._piece_flat = np.zeros(1, np.int64), np.zeros(0, np.int64)
-        self._expansion_ptr, self._expansion_flat = np.zeros(1, np.int64), np.zeros(0, np.int64)
+        # each word's folded column and accented column (-1: none), extended as the table grows
         self._folded_col, self._accented_col = np.zeros(0, np.int64), np.zeros(0, np.int64)
 
     def _column(self, term: str) -> int:
@@ -245,15 +271,8 @@ class _TermCounter:
     def count(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For consecutive texts: how many distinct terms each has, their columns
         (ascending within each text) and counts, and each text's length in terms."""
-        pieces = [self.table.pieces(t) for t in texts]
-        self._extend_arrays()
-        n_pieces = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-        piece = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=int(n_pieces.sum()))
-        word, doc = _ragged(self._piece_ptr, self._piece_flat, piece,
-                            np.repeat(np.arange(len(texts), dtype=np.int64), n_pieces))
-        expansion, expansion_doc = _ragged(self._expansion_ptr, self._expansion_flat, word, doc)
-        if len(expansion):
-            word, doc = _append_per_text(word, doc, expansion, expansion_doc, len(texts))
+        word, doc = self.table.sequences(texts)
+        self._word_columns()
         n_words = np.bincount(doc, minlength=len(texts))
 
         folded = self._folded_col[word]
@@ -271,17 +290,10 @@ class _TermCounter:
         doc_len = np.bincount(docs, minlength=len(texts))
         return per_doc, (keys % width).astype(np.int32), counts.astype(np.float32), doc_len
 
-    def _extend_arrays(self) -> None:
-        """Bring the arrays up to date with the pieces and words the table met since."""
-        table = self.table
-        known = len(self._piece_ptr) - 1
-        if len(table.piece_words) > known:
-            self._piece_ptr, self._piece_flat = _extend_ragged(self._piece_ptr, self._piece_flat,
-                                                               table.piece_words[known:])
-        known = len(self._folded_col)
+    def _word_columns(self) -> None:
+        """Columns for the words the table met since the last call."""
+        table, known = self.table, len(self._folded_col)
         if len(table.words) > known:
-            self._expansion_ptr, self._expansion_flat = _extend_ragged(self._expansion_ptr, self._expansion_flat,
-                                                                       table.expansion[known:])
             accented = np.full(len(table.words) - known, -1, dtype=np.int64)
             which = np.flatnonzero(np.array(table.accented[known:], dtype=bool))
             accented[which] = self._columns([table.words[known + i] for i in which.tolist()])
@@ -291,7 +303,7 @@ class _TermCounter:
     def _bigram_columns(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """The column of each bigram given the columns of its two folded syllables;
         each distinct bigram's string is made once."""
-        pairs, which = _distinct_pairs(first, second)
+        pairs, which = distinct_pairs(first, second)
         terms = self._terms
         made = self._columns([f"{terms[a]}_{terms[b]}" for a, b in zip(pairs[0].tolist(), pairs[1].tolist())])
         return made[which]
@@ -346,7 +358,7 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], counts
 
 
-def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+def distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """The distinct (first, second) pairs and, for each pair given, which of them it is.
 
     One plain sort (several times faster than an argsort): the values are first

@@ -59,8 +59,8 @@ from .embed import Embedder
 from .errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocationError, NoDocumentsError)
 from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
 from .loaders import SUPPORTED_EXTENSIONS
-from .text import bigrams, fold, words
 from .reading import Failure, read_in_parallel, read_one, workers_for
+from .spellings import collection_spellings
 from .types import Chunk, Document
 from . import vectors as vector_index
 
@@ -440,17 +440,10 @@ def _spellings(chunks: list[Chunk]) -> dict[str, str]:
     """Most frequent accented spelling of each folded syllable and syllable pair.
 
     Restores diacritics of questions typed without them, before they are embedded:
-    the collection itself is the dictionary, so it fits whatever plans are indexed.
+    the collection itself is the dictionary, so it fits whatever plans are indexed
+    (``qa.spellings``).
     """
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for chunk in chunks:
-        accented = words(chunk.text)
-        folded = [fold(w) for w in accented]
-        for a, f in zip(accented, folded):
-            counts[f][a] += 1
-        for a, f in zip(bigrams(accented), bigrams(folded)):
-            counts[f][a] += 1
-    return {f: c.most_common(1)[0][0] for f, c in counts.items() if c.most_common(1)[0][0] != f}
+    return collection_spellings([c.text for c in chunks])
 
 
 # ---------------------------------------------------------------- persistence

@@ -1,4 +1,4 @@
-"""The fast BM25 tokeniser and build give exactly what the simple ones gave.
+"""The fast BM25 tokeniser, build and spelling table give exactly what the simple ones gave.
 
 The reader and the index both depend on ``qa.bm25.terms``: the fast version must
 produce the same terms, in the same order, as the plain per-word code it replaced
@@ -16,6 +16,7 @@ import pytest
 import qa.bm25
 from qa.bm25 import B, K1, BM25Index, WordTable, terms
 from qa.glossary import expand_abbreviations
+from qa.spellings import collection_spellings
 from qa.text import bigrams, fold, words
 
 
@@ -88,3 +89,36 @@ def test_a_collection_without_any_word_still_builds():
     index = BM25Index.build(["", "!!!", "   "])
     assert index.n_docs == 3
     assert not index.scores(terms("thanh toán")).any()
+
+
+def reference_spellings(texts: list[str]) -> dict[str, str]:
+    """``qa.index._spellings`` as it was written before it counted with arrays."""
+    from collections import Counter, defaultdict
+
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        accented = words(text)
+        folded = [fold(w) for w in accented]
+        for a, f in zip(accented, folded):
+            counts[f][a] += 1
+        for a, f in zip(bigrams(accented), bigrams(folded)):
+            counts[f][a] += 1
+    return {f: c.most_common(1)[0][0] for f, c in counts.items() if c.most_common(1)[0][0] != f}
+
+
+def test_the_collections_spellings_are_those_of_before_in_the_same_order():
+    texts = TEXTS + ["Hà Tĩnh, hà tĩnh, HA TINH, Ha Tinh", "ha tinh hà tình hà tĩnh", "a_b c a b_c", "số sở số sổ",
+                     "", "UBND UBND tỉnh"]
+    expected = reference_spellings(texts)
+    got = collection_spellings(texts)
+    assert got == expected and list(got) == list(expected)
+    rng = random.Random(11)
+    alphabet = ["hà", "ha", "Hà", "tĩnh", "tinh", "tình", "số", "so", "sở", "a_b", "b", "c", "2025", "_", " ", " ", ","]
+    for _ in range(300):
+        sample = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(1, 6))]
+        assert list(collection_spellings(sample).items()) == list(reference_spellings(sample).items()), sample
+
+
+def test_the_spellings_of_the_bundled_plans_are_those_of_before(assistant):
+    texts = [c.text for c in assistant.index.chunks]
+    assert list(collection_spellings(texts).items()) == list(reference_spellings(texts).items())
