@@ -196,11 +196,8 @@ def build_index(settings: Settings, n_chunks: int, build: dict[str, float]) -> t
     recorded, seconds = timed(lambda: [tuple(qa.bm25.terms(c.text)) for c in chunks])
     build["qa.bm25.terms of every chunk, one by one (for rank-bm25 only)"] = seconds
 
-    # The spelling dictionary from the distinct sentences and province names: the same
-    # words as the chunks, in far less time (a private helper of qa.index, for this only).
-    spellings, seconds = timed(lambda: qa_index._spellings(
-        [Chunk(i, "", s, 0, len(s)) for i, s in enumerate(pool + list(former()))]))
-    build["spelling dictionary (distinct sentences)"] = seconds
+    spellings, seconds = timed(lambda: qa_index._spellings(chunks))
+    build["spelling table (qa.index._spellings of every chunk)"] = seconds
     manifest = {
         "format_version": qa_index.FORMAT_VERSION, "model": embedder.name, "dim": embedder.dim,
         "n_chunks": len(chunks), "documents": {}, "synthetic": True,
