@@ -53,7 +53,6 @@ from eval.sets import shared_dir  # noqa: E402
 from qa import vectors  # noqa: E402
 from qa.config import ANN_MIN_CHUNKS, load_settings  # noqa: E402
 from qa.embed import load_embedder  # noqa: E402
-from qa.retrieve import MAX_PROVINCES_COMPARED  # noqa: E402
 
 SEED = 20250101
 N_PROVINCES = 63
@@ -258,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     approximate, build["approximate: qa.vectors.build (k-means training + add)"] = timed(
         lambda: vectors.build(data, settings.ann_min_chunks))
     ivf = faiss.extract_index_ivf(approximate)
-    wide = settings.candidates * max(4, MAX_PROVINCES_COMPARED)  # a comparison across the collection
+    wide = settings.candidates * max(4, N_PROVINCES)  # a comparison across the collection (qa.retrieve)
     results = {"exact": measure(exact, exact_ids, questions, allowed, wide),
                "approximate": measure(approximate, exact_ids, questions, allowed, wide)}
     sizes = {"exact": index_size_mib(exact), "approximate": index_size_mib(approximate)}

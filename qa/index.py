@@ -334,7 +334,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         raise NoDocumentsError(f"none of the documents in {documents_dir} could be read ({reasons})")
 
     chunks, vectors = _chunks_and_vectors(documents, to_embed, previous, settings, embedder, progress)
-    _report(progress, "index", 0, 1)
+    _report(progress, "index", 0, 4)  # steps: dense index, BM25, spelling table, writing
     per_doc = Counter(c.doc_id for c in chunks)
     manifest = {
         **_expected(settings, embedder),
@@ -350,11 +350,14 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "scan": fingerprint,
         "catalog_sha256": catalog_hash,
     }
-    index = Index(manifest, {d.doc_id: d for d in documents}, chunks,
-                  vector_index.build(vectors, settings.ann_min_chunks),
-                  BM25Index.build([index_text(c) for c in chunks]), _spellings(chunks))
+    dense = vector_index.build(vectors, settings.ann_min_chunks)
+    _report(progress, "index", 1, 4)
+    bm25 = BM25Index.build([index_text(c) for c in chunks])
+    _report(progress, "index", 2, 4)
+    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, dense, bm25, _spellings(chunks))
+    _report(progress, "index", 3, 4)
     _publish(settings.index_dir, index)
-    _report(progress, "index", 1, 1)
+    _report(progress, "index", 4, 4)
     return index
 
 
