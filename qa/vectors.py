@@ -14,10 +14,10 @@
   numbers are in ``bench/results/1m.md`` (``python bench/bench_1m.py``).
 
 A question is searched on one core. FAISS splits one exact search over every core,
-which on this 2-core machine with other work running doubled its cost instead of
-halving it: 25 ms on two threads against 12.5 ms on one at 100k chunks (load 3.8,
-OMP_WAIT_POLICY=PASSIVE as ``qa`` sets it). A server answers several officials at
-once, one core each.
+which on this 2-core machine bought nothing (100k chunks, idle: 11.0 ms on one
+thread, 11.8 ms on two, which burnt 23 ms of CPU) and doubled the time when other
+work was running (load 3.8: 12.5 ms against 25 ms; OMP_WAIT_POLICY=PASSIVE, as
+``qa`` sets it). A server answers several officials at once, one core each.
 
 A search restricted to some chunks (a province's plans) is exact in spirit with
 either index: the flat index checks only the allowed chunks, and the inverted file
