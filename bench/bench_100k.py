@@ -44,12 +44,12 @@ import numpy as np
 import benchlib
 from benchlib import CACHE_DIR, DOCUMENTS_DIR, QUESTIONS_FILE, REPO_ROOT, summary_ms, table, verdict
 
-import faiss  # noqa: E402  (after benchlib, which puts the repository on sys.path)
-from rank_bm25 import BM25Okapi  # noqa: E402
+from rank_bm25 import BM25Okapi  # noqa: E402  (after benchlib, which puts the repository on sys.path)
 
 import qa.bm25  # noqa: E402
 from eval.runner import load_questions  # noqa: E402
 from qa import index as qa_index  # noqa: E402
+from qa import vectors as vector_index  # noqa: E402
 from qa.bm25 import B, K1, BM25Index  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
 from qa.embed import Embedder, load_embedder  # noqa: E402
@@ -186,36 +186,23 @@ def build_index(settings: Settings, n_chunks: int, build: dict[str, float]) -> t
     vectors, seconds = timed(lambda: chunk_vectors(sentence_matrix, members))
     build["chunk vectors (means of sentence vectors)"] = seconds
 
-    flat = faiss.IndexFlatIP(embedder.dim)
-    started = time.perf_counter()
-    flat.add(vectors)
-    build[f"FAISS IndexFlatIP add ({len(vectors):,} x {embedder.dim})"] = time.perf_counter() - started
+    dense, seconds = timed(lambda: vector_index.build(vectors, settings.ann_min_chunks))
+    build[f"dense index, qa.vectors.build ({vector_index.kind(dense)}, {len(vectors):,} x {embedder.dim})"] = seconds
     del vectors  # FAISS keeps its own copy
 
-    # qa.bm25.terms is wrapped to keep each chunk's terms for rank-bm25 (as tuples,
-    # which the garbage collector stops tracking): one tokenisation serves both.
-    recorded: list[tuple[str, ...]] = []
-    real_terms = qa.bm25.terms
+    bm25, seconds = timed(lambda: BM25Index.build([c.text for c in chunks]))
+    build["BM25Index.build (every chunk's terms counted + the bm25s matrix)"] = seconds
+    # Each chunk's terms for rank-bm25, as tuples (which the garbage collector stops tracking).
+    recorded, seconds = timed(lambda: [tuple(qa.bm25.terms(c.text)) for c in chunks])
+    build["qa.bm25.terms of every chunk, one by one (for rank-bm25 only)"] = seconds
 
-    def recording_terms(text: str) -> list[str]:
-        out = real_terms(text)
-        recorded.append(tuple(out))
-        return out
-
-    with mock.patch("qa.bm25.terms", recording_terms):
-        bm25, seconds = timed(lambda: BM25Index.build([c.text for c in chunks]))
-    build["BM25Index.build (qa.bm25.terms of every chunk + bm25s index)"] = seconds
-
-    # The spelling dictionary from the distinct sentences and province names: the same
-    # words as the chunks, in far less time (a private helper of qa.index, for this only).
-    spellings, seconds = timed(lambda: qa_index._spellings(
-        [Chunk(i, "", s, 0, len(s)) for i, s in enumerate(pool + list(former()))]))
-    build["spelling dictionary (distinct sentences)"] = seconds
+    spellings, seconds = timed(lambda: qa_index._spellings(chunks))
+    build["spelling table (qa.index._spellings of every chunk)"] = seconds
     manifest = {
         "format_version": qa_index.FORMAT_VERSION, "model": embedder.name, "dim": embedder.dim,
         "n_chunks": len(chunks), "documents": {}, "synthetic": True,
     }
-    return Index(manifest, documents, chunks, flat, bm25, spellings), embedder, recorded, len(pool)
+    return Index(manifest, documents, chunks, dense, bm25, spellings), embedder, recorded, len(pool)
 
 
 def assistant_on(index: Index, settings: Settings) -> Assistant:
@@ -246,7 +233,7 @@ def time_questions(asked: list[dict], index: Index, embedder: Embedder, retrieve
         stage_ms[STAGES[0]].append(ms)
         vector, ms = timed(lambda: embedder.embed_queries([query.dense_text])[0], 1000)
         stage_ms[STAGES[1]].append(ms)
-        _, ms = timed(lambda: index.vectors.search(vector.reshape(1, -1), FAISS_K), 1000)
+        _, ms = timed(lambda: vector_index.search(index.vectors, vector, FAISS_K), 1000)
         stage_ms[STAGES[2]].append(ms)
         _, ms = timed(lambda: index.bm25.scores(query.bm25_terms), 1000)
         stage_ms[STAGES[3]].append(ms)

@@ -30,8 +30,13 @@ from .pipeline import Assistant
 ECHO_CHARS = 200
 
 
+#: What each stage of a build counts.
+STAGE_UNITS = {"read": "file", "embed": "chunk", "index": "step", "milvus": "chunk"}
+
+
 def _progress_bar() -> Progress:
-    """A tqdm bar per stage on stderr (reading files, embedding chunks)."""
+    """A tqdm bar per stage on stderr (reading files, embedding chunks, indexing),
+    with its rate and the time left (tqdm's ETA, from the average rate so far)."""
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
@@ -39,7 +44,7 @@ def _progress_bar() -> Progress:
     def report(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage in ("embed", "milvus") else "file",
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=STAGE_UNITS.get(stage, "item"),
                                      file=sys.stderr, leave=True)
         bar.total = total
         bar.n = done
@@ -92,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _index(settings: Settings, repoint: bool) -> int:
     # Waits for a build another process is running on this folder, then reports the result.
-    open_index(settings, load_embedder(settings.model), _progress_bar(), repoint=repoint, wait=True)
+    open_index(settings, load_embedder(settings.model, settings.device, settings.embed_batch), _progress_bar(),
+               repoint=repoint, wait=True)
     assistant = Assistant.open(settings, progress=_progress_bar())  # (Milvus, if set, is filled here)
     docs = assistant.documents()
     print(f"indexed {len(docs)} documents, {sum(d.n_chunks for d in docs)} chunks "

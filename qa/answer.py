@@ -267,16 +267,19 @@ def best_province(query: Query, per_province: dict[str, list[Hit]], documents: d
 
 
 def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
-                       idf: Callable[[str], float], threshold: float | None, max_chars: int,
-                       ) -> tuple[str, bool, list[Citation]] | None:
+                       idf: Callable[[str], float], threshold: float | None, max_chars: int, *,
+                       found: dict[str, Scored] | None = None) -> tuple[str, bool, list[Citation]] | None:
     """Answer "which province targets the highest …" from each province's best clause.
 
     Returns None when fewer than two provinces state a comparable figure, so the
-    caller answers the question as an ordinary one.
+    caller answers the question as an ordinary one. ``found`` is
+    ``province_evidence`` of the same arguments when the caller has it already.
     """
     figures: list[Figure] = []
     limit = load_model().threshold if threshold is None else threshold
-    for province, evidence in province_evidence(query, per_province, documents, idf).items():
+    if found is None:
+        found = province_evidence(query, per_province, documents, idf)
+    for province, evidence in found.items():
         if evidence.probability < limit:
             continue
         fig = figure_of(query, evidence, province, idf)

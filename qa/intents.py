@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from .answer import Figure, figure_of, province_evidence, quoted
-from .reader import stated_years
+from .reader import Scored, stated_years
 from .data import DATA_DIR, DataFileError
 from .glossary import abbreviations, english_stopwords, full_forms, translate
 from .query import QUESTION_WORDS, Query
@@ -427,8 +427,8 @@ def _chunk_holding(chunks: list[Chunk], span: Span) -> Chunk:
 # ----------------------------------------------------------------- comparison tables
 
 def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per_province: dict[str, list[Hit]],
-                     documents: dict[str, Document], idf: Callable[[str], float], max_chars: int
-                     ) -> tuple[str, bool, list[Citation]]:
+                     documents: dict[str, Document], idf: Callable[[str], float], max_chars: int, *,
+                     found: dict[str, Scored] | None = None) -> tuple[str, bool, list[Citation]]:
     """A comparison's sentence with a Markdown table under it: province, figure as
     written, year, citation.
 
@@ -437,9 +437,12 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     ranking and drops the quoted clause, which the table and the cited passage show.
     The table is written without padding, and the sentence's list of the other
     provinces is dropped when the whole would pass ``max_chars``: answers stay short.
+    ``found`` is ``province_evidence`` of the same arguments when the caller has it
+    (reading every province's clauses again is what a comparison's time went on).
     """
     text, abstained, citations = result
-    found = province_evidence(query, per_province, documents, idf)
+    if found is None:
+        found = province_evidence(query, per_province, documents, idf)
     figures: list[Figure] = []
     for c in citations:
         evidence = found.get(c.province or "")

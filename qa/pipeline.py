@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer import best_province, compose, compose_comparison, idf_function
+from .answer import best_province, compose, compose_comparison, idf_function, province_evidence
 from .backend import open_backend
 from .config import MODES, Settings, load_settings
 from .conversation import prepare
@@ -51,7 +51,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self.settings = settings
-        self.embedder = load_embedder(settings.model)
+        self.embedder = load_embedder(settings.model, settings.device, settings.embed_batch)
         self.index = open_index(settings, self.embedder, progress)
         # The local index's files, or Milvus when QA_MILVUS_URI is set (brought up to date first).
         self.backend = open_backend(settings, self.index, progress)
@@ -159,11 +159,12 @@ class Assistant:
         if query.wants_comparison and not province:
             compared = named_inside if len(named_inside) >= 2 else self._provinces
             per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
+            found = province_evidence(query, per_province, self.index.documents, self._idf)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
-                                        settings.abstain_threshold, settings.max_answer_chars)
+                                        settings.abstain_threshold, settings.max_answer_chars, found=found)
             if result is not None:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
-                                         settings.max_answer_chars)
+                                         settings.max_answer_chars, found=found)
                 return hits, table, "comparison"
         elif query.asks_which_province and not province and not query.provinces:
             # "Which province lists energy among its priorities?": each province's best

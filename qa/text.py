@@ -54,7 +54,12 @@ def has_diacritics(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Lower-cased syllable tokens with diacritics kept."""
-    return [m.group(0).lower() for m in _TOKEN.finditer(unicodedata.normalize("NFC", text))]
+    return [token.lower() for token in tokens(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """Syllable tokens as written (case kept): what ``words`` lower-cases."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
 
 
 def bigrams(tokens: list[str]) -> list[str]:
