@@ -14,11 +14,13 @@ threads (the embedder, FAISS), and a plain fork of such a process can hang.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from .config import Settings
 from .errors import DocumentError
 from .ingest import load_document
 from .types import Document
+
+log = logging.getLogger(__name__)
 
 #: Below this many files to read, a build reads them itself.
 MIN_FILES = 16
@@ -68,9 +72,20 @@ def read_in_parallel(jobs: list[tuple[Path, str]], documents_dir: Path, catalog:
     """``read_one`` of every (path, sha256), by ``workers`` processes, in the order given."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_read_job, [(path, documents_dir, catalog, sha, settings) for path, sha in jobs],
-                            chunksize=1)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for result in pool.map(_read_job, [(path, documents_dir, catalog, sha, settings) for path, sha in jobs],
+                                   chunksize=1):
+                yield result
+                done += 1
+    except BrokenProcessPool:
+        # A worker could not start or died (its program's main module cannot be re-run,
+        # memory ran out): the build reads what is left itself rather than fail.
+        log.warning("reading workers stopped after %d of %d files; reading the rest in this process",
+                    done, len(jobs))
+        for path, sha in jobs[done:]:
+            yield read_one(path, documents_dir, catalog, sha, settings)
 
 
 def _read_job(job: tuple[Path, Path, dict, str, Settings]) -> Document | Failure:

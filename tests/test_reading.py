@@ -4,6 +4,9 @@ the embedding device is the user's to choose where the engine allows it."""
 from __future__ import annotations
 
 import hashlib
+import sys
+import types
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import pytest
@@ -52,7 +55,10 @@ def build(tmp_path, name: str, workers: int):
     return open_index(settings, FakeEmbedder())
 
 
-def test_reading_in_worker_processes_gives_the_documents_and_chunks_of_reading_in_one(tmp_path, monkeypatch):
+def test_reading_in_worker_processes_gives_the_documents_and_chunks_of_reading_in_one(tmp_path, monkeypatch, caplog):
+    # A worker re-runs the main module's file; Streamlit's AppTest (tests/test_app.py)
+    # leaves a script there that cannot run again, so this test runs as a plain program.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     serial = build(tmp_path, "serial", workers=1)
     monkeypatch.setattr(qa.reading, "MIN_FILES", 1)  # so few files would otherwise be read in-process
     pools: list[int] = []
@@ -60,6 +66,7 @@ def test_reading_in_worker_processes_gives_the_documents_and_chunks_of_reading_i
     monkeypatch.setattr(qa.index, "read_in_parallel", lambda *a: pools.append(a[-1]) or real(*a))
     parallel = build(tmp_path, "parallel", workers=2)
     assert pools == [2]
+    assert "reading workers stopped" not in caplog.text  # the workers read every file
     assert list(parallel.documents) == list(serial.documents)
     for doc_id, doc in serial.documents.items():
         assert parallel.documents[doc_id] == doc
@@ -69,6 +76,33 @@ def test_reading_in_worker_processes_gives_the_documents_and_chunks_of_reading_i
     assert set(serial.manifest["skipped"]) == {"empty.txt", "binary.txt"}
     n = serial.vectors.ntotal
     assert np.array_equal(parallel.vectors.reconstruct_n(0, n), serial.vectors.reconstruct_n(0, n))
+
+
+def test_a_worker_pool_that_breaks_leaves_the_rest_to_the_builder(tmp_path, monkeypatch, caplog):
+    serial = build(tmp_path, "serial", workers=1)
+
+    class BreaksAfterOne:
+        """A pool whose workers die after the first file (as when they cannot start)."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def map(self, fn, jobs, chunksize=1):
+            yield fn(jobs[0])
+            raise BrokenProcessPool("a process in the pool was terminated abruptly")
+
+    monkeypatch.setattr(qa.reading, "MIN_FILES", 1)
+    monkeypatch.setattr(qa.reading, "ProcessPoolExecutor", BreaksAfterOne)
+    rescued = build(tmp_path, "rescued", workers=2)
+    assert "reading workers stopped after 1 of" in caplog.text
+    assert list(rescued.documents) == list(serial.documents)
+    assert [c.text for c in rescued.chunks] == [c.text for c in serial.chunks]
 
 
 def test_a_build_of_few_files_reads_them_in_its_own_process():
