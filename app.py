@@ -859,7 +859,24 @@ def live_text(turn: Turn, lang: str) -> str:
     assert turn.answer is not None
     if turn.answer.abstained:
         return t(turn.answer.lang, "abstain_notice")
-    return _MARKERS.sub("", turn.answer.answer)
+    return plain_answer(_MARKERS.sub("", turn.answer.answer))
+
+
+def plain_answer(answer: str) -> str:
+    """The answer as a screen reader should say it: a heading as "X:", list items and
+    table rows as sentences, no Markdown marks."""
+    lines: list[str] = []
+    for kind, block in answer_blocks(answer):
+        if kind == "heading":
+            lines.append(block[0] + ":")
+        elif kind == "list":
+            lines.extend(f"{item.rstrip('.;')}." for item in block)
+        elif kind == "table":
+            head, *rows = (_table_cells(line) for line in block)
+            lines.extend("; ".join(f"{h}: {c}" for h, c in zip(head, row) if c) + "." for row in rows)
+        else:
+            lines.extend(line for line in block if line.strip())
+    return "\n".join(lines)
 
 
 def render_examples(lang: str, province: str | None) -> None:
@@ -1026,9 +1043,9 @@ _SCRIPT = """
     if (!card) return;
     var box = card.querySelector('details');
     if (box) box.open = true;
-    card.scrollIntoView({block: 'start'});
     card.setAttribute('tabindex', '-1');
     card.focus({preventScroll: true});
+    showTop(card, 3000);  // the opened card grows the page, and Streamlit may pull it to the bottom
   }
   function copy(button) {
     var text = button.getAttribute('data-qa-copy') || '';
@@ -1065,18 +1082,18 @@ _SCRIPT = """
   });
   var timer = null;
   function stop() { if (timer) clearInterval(timer); timer = null; }
-  function showTop(message) {
-    // Streamlit sticks the page to its bottom while content grows, and under load it may
-    // pull it down again after our scroll, even after the reply looks finished (a late
-    // re-render); so the question is held at the top every 200 ms until the reader
-    // scrolls, types or clicks (at most 60 s).
+  function showTop(element, limit) {
+    // Streamlit sticks the page to its bottom while content grows (our scrolls do not
+    // unstick it), and under load it may pull it down again after our scroll, even after
+    // the reply looks finished (a late re-render); so the element is held at the top
+    // every 200 ms until the reader scrolls, types or clicks, or for ``limit`` ms.
     stop();
     userMoved = false;
     var started = Date.now();
     var tick = function () {
       var box = container();
-      if (userMoved || !message.isConnected || !box || Date.now() - started > 60000) { stop(); return; }
-      message.scrollIntoView({block: 'start'});
+      if (userMoved || !element.isConnected || !box || Date.now() - started > limit) { stop(); return; }
+      element.scrollIntoView({block: 'start'});
     };
     tick();
     timer = setInterval(tick, 200);
@@ -1092,7 +1109,7 @@ _SCRIPT = """
       if (!seen.has(id)) {
         seen.add(id);
         var message = question.closest('[data-testid="stChatMessage"]');
-        if (message) showTop(message);
+        if (message) showTop(message, 60000);
       }
     }
   }

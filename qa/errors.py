@@ -50,3 +50,8 @@ class IndexLocationError(QAError):
 
 class IndexBusyError(QAError):
     """Another process is building this index from another documents folder: one index, one writer."""
+
+
+class BackendError(QAError):
+    """The configured search back end cannot be used (its client is not installed, or
+    Milvus at ``QA_MILVUS_URI`` cannot be reached or refuses a request)."""

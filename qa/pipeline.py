@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import best_province, compose, compose_comparison, idf_function, province_evidence
+from .backend import open_backend
 from .config import MODES, Settings, load_settings
 from .conversation import prepare
 from .embed import load_embedder
@@ -52,8 +53,10 @@ class Assistant:
         self.settings = settings
         self.embedder = load_embedder(settings.model, settings.device, settings.embed_batch)
         self.index = open_index(settings, self.embedder, progress)
+        # The local index's files, or Milvus when QA_MILVUS_URI is set (brought up to date first).
+        self.backend = open_backend(settings, self.index, progress)
         self.retriever = Retriever(self.index, self.embedder, settings.candidates, settings.dense_weight,
-                                   settings.fusion)
+                                   settings.fusion, self.backend)
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
         self._known = lambda term: self.index.bm25.document_frequency(term) > 0

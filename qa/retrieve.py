@@ -13,13 +13,17 @@ Province. A question that names provinces of the collection is answered only fro
 those provinces' plans (the same indicator is stated by several plans with other
 numbers). Year. Chunks that name a year the question names get a small bonus, so a
 question about 2030 prefers 2030 targets.
+
+Back end. The searches themselves run on a ``qa.backend.SearchBackend``: the index
+folder's FAISS and BM25 files by default, or Milvus (``QA_MILVUS_URI``). Fusion and the
+year bonus are done here, the same for every back end.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import vectors as vector_index
+from .backend import LocalBackend, SearchBackend, SearchFilter
 from .config import FUSIONS, MODES
 from .embed import Embedder
 from .index import Index
@@ -36,7 +40,7 @@ class Retriever:
     """Ranks the index's chunks for an analysed question."""
 
     def __init__(self, index: Index, embedder: Embedder, candidates: int = 50, dense_weight: float = 0.5,
-                 fusion: str = "minmax") -> None:
+                 fusion: str = "minmax", backend: SearchBackend | None = None) -> None:
         if candidates < 1:
             raise ValueError("candidates must be at least 1")
         if fusion not in FUSIONS:
@@ -46,13 +50,11 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
         self.dense_weight = dense_weight
+        self.backend = backend if backend is not None else LocalBackend(index)
         # Worked out once, not per question: which chunks each province's plans hold,
         # and which years each chunk names.
         self._province_of_chunk = [index.documents[c.doc_id].province or "" for c in index.chunks]
-        by_province: dict[str, list[int]] = {}
-        for i, province in enumerate(self._province_of_chunk):
-            by_province.setdefault(province, []).append(i)
-        self._chunks_of_province = {p: np.array(ids, dtype=np.int64) for p, ids in by_province.items()}
+        self._known_provinces = frozenset(self._province_of_chunk)
         self._years_of_chunk = [frozenset(years(c.text)) for c in index.chunks]
 
     def provinces(self) -> list[str]:
@@ -103,16 +105,19 @@ class Retriever:
         """The candidates' chunk ids, best first, and their fused scores."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: use one of {', '.join(MODES)}")
-        allowed = self._allowed(provinces)
-        if allowed is not None and len(allowed) == 0:
+        where = SearchFilter(provinces=tuple(dict.fromkeys(provinces or ())))
+        if where.provinces and not self._known_provinces.intersection(where.provinces):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         dense: dict[int, float] = {}
         sparse: dict[int, float] = {}
-        if mode in ("dense", "hybrid"):
+        if mode == "hybrid":
             vector = query_vector if query_vector is not None else self.embed(query)
-            dense = self._dense(vector, allowed, candidates)
-        if mode in ("bm25", "hybrid"):
-            sparse = self._bm25(query, allowed, candidates)
+            dense, sparse = self.backend.hybrid(vector, query.bm25_terms, candidates, where)
+        elif mode == "dense":
+            vector = query_vector if query_vector is not None else self.embed(query)
+            dense = self.backend.dense(vector, candidates, where)
+        else:
+            sparse = self.backend.sparse(query.bm25_terms, candidates, where)
         weight = {"dense": 1.0, "bm25": 0.0, "hybrid": self.dense_weight}[mode]
         if self.fusion == "rrf" and mode == "hybrid":
             dense_n, sparse_n, weight = _rrf(dense), _rrf(sparse), 0.5
@@ -133,42 +138,6 @@ class Retriever:
     def embed(self, query: Query) -> np.ndarray:
         return self.embedder.embed_queries([query.dense_text])[0]
 
-    def _allowed(self, provinces: tuple[str, ...] | None) -> np.ndarray | None:
-        """The chunks of these provinces' plans; None for every chunk (no filter at all,
-        also when the provinces hold every chunk: a comparison across the collection)."""
-        if not provinces:
-            return None
-        parts = [self._chunks_of_province[p] for p in dict.fromkeys(provinces) if p in self._chunks_of_province]
-        if sum(len(part) for part in parts) == len(self.index.chunks):
-            return None
-        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-
-    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
-        n = self.index.vectors.ntotal
-        k = min(candidates, n if allowed is None else len(allowed))
-        if k == 0:
-            return {}
-        scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
-        return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
-
-    def _bm25(self, query: Query, allowed: np.ndarray | None, candidates: int) -> dict[int, float]:
-        scores = self.index.bm25.scores(query.bm25_terms)
-        if allowed is not None:
-            masked = np.full_like(scores, -np.inf)
-            masked[allowed] = scores[allowed]
-            scores = masked
-        k = min(candidates, len(scores))
-        if k == 0:
-            return {}
-        top = np.argpartition(-scores, k - 1)[:k]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
-
-
-def _rrf(scores: dict[int, float], k: int = 60) -> dict[int, float]:
-    """Reciprocal-rank scores, rescaled so that the first rank gets 1."""
-    ranked = sorted(scores, key=lambda i: -scores[i])
-    return {i: (k + 1) / (k + r) for r, i in enumerate(ranked, 1)}
-
 
 def _at(scores: dict[int, float], ids: np.ndarray) -> np.ndarray:
     """The scores of ``ids`` (sorted), 0 where a chunk has none."""
@@ -177,6 +146,12 @@ def _at(scores: dict[int, float], ids: np.ndarray) -> np.ndarray:
         keys = np.fromiter(scores, np.int64, len(scores))
         out[np.searchsorted(ids, keys)] = np.fromiter(scores.values(), np.float64, len(scores))
     return out
+
+
+def _rrf(scores: dict[int, float], k: int = 60) -> dict[int, float]:
+    """Reciprocal-rank scores, rescaled so that the first rank gets 1."""
+    ranked = sorted(scores, key=lambda i: -scores[i])
+    return {i: (k + 1) / (k + r) for r, i in enumerate(ranked, 1)}
 
 
 def _min_max(scores: dict[int, float]) -> dict[int, float]:

@@ -335,6 +335,13 @@ def test_a_comparison_table_becomes_an_html_table_with_escaped_cells() -> None:
     assert result.count("<tr>") == 3 and result.count("data-qa-card") == 3
 
 
+def test_a_screen_reader_hears_a_summary_and_a_table_without_markdown_marks() -> None:
+    summary = "Các mục tiêu của X:\n\n**Chính quyền số**\n- 80% DVC\n- 90% hồ sơ\n\n**Kinh tế số**\n- 10% GRDP"
+    assert app.plain_answer(summary) == "Các mục tiêu của X:\nChính quyền số:\n80% DVC.\n90% hồ sơ.\nKinh tế số:\n10% GRDP."
+    table = "A cao nhất (20%).\n\n|Tỉnh|Mức|Năm|\n|---|---|---|\n|A|trên 20%|2025|"
+    assert app.plain_answer(table) == "A cao nhất (20%).\nTỉnh: A; Mức: trên 20%; Năm: 2025."
+
+
 def test_text_that_only_looks_like_markup_stays_text() -> None:
     # A pipe line without a rule under it is not a table; "**" inside a line is not a heading.
     assert app.answer_html("|a|b|\nx **y** z") == "|a|b|<br>x **y** z"

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
+from qa.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Screenshots go to tests/artifacts/ (git-ignored), so a test run changes no tracked file;
@@ -153,17 +153,6 @@ def browser() -> Iterator[object]:
 
 # --- Driving the chat (a page or the widget's frame) -----------------------------------
 
-_ANSWERED = """(expected) => {
-  const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
-  if (messages.length < expected) return false;
-  const last = messages[messages.length - 1];
-  const state = document.querySelector('[data-test-script-state]');
-  return !!last.querySelector('.qa-card, .qa-notice, [data-testid="stAlert"]')
-      && !document.querySelector('[data-testid="stSpinner"]')
-      && (!state || state.getAttribute('data-test-script-state') === 'notRunning');
-}"""
-
-
 def ask(target, question: str) -> float:
     """Type ``question`` into the chat input and wait for its reply; returns the seconds taken.
 
@@ -173,7 +162,7 @@ def ask(target, question: str) -> float:
     target.fill(CHAT_INPUT, question)
     started = time.perf_counter()
     target.press(CHAT_INPUT, "Enter")
-    target.wait_for_function(_ANSWERED, arg=before + 2, timeout=ANSWER_TIMEOUT * 1000)
+    target.wait_for_function(ANSWERED_JS, arg=before + 2, timeout=ANSWER_TIMEOUT * 1000)
     return time.perf_counter() - started
 
 

@@ -1,0 +1,184 @@
+"""Storage back ends: where retrieval's dense and BM25 searches run.
+
+Two back ends serve the same questions through one interface, ``SearchBackend``:
+
+- ``LocalBackend`` (the default): the index folder's FAISS vectors and bm25s matrices,
+  searched in this process. Embedded, offline, fastest on one machine.
+- ``MilvusBackend`` (``qa/milvus_backend.py``): one Milvus collection through
+  ``pymilvus``, chosen by setting ``QA_MILVUS_URI``: a path ending in ``.db`` runs
+  embedded Milvus Lite, ``http://host:19530`` talks to a Milvus server, with the same
+  client code. Nothing else changes.
+
+A back end only finds candidates: each search returns ``{chunk id: score}`` (the chunk
+id is the chunk's position in ``Index.chunks``). Fusion, the year bonus and everything
+after them stay in ``qa.retrieve``, so both back ends rank by the same rules.
+
+The index folder stays the catalogue on either back end: documents, the chunk table,
+the BM25 statistics the reader weighs words with, and the spelling dictionary are read
+from it. ``WritableBackend`` adds the per-document upsert and delete that a back end
+kept outside the index folder needs in order to follow the folder's incremental
+updates. The local back end needs neither: ``qa.index.open_index`` writes a new build
+for every change, keeping unchanged documents' chunks and vectors.
+
+>>> from qa.backend import LocalBackend, SearchFilter   # doctest: +SKIP
+>>> backend = LocalBackend(index)                           # doctest: +SKIP
+>>> backend.sparse(["thanh_toan"], 5, SearchFilter(provinces=("Hà Tĩnh",)))  # doctest: +SKIP
+{12: 7.31, 40: 5.02}
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import vectors as vector_index
+from .errors import BackendError
+from .text import years
+
+if TYPE_CHECKING:  # the index module imports nothing from here; only types are needed
+    from .config import Settings
+    from .index import Index, Progress
+    from .types import Chunk, Document
+
+#: A search's result: chunk id -> score (cosine for dense, BM25 for sparse), best first.
+Scores = dict[int, float]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Which chunks a search may return: those of a document about one of ``provinces``
+    (empty: any province) that name one of ``years`` (empty: any year, or none)."""
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @property
+    def restricts(self) -> bool:
+        """Whether the filter leaves out any chunk at all."""
+        return bool(self.provinces or self.years)
+
+
+#: The filter that lets every chunk through.
+ANY = SearchFilter()
+
+
+class SearchBackend(ABC):
+    """Dense and BM25 search over an index's chunks, with province and year filters."""
+
+    #: Short name shown in reports ("local", "milvus").
+    name: str = ""
+
+    @abstractmethod
+    def dense(self, vector: np.ndarray, k: int, where: SearchFilter = ANY) -> Scores:
+        """The ``k`` chunks whose vectors have the highest inner product with ``vector``
+        (cosine: vectors are normalised), among those ``where`` lets through."""
+
+    @abstractmethod
+    def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
+        """The ``k`` best BM25 scores (``qa.bm25``) for a question's terms, each counted as
+        often as it occurs; chunks that share no term with the question are left out."""
+
+    def hybrid(self, vector: np.ndarray, terms: Sequence[str], k: int,
+               where: SearchFilter = ANY) -> tuple[Scores, Scores]:
+        """Both candidate lists of a hybrid search (dense, sparse), for ``qa.retrieve`` to fuse."""
+        return self.dense(vector, k, where), self.sparse(terms, k, where)
+
+
+class WritableBackend(SearchBackend):
+    """A back end kept apart from the index folder, updated one document at a time."""
+
+    @abstractmethod
+    def upsert_document(self, document: "Document", chunks: Sequence["Chunk"], vectors: np.ndarray) -> None:
+        """Store a document's chunks (with their vectors, one row each, in the chunks'
+        order), replacing whatever was stored for it before, and nothing else."""
+
+    @abstractmethod
+    def delete_document(self, doc_id: str) -> None:
+        """Remove every chunk of a document (nothing happens when none is stored)."""
+
+
+class LocalBackend(SearchBackend):
+    """The index folder's own FAISS vectors and bm25s matrices, searched in this process.
+
+    >>> backend = LocalBackend(index)                             # doctest: +SKIP
+    >>> backend.dense(vector, 50, SearchFilter(years=(2025,)))    # doctest: +SKIP
+    """
+
+    name = "local"
+
+    def __init__(self, index: "Index") -> None:
+        self.index = index
+        by_province: dict[str, list[int]] = {}
+        for i, chunk in enumerate(index.chunks):
+            by_province.setdefault(index.documents[chunk.doc_id].province or "", []).append(i)
+        self._chunks_of_province = {p: np.array(ids, dtype=np.int64) for p, ids in by_province.items()}
+        self._chunks_of_year: dict[int, np.ndarray] | None = None  # worked out on first use
+
+    def dense(self, vector: np.ndarray, k: int, where: SearchFilter = ANY) -> Scores:
+        allowed = self._allowed(where)
+        n = self.index.vectors.ntotal
+        k = min(k, n if allowed is None else len(allowed))
+        if k <= 0:
+            return {}
+        scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
+        return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
+
+    def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
+        scores = self.index.bm25.scores(list(terms))
+        allowed = self._allowed(where)
+        if allowed is not None:
+            masked = np.full_like(scores, -np.inf)
+            masked[allowed] = scores[allowed]
+            scores = masked
+        k = min(k, len(scores))
+        if k <= 0:
+            return {}
+        top = np.argpartition(-scores, k - 1)[:k]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def _allowed(self, where: SearchFilter) -> np.ndarray | None:
+        """The sorted chunk ids the filter lets through (None: every chunk)."""
+        allowed: np.ndarray | None = None
+        if where.provinces:
+            parts = [self._chunks_of_province[p] for p in dict.fromkeys(where.provinces)
+                     if p in self._chunks_of_province]
+            allowed = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        if where.years:
+            of_year = self._year_table()
+            parts = [of_year[y] for y in set(where.years) if y in of_year]
+            naming = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            allowed = naming if allowed is None else np.intersect1d(allowed, naming)
+        if allowed is not None and len(allowed) == len(self.index.chunks):
+            return None  # a filter that lets every chunk through is no filter (a comparison across the collection)
+        return allowed
+
+    def _year_table(self) -> dict[int, np.ndarray]:
+        if self._chunks_of_year is None:
+            table: dict[int, list[int]] = {}
+            for i, chunk in enumerate(self.index.chunks):
+                for year in set(years(chunk.text)):
+                    table.setdefault(year, []).append(i)
+            self._chunks_of_year = {y: np.array(ids, dtype=np.int64) for y, ids in table.items()}
+        return self._chunks_of_year
+
+
+def open_backend(settings: "Settings", index: "Index", progress: "Progress | None" = None) -> SearchBackend:
+    """The configured back end over ``index``: Milvus when ``settings.milvus_uri`` is set
+    (``QA_MILVUS_URI``), brought up to date with the index first; else the local one."""
+    if not settings.milvus_uri:
+        return LocalBackend(index)
+    try:
+        from .milvus_backend import MilvusBackend
+    except ImportError as exc:
+        raise BackendError(
+            f"QA_MILVUS_URI is set ({settings.milvus_uri}) but the Milvus client cannot be imported "
+            f"({exc}): install it with `pip install 'qa-chuyen-doi-so[milvus]'` (pymilvus and milvus-lite), "
+            "or unset QA_MILVUS_URI to search the local index") from exc
+    return MilvusBackend.open(settings, index, progress)
+
+
+__all__ = ["ANY", "LocalBackend", "Scores", "SearchBackend", "SearchFilter", "WritableBackend", "open_backend"]
