@@ -1045,7 +1045,7 @@ _SCRIPT = """
     if (box) box.open = true;
     card.setAttribute('tabindex', '-1');
     card.focus({preventScroll: true});
-    showTop(card, 3000);  // the opened card grows the page, and Streamlit may pull it to the bottom
+    showTop(function () { return document.getElementById(id); }, 3000);  // the opened card grows the page, and Streamlit may pull it to the bottom
   }
   function copy(button) {
     var text = button.getAttribute('data-qa-copy') || '';
@@ -1082,7 +1082,7 @@ _SCRIPT = """
   });
   var timer = null;
   function stop() { if (timer) clearInterval(timer); timer = null; }
-  function showTop(element, limit) {
+  function showTop(find, limit) {
     // Streamlit sticks the page to its bottom while content grows (our scrolls do not
     // unstick it), and under load it may pull it down again after our scroll, even after
     // the reply looks finished (a late re-render); so the element is held at the top
@@ -1091,9 +1091,10 @@ _SCRIPT = """
     userMoved = false;
     var started = Date.now();
     var tick = function () {
-      var box = container();
-      if (userMoved || !element.isConnected || !box || Date.now() - started > limit) { stop(); return; }
-      element.scrollIntoView({block: 'start'});
+      // Found again on every tick: a re-render may replace the element with a copy.
+      var box = container(), element = find();
+      if (userMoved || Date.now() - started > limit) { stop(); return; }
+      if (element && box) element.scrollIntoView({block: 'start'});  // absent for a moment mid-render
     };
     tick();
     timer = setInterval(tick, 200);
@@ -1108,8 +1109,10 @@ _SCRIPT = """
       var id = question.getAttribute('data-qa-turn');
       if (!seen.has(id)) {
         seen.add(id);
-        var message = question.closest('[data-testid="stChatMessage"]');
-        if (message) showTop(message, 60000);
+        showTop(function () {
+          var current = document.querySelector('.qa-question[data-qa-turn="' + CSS.escape(id) + '"]');
+          return current && current.closest('[data-testid="stChatMessage"]');
+        }, 60000);
       }
     }
   }
