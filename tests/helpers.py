@@ -23,3 +23,12 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+#: Three tiny plans (the bundled articles' e-payment targets) for index and back-end tests.
+PLAN_A = ("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
+          "điện tử đạt trên 30%. Kinh tế số chiếm tối thiểu 10% GRDP của tỉnh.")
+PLAN_B = ("Chương trình chuyển đổi số tỉnh Đồng Nai\n\nĐến năm 2025, trên 60% người dân, doanh nghiệp có "
+          "tài khoản thanh toán điện tử. Kinh tế số chiếm 20% GRDP.")
+PLAN_C = ("Kế hoạch chuyển đổi số tỉnh Quảng Nam\n\nĐến năm 2025, tỷ lệ dân số của tỉnh có tài khoản thanh "
+          "toán điện tử đạt trên 50%.")

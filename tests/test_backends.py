@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import first_marked, write
+from helpers import PLAN_A, PLAN_B, PLAN_C, first_marked, write
 from qa.backend import LocalBackend, SearchFilter, open_backend
 from qa.config import PROJECT_ROOT, load_settings
 from qa.errors import BackendError
@@ -33,12 +33,6 @@ COMPARED_QUESTIONS = 40
 #: Float32 weights summed in another order: scores agree to this relative tolerance.
 SCORE_RTOL = 1e-5
 
-PLAN_A = ("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
-          "điện tử đạt trên 30%. Kinh tế số chiếm tối thiểu 10% GRDP của tỉnh.")
-PLAN_B = ("Chương trình chuyển đổi số tỉnh Đồng Nai\n\nĐến năm 2025, trên 60% người dân, doanh nghiệp có "
-          "tài khoản thanh toán điện tử. Kinh tế số chiếm 20% GRDP.")
-PLAN_C = ("Kế hoạch chuyển đổi số tỉnh Quảng Nam\n\nĐến năm 2025, tỷ lệ dân số của tỉnh có tài khoản thanh "
-          "toán điện tử đạt trên 50%.")
 
 
 @pytest.fixture(scope="module")

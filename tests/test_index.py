@@ -18,19 +18,13 @@ import numpy as np
 import pytest
 
 import qa.index
-from helpers import write
+from helpers import PLAN_A, PLAN_B, PLAN_C, write
 from qa.config import load_settings
 from qa.embed import fit_tokens, load_embedder
 from qa.errors import IndexBusyError, IndexLocationError, NoDocumentsError
 from qa.index import _writer_lock, load_build, open_index
 from qa.pipeline import Assistant
 
-PLAN_A = ("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
-          "điện tử đạt trên 30%. Kinh tế số chiếm tối thiểu 10% GRDP của tỉnh.")
-PLAN_B = ("Chương trình chuyển đổi số tỉnh Đồng Nai\n\nĐến năm 2025, trên 60% người dân, doanh nghiệp có "
-          "tài khoản thanh toán điện tử. Kinh tế số chiếm 20% GRDP.")
-PLAN_C = ("Kế hoạch chuyển đổi số tỉnh Quảng Nam\n\nĐến năm 2025, tỷ lệ dân số của tỉnh có tài khoản thanh "
-          "toán điện tử đạt trên 50%.")
 
 
 class CountingEmbedder:
