@@ -105,8 +105,7 @@ def main() -> None:
     parser.add_argument("--fresh-index", action="store_true", help="build the index in a temporary folder")
     parser.add_argument("--repeat", type=int, default=1, help="cold starts to measure")
     parser.add_argument("--json", action="store_true", help="print JSON only")
-    parser.add_argument("--max-wait", type=float, default=0.0, metavar="SECONDS",
-                        help="first wait (in 60 s steps, at most this long) for the 1-minute load to drop below 1.0")
+    benchlib.add_max_wait(parser)
     args = parser.parse_args()
     benchlib.wait_until_quiet(args.max_wait)
 

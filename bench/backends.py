@@ -271,11 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     agree = sub.add_parser("agree", help="the same answers on either back end, per question set")
     agree.add_argument("--sets", default="articles,plans")
     agree.add_argument("--split", default="all", choices=("all", "dev", "test"))
-    agree.add_argument("--max-wait", type=float, default=0.0)
+    benchlib.add_max_wait(agree)
     size = sub.add_parser("scale", help="Milvus Lite beside the local back end on synthetic collections")
     size.add_argument("--chunks", default="10000,100000", help="sizes, comma-separated")
     size.add_argument("--questions", type=int, default=100)
-    size.add_argument("--max-wait", type=float, default=0.0)
+    benchlib.add_max_wait(size)
     size.add_argument("--output", default="backends_scale.md", help="report file name under bench/results/")
     kid = sub.add_parser("child")  # one measured process of `scale`
     kid.add_argument("role", choices=("local", "milvus-build", "milvus-serve"))

@@ -346,8 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=100_000, help="size of the synthetic collection")
     parser.add_argument("--questions", type=int, default=200, help="questions timed (a seeded sample)")
-    parser.add_argument("--max-wait", type=float, default=0.0,
-                        help="seconds to wait, at most, for the 1-minute load to fall below 1.0 first")
+    benchlib.add_max_wait(parser)
     parser.add_argument("--serve-from", type=Path, help=argparse.SUPPRESS)  # the serving-memory child
     args = parser.parse_args(argv)
     if args.serve_from:
@@ -379,10 +378,6 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown)
     print(f"written to {benchlib.write_result('100k.md', markdown)}", file=sys.stderr)
     return 0
-
-
-def _ms_row(values: list[float]) -> list[str]:
-    return [f"{v:.2f}" for v in summary_ms(values).values()]
 
 
 def report(r: dict, load_before: float) -> str:
@@ -427,19 +422,19 @@ def report(r: dict, load_before: float) -> str:
         "each stage timed on its own, in milliseconds.",
         "",
         table(["stage", "p50 ms", "p95 ms", "max ms"],
-              [(name, *_ms_row(values)) for name, values in r["stage_ms"].items()]),
+              [(name, *benchlib.summary_cells(values)) for name, values in r["stage_ms"].items()]),
         "",
         "`Assistant.ask` by kind of question (a comparison that names fewer than two provinces ranks "
         "the chunks of every province of the collection, here all 63, in one wide search, then reads "
         "each province's best clause):",
         "",
         table(["questions", "n", "p50 ms", "p95 ms", "max ms"],
-              [(kind, len(values), *_ms_row(values)) for kind, values in r["by_kind"].items() if values]),
+              [(kind, len(values), *benchlib.summary_cells(values)) for kind, values in r["by_kind"].items() if values]),
         "",
         "Stages of `Assistant.ask` as its answers report them (`timings_ms`):",
         "",
         table(["stage", "p50 ms", "p95 ms", "max ms"],
-              [(stage, *_ms_row(values)) for stage, values in r["ask_stages"].items()]),
+              [(stage, *benchlib.summary_cells(values)) for stage, values in r["ask_stages"].items()]),
         "",
         "## bm25s against rank-bm25",
         "",

@@ -226,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=200, help="questions asked (the first of the sets)")
     parser.add_argument("--noise", type=float, default=0.1, help="relative norm of the noise added to each vector")
     parser.add_argument("--alternatives", action="store_true", help="also measure the index types not chosen")
-    parser.add_argument("--max-wait", type=float, default=0.0,
-                        help="seconds to wait, at most, for the 1-minute load to fall below 1.0 first")
+    benchlib.add_max_wait(parser)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the serving-memory child
     args = parser.parse_args(argv)
     if args.serve:
@@ -283,10 +282,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _ms(values: list[float]) -> list[str]:
-    return [f"{v:.2f}" for v in summary_ms(values).values()]
-
-
 def report(r: dict, load_before: float) -> str:
     ann, exact = r["results"]["approximate"], r["results"]["exact"]
     served = r["served"]
@@ -335,13 +330,13 @@ def report(r: dict, load_before: float) -> str:
         "against the exact index's results for the same search.",
         "",
         table(["index", "search", "recall@10", "recall@50", "p50 ms", "p95 ms", "max ms"], [
-            (name, "whole collection", f"{res['recall'][10]:.4f}", f"{res['recall'][50]:.4f}", *_ms(res["ms"]))
+            (name, "whole collection", f"{res['recall'][10]:.4f}", f"{res['recall'][50]:.4f}", *benchlib.summary_cells(res["ms"]))
             for name, res in (("exact", exact), ("approximate", ann))
         ] + [
             (name, "province filter", f"{res['recall_filtered'][10]:.4f}", f"{res['recall_filtered'][50]:.4f}",
-             *_ms(res["ms_filtered"])) for name, res in (("exact", exact), ("approximate", ann))
+             *benchlib.summary_cells(res["ms_filtered"])) for name, res in (("exact", exact), ("approximate", ann))
         ] + [
-            (name, f"comparison's wide search, k = {r['wide']}", "", "", *_ms(res["ms_wide"]))
+            (name, f"comparison's wide search, k = {r['wide']}", "", "", *benchlib.summary_cells(res["ms_wide"]))
             for name, res in (("exact", exact), ("approximate", ann))
         ]),
         "",
@@ -352,7 +347,7 @@ def report(r: dict, load_before: float) -> str:
         "",
         table(["index", "load s", "VmRSS MiB loaded", "VmHWM MiB after the questions", "p50 ms", "p95 ms"], [
             (name, f"{s['load_s']:.1f}", f"{s['loaded']['rss']:,.0f}", f"{s['served']['hwm']:,.0f}",
-             *_ms(s["ms"])[:2]) for name, s in served.items()
+             *benchlib.summary_cells(s["ms"])[:2]) for name, s in served.items()
         ]),
         "",
         "Not included: the chunk texts, the BM25 index and the spelling table a whole assistant also holds; "

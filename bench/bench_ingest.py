@@ -146,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=20, help="copies of the files for the stand-in builds")
     parser.add_argument("--embed-sample", type=int, default=128, help="chunks embedded per batch size")
-    parser.add_argument("--max-wait", type=float, default=0.0,
-                        help="seconds to wait, at most, for the 1-minute load to fall below 1.0 first")
+    benchlib.add_max_wait(parser)
     args = parser.parse_args(argv)
     load_before = benchlib.wait_until_quiet(args.max_wait)
     files = source_files()

@@ -68,8 +68,7 @@ def ask_all(assistant, questions: list[dict], mode: str) -> tuple[list[float], d
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="cold indexing runs (median reported)")
-    parser.add_argument("--max-wait", type=float, default=0.0,
-                        help="seconds to wait, at most, for the 1-minute load to fall below 1.0 first")
+    benchlib.add_max_wait(parser)
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")

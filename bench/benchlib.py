@@ -9,6 +9,8 @@ latency below is then an upper bound rather than the product's own speed.
 
 from __future__ import annotations
 
+import argparse
+
 import os
 import platform
 import subprocess
@@ -47,6 +49,17 @@ def percentile(values: Sequence[float], q: float) -> float:
 def summary_ms(values_ms: Sequence[float]) -> dict[str, float]:
     """p50, p95 and max of latencies in milliseconds."""
     return {"p50": percentile(values_ms, 50), "p95": percentile(values_ms, 95), "max": float(max(values_ms))}
+
+
+def summary_cells(values_ms: Sequence[float]) -> list[str]:
+    """``summary_ms`` as table cells: p50, p95 and max with two decimals."""
+    return [f"{v:.2f}" for v in summary_ms(values_ms).values()]
+
+
+def add_max_wait(parser: argparse.ArgumentParser) -> None:
+    """The ``--max-wait SECONDS`` option every benchmark takes (read by ``wait_until_quiet``)."""
+    parser.add_argument("--max-wait", type=float, default=0.0, metavar="SECONDS",
+                        help="first wait (in 60 s steps, at most this long) for the 1-minute load to drop below 1.0")
 
 
 def memory_mib() -> dict[str, float]:

@@ -516,8 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=60, help="kill -9 trials (a third of each kind)")
     parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--max-wait", type=float, default=0.0,
-                        help="seconds to wait, at most, for the 1-minute load to fall below 1.0 first")
+    benchlib.add_max_wait(parser)
     parser.add_argument("--skip-bounded", action="store_true", help="skip the 5 MB one-file measurement")
     parser.add_argument("--sessions", type=int, default=20, help="concurrent chat sessions (default 20)")
     parser.add_argument("--skip-sessions", action="store_true", help="skip the concurrent chat sessions")
