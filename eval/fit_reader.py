@@ -283,9 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         questions = dev_questions(evalset)
         assistant = open_assistant(evalset)
-        questions += conversation_questions(name, assistant)
+        turns = conversation_questions(name, assistant)
+        questions += turns
         examples += collect(name, assistant, questions, args.k, spans=evalset.style == SPANS)
-        sources[name] = {"questions": len(questions), "split": "dev"}
+        sources[name] = {"questions": len(questions), "split": "dev",
+                         **({"of_which_conversation_turns": len(turns)} if turns else {})}
     if len(sources) < 2:
         print("error: fit on the dev questions of at least two sets", file=sys.stderr)
         return 2

@@ -68,9 +68,11 @@ FORMAT_VERSION = 2
 EMBED_BATCH = 16
 
 #: The package modules whose source shapes chunks, terms and vectors. Their text, and
-#: every file under SHAPING_DATA_DIR, is hashed into the manifest: changing any of them
-#: rebuilds the index, with no version string to bump by hand. A listed module that
-#: does not exist (yet) counts as absent.
+#: every file under SHAPING_DATA_DIR that one of them names (``shaping_data``), is hashed
+#: into the manifest: changing any of them rebuilds the index, with no version string to
+#: bump by hand. A listed module that does not exist (yet) counts as absent. Data that
+#: only the reader or the chat reads (reader_model.json, question_types.json, intents_*)
+#: does not rebuild an index: refitting the reader re-embeds nothing.
 SHAPING_MODULES: tuple[str, ...] = (
     "loaders.py", "clean.py", "structure.py", "chunking.py", "bm25.py", "glossary.py",
     "provinces.py", "ingest.py", "text.py", "embed.py",
@@ -110,17 +112,32 @@ class Index:
         return [c for c in self.chunks if c.doc_id == doc_id]
 
 
+def _shaping_sources() -> list[tuple[str, bytes | None]]:
+    """Each shaping module's name and source (None when it does not exist)."""
+    return [(name, (PACKAGE_DIR / name).read_bytes() if (PACKAGE_DIR / name).is_file() else None)
+            for name in SHAPING_MODULES]
+
+
+def shaping_data(sources: list[tuple[str, bytes | None]] | None = None) -> list[Path]:
+    """The files under SHAPING_DATA_DIR whose name a shaping module's source holds
+    (``GLOSSARY_FILE = "glossary.tsv"``): the data that shapes chunks and terms."""
+    if not SHAPING_DATA_DIR.is_dir():
+        return []
+    text = b"\0".join(source for _, source in (sources or _shaping_sources()) if source)
+    return sorted(p for p in SHAPING_DATA_DIR.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.name.encode() in text)
+
+
 def rules_hash() -> str:
-    """SHA-256 of the shaping modules' source and of every file under SHAPING_DATA_DIR."""
+    """SHA-256 of the shaping modules' source and of the data files they name."""
     digest = hashlib.sha256()
-    for name in SHAPING_MODULES:
-        path = PACKAGE_DIR / name
+    sources = _shaping_sources()
+    for name, source in sources:
         digest.update(f"module {name}\0".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"\0absent\0")
-    if SHAPING_DATA_DIR.is_dir():
-        for path in sorted(p for p in SHAPING_DATA_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"data {path.relative_to(SHAPING_DATA_DIR).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+        digest.update(source if source is not None else b"\0absent\0")
+    for path in shaping_data(sources):
+        digest.update(f"data {path.relative_to(SHAPING_DATA_DIR).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

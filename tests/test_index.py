@@ -462,7 +462,7 @@ def test_an_index_inside_the_documents_folder_is_not_indexed_and_not_rebuilt(tmp
 # ------------------------------------------------------------ rules, data and catalogue
 
 def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(corpus, tmp_path, monkeypatch):
-    data = write(tmp_path / "data" / "terms.tsv", "thanh toán điện tử\te-payment\n")
+    data = write(tmp_path / "data" / "glossary.tsv", "thanh toán điện tử\te-payment\n")  # named by glossary.py
     monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", data.parent)
     first = open_index(corpus, CountingEmbedder())
     assert first.manifest["rules"] == qa.index.rules_hash()
@@ -473,6 +473,19 @@ def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(
     index = open_index(corpus, changed)
     assert changed.passages == len(index.chunks) > 0, "every document rebuilt under the new rules"
     assert index.manifest["rules"] != first.manifest["rules"]
+
+
+def test_data_only_the_reader_reads_does_not_rebuild_the_index(corpus, tmp_path, monkeypatch):
+    package = copy_folder(Path(qa.index.__file__).parent, tmp_path / "qa")
+    monkeypatch.setattr(qa.index, "PACKAGE_DIR", package)
+    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", package / "data")
+    shaping = {p.name for p in qa.index.shaping_data()}
+    assert {"glossary.tsv", "provinces.tsv", "boilerplate_lines.txt", "official_documents.json"} <= shaping
+    assert not {"reader_model.json", "question_types.json", "intents_text.json"} & shaping
+    first = open_index(corpus, CountingEmbedder())
+    write(package / "data" / "reader_model.json", "{}")  # a refitted reader
+    refit = CountingEmbedder()
+    assert open_index(corpus, refit).manifest["build"] == first.manifest["build"] and refit.passages == 0
 
 
 def test_a_shaping_module_that_appears_changes_the_rules_hash(tmp_path, monkeypatch):
