@@ -34,9 +34,9 @@ import streamlit as st
 
 from qa.config import MODES, Settings, load_settings
 from qa.errors import BadQuestionError, BrokenIndexError, NoDocumentsError, QAError
-from qa.feedback import VERDICTS, FeedbackStore
+from qa.serving.feedback import VERDICTS, FeedbackStore
 from qa.types import Answer, Citation
-from qa.ui_text import LANG_NAMES, LANGS, TEXT, examples, normalise_lang, stage_label, t
+from qa.serving.ui_text import LANG_NAMES, LANGS, TEXT, examples, normalise_lang, stage_label, t
 
 if TYPE_CHECKING:
     from qa.pipeline import Assistant

@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from streamlit.starlette import App
 
-from qa.chat_server import SecurityHeaders, frame_ancestors_policy
+from qa.serving.chat_server import SecurityHeaders, frame_ancestors_policy
 from qa.config import load_settings
 
 try:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import benchlib  # first: puts this repository on sys.path, so its qa (and app.py) are measured
 
-from qa.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
+from qa.serving.chat_server import CHROMIUM, CHROMIUM_ARGS, running_chat
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'

@@ -48,9 +48,9 @@ import bench_100k  # noqa: E402  (the synthetic collection's helpers)
 from eval import metrics  # noqa: E402
 from eval.runner import load_questions, load_set_questions, run_mode, select_split  # noqa: E402
 from eval.sets import standard_sets  # noqa: E402
-from qa import index as qa_index  # noqa: E402
+from qa.indexing import index as qa_index  # noqa: E402
 from qa.config import load_settings  # noqa: E402
-from qa.index import load_build  # noqa: E402
+from qa.indexing.index import load_build  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
 
 #: Issue 10: the Milvus back end answers as the local one on at least this share of questions ...
@@ -180,7 +180,7 @@ def child(role: str, folder: Path, db: Path, n_questions: int) -> int:
     out["load_s"] = time.perf_counter() - started
     out["mem_loaded"] = benchlib.memory_mib()
     if role == "milvus-build":
-        from qa.milvus_backend import MilvusBackend  # only here: pymilvus alone holds 80 MiB
+        from qa.indexing.milvus_backend import MilvusBackend  # only here: pymilvus alone holds 80 MiB
 
         last = [0.0]
 
@@ -226,7 +226,7 @@ def scale_report(runs: list[dict[str, Any]], load_before: float) -> str:
              "The synthetic collections of `bench_100k.py` (real sentences of the five plans, seed "
              f"{SEED}; vectors are means of sentence vectors: **timing only, retrieval quality means "
              "nothing here**). Each figure comes from a fresh process that loads the index build "
-             "(`qa.index.load_build`): *local* answers from it, *Milvus build* fills an empty Milvus Lite "
+             "(`qa.indexing.index.load_build`): *local* answers from it, *Milvus build* fills an empty Milvus Lite "
              "file from it and then answers, *Milvus serve* opens that filled file and answers. "
              "`Assistant.ask`, hybrid, end to end; *retrieve* is its retrieval stage (`timings_ms`). "
              "Milvus Lite runs inside the process, so its memory is in the process's figures; the "

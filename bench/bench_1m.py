@@ -1,4 +1,4 @@
-"""The dense index at 1,000,000 chunks: exact (flat) against approximate (``qa.vectors``).
+"""The dense index at 1,000,000 chunks: exact (flat) against approximate (``qa.indexing.vectors``).
 
     python bench/bench_1m.py [--chunks 1000000] [--questions 200] [--max-wait 600] [--alternatives]
 
@@ -21,7 +21,7 @@ with a province filter: one of 63 synthetic provinces), per-question latency at 
 search at 100k-1M chunks (what sets ``qa.config.ANN_MIN_CHUNKS``), and the memory of
 a fresh process that loads the index file and the embedder and answers the
 questions (``--serve`` child). ``--alternatives`` also measures the index types
-``qa.vectors`` did not choose (8-bit codes, HNSW graphs), at the same size.
+``qa.indexing.vectors`` did not choose (8-bit codes, HNSW graphs), at the same size.
 Results go to ``bench/results/1m.md``. Targets: recall@10 >= 0.98, p50 <= 60 ms,
 serving RSS <= 2 GB.
 """
@@ -50,9 +50,9 @@ import faiss  # noqa: E402
 from bench_100k import real_sentences, sentence_vectors, timed  # noqa: E402
 from eval.runner import load_questions  # noqa: E402
 from eval.sets import shared_dir  # noqa: E402
-from qa import vectors  # noqa: E402
+from qa.indexing import vectors  # noqa: E402
 from qa.config import ANN_MIN_CHUNKS, load_settings  # noqa: E402
-from qa.embed import load_embedder  # noqa: E402
+from qa.indexing.embed import load_embedder  # noqa: E402
 
 SEED = 20250101
 N_PROVINCES = 63
@@ -253,10 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     exact_ids = {"all": exact.search(questions, K)[1],
                  "province": np.stack([vectors.search(exact, q, K, allowed)[1] for q in questions])}
     cosines = exact.search(questions, 10)[0]
-    approximate, build["approximate: qa.vectors.build (k-means training + add)"] = timed(
+    approximate, build["approximate: qa.indexing.vectors.build (k-means training + add)"] = timed(
         lambda: vectors.build(data, settings.ann_min_chunks))
     ivf = faiss.extract_index_ivf(approximate)
-    wide = settings.candidates * max(4, N_PROVINCES)  # a comparison across the collection (qa.retrieve)
+    wide = settings.candidates * max(4, N_PROVINCES)  # a comparison across the collection (qa.retrieval.retrieve)
     results = {"exact": measure(exact, exact_ids, questions, allowed, wide),
                "approximate": measure(approximate, exact_ids, questions, allowed, wide)}
     sizes = {"exact": index_size_mib(exact), "approximate": index_size_mib(approximate)}
@@ -314,7 +314,7 @@ def report(r: dict, load_before: float) -> str:
              f"{TARGET_RSS_MIB:,.0f} MiB", f"{rss:,.0f} MiB", verdict(rss, TARGET_RSS_MIB)),
         ]),
         "",
-        f"The approximate index is `qa.vectors`' choice at this size: an inverted file of float16 vectors, "
+        f"The approximate index is `qa.indexing.vectors`' choice at this size: an inverted file of float16 vectors, "
         f"nlist = {r['nlist']}, nprobe = {r['nprobe']} (`IndexIVFScalarQuantizer`, `QT_fp16`, inner product). "
         f"`qa.config.ANN_MIN_CHUNKS` = {ANN_MIN_CHUNKS:,}.",
         "",
@@ -326,7 +326,7 @@ def report(r: dict, load_before: float) -> str:
         "",
         "## Recall and latency",
         "",
-        f"Each question searched alone (one vector, k = {K}, as `qa.retrieve` asks); milliseconds; recall "
+        f"Each question searched alone (one vector, k = {K}, as `qa.retrieval.retrieve` asks); milliseconds; recall "
         "against the exact index's results for the same search.",
         "",
         table(["index", "search", "recall@10", "recall@50", "p50 ms", "p95 ms", "max ms"], [

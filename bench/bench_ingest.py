@@ -7,7 +7,7 @@ plan excerpts. Three measurements, each bounded (a few minutes in all):
 
 1. **Reading, cleaning, chunking and indexing**, without the embedder's cost: the
    files copied ``--copies`` times into a temporary folder (each copy its own
-   document) and built by the real ``qa.index.open_index`` with a stand-in embedder
+   document) and built by the real ``qa.indexing.index.open_index`` with a stand-in embedder
    (a hash of each text as its vector), once with one reading process and once with
    ``QA_INGEST_WORKERS`` unset (one per core). Stage times come from the build's own
    progress reports: scanning and hashing, reading and cleaning (files/s),
@@ -41,12 +41,12 @@ import benchlib
 from benchlib import DOCUMENTS_DIR, REPO_ROOT, table
 
 from eval.sets import shared_dir  # noqa: E402  (after benchlib, which puts the repository on sys.path)
-from qa import reading  # noqa: E402
-from qa.chunking import index_text  # noqa: E402
+from qa.documents import reading  # noqa: E402
+from qa.documents.chunking import index_text  # noqa: E402
 from qa.config import load_settings  # noqa: E402
-from qa.embed import load_embedder  # noqa: E402
-from qa.index import open_index  # noqa: E402
-from qa.loaders import SUPPORTED_EXTENSIONS  # noqa: E402
+from qa.indexing.embed import load_embedder  # noqa: E402
+from qa.indexing.index import open_index  # noqa: E402
+from qa.documents.loaders import SUPPORTED_EXTENSIONS  # noqa: E402
 
 BATCHES = (1, 16, 64)
 

@@ -3,9 +3,9 @@
     python bench/province_detection.py snapshot OUT.json     # with the `qa` first on sys.path
     python bench/province_detection.py compare BEFORE.json AFTER.json
 
-A snapshot records the provinces ``qa.query.analyse`` finds in every question of
+A snapshot records the provinces ``qa.retrieval.query.analyse`` finds in every question of
 ``eval/questions.jsonl`` and ``eval/questions_dev_en.jsonl``, and the province
-``qa.ingest.detect_province`` gives each bundled document and each dev-province plan
+``qa.documents.ingest.detect_province`` gives each bundled document and each dev-province plan
 of ``../shared/plans`` (read with no catalogue, so the text decides). Run it once with
 the old code and once with the new, then compare.
 
@@ -36,9 +36,9 @@ def _plan_files() -> list[Path]:
 
 def snapshot() -> dict:
     """Detected provinces of every question and document, with the code on sys.path."""
-    from qa.ingest import detect_province, load_document
-    from qa.provinces import find_provinces
-    from qa.query import analyse
+    from qa.documents.ingest import detect_province, load_document
+    from qa.retrieval.provinces import find_provinces
+    from qa.retrieval.query import analyse
 
     questions = {}
     for path in QUESTION_SETS:

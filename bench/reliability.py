@@ -29,7 +29,7 @@ folder holding a 5 MB text with no punctuation, and a `python -m qa ask` started
 that build runs on an index that already has a valid build.
 
 **20 concurrent chat sessions** (skip with ``--skip-sessions``; ``--sessions N`` for
-another number): the chat (``serve.py``, through ``qa.chat_server.running_chat``) on
+another number): the chat (``serve.py``, through ``qa.serving.chat_server.running_chat``) on
 a free loopback port, on an index of the bundled plans built first in a temporary
 folder. One headless Chromium (Debian's, ``/usr/bin/chromium``) drives it with
 Playwright. A warm-up session opens the chat (the server loads the assistant) and
@@ -68,9 +68,9 @@ from pathlib import Path
 import benchlib
 from benchlib import DOCUMENTS_DIR, REPO_ROOT
 
-from qa.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
+from qa.serving.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
 from qa.config import load_settings
-from qa.index import _load_current
+from qa.indexing.index import _load_current
 from qa.pipeline import Assistant
 
 QUESTION, EXPECTED = "What is Hà Tĩnh's 2025 e-payment target?", "30%"

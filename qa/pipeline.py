@@ -15,20 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer import best_province, compose, compose_comparison, idf_function, province_evidence
-from .backend import open_backend
-from .config import MODES, Settings, load_settings
-from .conversation import prepare
-from .embed import load_embedder
-from .errors import BadQuestionError
-from .generator import rewrite
-from .index import Progress, open_index
-from .intents import comparison_table
-from .provinces import in_scope
-from .query import Query, analyse
-from .retrieve import Retriever
-from .text import normalize
-from .types import Answer, Citation, Document, Hit, mark_cited
+from qa.answering.answer import best_province, compose, compose_comparison, idf_function, province_evidence
+from qa.indexing.backend import open_backend
+from qa.config import MODES, Settings, load_settings
+from qa.answering.conversation import prepare
+from qa.indexing.embed import load_embedder
+from qa.errors import BadQuestionError
+from qa.answering.generator import rewrite
+from qa.indexing.index import Progress, open_index
+from qa.answering.intents import comparison_table
+from qa.retrieval.provinces import in_scope
+from qa.retrieval.query import Query, analyse
+from qa.retrieval.retrieve import Retriever
+from qa.text import normalize
+from qa.types import Answer, Citation, Document, Hit, mark_cited
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -107,7 +107,7 @@ class Assistant:
         k = self.settings.top_k if k is None else k
         if k < 1:
             raise BadQuestionError("the number of sources must be at least 1", "bad_k")
-        # Conversation and intents (qa/conversation.py, qa/intents.py): a follow-up made
+        # Conversation and intents (qa/answering/conversation.py, qa/answering/intents.py): a follow-up made
         # standalone, the named province over the filter, replies to greetings,
         # definitions and summaries.
         turn = prepare(self, text, history, province, mode, k,
@@ -122,7 +122,7 @@ class Assistant:
                           understood=turn.understood, intent=intent, notices=turn.notices)
         t_analysed = time.perf_counter()
 
-        # A named province's plans and its predecessors' (qa.provinces.scope), as the collection spells them.
+        # A named province's plans and its predecessors' (qa.retrieval.provinces.scope), as the collection spells them.
         scope = ((in_scope((province,), self._provinces) or (province,)) if province
                  else in_scope(query.provinces, self._provinces) or None)
         vector = self.retriever.embed(query) if mode != "bm25" else None

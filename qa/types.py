@@ -61,7 +61,7 @@ class Hit:
     """A chunk retrieved for a question, with the score that ranked it.
 
     ``score`` is the fused score: in [0, 1], plus a small bonus when the chunk names
-    a year the question names (see ``qa.retrieve``).
+    a year the question names (see ``qa.retrieval.retrieve``).
     """
 
     chunk: Chunk

@@ -15,7 +15,7 @@ HA_TINH_EPAYMENT = [
 ]
 
 #: Why a test is expected to fail for now (strict: it fails the run once it passes).
-KNOWN_REGRESSION = ("known regression of the learned reader (qa/reader.py) on the five bundled articles, "
+KNOWN_REGRESSION = ("known regression of the learned reader (qa/answering/reader.py) on the five bundled articles, "
                     "which the old hand rules were tuned on; kept visible until the reader answers it again")
 
 

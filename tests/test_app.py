@@ -23,9 +23,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qa.config import PROJECT_ROOT
-from qa.feedback import FeedbackStore
+from qa.serving.feedback import FeedbackStore
 from qa.types import Answer, Citation
-from qa.ui_text import EXAMPLES, PROVINCE_EXAMPLES, TEXT, examples, normalise_lang, t
+from qa.serving.ui_text import EXAMPLES, PROVINCE_EXAMPLES, TEXT, examples, normalise_lang, t
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -646,7 +646,7 @@ def _render_one_turn(turn) -> None:  # noqa: ANN001 (runs inside AppTest, which 
     import sys
 
     from qa.config import PROJECT_ROOT
-    from qa.feedback import FeedbackStore
+    from qa.serving.feedback import FeedbackStore
 
     spec = importlib.util.spec_from_file_location("chat_app_fn", str(PROJECT_ROOT / "app.py"))
     module = importlib.util.module_from_spec(spec)
@@ -660,7 +660,7 @@ def _render_one_turn(turn) -> None:  # noqa: ANN001 (runs inside AppTest, which 
 
 
 def test_the_frame_ancestors_policy_lists_the_configured_origins_and_refuses_anything_else() -> None:
-    from qa.chat_server import frame_ancestors_policy
+    from qa.serving.chat_server import frame_ancestors_policy
 
     assert frame_ancestors_policy("'self' https://intranet.example.gov.vn") == (
         "frame-ancestors 'self' https://intranet.example.gov.vn"

@@ -16,16 +16,16 @@ import numpy as np
 import pytest
 
 from helpers import PLAN_A, PLAN_B, PLAN_C, first_marked, write
-from qa.backend import LocalBackend, SearchFilter, open_backend
+from qa.indexing.backend import LocalBackend, SearchFilter, open_backend
 from qa.config import PROJECT_ROOT, load_settings
 from qa.errors import BackendError
 from qa.pipeline import Assistant
-from qa.query import analyse
+from qa.retrieval.query import analyse
 
 pytest.importorskip("pymilvus", reason="pymilvus is not installed: pip install 'qa-chuyen-doi-so[milvus]'")
 pytest.importorskip("milvus_lite", reason="milvus-lite is not installed: pip install 'qa-chuyen-doi-so[milvus]'")
 
-from qa.milvus_backend import AVGDL_TOLERANCE, MilvusBackend  # noqa: E402  (needs pymilvus)
+from qa.indexing.milvus_backend import AVGDL_TOLERANCE, MilvusBackend  # noqa: E402  (needs pymilvus)
 
 QUESTIONS_FILE = PROJECT_ROOT / "eval" / "questions.jsonl"
 #: Questions of the articles set whose BM25 and dense candidates are compared.
@@ -206,7 +206,7 @@ def test_switching_back_ends_takes_only_the_environment_variable(assistant, tmp_
 
 
 def test_a_missing_milvus_client_is_a_clear_error(assistant, monkeypatch):
-    monkeypatch.setitem(sys.modules, "qa.milvus_backend", None)  # as if pymilvus were not installed
+    monkeypatch.setitem(sys.modules, "qa.indexing.milvus_backend", None)  # as if pymilvus were not installed
     with pytest.raises(BackendError, match=r"pip install 'qa-chuyen-doi-so\[milvus\]'"):
         open_backend(replace(assistant.settings, milvus_uri="./nowhere.db"), assistant.index)
 

@@ -1,6 +1,6 @@
 """The fast BM25 tokeniser, build and spelling table give exactly what the simple ones gave.
 
-The reader and the index both depend on ``qa.bm25.terms``: the fast version must
+The reader and the index both depend on ``qa.indexing.bm25.terms``: the fast version must
 produce the same terms, in the same order, as the plain per-word code it replaced
 (kept here as the reference), and the numpy build the same matrix as bm25s's own.
 """
@@ -13,16 +13,16 @@ import bm25s
 import numpy as np
 import pytest
 
-import qa.bm25
-import qa.spellings
-from qa.bm25 import B, K1, BM25Index, WordTable, terms
-from qa.glossary import expand_abbreviations
-from qa.spellings import collection_spellings
+import qa.indexing.bm25
+import qa.indexing.spellings
+from qa.indexing.bm25 import B, K1, BM25Index, WordTable, terms
+from qa.retrieval.glossary import expand_abbreviations
+from qa.indexing.spellings import collection_spellings
 from qa.text import bigrams, fold, words
 
 
 def reference_terms(text: str) -> list[str]:
-    """``qa.bm25.terms`` as it was written before it was made fast (one word at a time)."""
+    """``qa.indexing.bm25.terms`` as it was written before it was made fast (one word at a time)."""
     accented = words(text)
     for expansion in expand_abbreviations(accented):
         accented = accented + words(expansion)
@@ -73,7 +73,7 @@ def test_a_word_table_gives_the_same_terms_for_a_text_met_again():
 
 
 def test_the_build_is_the_matrix_bm25s_builds_from_the_terms(monkeypatch):
-    monkeypatch.setattr(qa.bm25, "BUILD_BLOCK", 4)  # several blocks, and a vocabulary that grows across them
+    monkeypatch.setattr(qa.indexing.bm25, "BUILD_BLOCK", 4)  # several blocks, and a vocabulary that grows across them
     texts = TEXTS + TEXTS[:5] + ["thanh toán điện tử", "số hóa", "", "CĐS CĐS CĐS cds"]
     ours = BM25Index.build(texts)
     theirs = bm25s.BM25(method="lucene", k1=K1, b=B)
@@ -93,7 +93,7 @@ def test_a_collection_without_any_word_still_builds():
 
 
 def reference_spellings(texts: list[str]) -> dict[str, str]:
-    """``qa.index._spellings`` as it was written before it counted with arrays."""
+    """``qa.indexing.index._spellings`` as it was written before it counted with arrays."""
     from collections import Counter, defaultdict
 
     counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -109,7 +109,7 @@ def reference_spellings(texts: list[str]) -> dict[str, str]:
 
 @pytest.mark.parametrize("block", [4096, 2])
 def test_the_collections_spellings_are_those_of_before_in_the_same_order(block, monkeypatch):
-    monkeypatch.setattr(qa.spellings, "BUILD_BLOCK", block)  # 2: many blocks, forms first met in later ones
+    monkeypatch.setattr(qa.indexing.spellings, "BUILD_BLOCK", block)  # 2: many blocks, forms first met in later ones
     texts = TEXTS + ["Hà Tĩnh, hà tĩnh, HA TINH, Ha Tinh", "ha tinh hà tình hà tĩnh", "a_b c a b_c", "số sở số sổ",
                      "", "UBND UBND tỉnh"]
     expected = reference_spellings(texts)

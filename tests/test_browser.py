@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from qa.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
+from qa.serving.chat_server import ANSWERED_JS, CHROMIUM, CHROMIUM_ARGS, running_chat
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Screenshots go to tests/artifacts/ (git-ignored), so a test run changes no tracked file;

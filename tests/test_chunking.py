@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from qa.chunking import CHARS_PER_TOKEN, MAX_PATH_CHARS, MAX_TOKENS, MIN_CHARS, chunk_document, index_text
-from qa.clean import clean
+from qa.documents.chunking import CHARS_PER_TOKEN, MAX_PATH_CHARS, MAX_TOKENS, MIN_CHARS, chunk_document, index_text
+from qa.documents.clean import clean
 from qa.types import Document
 
 ITEM = "- Tỷ lệ hồ sơ công việc cấp {n} được xử lý trên môi trường mạng đạt {p}%, có chữ ký số chuyên dùng."

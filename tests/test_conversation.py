@@ -14,15 +14,15 @@ import pytest
 from eval import followup
 from eval.metrics import Result
 from qa.config import PROJECT_ROOT
-from qa.conversation import Conversations, read_slots
-from qa.provinces import province_spans
+from qa.answering.conversation import Conversations, read_slots
+from qa.retrieval.provinces import province_spans
 from qa.text import years
 from qa.types import Answer
 
 from helpers import first_marked
 
 #: Why a test is expected to fail for now (strict: it fails the run once it passes).
-KNOWN_REGRESSION = ("known regression of the learned reader (qa/reader.py) on the five bundled articles, "
+KNOWN_REGRESSION = ("known regression of the learned reader (qa/answering/reader.py) on the five bundled articles, "
                     "which the old hand rules were tuned on; kept visible until the reader answers it again")
 
 

@@ -651,7 +651,7 @@ def test_a_regulations_question_names_its_context_as_the_index_names_that_docume
     write_regulations_csv(empty_shared / "external" / "ViRHE4QA_v2.csv", REGULATION_ROWS)
     questions, contexts = sets.read_regulations(empty_shared / "external" / "ViRHE4QA_v2.csv")
     sets.write_contexts(contexts, tmp_path / "docs")
-    from qa.ingest import doc_id_for
+    from qa.documents.ingest import doc_id_for
 
     for q in questions:
         assert doc_id_for(tmp_path / "docs" / q["doc_id"], tmp_path / "docs") == q["doc_id"]

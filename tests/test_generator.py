@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from qa.config import load_settings
-from qa.generator import rewrite, unsupported
+from qa.answering.generator import rewrite, unsupported
 from qa.types import Citation
 
 PASSAGE = ("Đến năm 2025, tỷ lệ dân số có tài khoản thanh toán điện tử đạt trên 30%; "

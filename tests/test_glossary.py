@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 
 from datafiles import copied_data_dir
-from qa import glossary
-from qa.bm25 import BM25Index, terms
+from qa.retrieval import glossary
+from qa.indexing.bm25 import BM25Index, terms
 from qa.data import DataFileError
-from qa.glossary import abbreviation_key, expand_abbreviations, full_forms, translate
-from qa.query import analyse
+from qa.retrieval.glossary import abbreviation_key, expand_abbreviations, full_forms, translate
+from qa.retrieval.query import analyse
 from qa.text import fold, words
 
 

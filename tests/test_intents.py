@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from qa import intents
-from qa.query import analyse
+from qa.answering import intents
+from qa.retrieval.query import analyse
 from qa.types import Document
 
 from helpers import first_marked

@@ -24,7 +24,7 @@ from pypdf import PdfWriter
 
 from qa.config import load_settings
 from qa.errors import DocumentError
-from qa.loaders import SUPPORTED_EXTENSIONS, LoadedFile, load_file
+from qa.documents.loaders import SUPPORTED_EXTENSIONS, LoadedFile, load_file
 
 E_PAYMENT = "Tỷ lệ dân số có tài khoản thanh toán điện tử đạt trên 30%."
 ONLINE_FILES = (

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 
 from datafiles import copied_data_dir
-from qa import provinces
+from qa.retrieval import provinces
 from qa.data import DataFileError
-from qa.provinces import (canonical, current, describe, find_provinces, in_scope, predecessors, province_spans,
+from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, predecessors, province_spans,
                           scope, successor, units)
-from qa.query import analyse
+from qa.retrieval.query import analyse
 
 
 def asked(question: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ question's ``answers`` strings occurs in it, and every answerable question
 points at the one passage (``evidence``) of one plan that supports it. These
 tests hold the file to that contract against the raw scraped documents.
 
-Standard library + pytest, and qa.provinces to recognise the province a plans question
+Standard library + pytest, and qa.retrieval.provinces to recognise the province a plans question
 names (with or without diacritics).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.provinces import find_provinces
+from qa.retrieval.provinces import find_provinces
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS_FILE = ROOT / "eval" / "questions.jsonl"
@@ -387,7 +387,7 @@ def plans_split_of_province():
 
 @lru_cache(maxsize=None)
 def canonical_to_plans_province():
-    """Canonical province name (qa.provinces) -> the catalogue's spelling ("TP Hồ Chí Minh")."""
+    """Canonical province name (qa.retrieval.provinces) -> the catalogue's spelling ("TP Hồ Chí Minh")."""
     result = {}
     for province in set(plans_province_of_file().values()):
         (canonical,) = find_provinces(province)

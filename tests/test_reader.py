@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from qa.answer import compose, idf_function, quoted
-from qa.candidates import block_at, units
-from qa.query import analyse
-from qa.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, holds_type, load_model,
+from qa.answering.answer import compose, idf_function, quoted
+from qa.answering.candidates import block_at, units
+from qa.retrieval.query import analyse
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, holds_type, load_model,
                        parse_number)
 from qa.types import Chunk, Document, Hit
 
@@ -105,5 +105,5 @@ def test_the_item_that_holds_the_condition_answers_with_its_lead_in():
 def test_the_candidates_module_example_runs():
     import doctest
 
-    import qa.candidates
-    assert doctest.testmod(qa.candidates).failed == 0
+    import qa.answering.candidates
+    assert doctest.testmod(qa.answering.candidates).failed == 0

@@ -11,13 +11,13 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 import pytest
 
-import qa.index
-import qa.reading
+import qa.indexing.index
+import qa.documents.reading
 from helpers import write
 from qa.config import load_settings
-from qa.embed import load_embedder
+from qa.indexing.embed import load_embedder
 from qa.errors import QAError
-from qa.index import open_index
+from qa.indexing.index import open_index
 
 PLANS = {
     "ha_tinh.txt": "Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
@@ -60,10 +60,10 @@ def test_reading_in_worker_processes_gives_the_documents_and_chunks_of_reading_i
     # leaves a script there that cannot run again, so this test runs as a plain program.
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     serial = build(tmp_path, "serial", workers=1)
-    monkeypatch.setattr(qa.reading, "MIN_FILES", 1)  # so few files would otherwise be read in-process
+    monkeypatch.setattr(qa.documents.reading, "MIN_FILES", 1)  # so few files would otherwise be read in-process
     pools: list[int] = []
-    real = qa.index.read_in_parallel
-    monkeypatch.setattr(qa.index, "read_in_parallel", lambda *a: pools.append(a[-1]) or real(*a))
+    real = qa.indexing.index.read_in_parallel
+    monkeypatch.setattr(qa.indexing.index, "read_in_parallel", lambda *a: pools.append(a[-1]) or real(*a))
     parallel = build(tmp_path, "parallel", workers=2)
     assert pools == [2]
     assert "reading workers stopped" not in caplog.text  # the workers read every file
@@ -97,8 +97,8 @@ def test_a_worker_pool_that_breaks_leaves_the_rest_to_the_builder(tmp_path, monk
             yield fn(jobs[0])
             raise BrokenProcessPool("a process in the pool was terminated abruptly")
 
-    monkeypatch.setattr(qa.reading, "MIN_FILES", 1)
-    monkeypatch.setattr(qa.reading, "ProcessPoolExecutor", BreaksAfterOne)
+    monkeypatch.setattr(qa.documents.reading, "MIN_FILES", 1)
+    monkeypatch.setattr(qa.documents.reading, "ProcessPoolExecutor", BreaksAfterOne)
     rescued = build(tmp_path, "rescued", workers=2)
     assert "reading workers stopped after 1 of" in caplog.text
     assert list(rescued.documents) == list(serial.documents)
@@ -106,8 +106,8 @@ def test_a_worker_pool_that_breaks_leaves_the_rest_to_the_builder(tmp_path, monk
 
 
 def test_a_build_of_few_files_reads_them_in_its_own_process():
-    assert qa.reading.workers_for(load_settings(ingest_workers=4), qa.reading.MIN_FILES - 1) == 1
-    assert qa.reading.workers_for(load_settings(ingest_workers=0), 1000) >= 1
+    assert qa.documents.reading.workers_for(load_settings(ingest_workers=4), qa.documents.reading.MIN_FILES - 1) == 1
+    assert qa.documents.reading.workers_for(load_settings(ingest_workers=0), 1000) >= 1
 
 
 def test_a_gpu_asked_of_the_cpu_only_default_engine_says_what_to_do():

@@ -11,13 +11,13 @@ import pytest
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from qa.clean import clean
+from qa.documents.clean import clean
 from qa.config import load_settings
-from qa.embed import load_embedder
-from qa.ingest import load_document
-from qa.index import open_index
-from qa.loaders import load_file
-from qa.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block
+from qa.indexing.embed import load_embedder
+from qa.documents.ingest import load_document
+from qa.indexing.index import open_index
+from qa.documents.loaders import load_file
+from qa.documents.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
@@ -263,6 +263,6 @@ def test_a_pdf_decision_is_indexed_with_its_structure(pdf_index):
 def test_the_module_documentation_example_holds():
     import doctest
 
-    import qa.structure
+    import qa.documents.structure
 
-    assert doctest.testmod(qa.structure).failed == 0
+    assert doctest.testmod(qa.documents.structure).failed == 0

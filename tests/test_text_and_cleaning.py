@@ -9,11 +9,11 @@ import re
 import pytest
 import rank_bm25
 
-from qa.bm25 import B, K1, BM25Index, terms
-from qa.clean import clean
+from qa.indexing.bm25 import B, K1, BM25Index, terms
+from qa.documents.clean import clean
 from qa.config import PROJECT_ROOT
-from qa.ingest import detect_province
-from qa.query import analyse, detect_language, restore_diacritics
+from qa.documents.ingest import detect_province
+from qa.retrieval.query import analyse, detect_language, restore_diacritics
 from qa.text import fold, sentences
 
 JUNK = ["truc tiep bong da", "bong da lu", "kq bd fa", "_kq", "No comments", "Post a Comment", "{keywords}",
@@ -193,9 +193,9 @@ DEV_PROVINCES = ("ba_ria_vung_tau bac_lieu binh_dinh binh_thuan da_nang dong_tha
 
 @pytest.mark.skipif(not SHARED_PLANS.is_dir(), reason="needs ../shared/plans (the real plan excerpts)")
 def test_real_dev_plans_keep_their_words_and_official_ones_their_metadata():
-    from qa.chunking import chunk_document
-    from qa.ingest import load_document
-    from qa.structure import title_block
+    from qa.documents.chunking import chunk_document
+    from qa.documents.ingest import load_document
+    from qa.documents.structure import title_block
 
     files = [p for p in sorted(SHARED_PLANS.glob("*.txt")) if re.sub(r"_\d+$", "", p.stem) in DEV_PROVINCES]
     assert len(files) >= 20

@@ -9,8 +9,8 @@ import shutil
 import numpy as np
 import pytest
 
-import qa.index
-from qa import vectors
+import qa.indexing.index
+from qa.indexing import vectors
 from qa.config import PROJECT_ROOT, load_settings
 from qa.pipeline import Assistant
 
@@ -58,7 +58,7 @@ def test_a_filtered_search_of_the_approximate_index_keeps_to_the_allowed_chunks_
 def test_a_lowered_threshold_rebuilds_only_the_vector_index_and_the_answer_stays(assistant, tmp_path, monkeypatch):
     folder = tmp_path / "index"
     shutil.copytree(assistant.settings.index_dir, folder)
-    monkeypatch.setattr(qa.index, "_embed_all", lambda texts, *a: pytest.fail("no chunk is embedded again")
+    monkeypatch.setattr(qa.indexing.index, "_embed_all", lambda texts, *a: pytest.fail("no chunk is embedded again")
                         if texts else np.zeros((0, assistant.embedder.dim), np.float32))
     settings = load_settings(documents_dir=PROJECT_ROOT / "documents", index_dir=folder, ann_min_chunks=1)
     approximate = Assistant.open(settings)

@@ -12,7 +12,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from ..text import normalize
+from qa.text import normalize
 
 DATA_DIR = Path(__file__).resolve().parent
 

@@ -2,8 +2,8 @@
 language, with [n] markers, or an honest abstention.
 
 No generative model can ship here, so the answer quotes the plan. The candidate
-units of the retrieved passages (``qa.candidates``: sentences, clauses, list items
-with their lead-in) are scored by the reader (``qa.reader``), a logistic model of
+units of the retrieved passages (``qa.answering.candidates``: sentences, clauses, list items
+with their lead-in) are scored by the reader (``qa.answering.reader``), a logistic model of
 named features fitted on dev questions of several collections. The best unit
 answers; below the model's threshold the assistant says the plans do not state it
 and shows the nearest passage. One rule stays a rule: a question about a province
@@ -18,13 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .candidates import Candidate, units
-from .provinces import describe
-from .query import Query
-from .reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
-from .reader import stated_years, term_set
-from .text import is_year, years
-from .types import Citation, Document, Hit
+from qa.answering.candidates import Candidate, units
+from qa.retrieval.provinces import describe
+from qa.retrieval.query import Query
+from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
+from qa.answering.reader import stated_years, term_set
+from qa.text import is_year, years
+from qa.types import Citation, Document, Hit
 
 #: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
 PAIR_WEIGHT = 0.5

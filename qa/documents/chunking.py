@@ -1,6 +1,6 @@
 """Chunking: passages that follow the document's structure and keep their span in it.
 
-A chunk is a run of whole blocks of ``qa.structure.parse`` (headings, paragraphs, list
+A chunk is a run of whole blocks of ``qa.documents.structure.parse`` (headings, paragraphs, list
 items, table rows): its ``text`` is exactly ``Document.text[start:end]``, so offsets stay
 valid, and its ``heading_path`` names the headings and lead-ins it sits under
 ("II. MỤC TIÊU › 2. Mục tiêu cụ thể › a) Phát triển chính quyền số"). BM25 and the
@@ -35,9 +35,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .structure import Block, heading_path, parse
-from .text import Span, sentences
-from .types import Chunk, Document
+from qa.documents.structure import Block, heading_path, parse
+from qa.text import Span, sentences
+from qa.types import Chunk, Document
 
 #: Bump when chunk boundaries change: an index built by another version is rebuilt.
 CHUNKER_VERSION = "structure-1"

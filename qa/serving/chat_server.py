@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import PROJECT_ROOT
+from qa.config import PROJECT_ROOT
 
 #: Debian's Chromium (Playwright's own browser download cannot work offline).
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,13 +1,13 @@
 """The collection's spellings: the most frequent accented form of each folded word and
 word pair, which restores the diacritics of a question typed without them
-(``qa.query.restore_diacritics``) from the indexed plans themselves.
+(``qa.retrieval.query.restore_diacritics``) from the indexed plans themselves.
 
 For every word of every chunk ("Tĩnh" -> "tĩnh", folded "tinh") and every pair of
 adjacent words ("hà_tĩnh", folded "ha_tinh"), the accented forms of each folded form
 are counted; the most frequent wins, and of equally frequent ones the one met first.
 Only folded forms whose winner carries diacritics are kept.
 
-The words are counted as arrays (``qa.bm25.WordTable.sequences``), not one by one:
+The words are counted as arrays (``qa.indexing.bm25.WordTable.sequences``), not one by one:
 at 100k chunks the plain loop took about half a minute, as long as the rest of the
 index.
 """
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .bm25 import BUILD_BLOCK, WordTable, distinct_pairs
-from .text import fold
+from qa.indexing.bm25 import BUILD_BLOCK, WordTable, distinct_pairs
+from qa.text import fold
 
 
 def collection_spellings(texts: Sequence[str]) -> dict[str, str]:

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data import DataFileError, alternatives, digest, read_rows
-from .text import fold
+from qa.data import DataFileError, alternatives, digest, read_rows
+from qa.text import fold
 
 PROVINCES_FILE = "provinces.tsv"
 READINGS_FILE = "province_readings.tsv"

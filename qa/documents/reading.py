@@ -24,10 +24,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings
-from .errors import DocumentError
-from .ingest import load_document
-from .types import Document
+from qa.config import Settings
+from qa.errors import DocumentError
+from qa.documents.ingest import load_document
+from qa.types import Document
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def workers_for(settings: Settings, n_files: int) -> int:
 
 def read_one(path: Path, documents_dir: Path, catalog: dict, sha256: str, settings: Settings,
              load: Callable[..., Document] = load_document) -> Document | Failure:
-    """Load and clean one file (with ``load``, ``qa.ingest.load_document``); every
+    """Load and clean one file (with ``load``, ``qa.documents.ingest.load_document``); every
     failure is returned, never raised (a worker's exception would have to cross a
     process boundary)."""
     try:

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import clean
-from .config import Settings
-from .errors import DocumentError, NoDocumentsError
-from .loaders import SUPPORTED_EXTENSIONS, load_file, open_regular_file
-from .provinces import canonical, find_provinces
-from .structure import first_sentence, headline, is_caps, title_block
-from .types import Document
+from qa.documents.clean import clean
+from qa.config import Settings
+from qa.errors import DocumentError, NoDocumentsError
+from qa.documents.loaders import SUPPORTED_EXTENSIONS, load_file, open_regular_file
+from qa.retrieval.provinces import canonical, find_provinces
+from qa.documents.structure import first_sentence, headline, is_caps, title_block
+from qa.types import Document
 
 CATALOG_NAME = "catalog.json"
 _SKIPPED_NAMES = {CATALOG_NAME, "README.md", "readme.md"}

@@ -1,7 +1,7 @@
 """Question analysis: language, provinces, years, intent, and the texts to search with.
 
 The four things that break a naive pipeline are decided here, once per question:
-- English questions get the Vietnamese plan terms of their phrases (``qa.glossary``);
+- English questions get the Vietnamese plan terms of their phrases (``qa.retrieval.glossary``);
 - questions typed without diacritics get them back from the collection's own
   spellings before being embedded, and match folded BM25 terms;
 - the provinces a question names, inside the collection or not, are recognised;
@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .bm25 import terms
-from .glossary import translate
-from .provinces import province_spans
-from .text import bigrams, fold, has_diacritics, is_year, normalize, words, years
+from qa.indexing.bm25 import terms
+from qa.retrieval.glossary import translate
+from qa.retrieval.provinces import province_spans
+from qa.text import bigrams, fold, has_diacritics, is_year, normalize, words, years
 
 # A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
 _VI_SYLLABLE = re.compile(
@@ -88,7 +88,7 @@ class Query:
     # phrases, where any one translation ("chính quyền số" or "chính phủ số") will do.
     concepts: tuple[tuple[tuple[str, ...], ...], ...] = ()
     # English content words the glossary does not translate ("blockchain"): an answer
-    # should hold them too, but they weigh less (see ``qa.answer.coverage``).
+    # should hold them too, but they weigh less (see ``qa.answering.answer.coverage``).
     untranslated: tuple[str, ...] = ()
     # Acronyms and figures the question names ("PCI", "24/63"): an answer must hold them.
     required_terms: tuple[str, ...] = ()

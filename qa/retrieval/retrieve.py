@@ -14,7 +14,7 @@ those provinces' plans (the same indicator is stated by several plans with other
 numbers). Year. Chunks that name a year the question names get a small bonus, so a
 question about 2030 prefers 2030 targets.
 
-Back end. The searches themselves run on a ``qa.backend.SearchBackend``: the index
+Back end. The searches themselves run on a ``qa.indexing.backend.SearchBackend``: the index
 folder's FAISS and BM25 files by default, or Milvus (``QA_MILVUS_URI``). Fusion and the
 year bonus are done here, the same for every back end.
 """
@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backend import LocalBackend, SearchBackend, SearchFilter
-from .config import FUSIONS, MODES
-from .embed import Embedder
-from .index import Index
-from .query import Query
-from .text import years
-from .types import Hit
+from qa.indexing.backend import LocalBackend, SearchBackend, SearchFilter
+from qa.config import FUSIONS, MODES
+from qa.indexing.embed import Embedder
+from qa.indexing.index import Index
+from qa.retrieval.query import Query
+from qa.text import years
+from qa.types import Hit
 
 YEAR_BONUS = 0.05
 #: How many provinces a comparison or a "which province" look-up reads, best first.

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .answer import Figure, figure_of, province_evidence, quoted
-from .reader import Scored, stated_years
-from .data import DATA_DIR, DataFileError
-from .glossary import abbreviations, english_stopwords, full_forms, translate
-from .query import QUESTION_WORDS, Query
-from .text import Span, clauses, fold, is_heading, paragraphs, sentences, years
-from .types import Chunk, Citation, Document, Hit
+from qa.answering.answer import Figure, figure_of, province_evidence, quoted
+from qa.answering.reader import Scored, stated_years
+from qa.data import DATA_DIR, DataFileError
+from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
+from qa.retrieval.query import QUESTION_WORDS, Query
+from qa.text import Span, clauses, fold, is_heading, paragraphs, sentences, years
+from qa.types import Chunk, Citation, Document, Hit
 
 
 #: A summary lists at most this many targets per pillar (in the plan's order), and
@@ -432,7 +432,7 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     """A comparison's sentence with a Markdown table under it: province, figure as
     written, year, citation.
 
-    The figures are those ``qa.answer.compose_comparison`` chose, in its order (its
+    The figures are those ``qa.answering.answer.compose_comparison`` chose, in its order (its
     citations list them), read again with ``figure_of``; the sentence keeps its
     ranking and drops the quoted clause, which the table and the cited passage show.
     The table is written without padding, and the sentence's list of the other

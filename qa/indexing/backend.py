@@ -4,23 +4,23 @@ Two back ends serve the same questions through one interface, ``SearchBackend``:
 
 - ``LocalBackend`` (the default): the index folder's FAISS vectors and bm25s matrices,
   searched in this process. Embedded, offline, fastest on one machine.
-- ``MilvusBackend`` (``qa/milvus_backend.py``): one Milvus collection through
+- ``MilvusBackend`` (``qa/indexing/milvus_backend.py``): one Milvus collection through
   ``pymilvus``, chosen by setting ``QA_MILVUS_URI``: a path ending in ``.db`` runs
   embedded Milvus Lite, ``http://host:19530`` talks to a Milvus server, with the same
   client code. Nothing else changes.
 
 A back end only finds candidates: each search returns ``{chunk id: score}`` (the chunk
 id is the chunk's position in ``Index.chunks``). Fusion, the year bonus and everything
-after them stay in ``qa.retrieve``, so both back ends rank by the same rules.
+after them stay in ``qa.retrieval.retrieve``, so both back ends rank by the same rules.
 
 The index folder stays the catalogue on either back end: documents, the chunk table,
 the BM25 statistics the reader weighs words with, and the spelling dictionary are read
 from it. ``WritableBackend`` adds the per-document upsert and delete that a back end
 kept outside the index folder needs in order to follow the folder's incremental
-updates. The local back end needs neither: ``qa.index.open_index`` writes a new build
+updates. The local back end needs neither: ``qa.indexing.index.open_index`` writes a new build
 for every change, keeping unchanged documents' chunks and vectors.
 
->>> from qa.backend import LocalBackend, SearchFilter   # doctest: +SKIP
+>>> from qa.indexing.backend import LocalBackend, SearchFilter   # doctest: +SKIP
 >>> backend = LocalBackend(index)                           # doctest: +SKIP
 >>> backend.sparse(["thanh_toan"], 5, SearchFilter(provinces=("Hà Tĩnh",)))  # doctest: +SKIP
 {12: 7.31, 40: 5.02}
@@ -35,14 +35,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import vectors as vector_index
-from .errors import BackendError
-from .text import years
+from qa.indexing import vectors as vector_index
+from qa.errors import BackendError
+from qa.text import years
 
 if TYPE_CHECKING:  # the index module imports nothing from here; only types are needed
-    from .config import Settings
-    from .index import Index, Progress
-    from .types import Chunk, Document
+    from qa.config import Settings
+    from qa.indexing.index import Index, Progress
+    from qa.types import Chunk, Document
 
 #: A search's result: chunk id -> score (cosine for dense, BM25 for sparse), best first.
 Scores = dict[int, float]
@@ -79,12 +79,12 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
-        """The ``k`` best BM25 scores (``qa.bm25``) for a question's terms, each counted as
+        """The ``k`` best BM25 scores (``qa.indexing.bm25``) for a question's terms, each counted as
         often as it occurs; chunks that share no term with the question are left out."""
 
     def hybrid(self, vector: np.ndarray, terms: Sequence[str], k: int,
                where: SearchFilter = ANY) -> tuple[Scores, Scores]:
-        """Both candidate lists of a hybrid search (dense, sparse), for ``qa.retrieve`` to fuse."""
+        """Both candidate lists of a hybrid search (dense, sparse), for ``qa.retrieval.retrieve`` to fuse."""
         return self.dense(vector, k, where), self.sparse(terms, k, where)
 
 
@@ -172,7 +172,7 @@ def open_backend(settings: "Settings", index: "Index", progress: "Progress | Non
     if not settings.milvus_uri:
         return LocalBackend(index)
     try:
-        from .milvus_backend import MilvusBackend
+        from qa.indexing.milvus_backend import MilvusBackend
     except ImportError as exc:
         raise BackendError(
             f"QA_MILVUS_URI is set ({settings.milvus_uri}) but the Milvus client cannot be imported "

@@ -1,14 +1,14 @@
 """Load stage: turn a plan file (.txt, .md, .html, .pdf, .docx) into plain Unicode text.
 
 >>> from pathlib import Path
->>> from qa.loaders import load_file
+>>> from qa.documents.loaders import load_file
 >>> loaded = load_file(Path("documents/000_a57c63e91286db9c.txt"))
 >>> loaded.text.startswith("Đưa Quảng Nam")
 True
 
 Every loader returns the document's own words, NFC-normalised, with line breaks
 where the source has paragraph or block breaks, and table rows as "cell | cell".
-Nothing else is cleaned here: removing scraped junk is the job of ``qa.clean``, which
+Nothing else is cleaned here: removing scraped junk is the job of ``qa.documents.clean``, which
 must see what the file said. The one exception is a PDF's page furniture (running
 headers, footers, page numbers), which only the loader sees page by page; what it
 leaves out is counted in ``LoadedFile.removed_chars``.
@@ -46,7 +46,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from qa import pdf_layout
+from qa.documents import pdf_layout
 from qa.config import Settings, load_settings
 from qa.errors import DocumentError
 
@@ -546,7 +546,7 @@ def _load_pdf(data: bytes, where: str, limits: Settings) -> LoadedFile:
     plain text extraction loses: table cells as rows ("cell | cell"), the two columns
     of a title block one after the other, lines wrapped at the margin joined back, and
     running headers, footers and page numbers recognised page by page and left out
-    (see ``qa.pdf_layout``). A page pdfplumber cannot read falls back to pypdf's text.
+    (see ``qa.documents.pdf_layout``). A page pdfplumber cannot read falls back to pypdf's text.
     """
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(where, "is not a PDF file (it does not start with %PDF-); check the file")
@@ -748,7 +748,7 @@ def _docx_table_rows(table: BaseOxmlElement) -> Iterator[str]:
     """One line per row, cells joined by " | "; a cell merged across rows is written once.
 
     Empty cells are kept (as nothing between two separators) so that every row has as
-    many cells as the header row and ``qa.clean`` can name each cell by its column.
+    many cells as the header row and ``qa.documents.clean`` can name each cell by its column.
     """
     for row in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
         cells = row.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc")

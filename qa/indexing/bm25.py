@@ -4,7 +4,7 @@ Terms of a text (see ``terms``):
 - folded syllables ("thanh", "toan") so that questions typed without diacritics match;
 - folded syllable bigrams ("thanh_toan") for multi-syllable words, which is what
   makes "thanh toán" outrank texts that merely contain "thanh" and "toán";
-- the words of known abbreviations ("CĐS" -> chuyển đổi số), see ``qa.glossary``;
+- the words of known abbreviations ("CĐS" -> chuyển đổi số), see ``qa.retrieval.glossary``;
 - the syllable with its diacritics ("toán"), only where it has some, so an accented
   question gets the extra precision of exact spelling ("số" digital vs "sở").
 
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .glossary import data_digest, expand_abbreviations
-from .text import fold, tokens, words
+from qa.retrieval.glossary import data_digest, expand_abbreviations
+from qa.text import fold, tokens, words
 
 #: Bump when ``terms`` changes: an index built with other terms is rebuilt. The
 #: abbreviations are data (``qa/data``), so their digest is part of the version.
@@ -60,7 +60,7 @@ class WordTable:
 
     A *word* is a token lower-cased (``qa.text.words``); for each word the table keeps
     its folded form, whether it has diacritics (then it is a term of its own), and the
-    words of what it abbreviates (``qa.glossary.expand_abbreviations``). A *piece* is
+    words of what it abbreviates (``qa.retrieval.glossary.expand_abbreviations``). A *piece* is
     a run of text between white space ("số,", "245/KH-UBND"); no token spans white
     space (``qa.text.tokens``: word characters joined by ``.,/&-``, then ``%``), so a
     text's tokens are its pieces' tokens in order. All of it is worked out once per

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data import DataFileError, alternatives, digest, read_rows
-from .text import fold
+from qa.data import DataFileError, alternatives, digest, read_rows
+from qa.text import fold
 
 GLOSSARY_FILE = "glossary.tsv"
 ABBREVIATIONS_FILE = "abbreviations.tsv"

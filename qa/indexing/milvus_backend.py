@@ -4,7 +4,7 @@
     QA_MILVUS_URI=http://milvus:19530 python -m qa ask "…"       # a Milvus server
 
 The same client code talks to both (``pymilvus.MilvusClient``). The index folder is
-built and updated as always (``qa.index``); opening this back end then brings the
+built and updated as always (``qa.indexing.index``); opening this back end then brings the
 collection up to date with it, one document at a time, and searches run in Milvus.
 
 **One row per chunk**: the document id and the chunk's ordinal in its document (which
@@ -16,9 +16,9 @@ names (scalar fields, for filters), the document's version, the chunk's dense ve
 ``standard`` and ``jieba`` tokenizers. Measured: ``standard`` splits Vietnamese into
 accented syllables and neither folds them nor pairs them ("thanh toan" then matches
 "thanh" but not "toán", and "thanh_toan" matches nothing), and Lite's own BM25 uses
-per-segment statistics. So each chunk's terms are ``qa.bm25.terms``, as in the local
+per-segment statistics. So each chunk's terms are ``qa.indexing.bm25.terms``, as in the local
 index, each stored under a 32-bit hash of the term (``term_id``) with its weight
-``qa.bm25.saturated_tf``; a question sends its terms weighted by ``qa.bm25.lucene_idf``
+``qa.indexing.bm25.saturated_tf``; a question sends its terms weighted by ``qa.indexing.bm25.lucene_idf``
 (from the index's own counts). Milvus's inner product of the two is then the local BM25
 score. Two terms hashed to one id inside one chunk would share a weight: with 2^32 ids
 that is rare, and the equal-rankings test would show it.
@@ -51,14 +51,14 @@ from pathlib import Path
 import numpy as np
 from pymilvus import DataType, MilvusClient, MilvusException
 
-from .backend import ANY, Scores, SearchFilter, WritableBackend
-from .bm25 import lucene_idf, saturated_tf, terms
-from .chunking import index_text
-from .config import Settings
-from .errors import BackendError
-from .index import Index, Progress
-from .text import years
-from .types import Chunk, Document
+from qa.indexing.backend import ANY, Scores, SearchFilter, WritableBackend
+from qa.indexing.bm25 import lucene_idf, saturated_tf, terms
+from qa.documents.chunking import index_text
+from qa.config import Settings
+from qa.errors import BackendError
+from qa.indexing.index import Index, Progress
+from qa.text import years
+from qa.types import Chunk, Document
 
 #: Exact search, as the local back end's FAISS ``IndexFlatIP``: the two must rank alike.
 DENSE_INDEX = "FLAT"
@@ -89,7 +89,7 @@ def term_id(term: str) -> int:
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:
-    """A chunk's BM25 terms, exactly as ``qa.bm25.BM25Index.build`` counts them."""
+    """A chunk's BM25 terms, exactly as ``qa.indexing.bm25.BM25Index.build`` counts them."""
     return terms(index_text(chunk)) or [""]
 
 

@@ -1,7 +1,7 @@
 """Cleaning: a loaded page becomes one block per line, with nothing of substance lost.
 
 The raw files stay as published; this runs at ingestion so the next page gets the same
-treatment. The output is what ``qa.structure.parse`` reads: every heading, paragraph,
+treatment. The output is what ``qa.documents.structure.parse`` reads: every heading, paragraph,
 list item and table row on its own line, blocks separated by a blank line and the rows
 of a table by a line break. Each rule below is named and says why it is safe; what it
 did is measured by ``python bench/structure_stats.py --rules`` on the five bundled
@@ -52,11 +52,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .structure import (
+from qa.documents.structure import (
     DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority, starts_body,
     starts_lower, type_of,
 )
-from .text import fold, normalize
+from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
 CLEANER_VERSION = "blocks-1"
@@ -188,7 +188,7 @@ def _nonspace(text: str) -> int:
 
 def _header_chars(text: str) -> int:
     """Non-space characters that header names add to the rows written under them."""
-    from .structure import parse  # the rows' headers are read back as parse reads them
+    from qa.documents.structure import parse  # the rows' headers are read back as parse reads them
 
     added = 0
     for block in parse(text):

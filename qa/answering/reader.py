@@ -1,6 +1,6 @@
 """The reader: which candidate unit answers the question, and how sure it is.
 
-Every candidate (``qa.candidates``) is described by a few named features, each a
+Every candidate (``qa.answering.candidates``) is described by a few named features, each a
 number in [0, 1] with a docstring saying what it measures. A logistic model
 combines them into the probability that the candidate holds the answer; its
 weights are fitted on the dev questions of several collections by
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .bm25 import terms
-from .candidates import Candidate
-from .query import Query
-from .text import fold, is_heading, is_year, years
+from qa.indexing.bm25 import terms
+from qa.answering.candidates import Candidate
+from qa.retrieval.query import Query
+from qa.text import fold, is_heading, is_year, years
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
 QUESTION_TYPES_PATH = DATA_DIR / "question_types.json"
 

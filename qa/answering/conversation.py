@@ -14,7 +14,7 @@ or "tỉnh này". A full question with its own topic and province starts fresh. 
 so that a misreading is visible.
 
 Everything about a question's language, provinces and years comes from
-:func:`qa.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
+:func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import intents
-from .glossary import english_stopwords
-from .provinces import canonical, describe, in_scope, province_spans
-from .query import QUESTION_WORDS, Query
-from .text import fold, is_year
-from .types import Answer, Citation, Document, Hit
+from qa.answering import intents
+from qa.retrieval.glossary import english_stopwords
+from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
+from qa.retrieval.query import QUESTION_WORDS, Query
+from qa.text import fold, is_year
+from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
-    from .pipeline import Assistant
+    from qa.pipeline import Assistant
 
 Analyse = Callable[[str], Query]
 
@@ -119,7 +119,7 @@ class Slots:
 
 
 def read_slots(text: str, lang: str | None) -> Slots:
-    """The slots of a question (``lang`` as :func:`qa.query.analyse` found it)."""
+    """The slots of a question (``lang`` as :func:`qa.retrieval.query.analyse` found it)."""
     words = _words()
     spans = tuple((s, e, name) for s, e, name in province_spans(text))
     folded = fold(text).lower()
@@ -188,7 +188,7 @@ def _is_place(word: str, matches: list[re.Match[str]], i: int, spans: Sequence[t
 
 
 def _is_question_word(word: str, lang: str | None) -> bool:
-    """A word that asks without naming an indicator (qa.query's and qa.glossary's
+    """A word that asks without naming an indicator (qa.retrieval.query's and qa.retrieval.glossary's
     lists; a Vietnamese word typed without diacritics is matched folded)."""
     lower = word.lower()
     base = re.sub(r"['’]s$", "", lower)

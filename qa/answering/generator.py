@@ -20,8 +20,8 @@ import threading
 import urllib.request
 from typing import Any
 
-from .config import Settings
-from .types import Citation
+from qa.config import Settings
+from qa.types import Citation
 
 log = logging.getLogger(__name__)
 

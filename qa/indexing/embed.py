@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import QAError
+from qa.errors import QAError
 
 
 class Embedder(Protocol):

@@ -10,9 +10,9 @@ Plans and regulations state one fact per unit, and the unit has several shapes:
 - a table row, which the cleaned text writes with its column headers
   ("Chỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP").
 
-Items, rows and their lead-ins are the document's blocks (``qa.structure``).
+Items, rows and their lead-ins are the document's blocks (``qa.documents.structure``).
 
-The reader (``qa.reader``) scores every candidate; this module only finds them,
+The reader (``qa.answering.reader``) scores every candidate; this module only finds them,
 with their offsets inside the chunk so the answer can be highlighted in place.
 
 >>> from qa.types import Chunk, Hit
@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .structure import Block, lead_in, parse
-from .text import Span, clauses, sentences
-from .types import Hit
+from qa.documents.structure import Block, lead_in, parse
+from qa.text import Span, clauses, sentences
+from qa.types import Hit
 
 @dataclass(frozen=True)
 class Candidate:
@@ -55,7 +55,7 @@ class Candidate:
 
 @lru_cache(maxsize=1024)
 def _outline(document_text: str) -> tuple[list[Block], dict[int, int]]:
-    """The document's blocks (``qa.structure``) and the block starting at each offset.
+    """The document's blocks (``qa.documents.structure``) and the block starting at each offset.
     Cached: a document's text object is the same on every question."""
     blocks = parse(document_text)
     return blocks, {b.start: i for i, b in enumerate(blocks)}

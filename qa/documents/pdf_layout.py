@@ -22,7 +22,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from .structure import marker
+from qa.documents.structure import marker
 
 # A gap between two words wider than this many times the font size splits columns.
 _COLUMN_GAP_EM = 3.0

@@ -3,13 +3,13 @@
 Vietnamese plans and decisions are written as numbered outlines ("Phần I", "I.", "1.",
 "1.1.", "a)", "-", "+", "Điều 3.", "Chương II", "Phụ lục") with lead-ins ("Mục tiêu cụ thể
 đến năm 2025:") whose items only make sense with them, and tables whose cells only make
-sense with their column headers. ``qa.clean`` writes every block on its own line (wrapped
+sense with their column headers. ``qa.documents.clean`` writes every block on its own line (wrapped
 lines joined back, table rows one per line); ``parse`` reads the outline back from that
 text alone, so anyone can recompute it at query time from ``Document.text``. It is a few
 regex tests per line (13 ms for a 130,000-character plan of 1,440 blocks on this 2-core
 machine) and the result is cached for the last 32 texts (a repeat call is a lookup).
 
->>> from qa.structure import parse, heading_path, row_cells
+>>> from qa.documents.structure import parse, heading_path, row_cells
 >>> text = ("II. MỤC TIÊU\\n\\n2. Mục tiêu cụ thể\\n\\nĐến năm 2025:\\n\\n"
 ...         "a) Chính quyền số:\\n\\n- 80% hồ sơ được xử lý trên môi trường mạng.\\n\\n"
 ...         "Chỉ tiêu | Năm 2025\\nChỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP")
@@ -52,9 +52,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import fold
+from qa.text import fold
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 PATH_SEPARATOR = " › "
 
 _VOCAB = json.loads((DATA / "official_documents.json").read_text(encoding="utf-8"))
@@ -168,7 +168,7 @@ TABLE_SEPARATOR = " | "
 
 
 def is_row(line: str) -> bool:
-    """A table row as ``qa.clean`` writes it: cells separated by " | "."""
+    """A table row as ``qa.documents.clean`` writes it: cells separated by " | "."""
     return TABLE_SEPARATOR in line
 
 

@@ -15,7 +15,7 @@ refused unless the index is explicitly re-pointed (``repoint=True``,
 ``python -m qa index --repoint``), and so is a second writer for another folder.
 
 ``vectors.faiss`` is exact (flat) or, from ``Settings.ann_min_chunks`` chunks on, an
-approximate inverted file (``qa.vectors``); the manifest's "vectors" says which.
+approximate inverted file (``qa.indexing.vectors``); the manifest's "vectors" says which.
 ``chunks.json`` holds one row per chunk, ``[doc_id, start, end, heading_path]``: the text is
 the document's span, and BM25 and the embedder read ``chunking.index_text`` (the heading
 path, then the text).
@@ -51,18 +51,18 @@ from typing import IO, Iterator
 import faiss
 import numpy as np
 
-from .bm25 import TOKENIZER_VERSION, BM25Index
-from .chunking import CHUNKER_VERSION, chunk_document, index_text
-from .clean import CLEANER_VERSION
-from .config import DEFAULT_DOCUMENTS_DIR, Settings
-from .embed import Embedder
-from .errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocationError, NoDocumentsError)
-from .ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
-from .loaders import SUPPORTED_EXTENSIONS
-from .reading import Failure, read_in_parallel, read_one, workers_for
-from .spellings import collection_spellings
-from .types import Chunk, Document
-from . import vectors as vector_index
+from qa.indexing.bm25 import TOKENIZER_VERSION, BM25Index
+from qa.documents.chunking import CHUNKER_VERSION, chunk_document, index_text
+from qa.documents.clean import CLEANER_VERSION
+from qa.config import DEFAULT_DOCUMENTS_DIR, Settings
+from qa.indexing.embed import Embedder
+from qa.errors import (BrokenIndexError, DocumentError, IndexBusyError, IndexLocationError, NoDocumentsError)
+from qa.documents.ingest import CATALOG_NAME, Scan, file_sha256, load_document, read_catalog, scan_folder
+from qa.documents.loaders import SUPPORTED_EXTENSIONS
+from qa.documents.reading import Failure, read_in_parallel, read_one, workers_for
+from qa.indexing.spellings import collection_spellings
+from qa.types import Chunk, Document
+from qa.indexing import vectors as vector_index
 
 FORMAT_VERSION = 2
 EMBED_BATCH = 16
@@ -74,10 +74,11 @@ EMBED_BATCH = 16
 #: only the reader or the chat reads (reader_model.json, question_types.json, intents_*)
 #: does not rebuild an index: refitting the reader re-embeds nothing.
 SHAPING_MODULES: tuple[str, ...] = (
-    "loaders.py", "clean.py", "structure.py", "chunking.py", "bm25.py", "glossary.py",
-    "provinces.py", "ingest.py", "text.py", "embed.py",
+    "documents/loaders.py", "documents/clean.py", "documents/structure.py", "documents/chunking.py",
+    "documents/ingest.py", "indexing/bm25.py", "indexing/embed.py", "retrieval/glossary.py",
+    "retrieval/provinces.py", "text.py",
 )
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # qa/
 SHAPING_DATA_DIR = PACKAGE_DIR / "data"
 
 _BUILD_NAME = re.compile(r"build-[A-Za-z0-9_.-]+")
@@ -381,7 +382,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
 def _read_all(files: list[tuple[str, Path]], documents_dir: Path, catalog: dict, fingerprint: dict[str, str],
               settings: Settings, progress: Progress | None) -> list[Document | Failure]:
     """Each file's document, or why it gave none, in order: read here, or by worker
-    processes when there are many (``qa.reading``)."""
+    processes when there are many (``qa.documents.reading``)."""
     workers = workers_for(settings, len(files))
     _report(progress, "read", 0, len(files))
     if workers > 1:
@@ -461,7 +462,7 @@ def _spellings(chunks: list[Chunk]) -> dict[str, str]:
 
     Restores diacritics of questions typed without them, before they are embedded:
     the collection itself is the dictionary, so it fits whatever plans are indexed
-    (``qa.spellings``).
+    (``qa.indexing.spellings``).
     """
     return collection_spellings([c.text for c in chunks])
 

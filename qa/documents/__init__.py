@@ -1,0 +1,1 @@
+"""Stage 1, documents: read files (PDF, Word, HTML, text), clean them, find their structure and metadata, cut them into chunks."""
