@@ -9,8 +9,8 @@ import pytest
 from qa.answering.answer import compose, idf_function, quoted
 from qa.answering.candidates import block_at, units
 from qa.retrieval.query import analyse
-from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, holds_type, load_model,
-                       parse_number)
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, holds_type,
+                                 load_model, number_kinds, parse_number, stated_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -25,7 +25,8 @@ def test_figures_are_read_with_vietnamese_separators(written, value):
 @pytest.mark.parametrize("question, lang, kind", [
     ("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?", "vi", "quantity"),
     ("ty le dan so co tai khoan thanh toan dien tu dat bao nhieu", "vi", "quantity"),
-    ("Kế hoạch được ban hành ngày nào?", "vi", "date"),
+    ("Kế hoạch được ban hành ngày nào?", "vi", "day"),
+    ("On what date was the plan issued?", "en", "day"),
     ("Cơ quan nào chủ trì triển khai nền tảng số?", "vi", "agent"),
     ("Ai ký ban hành quyết định?", "vi", "agent"),
     ("Năm 2023 tỉnh xếp thứ mấy về chỉ số DTI?", "vi", "rank"),
@@ -47,6 +48,9 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("quantity", "đến năm 2025 hoàn thành", False),
     ("date", "ban hành ngày 15 tháng 3 năm 2024", True),
     ("date", "ban hành ngày 15/3/2024", True),
+    ("day", "Bình Định, ngày 15 tháng 4 năm 2025", True),
+    ("day", "Ngày ban hành | 31/12/2025", True),
+    ("day", "Chuyển đổi số tỉnh Bình Định năm 2025", False),
     ("agent", "Giao Sở Thông tin và Truyền thông chủ trì", True),
     ("rank", "xếp thứ 12/63 tỉnh, thành phố", True),
     ("docnumber", "theo Kế hoạch số 245/KH-UBND", True),
@@ -100,6 +104,59 @@ def test_the_item_that_holds_the_condition_answers_with_its_lead_in():
     assert "20% GRDP" in answer and "[1]" in answer
     assert citations[0].highlight_start is not None
     assert text[citations[0].highlight_start:citations[0].highlight_end].startswith("b) Kinh tế số")
+
+
+@pytest.mark.parametrize("question, lang, kind", [
+    ("Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025 là kế hoạch số mấy?", "vi", "plan"),
+    # the kind asked is the one before "số mấy", not the scheme the decision approves
+    ("Đề án chuyển đổi số tỉnh Bắc Kạn được phê duyệt bằng quyết định số mấy?", "vi", "decision"),
+    # "kế hoạch số 131/…" names the question's own document, it does not ask for it
+    ("Kế hoạch số 131/KH-UBND thực hiện chương trình hành động số mấy của Tỉnh ủy?", "vi", "programme"),
+    ("nghi quyet ve chuyen doi so cua tinh uy ha nam la nghi quyet so may", "vi-nodiac", "resolution"),
+    ("What is the number of Quang Binh's 2024 digital transformation plan?", "en", "plan"),
+    ("Which decision approved the strategy?", "en", "decision"),
+    ("Mục tiêu kinh tế số của Đồng Nai năm 2025 là bao nhiêu?", "vi", None),
+])
+def test_a_question_for_a_document_number_says_which_kind_of_document(question, lang, kind):
+    assert asked_document_kind(question, lang) == kind
+
+
+def test_a_document_number_says_its_kind_by_its_code():
+    assert number_kinds("Số: 72/KH-UBND") == {"plan"}
+    assert number_kinds("Nghị quyết số 05-NQ/TU ngày 20/9/2021") == {"resolution"}
+    assert number_kinds("Công văn số 5511/BKHCN-CĐSQG") == {"letter"}
+    assert number_kinds("đạt 80% kế hoạch năm 2025") == frozenset()
+
+
+TITLE_BLOCK = ("ỦY BAN NHÂN DÂN TỈNH HẢI PHÒNG\n\nSố: 325/KH-UBND\n\nHải Phòng, ngày 19 tháng 12 năm 2023\n\n"
+               "KẾ HOẠCH\n\nChuyển đổi số thành phố Hải Phòng năm 2024\n\n"
+               "Thực hiện Nghị quyết số 05-NQ/TU ngày 20/9/2021 của Ban Thường vụ Thành ủy, Ủy ban nhân dân "
+               "thành phố ban hành Kế hoạch với các nội dung sau:\n\nI. MỤC TIÊU\n\n"
+               "Đến năm 2024, 80% hồ sơ được xử lý trực tuyến.")
+
+
+def test_a_title_block_line_is_read_with_its_document_title_and_year():
+    doc = _document(TITLE_BLOCK)
+    hit = Hit(Chunk(0, doc.doc_id, TITLE_BLOCK, 0, len(TITLE_BLOCK)), 1.0)
+    found = {c.text: c for c in units(hit, TITLE_BLOCK)}
+    number, date = found["Số: 325/KH-UBND"], found["Hải Phòng, ngày 19 tháng 12 năm 2023"]
+    assert number.in_title_block and number.context == "KẾ HOẠCH Chuyển đổi số thành phố Hải Phòng năm 2024"
+    assert stated_years(date) == {2024}, "a 2024 plan dated December 2023 is about 2024"
+    body = next(c for c in found.values() if c.text.startswith("Đến năm 2024"))
+    assert not body.in_title_block
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Kế hoạch chuyển đổi số thành phố Hải Phòng năm 2024 là kế hoạch số mấy?", "325/KH-UBND"),
+    ("ke hoach chuyen doi so hai phong nam 2024 ban hanh ngay nao", "19 tháng 12 năm 2023"),
+    ("What is the number of Hai Phong's 2024 digital transformation plan?", "325/KH-UBND"),
+])
+def test_the_number_and_date_of_a_plan_come_from_its_title_block(question, expected):
+    doc = _document(TITLE_BLOCK)
+    hit = Hit(Chunk(0, doc.doc_id, TITLE_BLOCK, 0, len(TITLE_BLOCK)), 1.0)
+    answer, abstained, citations = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
+                                           idf_function(lambda t: 1, 10), None, 300)
+    assert not abstained and expected in answer and "05-NQ/TU" not in answer
 
 
 def test_the_candidates_module_example_runs():

@@ -21,7 +21,7 @@ from functools import lru_cache
 from qa.answering.candidates import Candidate, units
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
-from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, coverage, load_model, parse_number, score
+from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
 from qa.answering.reader import stated_years, term_set
 from qa.text import is_year, years
 from qa.types import Citation, Document, Hit
@@ -51,7 +51,8 @@ FRAME_CHARS = 70
 def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300) -> Reading:
     """What the reader's features read for this question."""
     return Reading(query, idf, hits[0].score if hits else 0.0, answer_types(query.text, query.lang),
-                   weighted=weigh(query.concepts, idf), room=max(40, max_chars - FRAME_CHARS))
+                   weighted=weigh(query.concepts, idf), room=max(40, max_chars - FRAME_CHARS),
+                   document_kind=asked_document_kind(query.text, query.lang))
 
 
 def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None) -> list[Candidate]:

@@ -8,7 +8,12 @@ Plans and regulations state one fact per unit, and the unit has several shapes:
   "Mục tiêu cụ thể đến năm 2025: - 80% …"): the candidate quotes the item and reads
   the lead-in as its context;
 - a table row, which the cleaned text writes with its column headers
-  ("Chỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP").
+  ("Chỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP");
+- a line of an official document's title block ("Số: 72/KH-UBND", "Bình Định, ngày
+  15 tháng 4 năm 2025", "Người ký | Đoàn Thanh Sơn"), which says nothing of what it
+  belongs to: the candidate reads the document's title ("KẾ HOẠCH Chuyển đổi số tỉnh
+  Bình Định năm 2025") as its context, so "which number / when / who signed the 2025
+  plan" finds it.
 
 Items, rows and their lead-ins are the document's blocks (``qa.documents.structure``).
 
@@ -28,7 +33,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.documents.structure import Block, lead_in, parse
+from qa.documents.structure import Block, lead_in, parse, title_block, title_block_end
 from qa.text import Span, clauses, sentences
 from qa.types import Hit
 
@@ -47,6 +52,8 @@ class Candidate:
     context: str = ""
     # Text before the unit in its document paragraph (for the years it is about).
     before: str = ""
+    # A line of the document's title block; ``context`` is then the document's title.
+    in_title_block: bool = False
 
     @property
     def text(self) -> str:
@@ -127,6 +134,8 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
     chunk = hit.chunk
     text = chunk.text
     found: list[Candidate] = []
+    head_end = title_block_end(document_text)
+    title = (title_block(document_text).title or "") if chunk.start < head_end else ""
     pos = 0
     for raw in text.split("\n"):
         line_start = pos
@@ -138,6 +147,9 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         line_span = Span(line, begin, begin + len(line))
         before = _paragraph_before(document_text, chunk.start + begin)
         block, lead = block_at(document_text, chunk.start + begin)
+        if title and chunk.start + begin < head_end:
+            found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
+            continue
         if block is not None and block.kind in ("item", "row"):
             found.append(Candidate(hit, rank, line_span, "item", lead, before))
         else:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODES
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
 from qa.retrieval.query import Query
@@ -45,6 +46,8 @@ _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngà
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}"
                    r"|\bquý\s+[IV1-4]+\b|\b(?:19|20)\d{2}\b|\b(?:trước|sau|trong vòng|chậm nhất)\s+\d+\s+(?:ngày|tháng|năm|tuần)",
                    re.IGNORECASE)
+#: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
+_DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
 _AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|Trường|Hiệu trưởng|Trung tâm|Công an|Văn phòng"
                     r"|Hội đồng|Chủ tịch|Phó Chủ tịch|Giám đốc|Viện|Tổ|Đoàn|Hội|Tỉnh ủy|Tỉnh uỷ|Thành ủy|HĐND|BCĐ"
                     r"|Thủ tướng|Chính phủ|Bí thư|Trưởng|Người|Giảng viên|Sinh viên|Học viên|Doanh nghiệp)\b")
@@ -77,7 +80,7 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
 
 
 def answer_types(question: str, lang: str) -> frozenset[str]:
-    """The kinds of answer a question asks for ("quantity", "date", "agent", "rank",
+    """The kinds of answer a question asks for ("quantity", "date", "day", "agent", "rank",
     "docnumber"), from its question words; empty when it asks for none in particular."""
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
@@ -90,6 +93,8 @@ def holds_type(kind: str, text: str) -> bool:
         return any(not is_year(m.group(1)) for m in NUMBER.finditer(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
+    if kind == "day":
+        return bool(_DAY.search(text))
     if kind == "agent":
         return bool(_AGENT.search(text) or _PERSON.search(text))
     if kind == "rank":
@@ -97,6 +102,52 @@ def holds_type(kind: str, text: str) -> bool:
     if kind == "docnumber":
         return bool(_DOCNUMBER.search(text))
     raise ValueError(f"unknown answer kind {kind!r}")
+
+
+#: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU",
+#: "BKHCN" in "5511/BKHCN-CĐSQG".
+_NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
+
+
+@lru_cache(maxsize=2)
+def _kind_words(lang: str) -> tuple[tuple[str, str], ...]:
+    """(folded words, kind) naming each kind of official document, longest first:
+    the Vietnamese types of ``official_documents.json`` ("kế hoạch" -> plan), or
+    the English words of ``question_types.json`` ("decision")."""
+    if lang == "en":
+        data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))["document_kinds_en"]
+        pairs = [(w, kind) for kind, words in data.items() for w in words]
+    else:
+        pairs = [(fold(w).lower(), kind) for w, kind in DOCUMENT_TYPES.items()]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def asked_document_kind(question: str, lang: str) -> str | None:
+    """The kind of document whose number a question asks for, or None.
+
+    The kind named just before the asking words ("… phê duyệt bằng quyết định số
+    mấy" asks for a decision, not the scheme it approves), or after them ("which
+    decision", "the number of … plan"); else the first kind the question names
+    ("Kế hoạch … có số hiệu là gì?")."""
+    if "docnumber" not in answer_types(question, lang):
+        return None
+    folded = fold(question).lower()
+    words = _kind_words("en" if lang == "en" else "vi")
+    kind_of = dict(words)
+    names = "|".join(re.escape(w) for w, _ in words)
+    if lang == "en":
+        asked = re.search(rf"\b(?:which|what|number of)\b(?:\W+\w+){{0,6}}?\W+({names})\b", folded)
+    else:
+        asked = re.search(rf"\b({names})\s+(?:so\b(?!\s*\d)|nao\b)", folded)  # not "kế hoạch số 131/…"
+    first = asked or re.search(rf"\b({names})\b", folded)
+    return kind_of[first.group(1)] if first else None
+
+
+def number_kinds(text: str) -> frozenset[str]:
+    """The kinds of the document numbers a text holds, by their code ("72/KH-UBND" is
+    a plan's); a code that names no kind is a ministry's or agency's letter
+    ("5511/BKHCN-CĐSQG")."""
+    return frozenset(NUMBER_CODES.get(m.group(1), "letter") for m in _NUMBER_CODE.finditer(text))
 
 
 # ----------------------------------------------------------------- features
@@ -169,6 +220,8 @@ class Reading:
     weighted: Weighted = ()
     # Characters of the unit the answer can quote (the answer's limit less its framing).
     room: int = 230
+    # The kind of document whose number the question asks for (``asked_document_kind``).
+    document_kind: str | None = None
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -218,7 +271,10 @@ def _f_type_missing(r: Reading, c: Candidate) -> float:
 
 def stated_years(c: Candidate) -> frozenset[int]:
     """The years a unit is about: those it names, else the last one named before it
-    in its paragraph or lead-in."""
+    in its paragraph or lead-in. A title-block line is about the years its document's
+    title names (a 2024 plan is dated December 2023), else those it names."""
+    if c.in_title_block:
+        return frozenset(years(c.context) or years(c.text))
     return frozenset(years(c.text) or years(c.before + " " + c.context)[-1:])
 
 
@@ -232,6 +288,19 @@ def _f_year_conflict(r: Reading, c: Candidate) -> float:
     is no answer for 2030)."""
     stated = stated_years(c)
     return 1.0 if r.query.years and stated and not stated & set(r.query.years) else 0.0
+
+
+def _f_number_kind_match(r: Reading, c: Candidate) -> float:
+    """The question asks for the number of a kind of document ("kế hoạch số mấy",
+    "which decision") and the unit holds a number of that kind ("…/KH-UBND")."""
+    return 1.0 if r.document_kind and r.document_kind in number_kinds(c.text) else 0.0
+
+
+def _f_number_kind_other(r: Reading, c: Candidate) -> float:
+    """The question asks for the number of a kind of document and every number the
+    unit holds is of another kind (a plan's number is no answer for its decision)."""
+    held = number_kinds(c.text) if r.document_kind else frozenset()
+    return 1.0 if held and r.document_kind not in held else 0.0
 
 
 def _f_required_missing(r: Reading, c: Candidate) -> float:
@@ -348,6 +417,8 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "type_missing": _f_type_missing,
     "year_match": _f_year_match,
     "year_conflict": _f_year_conflict,
+    "number_kind_match": _f_number_kind_match,
+    "number_kind_other": _f_number_kind_other,
     "required_missing": _f_required_missing,
     "length": _f_length,
     "overflow": _f_overflow,
@@ -371,9 +442,11 @@ def features(reading: Reading, candidate: Candidate) -> list[float]:
 # ----------------------------------------------------------------- the model
 
 #: What the answerability model reads of the unit the ranker chose: its rank score,
-#: how far ahead of the runner-up it is, and the features that say a unit answers
-#: something close to, but not, the question.
-ANSWER_FEATURES = ("rank_score", "margin", "coverage", "context_coverage", "year_conflict",
+#: how far ahead of the runner-up it is, how much less of the question it covers
+#: than the best-covering candidate (``coverage_gap``: a vision line chosen for its
+#: year while the unit on the asked topic is about another year), and the features
+#: that say a unit answers something close to, but not, the question.
+ANSWER_FEATURES = ("rank_score", "margin", "coverage_gap", "coverage", "context_coverage", "year_conflict",
                    "required_missing", "type_missing", "target_for_status")
 
 
@@ -425,8 +498,10 @@ def answer_vector(vectors: Sequence[Sequence[float]], rank_scores: Sequence[floa
     """The answerability features of candidate ``best`` among a question's candidates."""
     others = [s for i, s in enumerate(rank_scores) if i != best]
     margin = rank_scores[best] - max(others) if others else 1.0
+    at = list(FEATURES).index("coverage")
+    gap = max(v[at] for v in vectors) - vectors[best][at]
     named = dict(zip(FEATURES, vectors[best]))
-    return [rank_scores[best], margin] + [named[n] for n in ANSWER_FEATURES[2:]]
+    return [rank_scores[best], margin, gap] + [named[n] for n in ANSWER_FEATURES[3:]]
 
 
 @lru_cache(maxsize=4)
