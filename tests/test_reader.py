@@ -28,7 +28,8 @@ def test_figures_are_read_with_vietnamese_separators(written, value):
     ("Kế hoạch được ban hành ngày nào?", "vi", "day"),
     ("On what date was the plan issued?", "en", "day"),
     ("Cơ quan nào chủ trì triển khai nền tảng số?", "vi", "agent"),
-    ("Ai ký ban hành quyết định?", "vi", "agent"),
+    ("Ai ký ban hành quyết định?", "vi", "signer"),
+    ("Ai chủ trì triển khai nền tảng số?", "vi", "agent"),
     ("Năm 2023 tỉnh xếp thứ mấy về chỉ số DTI?", "vi", "rank"),
     ("Kế hoạch chuyển đổi số năm 2025 có số hiệu là gì?", "vi", "docnumber"),
     ("How many online public services will be offered?", "en", "quantity"),
@@ -37,6 +38,16 @@ def test_figures_are_read_with_vietnamese_separators(written, value):
 ])
 def test_a_question_says_what_kind_of_answer_it_wants(question, lang, kind):
     assert kind in answer_types(question, lang)
+
+
+@pytest.mark.parametrize("question, lang, narrow, broad", [
+    ("Ai ký Kế hoạch chuyển đổi số tỉnh Lạng Sơn năm 2026?", "vi", "signer", "agent"),
+    ("Who signed Hung Yen's 2026 digital transformation plan?", "en", "signer", "agent"),
+    ("ke hoach chuyen doi so binh dinh nam 2025 ban hanh ngay nao", "vi-nodiac", "day", "date"),
+])
+def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narrow, broad):
+    kinds = answer_types(question, lang)
+    assert narrow in kinds and broad not in kinds
 
 
 def test_english_ai_is_not_the_vietnamese_who():
@@ -51,6 +62,9 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("day", "Bình Định, ngày 15 tháng 4 năm 2025", True),
     ("day", "Ngày ban hành | 31/12/2025", True),
     ("day", "Chuyển đổi số tỉnh Bình Định năm 2025", False),
+    ("signer", "Người ký | Đoàn Thanh Sơn", True),
+    ("signer", "Kế hoạch 155/KH-UBND thực hiện chuyển đổi số tỉnh Hưng Yên năm 2026", False),
+    ("signer", "ký kết hợp tác với Viettel", False),
     ("agent", "Giao Sở Thông tin và Truyền thông chủ trì", True),
     ("rank", "xếp thứ 12/63 tỉnh, thành phố", True),
     ("docnumber", "theo Kế hoạch số 245/KH-UBND", True),

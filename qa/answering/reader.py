@@ -48,6 +48,9 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+thá
                    re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
 _DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
+#: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "do đồng chí … ký".
+_SIGNER = re.compile(r"\b(?i:người ký|ký(?: ban hành| bởi)?|signed by)\W{0,4}(?:(?i:ông|bà|đồng chí)\s+)?"
+                     r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+){1,3}")
 _AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|Trường|Hiệu trưởng|Trung tâm|Công an|Văn phòng"
                     r"|Hội đồng|Chủ tịch|Phó Chủ tịch|Giám đốc|Viện|Tổ|Đoàn|Hội|Tỉnh ủy|Tỉnh uỷ|Thành ủy|HĐND|BCĐ"
                     r"|Thủ tướng|Chính phủ|Bí thư|Trưởng|Người|Giảng viên|Sinh viên|Học viên|Doanh nghiệp)\b")
@@ -80,11 +83,17 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
 
 
 def answer_types(question: str, lang: str) -> frozenset[str]:
-    """The kinds of answer a question asks for ("quantity", "date", "day", "agent", "rank",
+    """The kinds of answer a question asks for ("quantity", "date", "day", "agent", "signer", "rank",
     "docnumber"), from its question words; empty when it asks for none in particular."""
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
-    return frozenset(kind for kind, pattern in cues.items() if pattern.search(folded))
+    asked = {kind for kind, pattern in cues.items() if pattern.search(folded)}
+    return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
+
+
+#: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
+#: signer, and any agency or capitalised name is no answer to it.
+NARROWER = {"day": "date", "signer": "agent"}
 
 
 def holds_type(kind: str, text: str) -> bool:
@@ -95,6 +104,8 @@ def holds_type(kind: str, text: str) -> bool:
         return bool(_DATE.search(text))
     if kind == "day":
         return bool(_DAY.search(text))
+    if kind == "signer":
+        return bool(_SIGNER.search(text))
     if kind == "agent":
         return bool(_AGENT.search(text) or _PERSON.search(text))
     if kind == "rank":
