@@ -38,7 +38,7 @@ from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
 from qa.retrieval.query import analyse
 from qa.types import Hit
-from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, features, refusal
+from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal
 
 #: L2 penalty on the weights (not the bias): enough to keep weights of rare
 #: features finite, small against the data.
@@ -164,7 +164,7 @@ def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
         if not len(e.y):
             continue
         ranks = e.x @ rank_weights
-        best = int(np.argmax(ranks))
+        best = choose(e.x.tolist(), ranks.tolist(), int(np.argmax(ranks)))
         rows.append(answer_vector(e.x.tolist(), ranks.tolist(), best))
         labels.append(float(e.y[best] > 0))
         kept.append(e)
@@ -197,9 +197,9 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
             rows.append((e.collection, e.answerable, False, 0.0, False))
             continue
         ranks = e.x @ rank_weights
-        best = int(np.argmax(ranks))
+        best = choose(e.x.tolist(), ranks.tolist(), int(np.argmax(ranks)))
         z = float(np.dot(answer_vector(e.x.tolist(), ranks.tolist(), best), answer_weights) + bias)
-        p = 0.0 if refusal(e.x[best].tolist()) else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        p = 0.0 if refusal(e.x.tolist(), best) else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
         rows.append((e.collection, e.answerable, bool(e.y[best]), p, bool(e.y.any())))
     return rows
 

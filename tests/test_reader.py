@@ -9,8 +9,8 @@ import pytest
 from qa.answering.answer import compose, idf_function, quoted
 from qa.answering.candidates import block_at, units
 from qa.retrieval.query import analyse
-from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, holds_type,
-                                 load_model, number_kinds, parse_number, stated_years)
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, choose,
+                                 holds_type, load_model, number_kinds, parse_number, refusal, stated_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -171,6 +171,31 @@ def test_the_number_and_date_of_a_plan_come_from_its_title_block(question, expec
     answer, abstained, citations = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
                                            idf_function(lambda t: 1, 10), None, 300)
     assert not abstained and expected in answer and "05-NQ/TU" not in answer
+
+
+def _vector(**named: float) -> list[float]:
+    unknown = set(named) - set(FEATURES)
+    assert not unknown, unknown
+    return [named.get(name, 0.0) for name in FEATURES]
+
+
+def test_an_announced_list_yields_to_the_unit_that_quotes_most_of_the_list():
+    vectors = [_vector(list_announced=1), _vector(list_match=1, list_items=0.3), _vector(list_match=1, list_items=0.6),
+               _vector(coverage=1)]
+    assert choose(vectors, [9.0, 8.0, 7.0, 8.5], 0) == 2
+    assert choose(vectors, [9.0, 8.0, 7.0, 9.5], 3) == 3, "only an announced list yields"
+    assert choose([_vector(list_announced=1), _vector(coverage=1)], [9.0, 1.0], 0) == 0, "nothing to yield to"
+
+
+def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_for_another_year():
+    vision = _vector(context_coverage=0.24, year_match=1)           # "… toàn diện … vào năm 2030"
+    other_year = _vector(context_coverage=1.0, year_conflict=1)     # "đến năm 2025 … thanh toán điện tử đạt 30%"
+    assert refusal([vision, other_year], 0) == "topic_other_year"
+    assert refusal([vision, other_year, _vector(context_coverage=1.0, year_match=1)], 0) is None, \
+        "the topic is also stated for the year asked"
+    assert refusal([vision, _vector(context_coverage=0.8, year_conflict=1)], 0) is None, "no unit holds the whole topic"
+    typed = _vector(context_coverage=0.24, year_match=1, type_match=1)  # "Số: 325/KH-UBND" for "số hiệu"
+    assert refusal([typed, other_year], 0) is None
 
 
 def test_the_candidates_module_example_runs():

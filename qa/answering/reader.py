@@ -393,6 +393,20 @@ def _f_list_match(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.wants_list and enumerates(c.text) else 0.0
 
 
+#: Where an enumeration's items start: after a colon or an enumerating word.
+_ENUMERATION_START = re.compile(r":|\b(?:bao gồm|gồm có|gồm|including|includes?|such as|namely)\b", re.IGNORECASE)
+
+
+def _f_list_items(r: Reading, c: Candidate) -> float:
+    """For a list question, how many items of its enumeration the unit quotes (parted
+    by commas or semicolons after "gồm" or a colon), up to 10: of two windows of one
+    enumeration, the one that reaches further down the list answers more of it."""
+    start = _ENUMERATION_START.search(c.text) if r.query.wants_list else None
+    if start is None:
+        return 0.0
+    return min(10, len(re.findall(r"[,;]", c.text[start.end():])) + 1) / 10
+
+
 #: A count of things before a noun ("7 lĩnh vực", "10 nhóm nhiệm vụ", "three pillars"),
 #: not a share or a year.
 _COUNT = re.compile(r"\b(?:\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten)"
@@ -441,6 +455,7 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "target_for_status": _f_target_for_status,
     "list_match": _f_list_match,
     "list_announced": _f_list_announced,
+    "list_items": _f_list_items,
     "caption": _f_caption,
 }
 
@@ -496,13 +511,31 @@ class ReaderModel:
 #:   false refusals fall on all three (the threshold can be lower).
 #: - ``target_for_status``: the question asks what is now ("hiện có", "currently")
 #:   and the unit states a target; a target says nothing of the present.
-REFUSAL_CONDITIONS = ("year_conflict", "target_for_status")
+#: - ``topic_other_year`` (a condition on all candidates, ``topic_other_year``): the
+#:   units that hold the question's topic are about other years and the chosen one
+#:   only shares the year.
+REFUSAL_CONDITIONS = ("year_conflict", "target_for_status", "topic_other_year")
 
 
-def refusal(vector: Sequence[float]) -> str | None:
-    """The refusal condition a candidate's feature vector meets, or ``None``."""
-    named = dict(zip(FEATURES, vector))
-    return next((name for name in REFUSAL_CONDITIONS if named[name] > 0), None)
+def topic_other_year(vectors: Sequence[Sequence[float]], best: int) -> bool:
+    """The units that hold all of the question's topic (read with their context,
+    ``context_coverage``) are all about other years than the one it names, and the
+    chosen unit, which names that year but not the kind of answer asked for (a
+    number, a date, a signer), holds less of it: the chosen unit
+    shares the year, not the topic (Hà Tĩnh's vision "… toàn diện … vào năm 2030"
+    for its e-payment target for 2030, which the plan states only for 2025)."""
+    top = max(v[_COVERAGE] for v in vectors)
+    chosen = vectors[best]
+    return (top >= 1.0 and bool(chosen[_YEAR]) and not chosen[_TYPE] and chosen[_COVERAGE] < top
+            and all(v[_CONFLICT] for v in vectors if v[_COVERAGE] >= top))
+
+
+def refusal(vectors: Sequence[Sequence[float]], best: int) -> str | None:
+    """The refusal condition the chosen candidate meets among the question's
+    candidates (``REFUSAL_CONDITIONS``), or ``None``."""
+    named = dict(zip(FEATURES, vectors[best]))
+    met = next((name for name in REFUSAL_CONDITIONS if name in named and named[name] > 0), None)
+    return met or ("topic_other_year" if topic_other_year(vectors, best) else None)
 
 
 def answer_vector(vectors: Sequence[Sequence[float]], rank_scores: Sequence[float], best: int) -> list[float]:
@@ -538,6 +571,20 @@ class Scored:
     probability: float = 0.0
 
 
+_ANNOUNCED, _ENUMERATES, _ITEMS, _COVERAGE, _YEAR, _CONFLICT, _TYPE = (list(FEATURES).index(n) for n in (
+    "list_announced", "list_match", "list_items", "context_coverage", "year_match", "year_conflict", "type_match"))
+
+
+def choose(vectors: Sequence[Sequence[float]], ranks: Sequence[float], best: int) -> int:
+    """The candidate that answers, given the ranker's best: an announced list yields
+    to an enumeration (``list_announced`` → ``list_match``). A list question answered
+    with "Quảng Nam sẽ ưu tiên 7 lĩnh vực" names no sector; when a retrieved unit
+    lists them, the unit quoting most of the list (then the best-ranked) answers instead."""
+    if vectors[best][_ANNOUNCED] and any(v[_ENUMERATES] for v in vectors):
+        return max((i for i, v in enumerate(vectors) if v[_ENUMERATES]), key=lambda i: (vectors[i][_ITEMS], ranks[i]))
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -546,6 +593,7 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     vectors = [features(reading, c) for c in candidates]
     ranks = [model.rank_score(v) for v in vectors]
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
-    best = order[0]
-    p = 0.0 if refusal(vectors[best]) else model.probability(answer_vector(vectors, ranks, best))
+    best = choose(vectors, ranks, order[0])
+    order = [best] + [i for i in order if i != best]
+    p = 0.0 if refusal(vectors, best) else model.probability(answer_vector(vectors, ranks, best))
     return [Scored(candidates[i], ranks[i], p if i == best else 0.0) for i in order]
