@@ -301,6 +301,13 @@ def _f_year_conflict(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.years and stated and not stated & set(r.query.years) else 0.0
 
 
+def _f_own_metadata(r: Reading, c: Candidate) -> float:
+    """The unit is a line of its document's title block and holds the kind of answer
+    asked (the number, the date, the signer): what a document says of itself answers
+    "when was the 2023 plan issued" better than a plan it cites."""
+    return 1.0 if c.in_title_block and r.kinds and any(holds_type(k, c.text) for k in r.kinds) else 0.0
+
+
 def _f_number_kind_match(r: Reading, c: Candidate) -> float:
     """The question asks for the number of a kind of document ("kế hoạch số mấy",
     "which decision") and the unit holds a number of that kind ("…/KH-UBND")."""
@@ -442,6 +449,7 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "type_missing": _f_type_missing,
     "year_match": _f_year_match,
     "year_conflict": _f_year_conflict,
+    "own_metadata": _f_own_metadata,
     "number_kind_match": _f_number_kind_match,
     "number_kind_other": _f_number_kind_other,
     "required_missing": _f_required_missing,
