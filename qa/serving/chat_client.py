@@ -10,8 +10,8 @@ measures the browser. This client does what the page does on the wire and nothin
 3. reads the ``ForwardMsg`` deltas until the run ends, and keeps the chat input's widget id;
 4. for each question, a run with that widget's ``chat_input_value``, read until it ends.
 
-A reply is the text of the ``.qa-answer`` element the chat renders, with the number of
-source cards shown. Used by ``bench/replicas.py`` and ``tests/test_replicas.py``.
+A reply is the text of the ``.qa-answer`` element the chat renders for the last question
+of the conversation, with the number of source cards shown under it. Used by ``bench/replicas.py`` and ``tests/test_replicas.py``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Reply:
 
     question: str
     text: str  # the answer, as plain text ("" when the run showed none)
-    cards: int  # source cards shown (cited and related)
+    cards: int  # source cards shown under it (cited and related)
     seconds: float  # from sending the question until its run ended
 
 
@@ -90,6 +90,9 @@ class ChatSession:
         elements = await self._run(widget)
         seconds = time.perf_counter() - started
         bodies = [e.markdown.body for e in elements if e.WhichOneof("type") == "markdown"]
+        # The run shows the whole conversation: this question's turn is the last one.
+        last = max((i for i, b in enumerate(bodies) if 'class="qa-question"' in b), default=0)
+        bodies = bodies[last:]
         answer = next((b for b in bodies if 'class="qa-answer"' in b), "")
         return Reply(question, " ".join(html.unescape(_TAG.sub(" ", answer)).split()),
                      sum(b.count('class="qa-card') for b in bodies), seconds)
