@@ -1,7 +1,7 @@
 """Serving many officials: answers/s and latency of 1, 2 and 4 chat replicas behind nginx.
 
     python bench/replicas.py [--replicas 1,2,4] [--sessions 16] [--questions 5]
-                             [--omp-threads N] [--max-wait SECONDS]
+                             [--back-ends local,milvus] [--omp-threads N] [--max-wait SECONDS]
 
 Writes bench/results/replicas.md. A script, not a test: its figures depend on the machine.
 
@@ -10,7 +10,7 @@ Writes bench/results/replicas.md. A script, not a test: its figures depend on th
 2. For each number of replicas N: starts N chat servers (``serve.py``, each on a free
    127.0.0.1 port, ``QA_READ_ONLY=1``, all on that one index folder and one feedback file)
    and a private nginx on 127.0.0.1 with the generated configuration
-   (``qa.serving.proxy``: sticky by cookie). Each replica answers one question first,
+   (``qa.serving.replicas``: sticky by cookie). Each replica answers one question first,
    untimed, straight at its port (it loads its assistant then, as on a reader's first visit).
 3. Opens ``--sessions`` chat sessions through nginx at once (``qa.serving.chat_client``:
    Streamlit's WebSocket protocol, as the page speaks it, without a browser, so that the
@@ -26,6 +26,12 @@ Writes bench/results/replicas.md. A script, not a test: its figures depend on th
    while asking, and the 1-minute load before and after.
 5. Checks that the index folder is unchanged (no replica wrote to it).
 
+Back ends (``--back-ends``): ``local``, each replica searching the index folder's own
+files; ``milvus``, every replica searching one Milvus server (``QA_MILVUS_URI``): Milvus
+Lite's gRPC server (``qa.serving.replicas.running_milvus_server``), filled first by
+``python -m qa index``, the one writer. It is not a Milvus standalone server, which needs
+Docker and is not available here: its figures say nothing about one.
+
 Every process it starts (replicas, nginx) is stopped on exit, also on Ctrl-C or SIGTERM,
 and every wait has a bound (``ANSWER_TIMEOUT_S``, ``ROUND_TIMEOUT_S``).
 """
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -48,7 +55,7 @@ import benchlib
 from benchlib import CHAT_QUESTIONS, DOCUMENTS_DIR, REPO_ROOT
 
 from qa.serving.chat_client import ChatSession
-from qa.serving.proxy import nginx_binary, running_nginx, running_replicas
+from qa.serving.replicas import nginx_binary, running_milvus_server, running_nginx, running_replicas
 
 INDEX_TIMEOUT_S = 600
 START_TIMEOUT_S = 120
@@ -111,23 +118,22 @@ async def _warm(urls: list[str]) -> None:
             await chat.ask(CHAT_QUESTIONS[0][0])
 
 
-def measure(n: int, sessions: int, questions: int, index: Path, work: Path, omp_threads: int | None) -> dict:
-    """N replicas behind nginx, driven as the module docstring says."""
-    env = {"QA_INDEX_DIR": str(index), "QA_READ_ONLY": "1", "QA_FEEDBACK_DB": str(work / "feedback.sqlite3")}
-    if omp_threads:
-        env["OMP_NUM_THREADS"] = str(omp_threads)
-    logs = work / f"n{n}"
+def measure(n: int, sessions: int, questions: int, env: dict[str, str], logs: Path, milvus_pid: int | None) -> dict:
+    """N replicas (``env`` added) behind nginx, driven as the module docstring says; the
+    Milvus server's CPU and memory too when ``milvus_pid`` is given."""
+    milvus = [milvus_pid] if milvus_pid else []
     with running_replicas(n, env, logs, timeout=START_TIMEOUT_S) as chats:
         replicas = [chat.url.removeprefix("http://") for chat in chats]
         with running_nginx(replicas, logs / "nginx") as url:
             asyncio.run(asyncio.wait_for(_warm([chat.url for chat in chats]), ROUND_TIMEOUT_S))
             load_before = os.getloadavg()[0]
-            cpu_before = [benchlib.process_cpu_s(chat.pid) for chat in chats]
+            cpu_before = [benchlib.process_cpu_s(pid) for pid in [chat.pid for chat in chats] + milvus]
             client_cpu = time.process_time()
             results, wall = asyncio.run(asyncio.wait_for(_drive(url, sessions, questions), ROUND_TIMEOUT_S))
             client_cpu = time.process_time() - client_cpu
-            cpu = [benchlib.process_cpu_s(chat.pid) - before for chat, before in zip(chats, cpu_before)]
-            memory = [benchlib.memory_mib(chat.pid) for chat in chats]
+            cpu = [benchlib.process_cpu_s(pid) - before
+                   for pid, before in zip([chat.pid for chat in chats] + milvus, cpu_before)]
+            memory = [benchlib.memory_mib(pid) for pid in [chat.pid for chat in chats] + milvus]
             load_after = os.getloadavg()[0]
         log = (logs / "nginx" / "access.log").read_text(encoding="utf-8")
     per_replica = Counter(re.findall(r'"GET /_stcore/stream[^"]*" 101 \d+ replica=(\S+)', log))
@@ -135,7 +141,7 @@ def measure(n: int, sessions: int, questions: int, index: Path, work: Path, omp_
     seconds = [r["seconds"] for r in answers]
     errors = [r["error"] for r in results if "error" in r]
     return {
-        "replicas": n, "sessions": sessions, "asked": sessions * questions, "answers": len(answers),
+        "back_end": "milvus" if "QA_MILVUS_URI" in env else "local", "replicas": n, "sessions": sessions, "asked": sessions * questions, "answers": len(answers),
         "correct": sum(r["correct"] for r in answers), "errors": errors, "wall_s": wall,
         "answers_per_s": len(answers) / wall if answers else 0.0,
         "p50": benchlib.percentile(seconds, 50) if seconds else float("nan"),
@@ -143,19 +149,30 @@ def measure(n: int, sessions: int, questions: int, index: Path, work: Path, omp_
         "max": max(seconds) if seconds else float("nan"),
         # the warm-up sessions went straight to the replicas: only the measured ones passed nginx
         "per_replica_sessions": [per_replica.get(r, 0) for r in replicas],
-        "rss": [m["rss"] for m in memory], "hwm": [m["hwm"] for m in memory], "cpu": cpu,
+        "rss": [m["rss"] for m in memory[:n]], "hwm": [m["hwm"] for m in memory[:n]], "cpu": cpu[:n],
+        "milvus": f"{cpu[n]:.1f} s, {memory[n]['hwm']:,.0f} MiB" if milvus else "—",
         "client_cpu_s": client_cpu, "load_before": load_before, "load_after": load_after,
     }
+
+
+def _milvus_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"milvus-lite {version('milvus-lite')}, pymilvus {version('pymilvus')}"
+    except PackageNotFoundError:
+        return "milvus-lite not installed"
 
 
 def report(runs: list[dict], load_start: float, build_s: float, unchanged: bool, args: argparse.Namespace) -> str:
     def each(values: list[float], fmt: str = "{:,.0f}") -> str:
         return " / ".join(fmt.format(v) for v in values)
 
-    rows = [[r["replicas"], f"{r['answers']} / {r['asked']}", r["correct"], len(r["errors"]),
+    rows = [[r["back_end"], r["replicas"], f"{r['answers']} / {r['asked']}", r["correct"], len(r["errors"]),
              f"**{r['answers_per_s']:.2f}**", f"{r['p50']:.2f}", f"**{r['p95']:.2f}**", f"{r['max']:.2f}",
              each(r["per_replica_sessions"], "{}"), each(r["rss"]), each(r["hwm"]), each(r["cpu"], "{:.1f}"),
-             f"{r['client_cpu_s']:.1f}", f"{r['load_before']:.2f} → {r['load_after']:.2f}"] for r in runs]
+             r["milvus"], f"{r['client_cpu_s']:.1f}", f"{r['load_before']:.2f} → {r['load_after']:.2f}"]
+            for r in runs]
     lines = [
         "# Chat replicas behind nginx", "",
         *benchlib.machine_lines(load_start),
@@ -167,18 +184,20 @@ def report(runs: list[dict], load_start: float, build_s: float, unchanged: bool,
         "method in the script's docstring. Each row: the same index folder (built once in "
         f"{build_s:.0f} s), {args.sessions} chat sessions through nginx on 127.0.0.1, each asking "
         f"{args.questions} questions in turn, all sessions at once. The load generator "
-        "(Streamlit's WebSocket protocol, no browser) runs on the same 2 cores; its CPU time is shown.",
+        "(Streamlit's WebSocket protocol, no browser) runs on the same 2 cores; its CPU time is shown. "
+        "Back end `milvus`: every replica searches one Milvus Lite gRPC server "
+        f"({_milvus_version()}, its own process, shown in its own column), not a Milvus standalone server.",
         "",
-        benchlib.table(["replicas", "answers", "with the expected figure", "errors", "answers/s", "p50 s", "p95 s",
+        benchlib.table(["back end", "replicas", "answers", "with the expected figure", "errors", "answers/s", "p50 s", "p95 s",
                         "max s", "sessions per replica", "RSS MiB per replica (now)", "peak RSS MiB per replica",
-                        "CPU s per replica (asking)", "client CPU s", "1-min load before → after"], rows),
+                        "CPU s per replica (asking)", "Milvus server: CPU (asking), peak RSS", "client CPU s", "1-min load before → after"], rows),
         "",
         f"Index folder after all runs: **{'unchanged' if unchanged else 'CHANGED'}** (every file's size and "
         "modification time compared with those after the build; the replicas ran with `QA_READ_ONLY=1`).",
     ]
-    errors = [(r["replicas"], e) for r in runs for e in r["errors"]]
+    errors = [(r["back_end"], r["replicas"], e) for r in runs for e in r["errors"]]
     if errors:
-        lines += ["", "Errors:", ""] + [f"- {n} replica(s): {e}" for n, e in errors[:20]]
+        lines += ["", "Errors:", ""] + [f"- {b}, {n} replica(s): {e}" for b, n, e in errors[:20]]
     return "\n".join(lines) + "\n"
 
 
@@ -188,16 +207,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="numbers of replicas to measure, comma-separated (default 1,2,4)")
     parser.add_argument("--sessions", type=int, default=16, help="concurrent chat sessions (default 16)")
     parser.add_argument("--questions", type=int, default=5, help="questions each session asks (default 5)")
+    parser.add_argument("--back-ends", type=lambda s: s.split(","), default=["local", "milvus"],
+                        help="local, milvus or both, comma-separated (default local,milvus)")
     parser.add_argument("--omp-threads", type=int, default=None,
                         help="OMP_NUM_THREADS for each replica (default: unset)")
     benchlib.add_max_wait(parser)
     args = parser.parse_args(argv)
     if min(args.replicas) < 1 or args.sessions < 1 or args.questions < 1:
         parser.error("--replicas, --sessions and --questions must be at least 1")
+    if set(args.back_ends) - {"local", "milvus"}:
+        parser.error("--back-ends takes local, milvus or both")
     if nginx_binary() is None:
         print("error: nginx is not installed: apt-get install -y nginx", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with SIGINT ignored (`cmd &`)
     load_start = benchlib.wait_until_quiet(args.max_wait)
     with tempfile.TemporaryDirectory(prefix="qa-replicas-") as tmp:
         work, index = Path(tmp), Path(tmp) / "index"
@@ -206,15 +230,32 @@ def main(argv: list[str] | None = None) -> int:
                        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
                        timeout=INDEX_TIMEOUT_S)
         build_s = time.perf_counter() - started
-        before = _tree(index)
-        runs = []
-        for n in args.replicas:
-            run = measure(n, args.sessions, args.questions, index, work, args.omp_threads)
-            print(f"{n} replica(s): {run['answers']}/{run['asked']} answers, {run['answers_per_s']:.2f}/s, "
-                  f"p50 {run['p50']:.2f} s, p95 {run['p95']:.2f} s, errors {len(run['errors'])}, "
-                  f"load {run['load_before']:.2f} -> {run['load_after']:.2f}", file=sys.stderr, flush=True)
-            runs.append(run)
-        unchanged = _tree(index) == before
+        runs: list[dict] = []
+        unchanged = True
+        for back_end in args.back_ends:
+            with contextlib.ExitStack() as stack:
+                env = {"QA_INDEX_DIR": str(index), "QA_READ_ONLY": "1",
+                       "QA_FEEDBACK_DB": str(work / "feedback.sqlite3")}
+                if args.omp_threads:
+                    env["OMP_NUM_THREADS"] = str(args.omp_threads)
+                if back_end == "milvus":
+                    server = stack.enter_context(
+                        running_milvus_server(work / "milvus", work / "milvus.log", timeout=START_TIMEOUT_S))
+                    env["QA_MILVUS_URI"], milvus_pid = server.uri, server.pid
+                    subprocess.run([sys.executable, "-m", "qa", "index", "--index", str(index)], cwd=REPO_ROOT,
+                                   env={**os.environ, **env}, stdout=subprocess.DEVNULL, check=True,
+                                   timeout=INDEX_TIMEOUT_S)  # the one writer fills the collection
+                else:
+                    milvus_pid = None
+                before = _tree(index)
+                for n in args.replicas:
+                    run = measure(n, args.sessions, args.questions, env, work / f"{back_end}-{n}", milvus_pid)
+                    print(f"{back_end}, {n} replica(s): {run['answers']}/{run['asked']} answers, "
+                          f"{run['answers_per_s']:.2f}/s, p50 {run['p50']:.2f} s, p95 {run['p95']:.2f} s, "
+                          f"errors {len(run['errors'])}, load {run['load_before']:.2f} -> {run['load_after']:.2f}",
+                          file=sys.stderr, flush=True)
+                    runs.append(run)
+                unchanged = unchanged and _tree(index) == before
     markdown = report(runs, load_start, build_s, unchanged, args)
     path = benchlib.write_result("replicas.md", markdown)
     print(markdown)

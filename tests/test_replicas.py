@@ -1,7 +1,8 @@
-"""Two chat replicas behind the generated nginx configuration (qa/serving/proxy.py), sharing
-one read-only index folder: each answers correctly through the proxy, every request of a
-browser reaches one replica, serve.py's security headers pass through, a WebSocket for a
-public host name on a non-default port is accepted, and nothing in the index folder is written.
+"""Two chat replicas behind the generated nginx configuration (qa/serving/replicas.py), sharing
+one read-only index folder (and, in the second case, one Milvus server: Milvus Lite's gRPC
+server): each answers correctly through the proxy, every request of a browser reaches one
+replica, serve.py's security headers pass through, a WebSocket for a public host name on a
+non-default port is accepted, and nothing in the index folder is written.
 
 Needs Debian's nginx (test.sh installs it); skips, saying so, without it.
 """
@@ -10,17 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import re
 import socket
 import urllib.request
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from qa.serving.chat_client import ChatSession, Reply
-from qa.serving.proxy import COOKIE, nginx_binary, running_nginx, running_replicas
+from qa.pipeline import Assistant
+from qa.serving.replicas import COOKIE, nginx_binary, running_milvus_server, running_nginx, running_replicas
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None,
                                 reason="nginx is not installed: apt-get install -y nginx (bash test.sh does it)")
@@ -73,10 +77,22 @@ async def _sessions_until_both_answered(url: str, access_log: Path, replicas: li
     return answered
 
 
-def test_two_replicas_behind_nginx_both_answer_from_one_read_only_index(assistant, tmp_path):
+@pytest.mark.parametrize("back_end", ["local", "milvus"])
+def test_two_replicas_behind_nginx_both_answer_from_one_read_only_index(back_end, assistant, tmp_path):
     index_dir = assistant.settings.index_dir  # built once for the test session
-    before = _tree(index_dir)
     env = {"QA_INDEX_DIR": str(index_dir), "QA_READ_ONLY": "1", "QA_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}
+    with contextlib.ExitStack() as stack:
+        if back_end == "milvus":
+            pytest.importorskip("milvus_lite", reason="milvus-lite is not installed: pip install 'qa-chuyen-doi-so[milvus]'")
+            uri = stack.enter_context(running_milvus_server(tmp_path / "milvus", tmp_path / "milvus.log")).uri
+            Assistant.open(replace(assistant.settings, milvus_uri=uri))  # the one writer fills the collection
+            env["QA_MILVUS_URI"] = uri
+        before = _tree(index_dir)
+        _replicas_answer_through_nginx(env, tmp_path)
+    assert _tree(index_dir) == before, "a replica wrote to the shared index folder"
+
+
+def _replicas_answer_through_nginx(env: dict[str, str], tmp_path: Path) -> None:
     with running_replicas(2, env, tmp_path / "logs") as chats:
         replicas = [chat.url.removeprefix("http://") for chat in chats]
         with running_nginx(replicas, tmp_path / "nginx") as url:
@@ -89,4 +105,3 @@ def test_two_replicas_behind_nginx_both_answer_from_one_read_only_index(assistan
     assert set(answered) == set(replicas), f"only {sorted(answered)} answered in {MAX_SESSIONS} sessions"
     for replica, replies in answered.items():
         assert all(EXPECTED in reply.text and reply.cards for reply in replies), (replica, replies)
-    assert _tree(index_dir) == before, "a replica wrote to the shared index folder"

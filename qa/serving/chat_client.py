@@ -68,7 +68,8 @@ class ChatSession:
         elements = await self._run(None)
         ids = [e.chat_input.id for e in elements if e.WhichOneof("type") == "chat_input"]
         if not ids:
-            raise ChatError("the page's first run showed no chat input")
+            alerts = " | ".join(e.alert.body for e in elements if e.WhichOneof("type") == "alert")
+            raise ChatError("the page's first run showed no chat input" + (f": {alerts}" if alerts else ""))
         self._chat_input = ids[-1]
         return self
 
