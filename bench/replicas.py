@@ -3,7 +3,8 @@
     python bench/replicas.py [--replicas 1,2,4] [--sessions 16] [--questions 5]
                              [--back-ends local,milvus] [--omp-threads N] [--max-wait SECONDS]
 
-Writes bench/results/replicas.md. A script, not a test: its figures depend on the machine.
+Writes bench/results/replicas.md (replicas-omp<N>.md with ``--omp-threads N``). A script,
+not a test: its figures depend on the machine.
 
 1. Builds the index of the bundled plans once, in a temporary folder
    (``python -m qa index``), and records every file's size and time in it.
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs.append(run)
                 unchanged = unchanged and _tree(index) == before
     markdown = report(runs, load_start, build_s, unchanged, args)
-    path = benchlib.write_result("replicas.md", markdown)
+    path = benchlib.write_result(f"replicas-omp{args.omp_threads}.md" if args.omp_threads else "replicas.md", markdown)
     print(markdown)
     print(f"written to {path}", file=sys.stderr)
     return 0 if unchanged and all(not r["errors"] and r["correct"] == r["asked"] for r in runs) else 1
