@@ -4,7 +4,8 @@ server): each answers correctly through the proxy, every request of a browser re
 replica, serve.py's security headers pass through, a WebSocket for a public host name on a
 non-default port is accepted, and nothing in the index folder is written.
 
-Needs Debian's nginx (test.sh installs it); skips, saying so, without it.
+Needs Debian's nginx (test.sh installs it); skips, saying so, without it. Also: the
+configuration docs/deploy.md shows is the one the generator writes.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import pytest
 
 from qa.serving.chat_client import ChatSession, Reply
 from qa.pipeline import Assistant
-from qa.serving.replicas import COOKIE, nginx_binary, running_milvus_server, running_nginx, running_replicas
+from qa.config import PROJECT_ROOT
+from qa.serving.replicas import (COOKIE, nginx_binary, running_milvus_server, running_nginx, running_replicas,
+                                   site_config)
 
-pytestmark = pytest.mark.skipif(nginx_binary() is None,
-                                reason="nginx is not installed: apt-get install -y nginx (bash test.sh does it)")
+needs_nginx = pytest.mark.skipif(nginx_binary() is None,
+                                 reason="nginx is not installed: apt-get install -y nginx (bash test.sh does it)")
 
 QUESTION, EXPECTED = "What is Hà Tĩnh's 2025 e-payment target?", "30%"
 #: Sessions opened, at most, until both replicas have answered one (each lands on a
@@ -77,6 +80,7 @@ async def _sessions_until_both_answered(url: str, access_log: Path, replicas: li
     return answered
 
 
+@needs_nginx
 @pytest.mark.parametrize("back_end", ["local", "milvus"])
 def test_two_replicas_behind_nginx_both_answer_from_one_read_only_index(back_end, assistant, tmp_path):
     index_dir = assistant.settings.index_dir  # built once for the test session
@@ -105,3 +109,11 @@ def _replicas_answer_through_nginx(env: dict[str, str], tmp_path: Path) -> None:
     assert set(answered) == set(replicas), f"only {sorted(answered)} answered in {MAX_SESSIONS} sessions"
     for replica, replies in answered.items():
         assert all(EXPECTED in reply.text and reply.cards for reply in replies), (replica, replies)
+
+
+def test_the_configuration_docs_deploy_md_shows_is_the_generated_one():
+    shown = (PROJECT_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = re.search(r"```nginx\n(.*?)```", shown, re.DOTALL)
+    assert block, "docs/deploy.md shows no nginx configuration"
+    assert block.group(1) == site_config("80", ["127.0.0.1:8501", "127.0.0.1:8502"],
+                                         server_name="intranet.example.gov.vn", path="/hoidap/")

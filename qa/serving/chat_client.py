@@ -50,17 +50,17 @@ class Reply:
 class ChatSession:
     """One chat session (one tab) at ``url``; ``async with ChatSession(url) as chat``."""
 
-    def __init__(self, url: str, timeout: float = 120.0) -> None:
+    def __init__(self, url: str, timeout: float = 120.0, cookies: str = "") -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
-        self.cookies = ""
+        self.cookies = cookies  # a browser's cookies so far (``Cookie`` header form); the page adds its own
         self._socket: Any = None
         self._chat_input = ""
 
     async def __aenter__(self) -> "ChatSession":
         import websockets  # a Streamlit dependency; imported here so that importing this module stays cheap
 
-        self.cookies = await asyncio.to_thread(self._page_cookies)
+        self.cookies = "; ".join(c for c in (self.cookies, await asyncio.to_thread(self._page_cookies)) if c)
         host = self.url.split("://", 1)[1]
         self._socket = await asyncio.wait_for(websockets.connect(
             f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=self.url, max_size=None,
@@ -79,7 +79,8 @@ class ChatSession:
 
     def _page_cookies(self) -> str:
         """The page, as a browser loads it first; its ``Set-Cookie`` values as a ``Cookie`` header."""
-        with urllib.request.urlopen(self.url + "/", timeout=self.timeout) as response:
+        request = urllib.request.Request(self.url + "/", headers={"Cookie": self.cookies} if self.cookies else {})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
             response.read()
             return "; ".join(c.split(";", 1)[0].strip() for c in response.headers.get_all("Set-Cookie") or [])
 

@@ -20,7 +20,7 @@ Why it is written this way:
   each stays on its replica, and when one replica is down its browsers move to another
   (their conversations start again) while the others stay. A plain ``hash``, not
   ``hash … consistent``: measured on 200 requests over 4 replicas, the consistent ring
-  gave them 34 to 65 each; the price is that changing the list of replicas moves most
+  gave them 34 to 65 each, the plain hash 44 to 55; the price is that changing the list of replicas moves most
   browsers to another replica (a planned restart, when conversations start again anyway).
 - **WebSocket.** ``Upgrade``/``Connection`` are passed on, and the read timeout is a day:
   the socket stays open, idle, while the tab is open.
