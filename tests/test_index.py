@@ -588,3 +588,20 @@ def test_python_m_qa_index_is_the_writer_even_with_qa_read_only_set(corpus, monk
     monkeypatch.setenv("QA_READ_ONLY", "1")
     assert main(["index", "--documents", str(corpus.documents_dir), "--index", str(corpus.index_dir)]) == 0
     assert load_build(corpus.index_dir / (corpus.index_dir / "CURRENT").read_text()).manifest["documents"]
+
+
+def test_an_index_that_cannot_be_written_says_to_set_qa_read_only(corpus, monkeypatch):
+    open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)  # the index now needs an update
+    real_open = builtins.open
+
+    def read_only_mount(file, mode="r", *args, **kwargs):
+        if str(file).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only_mount)
+    with pytest.raises(IndexLocationError, match=r"cannot be written \(Read-only file system\).*QA_READ_ONLY=1"):
+        open_index(corpus, CountingEmbedder())
+    assert set(open_index(dataclasses.replace(corpus, read_only=True), CountingEmbedder()).documents) == {
+        "ha_tinh.txt", "dong_nai.md"}

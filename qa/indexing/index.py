@@ -620,7 +620,14 @@ def _writer_lock(index_dir: Path, documents_dir: Path, wait: bool) -> Iterator[b
     lock file, so a second writer for another folder is refused at once with a message
     naming both; one for the same folder waits (``wait``) or is told False at once.
     """
-    with open(index_dir / ".lock", "a+", encoding="utf-8") as fh:
+    try:
+        lock_file = open(index_dir / ".lock", "a+", encoding="utf-8")
+    except OSError as exc:  # a read-only mount, or no permission: say what to do, not a traceback
+        raise IndexLocationError(
+            f"the index {index_dir} needs updating or repairing, but it cannot be written "
+            f"({exc.strerror or exc}): run `python -m qa index --index {index_dir}` where it is writable, "
+            "or set QA_READ_ONLY=1 to answer from the build it holds") from exc
+    with lock_file as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
