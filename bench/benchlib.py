@@ -62,15 +62,45 @@ def add_max_wait(parser: argparse.ArgumentParser) -> None:
                         help="first wait (in 60 s steps, at most this long) for the 1-minute load to drop below 1.0")
 
 
-def memory_mib() -> dict[str, float]:
-    """This process's resident set now (``rss``) and at its peak so far (``hwm``), in MiB."""
+def memory_mib(pid: int | str = "self") -> dict[str, float]:
+    """Process ``pid``'s resident set now (``rss``) and at its peak so far (``hwm``), in
+    MiB (this process by default; NaN once the process is gone)."""
     found: dict[str, float] = {}
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) / 1024  # the kernel writes kB
-    return {"rss": found["VmRSS"], "hwm": found["VmHWM"]}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = int(value.split()[0]) / 1024  # the kernel writes kB
+    except OSError:
+        pass
+    return {"rss": found.get("VmRSS", float("nan")), "hwm": found.get("VmHWM", float("nan"))}
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (NaN once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+
+
+#: Chat questions for the session benchmarks (reliability.py, replicas.py), cycled, each
+#: with the figure its answer must contain: Vietnamese, without diacritics, English.
+CHAT_QUESTIONS = [
+    ("What is Hà Tĩnh's 2025 e-payment target?", "30%"),
+    ("muc tieu kinh te so Dong Nai 2025", "20% GRDP"),
+    ("Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Quảng Nam đến năm 2025?", "90% hồ sơ"),
+    ("Fibre broadband household coverage target in Quang Nam by 2025", "80% hộ gia đình"),
+    ("ty le dan so co tai khoan thanh toan dien tu Quang Nam 2025", "50%"),
+    ("Kinh tế số chiếm bao nhiêu % GRDP của Quảng Nam vào năm 2025?", "10% GRDP"),
+    ("What annual labour productivity growth does Ben Tre target by 2025?", "12,5%"),
+    ("ben tre muc tieu thanh toan dien tu den 2025", "30% người trưởng thành"),
+    ("Đồng Nai phấn đấu cáp quang phủ bao nhiêu phần trăm hộ gia đình vào năm 2025?", "90% hộ gia đình"),
+    ("ha tinh dvc truc tuyen muc 4 muc tieu bao nhieu phan tram", "80% dịch vụ công"),
+]
 
 
 def load_average() -> float:

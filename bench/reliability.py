@@ -286,18 +286,7 @@ def bounded_work() -> str:
 
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
 #: The sessions' questions (cycled) and the figure each answer must contain.
-SESSION_QUESTIONS = [
-    ("What is Hà Tĩnh's 2025 e-payment target?", "30%"),
-    ("muc tieu kinh te so Dong Nai 2025", "20% GRDP"),
-    ("Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Quảng Nam đến năm 2025?", "90% hồ sơ"),
-    ("Fibre broadband household coverage target in Quang Nam by 2025", "80% hộ gia đình"),
-    ("ty le dan so co tai khoan thanh toan dien tu Quang Nam 2025", "50%"),
-    ("Kinh tế số chiếm bao nhiêu % GRDP của Quảng Nam vào năm 2025?", "10% GRDP"),
-    ("What annual labour productivity growth does Ben Tre target by 2025?", "12,5%"),
-    ("ben tre muc tieu thanh toan dien tu den 2025", "30% người trưởng thành"),
-    ("Đồng Nai phấn đấu cáp quang phủ bao nhiêu phần trăm hộ gia đình vào năm 2025?", "90% hộ gia đình"),
-    ("ha tinh dvc truc tuyen muc 4 muc tieu bao nhieu phan tram", "80% dịch vụ công"),
-]
+SESSION_QUESTIONS = benchlib.CHAT_QUESTIONS
 # Bounds, in seconds: building the index; the server's start; a page until its chat
 # input shows; Enter until the answer shows; everything the browser does.
 INDEX_TIMEOUT_S = 600
@@ -305,27 +294,6 @@ START_TIMEOUT_S = 120
 OPEN_TIMEOUT_S = 180
 ANSWER_TIMEOUT_S = 240
 BROWSER_DEADLINE_S = 900
-
-
-def process_memory_mib(pid: int) -> dict[str, float]:
-    """``VmRSS`` (resident now) and ``VmHWM`` (peak so far) of process ``pid``, in MiB."""
-    found: dict[str, float] = {}
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as fh:
-        for line in fh:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) / 1024  # the kernel writes kB
-    return {"rss": found.get("VmRSS", float("nan")), "hwm": found.get("VmHWM", float("nan"))}
-
-
-def process_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used so far (NaN once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -380,9 +348,9 @@ async def _drive_sessions(url: str, n: int, pid: int) -> dict:
                 raise RuntimeError(f"the warm-up session failed: {_error_text(exc)}") from exc
 
             questions = [SESSION_QUESTIONS[i % len(SESSION_QUESTIONS)] for i in range(n)]
-            opened_at, cpu_open = time.perf_counter(), process_cpu_s(pid)
+            opened_at, cpu_open = time.perf_counter(), benchlib.process_cpu_s(pid)
             opened = await asyncio.gather(*(_open_session(browser, url) for _ in range(n)), return_exceptions=True)
-            open_wall, cpu_burst = time.perf_counter() - opened_at, process_cpu_s(pid)
+            open_wall, cpu_burst = time.perf_counter() - opened_at, benchlib.process_cpu_s(pid)
             sessions = [{"n": i + 1, "question": q, "expected": e} for i, (q, e) in enumerate(questions)]
             ready = []
             for session, result in zip(sessions, opened):
@@ -394,7 +362,7 @@ async def _drive_sessions(url: str, n: int, pid: int) -> dict:
             load_burst = os.getloadavg()
             asked = await asyncio.gather(*(_ask_session(s["page"], s["question"], s["expected"]) for s in ready),
                                          return_exceptions=True)
-            cpu_end = process_cpu_s(pid)
+            cpu_end = benchlib.process_cpu_s(pid)
             for session, result in zip(ready, asked):
                 if isinstance(result, BaseException):
                     session["error"] = "asking: " + _error_text(result)
@@ -435,7 +403,7 @@ def concurrent_chat_sessions(n: int = 20) -> tuple[str, dict]:
                 run, failure = None, f"the browser's work did not end within {BROWSER_DEADLINE_S} s"
             except Exception as exc:  # reported, with the server's log, instead of a traceback
                 run, failure = None, _error_text(exc)
-            memory = process_memory_mib(chat.pid)
+            memory = benchlib.memory_mib(chat.pid)
             healthy_s = chat.healthy_after
         log_tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
     load_end = os.getloadavg()

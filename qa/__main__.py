@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _index(settings: Settings, repoint: bool) -> int:
+    # The one writer, whatever QA_READ_ONLY (meant for the serving replicas) says.
+    settings = settings.with_overrides(read_only=False)
     # Waits for a build another process is running on this folder, then reports the result.
     open_index(settings, load_embedder(settings.model, settings.device, settings.embed_batch), _progress_bar(),
                repoint=repoint, wait=True)

