@@ -57,6 +57,7 @@ def test_english_ai_is_not_the_vietnamese_who():
 @pytest.mark.parametrize("kind, text, holds", [
     ("quantity", "đạt trên 30% dân số", True),
     ("quantity", "đến năm 2025 hoàn thành", False),
+    ("quantity", "theo Nghị quyết 02-NQ/TU của Tỉnh ủy", False),
     ("date", "ban hành ngày 15 tháng 3 năm 2024", True),
     ("date", "ban hành ngày 15/3/2024", True),
     ("day", "Bình Định, ngày 15 tháng 4 năm 2025", True),

@@ -36,8 +36,9 @@ Idf = Callable[[str], float]
 
 # ----------------------------------------------------------------- answer types
 
-#: A figure: "30%", "12,5%", "1.819", "125.500"; not part of a reference ("749/QĐ-TTg").
-NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/])")
+#: A figure: "30%", "12,5%", "1.819", "125.500"; not part of a reference ("749/QĐ-TTg",
+#: "02-NQ/TU").
+NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/]|-[A-ZĐ])")
 # "năm" is left out: it is "five" and "year".
 _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ"
                            r"|một|hai|ba|bốn|sáu|bảy|tám|chín"
