@@ -37,7 +37,6 @@ import numpy as np
 
 from qa.indexing import vectors as vector_index
 from qa.errors import BackendError
-from qa.text import years
 
 if TYPE_CHECKING:  # the index module imports nothing from here; only types are needed
     from qa.config import Settings
@@ -112,14 +111,20 @@ class LocalBackend(SearchBackend):
 
     def __init__(self, index: "Index") -> None:
         self.index = index
-        by_province: dict[str, list[int]] = {}
-        for i, chunk in enumerate(index.chunks):
-            by_province.setdefault(index.documents[chunk.doc_id].province or "", []).append(i)
-        self._chunks_of_province = {p: np.array(ids, dtype=np.int64) for p, ids in by_province.items()}
-        self._chunks_of_year: dict[int, np.ndarray] | None = None  # worked out on first use
+        self.tables = index.tables  # each chunk's province and years, shared with the retriever
 
     def dense(self, vector: np.ndarray, k: int, where: SearchFilter = ANY) -> Scores:
-        allowed = self._allowed(where)
+        return self._dense(vector, k, self._allowed(where))
+
+    def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
+        return self._sparse(terms, k, self._allowed(where))
+
+    def hybrid(self, vector: np.ndarray, terms: Sequence[str], k: int,
+               where: SearchFilter = ANY) -> tuple[Scores, Scores]:
+        allowed = self._allowed(where)  # once for both searches
+        return self._dense(vector, k, allowed), self._sparse(terms, k, allowed)
+
+    def _dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> Scores:
         n = self.index.vectors.ntotal
         k = min(k, n if allowed is None else len(allowed))
         if k <= 0:
@@ -127,9 +132,8 @@ class LocalBackend(SearchBackend):
         scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
         return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
 
-    def sparse(self, terms: Sequence[str], k: int, where: SearchFilter = ANY) -> Scores:
+    def _sparse(self, terms: Sequence[str], k: int, allowed: np.ndarray | None) -> Scores:
         scores = self.index.bm25.scores(list(terms))
-        allowed = self._allowed(where)
         if allowed is not None:
             masked = np.full_like(scores, -np.inf)
             masked[allowed] = scores[allowed]
@@ -142,28 +146,13 @@ class LocalBackend(SearchBackend):
 
     def _allowed(self, where: SearchFilter) -> np.ndarray | None:
         """The sorted chunk ids the filter lets through (None: every chunk)."""
-        allowed: np.ndarray | None = None
-        if where.provinces:
-            parts = [self._chunks_of_province[p] for p in dict.fromkeys(where.provinces)
-                     if p in self._chunks_of_province]
-            allowed = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        mask = self.tables.province_mask(where.provinces) if where.provinces else None
         if where.years:
-            of_year = self._year_table()
-            parts = [of_year[y] for y in set(where.years) if y in of_year]
-            naming = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            allowed = naming if allowed is None else np.intersect1d(allowed, naming)
-        if allowed is not None and len(allowed) == len(self.index.chunks):
+            naming = self.tables.year_mask(where.years)
+            mask = naming if mask is None else mask & naming
+        if mask is None or mask.all():
             return None  # a filter that lets every chunk through is no filter (a comparison across the collection)
-        return allowed
-
-    def _year_table(self) -> dict[int, np.ndarray]:
-        if self._chunks_of_year is None:
-            table: dict[int, list[int]] = {}
-            for i, chunk in enumerate(self.index.chunks):
-                for year in set(years(chunk.text)):
-                    table.setdefault(year, []).append(i)
-            self._chunks_of_year = {y: np.array(ids, dtype=np.int64) for y, ids in table.items()}
-        return self._chunks_of_year
+        return np.flatnonzero(mask)
 
 
 def open_backend(settings: "Settings", index: "Index", progress: "Progress | None" = None) -> SearchBackend:
