@@ -4,6 +4,8 @@ chunk-by-chunk reading of the index says."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from qa.indexing.backend import SearchFilter
 from qa.retrieval.query import analyse
 from qa.text import years
@@ -34,3 +36,11 @@ def test_a_filter_on_every_province_is_no_filter_and_one_province_keeps_its_own(
     assert found and {tables.province_of(i) for i in found} == {"Hà Tĩnh"}
     assert backend.sparse(terms, 50, SearchFilter(provinces=("Nowhere",))) == {}
 
+
+def test_bm25_scores_kept_for_the_next_search_are_the_same_and_read_only(assistant):
+    backend = assistant.backend
+    terms = analyse("chữ ký số cho người dân", assistant.index.spellings).bm25_terms
+    first = backend.sparse(terms, 10)
+    assert backend.sparse(terms, 10) == first
+    kept = backend._bm25_scores(tuple(terms))
+    assert np.array_equal(kept, assistant.index.bm25.scores(list(terms))) and not kept.flags.writeable

@@ -31,6 +31,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +43,12 @@ if TYPE_CHECKING:  # the index module imports nothing from here; only types are 
     from qa.config import Settings
     from qa.indexing.index import Index, Progress
     from qa.types import Chunk, Document
+
+#: Questions whose BM25 scores of every chunk the local back end keeps: a comparison or
+#: a "which province" look-up searches the same terms two or three times (the answer's
+#: passages, every province's, the winner's), and at 100k chunks one scoring pass costs
+#: 5-8 ms. Each kept question holds 4 bytes a chunk (400 kB at 100k chunks).
+BM25_SCORES_KEPT = 4
 
 #: A search's result: chunk id -> score (cosine for dense, BM25 for sparse), best first.
 Scores = dict[int, float]
@@ -112,6 +119,7 @@ class LocalBackend(SearchBackend):
     def __init__(self, index: "Index") -> None:
         self.index = index
         self.tables = index.tables  # each chunk's province and years, shared with the retriever
+        self._bm25_scores = lru_cache(maxsize=BM25_SCORES_KEPT)(self._score)
 
     def dense(self, vector: np.ndarray, k: int, where: SearchFilter = ANY) -> Scores:
         return self._dense(vector, k, self._allowed(where))
@@ -133,7 +141,7 @@ class LocalBackend(SearchBackend):
         return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
 
     def _sparse(self, terms: Sequence[str], k: int, allowed: np.ndarray | None) -> Scores:
-        scores = self.index.bm25.scores(list(terms))
+        scores = self._bm25_scores(tuple(terms))
         if allowed is not None:
             masked = np.full_like(scores, -np.inf)
             masked[allowed] = scores[allowed]
@@ -143,6 +151,12 @@ class LocalBackend(SearchBackend):
             return {}
         top = np.argpartition(-scores, k - 1)[:k]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def _score(self, terms: tuple[str, ...]) -> np.ndarray:
+        """Every chunk's BM25 score for the terms, read-only (kept for the next search)."""
+        scores = self.index.bm25.scores(list(terms))
+        scores.flags.writeable = False
+        return scores
 
     def _allowed(self, where: SearchFilter) -> np.ndarray | None:
         """The sorted chunk ids the filter lets through (None: every chunk)."""
