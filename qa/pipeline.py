@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answering.candidates import read_outlines
 from qa.answering.answer import best_province, compose, compose_comparison, idf_function, province_evidence
 from qa.indexing.backend import open_backend
 from qa.config import MODES, Settings, load_settings
@@ -60,6 +61,7 @@ class Assistant:
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
         self._known = lambda term: self.index.bm25.document_frequency(term) > 0
+        read_outlines(d.text for d in self.index.documents.values())  # not on the first questions' time
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
