@@ -50,6 +50,14 @@ if TYPE_CHECKING:  # the index module imports nothing from here; only types are 
 #: 5-8 ms. Each kept question holds 4 bytes a chunk (400 kB at 100k chunks).
 BM25_SCORES_KEPT = 4
 
+#: REUSE_DENSE_WHEN_CUT_IS_CLEAR: the local back end answers a dense search of k chunks
+#: with the first k of its last search when that was on the same vector and filter, went
+#: further, and its k-th score is above its (k+1)-th, so that no chunk with an equal
+#: score was cut (FAISS's choice among equal scores depends on k). A comparison or a
+#: "which province" look-up ranks every province first (k = 50 per province) and then its
+#: own passages (k = 50): the second search then scans no vector (11 ms at 100k chunks).
+#: Results are ordered by score, equal scores by chunk id, so that both give the same.
+
 #: A search's result: chunk id -> score (cosine for dense, BM25 for sparse), best first.
 Scores = dict[int, float]
 
@@ -120,6 +128,7 @@ class LocalBackend(SearchBackend):
         self.index = index
         self.tables = index.tables  # each chunk's province and years, shared with the retriever
         self._bm25_scores = lru_cache(maxsize=BM25_SCORES_KEPT)(self._score)
+        self._last_dense: _DenseResult | None = None  # the last dense search made, for the next one
 
     def dense(self, vector: np.ndarray, k: int, where: SearchFilter = ANY) -> Scores:
         return self._dense(vector, k, self._allowed(where))
@@ -137,8 +146,13 @@ class LocalBackend(SearchBackend):
         k = min(k, n if allowed is None else len(allowed))
         if k <= 0:
             return {}
-        scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
-        return {int(i): float(s) for s, i in zip(scores, ids) if i >= 0}
+        key = (np.ascontiguousarray(vector, dtype=np.float32).tobytes(), None if allowed is None else allowed.tobytes())
+        found = _first_of(self._last_dense, key, k)
+        if found is None:
+            scores, ids = vector_index.search(self.index.vectors, vector, k, allowed)
+            order = np.lexsort((ids, -scores))  # best first, equal scores by chunk id, whatever k
+            found = self._last_dense = _DenseResult(key, scores[order], ids[order])
+        return {int(i): float(s) for s, i in zip(found.scores[:k], found.ids[:k]) if i >= 0}
 
     def _sparse(self, terms: Sequence[str], k: int, allowed: np.ndarray | None) -> Scores:
         scores = self._bm25_scores(tuple(terms))
@@ -167,6 +181,26 @@ class LocalBackend(SearchBackend):
         if mask is None or mask.all():
             return None  # a filter that lets every chunk through is no filter (a comparison across the collection)
         return np.flatnonzero(mask)
+
+
+@dataclass(frozen=True)
+class _DenseResult:
+    """A dense search's chunk ids and scores, best first, and what it searched with
+    (the question vector's and the allowed ids' bytes)."""
+
+    key: tuple[bytes, bytes | None]
+    scores: np.ndarray
+    ids: np.ndarray
+
+
+def _first_of(kept: _DenseResult | None, key: tuple[bytes, bytes | None], k: int) -> _DenseResult | None:
+    """``kept`` when its first ``k`` chunks are what a search of ``k`` on ``key`` returns
+    (REUSE_DENSE_WHEN_CUT_IS_CLEAR), else None."""
+    if kept is None or kept.key != key or len(kept.ids) < k:
+        return None
+    if len(kept.ids) > k and not kept.scores[k - 1] > kept.scores[k]:
+        return None  # equal scores across the cut: which of them FAISS keeps depends on k
+    return kept
 
 
 def open_backend(settings: "Settings", index: "Index", progress: "Progress | None" = None) -> SearchBackend:
