@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa.indexing.bm25 import terms
@@ -170,6 +170,12 @@ class Reading:
     # Characters of the unit the answer can quote (the answer's limit less its framing).
     room: int = 230
 
+    @cached_property
+    def asked(self) -> frozenset[str]:
+        """The question's content terms and untranslated words (what precision counts),
+        once per question rather than per unit."""
+        return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
+
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
@@ -180,10 +186,16 @@ def _f_precision(r: Reading, c: Candidate) -> float:
     """Share of the unit's own syllables (idf-weighted) that the question asks about:
     coverage's counterpart, low for a long unit that holds the question's words
     among many others."""
-    asked = set(r.query.content_terms) | set(r.query.untranslated)
-    own = [t for t in term_set(c.text) if "_" not in t and not t[:1].isdigit()]
+    own = own_syllables(c.text)
     total = sum(r.idf(t) for t in own)
-    return sum(r.idf(t) for t in own if t in asked) / total if total > 0 else 0.0
+    return sum(r.idf(t) for t in own if t in r.asked) / total if total > 0 else 0.0
+
+
+@lru_cache(maxsize=65536)
+def own_syllables(text: str) -> tuple[str, ...]:
+    """The text's terms that precision weighs: syllables, not pairs or figures (cached
+    with ``term_set``, in its order, so that sums come out the same)."""
+    return tuple(t for t in term_set(text) if "_" not in t and not t[:1].isdigit())
 
 
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
@@ -230,8 +242,10 @@ def _f_year_match(r: Reading, c: Candidate) -> float:
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
     is no answer for 2030)."""
+    if not r.query.years:
+        return 0.0  # (before reading the unit's years, which takes a regex over its paragraph)
     stated = stated_years(c)
-    return 1.0 if r.query.years and stated and not stated & set(r.query.years) else 0.0
+    return 1.0 if stated and not stated & set(r.query.years) else 0.0
 
 
 def _f_required_missing(r: Reading, c: Candidate) -> float:
@@ -334,7 +348,8 @@ def _f_caption(r: Reading, c: Candidate) -> float:
     picture, briefly and without its figures."""
     line_end = c.hit.chunk.text.find("\n", c.span.end)
     line = c.hit.chunk.text[c.span.start: line_end if line_end >= 0 else len(c.hit.chunk.text)]
-    return 1.0 if _CAPTION.search(line) else 0.0
+    lower = line.lower()  # every mark names "ảnh" or "photo": most lines need no regex
+    return 1.0 if ("ảnh" in lower or "photo" in lower) and _CAPTION.search(line) else 0.0
 
 
 #: The features, in the order of the model's weights.
