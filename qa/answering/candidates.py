@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.structure import lead_in, parse
-from qa.text import Span, clauses, sentences
+from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.span.text
+
+    @cached_property
+    def stated_years(self) -> frozenset[int]:
+        """The years the unit is about: those it names, else the last one named before
+        it in its paragraph or lead-in (worked out once: a regex over the paragraph)."""
+        return frozenset(years(self.text) or years(self.before + " " + self.context)[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read

@@ -25,7 +25,7 @@ from pathlib import Path
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
 from qa.retrieval.query import Query
-from qa.text import fold, is_heading, is_year, years
+from qa.text import fold, is_heading, is_year
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -228,23 +228,17 @@ def _f_type_missing(r: Reading, c: Candidate) -> float:
     return 0.0 if any(holds_type(k, c.text) or holds_type(k, c.context) for k in r.kinds) else 1.0
 
 
-def stated_years(c: Candidate) -> frozenset[int]:
-    """The years a unit is about: those it names, else the last one named before it
-    in its paragraph or lead-in."""
-    return frozenset(years(c.text) or years(c.before + " " + c.context)[-1:])
-
-
 def _f_year_match(r: Reading, c: Candidate) -> float:
     """The unit is about a year the question names."""
-    return 1.0 if r.query.years and stated_years(c) & set(r.query.years) else 0.0
+    return 1.0 if r.query.years and c.stated_years & set(r.query.years) else 0.0
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
     is no answer for 2030)."""
     if not r.query.years:
-        return 0.0  # (before reading the unit's years, which takes a regex over its paragraph)
-    stated = stated_years(c)
+        return 0.0
+    stated = c.stated_years
     return 1.0 if stated and not stated & set(r.query.years) else 0.0
 
 
