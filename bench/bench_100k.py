@@ -227,6 +227,9 @@ def time_questions(asked: list[dict], index: Index, embedder: Embedder, retrieve
     by_kind: dict[str, list[float]] = {"compare": [], "other": []}
     ask_stages: dict[str, list[float]] = {}
     provinces = set(retriever.provinces())
+    # The filtered search on a retriever of its own: a back end keeps its last results
+    # (qa.indexing.backend), and the same search just made unfiltered would cost nothing.
+    filtered = Retriever(index, embedder, retriever.candidates, retriever.dense_weight)
     assistant.ask(asked[0]["question"], mode="hybrid")  # untimed warm-up
     for n, q in enumerate(asked, 1):
         query, ms = timed(lambda: analyse(q["question"], index.spellings), 1000)
@@ -240,7 +243,7 @@ def time_questions(asked: list[dict], index: Index, embedder: Embedder, retrieve
         _, ms = timed(lambda: retriever.search(query, "hybrid", 10, None, vector), 1000)
         stage_ms[STAGES[4]].append(ms)
         scope = tuple(p for p in query.provinces if p in provinces) or None  # as Assistant.ask scopes
-        _, ms = timed(lambda: retriever.search(query, "hybrid", 10, scope, vector), 1000)
+        _, ms = timed(lambda: filtered.search(query, "hybrid", 10, scope, vector), 1000)
         stage_ms[STAGES[5]].append(ms)
         answer, ms = timed(lambda: assistant.ask(q["question"], mode="hybrid", id=q["id"]), 1000)
         stage_ms[E2E].append(ms)
@@ -358,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
 
     build: dict[str, float] = {}
     index, embedder, token_lists, n_pool = build_index(settings, args.chunks, build)
+    assistant, seconds = timed(lambda: assistant_on(index, settings))  # first: it works out the index's tables
+    build["Assistant opened on the index (per-chunk tables, every document's lead-ins)"] = seconds
     retriever = Retriever(index, embedder, settings.candidates, settings.dense_weight)
-    assistant = assistant_on(index, settings)
     mem_built = benchlib.memory_mib()
 
     questions, _ = load_questions(QUESTIONS_FILE)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answering.candidates import read_outlines
 from qa.answering.answer import best_province, compose, compose_comparison, idf_function, province_evidence
 from qa.indexing.backend import open_backend
 from qa.config import MODES, Settings, load_settings
@@ -60,6 +61,7 @@ class Assistant:
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
         self._known = lambda term: self.index.bm25.document_frequency(term) > 0
+        read_outlines(d.text for d in self.index.documents.values())  # not on the first questions' time
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
@@ -127,9 +129,12 @@ class Assistant:
                  else in_scope(query.provinces, self._provinces) or None)
         vector = self.retriever.embed(query) if mode != "bm25" else None
         t_embedded = time.perf_counter()
+        # A comparison ranks every province first: the search of its own passages on the
+        # same vector is then the start of that ranking's dense search (qa.indexing.backend).
+        per_province = self._per_province(query, mode, province, vector)
         hits = self.retriever.search(query, mode, max(k, 10), scope, vector)
         t_retrieved = time.perf_counter()
-        hits, result, shape = self._compose(query, mode, k, province, vector, hits)
+        hits, result, shape = self._compose(query, mode, k, province, vector, hits, per_province)
         answer_text, abstained, citations = result
         if not abstained and self.settings.generator_url and shape == "answer":
             answer_text = rewrite(answer_text, question, citations, self.settings)
@@ -146,19 +151,33 @@ class Assistant:
                       timings_ms=timings, id=id, lang=query.lang, retrieved=hits, understood=turn.understood,
                       intent="abstain" if abstained else shape, notices=turn.notices)
 
+    def _per_province(self, query: Query, mode: str, province: str | None,
+                      vector: np.ndarray | None) -> dict[str, list[Hit]] | None:
+        """Each province's best hits when the question compares provinces or asks which
+        one states something (None for any other question, or when the chat's province
+        filter is set). A province counts as inside when the collection holds its plans
+        or its predecessors' (a question naming Đà Nẵng is answered from Quảng Nam's plan)."""
+        if province:
+            return None
+        if query.wants_comparison:
+            named_inside = in_scope(query.provinces, self._provinces)
+            compared = named_inside if len(named_inside) >= 2 else self._provinces
+            return self.retriever.search_per_province(query, mode, 3, compared, vector)
+        if query.asks_which_province and not query.provinces:
+            return self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
+        return None
+
     def _compose(self, query: Query, mode: str, k: int, province: str | None, vector: np.ndarray | None,
-                 hits: list[Hit]) -> tuple[list[Hit], tuple[str, bool, list[Citation]], str]:
+                 hits: list[Hit], per_province: dict[str, list[Hit]] | None
+                 ) -> tuple[list[Hit], tuple[str, bool, list[Citation]], str]:
         """The answer, by the question's shape: a comparison across provinces (shown
         as a table, shape "comparison"), a "which province …?" look-up, or an ordinary
-        question, which may abstain (shape "answer")."""
-        # A province counts as inside when the collection holds its plans or its
-        # predecessors' (a question naming Đà Nẵng is answered from Quảng Nam's plan).
+        question, which may abstain (shape "answer"). ``per_province`` is
+        ``_per_province``'s ranking."""
         named_inside = in_scope(query.provinces, self._provinces)
         missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces))
         settings = self.settings
-        if query.wants_comparison and not province:
-            compared = named_inside if len(named_inside) >= 2 else self._provinces
-            per_province = self.retriever.search_per_province(query, mode, 3, compared, vector)
+        if per_province is not None and query.wants_comparison:
             found = province_evidence(query, per_province, self.index.documents, self._idf)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars, found=found)
@@ -166,10 +185,9 @@ class Assistant:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
                                          settings.max_answer_chars, found=found)
                 return hits, table, "comparison"
-        elif query.asks_which_province and not province and not query.provinces:
+        elif per_province is not None:
             # "Which province lists energy among its priorities?": each province's best
             # clause competes, and the answer comes from the winner's plan.
-            per_province = self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
             winner = best_province(query, per_province, self.index.documents, self._idf)
             if winner:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)

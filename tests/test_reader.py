@@ -7,10 +7,10 @@ import json
 import pytest
 
 from qa.answering.answer import compose, idf_function, quoted
-from qa.answering.candidates import block_at, units
+from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, choose,
-                                 holds_type, load_model, number_kinds, parse_number, refusal, stated_years)
+                                 holds_type, load_model, number_kinds, parse_number, refusal)
 from qa.types import Chunk, Document, Hit
 
 
@@ -88,9 +88,9 @@ def test_list_items_are_read_with_their_lead_in():
 
 def test_a_lead_in_is_found_before_the_chunk_and_past_sibling_items():
     document = "Nhiệm vụ trọng tâm:\n\n- Xây dựng nền tảng số;\n\n- Phát triển dữ liệu mở;\n\n- Đào tạo kỹ năng số."
-    block, lead = block_at(document, document.index("- Đào tạo"))
-    assert block is not None and block.kind == "item"
-    assert lead == "Nhiệm vụ trọng tâm:"
+    found = lead_ins(document)
+    assert found[document.index("- Đào tạo")] == "Nhiệm vụ trọng tâm:"
+    assert document.index("Nhiệm vụ") not in found  # the lead-in itself is no item
 
 
 def test_the_model_file_matches_the_features_and_says_what_measured_it():
@@ -156,7 +156,7 @@ def test_a_title_block_line_is_read_with_its_document_title_and_year():
     found = {c.text: c for c in units(hit, TITLE_BLOCK)}
     number, date = found["Số: 325/KH-UBND"], found["Hải Phòng, ngày 19 tháng 12 năm 2023"]
     assert number.in_title_block and number.context == "KẾ HOẠCH Chuyển đổi số thành phố Hải Phòng năm 2024"
-    assert stated_years(date) == {2024}, "a 2024 plan dated December 2023 is about 2024"
+    assert date.stated_years == {2024}, "a 2024 plan dated December 2023 is about 2024"
     body = next(c for c in found.values() if c.text.startswith("Đến năm 2024"))
     assert not body.in_title_block
 

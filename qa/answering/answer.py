@@ -22,7 +22,7 @@ from qa.answering.candidates import Candidate, units
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
-from qa.answering.reader import stated_years, term_set
+from qa.answering.reader import term_set
 from qa.text import is_year, years
 from qa.types import Citation, Document, Hit
 
@@ -150,7 +150,7 @@ def _context_year(candidate: Candidate) -> int | None:
     "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:")."""
     if years(quoted(candidate)):
         return None
-    found = sorted(stated_years(candidate))
+    found = sorted(candidate.stated_years)
     return found[-1] if found else None
 
 

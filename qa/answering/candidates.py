@@ -30,11 +30,13 @@ with their offsets inside the chunk so the answer can be highlighted in place.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import islice
 
-from qa.documents.structure import Block, lead_in, parse, title_block, title_block_end
-from qa.text import Span, clauses, sentences
+from qa.documents.structure import lead_in, parse, title_block, title_block_end
+from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -59,23 +61,53 @@ class Candidate:
     def text(self) -> str:
         return self.span.text
 
+    @cached_property
+    def stated_years(self) -> frozenset[int]:
+        """The years the unit is about: those it names, else the last one named before
+        it in its paragraph or lead-in (worked out once: a regex over the paragraph). A
+        title-block line is about the years its document's title names (a 2024 plan is
+        dated December 2023), else those it names."""
+        if self.in_title_block:
+            return frozenset(years(self.context) or years(self.text))
+        return frozenset(years(self.text) or years(self.before + " " + self.context)[-1:])
 
-@lru_cache(maxsize=1024)
-def _outline(document_text: str) -> tuple[list[Block], dict[int, int]]:
-    """The document's blocks (``qa.documents.structure``) and the block starting at each offset.
-    Cached: a document's text object is the same on every question."""
+
+#: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read
+#: lately are parsed again when next read.
+OUTLINES_KEPT = 1024
+
+
+@lru_cache(maxsize=OUTLINES_KEPT)
+def lead_ins(document_text: str) -> dict[int, str]:
+    """Where each list item and table row of the document starts (``qa.documents.structure``),
+    with the text of its lead-in ("" when it has none); units read the document's other
+    blocks as plain lines.
+
+    Kept per document (its text object is the same on every question) instead of the
+    whole outline, which held about 1 kB per block (108 MB for the 100k synthetic chunks
+    of ``bench/bench_100k.py``), and filled when the assistant opens (``read_outlines``):
+    parsing a 1 MB document takes 50 ms, which the first question touching it paid, and
+    a comparison touches a dozen.
+    """
     blocks = parse(document_text)
-    return blocks, {b.start: i for i, b in enumerate(blocks)}
+    found: dict[int, str | None] = {}  # the last block starting at an offset is the one read there
+    texts: dict[int, str] = {}  # one string per lead-in, shared by its items
+    for i, block in enumerate(blocks):
+        if block.kind not in ("item", "row"):
+            found[block.start] = None
+            continue
+        j = lead_in(blocks, i, document_text)
+        if j is not None and j not in texts:
+            texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
+        found[block.start] = texts[j] if j is not None else ""
+    return {start: lead for start, lead in found.items() if lead is not None}
 
 
-def block_at(document_text: str, offset: int) -> tuple[Block | None, str]:
-    """The block that starts at ``offset`` and the text of its lead-in ("" when it has none)."""
-    blocks, starts = _outline(document_text)
-    i = starts.get(offset)
-    if i is None:
-        return None, ""
-    j = lead_in(blocks, i, document_text) if blocks[i].kind in ("item", "row") else None
-    return blocks[i], document_text[blocks[j].start:blocks[j].end].strip() if j is not None else ""
+def read_outlines(document_texts: Iterable[str]) -> None:
+    """Work out the lead-ins of these documents (at most ``OUTLINES_KEPT``) now, so that
+    no question waits for them."""
+    for text in islice(document_texts, OUTLINES_KEPT):
+        lead_ins(text)
 
 
 def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) -> list[Candidate]:
@@ -146,11 +178,11 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         begin = line_start + raw.index(line[0])
         line_span = Span(line, begin, begin + len(line))
         before = _paragraph_before(document_text, chunk.start + begin)
-        block, lead = block_at(document_text, chunk.start + begin)
+        lead = lead_ins(document_text).get(chunk.start + begin)
         if title and chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
             continue
-        if block is not None and block.kind in ("item", "row"):
+        if lead is not None:
             found.append(Candidate(hit, rank, line_span, "item", lead, before))
         else:
             found.append(Candidate(hit, rank, line_span, "line", "", before))

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa.answering.answer import Figure, figure_of, province_evidence, quoted
-from qa.answering.reader import Scored, stated_years
+from qa.answering.reader import Scored
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
 from qa.retrieval.query import QUESTION_WORDS, Query
@@ -472,7 +472,7 @@ def as_written(figure: Figure) -> str:
 
 
 def _figure_year(query: Query, figure: Figure) -> str:
-    stated = stated_years(figure.evidence.candidate)
+    stated = figure.evidence.candidate.stated_years
     asked = stated & set(query.years)
     shown = sorted(asked or stated)
     return ", ".join(map(str, shown)) if shown else "—"

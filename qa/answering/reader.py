@@ -19,14 +19,14 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODES
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
 from qa.retrieval.query import Query
-from qa.text import fold, is_heading, is_year, years
+from qa.text import fold, is_heading, is_year
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -235,6 +235,12 @@ class Reading:
     # The kind of document whose number the question asks for (``asked_document_kind``).
     document_kind: str | None = None
 
+    @cached_property
+    def asked(self) -> frozenset[str]:
+        """The question's content terms and untranslated words (what precision counts),
+        once per question rather than per unit."""
+        return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
+
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
@@ -245,10 +251,16 @@ def _f_precision(r: Reading, c: Candidate) -> float:
     """Share of the unit's own syllables (idf-weighted) that the question asks about:
     coverage's counterpart, low for a long unit that holds the question's words
     among many others."""
-    asked = set(r.query.content_terms) | set(r.query.untranslated)
-    own = [t for t in term_set(c.text) if "_" not in t and not t[:1].isdigit()]
+    own = own_syllables(c.text)
     total = sum(r.idf(t) for t in own)
-    return sum(r.idf(t) for t in own if t in asked) / total if total > 0 else 0.0
+    return sum(r.idf(t) for t in own if t in r.asked) / total if total > 0 else 0.0
+
+
+@lru_cache(maxsize=65536)
+def own_syllables(text: str) -> tuple[str, ...]:
+    """The text's terms that precision weighs: syllables, not pairs or figures (cached
+    with ``term_set``, in its order, so that sums come out the same)."""
+    return tuple(t for t in term_set(text) if "_" not in t and not t[:1].isdigit())
 
 
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
@@ -281,25 +293,18 @@ def _f_type_missing(r: Reading, c: Candidate) -> float:
     return 0.0 if any(holds_type(k, c.text) or holds_type(k, c.context) for k in r.kinds) else 1.0
 
 
-def stated_years(c: Candidate) -> frozenset[int]:
-    """The years a unit is about: those it names, else the last one named before it
-    in its paragraph or lead-in. A title-block line is about the years its document's
-    title names (a 2024 plan is dated December 2023), else those it names."""
-    if c.in_title_block:
-        return frozenset(years(c.context) or years(c.text))
-    return frozenset(years(c.text) or years(c.before + " " + c.context)[-1:])
-
-
 def _f_year_match(r: Reading, c: Candidate) -> float:
     """The unit is about a year the question names."""
-    return 1.0 if r.query.years and stated_years(c) & set(r.query.years) else 0.0
+    return 1.0 if r.query.years and c.stated_years & set(r.query.years) else 0.0
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
     is no answer for 2030)."""
-    stated = stated_years(c)
-    return 1.0 if r.query.years and stated and not stated & set(r.query.years) else 0.0
+    if not r.query.years:
+        return 0.0
+    stated = c.stated_years
+    return 1.0 if stated and not stated & set(r.query.years) else 0.0
 
 
 def _f_own_metadata(r: Reading, c: Candidate) -> float:
@@ -436,7 +441,8 @@ def _f_caption(r: Reading, c: Candidate) -> float:
     picture, briefly and without its figures."""
     line_end = c.hit.chunk.text.find("\n", c.span.end)
     line = c.hit.chunk.text[c.span.start: line_end if line_end >= 0 else len(c.hit.chunk.text)]
-    return 1.0 if _CAPTION.search(line) else 0.0
+    lower = line.lower()  # every mark names "ảnh" or "photo": most lines need no regex
+    return 1.0 if ("ảnh" in lower or "photo" in lower) and _CAPTION.search(line) else 0.0
 
 
 #: The features, in the order of the model's weights.

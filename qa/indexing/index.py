@@ -45,6 +45,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -61,6 +62,7 @@ from qa.documents.ingest import CATALOG_NAME, Scan, file_sha256, load_document, 
 from qa.documents.loaders import SUPPORTED_EXTENSIONS
 from qa.documents.reading import Failure, read_in_parallel, read_one, workers_for
 from qa.indexing.spellings import collection_spellings
+from qa.indexing.tables import ChunkTables
 from qa.types import Chunk, Document
 from qa.indexing import vectors as vector_index
 
@@ -111,6 +113,12 @@ class Index:
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]
+
+    @cached_property
+    def tables(self) -> ChunkTables:
+        """Each chunk's province and years (``qa.indexing.tables``), worked out on first
+        use (the retriever's start-up) and shared by the retriever and the back end."""
+        return ChunkTables.build(self.documents, self.chunks)
 
 
 def _shaping_sources() -> list[tuple[str, bytes | None]]:

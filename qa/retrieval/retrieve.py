@@ -28,7 +28,6 @@ from qa.config import FUSIONS, MODES
 from qa.indexing.embed import Embedder
 from qa.indexing.index import Index
 from qa.retrieval.query import Query
-from qa.text import years
 from qa.types import Hit
 
 YEAR_BONUS = 0.05
@@ -51,11 +50,10 @@ class Retriever:
         self.candidates = candidates
         self.dense_weight = dense_weight
         self.backend = backend if backend is not None else LocalBackend(index)
-        # Worked out once, not per question: which chunks each province's plans hold,
-        # and which years each chunk names.
-        self._province_of_chunk = [index.documents[c.doc_id].province or "" for c in index.chunks]
-        self._known_provinces = frozenset(self._province_of_chunk)
-        self._years_of_chunk = [frozenset(years(c.text)) for c in index.chunks]
+        # Worked out once, not per question, and shared with the local back end: which
+        # province's plan holds each chunk, and which years each chunk names.
+        self.tables = index.tables
+        self._known_provinces = frozenset(self.tables.provinces)
 
     def provinces(self) -> list[str]:
         """Provinces that at least one indexed document is about."""
@@ -81,8 +79,9 @@ class Retriever:
         full = 0  # provinces with their k chunks: once ``most`` are, nothing further can change
         wide = self.candidates * max(4, len(provinces))
         ids, scores = self._ranked(query, mode, provinces, query_vector, wide)
-        for i, score in zip(ids.tolist(), scores.tolist()):
-            province = self._province_of_chunk[i]
+        names = self.tables.provinces
+        for i, code, score in zip(ids.tolist(), self.tables.province_code[ids].tolist(), scores.tolist()):
+            province = names[code]
             found = grouped.get(province)
             if found is None:
                 if len(grouped) >= most:
@@ -128,10 +127,8 @@ class Retriever:
         ids = np.union1d(np.fromiter(dense_n, np.int64, len(dense_n)),
                          np.fromiter(sparse_n, np.int64, len(sparse_n)))
         fused = weight * _at(dense_n, ids) + (1 - weight) * _at(sparse_n, ids)
-        asked_years = frozenset(query.years)
-        if asked_years:
-            fused += YEAR_BONUS * np.fromiter((bool(asked_years & self._years_of_chunk[i]) for i in ids.tolist()),
-                                              dtype=bool, count=len(ids))
+        if query.years:
+            fused += YEAR_BONUS * self.tables.year_mask(query.years)[ids]
         order = np.lexsort((ids, -fused))  # best first, ties by chunk id
         return ids[order], fused[order]
 
