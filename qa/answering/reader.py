@@ -49,7 +49,7 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+thá
                    re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
 _DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
-#: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "do đồng chí … ký".
+#: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "ký bởi ông Trần Văn A".
 _SIGNER = re.compile(r"\b(?i:người ký|ký(?: ban hành| bởi)?|signed by)\W{0,4}(?:(?i:ông|bà|đồng chí)\s+)?"
                      r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+){1,3}")
 _AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|Trường|Hiệu trưởng|Trung tâm|Công an|Văn phòng"
