@@ -49,9 +49,11 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+thá
                    re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
 _DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
-#: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "ký bởi ông Trần Văn A".
+#: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "ký bởi ông Trần Văn A",
+#: "Chủ tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành" (not "… ký kết", signing an agreement).
 _SIGNER = re.compile(r"\b(?i:người ký|ký(?: ban hành| bởi)?|signed by)\W{0,4}(?:(?i:ông|bà|đồng chí)\s+)?"
-                     r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+){1,3}")
+                     r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+){1,3}"
+                     r"|\b[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+){1,3}\s+(?:(?i:đã|vừa)\s+)?(?i:ký)\b(?!\s+(?i:kết))")
 _AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|Trường|Hiệu trưởng|Trung tâm|Công an|Văn phòng"
                     r"|Hội đồng|Chủ tịch|Phó Chủ tịch|Giám đốc|Viện|Tổ|Đoàn|Hội|Tỉnh ủy|Tỉnh uỷ|Thành ủy|HĐND|BCĐ"
                     r"|Thủ tướng|Chính phủ|Bí thư|Trưởng|Người|Giảng viên|Sinh viên|Học viên|Doanh nghiệp)\b")
@@ -99,7 +101,8 @@ NARROWER = {"day": "date", "signer": "agent"}
 
 def holds_type(kind: str, text: str) -> bool:
     """The text holds an answer of the given kind."""
-    if kind == "quantity":
+    if kind == "quantity":  # the day and month of a date are no figures
+        text = _DAY.sub(" ", text)
         return any(not is_year(m.group(1)) for m in NUMBER.finditer(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
