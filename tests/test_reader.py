@@ -64,6 +64,8 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("day", "Ngày ban hành | 31/12/2025", True),
     ("day", "Chuyển đổi số tỉnh Bình Định năm 2025", False),
     ("signer", "Người ký | Đoàn Thanh Sơn", True),
+    ("rank", "đến năm 2030 thuộc nhóm 20 tỉnh, thành phố dẫn đầu", True),
+    ("rank", "chia thành 3 nhóm nhiệm vụ", False),
     ("signer", "Kế hoạch 155/KH-UBND thực hiện chuyển đổi số tỉnh Hưng Yên năm 2026", False),
     ("signer", "ký kết hợp tác với Viettel", False),
     ("signer", "Chủ tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành quyết định", True),

@@ -58,8 +58,9 @@ _AGENT = re.compile(r"\b(Sở|UBND|Ủy ban|Uỷ ban|Bộ|Cục|Ban|Phòng|Khoa|
                     r"|Hội đồng|Chủ tịch|Phó Chủ tịch|Giám đốc|Viện|Tổ|Đoàn|Hội|Tỉnh ủy|Tỉnh uỷ|Thành ủy|HĐND|BCĐ"
                     r"|Thủ tướng|Chính phủ|Bí thư|Trưởng|Người|Giảng viên|Sinh viên|Học viên|Doanh nghiệp)\b")
 _PERSON = re.compile(r"(?<![.\n]\s)(?<!^)\b(?:[A-ZĐ][a-zà-ỹđ]+\s){1,3}[A-ZĐ][a-zà-ỹđ]+\b")
-_RANK = re.compile(r"\b(thứ|hạng|top|vị trí)\s*(?:\d+|nhất|nhì|ba)\b|\bxếp (thứ|hạng)\b|\bdẫn đầu\b|\b\d+/\d+\s*(?:tỉnh|địa phương)",
-                   re.IGNORECASE)
+#: A rank: "xếp thứ 12", "top 10", "tốp 5", "nhóm 20 tỉnh, thành phố dẫn đầu", "24/63 tỉnh".
+_RANK = re.compile(r"\b(thứ|hạng|top|tốp|vị trí)\s*(?:\d+|nhất|nhì|ba)\b|\bxếp (thứ|hạng)\b|\bdẫn đầu\b"
+                   r"|\b\d+/\d+\s*(?:tỉnh|địa phương)|\bnhóm\s+\d+\s+(?:tỉnh|địa phương|thành phố)", re.IGNORECASE)
 _DOCNUMBER = re.compile(r"\b\d+(?:/\d{4})?[/-][A-ZĐ]{1,}[A-ZĐa-z0-9&\-/]*")
 
 
