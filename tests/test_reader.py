@@ -33,7 +33,8 @@ def test_figures_are_read_with_vietnamese_separators(written, value):
     ("Năm 2023 tỉnh xếp thứ mấy về chỉ số DTI?", "vi", "rank"),
     ("Kế hoạch chuyển đổi số năm 2025 có số hiệu là gì?", "vi", "docnumber"),
     ("How many online public services will be offered?", "en", "quantity"),
-    ("When was the plan issued?", "en", "date"),
+    ("When was the plan issued?", "en", "day"),
+    ("When will the province reach the target?", "en", "date"),
     ("Which agency leads the work?", "en", "agent"),
 ])
 def test_a_question_says_what_kind_of_answer_it_wants(question, lang, kind):
@@ -44,10 +45,18 @@ def test_a_question_says_what_kind_of_answer_it_wants(question, lang, kind):
     ("Ai ký Kế hoạch chuyển đổi số tỉnh Lạng Sơn năm 2026?", "vi", "signer", "agent"),
     ("Who signed Hung Yen's 2026 digital transformation plan?", "en", "signer", "agent"),
     ("ke hoach chuyen doi so binh dinh nam 2025 ban hanh ngay nao", "vi-nodiac", "day", "date"),
+    # a date question naming what happens to a document on one day asks for that day
+    ("When was Thai Nguyen's digital transformation strategy to 2030 approved?", "en", "day", "date"),
+    ("Kế hoạch chuyển đổi số tỉnh Bình Định được ban hành khi nào?", "vi", "day", "date"),
 ])
 def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narrow, broad):
     kinds = answer_types(question, lang)
     assert narrow in kinds and broad not in kinds
+
+
+def test_a_date_question_about_a_target_still_takes_a_year():
+    assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
+    assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}
 
 
 def test_english_ai_is_not_the_vietnamese_who():

@@ -92,7 +92,16 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
     asked = {kind for kind, pattern in cues.items() if pattern.search(folded)}
+    if "date" in asked and _document_events()["en" if lang == "en" else "vi"].search(folded):
+        asked.add("day")  # "When was the plan issued?" asks for the day it was issued
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
+
+
+@lru_cache(maxsize=1)
+def _document_events() -> dict[str, re.Pattern[str]]:
+    """What happens to a document on one day ("ban hành", "approved"), per language."""
+    data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))["document_events"]
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
 #: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
