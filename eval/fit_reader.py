@@ -166,6 +166,12 @@ def fit_ranker(examples: list[QuestionExamples], l2: float = L2) -> np.ndarray:
     return minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x
 
 
+def chosen(e: QuestionExamples, rank_weights: np.ndarray) -> tuple[np.ndarray, int]:
+    """The candidates' rank scores and the one that answers, as ``qa.answering.reader.score`` picks it."""
+    ranks = e.x @ rank_weights
+    return ranks, choose(e.x.tolist(), ranks.tolist(), int(np.argmax(ranks)))
+
+
 def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
                     ) -> tuple[np.ndarray, np.ndarray, list[QuestionExamples]]:
     """Per question with candidates: the chosen unit's answerability features, and
@@ -174,8 +180,7 @@ def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
     for e in examples:
         if not len(e.y):
             continue
-        ranks = e.x @ rank_weights
-        best = choose(e.x.tolist(), ranks.tolist(), int(np.argmax(ranks)))
+        ranks, best = chosen(e, rank_weights)
         rows.append(answer_vector(e.x.tolist(), ranks.tolist(), best))
         labels.append(float(e.y[best] > 0))
         kept.append(e)
@@ -207,8 +212,7 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
         if not len(e.y):
             rows.append((e.collection, e.answerable, False, 0.0, False))
             continue
-        ranks = e.x @ rank_weights
-        best = choose(e.x.tolist(), ranks.tolist(), int(np.argmax(ranks)))
+        ranks, best = chosen(e, rank_weights)
         z = float(np.dot(answer_vector(e.x.tolist(), ranks.tolist(), best), answer_weights) + bias)
         p = 0.0 if refusal(e.x.tolist(), best) else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
         rows.append((e.collection, e.answerable, bool(e.y[best]), p, bool(e.y.any())))

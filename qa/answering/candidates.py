@@ -177,11 +177,11 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
             continue
         begin = line_start + raw.index(line[0])
         line_span = Span(line, begin, begin + len(line))
-        before = _paragraph_before(document_text, chunk.start + begin)
-        lead = lead_ins(document_text).get(chunk.start + begin)
         if title and chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
             continue
+        before = _paragraph_before(document_text, chunk.start + begin)
+        lead = lead_ins(document_text).get(chunk.start + begin)
         if lead is not None:
             found.append(Candidate(hit, rank, line_span, "item", lead, before))
         else:

@@ -77,8 +77,14 @@ def parse_number(text: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
+def _question_types() -> dict:
+    """``question_types.json``, read once: its cues, document events and kind words."""
+    return json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
-    data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
+    data = _question_types()
     cues: dict[str, dict[str, re.Pattern[str]]] = {}
     for lang in ("vi", "en"):
         cues[lang] = {kind: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
@@ -100,7 +106,7 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _document_events() -> dict[str, re.Pattern[str]]:
     """What happens to a document on one day ("ban hành", "approved"), per language."""
-    data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))["document_events"]
+    data = _question_types()["document_events"]
     return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
@@ -140,7 +146,7 @@ def _kind_words(lang: str) -> tuple[tuple[str, str], ...]:
     the Vietnamese types of ``official_documents.json`` ("kế hoạch" -> plan), or
     the English words of ``question_types.json`` ("decision")."""
     if lang == "en":
-        data = json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))["document_kinds_en"]
+        data = _question_types()["document_kinds_en"]
         pairs = [(w, kind) for kind, words in data.items() for w in words]
     else:
         pairs = [(fold(w).lower(), kind) for w, kind in DOCUMENT_TYPES.items()]
@@ -558,12 +564,20 @@ def topic_other_year(vectors: Sequence[Sequence[float]], best: int) -> bool:
             and all(v[_CONFLICT] for v in vectors if v[_COVERAGE] >= top))
 
 
+#: Refusal conditions read over all of a question's candidates, not from one feature of
+#: the chosen unit; the others in ``REFUSAL_CONDITIONS`` are features.
+QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]] = {
+    "topic_other_year": topic_other_year,
+}
+
+
 def refusal(vectors: Sequence[Sequence[float]], best: int) -> str | None:
-    """The refusal condition the chosen candidate meets among the question's
-    candidates (``REFUSAL_CONDITIONS``), or ``None``."""
+    """The first of ``REFUSAL_CONDITIONS`` the chosen candidate meets among the
+    question's candidates, or ``None``."""
     named = dict(zip(FEATURES, vectors[best]))
-    met = next((name for name in REFUSAL_CONDITIONS if name in named and named[name] > 0), None)
-    return met or ("topic_other_year" if topic_other_year(vectors, best) else None)
+    return next((name for name in REFUSAL_CONDITIONS
+                 if (QUESTION_CONDITIONS[name](vectors, best) if name in QUESTION_CONDITIONS else named[name] > 0)),
+                None)
 
 
 def answer_vector(vectors: Sequence[Sequence[float]], rank_scores: Sequence[float], best: int) -> list[float]:
