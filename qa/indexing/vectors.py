@@ -17,8 +17,8 @@
 A question is searched on one core. FAISS splits one exact search over every core,
 which on this 2-core machine bought nothing (100k chunks, idle: 11.0 ms on one
 thread, 11.8 ms on two, which burnt 23 ms of CPU) and doubled the time when other
-work was running (load 3.8: 12.5 ms against 25 ms; OMP_WAIT_POLICY=PASSIVE, as
-``qa`` sets it). A server answers several officials at once, one core each.
+work was running (load 3.8: 12.5 ms against 25 ms; measured with OpenMP threads
+sleeping while they wait). A server answers several officials at once, one core each.
 
 A search restricted to some chunks (a province's plans) is exact in spirit with
 either index: the flat index checks only the allowed chunks, and the inverted file
