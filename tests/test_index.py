@@ -344,7 +344,8 @@ def test_a_symlink_to_etc_passwd_is_reported_and_never_opened(tmp_path, monkeypa
     answer = assistant.ask("muc tieu thanh toan dien tu Ha Tinh")
 
     assert opened, "the recorder saw the documents being opened"
-    assert not [p for p in opened if p == "/etc/passwd" or p.startswith("/proc/")]
+    # (the embedder reads /proc/loadavg and its threads' states: qa.indexing.threads)
+    assert not [p for p in opened if p == "/etc/passwd" or (p.startswith("/proc/") and p.endswith("/environ"))]
     assert "symbolic link" in assistant.skipped["passwd.txt"]
     assert "outside the documents folder" in assistant.skipped["environ.txt"]
     assert set(assistant.index.documents) == {"ha_tinh.txt", "dong_nai.md"}
