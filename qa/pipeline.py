@@ -27,7 +27,7 @@ from qa.indexing.index import Progress, open_index
 from qa.answering.intents import comparison_table
 from qa.retrieval.provinces import in_scope
 from qa.retrieval.query import Query, analyse
-from qa.retrieval.retrieve import Retriever
+from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
 from qa.text import normalize
 from qa.types import Answer, Citation, Document, Hit, mark_cited
 
@@ -162,9 +162,9 @@ class Assistant:
         if query.wants_comparison:
             named_inside = in_scope(query.provinces, self._provinces)
             compared = named_inside if len(named_inside) >= 2 else self._provinces
-            return self.retriever.search_per_province(query, mode, 3, compared, vector)
+            return self.retriever.search_per_province(query, mode, PASSAGES_PER_PROVINCE, compared, vector)
         if query.asks_which_province and not query.provinces:
-            return self.retriever.search_per_province(query, mode, 3, self._provinces, vector)
+            return self.retriever.search_per_province(query, mode, PASSAGES_PER_PROVINCE, self._provinces, vector)
         return None
 
     def _compose(self, query: Query, mode: str, k: int, province: str | None, vector: np.ndarray | None,

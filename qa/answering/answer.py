@@ -21,6 +21,7 @@ from functools import lru_cache
 from qa.answering.candidates import Candidate, units
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
+from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
 from qa.answering.reader import term_set
 from qa.text import is_year, years
@@ -248,10 +249,10 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                       idf: Callable[[str], float]) -> dict[str, Scored]:
-    """Each province's best unit among its first three hits."""
+    """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most)."""
     found: dict[str, Scored] = {}
     for province, hits in per_province.items():
-        scored = read(query, hits[:3], documents, idf)
+        scored = read(query, hits[:PASSAGES_PER_PROVINCE], documents, idf)
         if scored:
             found[province] = scored[0]
     return found
