@@ -201,12 +201,41 @@ def test_a_title_with_braces_is_quoted_as_text(tmp_path):
     assert "30%" in answer.answer and "{2021-2025}" in answer.answer
 
 
-def test_an_index_built_by_another_chunker_is_rebuilt(corpus, monkeypatch):
+def test_an_index_built_by_another_chunker_is_rebuilt_reusing_the_vectors_of_unchanged_texts(corpus, monkeypatch):
+    first = open_index(corpus, CountingEmbedder())
+    monkeypatch.setattr("qa.indexing.index.CHUNKER_VERSION", "some-newer-chunker")
+    counting = CountingEmbedder()
+    index = open_index(corpus, counting)
+    assert index.manifest["chunking"]["version"] == "some-newer-chunker"  # a new build, with the new rules
+    # the same chunk texts: their vectors come from the old build, none is embedded again
+    assert counting.passages == 0
+    assert index.manifest["vectors_reused"] == len(index.chunks) == len(first.chunks)
+    assert np.array_equal(index.vectors.reconstruct(0), first.vectors.reconstruct(0))
+
+
+def test_new_chunking_embeds_only_the_chunks_whose_text_changed(corpus):
+    long_paragraph = " ".join(f"Nhiệm vụ số {i} được giao cho sở {i} thực hiện trong năm 2025." for i in range(40))
+    write(corpus.documents_dir / "quang_nam.txt", f"{PLAN_C}\n\n{long_paragraph}")
+    first = open_index(corpus, CountingEmbedder())
+    smaller = dataclasses.replace(corpus, chunk_chars=corpus.chunk_chars // 2)
+    counting = CountingEmbedder()
+    index = open_index(smaller, counting)
+    old_texts = {c.text for c in first.chunks}
+    new_texts = [c for c in index.chunks if c.text not in old_texts]
+    assert new_texts, "halving the chunk size changes some chunks"
+    assert counting.passages == len(new_texts)
+    assert index.manifest["vectors_reused"] == len(index.chunks) - len(new_texts)
+    fresh = open_index(dataclasses.replace(smaller, index_dir=corpus.index_dir.parent / "fresh"), CountingEmbedder())
+    assert np.allclose(index.vectors.reconstruct(0), fresh.vectors.reconstruct(0), atol=1e-6)
+
+
+def test_vectors_are_not_reused_across_embedding_code(corpus, monkeypatch):
     open_index(corpus, CountingEmbedder())
-    monkeypatch.setattr("qa.indexing.index.CHUNKER_VERSION", "some-older-chunker")
+    monkeypatch.setattr("qa.indexing.index.embedding_hash", lambda: "another embedding code")
     counting = CountingEmbedder()
     index = open_index(corpus, counting)
     assert counting.passages == len(index.chunks) > 0
+    assert index.manifest["vectors_reused"] == 0
 
 
 # ------------------------------------------------------------ the index belongs to its folder
@@ -472,8 +501,10 @@ def test_an_unchanged_tree_reuses_the_index_and_a_changed_data_file_rebuilds_it(
     write(data, "thanh toán điện tử\te-payment\nchính quyền số\tdigital government\n")
     changed = CountingEmbedder()
     index = open_index(corpus, changed)
-    assert changed.passages == len(index.chunks) > 0, "every document rebuilt under the new rules"
+    assert index.manifest["build"] != first.manifest["build"], "every document rebuilt under the new rules"
     assert index.manifest["rules"] != first.manifest["rules"]
+    # the rules left the chunk texts as they were: their vectors are the old build's
+    assert changed.passages == 0 and index.manifest["vectors_reused"] == len(index.chunks) > 0
 
 
 def test_data_only_the_reader_reads_does_not_rebuild_the_index(corpus, tmp_path, monkeypatch):

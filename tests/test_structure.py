@@ -266,3 +266,23 @@ def test_the_module_documentation_example_holds():
     import qa.documents.structure
 
     assert doctest.testmod(qa.documents.structure).failed == 0
+
+
+@pytest.mark.parametrize("number, kind", [
+    ("72/KH-UBND", "plan"),
+    ("1893/QĐ-UBND", "decision"),
+    ("12/2024/NQ-HĐND", "resolution"),
+    ("245/BC-STTTT", "report"),
+])
+def test_a_title_block_number_and_a_quoted_number_name_the_same_kind(number, kind):
+    """One rule reads a number's code (structure.NUMBER_CODE): the title block's kind
+    when no type line names it, and the reader's kinds of the numbers a unit quotes."""
+    from qa.answering.reader import number_kinds
+    from qa.documents.structure import title_block
+
+    block = title_block(f"ỦY BAN NHÂN DÂN\nTỈNH BÌNH ĐỊNH\nSố: {number}\nBình Định, ngày 15 tháng 4 năm 2025\n"
+                        "Chuyển đổi số tỉnh Bình Định năm 2025\nCăn cứ Luật Tổ chức chính quyền địa phương;")
+    assert block.number == number
+    assert block.kind == kind
+    assert number_kinds(f"theo văn bản số {number}") == frozenset({kind})
+    assert number_kinds("Nghị quyết số 05-NQ/TU ngày 20/9/2021") == frozenset({"resolution"})

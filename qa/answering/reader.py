@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODES
+from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
 from qa.retrieval.query import Query
@@ -135,11 +135,6 @@ def holds_type(kind: str, text: str) -> bool:
     raise ValueError(f"unknown answer kind {kind!r}")
 
 
-#: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU",
-#: "BKHCN" in "5511/BKHCN-CĐSQG".
-_NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
-
-
 @lru_cache(maxsize=2)
 def _kind_words(lang: str) -> tuple[tuple[str, str], ...]:
     """(folded words, kind) naming each kind of official document, longest first:
@@ -178,7 +173,7 @@ def number_kinds(text: str) -> frozenset[str]:
     """The kinds of the document numbers a text holds, by their code ("72/KH-UBND" is
     a plan's); a code that names no kind is a ministry's or agency's letter
     ("5511/BKHCN-CĐSQG")."""
-    return frozenset(NUMBER_CODES.get(m.group(1), "letter") for m in _NUMBER_CODE.finditer(text))
+    return frozenset(NUMBER_CODES.get(m.group(1), "letter") for m in NUMBER_CODE.finditer(text))
 
 
 # ----------------------------------------------------------------- features

@@ -415,7 +415,9 @@ class TitleBlock:
 
 _FOLDED_TYPES = {fold(k).upper(): v for k, v in DOCUMENT_TYPES.items()}
 _NUMBER = re.compile(r"\bSố(?:\s*hiệu)?\s*[:|]\s*(\d{1,5}\s*(?:/\s*\d{4})?\s*/\s*[A-ZĐ][\wĐđ&.\-]*(?:[-/][\wĐđ&.]+)*)")
-_NUMBER_CODE = re.compile(r"/\s*(?:\d{4}\s*/\s*)?([A-ZĐ][A-Za-zĐđ]*)")
+#: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU" and in
+#: "12/2024/NQ-HĐND", "BKHCN" in "5511/BKHCN-CĐSQG" (``NUMBER_CODES`` names its kind).
+NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
 _DATE = re.compile(r"(?:(?P<place>[^\n,|:;]{2,40}),\s*)?ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
                    re.IGNORECASE)
 _HEAD_LINES = 40
@@ -459,7 +461,7 @@ def _title_block(text: str) -> tuple[TitleBlock, int]:
     number = re.sub(r"\s+", "", number_match.group(1)) if number_match else None
     kind = type_of(lines[type_at][2]) if type_at is not None else None
     if kind is None and number:
-        code = _NUMBER_CODE.search(number)
+        code = NUMBER_CODE.search(number)
         kind = NUMBER_CODES.get(code.group(1)) if code else None
     # The subject: the lines after the type line, up to the signing authority or the body.
     subject: list[str] = []
