@@ -125,7 +125,7 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
         hits = retrieved[q["id"]]
         query = analyse(assistant._validate(q["question"]), assistant.index.spellings, assistant._known)
         r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars)
-        cands = candidates_of(hits, assistant.index.documents, r.room)
+        cands = candidates_of(hits, assistant.index.documents, r.room, query, assistant.settings.max_answer_chars)
         answerable = q["kind"] != "unanswerable"
         evidence = "" if spans else _norm(q.get("evidence") or "")
         x = np.array([features(r, c) for c in cands], dtype=np.float64).reshape(-1, len(FEATURES))
