@@ -36,6 +36,7 @@ from qa.answering.answer import candidates as candidates_of, quote_of, reading
 from eval.runner import load_questions, load_set_questions, open_assistant, parse_sets
 from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
+from qa.retrieval.provinces import in_scope
 from qa.retrieval.query import analyse
 from qa.types import Hit
 from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal
@@ -95,6 +96,9 @@ class QuestionExamples:
     answerable: bool
     x: np.ndarray  # candidates × features
     y: np.ndarray  # 1 where the candidate holds the answer
+    # The assistant refuses the question before the reader reads it: every province it
+    # names is outside the collection (``qa.pipeline``, "the collection has no plan of …").
+    ruled_out: bool = False
 
 
 def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: int) -> dict[str, list[Hit]]:
@@ -125,14 +129,16 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
         hits = retrieved[q["id"]]
         query = analyse(assistant._validate(q["question"]), assistant.index.spellings, assistant._known)
         r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars)
-        cands = candidates_of(hits, assistant.index.documents, r.room)
+        cands = candidates_of(hits, assistant.index.documents, r.room, query, assistant.settings.max_answer_chars)
         answerable = q["kind"] != "unanswerable"
         evidence = "" if spans else _norm(q.get("evidence") or "")
         x = np.array([features(r, c) for c in cands], dtype=np.float64).reshape(-1, len(FEATURES))
         y = np.array([answerable and (not evidence or evidence in _norm(c.hit.chunk.text))
                       and any(holds_gold(quote_of(query, c, r.room), g) for g in q["answers"] if g.strip()) for c in cands],
                      dtype=np.float64)
-        out.append(QuestionExamples(name, q["id"], answerable, x, y))
+        missing = [p for p in query.provinces if not in_scope((p,), assistant._provinces)]
+        ruled_out = bool(missing) and not in_scope(query.provinces, assistant._provinces)
+        out.append(QuestionExamples(name, q["id"], answerable, x, y, ruled_out))
     return out
 
 
@@ -178,7 +184,7 @@ def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
     whether answering with it is right."""
     rows, labels, kept = [], [], []
     for e in examples:
-        if not len(e.y):
+        if not len(e.y) or e.ruled_out:  # the reader never answers these
             continue
         ranks, best = chosen(e, rank_weights)
         rows.append(answer_vector(e.x.tolist(), ranks.tolist(), best))
@@ -206,10 +212,11 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
              bias: float) -> list[tuple[str, bool, bool, float, bool]]:
     """Per question: collection, answerable, whether the chosen unit holds the answer,
     the probability that answering is right (0 when it meets a refusal condition,
-    as in ``qa.answering.reader.score``), and whether any candidate holds it."""
+    as in ``qa.answering.reader.score``, and for a question the assistant refuses before
+    reading, ``ruled_out``), and whether any candidate holds it."""
     rows = []
     for e in examples:
-        if not len(e.y):
+        if not len(e.y) or e.ruled_out:
             rows.append((e.collection, e.answerable, False, 0.0, False))
             continue
         ranks, best = chosen(e, rank_weights)

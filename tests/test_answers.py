@@ -192,7 +192,6 @@ def test_zero_sources_is_refused_not_replaced_by_the_default(assistant):
         assistant.ask(HA_TINH_EPAYMENT[0], k=0)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_REGRESSION)
 def test_which_province_questions_answer_from_the_plan_that_states_it(assistant):
     answer = assistant.ask("Which province lists energy among its priority areas for digitalisation?")
     assert first_marked(answer).province == "Đồng Nai"

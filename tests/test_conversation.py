@@ -21,11 +21,6 @@ from qa.types import Answer
 
 from helpers import first_marked
 
-#: Why a test is expected to fail for now (strict: it fails the run once it passes).
-KNOWN_REGRESSION = ("known regression of the learned reader (qa/answering/reader.py) on the five bundled articles, "
-                    "which the old hand rules were tuned on; kept visible until the reader answers it again")
-
-
 def converse(assistant, *questions: str, province: str | None = None) -> list[Answer]:
     """Ask the questions as one conversation, each with the answers before it."""
     history: list[Answer] = []
@@ -56,7 +51,6 @@ def test_a_new_province_keeps_the_indicator_and_year(assistant, follow_up):
     assert "20%" in then.answer and first_marked(then).province == "Đồng Nai"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_REGRESSION)
 def test_a_new_indicator_keeps_the_province_and_year(assistant):
     *_, fibre = converse(assistant, "What share of Quang Nam's population should have an e-payment account by 2025?",
                          "And Đồng Nai?", "What about fibre?")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from eval.fit_reader import QuestionExamples, held_out
-from qa.answering.reader import FEATURES
+from qa.answering.reader import ANSWER_FEATURES, FEATURES
 
 COVERAGE = list(FEATURES).index("coverage")
 
@@ -28,3 +28,18 @@ def test_a_collection_is_scored_by_a_model_fitted_on_the_others():
     assert set(scores) == {"a", "b", "odd"}
     assert scores["a"] == scores["b"] == 1.0, "what a and b share is learned from the other"
     assert scores["odd"] < 0.5, "a collection that rewards the opposite is not learned from the others"
+
+
+def test_a_question_the_assistant_refuses_before_reading_counts_as_refused():
+    from eval.fit_reader import answer_examples, at_threshold, outcomes
+    x = np.zeros((2, len(FEATURES)))
+    x[:, COVERAGE] = [1.0, 0.2]
+    named_outside = QuestionExamples("a", "a0", False, x, np.zeros(2), ruled_out=True)
+    read = QuestionExamples("a", "a1", False, x, np.zeros(2))
+    weights = np.zeros(len(FEATURES))
+    weights[COVERAGE] = 5.0
+    rows = outcomes([named_outside, read], weights, np.zeros(len(ANSWER_FEATURES)), 5.0)  # the model would answer both
+    assert rows[0][3] == 0.0 and rows[1][3] > 0.9
+    assert at_threshold(rows, 0.5)["a"]["abstention_recall"] == 0.5
+    _, _, kept = answer_examples([named_outside, read], weights)
+    assert kept == [read], "the answerability model learns only from questions the reader answers"

@@ -218,3 +218,61 @@ def test_the_candidates_module_example_runs():
 
     import qa.answering.candidates
     assert doctest.testmod(qa.answering.candidates).failed == 0
+
+
+# ----------------------------------------------------------------- the room a quote has
+
+def test_the_room_of_a_quote_is_what_its_own_answer_frame_leaves():
+    from qa.answering.answer import _lead, quote_room
+    regulation = Document("r.txt", "Điều 5.", "…")
+    plan = Document("p.txt", "Kế hoạch chuyển đổi số", "…", province="Bà Rịa - Vũng Tàu")
+    vi, en = analyse("Sinh viên được học mấy học kỳ?", {}), analyse("What is the target?", {})
+    assert quote_room(vi, regulation, 300) == 300 - len("Theo “Điều 5.”, đến năm 2025: ") - len(" [10].") - 2
+    lead = _lead(en, plan, 2025)  # a merged province's plan says whose it is now: a longer frame
+    assert lead.startswith("According to the Bà Rịa - Vũng Tàu (now part of") and lead.endswith(" plan (by 2025): ")
+    assert quote_room(en, plan, 300) == 300 - len(lead) - 8
+    assert quote_room(vi, regulation, 300) - quote_room(en, plan, 300) > 45
+    assert quote_room(en, plan, 60) == 40  # never less than 40
+
+
+def test_candidates_keep_the_room_of_their_document_and_no_answer_outgrows_the_limit():
+    from qa.answering.answer import candidates, quote_room
+    sentence = ("Sinh viên được đăng ký học vượt nếu có điểm trung bình chung tích lũy từ 7,0 trở lên, "
+                "không bị cảnh báo học vụ, đã hoàn thành học phí của học kỳ trước, có đơn được cố vấn học tập "
+                "đồng ý, và đăng ký không quá 30 tín chỉ, trừ học kỳ hè của Trường.")
+    doc = Document("r.txt", "Điều 9.", sentence)
+    hit = Hit(Chunk(0, doc.doc_id, sentence, 0, len(sentence)), 1.0)
+    query = analyse("Điều kiện đăng ký học vượt là gì?", {})
+    room = quote_room(query, doc, 300)
+    assert 230 < len(sentence) <= room  # a regulation's short frame leaves room for the whole sentence
+    found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
+    assert {c.room for c in found} == {room}
+    assert any(c.text == sentence for c in found)
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and len(answer) <= 300 and "30 tín chỉ" in answer
+
+
+def test_a_window_that_starts_after_a_comma_is_marked_as_starting_mid_phrase():
+    from qa.answering.answer import reading
+    text = ("Kế hoạch hướng đến mục tiêu năm 2030 chuyển đổi số đồng bộ, toàn diện trên phạm vi toàn tỉnh; "
+            "đưa Hà Tĩnh trở thành 1 trong 15 tỉnh, thành phố trực thuộc trung ương có chỉ số cao nhất về Chính phủ "
+            "số, kinh tế số của cả nước; hình thành và phát triển môi trường số an toàn, tiện ích cho người dân.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    query = analyse("Mục tiêu chính quyền số của Hà Tĩnh đến năm 2030?", {})
+    r = reading(query, [hit], idf_function(lambda t: 1, 10))
+    pieces = {c.text[:20]: c for c in units(hit, text, room=120) if c.kind == "window"}
+    mid = FEATURES["window_mid"]
+    assert mid(r, pieces["thành phố trực thuộc"]) == 1.0  # after "15 tỉnh,": the figure is lost
+    assert mid(r, pieces["đưa Hà Tĩnh trở thàn"]) == 0.0  # after a semicolon
+    assert mid(r, pieces["Kế hoạch hướng đến m"]) == 0.0  # the unit's start
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30% người dân thanh toán điện tử”. Sở TT&TT hỗ trợ”", "30% người dân thanh toán điện tử. Sở TT&TT hỗ trợ"),
+    ("chỉ tiêu “30% người dân” đạt", "chỉ tiêu “30% người dân” đạt"),  # a pair is kept
+    ("chỉ tiêu “30% người dân", "chỉ tiêu 30% người dân"),
+    ("không có dấu", "không có dấu"),
+])
+def test_a_quotation_mark_cut_from_its_partner_is_dropped_wherever_it_is(text, expected):
+    from qa.answering.answer import _balance_quotes
+    assert _balance_quotes(text) == expected

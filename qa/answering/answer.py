@@ -56,10 +56,17 @@ def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_
                    document_kind=asked_document_kind(query.text, query.lang))
 
 
-def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None,
+               query: Query | None = None, max_chars: int = 300) -> list[Candidate]:
     """Every candidate unit of the hits, in rank order; with ``room``, only pieces an
-    answer can quote whole."""
-    return [c for rank, h in enumerate(hits, 1) for c in units(h, documents[h.chunk.doc_id].text, rank, room)]
+    answer can quote whole; with ``query`` too, the room each document's answer frame
+    leaves (``quote_room``), which each candidate keeps."""
+    out = []
+    for rank, h in enumerate(hits, 1):
+        doc = documents[h.chunk.doc_id]
+        here = quote_room(query, doc, max_chars) if query is not None and room is not None else room
+        out += units(h, doc.text, rank, here)
+    return out
 
 
 def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf: Callable[[str], float],
@@ -68,12 +75,13 @@ def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf:
     if not hits:
         return []
     r = reading(query, hits, idf, max_chars)
-    return score(r, candidates(hits, documents, r.room), model or load_model())
+    return score(r, candidates(hits, documents, r.room, query, max_chars), model or load_model())
 
 
 def quote_of(query: Query, candidate: Candidate, room: int) -> str:
-    """What an answer quotes of the unit, cut to ``room`` characters."""
-    return _shorten(quoted(candidate), room, query.content_terms, query.wants_list)
+    """What an answer quotes of the unit, cut to ``room`` characters (the unit's own room
+    when it has one)."""
+    return _shorten(quoted(candidate), candidate.room or room, query.content_terms, query.wants_list)
 
 
 # ----------------------------------------------------------------- answers
@@ -122,18 +130,29 @@ def quoted(candidate: Candidate) -> str:
 
 def _frame(query: Query, candidate: Candidate, doc: Document, n: int, max_chars: int) -> str:
     """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
-    year = _context_year(candidate)
+    return _quote(_lead(query, doc, _context_year(candidate)), quoted(candidate), f" [{n}].", max_chars, query)
+
+
+def _lead(query: Query, doc: Document, year: int | None) -> str:
+    """"According to the Hà Tĩnh plan (by 2025): ", "Theo “Điều 5.”: ": whose words the answer quotes."""
     where = doc.province or doc.title
     note = describe(doc.province, query.provinces, query.lang) if doc.province else None
     if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
         where = f"{where} ({note})"
     if query.lang == "en":
         lead = f"According to the {where} plan" if doc.province else f"According to “{doc.title}”"
-        lead += (f" (by {year})" if year else "") + ": "
-    else:
-        lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
-        lead += (f", đến năm {year}" if year else "") + ": "
-    return _quote(lead, quoted(candidate), f" [{n}].", max_chars, query)
+        return lead + (f" (by {year})" if year else "") + ": "
+    lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
+    return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+def quote_room(query: Query, doc: Document, max_chars: int) -> int:
+    """Characters of a unit that an answer quoting this document has room for: ``max_chars``
+    less the answer's framing (``_frame``: its lead with a year note, the quotation marks,
+    the citation mark " [10]."), at least 40. A collection's own framing, not one figure for
+    all: "Theo “Điều 5.”: " leaves a regulation 45 characters more than a merged province's
+    plan leaves it."""
+    return max(40, max_chars - len(_lead(query, doc, 2025)) - len(" [10].") - 2)
 
 
 def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> str:
@@ -179,13 +198,27 @@ def _shorten(text: str, room: int, content_terms: Sequence[str], prefer_complete
 
 
 def _balance_quotes(text: str) -> str:
-    """Drop a closing or opening quotation mark that lost its partner when the clause
-    was cut out of its sentence (the answer adds quotation marks of its own)."""
-    if text.endswith("”") and text.count("“") < text.count("”"):
-        text = text[:-1].rstrip()
-    if text.startswith("“") and text.count("“") > text.count("”"):
-        text = text[1:].lstrip()
-    return text
+    """Drop the quotation marks that lost their partner when the clause was cut out of its
+    sentence (the answer adds quotation marks of its own): a closing mark with no opening
+    one before it, wherever it is (“… chỉ tiêu “30% … điện tử”. Sở TT&TT …” cut after the
+    opening mark), and opening marks left open at the end."""
+    if "“" not in text and "”" not in text:
+        return text
+    kept: list[str] = []
+    opened: list[int] = []  # where in ``kept`` the marks still open are
+    for ch in text:
+        if ch == "”" and not opened:
+            continue
+        if ch == "“":
+            opened.append(len(kept))
+        elif ch == "”":
+            opened.pop()
+        kept.append(ch)
+    for at in reversed(opened):
+        del kept[at]
+    if len(kept) == len(text):
+        return text
+    return re.sub(r" {2,}", " ", "".join(kept)).strip()
 
 
 def _abstain_text(query: Query, nearest: Scored | None, missing: tuple[str, ...]) -> str:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import islice
 
@@ -56,6 +56,8 @@ class Candidate:
     before: str = ""
     # A line of the document's title block; ``context`` is then the document's title.
     in_title_block: bool = False
+    # Characters the answer can quote of it (``units`` with a room), when known.
+    room: int | None = None
 
     @property
     def text(self) -> str:
@@ -132,7 +134,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) 
     if room is None:
         return found
     fitting: list[Candidate] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, bool]] = set()
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
             c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context)  # the item alone
@@ -140,7 +142,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) 
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
                 fitting.append(piece)
-    return fitting
+    return [replace(c, room=room) for c in fitting]
 
 
 #: Where a window of a long unit may start: the unit's start, or after a comma,

@@ -384,7 +384,7 @@ def _f_overflow(r: Reading, c: Candidate) -> float:
     """Share of the unit (with its lead-in) that does not fit in the answer: the
     quote of a long unit is cut, and may lose what answers."""
     n = len(c.text) + (len(c.context) + 1 if c.kind == "item" else 0)
-    return max(0, n - r.room) / n if n else 0.0
+    return max(0, n - (c.room or r.room)) / n if n else 0.0
 
 
 def _f_fragment(r: Reading, c: Candidate) -> float:
@@ -410,6 +410,13 @@ def _f_clause(r: Reading, c: Candidate) -> float:
 def _f_window(r: Reading, c: Candidate) -> float:
     """The unit is a window cut out of a unit too long to quote whole."""
     return 1.0 if c.kind == "window" else 0.0
+
+
+def _f_window_mid(r: Reading, c: Candidate) -> float:
+    """The unit is a window that starts after a comma, inside a phrase or a list ("…
+    1 trong 15 tỉnh, | thành phố trực thuộc trung ương …"), not where a sentence or a
+    clause after a semicolon or colon starts: it may have lost its subject or figure."""
+    return 1.0 if c.kind == "window" and c.before.rstrip().endswith(",") else 0.0
 
 
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
@@ -505,6 +512,7 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "item": _f_item,
     "clause": _f_clause,
     "window": _f_window,
+    "window_mid": _f_window_mid,
     "target_for_status": _f_target_for_status,
     "list_match": _f_list_match,
     "list_announced": _f_list_announced,
