@@ -221,3 +221,28 @@ def test_a_question_naming_a_merged_province_is_answered_from_its_predecessor_an
     assert "50%" in answer.answer
     assert "Quảng Nam" in answer.answer and "Đà Nẵng" in answer.answer
     assert first_marked(answer).province == "Quảng Nam"
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory):
+    """Two provinces' reports giving their digital-transformation (DTI) ranks."""
+    from helpers import write
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path_factory.mktemp("ranks") / "docs"
+    write(docs / "ha_tinh.txt", "Báo cáo chuyển đổi số tỉnh Hà Tĩnh\n\nNăm 2024, chỉ số chuyển đổi số (DTI) "
+                                "của tỉnh Hà Tĩnh xếp thứ 12 trên 63 tỉnh, thành phố.")
+    write(docs / "dong_nai.txt", "Báo cáo chuyển đổi số tỉnh Đồng Nai\n\nNăm 2024, chỉ số chuyển đổi số (DTI) "
+                                 "của tỉnh Đồng Nai xếp thứ 5 trên 63 tỉnh, thành phố.")
+    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+
+
+@pytest.mark.parametrize("question, first", [
+    ("Năm 2024, Hà Tĩnh và Đồng Nai, tỉnh nào xếp hạng chuyển đổi số cao hơn?", "Đồng Nai xếp hạng cao hơn (5)"),
+    ("In 2024, which ranked higher in digital transformation, Ha Tinh or Dong Nai?", "Đồng Nai ranks higher (5)"),
+    ("Năm 2024, Hà Tĩnh và Đồng Nai, tỉnh nào xếp hạng chuyển đổi số thấp hơn?", "Hà Tĩnh xếp hạng thấp hơn (12)"),
+])
+def test_a_rank_is_better_the_smaller_it_is(ranked, question, first):
+    answer = ranked.ask(question)
+    assert answer.answer.startswith(first), answer.answer

@@ -276,3 +276,10 @@ def test_a_window_that_starts_after_a_comma_is_marked_as_starting_mid_phrase():
 def test_a_quotation_mark_cut_from_its_partner_is_dropped_wherever_it_is(text, expected):
     from qa.answering.answer import _balance_quotes
     assert _balance_quotes(text) == expected
+
+
+def test_a_documents_number_and_a_dates_day_are_no_figures():
+    from qa.answering.reader import figure_numbers
+    found = [m.group(0) for m in figure_numbers(
+        "Nghị quyết số 01 của tỉnh đề ra mục tiêu tốp 10; ngày 15 tháng 4 năm 2025 đạt 80%, Quyết định số 1893")]
+    assert found == ["10", "80%"]

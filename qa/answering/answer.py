@@ -22,9 +22,9 @@ from qa.answering.candidates import Candidate, units
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
-from qa.answering.reader import NUMBER, Reading, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
+from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
 from qa.answering.reader import term_set
-from qa.text import is_year, years
+from qa.text import years
 from qa.types import Citation, Document, Hit
 
 #: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
@@ -259,10 +259,11 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     and "và") that holds most of the question's content.
     """
     text = quoted(evidence.candidate)
+    figures = figure_numbers(text)
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
     for lo, hi in zip(bounds, bounds[1:]):
-        numbers = [m for m in NUMBER.finditer(text, lo, hi) if not is_year(m.group(1))]
+        numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
@@ -324,7 +325,9 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         figures = [f for f in figures if f.text.endswith("%")]
     if len(figures) < 2:
         return None
-    figures.sort(key=lambda f: f.value, reverse=not query.wants_lowest)
+    # A rank is better the smaller it is: "xếp hạng cao hơn" / "ranks higher" is 2nd before 10th.
+    rank = asks_rank(query)
+    figures.sort(key=lambda f: f.value, reverse=rank == query.wants_lowest)
     figures = figures[:MAX_COMPARED]
     citations = [_citation(n, f.evidence.candidate.hit, documents, f.evidence) for n, f in enumerate(figures, 1)]
     if not query.ranks:
@@ -335,11 +338,12 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     two = len(figures) == 2  # between two provinces: "higher", not "highest"
     if query.lang == "en":
         word = ("lower" if two else "lowest") if query.wants_lowest else ("higher" if two else "highest")
-        lead = f"{names} {'have' if len(tied) > 1 else 'has'} the {word} figure ({figures[0].text}): "
+        lead = (f"{names} {'rank' if len(tied) > 1 else 'ranks'} {word} ({figures[0].text}): " if rank else
+                f"{names} {'have' if len(tied) > 1 else 'has'} the {word} figure ({figures[0].text}): ")
         tail = f" [1]. Others: {others}." if others else " [1]."
     else:
         word = ("thấp hơn" if two else "thấp nhất") if query.wants_lowest else ("cao hơn" if two else "cao nhất")
-        lead = f"{names} có mức {word} ({figures[0].text}): "
+        lead = f"{names} {'xếp hạng' if rank else 'có mức'} {word} ({figures[0].text}): "
         tail = f" [1]. Các tỉnh khác: {others}." if others else " [1]."
     if max_chars - len(lead) - len(tail) < 40:  # no room left to quote: drop the others
         tail = " [1]."
@@ -349,6 +353,11 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
 def _join(names: list[str], conjunction: str) -> str:
     """"A", "A và B", "A, B và C"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def asks_rank(query: Query) -> bool:
+    """The compared figure is a rank ("xếp hạng", "rank"), where 1 is the best."""
+    return "rank" in answer_types(query.text, query.lang)
 
 
 def _frame_comparison(query: Query, figures: list[Figure]) -> str:

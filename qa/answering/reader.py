@@ -115,11 +115,25 @@ def _document_events() -> dict[str, re.Pattern[str]]:
 NARROWER = {"day": "date", "signer": "agent"}
 
 
+#: A document named by its type and number ("Nghị quyết số 01", "Quyết định số 1893"): the
+#: number is a reference, no figure (the types: ``official_documents.json``).
+_REFERENCE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t.lower()) for t in DOCUMENT_TYPES), key=len, reverse=True))
+                        + r")\s+số\s+\d+", re.IGNORECASE)
+
+
+def figure_numbers(text: str) -> list[re.Match[str]]:
+    """The figures a text states, as ``NUMBER`` matches at their offsets in ``text``: not
+    years, not the day and month of a date, not the number of a document named by its type."""
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+    kept = _REFERENCE.sub(blank, _DAY.sub(blank, text))
+    return [m for m in NUMBER.finditer(kept) if not is_year(m.group(1))]
+
+
 def holds_type(kind: str, text: str) -> bool:
     """The text holds an answer of the given kind."""
-    if kind == "quantity":  # the day and month of a date are no figures
-        text = _DAY.sub(" ", text)
-        return any(not is_year(m.group(1)) for m in NUMBER.finditer(text)) or bool(_NUMBER_WORDS.search(text))
+    if kind == "quantity":
+        return bool(figure_numbers(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "day":
