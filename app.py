@@ -1076,29 +1076,42 @@ _SCRIPT = """
   }, true);
   ['wheel', 'touchmove', 'keydown', 'mousedown'].forEach(function (name) {
     document.addEventListener(name, function (event) {
+      if (!event.isTrusted) return;  // our own wheel event that stops Streamlit's scrolling
       if (name === 'mousedown' && event.target.closest && event.target.closest('[data-testid="stChatInput"]')) return;
       userMoved = true;
     }, {passive: true, capture: true});
   });
-  var timer = null;
-  function stop() { if (timer) clearInterval(timer); timer = null; }
+  var timer = null, held = null;
+  function stop() { if (timer) clearInterval(timer); timer = null; held = null; }
+  function place(element, box) {
+    // Streamlit's stick-to-bottom animation ends on a wheel event over its container; a
+    // synthetic one (no default action, so no scrolling) ends it before ours scrolls.
+    box.dispatchEvent(new WheelEvent('wheel', {deltaY: -1}));
+    element.scrollIntoView({block: 'start'});
+    held.top = element.getBoundingClientRect().top;
+  }
+  function hold(always) {
+    if (!held) return;
+    if (userMoved || Date.now() > held.until) { stop(); return; }
+    // Found again every time: a re-render may replace the element with a copy.
+    var box = container(), element = held.find();
+    if (!element || !box) return;  // absent for a moment mid-render
+    if (always || Math.abs(element.getBoundingClientRect().top - held.top) > 2) place(element, box);
+  }
   function showTop(find, limit) {
-    // Streamlit sticks the page to its bottom while content grows (our scrolls do not
-    // unstick it), and under load it may pull it down again after our scroll, even after
-    // the reply looks finished (a late re-render); so the element is held at the top
-    // every 200 ms until the reader scrolls, types or clicks, or for ``limit`` ms.
+    // Streamlit sticks the page to its bottom while content grows, and our scrolls do not
+    // always unstick it: it animates back down, even after the reply looks finished. So
+    // the element is held at the top until the reader scrolls, types or clicks, or for
+    // ``limit`` ms: put back (and Streamlit's animation stopped) as soon as anything else
+    // scrolls the page, and every 200 ms (the page may have grown, or a re-render
+    // replaced the element).
     stop();
     userMoved = false;
-    var started = Date.now();
-    var tick = function () {
-      // Found again on every tick: a re-render may replace the element with a copy.
-      var box = container(), element = find();
-      if (userMoved || Date.now() - started > limit) { stop(); return; }
-      if (element && box) element.scrollIntoView({block: 'start'});  // absent for a moment mid-render
-    };
-    tick();
-    timer = setInterval(tick, 200);
+    held = {find: find, until: Date.now() + limit, top: null};
+    hold(true);
+    timer = setInterval(function () { hold(true); }, 200);  // also once the page has grown enough to scroll it up
   }
+  document.addEventListener('scroll', function () { hold(false); }, {passive: true, capture: true});
   function latestQuestion() {
     var questions = document.querySelectorAll('.qa-question[data-qa-turn]');
     return questions.length ? questions[questions.length - 1] : null;
