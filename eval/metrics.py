@@ -131,10 +131,13 @@ class Verdict:
     """How one record fares on every per-question rule, before any averaging.
 
     ``evidence_rank`` is the 1-based rank of the first retrieved passage holding the
-    evidence (``None`` when none does, or the question is unanswerable).
+    evidence (``None`` when none does, or the question is unanswerable). A question
+    without evidence (``has_evidence`` false: an evaluator's file may give none) counts
+    in no retrieval or citation figure.
     """
 
     answerable: bool
+    has_evidence: bool
     abstained: bool
     evidence_rank: int | None
     gold_found: bool
@@ -188,6 +191,7 @@ def judge(record: Record) -> Verdict:
     cited_passage = result.cited.get(marked) if marked is not None else None
     return Verdict(
         answerable=answerable,
+        has_evidence=bool(normalise(evidence)),
         abstained=result.abstained,
         evidence_rank=evidence_rank(result.retrieved, evidence) if answerable else None,
         gold_found=gold_found,
@@ -208,7 +212,7 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def retrieval_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
     """recall@1/3/5 and MRR@10 over the answerable questions."""
-    ranks = [v.evidence_rank for v in verdicts if v.answerable]
+    ranks = [v.evidence_rank for v in verdicts if v.answerable and v.has_evidence]
     figures: dict[str, float | None] = {
         f"recall@{k}": _ratio(sum(1 for r in ranks if r is not None and r <= k), len(ranks))
         for k in RECALL_KS
@@ -222,9 +226,10 @@ def retrieval_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
 def answer_metrics(verdicts: Sequence[Verdict]) -> dict[str, float | None]:
     """Accuracy and citation accuracy over the answerable questions."""
     answerable = [v for v in verdicts if v.answerable]
+    checkable = [v for v in answerable if v.has_evidence]
     return {
         "accuracy": _ratio(sum(v.accurate for v in answerable), len(answerable)),
-        "citation_accuracy": _ratio(sum(v.citation_ok for v in answerable), len(answerable)),
+        "citation_accuracy": _ratio(sum(v.citation_ok for v in checkable), len(checkable)),
     }
 
 
@@ -256,6 +261,7 @@ def summarise(records: Sequence[Record]) -> dict[str, Any]:
         "n": len(records),
         "n_answerable": answerable,
         "n_unanswerable": len(records) - answerable,
+        "n_with_evidence": sum(v.answerable and v.has_evidence for v in verdicts),
         **retrieval_metrics(verdicts),
         **answer_metrics(verdicts),
         **abstention_metrics(verdicts),
@@ -294,7 +300,7 @@ def _reasons(verdict: Verdict, result: Result) -> list[str]:
         reasons.append("no gold string in the answer")
     if not verdict.concise:
         reasons.append(f"answer too long ({len(result.answer.strip())} > {MAX_ANSWER_CHARS} chars)")
-    if not verdict.citation_ok and not verdict.abstained:
+    if verdict.has_evidence and not verdict.citation_ok and not verdict.abstained:
         reasons.append("first cited passage lacks the evidence")
     return reasons
 

@@ -100,7 +100,8 @@ class TargetCheck:
     """One target and whether the hybrid mode met it.
 
     ``met`` is ``None`` when the target could not be checked at all (a comparison with
-    single modes that were not run). A target whose figure is not measured (``None``,
+    single modes that were not run, or a question file with nothing that measures it:
+    ``MEASURED_BY``). A target whose figure is not measured (``None``,
     e.g. abstention precision when nothing abstained) counts as missed: a target is met
     only by evidence.
     """
@@ -131,8 +132,26 @@ def _at_least(target: str, value: float | None, threshold: float, note: str = ""
     return TargetCheck(target, value, threshold, value >= threshold - 1e-12, note)
 
 
+#: What each target needs among the questions, and how the report says its absence: a
+#: target the question file cannot measure (an evaluator's file may give no evidence
+#: strings or no unanswerable questions) is NOT CHECKED, not missed.
+MEASURED_BY = {
+    "recall@5": ("n_with_evidence", "no answerable question gives evidence"),
+    "citation_accuracy": ("n_with_evidence", "no answerable question gives evidence"),
+    "abstention_precision": ("n_unanswerable", "no unanswerable questions"),
+    "abstention_recall": ("n_unanswerable", "no unanswerable questions"),
+}
+
+
 def _absolute_checks(overall: Mapping[str, Any]) -> list[TargetCheck]:
-    return [_at_least(label, overall.get(key), threshold) for key, label, threshold in ABSOLUTE_TARGETS]
+    checks = []
+    for key, label, threshold in ABSOLUTE_TARGETS:
+        needs, why = MEASURED_BY.get(key, (None, ""))
+        if needs is not None and overall.get(needs) == 0:
+            checks.append(TargetCheck(label, None, threshold, None, why))
+        else:
+            checks.append(_at_least(label, overall.get(key), threshold))
+    return checks
 
 
 def _language_checks(by_lang: Mapping[str, Mapping[str, Any]]) -> list[TargetCheck]:

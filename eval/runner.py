@@ -40,6 +40,8 @@ from eval import metrics, report
 from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, read_regulations, standard_sets,
                        write_contexts)
 from qa.errors import QAError
+from qa.retrieval.query import detect_language
+from qa.text import has_diacritics
 from qa.types import Answer
 
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
@@ -92,28 +94,67 @@ def _require_choice(obj: dict[str, Any], name: str, choices: Sequence[str]) -> s
     return str(value)
 
 
-def _require_answers(obj: dict[str, Any], answerable: bool) -> list[str]:
-    answers = obj.get("answers")
-    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
-        raise ValueError("field 'answers' must be a list of strings")
-    if answerable and not any(a.strip() for a in answers):
-        raise ValueError("an answerable question needs at least one non-empty gold answer")
-    return answers
+def _answers(obj: dict[str, Any]) -> list[str] | None:
+    """The gold strings: ``answers`` (a list, or one string), else ``answer`` (the name many
+    QA sets use); None when the line gives neither."""
+    for name in ("answers", "answer"):
+        if name not in obj:
+            continue
+        value = obj[name]
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and all(isinstance(a, str) for a in value):
+            return value
+        raise ValueError(f"field {name!r} must be a string or a list of strings")
+    return None
 
 
-def parse_question(obj: Any) -> dict[str, Any]:
-    """A validated question dict, or ``ValueError`` saying which field is wrong."""
+def infer_lang(question: str) -> str:
+    """The group a question without ``lang`` is reported in: English, Vietnamese, or
+    Vietnamese typed without diacritics (the assistant's own language detection)."""
+    if detect_language(question) == "en":
+        return "en"
+    return "vi" if has_diacritics(question) else "vi-nodiac"
+
+
+def parse_question(obj: Any, line: int | None = None) -> dict[str, Any]:
+    """A validated question dict, or ``ValueError`` saying which field is wrong.
+
+    Only ``question`` and the gold answers are required, so that an evaluator's own file
+    runs as it is: ``answers`` may be one string or be named ``answer``; ``[]`` (or kind
+    ``unanswerable``) marks a question the documents do not answer; without ``kind`` a
+    question with gold answers is a ``fact``; without ``lang`` the question's language is
+    detected (``infer_lang``); without ``id`` the line number names it (``line-N``);
+    without ``evidence`` the retrieval and citation figures leave the question out.
+    """
     if not isinstance(obj, dict):
         raise ValueError("the line is not a JSON object")
-    kind = _require_choice(obj, "kind", KINDS)
+    text = _require_text(obj, "question")
+    answers = _answers(obj)
+    if "kind" in obj:
+        kind = _require_choice(obj, "kind", KINDS)
+    elif answers is None:
+        raise ValueError("field 'answers' is missing: give the gold strings, or [] for a question "
+                         "the documents do not answer")
+    else:
+        kind = "fact" if answers else metrics.UNANSWERABLE
     answerable = kind != metrics.UNANSWERABLE
+    answers = answers if answers is not None else []
+    if answerable and not any(a.strip() for a in answers):
+        raise ValueError("an answerable question needs at least one non-empty gold answer")
+    ident = obj.get("id", f"line-{line}" if line is not None else None)
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    evidence = obj.get("evidence", "")
+    if not isinstance(evidence, str):
+        raise ValueError("field 'evidence' must be a string")
     question = {
-        "id": _require_text(obj, "id"),
-        "question": _require_text(obj, "question"),
-        "lang": _require_choice(obj, "lang", LANGS),
+        "id": _require_text({"id": ident}, "id"),
+        "question": text,
+        "lang": _require_choice(obj, "lang", LANGS) if "lang" in obj else infer_lang(text),
         "kind": kind,
-        "answers": _require_answers(obj, answerable),
-        "evidence": _require_text(obj, "evidence", allow_empty=not answerable),
+        "answers": answers,
+        "evidence": evidence,
     }
     if "split" in obj:
         question["split"] = _require_choice(obj, "split", SPLITS)
@@ -147,7 +188,7 @@ def load_questions(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         if not line.strip():
             continue
         try:
-            question = parse_question(json.loads(line))
+            question = parse_question(json.loads(line), number)
             if question["id"] in seen:
                 raise ValueError(f"id {question['id']!r} appears on an earlier line")
         except json.JSONDecodeError as exc:

@@ -276,12 +276,47 @@ def test_a_bad_line_is_reported_with_its_line_number_and_the_rest_still_runs(
 
 
 def test_a_missing_field_and_a_repeated_id_are_bad_lines(tmp_path: Path) -> None:
-    no_evidence = {k: v for k, v in QUESTIONS[0].items() if k != "evidence"}
-    path = write_questions(tmp_path / "q.jsonl", [QUESTIONS[1], no_evidence, QUESTIONS[1]])
+    no_answers = {k: v for k, v in QUESTIONS[0].items() if k not in ("answers", "kind")}
+    path = write_questions(tmp_path / "q.jsonl", [QUESTIONS[1], no_answers, QUESTIONS[1],
+                                                  {"question": "Ai ký?", "answers": 3}])
     questions, problems = runner.load_questions(path)
     assert [q["id"] for q in questions] == ["q2"]
-    assert problems == [f"{path}:2: field 'evidence' must be a non-empty string",
-                        f"{path}:3: id 'q2' appears on an earlier line"]
+    assert problems == [f"{path}:2: field 'answers' is missing: give the gold strings, or [] for a "
+                        "question the documents do not answer",
+                        f"{path}:3: id 'q2' appears on an earlier line",
+                        f"{path}:4: field 'answers' must be a string or a list of strings"]
+
+
+def test_an_evaluators_file_needs_only_questions_and_answers(tmp_path: Path) -> None:
+    path = write_questions(tmp_path / "q.jsonl", [
+        {"question": "What is Hà Tĩnh's 2025 e-payment target?", "answer": "trên 30%"},
+        {"id": 7, "question": "muc tieu kinh te so Dong Nai 2025", "answers": ["20%"]},
+        {"question": "Mục tiêu của Hà Nội năm 2025?", "answers": []},
+    ])
+    questions, problems = runner.load_questions(path)
+    assert problems == []
+    assert [(q["id"], q["lang"], q["kind"], q["answers"], q["evidence"]) for q in questions] == [
+        ("line-1", "en", "fact", ["trên 30%"], ""),
+        ("7", "vi-nodiac", "fact", ["20%"], ""),
+        ("line-3", "vi", "unanswerable", [], ""),
+    ]
+
+
+def test_questions_without_evidence_count_in_no_retrieval_or_citation_figure(tmp_path: Path) -> None:
+    with_evidence = metrics.Record(QUESTIONS[0], metrics.Result(
+        answer="ở mức tốt [1]", abstained=False, cited={1: "khác"}, retrieved=["khác", "x"], latency_ms=1.0))
+    bare = dict(QUESTIONS[0], id="b", evidence="")
+    without = metrics.Record(bare, metrics.Result(
+        answer="ở mức tốt [1]", abstained=False, cited={1: "khác"}, retrieved=["khác"], latency_ms=1.0))
+    both = metrics.summarise([with_evidence, without])
+    assert both["n_with_evidence"] == 1 and both["recall@5"] == 0.0 and both["citation_accuracy"] == 0.0
+    assert both["accuracy"] == 1.0  # the gold string still scores both
+    alone = metrics.summarise([without])
+    assert alone["recall@5"] is None and alone["citation_accuracy"] is None
+    assert metrics.failures([without]) == []  # right answer, nothing to check the citation against
+    checks = {c.target: c.status for c in report.check_targets({"hybrid": metrics.breakdown([without])})}
+    assert checks["recall@5"] == checks["abstention recall"] == "NOT CHECKED"
+    assert checks["accuracy (overall)"] == "MET"
 
 
 def test_the_default_split_is_test_when_the_file_has_splits(tmp_path: Path) -> None:
