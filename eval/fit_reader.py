@@ -19,6 +19,7 @@ question), averaged over collections. Test splits are never read.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -101,12 +102,36 @@ class QuestionExamples:
     ruled_out: bool = False
 
 
+#: What shapes the passages a question retrieves besides the index: reading the question
+#: (glossary, abbreviations, provinces …), the search and the pipeline around it. The
+#: reader's own files are left out (reader_model.json, answering/), so that refitting
+#: after a feature change takes seconds; only a "which province …" look-up, whose
+#: winner the reader picks, retrieves through them.
+RETRIEVAL_SHAPERS = ("qa/retrieval", "qa/data", "qa/pipeline.py", "qa/text.py")
+_NOT_RETRIEVAL = ("reader_model.json",)
+
+
+def retrieval_key(assistant: Assistant, k: int, root: Path | None = None) -> str:
+    """A hash of the retrieval settings and of the code and data that shape retrieval
+    (``RETRIEVAL_SHAPERS`` under ``root``, the project): a glossary entry or a new
+    dense weight is a new cache."""
+    root = root or Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    settings = assistant.settings
+    digest.update(json.dumps([k, settings.mode, settings.dense_weight, settings.fusion]).encode())
+    for shaper in RETRIEVAL_SHAPERS:
+        path = root / shaper
+        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if file.is_file() and file.suffix != ".pyc" and file.name not in _NOT_RETRIEVAL:
+                digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: int) -> dict[str, list[Hit]]:
-    """The passages the assistant retrieves for each question. Cached per index build
-    (retrieval does not depend on the reader), so refitting after a feature change
-    takes seconds."""
+    """The passages the assistant retrieves for each question, cached per index build
+    and ``retrieval_key``, so refitting after a reader change takes seconds."""
     build = (assistant.settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    cache = assistant.settings.index_dir.parent / f"retrieved-{build}-k{k}.json"
+    cache = assistant.settings.index_dir.parent / f"retrieved-{build}-k{k}-{retrieval_key(assistant, k)}.json"
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     missing = [q for q in questions if q["question"] not in stored]
     for q in tqdm(missing, desc=f"retrieve {name}", unit="q"):

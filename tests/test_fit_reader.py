@@ -43,3 +43,25 @@ def test_a_question_the_assistant_refuses_before_reading_counts_as_refused():
     assert at_threshold(rows, 0.5)["a"]["abstention_recall"] == 0.5
     _, _, kept = answer_examples([named_outside, read], weights)
     assert kept == [read], "the answerability model learns only from questions the reader answers"
+
+
+def test_the_retrieval_cache_follows_the_settings_and_the_files_that_shape_retrieval(tmp_path):
+    from types import SimpleNamespace
+
+    from eval.fit_reader import retrieval_key
+    from qa.config import load_settings
+
+    for shaper in ("qa/retrieval", "qa/data"):
+        (tmp_path / shaper).mkdir(parents=True)
+    (tmp_path / "qa/retrieval/query.py").write_text("x = 1\n")
+    (tmp_path / "qa/data/glossary.tsv").write_text("reach\tđạt\n")
+    (tmp_path / "qa/data/reader_model.json").write_text("{}")
+    assistant = SimpleNamespace(settings=load_settings())
+    key = retrieval_key(assistant, 5, tmp_path)
+    assert retrieval_key(assistant, 5, tmp_path) == key
+    assert retrieval_key(assistant, 10, tmp_path) != key
+    assert retrieval_key(SimpleNamespace(settings=load_settings(dense_weight=0.3)), 5, tmp_path) != key
+    (tmp_path / "qa/data/reader_model.json").write_text('{"threshold": 0.3}')  # the reader's weights: same cache
+    assert retrieval_key(assistant, 5, tmp_path) == key
+    (tmp_path / "qa/data/glossary.tsv").write_text("reach\tđạt\nfocus\ttập trung\n")
+    assert retrieval_key(assistant, 5, tmp_path) != key
