@@ -65,3 +65,14 @@ def test_the_retrieval_cache_follows_the_settings_and_the_files_that_shape_retri
     assert retrieval_key(assistant, 5, tmp_path) == key
     (tmp_path / "qa/data/glossary.tsv").write_text("reach\tđạt\nfocus\ttập trung\n")
     assert retrieval_key(assistant, 5, tmp_path) != key
+
+
+def test_the_retrieval_sweep_counts_ranks_into_recall_and_mrr():
+    import pytest
+
+    from eval.retrieval_sweep import figures, main
+
+    r1, r5, mrr = figures([1, 2, None, 6])
+    assert (r1, r5) == (0.25, 0.5) and mrr == pytest.approx((1 + 1 / 2 + 1 / 6) / 4)
+    with pytest.raises(SystemExit):
+        main(["--weights", "0.5,1.5"])
