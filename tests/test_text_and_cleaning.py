@@ -100,6 +100,15 @@ def test_diacritics_are_restored_from_the_collections_own_spellings(assistant):
     assert restored == "mục tiêu thanh toán điện tử"
 
 
+def test_question_words_get_their_own_spellings_and_the_collections_pairs_still_win():
+    # A collection where "bao", "co", "nhat" and "dau" are mostly other words, as in plans.
+    spellings = {"bao": "báo", "nhieu": "nhiều", "co": "cơ", "nhat": "nhật", "dau": "đấu",
+                 "co_quan": "cơ_quan", "cap_nhat": "cập_nhật", "ty_le": "tỷ_lệ"}
+    assert restore_diacritics("gom bao nhieu", spellings) == "gom bao nhiêu"
+    assert restore_diacritics("co ty le cao nhat o dau", spellings) == "có tỷ lệ cao nhất ở đâu"
+    assert restore_diacritics("co quan nao cap nhat", spellings) == "cơ quan nào cập nhật"
+
+
 @pytest.mark.parametrize("question, lang", [
     ("What is Hà Tĩnh's 2025 e-payment target?", "en"),
     ("muc tieu kinh te so Dong Nai 2025", "vi"),

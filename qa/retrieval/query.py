@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from qa.data import DataFileError, read_rows
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import translate
 from qa.retrieval.provinces import province_spans
@@ -131,10 +133,25 @@ def _blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]])
     return "".join(chars)
 
 
+@lru_cache(maxsize=None)
+def question_spellings() -> dict[str, str]:
+    """The spellings of question words (``qa/data/question_spellings.tsv``), keyed like the
+    collection's spelling table: folded syllables joined by "_"."""
+    table = {}
+    for number, (spelling,) in read_rows("question_spellings.tsv", 1):
+        syllables = spelling.lower().split()
+        if len(syllables) not in (1, 2):
+            raise DataFileError("question_spellings.tsv", number, "one or two syllables a row")
+        table["_".join(fold(s) for s in syllables)] = "_".join(syllables)
+    return table
+
+
 def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
-    """Put back diacritics on a question typed without them, from the collection's
-    own most frequent spellings (pairs of syllables first, then single ones).
-    The result has the length of the input, so offsets into it stay valid."""
+    """Put back diacritics on a question typed without them: the question words' own
+    spellings (``question_spellings``) before the collection's most frequent ones,
+    pairs of syllables first, then single ones. The result has the length of the
+    input, so offsets into it stay valid."""
+    words = question_spellings()
     tokens = re.findall(r"\w+|\W+", text)
     word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
     out = list(tokens)
@@ -143,13 +160,15 @@ def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
         a = word_positions[i]
         if i + 1 < len(word_positions):
             b = word_positions[i + 1]
-            pair = spellings.get(f"{fold(tokens[a]).lower()}_{fold(tokens[b]).lower()}")
+            key = f"{fold(tokens[a]).lower()}_{fold(tokens[b]).lower()}"
+            pair = words.get(key) or spellings.get(key)
             if pair and tokens[a + 1: b] == [" "]:
                 first, second = pair.split("_", 1)
                 out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
                 i += 2
                 continue
-        single = spellings.get(fold(tokens[a]).lower())
+        key = fold(tokens[a]).lower()
+        single = words.get(key) or spellings.get(key)
         if single:
             out[a] = _same_case(tokens[a], single)
         i += 1
