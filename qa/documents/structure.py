@@ -566,6 +566,8 @@ def _is_headline(line: str) -> bool:
         return False
     if _CAPTION.search(line):  # a photo caption ("… (Ảnh: Báo X)")
         return False
+    if not _strip_motto(line):  # the national motto ("Độc lập - Tự do - Hạnh phúc"), quoted as content
+        return False
     return sum(c.isalpha() for c in line) >= len(line.replace(" ", "")) * 0.6
 
 
