@@ -48,6 +48,10 @@ def test_a_question_says_what_kind_of_answer_it_wants(question, lang, kind):
     # a date question naming what happens to a document on one day asks for that day
     ("When was Thai Nguyen's digital transformation strategy to 2030 approved?", "en", "day", "date"),
     ("Kế hoạch chuyển đổi số tỉnh Bình Định được ban hành khi nào?", "vi", "day", "date"),
+    # a share asks for a percentage: a count or a rank ("tốp 10") is no answer to it
+    ("What share of GRDP should Hai Phong's digital economy reach by 2025?", "en", "percent", "quantity"),
+    ("kinh te so thai nguyen chiem bao nhieu phan tram GRDP nam 2025", "vi-nodiac", "percent", "quantity"),
+    ("Kinh tế số chiếm bao nhiêu % GRDP?", "vi", "percent", "quantity"),
 ])
 def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narrow, broad):
     kinds = answer_types(question, lang)
@@ -57,6 +61,13 @@ def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narr
 def test_a_date_question_about_a_target_still_takes_a_year():
     assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
     assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}
+
+
+def test_a_document_named_by_its_number_is_not_asked_for():
+    # "Kế hoạch số 1051/KH-UBND" says which plan; the question asks who signed it
+    assert answer_types("Ai là người ký Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024?",
+                        "vi") == {"signer"}
+    assert "docnumber" in answer_types("Kế hoạch chuyển đổi số năm 2024 là kế hoạch số mấy?", "vi")
 
 
 def test_english_ai_is_not_the_vietnamese_who():
@@ -84,6 +95,9 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("rank", "xếp thứ 12/63 tỉnh, thành phố", True),
     ("docnumber", "theo Kế hoạch số 245/KH-UBND", True),
     ("docnumber", "đạt 80% kế hoạch", False),
+    ("percent", "kinh tế số chiếm 20% GRDP", True),
+    ("percent", "đạt 12,5 % dân số", True),
+    ("percent", "năm 2025 đứng trong tốp 5 toàn quốc", False),
 ])
 def test_a_unit_holds_an_answer_of_a_kind(kind, text, holds):
     assert holds_type(kind, text) is holds

@@ -47,6 +47,8 @@ _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngà
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}"
                    r"|\bquý\s+[IV1-4]+\b|\b(?:19|20)\d{2}\b|\b(?:trước|sau|trong vòng|chậm nhất)\s+\d+\s+(?:ngày|tháng|năm|tuần)",
                    re.IGNORECASE)
+#: A percentage: "30%", "12,5 %", "90 phần trăm", "ten per cent".
+_PERCENT = re.compile(r"\d\s*%|\bphần trăm\b|\bper\s?cent\b", re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
 _DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
 #: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "ký bởi ông Trần Văn A",
@@ -87,14 +89,16 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
     data = _question_types()
     cues: dict[str, dict[str, re.Pattern[str]]] = {}
     for lang in ("vi", "en"):
-        cues[lang] = {kind: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+        # Whole phrases, not followed by a number: "kế hoạch số 1051/KH-UBND" names the plan
+        # a question is about ("Ai ký Kế hoạch số 1051/KH-UBND?"), it does not ask for its number.
+        cues[lang] = {kind: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)(?!\s*\d)")
                       for kind, phrases in data[lang].items()}
     return cues
 
 
 def answer_types(question: str, lang: str) -> frozenset[str]:
-    """The kinds of answer a question asks for ("quantity", "date", "day", "agent", "signer", "rank",
-    "docnumber"), from its question words; empty when it asks for none in particular."""
+    """The kinds of answer a question asks for ("quantity", "percent", "date", "day", "agent", "signer",
+    "rank", "docnumber"), from its question words; empty when it asks for none in particular."""
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
     asked = {kind for kind, pattern in cues.items() if pattern.search(folded)}
@@ -111,8 +115,9 @@ def _document_events() -> dict[str, re.Pattern[str]]:
 
 
 #: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
-#: signer, and any agency or capitalised name is no answer to it.
-NARROWER = {"day": "date", "signer": "agent"}
+#: signer, and any agency or capitalised name is no answer to it; "bao nhiêu phần trăm" asks
+#: for a percentage, and a count or a rank ("tốp 10") is no answer to it.
+NARROWER = {"day": "date", "signer": "agent", "percent": "quantity"}
 
 
 #: A document named by its type and number ("Nghị quyết số 01", "Quyết định số 1893"): the
@@ -134,6 +139,8 @@ def holds_type(kind: str, text: str) -> bool:
     """The text holds an answer of the given kind."""
     if kind == "quantity":
         return bool(figure_numbers(text)) or bool(_NUMBER_WORDS.search(text))
+    if kind == "percent":
+        return bool(_PERCENT.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "day":
