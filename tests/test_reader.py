@@ -227,6 +227,26 @@ def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_fo
     assert refusal([typed, other_year], 0) is None
 
 
+@pytest.mark.parametrize("question, text", [
+    ("Ai là người ký Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024?",
+     "Ngày 25/3/2024, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024."),
+    ("What share of GRDP should Hai Phong's digital economy reach by 2025?",
+     "Phấn đấu nâng hạng chỉ số chuyển đổi số cấp tỉnh, đến năm 2025 Hải Phòng đứng trong tốp 5 toàn quốc về kinh tế số."),
+])
+def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question, text):
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    _, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), None, 300)
+    assert abstained
+    assert refusal([_vector(coverage=1.0, form_missing=1)], 0) == "form_missing"
+
+
+def test_an_office_said_to_sign_is_a_signer():
+    assert holds_type("signer", "Căn cứ đề nghị của Hội đồng xét tốt nghiệp, Hiệu trưởng ký quyết định công nhận tốt nghiệp")
+    assert holds_type("signer", "Chủ tịch UBND tỉnh đã ký ban hành Kế hoạch")
+    assert not holds_type("signer", "Chủ tịch UBND tỉnh ký kết hợp tác với Viettel")
+
+
 def test_the_candidates_module_example_runs():
     import doctest
 
