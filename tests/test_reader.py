@@ -9,7 +9,7 @@ import pytest
 from qa.answering.answer import compose, idf_function, quoted
 from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
-from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, choose,
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
                                  holds_type, load_model, number_kinds, parse_number, refusal)
 from qa.types import Chunk, Document, Hit
 
@@ -112,6 +112,20 @@ def test_list_items_are_read_with_their_lead_in():
     assert [c.text[:2] for c in items] == ["a)", "b)"]
     assert all(c.context == "2. Mục tiêu cụ thể đến năm 2025:" for c in items)
     assert quoted(items[1]).startswith("2. Mục tiêu cụ thể đến năm 2025: b) 60%")
+
+
+def test_a_question_about_conditions_may_be_answered_by_the_lead_in_with_its_items():
+    text = ("Điều 5. Lớp NNCM\n\n2. Để được tham gia học các lớp NNCM:\n\n"
+            "a. Đối với tiếng Anh: có chứng chỉ TOEIC 400.\n\nb. Đối với tiếng Nhật: có chứng chỉ N4.\n\n"
+            "3. Mỗi lớp có một trợ giảng.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lists = [c for c in units(hit, text, 1, 270, with_lists=True) if c.kind == "list"]
+    assert [quoted(c) for c in lists] == ["2. Để được tham gia học các lớp NNCM: a. Đối với tiếng Anh: có chứng chỉ "
+                                         "TOEIC 400. b. Đối với tiếng Nhật: có chứng chỉ N4."]
+    assert not [c for c in units(hit, text, 1, 270) if c.kind == "list"], "only for a question that asks for several"
+    assert not [c for c in units(hit, text, 1, 80, with_lists=True) if c.kind == "list"], "two items must fit"
+    assert asks_several(analyse("Điều kiện để sinh viên tham gia các lớp NNCM là gì?", {}))
+    assert not asks_several(analyse("Đến năm 2025 kinh tế số chiếm bao nhiêu phần trăm GRDP?", {}))
 
 
 def test_a_lead_in_is_found_before_the_chunk_and_past_sibling_items():

@@ -110,6 +110,20 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _several_cues() -> dict[str, re.Pattern[str]]:
+    """Question words asking for several things or what a rule sets out, per language
+    (``question_types.json``, "several")."""
+    data = _question_types()["several"]
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
+
+
+def asks_several(query: Query) -> bool:
+    """The question asks for a list (``Query.wants_list``), for several things or for what a
+    rule sets out ("Điều kiện để … là gì?", "Hồ sơ gồm những gì?", "In what cases …?")."""
+    return query.wants_list or bool(_several_cues()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower()))
+
+
+@lru_cache(maxsize=1)
 def _document_events() -> dict[str, re.Pattern[str]]:
     """What happens to a document on one day ("ban hành", "approved"), per language."""
     data = _question_types()["document_events"]
@@ -451,6 +465,12 @@ def _f_item(r: Reading, c: Candidate) -> float:
     return 1.0 if c.kind == "item" else 0.0
 
 
+def _f_list_unit(r: Reading, c: Candidate) -> float:
+    """The unit is a lead-in with the items after it (``candidates.lists``, read for a
+    question that ``asks_several``)."""
+    return 1.0 if c.kind == "list" else 0.0
+
+
 def _f_clause(r: Reading, c: Candidate) -> float:
     """The unit is a clause of a longer sentence."""
     return 1.0 if c.kind == "clause" else 0.0
@@ -560,6 +580,7 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "fragment": _f_fragment,
     "heading": _f_heading,
     "item": _f_item,
+    "list_unit": _f_list_unit,
     "clause": _f_clause,
     "window": _f_window,
     "window_mid": _f_window_mid,
