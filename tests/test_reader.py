@@ -246,6 +246,10 @@ def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_fo
      "Ngày 25/3/2024, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024."),
     ("What share of GRDP should Hai Phong's digital economy reach by 2025?",
      "Phấn đấu nâng hạng chỉ số chuyển đổi số cấp tỉnh, đến năm 2025 Hải Phòng đứng trong tốp 5 toàn quốc về kinh tế số."),
+    # the percentage is another sentence's target
+    ("Lạng Sơn đặt mục tiêu tỷ lệ người dân từ 15 tuổi có tài khoản giao dịch ngân hàng năm 2025 là bao nhiêu phần trăm?",
+     "100% các sự kiện văn hóa của tỉnh được truyền thông số. Năm 2025 phấn đấu tỷ lệ người dân từ 15 tuổi trở lên "
+     "có tài khoản giao dịch tại ngân hàng tăng mạnh."),
 ])
 def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question, text):
     doc = _document(text)
