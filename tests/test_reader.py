@@ -9,7 +9,7 @@ import pytest
 from qa.answering.answer import compose, idf_function, quoted
 from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
-from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, choose,
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
                                  holds_type, load_model, number_kinds, parse_number, refusal)
 from qa.types import Chunk, Document, Hit
 
@@ -48,6 +48,10 @@ def test_a_question_says_what_kind_of_answer_it_wants(question, lang, kind):
     # a date question naming what happens to a document on one day asks for that day
     ("When was Thai Nguyen's digital transformation strategy to 2030 approved?", "en", "day", "date"),
     ("Kế hoạch chuyển đổi số tỉnh Bình Định được ban hành khi nào?", "vi", "day", "date"),
+    # a share asks for a percentage: a count or a rank ("tốp 10") is no answer to it
+    ("What share of GRDP should Hai Phong's digital economy reach by 2025?", "en", "percent", "quantity"),
+    ("kinh te so thai nguyen chiem bao nhieu phan tram GRDP nam 2025", "vi-nodiac", "percent", "quantity"),
+    ("Kinh tế số chiếm bao nhiêu % GRDP?", "vi", "percent", "quantity"),
 ])
 def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narrow, broad):
     kinds = answer_types(question, lang)
@@ -57,6 +61,13 @@ def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narr
 def test_a_date_question_about_a_target_still_takes_a_year():
     assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
     assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}
+
+
+def test_a_document_named_by_its_number_is_not_asked_for():
+    # "Kế hoạch số 1051/KH-UBND" says which plan; the question asks who signed it
+    assert answer_types("Ai là người ký Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024?",
+                        "vi") == {"signer"}
+    assert "docnumber" in answer_types("Kế hoạch chuyển đổi số năm 2024 là kế hoạch số mấy?", "vi")
 
 
 def test_english_ai_is_not_the_vietnamese_who():
@@ -84,6 +95,9 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("rank", "xếp thứ 12/63 tỉnh, thành phố", True),
     ("docnumber", "theo Kế hoạch số 245/KH-UBND", True),
     ("docnumber", "đạt 80% kế hoạch", False),
+    ("percent", "kinh tế số chiếm 20% GRDP", True),
+    ("percent", "đạt 12,5 % dân số", True),
+    ("percent", "năm 2025 đứng trong tốp 5 toàn quốc", False),
 ])
 def test_a_unit_holds_an_answer_of_a_kind(kind, text, holds):
     assert holds_type(kind, text) is holds
@@ -98,6 +112,20 @@ def test_list_items_are_read_with_their_lead_in():
     assert [c.text[:2] for c in items] == ["a)", "b)"]
     assert all(c.context == "2. Mục tiêu cụ thể đến năm 2025:" for c in items)
     assert quoted(items[1]).startswith("2. Mục tiêu cụ thể đến năm 2025: b) 60%")
+
+
+def test_a_question_about_conditions_may_be_answered_by_the_lead_in_with_its_items():
+    text = ("Điều 5. Lớp NNCM\n\n2. Để được tham gia học các lớp NNCM:\n\n"
+            "a. Đối với tiếng Anh: có chứng chỉ TOEIC 400.\n\nb. Đối với tiếng Nhật: có chứng chỉ N4.\n\n"
+            "3. Mỗi lớp có một trợ giảng.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lists = [c for c in units(hit, text, 1, 270, with_lists=True) if c.kind == "list"]
+    assert [quoted(c) for c in lists] == ["2. Để được tham gia học các lớp NNCM: a. Đối với tiếng Anh: có chứng chỉ "
+                                         "TOEIC 400. b. Đối với tiếng Nhật: có chứng chỉ N4."]
+    assert not [c for c in units(hit, text, 1, 270) if c.kind == "list"], "only for a question that asks for several"
+    assert not [c for c in units(hit, text, 1, 80, with_lists=True) if c.kind == "list"], "two items must fit"
+    assert asks_several(analyse("Điều kiện để sinh viên tham gia các lớp NNCM là gì?", {}))
+    assert not asks_several(analyse("Đến năm 2025 kinh tế số chiếm bao nhiêu phần trăm GRDP?", {}))
 
 
 def test_a_lead_in_is_found_before_the_chunk_and_past_sibling_items():
@@ -211,6 +239,30 @@ def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_fo
     assert refusal([vision, _vector(context_coverage=0.8, year_conflict=1)], 0) is None, "no unit holds the whole topic"
     typed = _vector(context_coverage=0.24, year_match=1, type_match=1)  # "Số: 325/KH-UBND" for "số hiệu"
     assert refusal([typed, other_year], 0) is None
+
+
+@pytest.mark.parametrize("question, text", [
+    ("Ai là người ký Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024?",
+     "Ngày 25/3/2024, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1051/KH-UBND về chuyển đổi số tỉnh Bình Thuận năm 2024."),
+    ("What share of GRDP should Hai Phong's digital economy reach by 2025?",
+     "Phấn đấu nâng hạng chỉ số chuyển đổi số cấp tỉnh, đến năm 2025 Hải Phòng đứng trong tốp 5 toàn quốc về kinh tế số."),
+    # the percentage is another sentence's target
+    ("Lạng Sơn đặt mục tiêu tỷ lệ người dân từ 15 tuổi có tài khoản giao dịch ngân hàng năm 2025 là bao nhiêu phần trăm?",
+     "100% các sự kiện văn hóa của tỉnh được truyền thông số. Năm 2025 phấn đấu tỷ lệ người dân từ 15 tuổi trở lên "
+     "có tài khoản giao dịch tại ngân hàng tăng mạnh."),
+])
+def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question, text):
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    _, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), None, 300)
+    assert abstained
+    assert refusal([_vector(coverage=1.0, form_missing=1)], 0) == "form_missing"
+
+
+def test_an_office_said_to_sign_is_a_signer():
+    assert holds_type("signer", "Căn cứ đề nghị của Hội đồng xét tốt nghiệp, Hiệu trưởng ký quyết định công nhận tốt nghiệp")
+    assert holds_type("signer", "Chủ tịch UBND tỉnh đã ký ban hành Kế hoạch")
+    assert not holds_type("signer", "Chủ tịch UBND tỉnh ký kết hợp tác với Viettel")
 
 
 def test_the_candidates_module_example_runs():

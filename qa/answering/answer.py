@@ -23,7 +23,7 @@ from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
-from qa.answering.reader import term_set
+from qa.answering.reader import asks_several, term_set
 from qa.text import years
 from qa.types import Citation, Document, Hit
 
@@ -62,10 +62,11 @@ def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | 
     answer can quote whole; with ``query`` too, the room each document's answer frame
     leaves (``quote_room``), which each candidate keeps."""
     out = []
+    several = query is not None and asks_several(query)
     for rank, h in enumerate(hits, 1):
         doc = documents[h.chunk.doc_id]
         here = quote_room(query, doc, max_chars) if query is not None and room is not None else room
-        out += units(h, doc.text, rank, here)
+        out += units(h, doc.text, rank, here, with_lists=several)
     return out
 
 
@@ -122,9 +123,12 @@ def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | N
 
 
 def quoted(candidate: Candidate) -> str:
-    """What the answer quotes of a unit: a list item with the lead-in it belongs to."""
+    """What the answer quotes of a unit: a list item with the lead-in it belongs to; a
+    lead-in with its items on one line."""
     if candidate.kind == "item" and candidate.context:
         return f"{candidate.context} {candidate.text}"
+    if candidate.kind == "list":
+        return " ".join(candidate.text.split())
     return candidate.text
 
 

@@ -122,13 +122,15 @@ def read_outlines(document_texts: Iterable[str]) -> None:
         head(text)
 
 
-def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) -> list[Candidate]:
+def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
+          with_lists: bool = False) -> list[Candidate]:
     """Every candidate unit of a hit: lines, their sentences and clauses, items.
 
     ``document_text`` is the text of the hit's document (the chunk's offsets point
     into it), read for lead-ins that lie before the chunk. With ``room``, a unit
     that an answer could not quote whole is replaced by its windows (see
-    ``windows``), so that what the reader scores is what the answer quotes.
+    ``windows``), so that what the reader scores is what the answer quotes; with
+    ``with_lists`` too, each lead-in with the items after it that fit (``lists``).
     """
     found = _units(hit, document_text, rank)
     if room is None:
@@ -142,7 +144,41 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None) 
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
                 fitting.append(piece)
+    if with_lists:
+        fitting += lists(found, hit, room)
     return [replace(c, room=room) for c in fitting]
+
+
+def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
+    """A lead-in with the items after it in the chunk, as one unit ("2. Để được tham gia học
+    các lớp NNCM: a. Đối với tiếng Anh: … b. Đối với tiếng Nhật: …"), for questions whose
+    answer is the list or the conditions it sets out rather than one item of it: from the
+    lead-in, the most whole items that fit in ``room`` characters, at least two (one item
+    with its lead-in is already a candidate)."""
+    text = hit.chunk.text
+    out: list[Candidate] = []
+    items = [c for c in found if c.kind == "item" and c.context]
+    i = 0
+    while i < len(items):
+        lead = items[i].context
+        run = [items[i]]
+        while i + len(run) < len(items) and items[i + len(run)].context is lead:
+            run.append(items[i + len(run)])
+        i += len(run)
+        if len(run) < 2:
+            continue
+        start = text.rfind(lead, 0, run[0].span.start)
+        if start < 0 or text[start + len(lead): run[0].span.start].strip():
+            continue  # the lead-in is not in this chunk, or something stands between it and the items
+        end = None
+        for item in run:
+            if len(" ".join(text[start: item.span.end].split())) > room:
+                break
+            end = item.span.end
+        if end is None or end <= run[1].span.start:
+            continue
+        out.append(Candidate(hit, run[0].rank, Span(text[start:end], start, end), "list", "", run[0].before))
+    return out
 
 
 #: Where a window of a long unit may start: the unit's start, or after a comma,
