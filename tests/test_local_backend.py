@@ -81,3 +81,18 @@ def test_the_first_k_of_a_wider_approximate_search_are_its_search_of_k():
             scores, ids = vector_index.search(index, query, 20, only)
             assert wide_scores[19] > wide_scores[20]
             assert np.array_equal(wide_ids[:20], ids) and np.array_equal(wide_scores[:20], scores)
+
+
+def test_a_search_filtered_to_the_named_provinces_ranks_without_their_names():
+    from qa.retrieval.retrieve import bm25_terms
+
+    vi = analyse("Đến năm 2025, kinh tế số của Bà Rịa - Vũng Tàu phải chiếm bao nhiêu phần trăm GRDP?", {})
+    assert {"vung_tau", "ria"} <= set(vi.bm25_terms) and "grdp" in vi.bm25_terms
+    assert not {"vung", "tau", "ria", "vung_tau"} & set(vi.bm25_terms_in_scope) and "grdp" in vi.bm25_terms_in_scope
+    assert bm25_terms(vi, ("Bà Rịa - Vũng Tàu",)) == vi.bm25_terms_in_scope
+    assert bm25_terms(vi, ()) == vi.bm25_terms  # a search over every plan: the name tells plans apart
+    en = analyse("What is Hà Tĩnh's 2025 e-payment target?", {})
+    assert "ha_tinh" in en.bm25_terms and "ha_tinh" not in en.bm25_terms_in_scope
+    assert "thanh_toan" in en.bm25_terms_in_scope  # the glossary's Vietnamese stays
+    unnamed = analyse("Mục tiêu thanh toán điện tử năm 2025?", {})  # the chat's filter, no name in the question
+    assert bm25_terms(unnamed, ("Hà Tĩnh",)) == unnamed.bm25_terms

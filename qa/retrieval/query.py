@@ -84,6 +84,9 @@ class Query:
     years: tuple[int, ...]
     dense_text: str
     bm25_terms: list[str] = field(default_factory=list)
+    # The BM25 terms without the provinces the question names: what a search filtered to
+    # those provinces ranks by (``qa.retrieval.retrieve.bm25_terms``).
+    bm25_terms_in_scope: list[str] = field(default_factory=list)
     # What an answer should contain: concepts, each a choice of alternatives, each a
     # tuple of folded syllables and syllable pairs. A Vietnamese question's concepts are
     # its own content terms; an English one's are the glossary translations of its
@@ -221,6 +224,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     return Query(
         text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
         dense_text=dense_text, bm25_terms=terms(text) + [t for v in vi_terms for t in terms(v)],
+        bm25_terms_in_scope=terms(_blank(text, spans)) + [t for v in vi_terms for t in terms(v)],
         concepts=concepts, untranslated=untranslated, required_terms=required,
         wants_comparison=(superlative and len(provinces) != 1) or (
             len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded))),
