@@ -26,6 +26,7 @@ failed questions only for dev (``--json`` always carries them). How each set was
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -382,7 +383,8 @@ def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
     if args.questions is not None:
         if args.sets:
             raise ValueError("give either --questions or --sets, not both")
-        return [EvalSet(CUSTOM, FACTS, args.documents, args.questions, args.index)]
+        index = args.index if args.index is not None or args.documents is None else own_index(args.documents)
+        return [EvalSet(CUSTOM, FACTS, args.documents, args.questions, index)]
     available = standard_sets()
     chosen = [available[name] for name in (args.sets or STANDARD_SETS) if name != FOLLOWUP]
     if args.documents is not None or args.index is not None:
@@ -391,6 +393,14 @@ def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
         (only,) = chosen
         chosen = [replace(only, documents=args.documents or only.documents, index=args.index or only.index)]
     return chosen
+
+
+def own_index(documents: Path) -> Path:
+    """The index folder of an evaluator's documents folder given without ``--index``:
+    one per folder under ``eval/cache/`` (git-ignored), built on first use and reused,
+    never the configured index of the chat's documents."""
+    digest = hashlib.sha256(str(documents.resolve()).encode("utf-8")).hexdigest()[:12]
+    return EVAL_DIR / "cache" / f"{CUSTOM}-{digest}" / "index"
 
 
 def open_assistant(evalset: EvalSet) -> Answerer:

@@ -660,6 +660,16 @@ def test_index_and_documents_re_point_the_one_chosen_set(empty_shared: Path) -> 
     assert (plans.name, plans.index, plans.documents) == ("plans", Path("/tmp/idx"), Path("/tmp/docs"))
     (custom,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl"]))
     assert (custom.name, custom.documents, custom.index) == ("custom", None, None)  # the configured ones
+    # An evaluator's documents without --index get an index of their own, one per folder,
+    # never the configured index of the chat's documents (which belongs to another folder).
+    (theirs,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl", "--documents", "/tmp/docs"]))
+    (again,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl", "--documents", "/tmp/docs/"]))
+    (other,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl", "--documents", "/tmp/other"]))
+    assert theirs.index == again.index != other.index
+    assert theirs.index.parent.parent == runner.EVAL_DIR / "cache" and theirs.index.name == "index"
+    (given,) = runner.selected_sets(runner.parse_args(["--questions", "q.jsonl", "--documents", "/tmp/docs",
+                                                       "--index", "/tmp/idx"]))
+    assert given.index == Path("/tmp/idx")
 
 
 def test_the_followup_set_runs_its_conversations_turn_by_turn_beside_the_others(tmp_path, capsys):
