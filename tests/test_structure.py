@@ -220,6 +220,13 @@ def make_decision_pdf(path: Path) -> Path:
     para("III. TỔ CHỨC THỰC HIỆN")
     para("Giao Sở Khoa học và Công nghệ chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế hoạch này và "
          "tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025.")
+    # The closing signature block: the recipients on the left, the signer on the right.
+    y = pdf.get_y() + 4
+    for x, dy, text in [(10, 0, "Nơi nhận:"), (110, 0, "KT. CHỦ TỊCH"), (10, 6, "- Như trên;"),
+                        (110, 6, "PHÓ CHỦ TỊCH"), (10, 12, "- Lưu: VT."), (110, 14, "(Đã ký)"),
+                        (110, 24, "Nguyễn Văn Hòa")]:
+        pdf.set_xy(x, y + dy)
+        pdf.cell(80, 6, text, align="L" if x < 100 else "C")
     pdf.output(str(path))
     return path
 
@@ -261,6 +268,31 @@ def test_a_pdf_decision_is_indexed_with_its_structure(pdf_index):
     stored = json.loads((settings.index_dir / (settings.index_dir / "CURRENT").read_text() / "chunks.json").read_text())
     assert [row[3] for row in stored] == [c.heading_path for c in index.chunks]
     assert doc.removed_chars > 0
+
+
+def test_a_pdf_decision_says_who_signed_it_and_what_its_table_rows_hold(pdf_index):
+    from qa.pipeline import Assistant
+
+    settings, index = pdf_index
+    doc = next(iter(index.documents.values()))
+    assert "Người ký: Nguyễn Văn Hòa (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in doc.text.split("\n")
+    assistant = Assistant(settings)
+    signed = assistant.ask("Ai ký Kế hoạch chuyển đổi số tỉnh Hòa Lạc năm 2025?")
+    assert not signed.abstained and "Nguyễn Văn Hòa" in signed.answer
+    assert "Nguyễn Văn Hòa" in assistant.ask("Who signed Hoa Lac's 2025 digital transformation plan?").answer
+    agency = assistant.ask("Cơ quan nào chủ trì triển khai nền tảng định danh điện tử VNeID của Hòa Lạc?")
+    assert "Công an tỉnh" in agency.answer
+
+
+def test_a_closing_signature_block_names_the_signer_and_a_title_block_does_not():
+    body = "\n".join(f"{n}. Nhiệm vụ số {n} của kế hoạch." for n in range(1, 10))
+    signed = clean(body + "\nNơi nhận:\n- Như trên;\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\n"
+                   "NGUYỄN VĂN HÒA\n").text
+    assert signed.endswith("Người ký: NGUYỄN VĂN HÒA (TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH)")
+    head = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 1/KH-UBND\nKẾ HOẠCH\nChuyển đổi số\n" + body).text
+    assert "Người ký" not in head
+    prose = clean(body + "\nCHỦ TỊCH\nNguyễn Văn Hòa\nvà các thành viên Ban Chỉ đạo.").text
+    assert "Người ký" not in prose
 
 
 def test_the_module_documentation_example_holds():

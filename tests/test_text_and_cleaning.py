@@ -182,6 +182,35 @@ def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
                     "Chỉ tiêu: - Hồ sơ xử lý trên môi trường mạng | Kế hoạch: 90% | Thực hiện: 90% | Đánh giá: Đạt"]
 
 
+TASKS = ["III. NHIỆM VỤ TRỌNG TÂM", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành",
+         "1", "Xây dựng Trung tâm điều hành thông minh (IOC) cấp tỉnh", "Sở Khoa học và Công nghệ", "Quý III/2025",
+         "2", "Triển khai nền tảng bản đồ số dùng chung", "Sở Nông nghiệp và Môi trường", "Quý IV/2025",
+         "IV. KINH PHÍ", "Tổng kinh phí dự kiến 125.500 triệu đồng."]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_numbered_task_table_flattened_one_cell_per_line_comes_back_as_rows(gap):
+    text = clean(gap.join(TASKS)).text
+    lines = [line for line in text.split("\n") if line]
+    assert lines[:4] == [
+        "III. NHIỆM VỤ TRỌNG TÂM",  # "STT" is not glued to the heading as a wrapped line
+        "STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành",
+        "STT: 1 | Nhiệm vụ: Xây dựng Trung tâm điều hành thông minh (IOC) cấp tỉnh | "
+        "Cơ quan chủ trì: Sở Khoa học và Công nghệ | Thời gian hoàn thành: Quý III/2025",
+        "STT: 2 | Nhiệm vụ: Triển khai nền tảng bản đồ số dùng chung | "
+        "Cơ quan chủ trì: Sở Nông nghiệp và Môi trường | Thời gian hoàn thành: Quý IV/2025"]
+    assert "Tổng kinh phí dự kiến 125.500 triệu đồng." in lines
+
+
+def test_a_numbered_table_with_a_missing_cell_is_not_put_under_the_wrong_headers():
+    missing = TASKS[:11] + TASKS[12:]  # row 2 lost its agency: its cells would shift
+    text = clean("\n\n".join(missing)).text
+    assert "STT: " not in text and "Thời gian hoàn thành: IV." not in text  # one whole row is no table
+    assert "Sở Khoa học và Công nghệ" in text and "IV. KINH PHÍ" in text
+    out_of_order = TASKS[:9] + ["3"] + TASKS[10:]
+    assert "STT: " not in clean("\n\n".join(out_of_order)).text
+
+
 def test_cleaning_reports_the_characters_it_removed():
     raw = "Chia sẻ bài viết\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKinh tế số chiếm 20% GRDP của tỉnh."
     cleaned = clean(raw)

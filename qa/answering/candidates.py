@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import islice
 
+from qa.documents.clean import SIGNER_LABEL
 from qa.documents.structure import lead_in, parse, title_block, title_block_end
 from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
@@ -103,6 +104,17 @@ def lead_ins(document_text: str) -> dict[int, str]:
             texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
         found[block.start] = texts[j] if j is not None else ""
     return {start: lead for start, lead in found.items() if lead is not None}
+
+
+#: The line cleaning writes for an official document's closing signature block
+#: (``qa.documents.clean.signature_block``): "Người ký: Nguyễn Thành Sinh (KT. CHỦ TỊCH …)".
+_SIGNATURE_LINE = re.compile(rf"^{re.escape(SIGNER_LABEL)}[^|()]+ \([^()|]+\)$")
+
+
+def is_signature_line(line: str) -> bool:
+    """A document's closing signature block, read like its title block: what the document
+    says of itself (who signed it), with the document's title as its context."""
+    return bool(_SIGNATURE_LINE.match(line))
 
 
 @lru_cache(maxsize=OUTLINES_KEPT)
@@ -214,8 +226,8 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
     chunk = hit.chunk
     text = chunk.text
     found: list[Candidate] = []
-    head_end, title = head(document_text)
-    title = title if chunk.start < head_end else ""
+    head_end, document_title = head(document_text)
+    title = document_title if chunk.start < head_end else ""
     pos = 0
     for raw in text.split("\n"):
         line_start = pos
@@ -227,6 +239,9 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         line_span = Span(line, begin, begin + len(line))
         if title and chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
+            continue
+        if document_title and is_signature_line(line):  # the closing block says who signed the document
+            found.append(Candidate(hit, rank, line_span, "line", document_title, "", in_title_block=True))
             continue
         before = _paragraph_before(document_text, chunk.start + begin)
         lead = lead_ins(document_text).get(chunk.start + begin)

@@ -154,6 +154,10 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
             lines.append("")
             continue
         lines.extend(_split_title_block_row(line))
+    lines = signature_block(lines)
+    rows_before = sum(1 for line in lines if is_row(line))
+    lines = rows_of_numbered_tables(lines)
+    tally["rows_of_numbered_tables (rows)"] += sum(1 for line in lines if is_row(line)) - rows_before
     before_join = _count(lines)
     lines = join_wrapped_lines(lines)
     tally["join_wrapped_lines (lines joined)"] += before_join - _count(lines)
@@ -454,6 +458,141 @@ def rows_of_flattened_tables(lines: list[str]) -> list[str]:
             for v in values:
                 out[seq[v]] = ""
     return out
+
+
+#: The office line that opens an official document's closing signature block: "KT. CHỦ
+#: TỊCH", "TM. ỦY BAN NHÂN DÂN", "PHÓ GIÁM ĐỐC", "HIỆU TRƯỞNG" (in capitals).
+_SIGN_OFFICE = re.compile(r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]|(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|HIỆU TRƯỞNG|BỘ TRƯỞNG"
+                          r"|THỦ TƯỚNG|BÍ THƯ|TRƯỞNG BAN|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG)\b)")
+#: What may stand between the office and the name: "(Đã ký)", "(Ký, ghi rõ họ tên, đóng dấu)",
+#: and the recipients' column beside the block, read line by line with it ("Nơi nhận:",
+#: "- Như trên;", "- Lưu: VT.").
+_SIGNED_NOTE = re.compile(r"^(?:\(?(?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)?\.?|nơi nhận\b.*|[-+•]\s.*)$", re.IGNORECASE)
+#: A person's name: 2-5 words, each capitalised (or in capitals), letters only.
+_SIGNER_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*){1,4}$")
+_SIGNATURE_LINES = 40  # the block is sought among the document's last lines
+_SIGNATURE_AFTER = 8  # and never among its first (a title block's "ỦY BAN NHÂN DÂN / TỈNH …")
+SIGNER_LABEL = "Người ký: "
+
+
+def signature_block(lines: list[str]) -> list[str]:
+    """Write an official document's closing signature block as one line that names the
+    signer as such: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (Đã ký) / Nguyễn Thành Sinh" becomes
+    "Người ký: Nguyễn Thành Sinh (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)", placed under the title
+    block's date line when there is one (else where the block was). Asked "ai ký …?", the
+    reader finds the signer there as it finds a portal's "Người ký | …" row, in the passage
+    a question about the document retrieves; laid out on four lines at the end, the name
+    stood alone, said nothing, and sat in a passage no such question retrieved. The block is the last office line among the last
+    ``_SIGNATURE_LINES`` lines followed, after at most three more office lines or signing
+    notes, by a name; anything else is left as it was.
+    """
+    # after the title block, whose "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH" is no signature
+    seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:][-_SIGNATURE_LINES:]
+    for last in range(len(seq) - 1, -1, -1):
+        if not _SIGN_OFFICE.match(lines[seq[last]].strip()):
+            continue
+        k = last  # the block opens with the first of its office lines ("TM. …", "KT. CHỦ TỊCH")
+        while k > 0 and last - k < 3 and _SIGN_OFFICE.match(lines[seq[k - 1]].strip()):
+            k -= 1
+        offices = [lines[seq[k]].strip()]
+        dropped = [seq[k]]  # the office lines and signing notes; the recipients' lines stay
+        j = k + 1
+        while j < len(seq) and j - k < 8 and len(offices) < 4 and (_SIGN_OFFICE.match(lines[seq[j]].strip())
+                                                                   or _SIGNED_NOTE.match(lines[seq[j]].strip())):
+            line = lines[seq[j]].strip()
+            if _SIGN_OFFICE.match(line):
+                offices.append(line)
+                dropped.append(seq[j])
+            elif not re.match(r"^(?:nơi nhận\b|[-+•]\s)", line, re.IGNORECASE):
+                dropped.append(seq[j])
+            j += 1
+        name = lines[seq[j]].strip() if j < len(seq) else ""
+        if not _SIGNER_NAME.match(name) or _SIGN_OFFICE.match(name) or starts_authority(name) \
+                or not 2 <= len(name.split()) <= 5:
+            continue
+        if j + 1 < len(seq) and starts_lower(lines[seq[j + 1]].strip()):  # "… Nguyễn Văn A / và các …": prose
+            continue
+        out = list(lines)
+        for i in dropped:
+            out[i] = ""
+        signer = f"{SIGNER_LABEL}{name} ({' '.join(offices)})"
+        dated = _title_block_date(out)
+        if dated is None:
+            out[seq[j]] = signer
+            return out
+        out[seq[j]] = ""  # moved up beside the number and the date, where what the document says of itself is read
+        return out[:dated + 1] + ["", signer] + out[dated + 1:]
+    return lines
+
+
+#: The date line of a title block: "Lào Cai, ngày 12 tháng 3 năm 2025".
+_TITLE_BLOCK_DATE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
+
+
+def _title_block_date(lines: list[str]) -> int | None:
+    """The index of the title block's date line among the first lines, if there is one."""
+    for i in [i for i, line in enumerate(lines) if line][:_TITLE_BLOCK_LINES]:
+        if _TITLE_BLOCK_DATE.search(lines[i]) and len(lines[i]) <= 80:
+            return i
+    return None
+
+
+#: The first header of a table numbered by its rows ("STT", "TT", "Số TT", "Số thứ tự").
+_ROW_NUMBER_HEADER = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt|th[uứ]\s*t[uự])\.?$", re.IGNORECASE)
+_MAX_HEADER_CHARS = 60
+
+
+def rows_of_numbered_tables(lines: list[str]) -> list[str]:
+    """Write back as rows a table numbered by its rows that was flattened one cell per
+    line, as plans' task lists and appendices are: a header "STT" and the names of the
+    other columns, then each row as its number (1, 2, 3 …) and one line per cell
+    ("STT / Nhiệm vụ / Cơ quan chủ trì / Thời gian hoàn thành / 1 / Xây dựng IOC / Sở
+    KH&CN / Quý III/2025 / 2 / …"). A row is taken only when its number follows the
+    previous one's and it has exactly one line per column, so a missing cell ends the
+    table instead of shifting the cells under the wrong headers; at least two rows make a
+    table, else nothing changes. Runs before hard-wrapped lines are joined (they would
+    glue "STT" to the heading above it).
+    """
+    seq = [i for i, line in enumerate(lines) if line]
+    out: list[str | None] = list(lines)  # None: a cell moved into its row
+    k = 0
+    while k < len(seq):
+        if not _ROW_NUMBER_HEADER.match(lines[seq[k]].strip()):
+            k += 1
+            continue
+        names = []
+        j = k + 1
+        while j < len(seq) and lines[seq[j]].strip() != "1" and len(names) < _MAX_CELLS:
+            name = lines[seq[j]].strip()
+            if len(name) > _MAX_HEADER_CHARS or not is_title_like(name) or is_row(name):
+                break
+            names.append(name)
+            j += 1
+        rows: list[list[int]] = []
+        if 2 <= len(names) < _MAX_CELLS and j < len(seq) and lines[seq[j]].strip() == "1":
+            width = len(names) + 1
+            while j + width <= len(seq) and lines[seq[j]].strip() == str(len(rows) + 1):
+                cells = seq[j:j + width]
+                after = j + width
+                last = after >= len(seq) or lines[seq[after]].strip() != str(len(rows) + 2)
+                if any(_ROW_NUMBER_HEADER.match(lines[c].strip()) or is_row(lines[c]) or marker(lines[c]) is not None
+                       for c in cells[1:]):  # a heading ("IV. KINH PHÍ") is no cell: a cell is missing
+                    break
+                rows.append(cells)
+                j = after
+                if last:
+                    break
+        if len(rows) < 2:
+            k += 1
+            continue
+        header = [lines[seq[k]].strip()] + names
+        for c in range(seq[k] + 1, rows[-1][-1] + 1):  # the cells and the blank lines between them
+            out[c] = None
+        out[seq[k]] = TABLE_SEPARATOR.join(header)
+        for cells in rows:  # bare: inline_table_headers names each cell after its header
+            out[cells[0]] = TABLE_SEPARATOR.join(lines[c].strip() for c in cells)
+        k = j
+    return [line for line in out if line is not None]
 
 
 def _row(headers: list[str], cells: list[str]) -> str:
