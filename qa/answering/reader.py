@@ -307,6 +307,14 @@ class Reading:
         return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
 
     @cached_property
+    def phrases(self) -> frozenset[str]:
+        """The question's pairs of adjacent syllables, function words included ("không_được",
+        "được_tính"): what ``phrase_overlap`` looks for."""
+        asked = self.asked
+        return frozenset(t for t in term_set(self.query.text)
+                         if "_" in t and any(part in asked for part in t.split("_")))
+
+    @cached_property
     def _coverage_terms(self) -> frozenset[str]:
         """Every term ``coverage`` looks for: the weighed concepts' and the untranslated words."""
         return frozenset(t for _, useful in self.weighted for alt, _ in useful for t, _ in alt) | frozenset(
@@ -330,6 +338,15 @@ class Reading:
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
     return r.covered(c.text)
+
+
+def _f_phrase_overlap(r: Reading, c: Candidate) -> float:
+    """Share of the question's pairs of adjacent syllables, function words included, that
+    the unit holds: a question is often worded after the sentence that answers it ("Điểm
+    nào không được tính trong ĐTBHK" → "Điểm I, điểm M, điểm BL không được tính trong
+    ĐTBHK"), and ``coverage`` reads neither the order of its words nor "không", "được",
+    "trong"."""
+    return len(r.phrases & term_set(c.text)) / len(r.phrases) if r.phrases else 0.0
 
 
 def _f_precision(r: Reading, c: Candidate) -> float:
@@ -567,6 +584,7 @@ def _f_caption(r: Reading, c: Candidate) -> float:
 FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "coverage": _f_coverage,
     "precision": _f_precision,
+    "phrase_overlap": _f_phrase_overlap,
     "context_coverage": _f_context_coverage,
     "retrieval": _f_retrieval,
     "first_passage": _f_first_passage,
