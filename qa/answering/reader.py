@@ -110,6 +110,34 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _share_words() -> dict[str, re.Pattern[str]]:
+    """Words naming a share, per language (``question_types.json``, "shares")."""
+    data = _question_types()["shares"]
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
+
+
+def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
+    """The kinds of answer a question asks for: those of its question words (``answer_types``),
+    and a percentage for a comparison by a share ("Which province targets the highest digital
+    economy share by 2030?", "tỉnh nào đặt tỷ trọng … cao hơn"), which names no question
+    word but compares percentages. When no plan states two such figures the comparison is
+    answered as an ordinary question, and a unit without one (the sentence naming "2025 và
+    2030" with no share in it) answers none of it (``form_missing``). A comparison of ranks
+    keeps its kind.
+
+    Each province's plan read for the comparison itself (``per_province``) gets only the
+    question words' kinds: the comparison compares like with like already (percentages when
+    any figure is one), and a percentage asked there lifted whatever percentage a plan silent
+    on the topic gives ("giảm hơn 40% thời gian làm thủ tục" entered a comparison of
+    digital-economy shares)."""
+    kinds = answer_types(query.text, query.lang)
+    if (not per_province and query.wants_comparison and "rank" not in kinds
+            and _share_words()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower())):
+        kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
+    return kinds
+
+
+@lru_cache(maxsize=1)
 def _several_cues() -> dict[str, re.Pattern[str]]:
     """Question words asking for several things or what a rule sets out, per language
     (``question_types.json``, "several")."""
