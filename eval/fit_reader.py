@@ -13,7 +13,15 @@ The threshold is then chosen on the same questions: the one that makes the most
 questions right (an answer holding the gold, or an abstention on an unanswerable
 question), averaged over collections. Test splits are never read.
 
-    python -m eval.fit_reader [--sets articles,plans,regulations] [--write]
+Two held-out measures say how the reader does on a collection it was not fitted on
+(``held_out``; both are written to the model file, every L2 strength is compared with
+``--held-out``): "held out" fits weights and threshold on the other collections, as a new
+collection would meet them; "held out (weights)" fits the weights on the others and takes
+the threshold fitted on all. The first moves with the one number the other collections
+choose as much as with the reader (``HELD_OUT_MEASURES`` says how much), so a reader change
+is kept only if neither measure falls.
+
+    python -m eval.fit_reader [--sets articles,plans,regulations] [--held-out] [--write]
 """
 
 from __future__ import annotations
@@ -56,9 +64,26 @@ from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_ve
 #: 2026-12-07, with the percent kind, form_missing and list units: 1e-4 0.846 / 0.714 / 0.481
 #: (0.680); 1e-3 0.850 / 0.721 / 0.514 (0.695); 3e-3 0.843 / 0.721 / 0.512 (0.692); 1e-2 0.861 /
 #: 0.707 / 0.506 (0.691); 3e-2 0.865 / 0.700 / 0.499 (0.688); 1e-1 0.850 / 0.679 / 0.494 (0.674).
+#: 2026-12-07, with phrase_overlap and a comparison by a share asking for a percentage, "held out"
+#: then "held out (weights)" (means): 1e-4 0.683, 0.693; 1e-3 0.693, 0.704; 3e-3 0.699, 0.701;
+#: 1e-2 0.696, 0.700; 3e-2 0.692, 0.697; 1e-1 0.678, 0.694. 1e-3 is best on the second measure,
+#: 3e-3 on the first by 0.006 (regulations 0.512 -> 0.525) but loses 2 plans questions on the
+#: second (0.721 -> 0.707).
 L2 = 1e-3
 #: L2 strengths the held-out report (``--held-out``) compares.
 HELD_OUT_L2 = (1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+#: The two held-out measures (``held_out``), by where the threshold comes from, with the
+#: label the report and the model file give them. "held out": weights and threshold fitted
+#: on the other collections. "held out (weights)": weights fitted on the others, threshold
+#: the one fitted on all. The first is what a new collection meets, but it moves more with
+#: the threshold the other two collections choose than with the reader: the threshold is one
+#: number picked on a plateau, and a change to one collection's questions can move it far
+#: (a refusal condition that fired on plans only moved the threshold fitted on articles and
+#: plans 0.31 -> 0.38 and cut regulations held out 0.514 -> 0.491, though regulations scored
+#: at every fixed threshold was equal or better). The second holds the threshold where the
+#: product runs it and so measures what the weights learned elsewhere; it reads one number,
+#: the threshold, from the collection it scores. A reader change is judged on both.
+HELD_OUT_MEASURES = {"others": "held out", "all": "held out (weights)"}
 #: A gold span longer than this is held when most of its words are.
 LONG_GOLD_CHARS = 150
 LONG_GOLD_RECALL = 0.8
@@ -282,15 +307,22 @@ def fit(examples: list[QuestionExamples], l2: float = L2) -> tuple[np.ndarray, n
     return rank_weights, answer_weights, bias, threshold
 
 
-def held_out(examples: list[QuestionExamples], l2: float = L2) -> dict[str, float]:
-    """Right answers on each collection when the reader is fitted, threshold included, on
-    the others only: how it does on a collection it has never seen, which is what the
-    product meets (plans of other provinces, outside QA sets)."""
+def held_out(examples: list[QuestionExamples], l2: float = L2, threshold: str = "others") -> dict[str, float]:
+    """Right answers on each collection when the reader's weights are fitted on the others
+    only: how it does on a collection it has never seen, which is what the product meets
+    (plans of other provinces, outside QA sets).
+
+    ``threshold`` says where the abstention threshold comes from: ``"others"`` fits it with
+    the weights, on the other collections (the whole reader held out); ``"all"`` takes the
+    one the fit on every collection chooses (``HELD_OUT_MEASURES``: the weights held out)."""
+    if threshold not in HELD_OUT_MEASURES:
+        raise ValueError(f"threshold must be one of {sorted(HELD_OUT_MEASURES)}, not {threshold!r}")
+    shared = fit(examples, l2)[3] if threshold == "all" else None
     out = {}
     for name in sorted({e.collection for e in examples}):
-        rank_weights, answer_weights, bias, threshold = fit([e for e in examples if e.collection != name], l2)
+        rank_weights, answer_weights, bias, own = fit([e for e in examples if e.collection != name], l2)
         rows = outcomes([e for e in examples if e.collection == name], rank_weights, answer_weights, bias)
-        out[name] = round(at_threshold(rows, threshold)[name]["right"], 3)
+        out[name] = round(float(at_threshold(rows, own if shared is None else shared)[name]["right"]), 3)
     return out
 
 
@@ -350,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write the model to {MODEL_PATH}")
     parser.add_argument("--held-out", action="store_true",
                         help="also report each set's right answers when fitted on the other sets only, "
-                             f"for each L2 strength of {HELD_OUT_L2}")
+                             "threshold included ('held out') and with the threshold fitted on all sets "
+                             f"('held out (weights)'), for each L2 strength of {HELD_OUT_L2}")
     args = parser.parse_args(argv)
     examples: list[QuestionExamples] = []
     sources: dict[str, dict[str, object]] = {}
@@ -372,7 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.held_out:
         for l2 in HELD_OUT_L2:
-            print(f"held out, l2 {l2:g}: {held_out(examples, l2)}")
+            for threshold, label in HELD_OUT_MEASURES.items():
+                scores = held_out(examples, l2, threshold)
+                print(f"{label}, l2 {l2:g}: {scores} mean {np.mean(list(scores.values())):.3f}")
     rank_weights, answer_weights, bias, threshold = fit(examples)
     detail = at_threshold(outcomes(examples, rank_weights, answer_weights, bias), threshold)
     for name, w in zip(FEATURES, rank_weights):
@@ -381,7 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"answer {name:>18} {w:+.3f}")
     print(f"answer {'bias':>18} {bias:+.3f}\nthreshold {threshold:.2f}")
     for name, d in detail.items():
-        print(name, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()})
+        print(name, {k: (round(float(v), 3) if isinstance(v, float) else v) for k, v in d.items()})
+    held = {label: held_out(examples, L2, threshold) for threshold, label in HELD_OUT_MEASURES.items()}
+    for label, scores in held.items():
+        print(f"{label}, l2 {L2:g}: {scores} mean {np.mean(list(scores.values())):.3f}")
     if args.write:
         model = {
             "_about": "Weights of the reader's logistic model over qa.answering.reader.FEATURES and its abstention "
@@ -392,7 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "threshold": threshold,
             "fitted_on": {"date": time.strftime("%Y-%m-%d"), "collections": sources, "k": args.k, "l2": L2,
                           "dev_at_threshold": detail,
-                          "held_out_right": {k: float(v) for k, v in held_out(examples, L2).items()}},
+                          "held_out_right": {k: float(v) for k, v in held["held out"].items()},
+                          "held_out_weights_right": {k: float(v) for k, v in held["held out (weights)"].items()}},
         }
         MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")

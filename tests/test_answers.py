@@ -169,6 +169,11 @@ def test_an_english_question_on_a_topic_the_plans_never_mention_abstains(assista
     assert assistant.ask("What is the budget for Đồng Nai's digital transformation?").abstained
 
 
+def test_who_signed_a_plan_whose_article_names_no_signer_is_refused(assistant):
+    answer = assistant.ask("who signed Đồng Nai's plan?")
+    assert answer.abstained, "a sentence about digital signatures (chữ ký số) names no signer"
+
+
 def test_a_question_about_the_current_state_is_not_answered_with_a_target(assistant):
     answer = assistant.ask("Quảng Nam hiện có bao nhiêu dịch vụ công trực tuyến mức độ 4?")
     assert answer.abstained

@@ -91,6 +91,14 @@ def test_a_comparison_follow_up_compares_the_new_indicator(assistant):
     assert then.answer.startswith("Đồng Nai")
 
 
+def test_a_comparison_follow_up_for_a_year_no_plan_gives_a_share_for_is_refused(assistant):
+    first, then = converse(assistant, "Which province targets the highest digital economy share by 2025?", "and by 2030?")
+    assert first.intent == "comparison" and first.answer.startswith("Đồng Nai")
+    assert then.understood == "Which province targets the highest digital economy share by 2030?"
+    assert then.abstained, ("no plan gives a 2030 share: the sentence naming the periods to 2025 and to 2030, "
+                            "with no share in it, is no answer")
+
+
 def test_a_province_after_a_question_across_provinces_is_asked_for_its_own_figure(assistant):
     _, then = converse(assistant, "Tỉnh nào có mục tiêu kinh tế số cao nhất?", "còn Hà Tĩnh?")
     assert then.understood == "Hà Tĩnh có mục tiêu kinh tế số?"

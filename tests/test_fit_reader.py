@@ -30,6 +30,39 @@ def test_a_collection_is_scored_by_a_model_fitted_on_the_others():
     assert scores["odd"] < 0.5, "a collection that rewards the opposite is not learned from the others"
 
 
+def _graded(collection: str, i: int, answerable: bool, top: float) -> QuestionExamples:
+    """Three candidates, the one at ``i % 3`` covering ``top`` of the question; it holds the
+    answer when the question is answerable."""
+    x = np.zeros((3, len(FEATURES)))
+    x[:, COVERAGE] = [0.2, 0.3, 0.1]
+    x[i % 3, COVERAGE] = top
+    y = np.zeros(3)
+    y[i % 3] = float(answerable)
+    return QuestionExamples(collection, f"{collection}{i}", answerable, x, y)
+
+
+def test_held_out_weights_score_a_collection_at_the_threshold_fitted_on_all():
+    """"held out (weights)" keeps the threshold where the product runs it (fitted on every
+    collection), so it measures what the weights learned elsewhere, not the one number the
+    other collections choose; "held out" fits both on the others."""
+    import pytest
+
+    from eval.fit_reader import at_threshold, fit, outcomes
+
+    examples = [_graded(name, i, True, 1.0) for name in ("a", "b") for i in range(12)]
+    examples += [_graded(name, i, False, 0.6) for name in ("a", "b") for i in range(4)]
+    examples += [_graded("c", i, True, 0.6 + 0.03 * i) for i in range(12)]
+    examples += [_graded("c", i, False, 0.5) for i in range(6)]
+    on_all = fit(examples)[3]
+    rank_weights, answer_weights, bias, on_others = fit([e for e in examples if e.collection != "c"])
+    assert on_others != on_all, "the example tells the two measures apart"
+    rows = outcomes([e for e in examples if e.collection == "c"], rank_weights, answer_weights, bias)
+    assert held_out(examples, threshold="all")["c"] == round(at_threshold(rows, on_all)["c"]["right"], 3)
+    assert held_out(examples)["c"] == round(at_threshold(rows, on_others)["c"]["right"], 3)
+    with pytest.raises(ValueError):
+        held_out(examples, threshold="mine")
+
+
 def test_a_question_the_assistant_refuses_before_reading_counts_as_refused():
     from eval.fit_reader import answer_examples, at_threshold, outcomes
     x = np.zeros((2, len(FEATURES)))

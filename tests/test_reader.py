@@ -58,6 +58,23 @@ def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narr
     assert narrow in kinds and broad not in kinds
 
 
+def test_a_comparison_by_a_share_asks_for_a_percentage_unless_read_per_province():
+    from qa.answering.reader import asked_kinds
+
+    def ask(question):
+        return analyse(question, {}, lambda t: True)
+
+    for question in ("Which province targets the highest digital economy share by 2030?",
+                     "Tỉnh nào đặt mục tiêu tỷ trọng kinh tế số trong GRDP cao nhất vào năm 2030?",
+                     "tinh nao co ty trong kinh te so cao nhat nam 2030"):
+        assert asked_kinds(ask(question)) == {"percent"}, question
+        assert asked_kinds(ask(question), per_province=True) == answer_types(question, ask(question).lang)
+    # no share named, or a rank compared, or no comparison: the question words' kinds
+    assert asked_kinds(ask("Tỉnh nào đặt mục tiêu tăng năng suất lao động hằng năm cao nhất?")) == set()
+    assert asked_kinds(ask("Năm 2021, TP Hồ Chí Minh và Hưng Yên, địa phương nào xếp hạng chuyển đổi số cao hơn?")) == {"rank"}
+    assert asked_kinds(ask("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?")) == {"quantity"}
+
+
 def test_a_date_question_about_a_target_still_takes_a_year():
     assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
     assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}

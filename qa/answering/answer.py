@@ -22,7 +22,7 @@ from qa.answering.candidates import Candidate, units
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
-from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, coverage, load_model, parse_number, score
+from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
 from qa.answering.reader import asks_several, term_set
 from qa.text import years
 from qa.types import Citation, Document, Hit
@@ -49,9 +49,11 @@ def idf_function(document_frequency: Callable[[str], int], n_docs: int) -> Calla
 FRAME_CHARS = 70
 
 
-def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300) -> Reading:
-    """What the reader's features read for this question."""
-    return Reading(query, idf, hits[0].score if hits else 0.0, answer_types(query.text, query.lang),
+def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300,
+            per_province: bool = False) -> Reading:
+    """What the reader's features read for this question (``per_province``: in one
+    province's plan, for a comparison; ``asked_kinds``)."""
+    return Reading(query, idf, hits[0].score if hits else 0.0, asked_kinds(query, per_province),
                    weighted=weigh(query.concepts, idf), room=max(40, max_chars - FRAME_CHARS),
                    document_kind=asked_document_kind(query.text, query.lang))
 
@@ -71,11 +73,12 @@ def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | 
 
 
 def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf: Callable[[str], float],
-         max_chars: int = 300, model: ReaderModel | None = None) -> list[Scored]:
-    """The candidates of the hits, scored by the reader, best first."""
+         max_chars: int = 300, model: ReaderModel | None = None, per_province: bool = False) -> list[Scored]:
+    """The candidates of the hits, scored by the reader, best first (``per_province``: in
+    one province's plan, for a comparison or a look-up)."""
     if not hits:
         return []
-    r = reading(query, hits, idf, max_chars)
+    r = reading(query, hits, idf, max_chars, per_province)
     return score(r, candidates(hits, documents, r.room, query, max_chars), model or load_model())
 
 
@@ -290,7 +293,7 @@ def province_evidence(query: Query, per_province: dict[str, list[Hit]], document
     """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most)."""
     found: dict[str, Scored] = {}
     for province, hits in per_province.items():
-        scored = read(query, hits[:PASSAGES_PER_PROVINCE], documents, idf)
+        scored = read(query, hits[:PASSAGES_PER_PROVINCE], documents, idf, per_province=True)
         if scored:
             found[province] = scored[0]
     return found

@@ -110,6 +110,34 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _share_words() -> dict[str, re.Pattern[str]]:
+    """Words naming a share, per language (``question_types.json``, "shares")."""
+    data = _question_types()["shares"]
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
+
+
+def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
+    """The kinds of answer a question asks for: those of its question words (``answer_types``),
+    and a percentage for a comparison by a share ("Which province targets the highest digital
+    economy share by 2030?", "tỉnh nào đặt tỷ trọng … cao hơn"), which names no question
+    word but compares percentages. When no plan states two such figures the comparison is
+    answered as an ordinary question, and a unit without one (the sentence naming "2025 và
+    2030" with no share in it) answers none of it (``form_missing``). A comparison of ranks
+    keeps its kind.
+
+    Each province's plan read for the comparison itself (``per_province``) gets only the
+    question words' kinds: the comparison compares like with like already (percentages when
+    any figure is one), and a percentage asked there lifted whatever percentage a plan silent
+    on the topic gives ("giảm hơn 40% thời gian làm thủ tục" entered a comparison of
+    digital-economy shares)."""
+    kinds = answer_types(query.text, query.lang)
+    if (not per_province and query.wants_comparison and "rank" not in kinds
+            and _share_words()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower())):
+        kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
+    return kinds
+
+
+@lru_cache(maxsize=1)
 def _several_cues() -> dict[str, re.Pattern[str]]:
     """Question words asking for several things or what a rule sets out, per language
     (``question_types.json``, "several")."""
@@ -307,6 +335,14 @@ class Reading:
         return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
 
     @cached_property
+    def phrases(self) -> frozenset[str]:
+        """The question's pairs of adjacent syllables, function words included ("không_được",
+        "được_tính"): what ``phrase_overlap`` looks for."""
+        asked = self.asked
+        return frozenset(t for t in term_set(self.query.text)
+                         if "_" in t and any(part in asked for part in t.split("_")))
+
+    @cached_property
     def _coverage_terms(self) -> frozenset[str]:
         """Every term ``coverage`` looks for: the weighed concepts' and the untranslated words."""
         return frozenset(t for _, useful in self.weighted for alt, _ in useful for t, _ in alt) | frozenset(
@@ -330,6 +366,15 @@ class Reading:
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
     return r.covered(c.text)
+
+
+def _f_phrase_overlap(r: Reading, c: Candidate) -> float:
+    """Share of the question's pairs of adjacent syllables, function words included, that
+    the unit holds: a question is often worded after the sentence that answers it ("Điểm
+    nào không được tính trong ĐTBHK" → "Điểm I, điểm M, điểm BL không được tính trong
+    ĐTBHK"), and ``coverage`` reads neither the order of its words nor "không", "được",
+    "trong"."""
+    return len(r.phrases & term_set(c.text)) / len(r.phrases) if r.phrases else 0.0
 
 
 def _f_precision(r: Reading, c: Candidate) -> float:
@@ -567,6 +612,7 @@ def _f_caption(r: Reading, c: Candidate) -> float:
 FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "coverage": _f_coverage,
     "precision": _f_precision,
+    "phrase_overlap": _f_phrase_overlap,
     "context_coverage": _f_context_coverage,
     "retrieval": _f_retrieval,
     "first_passage": _f_first_passage,
