@@ -276,6 +276,19 @@ def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question
     assert refusal([_vector(coverage=1.0, form_missing=1)], 0) == "form_missing"
 
 
+@pytest.mark.parametrize("question", ["Ai ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?",
+                                      "Ai đã ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?"])
+def test_a_signer_named_in_the_sentence_after_the_one_about_the_document_answers(question):
+    text = ("Ngày 12/01/2024, UBND tỉnh Yên Bái ban hành Kế hoạch số 08/KH-UBND về chuyển đổi số năm 2024. "
+            "Phó Chủ tịch UBND tỉnh Vũ Thị Hiền Hạnh ký ban hành kế hoạch.")
+    assert "signer" in answer_types(question, "vi")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
+                                   idf_function(lambda t: 1, 10), None, 300)
+    assert not abstained and "Vũ Thị Hiền Hạnh" in answer
+
+
 def test_an_office_said_to_sign_is_a_signer():
     assert holds_type("signer", "Căn cứ đề nghị của Hội đồng xét tốt nghiệp, Hiệu trưởng ký quyết định công nhận tốt nghiệp")
     assert holds_type("signer", "Chủ tịch UBND tỉnh đã ký ban hành Kế hoạch")

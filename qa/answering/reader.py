@@ -440,7 +440,10 @@ def _f_form_missing(r: Reading, c: Candidate) -> float:
         return 0.0
     parts = sentences(c.text)
     said = max(parts, key=lambda p: r.covered(p.text)).text if len(parts) > 1 else c.text
-    return 0.0 if any(holds_type(k, said) or holds_type(k, c.context) for k in asked) else 1.0
+    # A signer is often named in the sentence after the one about the document ("UBND tỉnh
+    # ban hành Kế hoạch số 08/KH-UBND … Phó Chủ tịch … ký ban hành."): the whole unit counts.
+    return 0.0 if any(holds_type(k, c.text if k == "signer" else said) or holds_type(k, c.context)
+                      for k in asked) else 1.0
 
 
 def _f_year_match(r: Reading, c: Candidate) -> float:
