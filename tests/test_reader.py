@@ -276,6 +276,20 @@ def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question
     assert refusal([_vector(coverage=1.0, form_missing=1)], 0) == "form_missing"
 
 
+def test_a_figure_reached_is_no_answer_for_the_target_of_a_named_year():
+    question = "Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP vào năm 2025?"
+    idf = idf_function(lambda t: 1, 10)
+
+    def ask(text: str) -> bool:
+        doc = _document(text)
+        hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+        return compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)[1]
+
+    assert ask("Theo đó, tỷ lệ kinh tế số trên GRDP của Hòa Lạc đạt 12,87%.")  # reached, no year: refused
+    assert not ask("Hòa Lạc đặt mục tiêu đến năm 2025 kinh tế số chiếm 20% GRDP của tỉnh.")
+    assert refusal([_vector(coverage=1.0, status_for_target=1)], 0) == "status_for_target"
+
+
 @pytest.mark.parametrize("question", ["Ai ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?",
                                       "Ai đã ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?"])
 def test_a_signer_named_in_the_sentence_after_the_one_about_the_document_answers(question):
