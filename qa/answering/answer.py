@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.answering.candidates import Candidate, units
+from qa.answering.document_metadata import names_document, title_block_answer
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
 from qa.answering.reader import asks_several, term_set
-from qa.text import years
+from qa.text import Span, years
 from qa.types import Citation, Document, Hit
 
 #: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
@@ -106,17 +107,28 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     citations = [_citation(n, h, documents, best_of_hit.get(n)) for n, h in enumerate(hits, 1)]
     if out_of_collection:
         return _abstain_text(query, None, out_of_collection), True, citations
+    # A question about a document itself: its own title-block line, when a passage holds it
+    # (qa.answering.document_metadata).
+    own, other_year = title_block_answer(query, hits, documents, idf)
+    if own is not None:
+        n = own.rank
+        citations[n - 1] = _citation(n, hits[n - 1], documents, None, own.span)
+        return _frame(query, own, documents[own.hit.chunk.doc_id], n, max_chars), False, citations
     best = scored[0] if scored else None
     limit = load_model().threshold if threshold is None else threshold
     if best is None or best.probability < limit:
+        return _abstain_text(query, best, ()), True, citations
+    if other_year and not names_document(query, other_year, quoted(best.candidate)):
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
     return _frame(query, best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 
-def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None) -> Citation:
+def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None,
+              span: Span | None = None) -> Citation:
+    """The hit as a citation, highlighting ``span``, else the best unit the reader read in it."""
     doc = documents[hit.chunk.doc_id]
-    span = best.candidate.span if best else None
+    span = span or (best.candidate.span if best else None)
     return Citation(
         n=n, doc_id=doc.doc_id, title=doc.title, province=doc.province, passage=hit.chunk.text,
         start=hit.chunk.start, end=hit.chunk.end, score=hit.score,

@@ -1,0 +1,169 @@
+"""Questions about a document itself, answered from its title block.
+
+"Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025 là kế hoạch số mấy?", "… ban hành ngày
+nào?", "Ai ký kế hoạch …?", "When was Thai Nguyen's digital transformation strategy to 2030
+approved?": the answer is what the document says of itself (its "Số: 72/KH-UBND" line, its
+"Bình Định, ngày 15 tháng 4 năm 2025" line, the "Người ký: …" line cleaning writes for its
+signature block), not a number or date its body quotes of another document ("Căn cứ …",
+"Theo đề nghị … Tờ trình số 28/TTr-SKHCN ngày 09/4/2025 …").
+
+``named_document`` finds, among the retrieved passages' documents, the one the question
+names: of the kind it names (``qa/data/official_documents.json``, English words of
+``qa/data/question_types.json``) or a decision approving or issuing one ("QUYẾT ĐỊNH PHÊ
+DUYỆT CHIẾN LƯỢC …"), with every year the question names in its title, and the most of
+the question's content in its title. ``title_block_answer`` is then that document's
+title-block line holding the asked number, day or signer, in a retrieved passage (cited
+as any passage). It sits outside the reader: when no document matches, or the matching
+document's line is not among the passages, the reader answers as before.
+
+A question about a document of the kind and the province the collection holds, but of a
+year none of its titles names ("Kế hoạch chuyển đổi số năm 2024 của Gia Lai có số hiệu
+là gì?" where Gia Lai's plans are of 2022 and 2025), is about a document the collection
+may not hold: ``other_year`` tells the caller to accept the reader's answer only when it
+names a document of that kind and year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.answering.candidates import Candidate, head, is_signature_line, units
+from qa.answering.reader import _kind_words, _question_types, answer_types, asked_document_kind, coverage, holds_type, number_kinds
+from qa.documents.structure import DOCUMENT_TYPES
+from qa.retrieval.query import Query
+from qa.text import fold, years
+from qa.types import Document, Hit
+
+#: The answer kinds a document's title block gives: its number, its day of issue, its signer.
+OWN_KINDS = ("docnumber", "day", "signer")
+
+#: Share of the question's content a title (with its province) must hold to be the document
+#: the question names, when the question names no year (plans dev: the titles named held 0.535
+#: to 1.0, the other plan of the same province retrieved for p059 0.096).
+MIN_TITLE_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class NamedDocument:
+    """The document a question names, as read from a retrieved passage's title block."""
+
+    doc_id: str
+    kind: str
+    title: str
+
+
+def asked_own(query: Query) -> str | None:
+    """The title-block answer the question asks for ("docnumber", "day", "signer"), or None."""
+    kinds = answer_types(query.text, query.lang)
+    return next((k for k in OWN_KINDS if k in kinds), None)
+
+
+def named_kind(query: Query, asked: str) -> str | None:
+    """The kind of document the question is about: for a number, the kind whose number it asks
+    ("… phê duyệt bằng quyết định số mấy" asks for a decision's); else the first kind it names
+    ("Kế hoạch thực hiện Nghị quyết 05-NQ/TU ban hành ngày nào" is about the plan)."""
+    if asked == "docnumber":
+        return asked_document_kind(query.text, query.lang)
+    folded = fold(query.text).lower()
+    words = _kind_words("en" if query.lang == "en" else "vi")
+    names = "|".join(re.escape(w) for w, _ in words)
+    first = re.search(rf"\b({names})\b", folded)
+    return dict(words)[first.group(1)] if first else None
+
+
+def _kind_pattern(kind: str) -> str:
+    """The Vietnamese words naming a kind of document, folded ("ke hoach" for a plan)."""
+    return "|".join(re.escape(fold(w).lower()) for w, k in DOCUMENT_TYPES.items() if k == kind)
+
+
+def is_of_kind(doc: Document, title: str, kind: str) -> bool:
+    """The document is of the kind, or a document approving or issuing one ("QUYẾT ĐỊNH PHÊ
+    DUYỆT CHIẾN LƯỢC …" is how a strategy is approved; "KẾ HOẠCH Thực hiện Nghị quyết …" is
+    a plan, not a resolution)."""
+    if doc.kind == kind:
+        return True
+    words = _kind_pattern(kind)
+    if not words:
+        return False
+    events = "|".join(re.escape(w) for w in _question_types()["document_events"]["vi"])
+    folded = fold(title).lower()
+    return bool(re.search(rf"^\S+(?:\s\S+)?\s+(?:ve viec\s+)?(?:{events})\s+(?:{words})\b", folded))
+
+
+def named_document(query: Query, hits: Sequence[Hit], documents: dict[str, Document],
+                   idf: Callable[[str], float]) -> tuple[NamedDocument | None, bool]:
+    """The retrieved document the question names (None when none matches), and whether a
+    retrieved document of the named kind matched all but the year (``other_year``)."""
+    asked = asked_own(query)
+    kind = named_kind(query, asked) if asked else None
+    if kind is None:
+        return None, False
+    wanted = set(query.years)
+    best: tuple[tuple[float, ...], NamedDocument] | None = None
+    other_year = False
+    seen: set[str] = set()
+    for rank, hit in enumerate(hits):
+        doc = documents[hit.chunk.doc_id]
+        if doc.doc_id in seen:
+            continue
+        seen.add(doc.doc_id)
+        _, title = head(doc.text)
+        if not title or not is_of_kind(doc, title, kind):
+            continue
+        in_title = set(years(title))
+        if not wanted <= in_title:
+            other_year = other_year or bool(in_title)
+            continue
+        covered = coverage(query.concepts, f"{title} {doc.province or ''}", idf)
+        if not wanted and covered < MIN_TITLE_COVERAGE:
+            continue
+        # The question's years all named; fewer years it does not name; more of its content.
+        key = (-len(in_title - wanted), covered, -rank)
+        if best is None or key > best[0]:
+            best = (key, NamedDocument(doc.doc_id, kind, title))
+    return (best[1] if best else None), other_year and best is None
+
+
+def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:
+    """A title-block line holding the asked answer: the document's own number, its dated
+    line, its signer."""
+    text = candidate.text
+    if asked == "docnumber":
+        return bool(doc.number) and re.sub(r"\s+", "", doc.number) in re.sub(r"\s+", "", text)
+    if asked == "day":
+        return holds_type("day", text)
+    return is_signature_line(text) or holds_type("signer", text)
+
+
+def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, Document],
+                       idf: Callable[[str], float]) -> tuple[Candidate | None, str | None]:
+    """The title-block line of the document the question names that answers it, from the
+    first retrieved passage holding one (None when no document matches or no passage holds
+    the line: the reader answers then); and, when no document matched but one of the named
+    kind matched all but the year, that kind (``other_year``: the reader's answer must name
+    a document of it and of the year, ``names_document``)."""
+    asked = asked_own(query)
+    if asked is None:
+        return None, None
+    named, other_year = named_document(query, hits, documents, idf)
+    if named is None:
+        return None, named_kind(query, asked) if other_year else None
+    doc = documents[named.doc_id]
+    for rank, hit in enumerate(hits, 1):
+        if hit.chunk.doc_id != named.doc_id:
+            continue
+        for c in units(hit, doc.text, rank):
+            if c.in_title_block and _answers(asked, c, doc):
+                return c, None
+    return None, None
+
+
+def names_document(query: Query, kind: str, text: str) -> bool:
+    """The text names a document of the kind (by its number code or its kind words) and
+    every year the question names."""
+    folded = fold(text).lower()
+    words = _kind_pattern(kind)
+    of_kind = kind in number_kinds(text) or bool(words and re.search(rf"\b(?:{words})\b", folded))
+    return of_kind and set(query.years) <= set(years(text))

@@ -1,0 +1,128 @@
+"""Questions about a document itself are answered from its title block
+(``qa.answering.document_metadata``): its own number, day and signer, not a number or a
+date its body quotes of another document, and never another year's document's."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import first_marked, write
+
+PLAN_2025 = """ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN
+
+Số: 41/KH-UBND
+
+Điện Biên, ngày 12 tháng 3 năm 2025
+
+KẾ HOẠCH
+
+Chuyển đổi số tỉnh Điện Biên năm 2025
+
+Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt Chương trình chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030;
+
+Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 15/TTr-SKHCN ngày 02/3/2025, Ủy ban nhân dân tỉnh ban hành Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025 với các nội dung như sau:
+
+I. MỤC TIÊU
+
+1. Đến hết năm 2025, 80% hồ sơ thủ tục hành chính của tỉnh Điện Biên được xử lý trực tuyến toàn trình.
+
+2. Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử đạt 60%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+Sở Khoa học và Công nghệ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch này.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lò Văn Tiến
+"""
+
+PLAN_2022 = """ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN
+
+Số: 88/KH-UBND
+
+Điện Biên, ngày 20 tháng 5 năm 2022
+
+KẾ HOẠCH
+
+Triển khai thực hiện Nghị quyết số 09-NQ/TU ngày 10/01/2022 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Điện Biên đến năm 2025
+
+Căn cứ Nghị quyết số 09-NQ/TU ngày 10/01/2022 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Điện Biên đến năm 2025;
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Quán triệt, triển khai đầy đủ các nhiệm vụ của Nghị quyết số 09-NQ/TU đến các cơ quan, đơn vị trên địa bàn tỉnh.
+
+2. Phấn đấu đến năm 2025 có 50% doanh nghiệp nhỏ và vừa sử dụng nền tảng số.
+"""
+
+
+@pytest.fixture(scope="module")
+def dien_bien(tmp_path_factory):
+    """Two of one province's plans, of 2025 and of 2022, each with a title block."""
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path_factory.mktemp("own") / "docs"
+    write(docs / "dien_bien_1.txt", PLAN_2025)
+    write(docs / "dien_bien_2.txt", PLAN_2022)
+    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025 là kế hoạch số mấy?",
+    "What is the number of Dien Bien's 2025 digital transformation plan?",
+])
+def test_a_plans_number_is_its_title_blocks_number_line(dien_bien, question):
+    answer = dien_bien.ask(question)
+    assert not answer.abstained
+    assert "41/KH-UBND" in answer.answer and "749/QĐ-TTg" not in answer.answer
+    assert "Số: 41/KH-UBND" in first_marked(answer).passage
+
+
+@pytest.mark.parametrize("question", [
+    "ke hoach chuyen doi so dien bien nam 2025 ban hanh ngay nao",
+    "When was Dien Bien's 2025 digital transformation plan issued?",
+])
+def test_the_day_a_plan_was_issued_is_its_title_blocks_date_not_a_cited_submissions(dien_bien, question):
+    answer = dien_bien.ask(question)
+    assert not answer.abstained
+    assert "ngày 12 tháng 3 năm 2025" in answer.answer
+    assert "02/3/2025" not in answer.answer and "03/6/2020" not in answer.answer
+
+
+def test_who_signed_a_plan_is_its_signature_block(dien_bien):
+    answer = dien_bien.ask("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?")
+    assert not answer.abstained
+    assert "Lò Văn Tiến" in answer.answer
+
+
+def test_a_plan_implementing_a_resolution_is_dated_by_the_plan_not_the_resolution(dien_bien):
+    answer = dien_bien.ask("Kế hoạch thực hiện Nghị quyết 09-NQ/TU của Điện Biên ban hành ngày nào?")
+    assert not answer.abstained
+    assert "20 tháng 5 năm 2022" in answer.answer and "10/01/2022" not in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch chuyển đổi số năm 2024 của Điện Biên có số hiệu là gì?",
+    "Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2024 ban hành ngày nào?",
+])
+def test_a_plan_of_a_year_the_collection_lacks_is_not_answered_from_another_years_title_block(dien_bien, question):
+    answer = dien_bien.ask(question)
+    said = answer.answer
+    assert answer.abstained or ("41/KH-UBND" not in said and "88/KH-UBND" not in said
+                                and "12 tháng 3 năm 2025" not in said and "20 tháng 5 năm 2022" not in said), said
+
+
+def test_a_decision_approving_a_strategy_is_the_document_a_question_about_the_strategy_names():
+    from qa.answering.document_metadata import is_of_kind
+    from qa.types import Document
+
+    decision = Document("d", "t", "", kind="decision")
+    assert is_of_kind(decision, "QUYẾT ĐỊNH PHÊ DUYỆT CHIẾN LƯỢC CHUYỂN ĐỔI SỐ TỈNH THÁI NGUYÊN ĐẾN NĂM 2030", "strategy")
+    assert is_of_kind(decision, "QUYẾT ĐỊNH Về việc phê duyệt Đề án tổng thể chuyển đổi số", "scheme")
+    plan = Document("p", "t", "", kind="plan")
+    assert not is_of_kind(plan, "KẾ HOẠCH Triển khai thực hiện Nghị quyết số 05-NQ/TU", "resolution")
