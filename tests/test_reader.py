@@ -287,6 +287,12 @@ def test_a_figure_reached_is_no_answer_for_the_target_of_a_named_year():
 
     assert ask("Theo đó, tỷ lệ kinh tế số trên GRDP của Hòa Lạc đạt 12,87%.")  # reached, no year: refused
     assert not ask("Hòa Lạc đặt mục tiêu đến năm 2025 kinh tế số chiếm 20% GRDP của tỉnh.")
+    # an item whose heading says it is a target ("II. MỤC TIÊU › 2. Mục tiêu cụ thể")
+    item = "- Kinh tế số chiếm 12% GRDP của tỉnh;"
+    doc = _document(item)
+    hit = Hit(Chunk(0, doc.doc_id, item, 0, len(item), heading_path="II. MỤC TIÊU › 2. Mục tiêu cụ thể"), 1.0)
+    answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+    assert not abstained and "12%" in answer
     assert refusal([_vector(coverage=1.0, status_for_target=1)], 0) == "status_for_target"
 
 
