@@ -79,14 +79,14 @@ def parse_number(text: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def _question_types() -> dict:
+def question_types() -> dict:
     """``question_types.json``, read once: its cues, document events and kind words."""
     return json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
-    data = _question_types()
+    data = question_types()
     cues: dict[str, dict[str, re.Pattern[str]]] = {}
     for lang in ("vi", "en"):
         # Whole phrases; a document-number cue followed by a number gives the number:
@@ -112,7 +112,7 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _share_words() -> dict[str, re.Pattern[str]]:
     """Words naming a share, per language (``question_types.json``, "shares")."""
-    data = _question_types()["shares"]
+    data = question_types()["shares"]
     return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
@@ -141,7 +141,7 @@ def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
 def _several_cues() -> dict[str, re.Pattern[str]]:
     """Question words asking for several things or what a rule sets out, per language
     (``question_types.json``, "several")."""
-    data = _question_types()["several"]
+    data = question_types()["several"]
     return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
@@ -154,7 +154,7 @@ def asks_several(query: Query) -> bool:
 @lru_cache(maxsize=1)
 def _document_events() -> dict[str, re.Pattern[str]]:
     """What happens to a document on one day ("ban hành", "approved"), per language."""
-    data = _question_types()["document_events"]
+    data = question_types()["document_events"]
     return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
@@ -205,17 +205,17 @@ def _signing_office() -> re.Pattern[str]:
     """An office said to sign ("Hiệu trưởng ký quyết định", "Chủ tịch UBND tỉnh đã ký", "the
     Minister signed"), the offices of ``question_types.json`` ("signing_titles"); not
     "… ký kết" (signing an agreement)."""
-    titles = "|".join(sorted((re.escape(t) for t in _question_types()["signing_titles"]), key=len, reverse=True))
+    titles = "|".join(sorted((re.escape(t) for t in question_types()["signing_titles"]), key=len, reverse=True))
     return re.compile(rf"\b(?:{titles})\b[^.;:\n]{{0,40}}?\s(?:(?i:đã|vừa)\s+)?(?:(?i:ký)\b(?!\s+(?i:kết))|signed\b)")
 
 
 @lru_cache(maxsize=2)
-def _kind_words(lang: str) -> tuple[tuple[str, str], ...]:
+def kind_words(lang: str) -> tuple[tuple[str, str], ...]:
     """(folded words, kind) naming each kind of official document, longest first:
     the Vietnamese types of ``official_documents.json`` ("kế hoạch" -> plan), or
     the English words of ``question_types.json`` ("decision")."""
     if lang == "en":
-        data = _question_types()["document_kinds_en"]
+        data = question_types()["document_kinds_en"]
         pairs = [(w, kind) for kind, words in data.items() for w in words]
     else:
         pairs = [(fold(w).lower(), kind) for w, kind in DOCUMENT_TYPES.items()]
@@ -232,7 +232,7 @@ def asked_document_kind(question: str, lang: str) -> str | None:
     if "docnumber" not in answer_types(question, lang):
         return None
     folded = fold(question).lower()
-    words = _kind_words("en" if lang == "en" else "vi")
+    words = kind_words("en" if lang == "en" else "vi")
     kind_of = dict(words)
     names = "|".join(re.escape(w) for w, _ in words)
     if lang == "en":
@@ -425,7 +425,7 @@ def _f_type_missing(r: Reading, c: Candidate) -> float:
 @lru_cache(maxsize=1)
 def telling_kinds() -> frozenset[str]:
     """The kinds of answer whose absence tells (``question_types.json``, "telling_kinds")."""
-    return frozenset(_question_types()["telling_kinds"])
+    return frozenset(question_types()["telling_kinds"])
 
 
 def _f_form_missing(r: Reading, c: Candidate) -> float:
@@ -557,7 +557,7 @@ def _f_target_for_status(r: Reading, c: Candidate) -> float:
 @lru_cache(maxsize=1)
 def _target_cues() -> dict[str, re.Pattern[str]]:
     """Words asking for a target, per language (``question_types.json``, "target")."""
-    data = _question_types()["target"]
+    data = question_types()["target"]
     return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
