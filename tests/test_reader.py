@@ -309,6 +309,15 @@ def test_a_signer_named_in_the_sentence_after_the_one_about_the_document_answers
     assert not abstained and "Vũ Thị Hiền Hạnh" in answer
 
 
+def test_a_province_name_or_a_document_number_is_no_agent():
+    # "Tuyên Quang" is written like a person's name and "KH-UBND" holds an issuer's initials,
+    # and a plan's title line and its number line answered "Cơ quan nào là đầu mối …?"
+    assert not holds_type("agent", "Phát triển kinh tế số tỉnh Tuyên Quang năm 2025")
+    assert not holds_type("agent", "Số: 112/KH-UBND")
+    assert holds_type("agent", "Sở Khoa học và Công nghệ là cơ quan đầu mối")
+    assert holds_type("agent", "Ông Nguyễn Văn Hòa phụ trách") and holds_type("agent", "UBND tỉnh ban hành kế hoạch")
+
+
 def test_an_office_said_to_sign_is_a_signer():
     assert holds_type("signer", "Căn cứ đề nghị của Hội đồng xét tốt nghiệp, Hiệu trưởng ký quyết định công nhận tốt nghiệp")
     assert holds_type("signer", "Chủ tịch UBND tỉnh đã ký ban hành Kế hoạch")

@@ -25,6 +25,7 @@ from pathlib import Path
 from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
+from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query
 from qa.text import fold, is_heading, is_year, sentences
 
@@ -192,12 +193,24 @@ def holds_type(kind: str, text: str) -> bool:
     if kind == "signer":
         return bool(_SIGNER.search(text) or _signing_office().search(text))
     if kind == "agent":
-        return bool(_AGENT.search(text) or _PERSON.search(text))
+        bare = _DOCNUMBER.sub(" ", text)  # "Số: 112/KH-UBND" names a document, not an agent
+        return bool(_AGENT.search(bare) or _PERSON.search(_without_provinces(bare)))
     if kind == "rank":
         return bool(_RANK.search(text))
     if kind == "docnumber":
         return bool(_DOCNUMBER.search(text))
     raise ValueError(f"unknown answer kind {kind!r}")
+
+
+@lru_cache(maxsize=65536)
+def _without_provinces(text: str) -> str:
+    """The text with its province names blanked: "Tuyên Quang", "Hà Tĩnh" are written like
+    a person's name, and a plan's title ("Phát triển kinh tế số tỉnh Tuyên Quang năm 2025")
+    named no agent for "Cơ quan nào là đầu mối …?"."""
+    spans = province_spans(text)
+    for start, end, _ in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 @lru_cache(maxsize=1)
