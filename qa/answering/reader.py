@@ -26,7 +26,7 @@ from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
 from qa.retrieval.provinces import province_spans
-from qa.retrieval.query import Query
+from qa.retrieval.query import Query, blank
 from qa.text import fold, is_heading, is_year, sentences
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -105,16 +105,23 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
     asked = {kind for kind, pattern in cues.items() if pattern.search(folded)}
-    if "date" in asked and _document_events()["en" if lang == "en" else "vi"].search(folded):
+    if "date" in asked and says("document_events", folded, lang):
         asked.add("day")  # "When was the plan issued?" asks for the day it was issued
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
 
 
-@lru_cache(maxsize=1)
-def _share_words() -> dict[str, re.Pattern[str]]:
-    """Words naming a share, per language (``question_types.json``, "shares")."""
-    data = question_types()["shares"]
-    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
+@lru_cache(maxsize=None)
+def _word_list(key: str) -> dict[str, re.Pattern[str]]:
+    """One of the per-language word lists of ``question_types.json`` ("document_events":
+    what happens to a document on one day; "shares"; "several"; "target") as a pattern of
+    whole words, per language."""
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+            for lang, words in question_types()[key].items()}
+
+
+def says(key: str, folded: str, lang: str) -> bool:
+    """The folded, lower-cased question holds a word of the list ``key`` (``_word_list``)."""
+    return bool(_word_list(key)["en" if lang == "en" else "vi"].search(folded))
 
 
 def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
@@ -133,30 +140,17 @@ def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
     digital-economy shares)."""
     kinds = answer_types(query.text, query.lang)
     if (not per_province and query.wants_comparison and "rank" not in kinds
-            and _share_words()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower())):
+            and says("shares", fold(query.text).lower(), query.lang)):
         kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
     return kinds
-
-
-@lru_cache(maxsize=1)
-def _several_cues() -> dict[str, re.Pattern[str]]:
-    """Question words asking for several things or what a rule sets out, per language
-    (``question_types.json``, "several")."""
-    data = question_types()["several"]
-    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
 def asks_several(query: Query) -> bool:
     """The question asks for a list (``Query.wants_list``), for several things or for what a
     rule sets out ("Điều kiện để … là gì?", "Hồ sơ gồm những gì?", "In what cases …?")."""
-    return query.wants_list or bool(_several_cues()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower()))
+    return query.wants_list or says("several", fold(query.text).lower(), query.lang)
 
 
-@lru_cache(maxsize=1)
-def _document_events() -> dict[str, re.Pattern[str]]:
-    """What happens to a document on one day ("ban hành", "approved"), per language."""
-    data = question_types()["document_events"]
-    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
 
 
 #: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
@@ -207,10 +201,7 @@ def _without_provinces(text: str) -> str:
     """The text with its province names blanked: "Tuyên Quang", "Hà Tĩnh" are written like
     a person's name, and a plan's title ("Phát triển kinh tế số tỉnh Tuyên Quang năm 2025")
     named no agent for "Cơ quan nào là đầu mối …?"."""
-    spans = province_spans(text)
-    for start, end, _ in sorted(spans, reverse=True):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    return blank(text, province_spans(text))
 
 
 @lru_cache(maxsize=1)
@@ -567,17 +558,10 @@ def _f_target_for_status(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.wants_status and states_target(c) else 0.0
 
 
-@lru_cache(maxsize=1)
-def _target_cues() -> dict[str, re.Pattern[str]]:
-    """Words asking for a target, per language (``question_types.json``, "target")."""
-    data = question_types()["target"]
-    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for lang, words in data.items()}
-
-
 def asks_target(query: Query) -> bool:
     """The question asks for a target to reach ("Vĩnh Phúc đặt mục tiêu … vào năm 2025?",
     "What share should … reach by 2025?")."""
-    return bool(_target_cues()["en" if query.lang == "en" else "vi"].search(fold(query.text).lower()))
+    return says("target", fold(query.text).lower(), query.lang)
 
 
 def _f_status_for_target(r: Reading, c: Candidate) -> float:

@@ -117,7 +117,7 @@ class Query:
 
 def detect_language(text: str) -> str:
     """"vi" or "en": English when many words cannot be Vietnamese syllables."""
-    rest = _blank(text, province_spans(text))
+    rest = blank(text, province_spans(text))
     if has_diacritics(rest):
         return "vi"
     tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
@@ -128,7 +128,7 @@ def detect_language(text: str) -> str:
     return "en" if foreign / len(tokens) >= 0.3 else "vi"
 
 
-def _blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
+def blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
     """The text with the given spans replaced by spaces (offsets stay valid)."""
     chars = list(text)
     for start, end, *_ in spans:
@@ -199,14 +199,16 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     provinces = tuple(dict.fromkeys(name for _, _, name in spans))
     lang = detect_language(text)
     folded = fold(text).lower()
-    translation = translate(_blank(text, spans)) if lang == "en" else None
+    unnamed = blank(text, spans)  # the question without the provinces it names
+    translation = translate(unnamed) if lang == "en" else None
     vi_terms = translation.terms if translation else []
+    translated_terms = [t for v in vi_terms for t in terms(v)]
     # The text whose words say what is asked: with diacritics (restored if typed
     # without), without province names and comparison words.
     restored = restore_diacritics(text, spellings) if lang == "vi" and not has_diacritics(text) else text
-    asked = _blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
+    asked = blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
                    + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
-    mentioned = _required_terms(_blank(text, spans))
+    mentioned = _required_terms(unnamed)
     required = mentioned if lang == "vi" else tuple(t for t in mentioned if known(t) or t[0].isdigit())
     if lang == "vi":
         dense_text = _name_provinces(restored, spans) if restored is not text else text
@@ -223,8 +225,8 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     return Query(
         text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
-        dense_text=dense_text, bm25_terms=terms(text) + [t for v in vi_terms for t in terms(v)],
-        bm25_terms_in_scope=terms(_blank(text, spans)) + [t for v in vi_terms for t in terms(v)],
+        dense_text=dense_text, bm25_terms=terms(text) + translated_terms,
+        bm25_terms_in_scope=terms(unnamed) + translated_terms,
         concepts=concepts, untranslated=untranslated, required_terms=required,
         wants_comparison=(superlative and len(provinces) != 1) or (
             len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded))),
