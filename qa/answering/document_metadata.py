@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
 from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, coverage, holds_type, number_kinds
-from qa.documents.structure import DOCUMENT_TYPES
 from qa.retrieval.query import Query
 from qa.text import fold, years
 from qa.types import Document, Hit
@@ -77,7 +76,7 @@ def named_kind(query: Query, asked: str) -> str | None:
 
 def _kind_pattern(kind: str) -> str:
     """The Vietnamese words naming a kind of document, folded ("ke hoach" for a plan)."""
-    return "|".join(re.escape(fold(w).lower()) for w, k in DOCUMENT_TYPES.items() if k == kind)
+    return "|".join(re.escape(w) for w, k in kind_words("vi") if k == kind)
 
 
 def is_of_kind(doc: Document, title: str, kind: str) -> bool:
@@ -94,14 +93,10 @@ def is_of_kind(doc: Document, title: str, kind: str) -> bool:
     return bool(re.search(rf"^\S+(?:\s\S+)?\s+(?:ve viec\s+)?(?:{events})\s+(?:{words})\b", folded))
 
 
-def named_document(query: Query, hits: Sequence[Hit], documents: dict[str, Document],
+def named_document(query: Query, kind: str, hits: Sequence[Hit], documents: dict[str, Document],
                    idf: Callable[[str], float]) -> tuple[NamedDocument | None, bool]:
-    """The retrieved document the question names (None when none matches), and whether a
-    retrieved document of the named kind matched all but the year (``other_year``)."""
-    asked = asked_own(query)
-    kind = named_kind(query, asked) if asked else None
-    if kind is None:
-        return None, False
+    """The retrieved document of ``kind`` the question names (None when none matches), and
+    whether a retrieved document of that kind matched all but the year (``other_year``)."""
     wanted = set(query.years)
     best: tuple[tuple[float, ...], NamedDocument] | None = None
     other_year = False
@@ -147,11 +142,12 @@ def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, D
     kind matched all but the year, that kind (``other_year``: the reader's answer must name
     a document of it and of the year, ``names_document``)."""
     asked = asked_own(query)
-    if asked is None:
+    kind = named_kind(query, asked) if asked else None
+    if kind is None:
         return None, None
-    named, other_year = named_document(query, hits, documents, idf)
+    named, other_year = named_document(query, kind, hits, documents, idf)
     if named is None:
-        return None, named_kind(query, asked) if other_year else None
+        return None, kind if other_year else None
     doc = documents[named.doc_id]
     for rank, hit in enumerate(hits, 1):
         if hit.chunk.doc_id != named.doc_id:
