@@ -464,10 +464,11 @@ def rows_of_flattened_tables(lines: list[str]) -> list[str]:
 #: TỊCH", "TM. ỦY BAN NHÂN DÂN", "PHÓ GIÁM ĐỐC", "HIỆU TRƯỞNG" (in capitals).
 _SIGN_OFFICE = re.compile(r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]|(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|HIỆU TRƯỞNG|BỘ TRƯỞNG"
                           r"|THỦ TƯỚNG|BÍ THƯ|TRƯỞNG BAN|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG)\b)")
-#: What may stand between the office and the name: "(Đã ký)", "(Ký, ghi rõ họ tên, đóng dấu)",
-#: and the recipients' column beside the block, read line by line with it ("Nơi nhận:",
-#: "- Như trên;", "- Lưu: VT.").
-_SIGNED_NOTE = re.compile(r"^(?:\(?(?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)?\.?|nơi nhận\b.*|[-+•]\s.*)$", re.IGNORECASE)
+#: What may stand between the office and the name: a signing note ("(Đã ký)", "(Ký, ghi rõ họ
+#: tên, đóng dấu)"), dropped with the office lines, and the recipients' column beside the
+#: block, read line by line with it ("Nơi nhận:", "- Như trên;", "- Lưu: VT."), kept.
+_SIGNED_NOTE = re.compile(r"^\(?(?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)?\.?$", re.IGNORECASE)
+_RECIPIENTS = re.compile(r"^(?:nơi nhận\b.*|[-+•]\s.*)$", re.IGNORECASE)
 #: A person's name: 2-5 words, each capitalised (or in capitals), letters only.
 _SIGNER_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*){1,4}$")
 _SIGNATURE_LINES = 40  # the block is sought among the document's last lines
@@ -497,13 +498,13 @@ def signature_block(lines: list[str]) -> list[str]:
         offices = [lines[seq[k]].strip()]
         dropped = [seq[k]]  # the office lines and signing notes; the recipients' lines stay
         j = k + 1
-        while j < len(seq) and j - k < 8 and len(offices) < 4 and (_SIGN_OFFICE.match(lines[seq[j]].strip())
-                                                                   or _SIGNED_NOTE.match(lines[seq[j]].strip())):
+        while j < len(seq) and j - k < 8 and len(offices) < 4:
             line = lines[seq[j]].strip()
             if _SIGN_OFFICE.match(line):
                 offices.append(line)
-                dropped.append(seq[j])
-            elif not re.match(r"^(?:nơi nhận\b|[-+•]\s)", line, re.IGNORECASE):
+            elif not (_SIGNED_NOTE.match(line) or _RECIPIENTS.match(line)):
+                break
+            if not _RECIPIENTS.match(line):
                 dropped.append(seq[j])
             j += 1
         name = lines[seq[j]].strip() if j < len(seq) else ""
