@@ -265,19 +265,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
     parser.add_argument("--json", action="store_true", help="print the figures and failures as JSON")
     parser.add_argument("--failures", action="store_true", help="list the failed turns after the table")
-    parser.add_argument("--index", type=Path, default=None, help="index folder to use instead of the configured one")
+    parser.add_argument("--set", dest="collection", choices=("articles", "plans", "regulations"), default="articles",
+                        help="the collection the conversations are about (default: articles, the bundled plans; "
+                             "eval/questions_followup_plans.jsonl is about plans)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index folder to use instead of the collection's (eval/cache/<set>/index)")
     return parser
 
 
 def _open(args: argparse.Namespace) -> Any:
-    """The assistant on the bundled articles' index (the conversations are about them),
-    or on ``--index`` when given."""
+    """The assistant on the collection the conversations are about (``--set``: its
+    documents and its index under eval/cache), or on ``--index`` when given."""
     from dataclasses import replace
 
     from eval.sets import standard_sets
 
-    articles = standard_sets()["articles"]
-    return open_assistant(replace(articles, index=args.index or articles.index))
+    collection = standard_sets()[args.collection]
+    return open_assistant(replace(collection, index=args.index or collection.index))
 
 
 def main(argv: Sequence[str] | None = None,

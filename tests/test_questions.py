@@ -550,3 +550,41 @@ def test_plans_answerable_fact_and_list_questions_almost_always_name_their_provi
 def test_plans_unanswerable_questions_name_one_province(q):
     inside, absent = named_plans_provinces(q)
     assert len(inside | absent) == 1, (inside, absent)
+
+
+# ================================================================ follow-ups on the plans set
+
+PLANS_FOLLOWUP_FILE = ROOT / "eval" / "questions_followup_plans.jsonl"
+
+
+def test_plans_follow_up_conversations_load_and_are_all_dev():
+    from eval import followup
+
+    conversations, problems = followup.load_conversations(PLANS_FOLLOWUP_FILE)
+    assert problems == []
+    assert len(conversations) >= 20 and all(2 <= len(c) <= 3 for c in conversations)
+    assert {t["split"] for c in conversations for t in c} == {"dev"}, "a dev-province file: never a test split"
+    assert {c[0]["lang"] for c in conversations} == {"vi", "vi-nodiac", "en"}
+
+
+@needs_plans
+def test_plans_follow_up_evidence_is_in_a_dev_province_plan():
+    from eval import followup
+
+    conversations, _ = followup.load_conversations(PLANS_FOLLOWUP_FILE)
+    for turn in (t for c in conversations for t in c if t["evidence"]):
+        holders = plans_files_holding(turn["evidence"])
+        assert holders, turn["id"]
+        assert {plans_split_of_province()[plans_province_of_file()[n]] for n in holders} == {"dev"}, turn["id"]
+
+
+def test_the_follow_up_runner_opens_the_collection_set_picks():
+    from eval import followup
+
+    opened = []
+    args = followup.build_parser().parse_args(["--set", "plans", "--questions", str(PLANS_FOLLOWUP_FILE)])
+    assert args.collection == "plans"
+    assert followup.main(["--set", "plans", "--questions", str(PLANS_FOLLOWUP_FILE), "--split", "test"],
+                         open_answerer=opened.append) == 2, "no test conversations: a usage error"
+    assert opened == [], "nothing opened before the conversations are known"
+    assert followup.build_parser().parse_args([]).collection == "articles"
