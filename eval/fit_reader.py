@@ -344,7 +344,8 @@ EXTRA_DEV = {"articles": (Path(__file__).resolve().parent / "questions_dev_en.js
 #: Conversations over a set's documents whose dev turns are read as further dev
 #: questions, each in the standalone form the conversation gives it ("Còn Quảng Nam
 #: thì sao?" → "Mục tiêu … của Quảng Nam …"): the reader sees what the chat asks it.
-CONVERSATIONS = {"articles": Path(__file__).resolve().parent / "questions_followup.jsonl"}
+CONVERSATIONS = {"articles": Path(__file__).resolve().parent / "questions_followup.jsonl",
+                 "plans": Path(__file__).resolve().parent / "questions_followup_plans.jsonl"}
 
 
 def dev_questions(evalset: EvalSet) -> list[dict]:
