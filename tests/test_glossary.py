@@ -45,6 +45,30 @@ def test_a_word_is_not_translated_by_another_words_entry(question, not_vietnames
     assert not_vietnamese not in translate(question).terms
 
 
+@pytest.mark.parametrize("question, vietnamese", [
+    ("Which agencies run the document system?", "cơ quan"),        # agency -> agencies
+    ("Which bodies were issued certificates?", "chứng thư"),        # certificate -> certificates
+    ("How many households are using e-wallets?", "hộ gia đình"),    # a plural of a longer phrase's last word
+    ("Which projects were planned for 2025?", "dự án"),
+])
+def test_plural_and_verb_endings_of_a_glossary_word_are_found(question, vietnamese):
+    assert vietnamese in translate(question).terms
+
+
+@pytest.mark.parametrize("word, forms, not_forms", [
+    ("agency", ("agency", "agencies"), ("agencys",)),
+    ("manage", ("manages", "managed", "managing"), ("manag",)),
+    ("plan", ("plans", "planned", "planning"), ("planner",)),
+    ("ai", ("ai", "ais"), ("aid",)),
+])
+def test_inflected_takes_the_english_endings(word, forms, not_forms):
+    import re
+
+    pattern = re.compile(rf"^{glossary.inflected(word)}$")
+    assert all(pattern.match(f) for f in forms)
+    assert not any(pattern.match(f) for f in not_forms)
+
+
 @pytest.mark.parametrize("spellings", [
     ("TT&TT", "TTTT", "TT-TT", "tt&tt"),
     ("GD&ĐT", "GDĐT", "GD-ĐT", "gd&đt"),

@@ -51,10 +51,26 @@ def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
         # hyphen and space interchangeable; plural and verb endings allowed on the last word,
         # except after a word of two letters ("ai" must not take in "aid")
         words = re.split(r"[\s\-]+", en)
-        body = r"[\s\-]?".join(re.escape(w) for w in words)
-        ending = "(?:s)?" if len(words[-1]) <= 2 else "(?:e?s|e?d|ing)?"
-        out.append((re.compile(rf"(?<![a-z0-9]){body}{ending}(?![a-z0-9])"), vi))
+        body = r"[\s\-]?".join(re.escape(w) for w in words[:-1]) + (r"[\s\-]?" if len(words) > 1 else "")
+        out.append((re.compile(rf"(?<![a-z0-9]){body}{inflected(words[-1])}(?![a-z0-9])"), vi))
     return out
+
+
+def inflected(word: str) -> str:
+    """A pattern of an English word with its plural and verb endings: "agency" → agencies,
+    "use" → uses, used, using, "plan" → plans, planned, planning; a word of two letters
+    takes only -s ("ai" must not take in "aid")."""
+    w = re.escape(word)
+    if len(word) <= 2:
+        return w + "(?:s)?"
+    if re.search(r"[^aeiou]y$", word):  # agency, apply: agencies, applied, applying
+        return re.escape(word[:-1]) + "(?:y|ies|ied|ying)"
+    forms = [w + "(?:e?s|e?d|ing)?"]
+    if word.endswith("e"):  # use, manage: using, managing
+        forms.append(re.escape(word[:-1]) + "ing")
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", word):  # plan, submit: planned, submitting
+        forms.append(w + re.escape(word[-1]) + "(?:ed|ing)")
+    return "(?:" + "|".join(forms) + ")"
 
 
 @dataclass(frozen=True)
