@@ -23,8 +23,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
-from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
+from qa.answering.term_sets import joined_terms, term_set
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
 from qa.text import fold, is_heading, is_year, sentences
@@ -256,12 +256,6 @@ def number_kinds(text: str) -> frozenset[str]:
 
 # ----------------------------------------------------------------- features
 
-@lru_cache(maxsize=65536)
-def term_set(text: str) -> frozenset[str]:
-    """BM25 terms of a text (cached: passages do not change)."""
-    return frozenset(terms(text))
-
-
 #: Weight of one untranslated English word against idf-weighted concepts.
 UNTRANSLATED_WEIGHT = 0.5
 
@@ -360,7 +354,14 @@ class Reading:
         """``coverage`` of the question's weighed concepts in ``text``, kept per set of the
         question's terms present: units of one question share few such sets, and a
         comparison reads hundreds of units (a third of its reading time went here)."""
-        present = term_set(text) & self._coverage_terms
+        return self._covered_terms(term_set(text) & self._coverage_terms)
+
+    def covered_joined(self, parts: Sequence[str]) -> float:
+        """``covered(" ".join(parts))``, from the parts' kept terms
+        (``qa.answering.term_sets.joined_terms``): a unit read with its context."""
+        return self._covered_terms(joined_terms(parts, self._coverage_terms))
+
+    def _covered_terms(self, present: frozenset[str]) -> float:
         found = self._coverages.get(present)
         if found is None:
             found = self._coverages[present] = _covered(self.weighted, present, self.query.untranslated)
@@ -400,7 +401,7 @@ def own_syllables(text: str) -> tuple[str, ...]:
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
     """Share held by the unit read with its context: its sentence or lead-in and the
     chunk's heading path ("Điều 9. Tuyển bổ sung … › 2. …")."""
-    return r.covered(" ".join((c.hit.chunk.heading_path, c.context, c.text)))
+    return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text))
 
 
 def _f_retrieval(r: Reading, c: Candidate) -> float:
