@@ -302,10 +302,18 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                       idf: Callable[[str], float]) -> dict[str, Scored]:
-    """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most)."""
+    """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most), as
+    ``read`` scores them (``per_province``); the provinces share one reading of the
+    question (``Reading.for_top_score``)."""
     found: dict[str, Scored] = {}
+    first: Reading | None = None
     for province, hits in per_province.items():
-        scored = read(query, hits[:PASSAGES_PER_PROVINCE], documents, idf, per_province=True)
+        hits = hits[:PASSAGES_PER_PROVINCE]
+        if not hits:
+            continue
+        r = first.for_top_score(hits[0].score) if first else reading(query, hits, idf, per_province=True)
+        first = first or r
+        scored = score(r, candidates(hits, documents, r.room, query), load_model())
         if scored:
             found[province] = scored[0]
     return found

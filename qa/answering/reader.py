@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -326,6 +327,16 @@ class Reading:
     # The kind of document whose number the question asks for (``asked_document_kind``).
     document_kind: str | None = None
 
+    def for_top_score(self, top_score: float) -> "Reading":
+        """The same reading of other passages, whose best scores ``top_score``: a
+        comparison reads each of a dozen provinces' passages against its own best, and
+        what depends only on the question (the asked terms, the phrases, the coverages
+        kept per set of terms) is worked out once and shared, not once per province."""
+        other = replace(self, top_score=top_score)
+        for name in _PER_QUESTION:
+            other.__dict__[name] = getattr(self, name)  # (cached_property keeps its value there)
+        return other
+
     @cached_property
     def asked(self) -> frozenset[str]:
         """The question's content terms and untranslated words (what precision counts),
@@ -368,6 +379,10 @@ class Reading:
         return found
 
 
+#: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
+_PER_QUESTION = ("asked", "phrases", "_coverage_terms", "_coverages")
+
+
 def _f_coverage(r: Reading, c: Candidate) -> float:
     """Share of the question's content (idf-weighted) that the unit itself holds."""
     return r.covered(c.text)
@@ -386,9 +401,13 @@ def _f_precision(r: Reading, c: Candidate) -> float:
     """Share of the unit's own syllables (idf-weighted) that the question asks about:
     coverage's counterpart, low for a long unit that holds the question's words
     among many others."""
+    total = own_weight(c.text, r.idf)
+    if not total > 0:
+        return 0.0
     own = own_syllables(c.text)
-    total = sum(r.idf(t) for t in own)
-    return sum(r.idf(t) for t in own if t in r.asked) / total if total > 0 else 0.0
+    if r.asked.isdisjoint(own):
+        return 0.0  # what the sum below gives, without walking the unit's syllables
+    return sum(r.idf(t) for t in own if t in r.asked) / total
 
 
 @lru_cache(maxsize=65536)
@@ -396,6 +415,14 @@ def own_syllables(text: str) -> tuple[str, ...]:
     """The text's terms that precision weighs: syllables, not pairs or figures (cached
     with ``term_set``, in its order, so that sums come out the same)."""
     return tuple(t for t in term_set(text) if "_" not in t and not t[:1].isdigit())
+
+
+@lru_cache(maxsize=65536)
+def own_weight(text: str, idf: Idf) -> float:
+    """Precision's denominator, the idf of the text's own syllables summed in their order:
+    the same for every question on one collection, so worked out once per text rather
+    than for every unit read (a comparison reads ~300, most of them met before)."""
+    return sum(idf(t) for t in own_syllables(text))
 
 
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
@@ -709,7 +736,7 @@ class ReaderModel:
         return tuple(self.rank_weights.get(name, 0.0) for name in FEATURES)
 
     def rank_score(self, vector: Sequence[float]) -> float:
-        return sum(w * x for w, x in zip(self._rank_vector, vector))
+        return sum(map(operator.mul, self._rank_vector, vector))  # the products of w * x, summed in order
 
     def probability(self, answer_vector: Sequence[float]) -> float:
         z = self.answer_bias + sum(self.answer_weights.get(n, 0.0) * x for n, x in zip(ANSWER_FEATURES, answer_vector))
