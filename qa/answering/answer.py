@@ -281,14 +281,15 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     figures = figure_numbers(text)
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
+    weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
     for lo, hi in zip(bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
         # sits in the segment after the words that name it).
-        here = coverage(query.concepts, text[lo:hi], idf)
-        key = here + 0.5 * coverage(query.concepts, text[max(0, lo - 80):lo], idf)
+        here = coverage(weighted, text[lo:hi])
+        key = here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo])
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:

@@ -656,10 +656,22 @@ _CAPTION = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)|\bảnh\s*(?:
 def _f_caption(r: Reading, c: Candidate) -> float:
     """The unit is (part of) a photo caption: news pages restate the body under a
     picture, briefly and without its figures."""
+    if not _may_caption(c.hit.chunk.text):
+        return 0.0
     line_end = c.hit.chunk.text.find("\n", c.span.end)
     line = c.hit.chunk.text[c.span.start: line_end if line_end >= 0 else len(c.hit.chunk.text)]
     lower = line.lower()  # every mark names "ảnh" or "photo": most lines need no regex
     return 1.0 if ("ảnh" in lower or "photo" in lower) and _CAPTION.search(line) else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _may_caption(chunk_text: str) -> bool:
+    """The chunk names "ảnh" or "photo" somewhere (lower-cased): else none of its lines
+    does, and ``caption`` need not lower-case each unit's line (a long line, once per unit
+    of it). Lower-casing maps each of those letters on its own, so a line's lower-cased
+    text holds them only where the chunk's does."""
+    lower = chunk_text.lower()
+    return "ảnh" in lower or "photo" in lower
 
 
 #: The features, in the order of the model's weights.
