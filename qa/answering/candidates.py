@@ -72,7 +72,16 @@ class Candidate:
         dated December 2023), else those it names."""
         if self.in_title_block:
             return frozenset(years(self.context) or years(self.text))
-        return frozenset(years(self.text) or years(self.before + " " + self.context)[-1:])
+        # The last year of ``before + " " + context``: a year is a whole word, so it is
+        # the context's last, else the text before's; the context's is kept (the windows
+        # of a line share it as their context, and the line is long).
+        return frozenset(years(self.text) or last_year(self.context) or years(self.before)[-1:])
+
+
+@lru_cache(maxsize=4096)
+def last_year(text: str) -> tuple[int, ...]:
+    """The last year the text names, as a tuple of one (empty when it names none)."""
+    return tuple(years(text)[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read

@@ -175,8 +175,11 @@ def figure_numbers(text: str) -> list[re.Match[str]]:
     return [m for m in NUMBER.finditer(kept) if not is_year(m.group(1))]
 
 
+@lru_cache(maxsize=16384)
 def holds_type(kind: str, text: str) -> bool:
-    """The text holds an answer of the given kind."""
+    """The text holds an answer of the given kind (kept: every window of a line is read
+    with the line as its context, and the type features ask about each unit and its
+    context for each kind asked)."""
     if kind == "quantity":
         return bool(figure_numbers(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "percent":
