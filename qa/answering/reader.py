@@ -355,6 +355,22 @@ class Reading:
                          if "_" in t and any(part in asked for part in t.split("_")))
 
     @cached_property
+    def _missing(self) -> dict[tuple[str, str], float]:
+        return {}
+
+    def required_missing(self, text: str, heading_path: str) -> float:
+        """Share of the question's required terms that a passage (its text and heading
+        path) lacks, kept per passage: every unit of a passage asks. Its terms come from
+        the text's and the heading path's kept ones (``joined_terms``): no joined copy of
+        the passage is tokenised, and a passage of one line is a unit's context already."""
+        found = self._missing.get((text, heading_path))
+        if found is None:
+            required = self.query.required_terms
+            have = joined_terms((text, heading_path), frozenset(required))
+            found = self._missing[text, heading_path] = sum(1 for t in required if t not in have) / len(required)
+        return found
+
+    @cached_property
     def _coverage_terms(self) -> frozenset[str]:
         """Every term ``coverage`` looks for: the weighed concepts' and the untranslated words."""
         return frozenset(t for _, useful in self.weighted for alt, _ in useful for t, _ in alt) | frozenset(
@@ -383,7 +399,7 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "phrases", "_coverage_terms", "_coverages")
+_PER_QUESTION = ("asked", "phrases", "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -521,8 +537,7 @@ def _f_required_missing(r: Reading, c: Candidate) -> float:
     required = r.query.required_terms
     if not required:
         return 0.0
-    have = term_set(c.hit.chunk.text + " " + c.hit.chunk.heading_path)
-    return sum(1 for t in required if t not in have) / len(required)
+    return r.required_missing(c.hit.chunk.text, c.hit.chunk.heading_path)
 
 
 def _f_length(r: Reading, c: Candidate) -> float:
