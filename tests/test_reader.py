@@ -394,3 +394,17 @@ def test_a_documents_number_and_a_dates_day_are_no_figures():
     found = [m.group(0) for m in figure_numbers(
         "Nghị quyết số 01 của tỉnh đề ra mục tiêu tốp 10; ngày 15 tháng 4 năm 2025 đạt 80%, Quyết định số 1893")]
     assert found == ["10", "80%"]
+
+
+def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
+    from dataclasses import fields, replace
+
+    from qa.answering.candidates import Candidate, with_room
+    from qa.text import Span
+    from qa.types import Chunk, Hit
+
+    assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
+                                                   "in_title_block", "room"]  # with_room names each
+    c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
+                  "KẾ HOẠCH", "trước", True, 90)
+    assert with_room(c, 120) == replace(c, room=120)

@@ -281,14 +281,15 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     figures = figure_numbers(text)
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[float, int, re.Match[str]] | None = None
+    weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
     for lo, hi in zip(bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
         # sits in the segment after the words that name it).
-        here = coverage(query.concepts, text[lo:hi], idf)
-        key = here + 0.5 * coverage(query.concepts, text[max(0, lo - 80):lo], idf)
+        here = coverage(weighted, text[lo:hi])
+        key = here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo])
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
@@ -302,10 +303,18 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                       idf: Callable[[str], float]) -> dict[str, Scored]:
-    """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most)."""
+    """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most), as
+    ``read`` scores them (``per_province``); the provinces share one reading of the
+    question (``Reading.for_top_score``)."""
     found: dict[str, Scored] = {}
+    first: Reading | None = None
     for province, hits in per_province.items():
-        scored = read(query, hits[:PASSAGES_PER_PROVINCE], documents, idf, per_province=True)
+        hits = hits[:PASSAGES_PER_PROVINCE]
+        if not hits:
+            continue
+        r = first.for_top_score(hits[0].score) if first else reading(query, hits, idf, per_province=True)
+        first = first or r
+        scored = score(r, candidates(hits, documents, r.room, query), load_model())
         if scored:
             found[province] = scored[0]
     return found

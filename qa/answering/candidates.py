@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import islice
 
@@ -72,7 +72,16 @@ class Candidate:
         dated December 2023), else those it names."""
         if self.in_title_block:
             return frozenset(years(self.context) or years(self.text))
-        return frozenset(years(self.text) or years(self.before + " " + self.context)[-1:])
+        # The last year of ``before + " " + context``: a year is a whole word, so it is
+        # the context's last, else the text before's; the context's is kept (the windows
+        # of a line share it as their context, and the line is long).
+        return frozenset(years(self.text) or last_year(self.context) or years(self.before)[-1:])
+
+
+@lru_cache(maxsize=4096)
+def last_year(text: str) -> tuple[int, ...]:
+    """The last year the text names, as a tuple of one (empty when it names none)."""
+    return tuple(years(text)[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read
@@ -158,7 +167,13 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
                 fitting.append(piece)
     if with_lists:
         fitting += lists(found, hit, room)
-    return [replace(c, room=room) for c in fitting]
+    return [with_room(c, room) for c in fitting]
+
+
+def with_room(c: Candidate, room: int) -> Candidate:
+    """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
+    candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
+    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:

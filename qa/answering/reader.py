@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
-from qa.indexing.bm25 import terms
 from qa.answering.candidates import Candidate
+from qa.answering.term_sets import joined_terms, term_set
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
 from qa.text import fold, is_heading, is_year, sentences
@@ -174,8 +175,11 @@ def figure_numbers(text: str) -> list[re.Match[str]]:
     return [m for m in NUMBER.finditer(kept) if not is_year(m.group(1))]
 
 
+@lru_cache(maxsize=16384)
 def holds_type(kind: str, text: str) -> bool:
-    """The text holds an answer of the given kind."""
+    """The text holds an answer of the given kind (kept: every window of a line is read
+    with the line as its context, and the type features ask about each unit and its
+    context for each kind asked)."""
     if kind == "quantity":
         return bool(figure_numbers(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "percent":
@@ -256,12 +260,6 @@ def number_kinds(text: str) -> frozenset[str]:
 
 # ----------------------------------------------------------------- features
 
-@lru_cache(maxsize=65536)
-def term_set(text: str) -> frozenset[str]:
-    """BM25 terms of a text (cached: passages do not change)."""
-    return frozenset(terms(text))
-
-
 #: Weight of one untranslated English word against idf-weighted concepts.
 UNTRANSLATED_WEIGHT = 0.5
 
@@ -332,6 +330,16 @@ class Reading:
     # The kind of document whose number the question asks for (``asked_document_kind``).
     document_kind: str | None = None
 
+    def for_top_score(self, top_score: float) -> "Reading":
+        """The same reading of other passages, whose best scores ``top_score``: a
+        comparison reads each of a dozen provinces' passages against its own best, and
+        what depends only on the question (the asked terms, the phrases, the coverages
+        kept per set of terms) is worked out once and shared, not once per province."""
+        other = replace(self, top_score=top_score)
+        for name in _PER_QUESTION:
+            other.__dict__[name] = getattr(self, name)  # (cached_property keeps its value there)
+        return other
+
     @cached_property
     def asked(self) -> frozenset[str]:
         """The question's content terms and untranslated words (what precision counts),
@@ -347,6 +355,22 @@ class Reading:
                          if "_" in t and any(part in asked for part in t.split("_")))
 
     @cached_property
+    def _missing(self) -> dict[tuple[str, str], float]:
+        return {}
+
+    def required_missing(self, text: str, heading_path: str) -> float:
+        """Share of the question's required terms that a passage (its text and heading
+        path) lacks, kept per passage: every unit of a passage asks. Its terms come from
+        the text's and the heading path's kept ones (``joined_terms``): no joined copy of
+        the passage is tokenised, and a passage of one line is a unit's context already."""
+        found = self._missing.get((text, heading_path))
+        if found is None:
+            required = self.query.required_terms
+            have = joined_terms((text, heading_path), frozenset(required))
+            found = self._missing[text, heading_path] = sum(1 for t in required if t not in have) / len(required)
+        return found
+
+    @cached_property
     def _coverage_terms(self) -> frozenset[str]:
         """Every term ``coverage`` looks for: the weighed concepts' and the untranslated words."""
         return frozenset(t for _, useful in self.weighted for alt, _ in useful for t, _ in alt) | frozenset(
@@ -360,11 +384,22 @@ class Reading:
         """``coverage`` of the question's weighed concepts in ``text``, kept per set of the
         question's terms present: units of one question share few such sets, and a
         comparison reads hundreds of units (a third of its reading time went here)."""
-        present = term_set(text) & self._coverage_terms
+        return self._covered_terms(term_set(text) & self._coverage_terms)
+
+    def covered_joined(self, parts: Sequence[str]) -> float:
+        """``covered(" ".join(parts))``, from the parts' kept terms
+        (``qa.answering.term_sets.joined_terms``): a unit read with its context."""
+        return self._covered_terms(joined_terms(parts, self._coverage_terms))
+
+    def _covered_terms(self, present: frozenset[str]) -> float:
         found = self._coverages.get(present)
         if found is None:
             found = self._coverages[present] = _covered(self.weighted, present, self.query.untranslated)
         return found
+
+
+#: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
+_PER_QUESTION = ("asked", "phrases", "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -385,9 +420,13 @@ def _f_precision(r: Reading, c: Candidate) -> float:
     """Share of the unit's own syllables (idf-weighted) that the question asks about:
     coverage's counterpart, low for a long unit that holds the question's words
     among many others."""
+    total = own_weight(c.text, r.idf)
+    if not total > 0:
+        return 0.0
     own = own_syllables(c.text)
-    total = sum(r.idf(t) for t in own)
-    return sum(r.idf(t) for t in own if t in r.asked) / total if total > 0 else 0.0
+    if r.asked.isdisjoint(own):
+        return 0.0  # what the sum below gives, without walking the unit's syllables
+    return sum(r.idf(t) for t in own if t in r.asked) / total
 
 
 @lru_cache(maxsize=65536)
@@ -397,10 +436,18 @@ def own_syllables(text: str) -> tuple[str, ...]:
     return tuple(t for t in term_set(text) if "_" not in t and not t[:1].isdigit())
 
 
+@lru_cache(maxsize=65536)
+def own_weight(text: str, idf: Idf) -> float:
+    """Precision's denominator, the idf of the text's own syllables summed in their order:
+    the same for every question on one collection, so worked out once per text rather
+    than for every unit read (a comparison reads ~300, most of them met before)."""
+    return sum(idf(t) for t in own_syllables(text))
+
+
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
     """Share held by the unit read with its context: its sentence or lead-in and the
     chunk's heading path ("Điều 9. Tuyển bổ sung … › 2. …")."""
-    return r.covered(" ".join((c.hit.chunk.heading_path, c.context, c.text)))
+    return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text))
 
 
 def _f_retrieval(r: Reading, c: Candidate) -> float:
@@ -490,8 +537,7 @@ def _f_required_missing(r: Reading, c: Candidate) -> float:
     required = r.query.required_terms
     if not required:
         return 0.0
-    have = term_set(c.hit.chunk.text + " " + c.hit.chunk.heading_path)
-    return sum(1 for t in required if t not in have) / len(required)
+    return r.required_missing(c.hit.chunk.text, c.hit.chunk.heading_path)
 
 
 def _f_length(r: Reading, c: Candidate) -> float:
@@ -628,10 +674,22 @@ _CAPTION = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)|\bảnh\s*(?:
 def _f_caption(r: Reading, c: Candidate) -> float:
     """The unit is (part of) a photo caption: news pages restate the body under a
     picture, briefly and without its figures."""
+    if not _may_caption(c.hit.chunk.text):
+        return 0.0
     line_end = c.hit.chunk.text.find("\n", c.span.end)
     line = c.hit.chunk.text[c.span.start: line_end if line_end >= 0 else len(c.hit.chunk.text)]
     lower = line.lower()  # every mark names "ảnh" or "photo": most lines need no regex
     return 1.0 if ("ảnh" in lower or "photo" in lower) and _CAPTION.search(line) else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _may_caption(chunk_text: str) -> bool:
+    """The chunk names "ảnh" or "photo" somewhere (lower-cased): else none of its lines
+    does, and ``caption`` need not lower-case each unit's line (a long line, once per unit
+    of it). Lower-casing maps each of those letters on its own, so a line's lower-cased
+    text holds them only where the chunk's does."""
+    lower = chunk_text.lower()
+    return "ảnh" in lower or "photo" in lower
 
 
 #: The features, in the order of the model's weights.
@@ -708,7 +766,7 @@ class ReaderModel:
         return tuple(self.rank_weights.get(name, 0.0) for name in FEATURES)
 
     def rank_score(self, vector: Sequence[float]) -> float:
-        return sum(w * x for w, x in zip(self._rank_vector, vector))
+        return sum(map(operator.mul, self._rank_vector, vector))  # the products of w * x, summed in order
 
     def probability(self, answer_vector: Sequence[float]) -> float:
         z = self.answer_bias + sum(self.answer_weights.get(n, 0.0) * x for n, x in zip(ANSWER_FEATURES, answer_vector))

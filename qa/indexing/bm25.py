@@ -101,11 +101,14 @@ class WordTable:
     def ids(self, text: str) -> list[int]:
         """A text's words: its tokens, then what its abbreviations stand for (in the
         order ``expand_abbreviations`` gives them)."""
-        ids = list(chain.from_iterable(map(self.piece_words.__getitem__, self.pieces(text))))
-        extra = list(filter(None, map(self.expansion.__getitem__, ids)))
-        if extra:
-            ids.extend(chain.from_iterable(extra))
+        ids, extra = self.runs(text)
+        ids.extend(extra)
         return ids
+
+    def runs(self, text: str) -> tuple[list[int], list[int]]:
+        """``ids`` as its two runs: the text's tokens, and what its abbreviations stand for."""
+        ids = list(chain.from_iterable(map(self.piece_words.__getitem__, self.pieces(text))))
+        return ids, list(chain.from_iterable(filter(None, map(self.expansion.__getitem__, ids))))
 
     def sequences(self, texts: Sequence[str], expand: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """What ``ids`` gives for each text (without the abbreviations' expansions
@@ -158,13 +161,28 @@ class _PieceNumbers(dict):
 _QUERY_WORDS = WordTable()
 
 
-def terms(text: str) -> list[str]:
-    """BM25 terms of a text (see the module docstring)."""
+def _query_table() -> WordTable:
+    """The word table of questions and passages read (``MAX_QUERY_PIECES``)."""
     global _QUERY_WORDS
     if len(_QUERY_WORDS.piece_words) > MAX_QUERY_PIECES:
         _QUERY_WORDS = WordTable()
-    table = _QUERY_WORDS
+    return _QUERY_WORDS
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms of a text (see the module docstring)."""
+    table = _query_table()
     return table.terms(table.ids(text))
+
+
+def terms_in_runs(text: str) -> tuple[list[str], int, int]:
+    """``terms(text)``, with how many words it has of each run (``WordTable.runs``): the
+    text's own tokens, then the words its abbreviations stand for. The terms start with
+    those words' folded forms in that order, then the pairs of adjacent ones: what
+    ``qa.answering.term_sets`` needs to work out a joined text's terms from its parts'."""
+    table = _query_table()
+    own, extra = table.runs(text)
+    return table.terms(own + extra), len(own), len(extra)
 
 
 class BM25Index:

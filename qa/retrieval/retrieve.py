@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.indexing.backend import LocalBackend, SearchBackend, SearchFilter
+from qa.indexing.backend import LocalBackend, Ranked, SearchBackend, SearchFilter, ranked
 from qa.config import FUSIONS, MODES
 from qa.indexing.embed import Embedder
 from qa.indexing.index import Index
@@ -115,27 +115,26 @@ class Retriever:
         where = SearchFilter(provinces=tuple(dict.fromkeys(provinces or ())))
         if where.provinces and not self._known_provinces.intersection(where.provinces):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        dense: dict[int, float] = {}
-        sparse: dict[int, float] = {}
+        dense = sparse = ranked({})
         terms = bm25_terms(query, where.provinces)
         if mode == "hybrid":
             vector = query_vector if query_vector is not None else self.embed(query)
-            dense, sparse = self.backend.hybrid(vector, terms, candidates, where)
+            dense, sparse = self.backend.hybrid_ranked(vector, terms, candidates, where)
         elif mode == "dense":
             vector = query_vector if query_vector is not None else self.embed(query)
-            dense = self.backend.dense(vector, candidates, where)
+            dense = ranked(self.backend.dense(vector, candidates, where))
         else:
-            sparse = self.backend.sparse(terms, candidates, where)
+            sparse = ranked(self.backend.sparse(terms, candidates, where))
         weight = {"dense": 1.0, "bm25": 0.0, "hybrid": self.dense_weight}[mode]
         if self.fusion == "rrf" and mode == "hybrid":
-            dense_n, sparse_n, weight = _rrf(dense), _rrf(sparse), 0.5
+            dense_n, sparse_n, weight = _rrf(dense[1]), _rrf(sparse[1]), 0.5
         else:
-            dense_n, sparse_n = _min_max(dense), _min_max(sparse)
-        # Fused with numpy (a comparison fuses thousands of candidates); the same float64
-        # operations, in the same order, as w * dense + (1 - w) * bm25 (+ the year bonus).
-        ids = np.union1d(np.fromiter(dense_n, np.int64, len(dense_n)),
-                         np.fromiter(sparse_n, np.int64, len(sparse_n)))
-        fused = weight * _at(dense_n, ids) + (1 - weight) * _at(sparse_n, ids)
+            dense_n, sparse_n = _min_max(dense[1]), _min_max(sparse[1])
+        # Fused with numpy, on arrays from the back end (a comparison fuses thousands of
+        # candidates); the same float64 operations, in the same order, as
+        # w * dense + (1 - w) * bm25 (+ the year bonus) on each chunk's scores.
+        ids = _union(dense[0], sparse[0])
+        fused = weight * _at(dense[0], dense_n, ids) + (1 - weight) * _at(sparse[0], sparse_n, ids)
         if query.years:
             fused += YEAR_BONUS * self.tables.year_mask(query.years)[ids]
         order = np.lexsort((ids, -fused))  # best first, ties by chunk id
@@ -145,29 +144,41 @@ class Retriever:
         return self.embedder.embed_queries([query.dense_text])[0]
 
 
-def _at(scores: dict[int, float], ids: np.ndarray) -> np.ndarray:
-    """The scores of ``ids`` (sorted), 0 where a chunk has none."""
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The chunk ids of either list, sorted (``np.union1d``, by a mask over the ids rather
+    than a sort: a comparison's lists hold thousands)."""
+    if not len(a) or not len(b):
+        return np.unique(a if len(a) else b)
+    mask = np.zeros(int(max(a.max(), b.max())) + 1, dtype=bool)
+    mask[a] = True
+    mask[b] = True
+    return np.flatnonzero(mask).astype(np.int64, copy=False)
+
+
+def _at(keys: np.ndarray, scores: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The scores of ``ids`` (sorted), 0 where a chunk has none (``keys``: the chunk of each score)."""
     out = np.zeros(len(ids))
-    if scores:
-        keys = np.fromiter(scores, np.int64, len(scores))
-        out[np.searchsorted(ids, keys)] = np.fromiter(scores.values(), np.float64, len(scores))
+    if len(keys):
+        out[np.searchsorted(ids, keys)] = scores
     return out
 
 
-def _rrf(scores: dict[int, float], k: int = 60) -> dict[int, float]:
-    """Reciprocal-rank scores, rescaled so that the first rank gets 1."""
-    ranked = sorted(scores, key=lambda i: -scores[i])
-    return {i: (k + 1) / (k + r) for r, i in enumerate(ranked, 1)}
+def _rrf(scores: np.ndarray, k: int = 60) -> np.ndarray:
+    """Reciprocal-rank scores of a list's candidates (in its order), rescaled so that the
+    first rank gets 1; equal scores rank in the list's order."""
+    out = np.empty(len(scores))
+    out[np.argsort(-scores, kind="stable")] = (k + 1) / (k + np.arange(1, len(scores) + 1))
+    return out
 
 
-def _min_max(scores: dict[int, float]) -> dict[int, float]:
+def _min_max(scores: np.ndarray) -> np.ndarray:
     """Scores rescaled to [0, 1] over the candidates (all 1 when they are equal)."""
-    if not scores:
-        return {}
-    lo, hi = min(scores.values()), max(scores.values())
+    if not len(scores):
+        return scores
+    lo, hi = scores.min(), scores.max()
     if hi - lo < 1e-9:
-        return {i: 1.0 for i in scores}
-    return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
+        return np.ones(len(scores))
+    return (scores - lo) / (hi - lo)
 
 
 def bm25_terms(query: Query, provinces: tuple[str, ...]) -> list[str]:
