@@ -51,7 +51,8 @@ def corpus(tmp_path: Path):
     docs = tmp_path / "docs"
     write(docs / "ha_tinh.txt", PLAN_A)
     write(docs / "dong_nai.md", PLAN_B)
-    return load_settings(documents_dir=docs, index_dir=tmp_path / "index")
+    # Chunk vectors only: the embedding counts below are of chunks (unit vectors: test_unit_vectors.py).
+    return load_settings(documents_dir=docs, index_dir=tmp_path / "index", unit_vectors_max_chunks=0)
 
 
 def test_the_manifest_records_model_dimensions_hashes_and_format(corpus):
