@@ -47,6 +47,7 @@ from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
 from qa.retrieval.provinces import in_scope
 from qa.retrieval.query import analyse
+from qa.indexing.unit_vectors import semantic
 from qa.types import Hit
 from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal
 
@@ -181,7 +182,9 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
     for q in tqdm(questions, desc=f"features {name}", unit="q"):
         hits = retrieved[q["id"]]
         query = analyse(assistant._validate(q["question"]), assistant.index.spellings, assistant._known)
-        r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars)
+        vector = assistant.retriever.embed(query) if assistant.settings.mode != "bm25" else None
+        r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars,
+                    semantic=semantic(vector, assistant.index.units))
         cands = candidates_of(hits, assistant.index.documents, r.room, query, assistant.settings.max_answer_chars)
         answerable = q["kind"] != "unanswerable"
         evidence = "" if spans else _norm(q.get("evidence") or "")
