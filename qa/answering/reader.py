@@ -412,7 +412,7 @@ def _f_context_coverage(r: Reading, c: Candidate) -> float:
 SEMANTIC_SCALE = 10.0
 #: The cosine ``semantic`` counts from, which a unit without a vector reads: about the mean
 #: cosine of a dev question with the closest unit of its retrieved passages (articles / plans
-#: / regulations 0.884 / 0.902 / 0.920; with every unit 0.845 / 0.857 / 0.862), so that the
+#: / regulations 0.885 / 0.901 / 0.920; with every unit 0.840 / 0.849 / 0.858), so that the
 #: rank score a question without unit vectors gives its chosen unit, which the answerability
 #: model reads, is that of a typical question with them.
 SEMANTIC_NEUTRAL = 0.90
@@ -420,17 +420,19 @@ SEMANTIC_NEUTRAL = 0.90
 
 def _f_semantic(r: Reading, c: Candidate) -> float:
     """How close in meaning the unit is to the question: the cosine of the question's query
-    vector and the unit's passage vector (embedded at index build with its context,
+    vector and the unit's passage vector (embedded at index build, an item after its lead-in:
     ``qa.indexing.unit_vectors``), in tenths, from ``SEMANTIC_NEUTRAL``. Every other feature
     matches words, and an English question meets the Vietnamese text only through the
     glossary's translation; the multilingual embedding reads a paraphrase and either
     language. The ranker reads differences between a question's units, the answerability
     model the chosen unit's closeness through its rank score. Without unit vectors (an
     index built without them) every unit reads 0, as if at ``SEMANTIC_NEUTRAL``.
-    Fit dev right (articles / plans / regulations) 0.865 / 0.850 / 0.568 -> 0.873 / 0.857 /
-    0.584; held out mean 0.697 -> 0.714, held out (weights) 0.705 -> 0.723 (better at every
-    L2 of the grid but 3e-2). A unit embedded alone scored 0.698 / 0.706 held out, with the
-    chunk's heading path before its context 0.709 / 0.718."""
+    Fit dev right (articles / plans / regulations) 0.865 / 0.850 / 0.568 -> 0.873 / 0.871 /
+    0.589; held out mean 0.697 -> 0.714, held out (weights) 0.705 -> 0.716. Embedding every
+    unit with its context (a clause after its sentence) and 400 characters of it scored 0.873 /
+    0.857 / 0.584, 0.714 / 0.723, but doubled the time to index the five bundled documents
+    (8.5 -> 24 s, over the 15 s target); every unit alone 0.698 / 0.706 held out, with the
+    chunk's heading path 0.709 / 0.718, read by the answerability model too 0.695 / 0.718."""
     cosine = r.semantic.cosine(c) if r.semantic is not None else None
     return 0.0 if cosine is None else SEMANTIC_SCALE * (cosine - SEMANTIC_NEUTRAL)
 

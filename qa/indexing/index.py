@@ -5,7 +5,8 @@ Layout of the index folder::
     CURRENT            name of the build in use (replaced atomically)
     DOCUMENTS          the documents folder the index belongs to (replaced atomically)
     build-<stamp>/     manifest.json, documents.json, chunks.json,
-                       vectors.faiss, bm25/, spellings.json
+                       vectors.faiss, bm25/, spellings.json, units.npz (the
+                       chunks' unit vectors, ``qa.indexing.unit_vectors``; optional)
     .lock              held by the one process that builds; names it and its folder
 
 An index belongs to its documents folder: the manifest records the folder and every

@@ -4,10 +4,9 @@
 The units a chunk offers the reader (its lines, items, sentences and clauses,
 ``qa.answering.candidates._units``) depend on the chunk and its document only, not on
 the question, so they are embedded once, when the index is built, and looked up when a
-question is read: embedding them per question would cost 12.5 ms a unit on the 2-core
-benchmark machine, hundreds of milliseconds a question. A unit is embedded with what it
-is read with (an item with its lead-in, a clause with its sentence, a title-block line
-with the document's title), cut to ``UNIT_TEXT_CHARS``. The units a question makes of them
+question is read: embedding them per question would cost 12 to 40 ms a unit on the 2-core
+benchmark machine, seconds a question. An item is embedded after its lead-in and a
+title-block line after the document's title (``unit_text``). The units a question makes of them
 take the vector of the unit they come from: a window (a piece of a unit too long to
 quote) its unit's, a list (a lead-in and its items) the mean of its lines'.
 
@@ -30,9 +29,12 @@ import numpy as np
 from qa.answering.candidates import Candidate, _units
 from qa.types import Chunk, Document, Hit
 
-#: Characters of a unit's text (its context, then the unit) that are embedded: the cost of
-#: embedding grows with the length, and the start of a lead-in and its item say what they are about.
-UNIT_TEXT_CHARS = 400
+#: Characters of a unit's text (with its lead-in or title, the unit first) that are embedded:
+#: the cost of embedding grows with the length (about 37 ms a unit of 265 characters, 23 ms at
+#: 200, on the 2-core machine). Every unit after its context (a clause after its sentence) and
+#: 400 characters took the build of the five bundled documents 8.5 -> 24 s for held out 0.714 /
+#: 0.723 (``eval.fit_reader``); this, 8.5 -> 14 s for 0.714 / 0.716.
+UNIT_TEXT_CHARS = 200
 #: The file in the build folder.
 FILE_NAME = "units.npz"
 #: Columns of ``UnitVectors.rows``.
@@ -40,8 +42,14 @@ ROW_COLUMNS = ("chunk", "start", "end", "whole_line")
 
 
 def unit_text(unit: Candidate) -> str:
-    """What is embedded of a unit: its context, then its text, cut to ``UNIT_TEXT_CHARS``."""
-    return ((unit.context + " " + unit.text) if unit.context else unit.text)[:UNIT_TEXT_CHARS]
+    """What is embedded of a unit: an item after its lead-in, a title-block line after the
+    document's title (the start of either, in what room the unit leaves), anything else
+    alone (a clause without its sentence, which is a unit too), cut to ``UNIT_TEXT_CHARS``."""
+    text = unit.text[:UNIT_TEXT_CHARS]
+    room = UNIT_TEXT_CHARS - len(text) - 1
+    if unit.context and (unit.kind == "item" or unit.in_title_block) and room > 0:
+        return unit.context[:room] + " " + text
+    return text
 
 
 def text_key(text: str) -> int:
