@@ -46,13 +46,19 @@ class CountingEmbedder:
         return self.inner.embed_passages(texts)
 
 
+@pytest.fixture(autouse=True)
+def chunk_vectors_only(monkeypatch):
+    """The embedding counts here are of chunks: no unit vectors (those are test_unit_vectors.py's),
+    in every settings a test loads and every ``python -m qa`` it runs."""
+    monkeypatch.setenv("QA_UNIT_VECTORS_MAX_CHUNKS", "0")
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path):
     docs = tmp_path / "docs"
     write(docs / "ha_tinh.txt", PLAN_A)
     write(docs / "dong_nai.md", PLAN_B)
-    # Chunk vectors only: the embedding counts below are of chunks (unit vectors: test_unit_vectors.py).
-    return load_settings(documents_dir=docs, index_dir=tmp_path / "index", unit_vectors_max_chunks=0)
+    return load_settings(documents_dir=docs, index_dir=tmp_path / "index")
 
 
 def test_the_manifest_records_model_dimensions_hashes_and_format(corpus):
