@@ -33,8 +33,8 @@ ANN_MIN_CHUNKS = 250_000
 #: (``qa.indexing.unit_vectors``; the reader's ``semantic`` feature is neutral above it). A
 #: chunk holds 4 to 8 units, 3.5 to 6 distinct texts (articles 74 chunks, 298 units, 252
 #: texts; plans 235, 1,209, about 1,000; regulations 835, 6,420, about 5,000), embedded at 20
-#: to 40 ms each on the 2-core machine: the five bundled documents took 8.5 -> 14 s to index
-#: from nothing, the 60 plans 33-38 -> 62-85 s (busy machine). 10,000 chunks cost about half
+#: to 40 ms each on the 2-core machine: the five bundled documents took 5.2 -> 11.5 s to index
+#: from nothing (bench/bench_query.py), the 60 plans 18 -> 38 s. 10,000 chunks cost about half
 #: an hour more, once (a later build reuses the vectors of unchanged texts), and about 40 MB.
 UNIT_VECTORS_MAX_CHUNKS = 10_000
 

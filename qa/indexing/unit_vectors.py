@@ -32,8 +32,9 @@ from qa.types import Chunk, Document, Hit
 #: Characters of a unit's text (with its lead-in or title, the unit first) that are embedded:
 #: the cost of embedding grows with the length (about 37 ms a unit of 265 characters, 23 ms at
 #: 200, on the 2-core machine). Every unit after its context (a clause after its sentence) and
-#: 400 characters took the build of the five bundled documents 8.5 -> 24 s for held out 0.714 /
-#: 0.723 (``eval.fit_reader``); this, 8.5 -> 14 s for 0.714 / 0.716.
+#: 400 characters took the build of the five bundled documents 8.5 -> 24 s (busy machine) for
+#: held out 0.714 / 0.723 (``eval.fit_reader``); this, 8.5 -> 14 s busy, 5.2 -> 11.5 s at load
+#: 1 (``bench/bench_query.py``), for 0.714 / 0.716.
 UNIT_TEXT_CHARS = 200
 #: The file in the build folder.
 FILE_NAME = "units.npz"
