@@ -430,8 +430,8 @@ def _f_semantic(r: Reading, c: Candidate) -> float:
     Fit dev right (articles / plans / regulations) 0.865 / 0.850 / 0.568 -> 0.873 / 0.871 /
     0.589; held out mean 0.697 -> 0.714, held out (weights) 0.705 -> 0.716. Embedding every
     unit with its context (a clause after its sentence) and 400 characters of it scored 0.873 /
-    0.857 / 0.584, 0.714 / 0.723, but doubled the time to index the five bundled documents
-    (8.5 -> 24 s on a busy machine, over the 15 s target); every unit alone 0.698 / 0.706 held out, with the
+    0.857 / 0.584, 0.714 / 0.723, but took indexing the five bundled documents 8.5 -> 24 s on
+    a busy machine, over the 15 s target; every unit alone 0.698 / 0.706 held out, with the
     chunk's heading path 0.709 / 0.718, read by the answerability model too 0.695 / 0.718."""
     cosine = r.semantic.cosine(c) if r.semantic is not None else None
     return 0.0 if cosine is None else SEMANTIC_SCALE * (cosine - SEMANTIC_NEUTRAL)
