@@ -31,7 +31,7 @@ ECHO_CHARS = 200
 
 
 #: What each stage of a build counts.
-STAGE_UNITS = {"read": "file", "embed": "chunk", "index": "step", "milvus": "chunk"}
+STAGE_UNITS = {"read": "file", "embed": "chunk", "units": "unit", "index": "step", "milvus": "chunk"}
 
 
 def _progress_bar() -> Progress:

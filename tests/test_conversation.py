@@ -56,7 +56,11 @@ def test_a_new_indicator_keeps_the_province_and_year(assistant):
                          "And Đồng Nai?", "What about fibre?")
     assert named(fibre.understood) == {"Đồng Nai"} and years(fibre.understood) == [2025]
     assert "fibre" in fibre.understood and "e-payment" not in fibre.understood
-    assert "90% hộ gia đình" in fibre.answer and first_marked(fibre).province == "Đồng Nai"
+    # Đồng Nai states two fibre targets for 2025: "phủ trên 90% hộ gia đình" (a solution) and
+    # "tỷ lệ ấp/khu phố … đảm bảo hạ tầng cáp quang cung cấp cho hộ gia đình đạt 100%" (its
+    # social targets, which the reader chooses since the semantic feature); either answers.
+    assert ("90% hộ gia đình" in fibre.answer or "cáp quang cung cấp cho hộ gia đình đạt 100%" in fibre.answer)
+    assert first_marked(fibre).province == "Đồng Nai"
 
 
 def test_a_shorter_topic_replaces_only_the_words_it_shares(assistant):

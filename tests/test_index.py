@@ -46,6 +46,13 @@ class CountingEmbedder:
         return self.inner.embed_passages(texts)
 
 
+@pytest.fixture(autouse=True)
+def chunk_vectors_only(monkeypatch):
+    """The embedding counts here are of chunks: no unit vectors (those are test_unit_vectors.py's),
+    in every settings a test loads and every ``python -m qa`` it runs."""
+    monkeypatch.setenv("QA_UNIT_VECTORS_MAX_CHUNKS", "0")
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path):
     docs = tmp_path / "docs"

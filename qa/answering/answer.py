@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from qa.answering.candidates import Candidate, units
 from qa.answering.document_metadata import names_document, title_block_answer
+from qa.indexing.unit_vectors import Semantic
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
@@ -51,12 +52,13 @@ FRAME_CHARS = 70
 
 
 def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_chars: int = 300,
-            per_province: bool = False) -> Reading:
+            per_province: bool = False, semantic: Semantic | None = None) -> Reading:
     """What the reader's features read for this question (``per_province``: in one
-    province's plan, for a comparison; ``asked_kinds``)."""
+    province's plan, for a comparison; ``asked_kinds``; ``semantic``: the question's vector
+    against the index's unit vectors, when it has them)."""
     return Reading(query, idf, hits[0].score if hits else 0.0, asked_kinds(query, per_province),
                    weighted=weigh(query.concepts, idf), room=max(40, max_chars - FRAME_CHARS),
-                   document_kind=asked_document_kind(query.text, query.lang))
+                   document_kind=asked_document_kind(query.text, query.lang), semantic=semantic)
 
 
 def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None,
@@ -74,12 +76,13 @@ def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | 
 
 
 def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf: Callable[[str], float],
-         max_chars: int = 300, model: ReaderModel | None = None, per_province: bool = False) -> list[Scored]:
+         max_chars: int = 300, model: ReaderModel | None = None, per_province: bool = False,
+         semantic: Semantic | None = None) -> list[Scored]:
     """The candidates of the hits, scored by the reader, best first (``per_province``: in
     one province's plan, for a comparison or a look-up)."""
     if not hits:
         return []
-    r = reading(query, hits, idf, max_chars, per_province)
+    r = reading(query, hits, idf, max_chars, per_province, semantic)
     return score(r, candidates(hits, documents, r.room, query, max_chars), model or load_model())
 
 
@@ -93,14 +96,16 @@ def quote_of(query: Query, candidate: Candidate, room: int) -> str:
 
 def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
             idf: Callable[[str], float], threshold: float | None, max_chars: int,
-            out_of_collection: tuple[str, ...] = ()) -> tuple[str, bool, list[Citation]]:
+            out_of_collection: tuple[str, ...] = (), semantic: Semantic | None = None,
+            ) -> tuple[str, bool, list[Citation]]:
     """Answer text, whether it abstains, and the citations in rank order.
 
-    ``threshold`` overrides the model's own abstention threshold when given.
+    ``threshold`` overrides the model's own abstention threshold when given; ``semantic``
+    is the question's vector against the index's unit vectors (``qa.indexing.unit_vectors``).
     """
     if not hits:
         return _abstain_text(query, None, out_of_collection), True, []
-    scored = read(query, hits, documents, idf, max_chars)
+    scored = read(query, hits, documents, idf, max_chars, semantic=semantic)
     best_of_hit: dict[int, Scored] = {}
     for s in scored:
         best_of_hit.setdefault(s.candidate.rank, s)

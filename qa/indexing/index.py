@@ -5,7 +5,8 @@ Layout of the index folder::
     CURRENT            name of the build in use (replaced atomically)
     DOCUMENTS          the documents folder the index belongs to (replaced atomically)
     build-<stamp>/     manifest.json, documents.json, chunks.json,
-                       vectors.faiss, bm25/, spellings.json
+                       vectors.faiss, bm25/, spellings.json, units.npz (the
+                       chunks' unit vectors, ``qa.indexing.unit_vectors``; optional)
     .lock              held by the one process that builds; names it and its folder
 
 An index belongs to its documents folder: the manifest records the folder and every
@@ -65,6 +66,8 @@ from qa.indexing.spellings import collection_spellings
 from qa.indexing.tables import ChunkTables
 from qa.types import Chunk, Document
 from qa.indexing import vectors as vector_index
+from qa.indexing import unit_vectors
+from qa.indexing.unit_vectors import UnitVectors
 
 FORMAT_VERSION = 2
 EMBED_BATCH = 16
@@ -78,7 +81,7 @@ EMBED_BATCH = 16
 SHAPING_MODULES: tuple[str, ...] = (
     "documents/loaders.py", "documents/clean.py", "documents/structure.py", "documents/chunking.py",
     "documents/ingest.py", "indexing/bm25.py", "indexing/embed.py", "retrieval/glossary.py",
-    "retrieval/provinces.py", "text.py",
+    "retrieval/provinces.py", "text.py", "answering/candidates.py", "indexing/unit_vectors.py",
 )
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # qa/
 SHAPING_DATA_DIR = PACKAGE_DIR / "data"
@@ -101,6 +104,9 @@ class Index:
     bm25: BM25Index
     # folded syllable or bigram -> its most frequent spelling with diacritics
     spellings: dict[str, str]
+    # every chunk's candidate units and their vectors (``qa.indexing.unit_vectors``); None
+    # for a collection above ``Settings.unit_vectors_max_chunks`` or a build without them
+    units: UnitVectors | None = None
 
     @property
     def model(self) -> str:
@@ -175,6 +181,7 @@ def _expected(settings: Settings, embedder: Embedder) -> dict:
         # a limit decides which files load, so a changed one re-reads them all
         "limits": {"max_file_bytes": settings.max_file_bytes, "max_text_chars": settings.max_text_chars,
                    "max_archive_member_bytes": settings.max_archive_member_bytes},
+        "unit_vectors_max_chunks": settings.unit_vectors_max_chunks,
     }
 
 
@@ -419,6 +426,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         raise NoDocumentsError(f"none of the documents in {documents_dir} could be read ({reasons})")
 
     chunks, vectors, reused = _chunks_and_vectors(documents, to_embed, previous, settings, embedder, progress, donor)
+    units, units_reused = _unit_vectors(chunks, documents, settings, embedder, progress, previous, donor)
     _report(progress, "index", 0, 4)  # steps: dense index, BM25, spelling table, writing
     per_doc = Counter(c.doc_id for c in chunks)
     manifest = {
@@ -428,6 +436,8 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
         "n_chunks": len(chunks),
         "vectors_reused": reused,
         "vectors": vector_index.kind_for(len(chunks), settings.ann_min_chunks),
+        "unit_vectors": None if units is None else {"units": len(units.rows), "texts": len(units.vectors),
+                                                    "reused": units_reused},
         "documents": {
             rels[d.doc_id]: {"sha256": d.sha256, "doc_id": d.doc_id, "n_chunks": per_doc[d.doc_id]}
             for d in documents
@@ -440,7 +450,7 @@ def _build(settings: Settings, documents_dir: Path, embedder: Embedder, scan: Sc
     _report(progress, "index", 1, 4)
     bm25 = BM25Index.build([index_text(c) for c in chunks])
     _report(progress, "index", 2, 4)
-    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, dense, bm25, _spellings(chunks))
+    index = Index(manifest, {d.doc_id: d for d in documents}, chunks, dense, bm25, _spellings(chunks), units)
     _report(progress, "index", 3, 4)
     _publish(settings.index_dir, index)
     _report(progress, "index", 4, 4)
@@ -517,6 +527,20 @@ def _chunks_and_vectors(documents: list[Document], to_embed: list[Document], pre
     return chunks, matrix, reused
 
 
+def _unit_vectors(chunks: list[Chunk], documents: list[Document], settings: Settings, embedder: Embedder,
+                  progress: Progress | None, previous: Index | None, donor: Index | None,
+                  ) -> tuple[UnitVectors | None, int]:
+    """Every chunk's units and their vectors (``qa.indexing.unit_vectors``), reusing those of
+    the previous build and the donor for texts they hold; none above
+    ``Settings.unit_vectors_max_chunks`` chunks."""
+    if not chunks or len(chunks) > settings.unit_vectors_max_chunks:
+        return None, 0
+    donors = [b.units for b in (previous, donor) if b is not None and b.units is not None
+              and b.units.vectors.shape[1:] == (embedder.dim,)]
+    return unit_vectors.build(chunks, {d.doc_id: d for d in documents}, embedder.embed_passages, embedder.dim,
+                              donors, settings.embed_batch, lambda done, total: _report(progress, "units", done, total))
+
+
 def _vectors_of(texts: list[str], embedder: Embedder, progress: Progress | None, batch_size: int,
                 donor: Index | None) -> tuple[np.ndarray, int]:
     """The texts' vectors: the donor's for a text it holds, the embedder's for the rest;
@@ -568,6 +592,8 @@ def _publish(index_dir: Path, index: Index) -> None:
         (tmp / "bm25").mkdir()
         index.bm25.save(tmp / "bm25")
         _write_json(tmp / "spellings.json", index.spellings)
+        if index.units is not None:
+            index.units.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync_tree(tmp)
         os.replace(tmp, index_dir / name)
@@ -652,7 +678,7 @@ def load_build(folder: Path) -> Index:
         raise ValueError("vector count does not match chunk count")
     bm25 = BM25Index.load(folder / "bm25")
     spellings = json.loads((folder / "spellings.json").read_text(encoding="utf-8"))
-    return Index(manifest, documents, chunks, vectors, bm25, spellings)
+    return Index(manifest, documents, chunks, vectors, bm25, spellings, UnitVectors.load(folder))
 
 
 def _remove_old_builds(index_dir: Path, keep: str) -> None:
