@@ -34,8 +34,11 @@ from qa.types import Chunk, Document, Hit
 #: 200, on the 2-core machine). Every unit after its context (a clause after its sentence) and
 #: 400 characters took the build of the five bundled documents 8.5 -> 24 s (busy machine) for
 #: held out 0.714 / 0.723 (``eval.fit_reader``); this, 8.5 -> 14 s busy, 5.2 -> 11.5 s at load
-#: 1 (``bench/bench_query.py``), for 0.714 / 0.716.
-UNIT_TEXT_CHARS = 200
+#: 1 (``bench/bench_query.py``), for 0.714 / 0.716. Later (the larger plans dev set, L2 3e-3):
+#: 200 characters 0.731 / 0.734 held out, five documents from nothing 13.1 s; 120 characters
+#: 0.728 / 0.735, 9.7 s (dev: plans 0.891 -> 0.902, regulations containment 0.566 -> 0.564):
+#: the same within noise, for 3.4 s less of the chat's first start.
+UNIT_TEXT_CHARS = 120
 #: The file in the build folder.
 FILE_NAME = "units.npz"
 #: Columns of ``UnitVectors.rows``.
