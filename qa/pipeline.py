@@ -179,7 +179,8 @@ class Assistant:
         missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces))
         settings = self.settings
         if per_province is not None and query.wants_comparison:
-            found = province_evidence(query, per_province, self.index.documents, self._idf)  # read once, used twice
+            found = province_evidence(query, per_province, self.index.documents, self._idf,
+                                      semantic(vector, self.index.units))  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars, found=found)
             if result is not None:
@@ -189,7 +190,8 @@ class Assistant:
         elif per_province is not None:
             # "Which province lists energy among its priorities?": each province's best
             # clause competes, and the answer comes from the winner's plan.
-            winner = best_province(query, per_province, self.index.documents, self._idf)
+            winner = best_province(query, per_province, self.index.documents, self._idf,
+                                   semantic(vector, self.index.units))
             if winner:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,

@@ -307,17 +307,17 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
 
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
-                      idf: Callable[[str], float]) -> dict[str, Scored]:
+                      idf: Callable[[str], float], semantic: Semantic | None = None) -> dict[str, Scored]:
     """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most), as
-    ``read`` scores them (``per_province``); the provinces share one reading of the
-    question (``Reading.for_top_score``)."""
+    ``read`` scores them (``per_province``, with the unit vectors when given); the provinces
+    share one reading of the question (``Reading.for_top_score``)."""
     found: dict[str, Scored] = {}
     first: Reading | None = None
     for province, hits in per_province.items():
         hits = hits[:PASSAGES_PER_PROVINCE]
         if not hits:
             continue
-        r = first.for_top_score(hits[0].score) if first else reading(query, hits, idf, per_province=True)
+        r = first.for_top_score(hits[0].score) if first else reading(query, hits, idf, per_province=True, semantic=semantic)
         first = first or r
         scored = score(r, candidates(hits, documents, r.room, query), load_model())
         if scored:
@@ -326,10 +326,10 @@ def province_evidence(query: Query, per_province: dict[str, list[Hit]], document
 
 
 def best_province(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
-                  idf: Callable[[str], float]) -> str | None:
+                  idf: Callable[[str], float], semantic: Semantic | None = None) -> str | None:
     """The province whose plan answers "which province …?" best: the one whose best
     unit the reader finds likeliest to answer (the passage's score breaks ties)."""
-    found = province_evidence(query, per_province, documents, idf)
+    found = province_evidence(query, per_province, documents, idf, semantic)
     if not found:
         return None
     return max(found, key=lambda p: (round(found[p].probability, 6), found[p].candidate.hit.score))
