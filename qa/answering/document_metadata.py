@@ -40,10 +40,15 @@ OWN_KINDS = ("docnumber", "day", "signer")
 
 #: Share of the question's content a title (with its province) must hold to be the document
 #: the question names, when the question names no year (plans dev: the titles named held 0.535
-#: to 1.0, the other plan of the same province retrieved for p059 0.096). Measured on one
-#: collection only: the articles are news pages and the regulations have no title blocks, so
-#: the plans are the only dev documents this reads; the gap on either side is wide.
-MIN_TITLE_COVERAGE = 0.5
+#: to 1.0, the other plan of the same province retrieved for p059 0.096). The articles are news
+#: pages and the regulations have no title blocks, so it was swept (2026-12-07) on the plans
+#: dev questions and a second collection with title blocks: the 33 questions written for the
+#: check on a decision and a plan of Lào Cai, a PDF plan of Tuyên Quang and a Yên Bái portal
+#: page (provinces in none of the sets; not a test split). Failing questions, plans / check:
+#: 0 -> 32 / 4, 0.2 -> 31 / 4, 0.3 -> 29 / 4, 0.35 -> 29 / 4, 0.4 -> 29 / 4, 0.5 -> 29 / 5
+#: ("Ke hoach chuyen doi so Lao Cai ban hanh ngay nao?": its title holds between 0.4 and 0.5),
+#: 0.6 and 0.7 -> 30 / 5. The middle of the plateau is taken.
+MIN_TITLE_COVERAGE = 0.35
 
 
 @dataclass(frozen=True)
