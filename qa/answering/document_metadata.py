@@ -72,7 +72,7 @@ def named_kind(query: Query, asked: str) -> str | None:
     ("Kế hoạch thực hiện Nghị quyết 05-NQ/TU ban hành ngày nào" is about the plan)."""
     if asked == "docnumber":
         return asked_document_kind(query.text, query.lang)
-    folded = fold(query.text).lower()
+    folded = query.folded
     words = kind_words("en" if query.lang == "en" else "vi")
     names = "|".join(re.escape(w) for w, _ in words)
     first = re.search(rf"\b({names})\b", folded)

@@ -142,7 +142,7 @@ def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
     digital-economy shares)."""
     kinds = answer_types(query.text, query.lang)
     if (not per_province and query.wants_comparison and "rank" not in kinds
-            and says("shares", fold(query.text).lower(), query.lang)):
+            and says("shares", query.folded, query.lang)):
         kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
     return kinds
 
@@ -150,9 +150,7 @@ def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
 def asks_several(query: Query) -> bool:
     """The question asks for a list (``Query.wants_list``), for several things or for what a
     rule sets out ("Điều kiện để … là gì?", "Hồ sơ gồm những gì?", "In what cases …?")."""
-    return query.wants_list or says("several", fold(query.text).lower(), query.lang)
-
-
+    return query.wants_list or says("several", query.folded, query.lang)
 
 
 #: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
@@ -643,7 +641,7 @@ def _f_target_for_status(r: Reading, c: Candidate) -> float:
 def asks_target(query: Query) -> bool:
     """The question asks for a target to reach ("Vĩnh Phúc đặt mục tiêu … vào năm 2025?",
     "What share should … reach by 2025?")."""
-    return says("target", fold(query.text).lower(), query.lang)
+    return says("target", query.folded, query.lang)
 
 
 def _f_status_for_target(r: Reading, c: Candidate) -> float:

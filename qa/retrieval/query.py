@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from qa.data import DataFileError, read_rows
 from qa.indexing.bm25 import terms
@@ -108,6 +108,12 @@ class Query:
     wants_status: bool = False
     asks_which_province: bool = False
     asks_which_agency: bool = False
+
+    @cached_property
+    def folded(self) -> str:
+        """The question without diacritics, lower-cased: how the question-word lists of
+        ``qa/data`` are matched (once per question, not once per unit read)."""
+        return fold(self.text).lower()
 
     @property
     def content_terms(self) -> tuple[str, ...]:
