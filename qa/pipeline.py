@@ -178,9 +178,10 @@ class Assistant:
         named_inside = in_scope(query.provinces, self._provinces)
         missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces))
         settings = self.settings
+        meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:
             found = province_evidence(query, per_province, self.index.documents, self._idf,
-                                      semantic(vector, self.index.units))  # read once, used twice
+                                      meaning)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars, found=found)
             if result is not None:
@@ -190,13 +191,11 @@ class Assistant:
         elif per_province is not None:
             # "Which province lists energy among its priorities?": each province's best
             # clause competes, and the answer comes from the winner's plan.
-            winner = best_province(query, per_province, self.index.documents, self._idf,
-                                   semantic(vector, self.index.units))
+            winner = best_province(query, per_province, self.index.documents, self._idf, meaning)
             if winner:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,
-                             settings.max_answer_chars, missing if not named_inside else (),
-                             semantic(vector, self.index.units)), "answer"
+                             settings.max_answer_chars, missing if not named_inside else (), meaning), "answer"
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

@@ -148,7 +148,8 @@ def build(chunks: Sequence[Chunk], documents: dict[str, Document], embed: Callab
 
 class Semantic:
     """The question's vector against the units of its retrieved chunks: what the reader's
-    ``semantic`` feature reads. Each chunk's cosines are worked out once per question."""
+    ``semantic`` feature reads. Each chunk's unit vectors are gathered once per question
+    (one object serves all of a question's reading, comparisons included)."""
 
     def __init__(self, question: np.ndarray, units: UnitVectors) -> None:
         self.question = np.asarray(question, np.float32)
