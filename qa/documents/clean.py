@@ -53,8 +53,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
-    DATA, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority, starts_body,
-    starts_lower, type_of,
+    DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority,
+    starts_body, starts_lower, type_of,
 )
 from qa.text import fold, normalize
 
@@ -483,9 +483,10 @@ def signature_block(lines: list[str]) -> list[str]:
     block's date line when there is one (else where the block was). Asked "ai ký …?", the
     reader finds the signer there as it finds a portal's "Người ký | …" row, in the passage
     a question about the document retrieves; laid out on four lines at the end, the name
-    stood alone, said nothing, and sat in a passage no such question retrieved. The block is the last office line among the last
-    ``_SIGNATURE_LINES`` lines followed, after at most three more office lines or signing
-    notes, by a name; anything else is left as it was.
+    stood alone, said nothing, and sat in a passage no such question retrieved. The block
+    is the last office line among the last ``_SIGNATURE_LINES`` lines followed, after at
+    most three more office lines or signing notes, by a name; anything else is left as it
+    was.
     """
     # after the title block, whose "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH" is no signature
     seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:][-_SIGNATURE_LINES:]
@@ -500,11 +501,12 @@ def signature_block(lines: list[str]) -> list[str]:
         j = k + 1
         while j < len(seq) and j - k < 8 and len(offices) < 4:
             line = lines[seq[j]].strip()
+            recipients = bool(_RECIPIENTS.match(line))
             if _SIGN_OFFICE.match(line):
                 offices.append(line)
-            elif not (_SIGNED_NOTE.match(line) or _RECIPIENTS.match(line)):
+            elif not (_SIGNED_NOTE.match(line) or recipients):
                 break
-            if not _RECIPIENTS.match(line):
+            if not recipients:
                 dropped.append(seq[j])
             j += 1
         name = lines[seq[j]].strip() if j < len(seq) else ""
@@ -527,7 +529,7 @@ def signature_block(lines: list[str]) -> list[str]:
 
 
 #: The date line of a title block: "Lào Cai, ngày 12 tháng 3 năm 2025".
-_TITLE_BLOCK_DATE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
+_TITLE_BLOCK_DATE = re.compile(rf"{ISSUE_DAY}\s*$", re.IGNORECASE)
 
 
 def _title_block_date(lines: list[str]) -> int | None:

@@ -418,8 +418,9 @@ _NUMBER = re.compile(r"\bSố(?:\s*hiệu)?\s*[:|]\s*(\d{1,5}\s*(?:/\s*\d{4})?\s
 #: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU" and in
 #: "12/2024/NQ-HĐND", "BKHCN" in "5511/BKHCN-CĐSQG" (``NUMBER_CODES`` names its kind).
 NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
-_DATE = re.compile(r"(?:(?P<place>[^\n,|:;]{2,40}),\s*)?ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
-                   re.IGNORECASE)
+#: The day an official document is dated, as its title block writes it: "ngày 15 tháng 3 năm 2024".
+ISSUE_DAY = r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+_DATE = re.compile(rf"(?:(?P<place>[^\n,|:;]{{2,40}}),\s*)?{ISSUE_DAY}", re.IGNORECASE)
 _HEAD_LINES = 40
 
 
