@@ -408,3 +408,19 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
                   "KẾ HOẠCH", "trước", True, 90)
     assert with_room(c, 120) == replace(c, room=120)
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("Kinh tế số chiếm bao nhiêu % GRDP năm 2025?", "10%"),
+    ("Kinh tế số chiếm bao nhiêu % GRDP năm 2030?", "20%"),
+])
+def test_a_figure_is_read_from_the_milestone_of_the_asked_year(question, figure):
+    from qa.answering.answer import figure_of
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    text = "Về kinh tế số, năm 2025 chiếm 10% GRDP, năm 2030 chiếm 15% đến 20% GRDP."
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+    found = figure_of(analyse(question, {}), evidence, "Bình Định", lambda term: 1.0)
+    assert found is not None and found.text == figure

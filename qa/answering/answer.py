@@ -280,12 +280,13 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
 
     A clause often lists several figures ("cáp quang phủ 100% đơn vị hành chính…,
     60% hộ gia đình"); the one taken is in the segment (between commas, semicolons
-    and "và") that holds most of the question's content.
+    and "và") that holds most of the question's content, among the segments about the
+    year the question names (``segment_year_fit``).
     """
     text = quoted(evidence.candidate)
     figures = figure_numbers(text)
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
-    best: tuple[float, int, re.Match[str]] | None = None
+    best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
     for lo, hi in zip(bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
@@ -294,7 +295,7 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
         # A segment's content includes its neighbours' at half weight (a figure often
         # sits in the segment after the words that name it).
         here = coverage(weighted, text[lo:hi])
-        key = here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo])
+        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo]))
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
@@ -304,6 +305,17 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     if value is None:
         return None
     return Figure(province, value, m.group(0).strip(), evidence)
+
+
+def segment_year_fit(asked: Sequence[int], segment: str) -> int:
+    """How a segment of a clause fits the year the question names: 1 when it names that
+    year, -1 when it names only others, 0 when it names none or the question none. A plan
+    writes a target's milestones in one clause ("năm 2025 chiếm 10% GRDP, năm 2030 chiếm
+    15% đến 20% GRDP"), and the 2025 comparison reads the 2025 figure, not the last one."""
+    named = years(segment)
+    if not asked or not named:
+        return 0
+    return 1 if any(y in named for y in asked) else -1
 
 
 def province_evidence(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
