@@ -2,7 +2,7 @@
 ``semantic`` feature (``qa.answering.reader``).
 
 The units a chunk offers the reader (its lines, items, sentences and clauses,
-``qa.answering.candidates._units``) depend on the chunk and its document only, not on
+``qa.answering.candidates.units``) depend on the chunk and its document only, not on
 the question, so they are embedded once, when the index is built, and looked up when a
 question is read: embedding them per question would cost 12 to 40 ms a unit on the 2-core
 benchmark machine, seconds a question. An item is embedded after its lead-in and a
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answering.candidates import Candidate, _units
+from qa.answering.candidates import Candidate, units
 from qa.types import Chunk, Document, Hit
 
 #: Characters of a unit's text (with its lead-in or title, the unit first) that are embedded:
@@ -63,7 +63,7 @@ def text_key(text: str) -> int:
 
 def chunk_units(chunk: Chunk, document_text: str) -> list[Candidate]:
     """The units the reader makes of a chunk, whatever the question."""
-    return _units(Hit(chunk, 0.0), document_text, 1)
+    return units(Hit(chunk, 0.0), document_text)
 
 
 @dataclass
