@@ -372,13 +372,16 @@ def contains_span(gold: str, text: str) -> bool:
 
 @dataclass(frozen=True)
 class SpanVerdict:
-    """How one span question fares: containment, token overlap, refusal and retrieval."""
+    """How one span question fares: containment, token overlap, refusal and retrieval.
+    A question with no gold span (unanswerable) is right when refused, and counts in no
+    span figure."""
 
     contained: bool
     contained_80: bool
     f1: float
     refused: bool
     span_rank: int | None
+    answerable: bool = True
 
 
 def span_rank(result: Result, doc_id: str, gold: str) -> int | None:
@@ -391,31 +394,43 @@ def span_rank(result: Result, doc_id: str, gold: str) -> int | None:
 
 
 def judge_span(record: Record) -> SpanVerdict:
-    """Apply every span rule to one record (question fields ``answers[0]`` and ``doc_id``)."""
+    """Apply every span rule to one record (question fields ``answers`` and ``doc_id``): with
+    several gold spans (SQuAD gives several answers) the best one counts, as in SQuAD's own
+    evaluation."""
     question, result = record.question, record.result
-    gold = str((question.get("answers") or [""])[0])
+    golds = [str(g) for g in question.get("answers") or [] if str(g).strip()]
+    refused = result.abstained
+    if not golds or not is_answerable(question):
+        return SpanVerdict(False, False, 0.0, refused, None, answerable=False)
     compared = answer_text_compared(result.answer, result.abstained or bool(result.error))
+    ranks = [r for r in (span_rank(result, str(question.get("doc_id", "")), g) for g in golds) if r is not None]
     return SpanVerdict(
-        contained=contains_span(gold, compared),
-        contained_80=token_containment(gold, compared) >= SPAN_CONTAINMENT_SHARE - 1e-12,
-        f1=token_f1(gold, compared),
-        refused=result.abstained,
-        span_rank=span_rank(result, str(question.get("doc_id", "")), gold),
+        contained=any(contains_span(g, compared) for g in golds),
+        contained_80=any(token_containment(g, compared) >= SPAN_CONTAINMENT_SHARE - 1e-12 for g in golds),
+        f1=max(token_f1(g, compared) for g in golds),
+        refused=refused,
+        span_rank=min(ranks) if ranks else None,
     )
 
 
 def span_summary(records: Sequence[Record]) -> dict[str, Any]:
-    """Every span figure for a group of records (one mode of a span set)."""
+    """Every span figure for a group of records (one mode of a span set): span figures over
+    the answerable questions, abstention over the unanswerable ones (``None`` without any)."""
     verdicts = [judge_span(r) for r in records]
-    n = len(verdicts)
+    answerable = [v for v in verdicts if v.answerable]
+    unanswerable = [v for v in verdicts if not v.answerable]
+    n = len(answerable)
+    refused = sum(v.refused for v in verdicts)
     return {
-        "n": n,
-        "span_containment": _ratio(sum(v.contained for v in verdicts), n),
-        "span_containment_80": _ratio(sum(v.contained_80 for v in verdicts), n),
-        "token_f1": _mean([v.f1 for v in verdicts]),
-        "false_refusal_rate": _ratio(sum(v.refused for v in verdicts), n),
+        "n": len(verdicts),
+        "span_containment": _ratio(sum(v.contained for v in answerable), n),
+        "span_containment_80": _ratio(sum(v.contained_80 for v in answerable), n),
+        "token_f1": _mean([v.f1 for v in answerable]),
+        "false_refusal_rate": _ratio(sum(v.refused for v in answerable), n),
+        "abstention_recall": _ratio(sum(v.refused for v in unanswerable), len(unanswerable)) if unanswerable else None,
+        "abstention_precision": _ratio(sum(v.refused for v in unanswerable), refused) if unanswerable else None,
         f"recall@{SPAN_RECALL_K}": _ratio(
-            sum(1 for v in verdicts if v.span_rank is not None and v.span_rank <= SPAN_RECALL_K), n),
+            sum(1 for v in answerable if v.span_rank is not None and v.span_rank <= SPAN_RECALL_K), n),
         **latency_metrics([r.result.latency_ms for r in records]),
     }
 
@@ -425,9 +440,11 @@ def span_failures(records: Sequence[Record]) -> list[dict[str, Any]]:
     failed = []
     for record in records:
         verdict = judge_span(record)
-        if verdict.contained:
+        if verdict.contained or (not verdict.answerable and verdict.refused):
             continue
-        if record.result.error:
+        if not verdict.answerable:
+            why = "did not abstain"
+        elif record.result.error:
             why = f"error: {record.result.error}"
         elif verdict.refused:
             why = "abstained"
@@ -435,7 +452,7 @@ def span_failures(records: Sequence[Record]) -> list[dict[str, Any]]:
             why = "most of the span, not all"
         else:
             why = "span not in the answer"
-        if verdict.span_rank is None or verdict.span_rank > SPAN_RECALL_K:
+        if verdict.answerable and (verdict.span_rank is None or verdict.span_rank > SPAN_RECALL_K):
             why += "; gold passage not in the top 5"
         failed.append({
             "id": record.question.get("id"),

@@ -66,6 +66,7 @@ SPAN_COLUMNS = (
     ("span_containment_80", "Contain80"),
     ("token_f1", "TokenF1"),
     ("false_refusal_rate", "FalseRefusal"),
+    ("abstention_recall", "AbstR"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 )
@@ -399,11 +400,14 @@ NOTES = """## How to read this
 - AbstP/AbstR: precision and recall of abstaining on unanswerable questions. `n/a` means
   there was nothing to divide by (nothing abstained, or no unanswerable question); an
   unmeasured figure never meets a target. FalseRefusal: abstentions on answerable questions.
-- Span set (regulations): the answer's citation-marked quotations are compared with the
-  gold span (the lead that names the source is not). Contain: the whole normalised span is
-  in them; Contain80: at least 80% of its tokens are; TokenF1: SQuAD token F1. R@5: one of
-  the top 5 passages comes from the question's own context and holds >= 80% of the span's
-  tokens. See eval/metrics.py.
+- Span sets (regulations, or an evaluator's reading-comprehension file: SQuAD JSON, or CSV /
+  JSON lines with a context per row): the answer's citation-marked quotations are compared
+  with the gold span (the lead that names the source is not); with several gold spans the
+  best one counts. Contain: the whole normalised span is in them; Contain80: at least 80% of
+  its tokens are; TokenF1: SQuAD token F1. R@5: one of the top 5 passages comes from the
+  question's own context and holds >= 80% of the span's tokens. These are over answerable
+  questions; AbstR is the share of questions with no gold span (SQuAD 2.0's impossible ones)
+  that were refused. See eval/metrics.py.
 - Latency is wall-clock milliseconds per ask, after one untimed warm-up ask per mode;
   "ask s" is the wall time of all of a mode's questions.
 """

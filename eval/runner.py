@@ -38,8 +38,8 @@ from typing import Any, Protocol
 from tqdm import tqdm
 
 from eval import metrics, report
-from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, read_regulations, standard_sets,
-                       write_contexts)
+from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, SpanFileError, is_span_file, read_regulations,
+                       read_span_file, standard_sets, write_contexts)
 from qa.errors import QAError
 from qa.retrieval.query import detect_language
 from qa.text import has_diacritics
@@ -383,6 +383,11 @@ def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
     if args.questions is not None:
         if args.sets:
             raise ValueError("give either --questions or --sets, not both")
+        if is_span_file(args.questions):
+            if args.documents is not None:
+                raise ValueError(f"{args.questions} brings its own contexts: --documents is not used with it")
+            index = args.index if args.index is not None else own_index(args.questions)
+            return [EvalSet(CUSTOM, SPANS, index.parent / "documents", args.questions, index)]
         index = args.index if args.index is not None or args.documents is None else own_index(args.documents)
         return [EvalSet(CUSTOM, FACTS, args.documents, args.questions, index)]
     available = standard_sets()
@@ -395,11 +400,12 @@ def selected_sets(args: argparse.Namespace) -> list[EvalSet]:
     return chosen
 
 
-def own_index(documents: Path) -> Path:
-    """The index folder of an evaluator's documents folder given without ``--index``:
-    one per folder under ``eval/cache/`` (git-ignored), built on first use and reused,
-    never the configured index of the chat's documents."""
-    digest = hashlib.sha256(str(documents.resolve()).encode("utf-8")).hexdigest()[:12]
+def own_index(source: Path) -> Path:
+    """The index folder of an evaluator's documents folder given without ``--index`` (or of
+    a reading-comprehension file, whose contexts are written beside it): one per folder or
+    file under ``eval/cache/`` (git-ignored), built on first use and reused, never the
+    configured index of the chat's documents."""
+    digest = hashlib.sha256(str(source.resolve()).encode("utf-8")).hexdigest()[:12]
     return EVAL_DIR / "cache" / f"{CUSTOM}-{digest}" / "index"
 
 
@@ -451,7 +457,15 @@ def load_set_questions(evalset: EvalSet) -> list[dict[str, Any]]:
     """A set's questions; bad lines are reported on stderr. A span set's contexts are
     (re)written into its documents folder first, so the index sees them."""
     if evalset.style == SPANS:
-        questions, contexts = read_regulations(evalset.questions)
+        try:
+            if evalset.name == CUSTOM:
+                questions, contexts = read_span_file(evalset.questions)
+                for q in questions:
+                    q["lang"] = infer_lang(q["question"])
+            else:
+                questions, contexts = read_regulations(evalset.questions)
+        except SpanFileError as exc:
+            raise QuestionFileError(str(exc)) from exc
         written = write_contexts(contexts, evalset.documents)
         if written:
             print(f"[{evalset.name}] wrote {written} of {len(contexts)} contexts to {evalset.documents}",

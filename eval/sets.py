@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,6 @@ FACTS, SPANS = "facts", "spans"
 STANDARD_SETS = ("articles", "plans", "regulations")
 
 REGULATIONS_CSV = Path("external") / "ViRHE4QA_v2.csv"
-#: ViRHE4QA's own splits, mapped to ours: train and val are for development.
-REGULATIONS_SPLITS = {"train": "dev", "val": "dev", "test": "test"}
 _CONTEXT_PREFIX = "ctx_"
 
 
@@ -79,7 +78,7 @@ def standard_sets(shared: Path | None = None, cache: Path | None = None) -> dict
     }
 
 
-# --------------------------------------------------------------------------- regulations
+# ------------------------------------------------------- reading-comprehension files (regulations)
 
 
 def context_name(context: str) -> str:
@@ -87,31 +86,108 @@ def context_name(context: str) -> str:
     return _CONTEXT_PREFIX + hashlib.sha1(context.encode("utf-8")).hexdigest()[:12]
 
 
-def read_regulations(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The CSV's questions (in our question schema) and its unique contexts by name.
+#: Split names of outside reading-comprehension files, mapped to ours: train and validation
+#: are for development. A row with another split, or none, has none: the file runs whole.
+SPLIT_NAMES = {"train": "dev", "val": "dev", "validation": "dev", "dev": "dev", "test": "test"}
+#: The fields a row of a CSV or JSON-lines reading-comprehension file may give its gold
+#: answer in, first found first: ours, the common ones, ViRHE4QA's.
+ANSWER_FIELDS = ("answers", "answer", "extractive answer", "answer_text")
 
-    Each question's one gold answer is the extractive span; ``evidence`` repeats it and
-    ``doc_id`` names the context it was asked of, as the index names its file
-    (``<name>.txt``: document ids keep their extension). Ids are ``r`` + the row number, since
-    the CSV's own ``index`` column repeats.
+
+class SpanFileError(ValueError):
+    """A reading-comprehension file that cannot be read as one (a message for the evaluator)."""
+
+
+def is_span_file(path: Path) -> bool:
+    """Whether an evaluator's question file brings its own contexts (a reading-comprehension
+    set, scored as spans): SQuAD JSON (``{"data": [{"paragraphs": …}]}``, as UIT-ViQuAD), or
+    a CSV or JSON-lines file whose rows hold a ``context``. Our own JSON-lines questions,
+    asked of a documents folder, hold none."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                return "context" in (csv.DictReader(fh).fieldnames or [])
+        with path.open(encoding="utf-8-sig") as fh:
+            head = fh.read(1)
+            if head == "{" and path.suffix.lower() == ".json":
+                fh.seek(0)
+                data = json.load(fh)
+                return isinstance(data, dict) and isinstance(data.get("data"), list)
+            first = next((line for line in [head + fh.readline(), *fh] if line.strip()), "")
+        row = json.loads(first)
+        return isinstance(row, dict) and "context" in row
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # the questions loader says what is wrong with it
+
+
+def read_span_file(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """A reading-comprehension file's questions (in our schema, without ``lang``) and its
+    unique contexts by name (``context_name``).
+
+    Each question's gold answers are its answer texts (SQuAD gives several; any one
+    contained counts); no answer, or SQuAD 2.0's ``is_impossible``, makes it unanswerable.
+    ``evidence`` repeats the first answer and ``doc_id`` names the context as the index
+    names its file (``<name>.txt``). Ids are the file's own, else ``r`` + the row number;
+    a ``split`` column is mapped by ``SPLIT_NAMES``. Raises ``SpanFileError``.
     """
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+            data = json.loads(text) if text.lstrip().startswith("{") and path.suffix.lower() == ".json" else None
+            rows = (_squad_rows(data) if isinstance(data, dict) and "data" in data
+                    else [json.loads(line) for line in text.splitlines() if line.strip()])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpanFileError(f"{path}: cannot be read as a reading-comprehension file ({exc})") from exc
     questions: list[dict[str, Any]] = []
     contexts: dict[str, str] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row_number, row in enumerate(csv.DictReader(fh), start=1):
-            name = context_name(row["context"])
-            contexts[name] = row["context"]
-            span = row["extractive answer"]
-            questions.append({
-                "id": f"r{row_number:04d}",
-                "question": row["question"],
-                "lang": "vi",
-                "kind": "fact",
-                "answers": [span],
-                "evidence": span,
-                "split": REGULATIONS_SPLITS.get(row["split"].strip().lower(), "dev"),
-                "doc_id": f"{name}.txt",
-            })
+    for number, row in enumerate(rows, start=1):
+        context, question = row.get("context"), row.get("question")
+        if not isinstance(context, str) or not context.strip() or not isinstance(question, str) or not question.strip():
+            raise SpanFileError(f"{path}: row {number} needs a non-empty 'context' and 'question'")
+        name = context_name(context)
+        contexts[name] = context
+        answers = _answer_texts(row)
+        split = SPLIT_NAMES.get(str(row.get("split", "")).strip().lower())
+        questions.append({
+            "id": str(row.get("id") or f"r{number:04d}"),
+            "question": question,
+            "kind": "fact" if answers else "unanswerable",
+            "answers": answers,
+            "evidence": answers[0] if answers else "",
+            **({"split": split} if split else {}),
+            "doc_id": f"{name}.txt",
+        })
+    return questions, contexts
+
+
+def _squad_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """SQuAD's nesting (articles, paragraphs, questions) as one row per question."""
+    return [{"context": paragraph.get("context"), "question": qa.get("question"), "id": qa.get("id"),
+             "answers": [] if qa.get("is_impossible") else [a.get("text", "") for a in qa.get("answers", [])]}
+            for article in data["data"] for paragraph in article.get("paragraphs", [])
+            for qa in paragraph.get("qas", [])]
+
+
+def _answer_texts(row: dict[str, Any]) -> list[str]:
+    """The row's distinct non-empty gold answers, from the first field of ``ANSWER_FIELDS``
+    it has (a string, a list of strings, or SQuAD's ``{"text": …}`` objects)."""
+    value = next((row[f] for f in ANSWER_FIELDS if f in row), [])
+    items = value if isinstance(value, list) else [value]
+    texts = [item.get("text", "") if isinstance(item, dict) else item for item in items]
+    return list(dict.fromkeys(t for t in texts if isinstance(t, str) and t.strip()))
+
+
+def read_regulations(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """ViRHE4QA's questions and contexts (``read_span_file``): Vietnamese, every row with its
+    extractive answer, train and val as dev. Ids are ``r`` + the row number, since the CSV's
+    own ``index`` column repeats."""
+    questions, contexts = read_span_file(path)
+    for q in questions:
+        q["lang"] = "vi"
+        q.setdefault("split", "dev")
     return questions, contexts
 
 

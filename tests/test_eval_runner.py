@@ -654,6 +654,83 @@ def test_the_regulations_set_runs_end_to_end_from_the_csv(
     assert len(list(evalset.documents.glob("ctx_*.txt"))) == 2  # every context, whatever the split
 
 
+SQUAD = {"version": "v2.0", "data": [{"title": "Quy chế", "paragraphs": [
+    {"context": "Điều 3. Học phí\nSinh viên nộp học phí trước ngày 15 của tháng đầu học kỳ.",
+     "qas": [{"id": "s1", "question": "Sinh viên nộp học phí khi nào?",
+              "answers": [{"text": "trước ngày 15 của tháng đầu học kỳ", "answer_start": 30},
+                          {"text": "trước ngày 15", "answer_start": 30}], "is_impossible": False},
+             {"id": "s2", "question": "Học phí năm 2030 là bao nhiêu?", "answers": [],
+              "plausible_answers": [{"text": "học phí", "answer_start": 0}], "is_impossible": True}]},
+    {"context": "Điều 4. Bảo lưu\nSinh viên được bảo lưu kết quả tối đa hai học kỳ.",
+     "qas": [{"id": "s3", "question": "How long may a student defer?",
+              "answers": [{"text": "tối đa hai học kỳ", "answer_start": 40}]}]}]}]}
+
+
+def test_a_squad_file_is_read_as_a_span_set_with_several_golds_and_impossible_questions(tmp_path: Path) -> None:
+    path = tmp_path / "viquad.json"
+    path.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    assert sets.is_span_file(path)
+    questions, contexts = sets.read_span_file(path)
+    assert [q["id"] for q in questions] == ["s1", "s2", "s3"] and len(contexts) == 2
+    assert questions[0]["answers"] == ["trước ngày 15 của tháng đầu học kỳ", "trước ngày 15"]
+    assert (questions[1]["kind"], questions[1]["answers"]) == ("unanswerable", [])  # plausible answers are not gold
+    assert questions[0]["doc_id"] == questions[1]["doc_id"] != questions[2]["doc_id"]
+    assert all("split" not in q for q in questions)  # one file, run whole
+
+
+def test_csv_and_json_lines_with_a_context_per_row_are_span_files_our_questions_are_not(tmp_path: Path) -> None:
+    rows = [{"context": "Điều 3. Sinh viên nộp học phí trước ngày 15.", "question": "Nộp học phí khi nào?",
+             "answer": "trước ngày 15", "split": "validation"},
+            {"context": "Điều 3. Sinh viên nộp học phí trước ngày 15.", "question": "Phạt bao nhiêu?", "answer": "",
+             "split": "test"}]
+    csv_path = write_regulations_csv(tmp_path / "theirs.csv", rows)
+    lines = tmp_path / "theirs.jsonl"
+    lines.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    ours = tmp_path / "ours.jsonl"
+    ours.write_text(json.dumps({"question": "Mục tiêu?", "answers": ["80%"]}), encoding="utf-8")
+    assert sets.is_span_file(csv_path) and sets.is_span_file(lines) and not sets.is_span_file(ours)
+    for path in (csv_path, lines):
+        questions, contexts = sets.read_span_file(path)
+        assert len(contexts) == 1 and [q["id"] for q in questions] == ["r0001", "r0002"]
+        assert [(q["kind"], q.get("split")) for q in questions] == [("fact", "dev"), ("unanswerable", "test")]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps({"context": "Điều 3.", "answer": "x"}), encoding="utf-8")
+    with pytest.raises(sets.SpanFileError, match="row 1 needs"):
+        sets.read_span_file(broken)
+
+
+def test_an_evaluator_s_squad_file_runs_as_a_span_set_over_its_own_contexts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "EVAL_DIR", tmp_path / "eval")  # its contexts and index go under eval/cache
+    path = tmp_path / "viquad.json"
+    path.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    questions, _ = sets.read_span_file(path)
+    answerer = SpanAnswerer([q for q in questions if q["answers"]], {"s3": "Không rõ [1]."})
+    refusing = Answer(question="Học phí năm 2030 là bao nhiêu?", answer="Không nêu.", abstained=True)
+
+    def ask(question: str, mode: str = "hybrid", k: int = 5, id: str | None = None) -> Answer:
+        return refusing if question == refusing.question else SpanAnswerer.ask(answerer, question, mode, k, id)
+
+    answerer.ask = ask  # type: ignore[method-assign]
+    opened: list[sets.EvalSet] = []
+    code = runner.main(["--questions", str(path), "--json", "--report", str(tmp_path / "report.md")],
+                       open_answerer=lambda evalset: opened.append(evalset) or answerer)
+    out, _ = capsys.readouterr()
+    assert code == 0
+    entry = json.loads(out)["sets"]["custom"]
+    overall = entry["modes"]["hybrid"]["overall"]
+    assert (entry["style"], entry["split"], overall["n"]) == ("spans", "all", 3)
+    # s1 quotes its first gold span; s3 misses; s2 (impossible) was refused.
+    assert overall["span_containment"] == pytest.approx(1 / 2)
+    assert (overall["abstention_recall"], overall["false_refusal_rate"]) == (1.0, 0.0)
+    (evalset,) = opened
+    assert evalset.documents == evalset.index.parent / "documents" and len(list(evalset.documents.glob("*.txt"))) == 2
+    assert [f["id"] for f in entry["failures"]["hybrid"]] == ["s3"]
+    # Its contexts are its documents: a documents folder too is a usage error.
+    assert runner.main(["--questions", str(path), "--documents", str(tmp_path)], open_answerer=_must_not_open) == 2
+
+
 def test_index_and_documents_re_point_the_one_chosen_set(empty_shared: Path) -> None:
     args = runner.parse_args(["--sets", "plans", "--index", "/tmp/idx", "--documents", "/tmp/docs"])
     (plans,) = runner.selected_sets(args)
