@@ -46,7 +46,6 @@ from eval.runner import load_questions, load_set_questions, open_assistant, pars
 from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
 from qa.retrieval.provinces import in_scope
-from qa.retrieval.query import analyse
 from qa.indexing.unit_vectors import semantic
 from qa.types import Hit
 from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal
@@ -184,7 +183,7 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
     retrieved = _retrieved(name, assistant, questions, k)
     for q in tqdm(questions, desc=f"features {name}", unit="q"):
         hits = retrieved[q["id"]]
-        query = analyse(assistant._validate(q["question"]), assistant.index.spellings, assistant._known)
+        query = assistant.analyse(assistant._validate(q["question"]))
         vector = assistant.retriever.embed(query) if assistant.settings.mode != "bm25" else None
         r = reading(query, hits, assistant._idf, assistant.settings.max_answer_chars,
                     semantic=semantic(vector, assistant.index.units))

@@ -20,7 +20,6 @@ from eval.fit_reader import dev_questions
 from eval.metrics import holds_evidence
 from eval.runner import open_assistant, parse_sets
 from eval.sets import STANDARD_SETS, standard_sets
-from qa.retrieval.query import analyse
 
 DEFAULT_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
 DEPTH = 10
@@ -33,7 +32,7 @@ def evidence_ranks(assistant, questions: Sequence[dict], settings: Sequence[tupl
     known = set(retriever.provinces())
     prepared = []
     for q in questions:
-        query = analyse(q["question"], assistant.index.spellings, assistant._known)
+        query = assistant.analyse(q["question"])
         scope = tuple(p for p in query.provinces if p in known) or None
         prepared.append((q["evidence"], query, retriever.embed(query), scope))
     kept = retriever.fusion, retriever.dense_weight

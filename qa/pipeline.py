@@ -26,6 +26,7 @@ from qa.answering.generator import rewrite
 from qa.indexing.index import Progress, open_index
 from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
+from qa.retrieval.acronyms import defined_acronyms
 from qa.retrieval.provinces import in_scope
 from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
@@ -63,6 +64,13 @@ class Assistant:
         self._provinces = tuple(self.retriever.provinces())
         self._known = lambda term: self.index.bm25.document_frequency(term) > 0
         read_outlines(d.text for d in self.index.documents.values())  # not on the first questions' time
+        # The acronyms the collection defines ("Chương trình tài năng (CTTN)"): a question is
+        # searched with the other form too (qa.retrieval.acronyms).
+        self.acronyms = defined_acronyms(d.text for d in self.index.documents.values())
+
+    def analyse(self, text: str) -> Query:
+        """A question read against this collection: its spellings, its terms, its acronyms."""
+        return analyse(text, self.index.spellings, self._known, self.acronyms)
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
@@ -114,7 +122,7 @@ class Assistant:
         # standalone, the named province over the filter, replies to greetings,
         # definitions and summaries.
         turn = prepare(self, text, history, province, mode, k,
-                       lambda t: analyse(t, self.index.spellings, self._known))
+                       self.analyse)
         query, province = turn.query, turn.province
         if turn.reply is not None:
             reply, abstained, citations, intent = turn.reply

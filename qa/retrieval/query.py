@@ -11,12 +11,13 @@ The four things that break a naive pipeline are decided here, once per question:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from qa.data import DataFileError, read_rows
 from qa.indexing.bm25 import terms
+from qa.retrieval.acronyms import defined_forms, expansion_terms
 from qa.retrieval.glossary import translate
 from qa.retrieval.provinces import province_spans
 from qa.text import bigrams, fold, has_diacritics, is_year, normalize, words, years
@@ -192,8 +193,12 @@ def _same_case(original: str, accented: str) -> str:
     return accented
 
 
-def analyse(question: str, spellings: dict[str, str], known: Callable[[str], bool] = lambda term: True) -> Query:
+def analyse(question: str, spellings: dict[str, str], known: Callable[[str], bool] = lambda term: True,
+            acronyms: Mapping[str, tuple[str, ...]] | None = None) -> Query:
     """Analyse a question (already validated and normalised by the pipeline).
+
+    ``acronyms`` are those the collection defines (``qa.retrieval.acronyms``): the question
+    is searched with the other form of each it names.
 
     ``known`` says whether a term occurs in the collection. In an English question an
     acronym it does not hold is not required of an answer, only counted as an
@@ -208,7 +213,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     unnamed = blank(text, spans)  # the question without the provinces it names
     translation = translate(unnamed) if lang == "en" else None
     vi_terms = translation.terms if translation else []
-    translated_terms = [t for v in vi_terms for t in terms(v)]
+    translated_terms = [t for v in vi_terms for t in terms(v)] + expansion_terms(text, acronyms or {})
     # The text whose words say what is asked: with diacritics (restored if typed
     # without), without province names and comparison words.
     restored = restore_diacritics(text, spellings) if lang == "vi" and not has_diacritics(text) else text
@@ -218,7 +223,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     required = mentioned if lang == "vi" else tuple(t for t in mentioned if known(t) or t[0].isdigit())
     if lang == "vi":
         dense_text = _name_provinces(restored, spans) if restored is not text else text
-        concepts = tuple(((t,),) for t in _content_terms(asked))
+        concepts = with_acronyms(tuple(((t,),) for t in _content_terms(asked)), asked, acronyms or {})
         untranslated: tuple[str, ...] = ()
     else:
         dense_text = f"{text} ({', '.join(vi_terms)})" if vi_terms else text
@@ -245,6 +250,19 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
         asks_which_province=not superlative and bool(_WHICH_PROVINCE.search(folded)),
         asks_which_agency=bool(_WHICH_AGENCY.search(folded)),
     )
+
+
+def with_acronyms(concepts: tuple[tuple[tuple[str, ...], ...], ...], text: str,
+                  acronyms: Mapping[str, tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The question's concepts with each defined full form it names ("chương trình tài
+    năng") made one concept that its acronym ("CTTN") answers as well: a passage that
+    writes the acronym holds what the question asks."""
+    for key, form in defined_forms(text, acronyms):
+        own = set(_content_terms(form))
+        kept = tuple(c for c in concepts if not (len(c) == 1 and len(c[0]) == 1 and c[0][0] in own))
+        if len(kept) < len(concepts):
+            concepts = kept + ((tuple(t for t in _content_terms(form)), (key,)),)
+    return concepts
 
 
 def _required_terms(text: str) -> tuple[str, ...]:
