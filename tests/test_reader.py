@@ -424,3 +424,14 @@ def test_a_figure_is_read_from_the_milestone_of_the_asked_year(question, figure)
     evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
     found = figure_of(analyse(question, {}), evidence, "Bình Định", lambda term: 1.0)
     assert found is not None and found.text == figure
+
+
+def test_the_years_of_a_document_a_lead_in_cites_are_not_its_items_years():
+    text = ("Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 phê duyệt Chương trình Chuyển đổi số quốc gia "
+            "đến năm 2025, định hướng đến năm 2030, một số mục tiêu đã đạt được như sau:\n"
+            "- Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%;\n\n"
+            "Mục tiêu đến năm 2025:\n- 90% hộ gia đình có cáp quang.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    items = {c.text: c for c in units(hit, text) if c.kind == "item"}
+    assert items["- Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%;"].stated_years == frozenset()
+    assert items["- 90% hộ gia đình có cáp quang."].stated_years == {2025}

@@ -36,7 +36,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
-from qa.documents.structure import lead_in, parse, title_block, title_block_end
+from qa.documents.structure import DOCUMENT_TYPES, lead_in, parse, title_block, title_block_end
 from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
 
@@ -75,13 +75,23 @@ class Candidate:
         # The last year of ``before + " " + context``: a year is a whole word, so it is
         # the context's last, else the text before's; the context's is kept (the windows
         # of a line share it as their context, and the line is long).
-        return frozenset(years(self.text) or last_year(self.context) or years(self.before)[-1:])
+        return frozenset(years(self.text) or last_year(self.context) or last_year(self.before))
+
+
+#: A document the text cites by its type and number, to the end of its clause ("Quyết
+#: định số 749/QĐ-TTg ngày 03/6/2020 … phê duyệt Chương trình … đến năm 2025, định hướng
+#: đến năm 2030;"): the years in it date or name that document, not what the text states.
+_CITED = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t) for t in DOCUMENT_TYPES), key=len, reverse=True))
+                    + r")\s+(?:số\s+)?\d+/[^;:.]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def last_year(text: str) -> tuple[int, ...]:
-    """The last year the text names, as a tuple of one (empty when it names none)."""
-    return tuple(years(text)[-1:])
+    """The last year the text names outside the documents it cites (``_CITED``), as a tuple
+    of one (empty when it names none): a plan's lead-in "Thực hiện Quyết định số 749/QĐ-TTg
+    … đến năm 2025, định hướng đến năm 2030, … một số mục tiêu đã đạt được như sau:" frames
+    its items in no year of its own, not in 2030."""
+    return tuple(years(_CITED.sub(" ", text))[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read
