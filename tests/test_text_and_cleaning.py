@@ -182,6 +182,21 @@ def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
                     "Chỉ tiêu: - Hồ sơ xử lý trên môi trường mạng | Kế hoạch: 90% | Thực hiện: 90% | Đánh giá: Đạt"]
 
 
+@pytest.mark.parametrize("after, cut_off_row", [
+    ([], "Chỉ tiêu: - Cơ sở dữ liệu chuyên ngành | Kế hoạch: 40% | Thực hiện: 30"),
+    (["Các nhiệm vụ khác tiếp tục triển khai."], None),  # not the end of the text: left as lines
+])
+def test_a_page_cut_off_in_its_table_s_last_row_keeps_that_row(after, cut_off_row):
+    raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
+                      "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",
+                      "- Hồ sơ xử lý trên môi trường mạng", "90%", "90%", "Đạt",
+                      "- Cơ sở dữ liệu chuyên ngành", "40%", "30", *after])
+    rows = [line for line in clean(raw).text.split("\n") if " | " in line]
+    assert len(rows) == 3 + (cut_off_row is not None)
+    if cut_off_row:
+        assert rows[-1] == cut_off_row
+
+
 TASKS = ["III. NHIỆM VỤ TRỌNG TÂM", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành",
          "1", "Xây dựng Trung tâm điều hành thông minh (IOC) cấp tỉnh", "Sở Khoa học và Công nghệ", "Quý III/2025",
          "2", "Triển khai nền tảng bản đồ số dùng chung", "Sở Nông nghiệp và Môi trường", "Quý IV/2025",

@@ -444,7 +444,7 @@ def rows_of_flattened_tables(lines: list[str]) -> list[str]:
         else:
             k += 1
     out = list(lines)
-    for run in _runs(rows):
+    for run in _runs(rows, len(seq)):
         n_cells = len(run[0][1])
         headers = _headers_before(lines, seq, run[0][0], n_cells + 1)
         names = [lines[seq[h]] for h in headers]
@@ -454,7 +454,7 @@ def rows_of_flattened_tables(lines: list[str]) -> list[str]:
                 out[seq[h]] = ""
         for label, values in run:
             cells = [lines[seq[label]]] + [lines[seq[v]] for v in values]
-            out[seq[label]] = _row(names, cells)
+            out[seq[label]] = _row(names[:len(cells)], cells)  # a cut-off last row: its first headers
             for v in values:
                 out[seq[v]] = ""
     return out
@@ -605,11 +605,19 @@ def _row(headers: list[str], cells: list[str]) -> str:
     return TABLE_SEPARATOR.join(f"{h}: {c}" if h else c for h, c in zip(headers, cells) if c)
 
 
-def _runs(rows: list[tuple[int, list[int]]]) -> list[list[tuple[int, list[int]]]]:
-    """Rows close to one another (at most two group labels between) with equal cell counts."""
+def _runs(rows: list[tuple[int, list[int]]], n_lines: int | None = None) -> list[list[tuple[int, list[int]]]]:
+    """Rows close to one another (at most two group labels between) with equal cell counts;
+    and a row with fewer cells that ends the text (``n_lines`` non-empty lines) right after
+    a run joins it, its cells under the first headers: a page excerpt cut off in its table's
+    last row ("- Cơ sở dữ liệu chuyên ngành được xây dựng / 40% / 30", the row's last cell
+    lost) keeps what it has as a row."""
     runs: list[list[tuple[int, list[int]]]] = []
     for row in rows:
-        if runs and row[0] - runs[-1][-1][1][-1] <= 3 and len(row[1]) == len(runs[-1][0][1]):
+        near = bool(runs) and row[0] - runs[-1][-1][1][-1] <= 3
+        if near and len(row[1]) == len(runs[-1][0][1]):
+            runs[-1].append(row)
+        elif (near and len(runs[-1]) >= 2 and len(row[1]) < len(runs[-1][0][1]) and n_lines is not None
+              and row[1][-1] == n_lines - 1):
             runs[-1].append(row)
         else:
             runs.append([row])
