@@ -321,3 +321,18 @@ def test_a_title_block_number_and_a_quoted_number_name_the_same_kind(number, kin
     assert block.kind == kind
     assert number_kinds(f"theo văn bản số {number}") == frozenset({kind})
     assert number_kinds("Nghị quyết số 05-NQ/TU ngày 20/9/2021") == frozenset({"resolution"})
+
+
+def test_a_hard_wrapped_reports_title_is_not_joined_to_the_line_that_opens_its_body():
+    """A title as wide as the wrap stays a title when the next line opens the body
+    ("Thực hiện Công văn số …"), so the title block keeps it (clean.opens_body)."""
+    body = "\n".join(f"{n}. Nội dung thứ {n} của báo cáo được trình bày trên một dòng đủ dài như thế này." for n in range(1, 10))
+    text = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 256/BC-UBND\nHòa Lạc, ngày 18 tháng 12 năm 2024\nBÁO CÁO\n"
+                 "Kết quả thực hiện chuyển đổi số năm 2024 và phương hướng, nhiệm vụ năm 2025\n"
+                 "Thực hiện Công văn số 4721/BTTTT-CĐSQG ngày 25 tháng 10 năm 2024 của Bộ Thông\n"
+                 "tin và Truyền thông, Ủy ban nhân dân tỉnh báo cáo như sau:\n" + body).text
+    assert "\nKết quả thực hiện chuyển đổi số năm 2024 và phương hướng, nhiệm vụ năm 2025\n" in text
+    assert title_block(text).title.endswith("nhiệm vụ năm 2025")
+    # a wrapped sentence still joins
+    assert "của Bộ Thông tin và Truyền thông, Ủy ban" in text
+

@@ -53,8 +53,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
-    DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority,
-    starts_body, starts_lower, type_of,
+    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row,
+    starts_authority, starts_body, starts_lower, type_of,
 )
 from qa.text import fold, normalize
 
@@ -399,9 +399,22 @@ def _continues(first: str, last: str, nxt: str, width: int | None, alone: bool) 
         return True
     if caps_last or caps_next:
         return False
-    if width is None:
+    if width is None or opens_body(nxt):
         return False
     return len(last) >= 0.8 * width or nxt[:1].isdigit()
+
+
+def opens_body(line: str) -> bool:
+    """The line opens a document's body or one of its paragraphs with the words official
+    documents begin them with ("Căn cứ …", "Thực hiện Công văn số …", "Theo đề nghị …"):
+    in a hard-wrapped document it starts a paragraph, so it is never joined to the line
+    before for that line's width alone. A report's title "Kết quả thực hiện chuyển đổi số
+    năm 2024 và phương hướng, nhiệm vụ năm 2025", as wide as the wrap, was otherwise
+    joined to the "Thực hiện Công văn số 4721/BTTTT-CĐSQG …" that opens its body, and the
+    document lost its title (its number and signer were then found for no question about
+    it). A line before it that ends with a comma or a hyphen, or a next line in lower
+    case, still joins (those are read before the width)."""
+    return line.startswith(BODY_STARTS)
 
 
 # ---------------------------------------------------------------- tables
