@@ -499,10 +499,22 @@ def signature_block(lines: list[str]) -> list[str]:
     stood alone, said nothing, and sat in a passage no such question retrieved. The block
     is the last office line among the last ``_SIGNATURE_LINES`` lines followed, after at
     most three more office lines or signing notes, by a name; anything else is left as it
-    was.
+    was. A decision that issues a plan "kèm theo" signs before the plan it attaches: when
+    the document's last lines hold no block, the block is sought among the last lines
+    before the attached document opens (``attachment_start``).
     """
     # after the title block, whose "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH" is no signature
-    seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:][-_SIGNATURE_LINES:]
+    after = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:]
+    found = _signature_in(lines, after[-_SIGNATURE_LINES:])
+    attached = attachment_start(lines)
+    if found is None and attached is not None:
+        found = _signature_in(lines, [i for i in after if i < attached][-_SIGNATURE_LINES:])
+    return lines if found is None else found
+
+
+def _signature_in(lines: list[str], seq: list[int]) -> list[str] | None:
+    """The lines with the signature block found among the lines ``seq`` (indices, in
+    order) written as one "Người ký: …" line, or None when they hold no block."""
     for last in range(len(seq) - 1, -1, -1):
         if not _SIGN_OFFICE.match(lines[seq[last]].strip()):
             continue
@@ -538,7 +550,23 @@ def signature_block(lines: list[str]) -> list[str]:
             return out
         out[seq[j]] = ""  # moved up beside the number and the date, where what the document says of itself is read
         return out[:dated + 1] + ["", signer] + out[dated + 1:]
-    return lines
+    return None
+
+
+#: The note under an attached document's type line: "(Kèm theo Quyết định số 387/QĐ-UBND …)",
+#: "(Ban hành kèm theo …)", folded.
+_ATTACHED_NOTE = re.compile(r"^\(\s*(?:ban hanh\s+)?kem theo\b", re.IGNORECASE)
+
+
+def attachment_start(lines: list[str]) -> int | None:
+    """Where a document attached to the one that issues it opens: a document-type line
+    ("KẾ HOẠCH") after the title block with, among the next three lines, the note that
+    says it is attached ("(Kèm theo Quyết định số … )"); None when the text holds none."""
+    seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:]
+    for n, i in enumerate(seq):
+        if type_of(lines[i]) and any(_ATTACHED_NOTE.match(fold(lines[j].strip())) for j in seq[n + 1:n + 4]):
+            return i
+    return None
 
 
 #: The date line of a title block: "Lào Cai, ngày 12 tháng 3 năm 2025".
