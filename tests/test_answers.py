@@ -151,6 +151,18 @@ def test_comparing_two_named_provinces_lists_both_figures(assistant):
     assert [c.province for c in answer.citations] == ["Đồng Nai", "Quảng Nam"]
 
 
+def test_a_figure_asked_of_two_named_provinces_gives_each_ones_figure(assistant):
+    """"… của Quảng Nam và Đồng Nai là bao nhiêu?" asks both figures, with no comparing
+    word (query.compares_named)."""
+    from qa.retrieval.query import analyse
+
+    question = "Mục tiêu kinh tế số năm 2025 của Quảng Nam và Đồng Nai là bao nhiêu?"
+    assert analyse(question, {}).wants_comparison
+    answer = assistant.ask(question)
+    assert answer.answer.startswith("So sánh: Đồng Nai 20% [1], Quảng Nam 10% [2]"), answer.answer
+    assert not analyse("Mục tiêu kinh tế số năm 2025 của Quảng Nam là bao nhiêu?", {}).wants_comparison
+
+
 def test_a_comparison_between_two_says_higher_and_reads_decimal_commas(assistant):
     answer = assistant.ask("Ha Tinh hay Ben Tre dat muc tang nang suat lao dong cao hon")
     assert answer.answer.startswith("Bến Tre có mức cao hơn (12,5%)")
