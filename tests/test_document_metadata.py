@@ -145,3 +145,12 @@ def test_a_deadline_the_plan_sets_is_not_its_day_of_issue(tmp_path):
     assert "28 tháng 02 năm 2025" in answer.answer
     issued = assistant.ask("ke hoach chuyen doi so dien bien nam 2025 ban hanh ngay nao")
     assert "ngày 12 tháng 3 năm 2025" in issued.answer
+
+
+def test_a_title_block_answer_names_no_target_year(dien_bien):
+    """"Theo kế hoạch của Điện Biên, đến năm 2025: “Số: 41/KH-UBND”" read the title's year
+    as a target's: a title-block or signature line gets no year note (answer._context_year)."""
+    number = dien_bien.ask("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025 là kế hoạch số mấy?")
+    assert number.answer.startswith("Theo kế hoạch của Điện Biên: “Số: 41/KH-UBND”"), number.answer
+    signer = dien_bien.ask("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?")
+    assert "đến năm" not in signer.answer and "Lò Văn Tiến" in signer.answer

@@ -191,8 +191,11 @@ def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> s
 
 def _context_year(candidate: Candidate) -> int | None:
     """The year a unit is about when the unit itself names none (a clause after
-    "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:")."""
-    if years(quoted(candidate)):
+    "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:"); none for a line of the
+    title block or the signature, which says what the document is, not what it targets by
+    a year ("Theo kế hoạch của Lâm Đồng, đến năm 2025: “Người ký: …”" read the last year of a
+    2024 report's title as the year its signer was for)."""
+    if candidate.in_title_block or years(quoted(candidate)):
         return None
     found = sorted(candidate.stated_years)
     return found[-1] if found else None
