@@ -151,6 +151,18 @@ def test_comparing_two_named_provinces_lists_both_figures(assistant):
     assert [c.province for c in answer.citations] == ["Đồng Nai", "Quảng Nam"]
 
 
+def test_a_figure_asked_of_two_named_provinces_gives_each_ones_figure(assistant):
+    """"… của Quảng Nam và Đồng Nai là bao nhiêu?" asks both figures, with no comparing
+    word (query.compares_named)."""
+    from qa.retrieval.query import analyse
+
+    question = "Mục tiêu kinh tế số năm 2025 của Quảng Nam và Đồng Nai là bao nhiêu?"
+    assert analyse(question, {}).wants_comparison
+    answer = assistant.ask(question)
+    assert answer.answer.startswith("So sánh: Đồng Nai 20% [1], Quảng Nam 10% [2]"), answer.answer
+    assert not analyse("Mục tiêu kinh tế số năm 2025 của Quảng Nam là bao nhiêu?", {}).wants_comparison
+
+
 def test_a_comparison_between_two_says_higher_and_reads_decimal_commas(assistant):
     answer = assistant.ask("Ha Tinh hay Ben Tre dat muc tang nang suat lao dong cao hon")
     assert answer.answer.startswith("Bến Tre có mức cao hơn (12,5%)")
@@ -251,3 +263,23 @@ def ranked(tmp_path_factory):
 def test_a_rank_is_better_the_smaller_it_is(ranked, question, first):
     answer = ranked.ask(question)
     assert answer.answer.startswith(first), answer.answer
+
+
+def test_a_comparison_of_ranks_reads_the_position_over_the_total_not_the_change(tmp_path):
+    """"xếp thứ 27/63 tỉnh, … giảm 4 bậc": a rank comparison compares 27 (answer.rank_positions),
+    and "thứ hạng" asks for a rank."""
+    from helpers import write
+    from qa.answering.reader import answer_types
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path / "docs"
+    write(docs / "lam_dong.txt", "Báo cáo chuyển đổi số tỉnh Lâm Đồng\n\nChỉ số chuyển đổi số cấp tỉnh (DTI) năm 2023 "
+          "của tỉnh Lâm Đồng xếp thứ 27/63 tỉnh, thành phố, giảm 4 bậc so với năm 2022.")
+    write(docs / "nghe_an.txt", "Báo cáo chuyển đổi số tỉnh Nghệ An\n\nChỉ số chuyển đổi số cấp tỉnh (DTI) năm 2023 "
+          "của tỉnh Nghệ An xếp thứ 8/63 tỉnh, thành phố, tăng 6 bậc so với năm 2022.")
+    assert "rank" in answer_types("so sanh thu hang DTI nam 2023 cua Nghe An va Lam Dong", "vi")
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    answer = assistant.ask("Which province ranked higher in the 2023 DTI, Nghe An or Lam Dong?")
+    assert answer.answer.startswith("Nghệ An ranks higher (8/63)"), answer.answer
+    assert "27/63" in answer.answer

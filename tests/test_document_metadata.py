@@ -126,3 +126,31 @@ def test_a_decision_approving_a_strategy_is_the_document_a_question_about_the_st
     assert is_of_kind(decision, "QUYẾT ĐỊNH Về việc phê duyệt Đề án tổng thể chuyển đổi số", "scheme")
     plan = Document("p", "t", "", kind="plan")
     assert not is_of_kind(plan, "KẾ HOẠCH Triển khai thực hiện Nghị quyết số 05-NQ/TU", "resolution")
+
+
+def test_a_deadline_the_plan_sets_is_not_its_day_of_issue(tmp_path):
+    """"… trước ngày nào?" asks a deadline the plan sets (document_metadata.asks_deadline),
+    not the day of the title block, though it names the plan."""
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path / "docs"
+    write(docs / "dien_bien_1.txt", PLAN_2025.replace(
+        "Sở Khoa học và Công nghệ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch này.",
+        "Sở Khoa học và Công nghệ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch này.\n\n"
+        "Ủy ban nhân dân các xã xây dựng kế hoạch chuyển đổi số năm 2025 của địa phương trước ngày 28 tháng 02 năm 2025."))
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    answer = assistant.ask("Ủy ban nhân dân các xã ở Điện Biên phải xây dựng kế hoạch chuyển đổi số năm 2025 trước ngày nào?")
+    assert not answer.abstained
+    assert "28 tháng 02 năm 2025" in answer.answer
+    issued = assistant.ask("ke hoach chuyen doi so dien bien nam 2025 ban hanh ngay nao")
+    assert "ngày 12 tháng 3 năm 2025" in issued.answer
+
+
+def test_a_title_block_answer_names_no_target_year(dien_bien):
+    """"Theo kế hoạch của Điện Biên, đến năm 2025: “Số: 41/KH-UBND”" read the title's year
+    as a target's: a title-block or signature line gets no year note (answer._context_year)."""
+    number = dien_bien.ask("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025 là kế hoạch số mấy?")
+    assert number.answer.startswith("Theo kế hoạch của Điện Biên: “Số: 41/KH-UBND”"), number.answer
+    signer = dien_bien.ask("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?")
+    assert "đến năm" not in signer.answer and "Lò Văn Tiến" in signer.answer

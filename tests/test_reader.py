@@ -296,6 +296,29 @@ def test_a_figure_reached_is_no_answer_for_the_target_of_a_named_year():
     assert refusal([_vector(coverage=1.0, status_for_target=1)], 0) == "status_for_target"
 
 
+def test_a_line_under_a_target_heading_that_opens_its_own_chunk_is_a_target_of_that_heading_year():
+    """The chunk opens with its section's headings, so its ``heading_path`` is empty: the
+    line is read under them (Candidate.enclosing_headings), a target for the heading's year,
+    and no answer for another year's target."""
+    idf = idf_function(lambda t: 1, 10)
+    text = ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025\n\n1. Mục tiêu năm 2025\n\n"
+            "Phấn đấu đưa chỉ số DTI của tỉnh vào nhóm 20 tỉnh, thành phố dẫn đầu cả nước.\n\n"
+            "Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình đạt 55%; kinh tế số chiếm 10% GRDP.")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+
+    answer, abstained = ask("Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
+    assert not abstained and "10%" in answer
+    assert ask("Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2030?")[1]
+    line = next(c for c in units(hit, text) if c.text.startswith("Tỷ lệ hồ sơ"))
+    assert line.enclosing_headings == "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025\n1. Mục tiêu năm 2025"
+    assert line.stated_years == frozenset({2025})
+
+
 @pytest.mark.parametrize("question", ["Ai ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?",
                                       "Ai đã ký kế hoạch chuyển đổi số năm 2024 của Yên Bái?"])
 def test_a_signer_named_in_the_sentence_after_the_one_about_the_document_answers(question):

@@ -321,3 +321,34 @@ def test_a_title_block_number_and_a_quoted_number_name_the_same_kind(number, kin
     assert block.kind == kind
     assert number_kinds(f"theo văn bản số {number}") == frozenset({kind})
     assert number_kinds("Nghị quyết số 05-NQ/TU ngày 20/9/2021") == frozenset({"resolution"})
+
+
+def test_a_hard_wrapped_reports_title_is_not_joined_to_the_line_that_opens_its_body():
+    """A title as wide as the wrap stays a title when the next line opens the body
+    ("Thực hiện Công văn số …"), so the title block keeps it (clean.opens_body)."""
+    body = "\n".join(f"{n}. Nội dung thứ {n} của báo cáo được trình bày trên một dòng đủ dài như thế này." for n in range(1, 10))
+    text = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 256/BC-UBND\nHòa Lạc, ngày 18 tháng 12 năm 2024\nBÁO CÁO\n"
+                 "Kết quả thực hiện chuyển đổi số năm 2024 và phương hướng, nhiệm vụ năm 2025\n"
+                 "Thực hiện Công văn số 4721/BTTTT-CĐSQG ngày 25 tháng 10 năm 2024 của Bộ Thông\n"
+                 "tin và Truyền thông, Ủy ban nhân dân tỉnh báo cáo như sau:\n" + body).text
+    assert "\nKết quả thực hiện chuyển đổi số năm 2024 và phương hướng, nhiệm vụ năm 2025\n" in text
+    assert title_block(text).title.endswith("nhiệm vụ năm 2025")
+    # a wrapped sentence still joins
+    assert "của Bộ Thông tin và Truyền thông, Ủy ban" in text
+
+
+def test_a_decision_issuing_an_attached_plan_is_signed_before_the_plan():
+    """The signature block of a decision sits before the plan it attaches ("(Kèm theo
+    Quyết định …)"), not among the document's last lines: it is still read as the signer."""
+    plan = "\n".join(f"{n}. Nhiệm vụ số {n} của kế hoạch." for n in range(1, 60))
+    text = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 387/QĐ-UBND\nHòa Lạc, ngày 20 tháng 01 năm 2026\nQUYẾT ĐỊNH\n"
+                 "Ban hành Kế hoạch chuyển đổi số tỉnh Hòa Lạc năm 2026\nCăn cứ Luật Tổ chức chính quyền địa phương;\n"
+                 "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số.\nĐiều 2. Quyết định này có hiệu lực.\n"
+                 "Nơi nhận:\n- Như Điều 3;\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n- Lưu: VT.\n"
+                 "Hoàng Minh Tuấn\nKẾ HOẠCH\nChuyển đổi số tỉnh Hòa Lạc năm 2026\n"
+                 "(Kèm theo Quyết định số 387/QĐ-UBND ngày 20/01/2026 của Ủy ban nhân dân tỉnh)\n" + plan).text
+    assert "Người ký: Hoàng Minh Tuấn (TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in text
+    assert text.index("Người ký") < text.index("QUYẾT ĐỊNH")
+    unattached = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 1/KH-UBND\nKẾ HOẠCH\nChuyển đổi số\n"
+                       "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nHoàng Minh Tuấn\n" + plan).text
+    assert "Người ký" not in unattached

@@ -191,8 +191,11 @@ def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> s
 
 def _context_year(candidate: Candidate) -> int | None:
     """The year a unit is about when the unit itself names none (a clause after
-    "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:")."""
-    if years(quoted(candidate)):
+    "đến năm 2025, …", an item under "Mục tiêu đến năm 2025:"); none for a line of the
+    title block or the signature, which says what the document is, not what it targets by
+    a year ("Theo kế hoạch của Lâm Đồng, đến năm 2025: “Người ký: …”" read the last year of a
+    2024 report's title as the year its signer was for)."""
+    if candidate.in_title_block or years(quoted(candidate)):
         return None
     found = sorted(candidate.stated_years)
     return found[-1] if found else None
@@ -285,6 +288,8 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     """
     text = quoted(evidence.candidate)
     figures = figure_numbers(text)
+    if asks_rank(query):
+        figures = sorted(figures + rank_positions(text), key=lambda m: m.start())
     bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
     best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
@@ -305,6 +310,18 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     if value is None:
         return None
     return Figure(province, value, m.group(0).strip(), evidence)
+
+
+#: A position written over the number ranked ("xếp thứ 27/63 tỉnh", "8/63"): the position,
+#: then two empty groups, as ``NUMBER``'s value, range end and percent sign.
+_RANK_POSITION = re.compile(r"(?<![\w/.,])(\d{1,3})()()/\d{1,3}(?![\w/])")
+
+
+def rank_positions(text: str) -> list[re.Match[str]]:
+    """The positions a text states as "position/total" ("xếp thứ 27/63 tỉnh"), which
+    ``figure_numbers`` leaves out (a slash joins a day to its month): for a comparison of
+    ranks they are the figures compared, not the "giảm 4 bậc" the same sentence adds."""
+    return list(_RANK_POSITION.finditer(text))
 
 
 def segment_year_fit(asked: Sequence[int], segment: str) -> int:

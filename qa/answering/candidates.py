@@ -36,8 +36,8 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
-from qa.documents.structure import DOCUMENT_TYPES, lead_in, parse, title_block, title_block_end
-from qa.text import Span, clauses, sentences, years
+from qa.documents.structure import DOCUMENT_TYPES, lead_in, marker, parse, title_block, title_block_end
+from qa.text import Span, clauses, is_heading, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -75,7 +75,33 @@ class Candidate:
         # The last year of ``before + " " + context``: a year is a whole word, so it is
         # the context's last, else the text before's; the context's is kept (the windows
         # of a line share it as their context, and the line is long).
-        return frozenset(years(self.text) or last_year(self.context) or last_year(self.before))
+        return frozenset(years(self.text) or last_year(self.context) or last_year(self.before)
+                         or last_year(self.enclosing_headings))
+
+    @cached_property
+    def enclosing_headings(self) -> str:
+        """The heading lines of the unit's chunk, before it, that it sits under: the nearest
+        heading line, then each earlier numbered heading of a numbering scheme not met yet
+        ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025" above "1. Mục tiêu năm 2025"; an earlier
+        "1. …" is a sibling section, closed). The chunk's ``heading_path`` names only the
+        headings above its first line: in a chunk that opens with its section's headings
+        ("III. … / 1. Mục tiêu năm 2025 / … / Tỷ lệ hồ sơ … đạt 55%") the line was read as
+        under no heading, about no year and stating no target. A title-block line has none."""
+        if self.in_title_block:
+            return ""
+        lines = [line.strip() for line in self.hit.chunk.text[:self.span.start].split("\n") if line.strip()]
+        found: list[str] = []
+        schemes: set[str] = set()
+        for line in reversed(lines):
+            if not is_heading(line):
+                continue
+            m = marker(line)
+            scheme = m.scheme if m is not None else ""
+            if found and (m is None or scheme in schemes):
+                continue
+            found.append(line)
+            schemes.add(scheme)
+        return "\n".join(reversed(found))
 
 
 #: A document the text cites by its type and number, to the end of its clause ("Quyết

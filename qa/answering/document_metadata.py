@@ -60,10 +60,25 @@ class NamedDocument:
     title: str
 
 
+#: A day asked as a deadline, folded: "… trước ngày nào?", "chậm nhất vào ngày nào",
+#: "by what date", "deadline".
+_DEADLINE_DAY = re.compile(r"\b(?:truoc|cham nhat(?: la| vao)?|han chot(?: la)?|thoi han(?: la)?)\s+ngay\s+nao\b"
+                           r"|\bby (?:what|which) (?:date|day)\b|\bno later than\b|\bdeadlines?\b")
+
+
+def asks_deadline(query: Query) -> bool:
+    """The question asks by which day something must be done ("Ủy ban nhân dân các xã phải
+    xây dựng kế hoạch … trước ngày nào?"): a deadline the text sets, not the day the
+    document was issued, though it names the document ("kế hoạch chuyển đổi số năm 2026")."""
+    return bool(_DEADLINE_DAY.search(query.folded.lower()))
+
+
 def asked_own(query: Query) -> str | None:
-    """The title-block answer the question asks for ("docnumber", "day", "signer"), or None."""
+    """The title-block answer the question asks for ("docnumber", "day", "signer"), or None;
+    never the day of issue for a question asking a deadline (``asks_deadline``)."""
     kinds = answer_types(query.text, query.lang)
-    return next((k for k in OWN_KINDS if k in kinds), None)
+    own = next((k for k in OWN_KINDS if k in kinds), None)
+    return None if own == "day" and asks_deadline(query) else own
 
 
 def named_kind(query: Query, asked: str) -> str | None:

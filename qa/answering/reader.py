@@ -652,9 +652,11 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     if not (r.query.years and not c.stated_years and asks_target(r.query)):
         return 0.0
     # A plan's item under "II. MỤC TIÊU › 2. Mục tiêu cụ thể" is a target though it says so
-    # only in its heading ("- Kinh tế số chiếm 12% GRDP của tỉnh;").
-    heading = fold(c.hit.chunk.heading_path).lower()
+    # only in its heading ("- Kinh tế số chiếm 12% GRDP của tỉnh;"), which may open the
+    # unit's own chunk rather than lie above it.
+    heading = fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()
     return 0.0 if states_target(c) or _TARGET_WORDS.search(heading) else 1.0
+
 
 
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",

@@ -53,8 +53,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
-    DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row, starts_authority,
-    starts_body, starts_lower, type_of,
+    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row,
+    starts_authority, starts_body, starts_lower, type_of,
 )
 from qa.text import fold, normalize
 
@@ -399,9 +399,22 @@ def _continues(first: str, last: str, nxt: str, width: int | None, alone: bool) 
         return True
     if caps_last or caps_next:
         return False
-    if width is None:
+    if width is None or opens_body(nxt):
         return False
     return len(last) >= 0.8 * width or nxt[:1].isdigit()
+
+
+def opens_body(line: str) -> bool:
+    """The line opens a document's body or one of its paragraphs with the words official
+    documents begin them with ("Căn cứ …", "Thực hiện Công văn số …", "Theo đề nghị …"):
+    in a hard-wrapped document it starts a paragraph, so it is never joined to the line
+    before for that line's width alone. A report's title "Kết quả thực hiện chuyển đổi số
+    năm 2024 và phương hướng, nhiệm vụ năm 2025", as wide as the wrap, was otherwise
+    joined to the "Thực hiện Công văn số 4721/BTTTT-CĐSQG …" that opens its body, and the
+    document lost its title (its number and signer were then found for no question about
+    it). A line before it that ends with a comma or a hyphen, or a next line in lower
+    case, still joins (those are read before the width)."""
+    return line.startswith(BODY_STARTS)
 
 
 # ---------------------------------------------------------------- tables
@@ -486,10 +499,22 @@ def signature_block(lines: list[str]) -> list[str]:
     stood alone, said nothing, and sat in a passage no such question retrieved. The block
     is the last office line among the last ``_SIGNATURE_LINES`` lines followed, after at
     most three more office lines or signing notes, by a name; anything else is left as it
-    was.
+    was. A decision that issues a plan "kèm theo" signs before the plan it attaches: when
+    the document's last lines hold no block, the block is sought among the last lines
+    before the attached document opens (``attachment_start``).
     """
     # after the title block, whose "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH" is no signature
-    seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:][-_SIGNATURE_LINES:]
+    after = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:]
+    found = _signature_in(lines, after[-_SIGNATURE_LINES:])
+    attached = attachment_start(lines)
+    if found is None and attached is not None:
+        found = _signature_in(lines, [i for i in after if i < attached][-_SIGNATURE_LINES:])
+    return lines if found is None else found
+
+
+def _signature_in(lines: list[str], seq: list[int]) -> list[str] | None:
+    """The lines with the signature block found among the lines ``seq`` (indices, in
+    order) written as one "Người ký: …" line, or None when they hold no block."""
     for last in range(len(seq) - 1, -1, -1):
         if not _SIGN_OFFICE.match(lines[seq[last]].strip()):
             continue
@@ -525,7 +550,23 @@ def signature_block(lines: list[str]) -> list[str]:
             return out
         out[seq[j]] = ""  # moved up beside the number and the date, where what the document says of itself is read
         return out[:dated + 1] + ["", signer] + out[dated + 1:]
-    return lines
+    return None
+
+
+#: The note under an attached document's type line: "(Kèm theo Quyết định số 387/QĐ-UBND …)",
+#: "(Ban hành kèm theo …)", folded.
+_ATTACHED_NOTE = re.compile(r"^\(\s*(?:ban hanh\s+)?kem theo\b", re.IGNORECASE)
+
+
+def attachment_start(lines: list[str]) -> int | None:
+    """Where a document attached to the one that issues it opens: a document-type line
+    ("KẾ HOẠCH") after the title block with, among the next three lines, the note that
+    says it is attached ("(Kèm theo Quyết định số … )"); None when the text holds none."""
+    seq = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:]
+    for n, i in enumerate(seq):
+        if type_of(lines[i]) and any(_ATTACHED_NOTE.match(fold(lines[j].strip())) for j in seq[n + 1:n + 4]):
+            return i
+    return None
 
 
 #: The date line of a title block: "Lào Cai, ngày 12 tháng 3 năm 2025".

@@ -11,7 +11,7 @@ The four things that break a naive pipeline are decided here, once per question:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -239,8 +239,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
         dense_text=dense_text, bm25_terms=terms(text) + translated_terms,
         bm25_terms_in_scope=terms(unnamed) + translated_terms,
         concepts=concepts, untranslated=untranslated, required_terms=required,
-        wants_comparison=(superlative and len(provinces) != 1) or (
-            len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded))),
+        wants_comparison=(superlative and len(provinces) != 1) or compares_named(provinces, folded),
         ranks=superlative,
         wants_lowest=bool(_LOWEST.search(folded)),
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
@@ -263,6 +262,15 @@ def with_acronyms(concepts: tuple[tuple[tuple[str, ...], ...], ...], text: str,
         if len(kept) < len(concepts):
             concepts = kept + ((tuple(t for t in _content_terms(form)), (key,)),)
     return concepts
+
+
+def compares_named(provinces: Sequence[str], folded: str) -> bool:
+    """The question names two provinces or more and asks to compare them ("so sánh Quảng Nam
+    và Đồng Nai", "A hay B") or asks each one's figure ("Tỷ lệ … năm 2024 của Bắc Giang và
+    Lâm Đồng là bao nhiêu?", "How many … do A and B have?"): either way every named
+    province's figure is read (a figure asked of two provinces answered with one of them
+    answered half the question). ``folded`` is the question folded and lower-cased."""
+    return len(provinces) >= 2 and bool(_COMPARE_NAMED.search(folded) or _ASKS_NUMBER.search(folded))
 
 
 def _required_terms(text: str) -> tuple[str, ...]:
