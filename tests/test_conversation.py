@@ -115,6 +115,17 @@ def test_a_where_question_naming_a_province_is_not_a_question_across_provinces(a
     assert then.abstained, "Đồng Nai's plan sets no PCI goal"
 
 
+def test_a_conversation_typed_without_diacritics_is_understood_without_them(assistant):
+    # Rule "typed without diacritics" (conversation._typed_without_diacritics): with the
+    # province written "Đồng Nai" the question no longer read as typed without diacritics,
+    # its other words were not restored, and the list Đồng Nai's plan gives went unread.
+    _, then = converse(assistant, "Quang Nam uu tien chuyen doi so nhung linh vuc nao", "con Dong Nai thi sao")
+    assert then.understood == "Dong Nai uu tien chuyen doi so nhung linh vuc nao"
+    assert not then.abstained and "năng lượng" in then.answer
+    _, year = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025?", "con Dong Nai")
+    assert "Đồng Nai" in year.understood, "words typed with diacritics keep them, and the province its name"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

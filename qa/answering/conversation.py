@@ -29,7 +29,7 @@ from qa.answering import intents
 from qa.retrieval.glossary import english_stopwords
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query
-from qa.text import fold, is_year
+from qa.text import fold, has_diacritics, is_year
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -262,9 +262,26 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
         standalone = _answer_for(prev, now)
     else:
         standalone = _substitute(prev, now, named_before if not prev.provinces else [])
+    if _typed_without_diacritics(now, prev):
+        standalone = fold(standalone)
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+def _typed_without_diacritics(now: Slots, prev: Slots) -> bool:
+    """Whether a Vietnamese conversation is typed without diacritics: the follow-up's
+    words and the previous question's, province names aside, carry none (a follow-up of
+    names and years only, "con Dong Nai", goes by the previous question). Its standalone
+    question is then written without them too ("... cua Dong Nai nam 2030"), as the
+    official typed it: with "của", "năm" or "Đồng Nai" written in, the question would
+    no longer read as typed without diacritics, and the analysis would not restore
+    its other words ("tru cot" stays unread beside "trụ cột")."""
+    lang = now.lang or prev.lang
+    if lang == "en" or prev.lang == "en":
+        return False
+    own = [t.text for t in (*now.tokens, *prev.tokens) if t.role != "province"]
+    return bool(own) and not any(has_diacritics(word) for word in own)
 
 
 def _asked(standalone: str, now: Slots, analyse: Analyse) -> Resolution:
