@@ -126,6 +126,26 @@ def test_a_conversation_typed_without_diacritics_is_understood_without_them(assi
     assert "Đồng Nai" in year.understood, "words typed with diacritics keep them, and the province its name"
 
 
+def test_a_follow_up_asking_for_the_target_turns_a_status_question_into_a_target_question(assistant):
+    # Rule "stance" (conversation._new_stance, _stance_edit): "target" was a generic word
+    # and was dropped, so the figure reached answered the target question.
+    _, then = converse(assistant, "How many level 4 online public services does Nam Định currently provide?",
+                       "And the 2025 target?")
+    assert then.understood == "As a target, how many level 4 online public services does Nam Định provide in 2025?"
+    assert then.abstained, "Nam Định's article gives what it provides, no 2025 target"
+    _, muc_tieu = converse(assistant, "Nam Định hiện có bao nhiêu dịch vụ công mức độ 4?", "Còn mục tiêu năm 2025?")
+    assert muc_tieu.understood == "Theo mục tiêu, Nam Định có bao nhiêu dịch vụ công mức độ 4 năm 2025?"
+    assert muc_tieu.abstained
+
+
+def test_a_follow_up_asking_what_was_achieved_keeps_the_indicator_and_drops_the_target_words(assistant):
+    _, then = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025 là bao nhiêu?", "Còn kết quả thực tế?")
+    assert then.understood == "Trên thực tế, kinh tế số của Quảng Nam năm 2025 là bao nhiêu?"
+    _, en = converse(assistant, "What share of GRDP is Quảng Nam's digital economy targeted to reach by 2025?",
+                     "And what had it actually achieved in 2020?")
+    assert en.understood == "In fact, what share of GRDP did Quảng Nam's digital economy reach by 2020?"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

@@ -57,12 +57,14 @@ class Token:
     text: str
     start: int
     end: int
-    # "province", "year", "cue", "anaphora", "generic" or "topic"
+    # "province", "year", "cue", "anaphora", "stance", "generic" or "topic"
     role: str
     # For an anaphora, how to write the province in its place ("{province}'s"), and
     # where the whole phrase ("tỉnh này") starts and ends.
     template: str = ""
     phrase: tuple[int, int] = (0, 0)
+    # For a stance word, "target" or "status" (rule "stance", :func:`_stance_edit`).
+    stance: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ class Slots:
         return [t for t in self.tokens if t.role == "anaphora"]
 
     @property
+    def stances(self) -> set[str]:
+        """The stances the question says: "target" ("mục tiêu", "target"), "status"
+        ("thực tế", "actually achieved"), both or none."""
+        return {t.stance for t in self.tokens if t.role == "stance"}
+
+    @property
     def has_cue(self) -> bool:
         return any(t.role in ("cue", "anaphora") for t in self.tokens)
 
@@ -108,7 +116,7 @@ class Slots:
         best: list[Token] = []
         run: list[Token] = []
         for token in (*self.tokens, None):
-            if token is None or token.role in ("province", "year", "cue", "anaphora"):
+            if token is None or token.role in ("province", "year", "cue", "anaphora", "stance"):
                 if len([t for t in run if t.role == "topic"]) > len([t for t in best if t.role == "topic"]):
                     best = run
                 run = []
@@ -128,11 +136,14 @@ def read_slots(text: str, lang: str | None) -> Slots:
                 for pattern, template in _anaphora_patterns(code) for m in pattern.finditer(folded)]
     cues = [m.span() for code in langs for m in _phrases(tuple(words["cues"][code])).finditer(folded)]
     generic = [m.span() for code in langs for m in _phrases(tuple(words["generic"][code])).finditer(folded)]
+    stances = [(m.start(), m.end(), kind) for code in langs for kind, table in words["stance"].items()
+               for m in _phrases(tuple(table[code])).finditer(folded)]
     matches = list(_TOKEN.finditer(text))
     tokens: list[Token] = []
     for i, m in enumerate(matches):
         word = m.group(0)
         inside = [a for a in anaphora if a[0] <= m.start() and m.end() <= a[1]]
+        stance = [kind for s, e, kind in stances if s <= m.start() and m.end() <= e]
         if any(s < m.end() and m.start() < e for s, e, _ in spans):
             role = "province"
         elif is_year(word):
@@ -141,18 +152,23 @@ def read_slots(text: str, lang: str | None) -> Slots:
             role = "anaphora"
         elif any(s <= m.start() and m.end() <= e for s, e in cues):
             role = "cue"
+        elif stance:
+            role = "stance"
         elif (_is_place(word, matches, i, spans) or _is_question_word(word, lang)
               or any(s <= m.start() and m.end() <= e for s, e in generic)):
             role = "generic"
         else:
             role = "topic"
         tokens.append(Token(word, m.start(), m.end(), role, inside[0][2] if inside else "",
-                            inside[0][:2] if inside else (0, 0)))
+                            inside[0][:2] if inside else (0, 0), stance[0] if role == "stance" else ""))
+    if len({t.stance for t in tokens if t.role == "stance"}) > 1:
+        # Both stances ("bao nhiêu chỉ tiêu đã đạt được"): the words name what is counted.
+        tokens = [replace(t, role="topic", stance="") if t.role == "stance" else t for t in tokens]
     letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
     return Slots(text, lang if letters else None, tuple(tokens), spans)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Whole-word alternatives over folded lower-cased text (offsets as in the text)."""
     forms = sorted({fold(c).lower() for c in phrases}, key=len, reverse=True)
@@ -379,13 +395,57 @@ def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
         edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, joiner)
     if now.topic_words:
         edits += _topic_edit(prev, now)
+    stance = _new_stance(prev, now)
+    if stance and lang != "en":
+        keep = {fold(w).lower() for w in _words()["stance_keep"]["vi"]}
+        edits += [(t.start, t.end, "") for t in prev.tokens
+                  if t.role == "stance" and t.stance != stance and fold(t.text).lower() not in keep]
     text = prev.text
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     insert_provinces = new_provinces if (new_provinces and not prev.provinces) else (
         list(carried) if not new_provinces and not prev.provinces else [])
     insert_years = new_years if (new_years and not prev.years) else []
-    return _insert(text, lang, insert_provinces, insert_years)
+    text = _insert(_tidy(text), lang, insert_provinces, insert_years)
+    return _stance_edit(text, prev, stance) if stance else text
+
+
+def _new_stance(prev: Slots, now: Slots) -> str | None:
+    """Rule "stance": the stance a follow-up asks in ("target" or "status") when it
+    says one and no topic of its own ("How about Vinh Phuc's 2030 target?", "Kết quả
+    thực tế năm 2022 thì sao?", "And how much had it actually achieved?") and the previous
+    question is not in that stance already."""
+    if now.topic_words or len(now.stances) != 1:
+        return None
+    (stance,) = now.stances
+    return None if prev.stances == {stance} else stance
+
+
+def _stance_edit(text: str, prev: Slots, stance: str) -> str:
+    """The previous question (provinces and years already put in) asked in the
+    follow-up's stance: the other stance's words taken out (Vietnamese: its phrases,
+    removed in :func:`_substitute`; English: the ``stance_rewrite`` patterns, "is X
+    targeted to reach" -> "did X reach", "target" -> "figure"), and the stance written
+    in with ``stance_insert`` ("Theo mục tiêu, …", "In fact, …"). Without it a
+    follow-up's "target" was dropped and the achieved figure answered a target
+    question, or a target answered "what was actually achieved"."""
+    lang = "en" if prev.lang == "en" else "vi"
+    words = _words()
+    if lang == "en":
+        for pattern, replacement in words["stance_rewrite"]["en"][stance]:
+            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+        text = _tidy(text)
+    first = _TOKEN.search(text)
+    starts_with_name = first is not None and (
+        any(s <= first.start() < e for s, e, _ in province_spans(text)) or first.group(0).isupper())
+    body = text if starts_with_name or first is None else text[:first.start()] + text[first.start()].lower() + text[first.start() + 1:]
+    return words["stance_insert"][lang][stance].format(question=body.strip())
+
+
+def _tidy(text: str) -> str:
+    """Spaces closed up where words were taken out."""
+    text = re.sub(r"\s+([?!.,;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return re.sub(r"^[,;:\s]+", "", text)
 
 
 def _which_place(slots: Slots) -> list[tuple[int, int]]:
