@@ -146,6 +146,15 @@ def test_a_follow_up_asking_what_was_achieved_keeps_the_indicator_and_drops_the_
     assert en.understood == "In fact, what share of GRDP did Quảng Nam's digital economy reach by 2020?"
 
 
+def test_a_carried_province_goes_before_the_words_a_vietnamese_question_closes_with(assistant):
+    # Rule "insert before the closing words" (conversation._closing_start): "… là bao nhiêu
+    # của Quảng Nam năm 2025?" put the province after the question words.
+    _, then = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025 là bao nhiêu?",
+                       "Còn tỷ lệ dân số có tài khoản thanh toán điện tử là bao nhiêu?")
+    assert then.understood == "Tỷ lệ dân số có tài khoản thanh toán điện tử của Quảng Nam năm 2025 là bao nhiêu?"
+    assert "50%" in then.answer
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

@@ -521,13 +521,31 @@ def _insert(text: str, lang: str, provinces: Sequence[str], years: Sequence[str]
         return text
     forms = _words()["insert"]["en" if lang == "en" else "vi"]
     body = text.rstrip()
-    end = len(body.rstrip("?!.…"))
+    end = _closing_start(body[:len(body.rstrip("?!.…"))], tuple(forms["before"]))
     added = ""
     if provinces:
         added += forms["province"].format(province=forms["and"].join(provinces))
     if years:
         added += forms["year"].format(year=forms["and"].join(years))
-    return body[:end].rstrip() + added + body[end:]
+    rest = body[end:]
+    return body[:end].rstrip() + added + (" " + rest.lstrip() if rest[:1].isspace() else rest)
+
+
+def _closing_start(body: str, closings: tuple[str, ...]) -> int:
+    """Rule "insert before the closing words": where the words a question closes with
+    begin ("đạt bao nhiêu", "là gì", "thì sao"; ``insert`` ``before``), so that a province
+    or year added goes after the indicator it belongs to ("Tỷ lệ … của Quảng Bình năm 2023
+    đạt bao nhiêu?"), not after the question words; the end of the text when it closes
+    with none (English: always)."""
+    if not closings:
+        return len(body)
+    pattern = re.compile(r"(?:^|\s)(?:" + _phrases(closings).pattern + r")\s*$")
+    end = len(body)
+    while True:
+        m = pattern.search(fold(body[:end]).lower())
+        if m is None or m.start() == 0:
+            return end
+        end = m.start()
 
 
 # ----------------------------------------------------------------- a turn in the pipeline
