@@ -155,6 +155,16 @@ def test_a_carried_province_goes_before_the_words_a_vietnamese_question_closes_w
     assert "50%" in then.answer
 
 
+def test_a_follow_up_asking_bao_nhieu_in_its_own_words_is_not_put_into_the_previous_question(assistant):
+    # Rule "frame phrases" (Slots.has_frame): "bao nhiêu" is two words and neither alone
+    # matched the frame list, so the follow-up was read as a topic and spliced into the
+    # previous question ("Nam Định kết nối liên thông với bình quân hàng tháng … khi nào?").
+    _, then = converse(assistant, "Nam Định kết nối liên thông với Cổng dịch vụ công quốc gia khi nào?",
+                       "bình quân hàng tháng bao nhiêu văn bản sử dụng chữ ký số?")
+    assert then.understood == "Bình quân hàng tháng bao nhiêu văn bản sử dụng chữ ký số của Nam Định?"
+    assert "7.500" in then.answer
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

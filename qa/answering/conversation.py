@@ -106,8 +106,15 @@ class Slots:
     def has_frame(self) -> bool:
         """Whether it asks in words of its own ("which sectors does it prioritise?"),
         beyond a topic and cues ("what about fibre?")."""
-        frame = _frame_pattern(self.lang or "vi")
-        return any(t.role == "generic" and frame.fullmatch(fold(t.text).lower()) for t in self.tokens)
+        # Phrases of several words ("bao nhiêu", "như thế nào") count as one: a word of
+        # them alone ("bao", "nhiêu") matched no frame word, and "đã tiếp nhận bao nhiêu
+        # hồ sơ?" was put into the previous question as a topic.
+        frame = _phrases(tuple(_words()["frame"]["en" if self.lang == "en" else "vi"]))
+        for m in frame.finditer(fold(self.text).lower()):
+            inside = [t for t in self.tokens if m.start() <= t.start and t.end <= m.end()]
+            if inside and all(t.role == "generic" for t in inside):
+                return True
+        return False
 
     def topic_span(self) -> tuple[int, int] | None:
         """The stretch of the text that holds the topic: of the runs of words between
@@ -180,11 +187,6 @@ def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
 def _anaphora_patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
     table = _words()["anaphora"][lang]
     return [(_phrases((phrase,)), template) for phrase, template in sorted(table.items(), key=lambda kv: -len(kv[0]))]
-
-
-@lru_cache(maxsize=2)
-def _frame_pattern(lang: str) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(fold(w).lower()) for w in _words()["frame"]["en" if lang == "en" else "vi"]))
 
 
 def _is_place(word: str, matches: list[re.Match[str]], i: int, spans: Sequence[tuple[int, int, str]]) -> bool:
