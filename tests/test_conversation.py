@@ -241,6 +241,17 @@ def test_slots_tell_cues_provinces_years_and_topic_apart():
     assert read_slots("And which sectors does it prioritise?", "en").has_frame()
 
 
+def test_words_typed_with_diacritics_are_compared_with_them(assistant):
+    # Rule "words compared as typed" (conversation._find, _topic_edit): folded, "thị" of
+    # "đô thị" was the cue "thì", and "độ" of "mức độ 4" the "đô" of "đô thị".
+    slots = read_slots("Bình Định sẽ xây dựng những đô thị thông minh nào đến năm 2025?", "vi")
+    assert [t.text for t in slots.topic_words] == ["xây", "dựng", "đô", "thị", "thông", "minh"]
+    assert {t.text: t.role for t in read_slots("con Dong Nai thi sao", "vi").tokens}["thi"] == "cue"
+    _, then = converse(assistant, "Quảng Nam xây dựng những đô thị thông minh nào?",
+                       "Còn dịch vụ công trực tuyến mức độ 4 thì sao?")
+    assert "thị thông minh" not in then.understood and "mức độ 4" in then.understood
+
+
 def test_a_place_word_is_content_unless_it_introduces_a_province():
     assert [t.role for t in read_slots("cấp tỉnh", "vi").tokens] == ["topic", "topic"]
     assert read_slots("tỉnh Hà Tĩnh", "vi").tokens[0].role == "generic"

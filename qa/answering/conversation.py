@@ -109,9 +109,8 @@ class Slots:
         # Phrases of several words ("bao nhiêu", "như thế nào") count as one: a word of
         # them alone ("bao", "nhiêu") matched no frame word, and "đã tiếp nhận bao nhiêu
         # hồ sơ?" was put into the previous question as a topic.
-        frame = _phrases(tuple(_words()["frame"]["en" if self.lang == "en" else "vi"]))
-        for m in frame.finditer(fold(self.text).lower()):
-            inside = [t for t in self.tokens if m.start() <= t.start and t.end <= m.end()]
+        for start, end in _find(tuple(_words()["frame"]["en" if self.lang == "en" else "vi"]), self.text):
+            inside = [t for t in self.tokens if start <= t.start and t.end <= end]
             if inside and all(t.role == "generic" for t in inside):
                 return True
         return False
@@ -137,14 +136,13 @@ def read_slots(text: str, lang: str | None) -> Slots:
     """The slots of a question (``lang`` as :func:`qa.retrieval.query.analyse` found it)."""
     words = _words()
     spans = tuple((s, e, name) for s, e, name in province_spans(text))
-    folded = fold(text).lower()
     langs = ("vi", "en") if lang is None else ("en" if lang == "en" else "vi",)
-    anaphora = [(m.start(), m.end(), template) for code in langs
-                for pattern, template in _anaphora_patterns(code) for m in pattern.finditer(folded)]
-    cues = [m.span() for code in langs for m in _phrases(tuple(words["cues"][code])).finditer(folded)]
-    generic = [m.span() for code in langs for m in _phrases(tuple(words["generic"][code])).finditer(folded)]
-    stances = [(m.start(), m.end(), kind) for code in langs for kind, table in words["stance"].items()
-               for m in _phrases(tuple(table[code])).finditer(folded)]
+    anaphora = [(start, end, template) for code in langs
+                for phrase, template in _anaphora_table(code) for start, end in _find((phrase,), text)]
+    cues = [span for code in langs for span in _find(tuple(words["cues"][code]), text)]
+    generic = [span for code in langs for span in _find(tuple(words["generic"][code]), text)]
+    stances = [(start, end, kind) for code in langs for kind, table in words["stance"].items()
+               for start, end in _find(tuple(table[code]), text)]
     matches = list(_TOKEN.finditer(text))
     tokens: list[Token] = []
     for i, m in enumerate(matches):
@@ -183,10 +181,35 @@ def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])")
 
 
+def _find(phrases: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """Rule "words compared as typed": where the phrases occur in the text, as whole
+    words, matched without diacritics but refused where a word typed with diacritics
+    has other ones than the phrase's ("thị" in "đô thị" is not the cue "thì", "độ" is
+    not "đô"). A word typed without any matches every accented form."""
+    found = []
+    forms = _typed_forms(phrases)
+    for m in _phrases(phrases).finditer(fold(text).lower()):
+        typed = text[m.start(): m.end()].lower().split()
+        if any(all(not has_diacritics(a) or a == b for a, b in zip(typed, form))
+               for form in forms.get(tuple(fold(w) for w in typed), ())):
+            found.append(m.span())
+    return found
+
+
+@lru_cache(maxsize=32)
+def _typed_forms(phrases: tuple[str, ...]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """The phrases' words lower-cased, keyed by their folded words."""
+    forms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.lower().split())
+        forms.setdefault(tuple(fold(w) for w in words), []).append(words)
+    return forms
+
+
 @lru_cache(maxsize=2)
-def _anaphora_patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
+def _anaphora_table(lang: str) -> list[tuple[str, str]]:
     table = _words()["anaphora"][lang]
-    return [(_phrases((phrase,)), template) for phrase, template in sorted(table.items(), key=lambda kv: -len(kv[0]))]
+    return sorted(table.items(), key=lambda kv: -len(kv[0]))
 
 
 def _is_place(word: str, matches: list[re.Match[str]], i: int, spans: Sequence[tuple[int, int, str]]) -> bool:
@@ -285,6 +308,12 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+def _bare(slots: Slots) -> bool:
+    """Whether a question's words, province names aside, carry no diacritics."""
+    own = [t.text for t in slots.tokens if t.role != "province"]
+    return bool(own) and not any(has_diacritics(word) for word in own)
 
 
 def _typed_without_diacritics(now: Slots, prev: Slots) -> bool:
@@ -453,7 +482,7 @@ def _tidy(text: str) -> str:
 def _which_place(slots: Slots) -> list[tuple[int, int]]:
     """Where a question asks "which province" ("tỉnh nào", "which province")."""
     words = _words()["which_place"]["en" if slots.lang == "en" else "vi"]
-    return [m.span() for m in _phrases(tuple(words)).finditer(fold(slots.text).lower())]
+    return _find(tuple(words), slots.text)
 
 
 def _answer_for(prev: Slots, now: Slots) -> str:
@@ -463,10 +492,9 @@ def _answer_for(prev: Slots, now: Slots) -> str:
     compared. Years the follow-up names replace the question's."""
     lang = "en" if prev.lang == "en" else "vi"
     names = [name for _, _, name in now.provinces]
-    folded = fold(prev.text).lower()
     edits = [(start, end, _words()["insert"][lang]["and"].join(names)) for start, end in _which_place(prev)[:1]]
     if len(names) == 1:
-        edits += [(*m.span(), "") for m in _phrases(tuple(_words()["superlatives"][lang])).finditer(folded)]
+        edits += [(start, end, "") for start, end in _find(tuple(_words()["superlatives"][lang]), prev.text)]
     new_years = [t.text for t in now.years]
     if new_years and prev.years:
         edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, " ")
@@ -498,14 +526,22 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
     new_text = now.text[span[0]: span[1]]
     new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
     old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
-    keys = [fold(t.text).lower() for t in old_words]
+    # Rule "words compared as typed": when both questions carry diacritics a shared word
+    # is the same word with them ("độ" in "mức độ 4" is not "đô" in "đô thị"); folded, the
+    # two were one and "dịch vụ công … mức độ 4" went into the middle of "đô thị thông minh".
+    typed = not (_typed_without_diacritics(now, prev) or _bare(now) or _bare(prev))
+
+    def key(t: Token) -> str:
+        return t.text.lower() if typed else fold(t.text).lower()
+
+    keys = [key(t) for t in old_words]
     n = len(new_words)
     if n == 1 and new_words[0].text.isdigit():
         numbers = [t for t in old_words if t.text.isdigit()]
         if numbers:
             return [(numbers[0].start, numbers[0].end, new_text)]
     if 0 < n < len(old_words):
-        first, last = fold(new_words[0].text).lower(), fold(new_words[-1].text).lower()
+        first, last = key(new_words[0]), key(new_words[-1])
         if first in keys:
             window = old_words[keys.index(first): keys.index(first) + n]
             return [(window[0].start, window[-1].end, new_text)]
