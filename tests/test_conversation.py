@@ -165,6 +165,19 @@ def test_a_follow_up_asking_bao_nhieu_in_its_own_words_is_not_put_into_the_previ
     assert "7.500" in then.answer
 
 
+def test_a_follow_up_s_own_measure_word_replaces_the_previous_one(assistant):
+    # Rule "measure words go with the indicator" (conversation._grown): "tỷ lệ" is a
+    # generic word, so only "thanh toán điện tử" replaced "kinh tế số" and the previous
+    # "tỷ trọng" lost half of itself ("Tỷ thanh toán điện tử …"); typed without
+    # diacritics "điện tử" also lost "tử".
+    _, then = converse(assistant, "Tỷ trọng kinh tế số của Quảng Nam năm 2025 đạt bao nhiêu?",
+                       "Còn tỷ lệ thanh toán điện tử?")
+    assert then.understood == "Tỷ lệ thanh toán điện tử của Quảng Nam năm 2025 đạt bao nhiêu?"
+    assert "50%" in then.answer
+    _, bare = converse(assistant, "ty trong kinh te so cua Quang Nam nam 2025 dat bao nhieu", "con ty le thanh toan dien tu")
+    assert bare.understood == "ty le thanh toan dien tu cua Quang Nam nam 2025 dat bao nhieu"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

@@ -434,6 +434,8 @@ def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
     text = prev.text
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
+    if prev.text[:1].isupper():  # a topic put first keeps the question's capital
+        text = text[:1].upper() + text[1:]
     insert_provinces = new_provinces if (new_provinces and not prev.provinces) else (
         list(carried) if not new_provinces and not prev.provinces else [])
     insert_years = new_years if (new_years and not prev.years) else []
@@ -549,7 +551,37 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
             j = keys.index(last)
             window = old_words[max(0, j - n + 1): j + 1]
             return [(window[0].start, window[-1].end, new_text)]
+    if now.lang != "en" and prev.lang != "en":
+        # Rule "measure words go with the indicator": the follow-up's own "tỷ lệ" (or a
+        # word cut off its topic, "tử" of "điện tử" typed "tu") is part of what it asks,
+        # and replaces the previous question's ("tỷ trọng …" -> "tỷ lệ …", not "tỷ tỷ lệ …").
+        grown = _grown(now, span, right=True)
+        if grown[0] < span[0]:
+            old = _grown(prev, old, right=False)
+        return [(old[0], old[1], now.text[grown[0]: grown[1]])]
     return [(old[0], old[1], new_text)]
+
+
+def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
+    """The span grown over the generic words next to it (only spaces between), short of
+    frame words ("bao nhiêu", "là"): "lệ tái sử dụng" -> "tỷ lệ tái sử dụng"."""
+    frame = [range(s, e) for s, e in _find(tuple(_words()["frame"]["vi"]), slots.text)]
+    tokens = list(slots.tokens)
+    inside = [i for i, t in enumerate(tokens) if span[0] <= t.start and t.end <= span[1]]
+    if not inside:
+        return span
+    first, last = inside[0], inside[-1]
+
+    def grows(i: int, j: int) -> bool:  # token i, next to token j
+        t = tokens[i]
+        between = slots.text[min(t.end, tokens[j].end): max(t.start, tokens[j].start)]
+        return t.role == "generic" and not between.strip() and not any(t.start in r for r in frame)
+
+    while first > 0 and grows(first - 1, first):
+        first -= 1
+    while right and last + 1 < len(tokens) and grows(last + 1, last):
+        last += 1
+    return tokens[first].start, tokens[last].end
 
 
 def _insert(text: str, lang: str, provinces: Sequence[str], years: Sequence[str]) -> str:
