@@ -178,6 +178,15 @@ def test_a_follow_up_s_own_measure_word_replaces_the_previous_one(assistant):
     assert bare.understood == "ty le thanh toan dien tu cua Quang Nam nam 2025 dat bao nhieu"
 
 
+def test_a_follow_up_with_a_topic_of_its_own_keeps_its_stance(assistant):
+    # Rule "stance" with a topic: "mục tiêu" was dropped with the topic put in, and the
+    # previous "hiện có" made it a question about the present.
+    _, then = converse(assistant, "Nam Định hiện có bao nhiêu dịch vụ công mức độ 4?",
+                       "Còn mục tiêu thanh toán điện tử năm 2025?")
+    assert then.understood == "Theo mục tiêu, Nam Định có bao nhiêu thanh toán điện tử năm 2025?"
+    assert then.abstained, "Nam Định's article states no e-payment target"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

@@ -445,10 +445,10 @@ def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
 
 def _new_stance(prev: Slots, now: Slots) -> str | None:
     """Rule "stance": the stance a follow-up asks in ("target" or "status") when it
-    says one and no topic of its own ("How about Vinh Phuc's 2030 target?", "Kết quả
-    thực tế năm 2022 thì sao?", "And how much had it actually achieved?") and the previous
-    question is not in that stance already."""
-    if now.topic_words or len(now.stances) != 1:
+    says one ("How about Vinh Phuc's 2030 target?", "Kết quả thực tế năm 2022 thì sao?",
+    "And how much had it actually achieved?", "Còn mục tiêu thanh toán điện tử?") and
+    the previous question is not in that stance already."""
+    if len(now.stances) != 1:
         return None
     (stance,) = now.stances
     return None if prev.stances == {stance} else stance
@@ -566,6 +566,9 @@ def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
     """The span grown over the generic words next to it (only spaces between), short of
     frame words ("bao nhiêu", "là"): "lệ tái sử dụng" -> "tỷ lệ tái sử dụng"."""
     frame = [range(s, e) for s, e in _find(tuple(_words()["frame"]["vi"]), slots.text)]
+    # The words a carried province or year is written with ("của", "năm") join, not measure.
+    joints = {fold(w).lower() for form in _words()["insert"]["vi"].values() if isinstance(form, str)
+              for w in re.findall(r"\w+", form.replace("{province}", "").replace("{year}", ""))}
     tokens = list(slots.tokens)
     inside = [i for i, t in enumerate(tokens) if span[0] <= t.start and t.end <= span[1]]
     if not inside:
@@ -575,7 +578,8 @@ def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
     def grows(i: int, j: int) -> bool:  # token i, next to token j
         t = tokens[i]
         between = slots.text[min(t.end, tokens[j].end): max(t.start, tokens[j].start)]
-        return t.role == "generic" and not between.strip() and not any(t.start in r for r in frame)
+        return (t.role == "generic" and not between.strip() and not any(t.start in r for r in frame)
+                and fold(t.text).lower() not in joints)
 
     while first > 0 and grows(first - 1, first):
         first -= 1
