@@ -187,6 +187,14 @@ def test_a_follow_up_with_a_topic_of_its_own_keeps_its_stance(assistant):
     assert then.abstained, "Nam Định's article states no e-payment target"
 
 
+def test_a_shared_word_replaces_only_where_the_new_topic_fits(assistant):
+    # Rule "the shared word's window fits" (conversation._topic_edit): "so hieu" shares
+    # "so" with the last word of "chuyen doi so"; the two-word window there ran past the
+    # topic and gave "chuyen doi so hieu".
+    _, then = converse(assistant, "ai ky ke hoach chuyen doi so quang nam", "con so hieu ke hoach")
+    assert "chuyen doi so hieu" not in then.understood and then.understood.startswith("so hieu ke hoach")
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

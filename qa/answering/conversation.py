@@ -543,13 +543,16 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
         if numbers:
             return [(numbers[0].start, numbers[0].end, new_text)]
     if 0 < n < len(old_words):
+        # Rule "the shared word's window fits": the words replaced lie within the previous
+        # topic ("số hiệu" shares "số" with the end of "chuyển đổi số", where no two
+        # words start with it: it is another word, not "cấp huyện" for "cấp tỉnh").
         first, last = key(new_words[0]), key(new_words[-1])
-        if first in keys:
+        if first in keys and keys.index(first) + n <= len(old_words):
             window = old_words[keys.index(first): keys.index(first) + n]
             return [(window[0].start, window[-1].end, new_text)]
-        if last in keys:
+        if last in keys and keys.index(last) - n + 1 >= 0:
             j = keys.index(last)
-            window = old_words[max(0, j - n + 1): j + 1]
+            window = old_words[j - n + 1: j + 1]
             return [(window[0].start, window[-1].end, new_text)]
     if now.lang != "en" and prev.lang != "en":
         # Rule "measure words go with the indicator": the follow-up's own "tỷ lệ" (or a
