@@ -195,6 +195,15 @@ def test_a_shared_word_replaces_only_where_the_new_topic_fits(assistant):
     assert "chuyen doi so hieu" not in then.understood and then.understood.startswith("so hieu ke hoach")
 
 
+def test_it_after_a_question_naming_a_document_is_the_document(assistant):
+    # Rule "it is the document" (conversation._document_named): "it" was the province
+    # ("When was Quảng Nam approved?").
+    _, then = converse(assistant, "Who signed Quảng Nam's digital transformation plan?", "And when was it approved?")
+    assert then.understood == "When was Quảng Nam's plan approved?"
+    _, its = converse(assistant, "What is Đồng Nai's 2025 e-payment target?", "And what is its 2030 fibre target?")
+    assert "Đồng Nai's 2030 fibre target" in its.understood, "no document event: 'its' is the province's"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

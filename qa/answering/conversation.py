@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa.answering import intents
+from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query
@@ -403,12 +404,27 @@ def _own_words(now: Slots, prev: Slots, referent: Sequence[str]) -> str:
     name = _words()["insert"]["en" if lang == "en" else "vi"]["and"].join(referent)
     replaced = False
     phrases = {t.phrase: t.template for t in now.anaphora}
+    document = _document_named(prev) if lang == "en" and says("document_events", fold(now.text).lower(), "en") else None
     for (first, last), template in sorted(phrases.items(), reverse=True):
         if name and start <= first and last <= end:
-            body = body[: first - start] + template.format(province=name) + body[last - start:]
+            if document:
+                template = _words()["anaphora_document"]["en"].get(now.text[first:last].lower(), template)
+            body = body[: first - start] + template.format(province=name, document=document) + body[last - start:]
             replaced = True
     years = [t.text for t in prev.years] if not now.years else []
     return _insert(_finish(now, body), lang, [] if replaced else list(referent), years)
+
+
+def _document_named(prev: Slots) -> str | None:
+    """Rule "it is the document": the kind of document an English question names
+    ("plan" in "Who signed Hung Yen's 2026 digital transformation plan?"), for an "it"
+    in a follow-up asking what happened to it ("And when was it issued?" -> "When was
+    Hưng Yên's plan issued in 2026?", not "When was Hưng Yên issued …?")."""
+    folded = fold(prev.text).lower()
+    for word, _kind in kind_words("en"):
+        if re.search(rf"\b{re.escape(word)}\b", folded):
+            return word
+    return None
 
 
 def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
