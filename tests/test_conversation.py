@@ -204,6 +204,14 @@ def test_it_after_a_question_naming_a_document_is_the_document(assistant):
     assert "Đồng Nai's 2030 fibre target" in its.understood, "no document event: 'its' is the province's"
 
 
+def test_an_english_topic_put_in_keeps_the_previous_question_s_verb(assistant):
+    # Rule "the verb stays" (conversation._indicator_end): the topic "digital economy
+    # contribute" was replaced whole, and the question lost its verb.
+    _, then = converse(assistant, "What share of GRDP did Quảng Nam's digital economy contribute in 2020?",
+                       "What about e-commerce?")
+    assert then.understood == "What share of GRDP did Quảng Nam's e-commerce contribute in 2020?"
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.answering import intents
 from qa.answering.reader import kind_words, says
-from qa.retrieval.glossary import english_stopwords
+from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query
 from qa.text import fold, has_diacritics, is_year
@@ -541,6 +541,8 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
     old = prev.topic_span()
     if span is None or old is None:
         return []
+    if prev.lang == "en":
+        old = _indicator_end(prev, old)
     new_text = now.text[span[0]: span[1]]
     new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
     old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
@@ -579,6 +581,20 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
             old = _grown(prev, old, right=False)
         return [(old[0], old[1], now.text[grown[0]: grown[1]])]
     return [(old[0], old[1], new_text)]
+
+
+def _indicator_end(prev: Slots, old: tuple[int, int]) -> tuple[int, int]:
+    """Rule "the verb stays": an English topic is the stretch of the glossary's plan
+    vocabulary in it, ending with the last such phrase; the words after it are the
+    question's verb ("digital economy contribute" -> "digital economy"), which a
+    follow-up's topic does not replace ("What share of GRDP did Ho Chi Minh City's
+    e-commerce contribute …?", not "… City's e-commerce in 2024?")."""
+    spans = [(s, e) for s, e in translated_spans(prev.text) if s < old[1] and old[0] < e]
+    if not spans:
+        return old
+    # A phrase the topic starts inside is the topic's whole ("medium enterprises" of
+    # "small and medium enterprises", whose "small and" are stop words).
+    return min(old[0], min(s for s, _ in spans)), max(e for _, e in spans)
 
 
 def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
