@@ -122,6 +122,8 @@ def test_a_conversation_typed_without_diacritics_is_understood_without_them(assi
     _, then = converse(assistant, "Quang Nam uu tien chuyen doi so nhung linh vuc nao", "con Dong Nai thi sao")
     assert then.understood == "Dong Nai uu tien chuyen doi so nhung linh vuc nao"
     assert not then.abstained and "năng lượng" in then.answer
+    _, fresh = converse(assistant, "muc tieu kinh te so Quang Nam 2025", "con chu ky so cua Ben Tre thi sao")
+    assert fresh.understood == "Chu ky so cua Ben Tre", "a question of its own, its cues left out, as typed"
     _, year = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025?", "con Dong Nai")
     assert "Đồng Nai" in year.understood, "words typed with diacritics keep them, and the province its name"
 

@@ -374,7 +374,10 @@ def _fresh(now: Slots, query: Query, analyse: Analyse) -> Resolution:
     start, end = _core(now)
     if not any(t.role == "cue" and (t.end <= start or t.start >= end) for t in now.tokens):
         return Resolution(query.text, query, None)
-    return _asked(_finish(now, now.text[start:end]), now, analyse)
+    standalone = _finish(now, now.text[start:end])
+    if now.lang != "en" and _bare(now):  # rule "typed without diacritics", as in resolve
+        standalone = fold(standalone)
+    return _asked(standalone, now, analyse)
 
 
 def _core(now: Slots) -> tuple[int, int]:
