@@ -13,6 +13,27 @@ does it prioritise?") is asked as typed, with the conversation's province put fo
 or "tỉnh này". A full question with its own topic and province starts fresh. The standalone text is then asked as usual, and shown as ``Answer.understood``
 so that a misreading is visible.
 
+How the standalone question is written (each a named rule, with a test in
+``tests/test_conversation.py``):
+
+- "stance": a follow-up saying a target ("mục tiêu", "target") or what was achieved
+  ("thực tế", "actually achieved") asks the previous question in that stance, the other
+  stance's words taken out and its own written in ("Theo mục tiêu, …", "In fact, …");
+  stance words are neither topic nor question words.
+- "typed without diacritics": a conversation typed without diacritics gets its
+  standalone written without them, so that the analysis restores it as typed.
+- "insert before the closing words": a carried Vietnamese province or year goes after
+  the indicator, before "đạt bao nhiêu", "là gì".
+- "frame phrases": "bao nhiêu", "như thế nào" make a follow-up a question of its own.
+- "words compared as typed": a word typed with diacritics matches a list word or a
+  shared topic word only with the same ones ("thị" is not "thì", "độ" is not "đô").
+- "measure words go with the indicator": a follow-up's own "tỷ lệ" replaces the
+  previous "tỷ trọng"; "the shared word's window fits": a shorter topic replaces
+  words of the previous one only where it fits within it; "the verb stays": an English
+  topic ends with the glossary's last phrase in it ("digital economy contribute").
+- "it is the document": "when was it issued?" after a question naming a plan is about
+  the plan.
+
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
 """
