@@ -214,6 +214,15 @@ def test_an_english_topic_put_in_keeps_the_previous_question_s_verb(assistant):
     assert then.understood == "What share of GRDP did Quảng Nam's e-commerce contribute in 2020?"
 
 
+def test_a_follow_up_of_generic_words_is_not_dropped_for_the_previous_question(assistant):
+    # Rule "no follow-up dropped" (conversation._words_of_its_own): "number" and "plan" are
+    # generic words, the follow-up had no topic, and the previous question was asked again.
+    _, then = converse(assistant, "What is Hà Tĩnh's 2025 e-payment target?", "And the number of the plan?")
+    assert then.understood == "The number of the plan in Hà Tĩnh in 2025?"
+    _, same = converse(assistant, "What is Hà Tĩnh's 2025 e-payment target?", "What about it?")
+    assert same.understood is None or "e-payment" in same.understood
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer

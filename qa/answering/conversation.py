@@ -33,6 +33,8 @@ How the standalone question is written (each a named rule, with a test in
   topic ends with the glossary's last phrase in it ("digital economy contribute").
 - "it is the document": "when was it issued?" after a question naming a plan is about
   the plan.
+- "no follow-up dropped": a follow-up of generic words only ("And the number of the
+  plan?") is asked in its own words, not replaced by the previous question.
 
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
@@ -318,7 +320,7 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
         if now.provinces or not (named_before or answered):
             return alone
         standalone = _insert(now.text, now.lang or prev.lang or "vi", named_before or [answered], ())
-    elif own_topic and (now.has_frame() or (now.anaphora and cross)):
+    elif (own_topic and (now.has_frame() or (now.anaphora and cross))) or _words_of_its_own(now):
         referent = named_before or ([answered] if answered else [])
         standalone = _own_words(now, prev, referent)
     elif cross and now.provinces and not own_topic and _which_place(prev):
@@ -351,6 +353,18 @@ def _typed_without_diacritics(now: Slots, prev: Slots) -> bool:
         return False
     own = [t.text for t in (*now.tokens, *prev.tokens) if t.role != "province"]
     return bool(own) and not any(has_diacritics(word) for word in own)
+
+
+def _words_of_its_own(now: Slots) -> bool:
+    """Rule "no follow-up dropped": a follow-up that names no topic, stance, province
+    or year yet says more than cues and filler words ("And the number of the plan?":
+    "number" and "plan" are generic words) asks something of its own; put into the
+    previous question it would vanish, and the previous question would be answered
+    again as if it were the follow-up."""
+    if now.topic_words or now.stances or now.provinces or now.years:
+        return False
+    filler = {fold(w).lower() for w in _words()["filler"]["en" if now.lang == "en" else "vi"]}
+    return any(t.role == "generic" and fold(t.text).lower() not in filler for t in now.tokens)
 
 
 def _asked(standalone: str, now: Slots, analyse: Analyse) -> Resolution:
