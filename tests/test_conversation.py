@@ -115,6 +115,114 @@ def test_a_where_question_naming_a_province_is_not_a_question_across_provinces(a
     assert then.abstained, "Đồng Nai's plan sets no PCI goal"
 
 
+def test_a_conversation_typed_without_diacritics_is_understood_without_them(assistant):
+    # Rule "typed without diacritics" (conversation._typed_without_diacritics): with the
+    # province written "Đồng Nai" the question no longer read as typed without diacritics,
+    # its other words were not restored, and the list Đồng Nai's plan gives went unread.
+    _, then = converse(assistant, "Quang Nam uu tien chuyen doi so nhung linh vuc nao", "con Dong Nai thi sao")
+    assert then.understood == "Dong Nai uu tien chuyen doi so nhung linh vuc nao"
+    assert not then.abstained and "năng lượng" in then.answer
+    _, fresh = converse(assistant, "muc tieu kinh te so Quang Nam 2025", "con chu ky so cua Ben Tre thi sao")
+    assert fresh.understood == "Chu ky so cua Ben Tre", "a question of its own, its cues left out, as typed"
+    _, year = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025?", "con Dong Nai")
+    assert "Đồng Nai" in year.understood, "words typed with diacritics keep them, and the province its name"
+
+
+def test_a_follow_up_asking_for_the_target_turns_a_status_question_into_a_target_question(assistant):
+    # Rule "stance" (conversation._new_stance, _stance_edit): "target" was a generic word
+    # and was dropped, so the figure reached answered the target question.
+    _, then = converse(assistant, "How many level 4 online public services does Nam Định currently provide?",
+                       "And the 2025 target?")
+    assert then.understood == "As a target, how many level 4 online public services does Nam Định provide in 2025?"
+    assert then.abstained, "Nam Định's article gives what it provides, no 2025 target"
+    _, muc_tieu = converse(assistant, "Nam Định hiện có bao nhiêu dịch vụ công mức độ 4?", "Còn mục tiêu năm 2025?")
+    assert muc_tieu.understood == "Theo mục tiêu, Nam Định có bao nhiêu dịch vụ công mức độ 4 năm 2025?"
+    assert muc_tieu.abstained
+
+
+def test_a_follow_up_asking_what_was_achieved_keeps_the_indicator_and_drops_the_target_words(assistant):
+    _, then = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025 là bao nhiêu?", "Còn kết quả thực tế?")
+    assert then.understood == "Trên thực tế, kinh tế số của Quảng Nam năm 2025 là bao nhiêu?"
+    _, en = converse(assistant, "What share of GRDP is Quảng Nam's digital economy targeted to reach by 2025?",
+                     "And what had it actually achieved in 2020?")
+    assert en.understood == "In fact, what share of GRDP did Quảng Nam's digital economy reach by 2020?"
+
+
+def test_a_carried_province_goes_before_the_words_a_vietnamese_question_closes_with(assistant):
+    # Rule "insert before the closing words" (conversation._closing_start): "… là bao nhiêu
+    # của Quảng Nam năm 2025?" put the province after the question words.
+    _, then = converse(assistant, "Mục tiêu kinh tế số của Quảng Nam năm 2025 là bao nhiêu?",
+                       "Còn tỷ lệ dân số có tài khoản thanh toán điện tử là bao nhiêu?")
+    assert then.understood == "Tỷ lệ dân số có tài khoản thanh toán điện tử của Quảng Nam năm 2025 là bao nhiêu?"
+    assert "50%" in then.answer
+
+
+def test_a_follow_up_asking_bao_nhieu_in_its_own_words_is_not_put_into_the_previous_question(assistant):
+    # Rule "frame phrases" (Slots.has_frame): "bao nhiêu" is two words and neither alone
+    # matched the frame list, so the follow-up was read as a topic and spliced into the
+    # previous question ("Nam Định kết nối liên thông với bình quân hàng tháng … khi nào?").
+    _, then = converse(assistant, "Nam Định kết nối liên thông với Cổng dịch vụ công quốc gia khi nào?",
+                       "bình quân hàng tháng bao nhiêu văn bản sử dụng chữ ký số?")
+    assert then.understood == "Bình quân hàng tháng bao nhiêu văn bản sử dụng chữ ký số của Nam Định?"
+    assert "7.500" in then.answer
+
+
+def test_a_follow_up_s_own_measure_word_replaces_the_previous_one(assistant):
+    # Rule "measure words go with the indicator" (conversation._grown): "tỷ lệ" is a
+    # generic word, so only "thanh toán điện tử" replaced "kinh tế số" and the previous
+    # "tỷ trọng" lost half of itself ("Tỷ thanh toán điện tử …"); typed without
+    # diacritics "điện tử" also lost "tử".
+    _, then = converse(assistant, "Tỷ trọng kinh tế số của Quảng Nam năm 2025 đạt bao nhiêu?",
+                       "Còn tỷ lệ thanh toán điện tử?")
+    assert then.understood == "Tỷ lệ thanh toán điện tử của Quảng Nam năm 2025 đạt bao nhiêu?"
+    assert "50%" in then.answer
+    _, bare = converse(assistant, "ty trong kinh te so cua Quang Nam nam 2025 dat bao nhieu", "con ty le thanh toan dien tu")
+    assert bare.understood == "ty le thanh toan dien tu cua Quang Nam nam 2025 dat bao nhieu"
+
+
+def test_a_follow_up_with_a_topic_of_its_own_keeps_its_stance(assistant):
+    # Rule "stance" with a topic: "mục tiêu" was dropped with the topic put in, and the
+    # previous "hiện có" made it a question about the present.
+    _, then = converse(assistant, "Nam Định hiện có bao nhiêu dịch vụ công mức độ 4?",
+                       "Còn mục tiêu thanh toán điện tử năm 2025?")
+    assert then.understood == "Theo mục tiêu, Nam Định có bao nhiêu thanh toán điện tử năm 2025?"
+    assert then.abstained, "Nam Định's article states no e-payment target"
+
+
+def test_a_shared_word_replaces_only_where_the_new_topic_fits(assistant):
+    # Rule "the shared word's window fits" (conversation._topic_edit): "so hieu" shares
+    # "so" with the last word of "chuyen doi so"; the two-word window there ran past the
+    # topic and gave "chuyen doi so hieu".
+    _, then = converse(assistant, "ai ky ke hoach chuyen doi so quang nam", "con so hieu ke hoach")
+    assert "chuyen doi so hieu" not in then.understood and then.understood.startswith("so hieu ke hoach")
+
+
+def test_it_after_a_question_naming_a_document_is_the_document(assistant):
+    # Rule "it is the document" (conversation._document_named): "it" was the province
+    # ("When was Quảng Nam approved?").
+    _, then = converse(assistant, "Who signed Quảng Nam's digital transformation plan?", "And when was it approved?")
+    assert then.understood == "When was Quảng Nam's plan approved?"
+    _, its = converse(assistant, "What is Đồng Nai's 2025 e-payment target?", "And what is its 2030 fibre target?")
+    assert "Đồng Nai's 2030 fibre target" in its.understood, "no document event: 'its' is the province's"
+
+
+def test_an_english_topic_put_in_keeps_the_previous_question_s_verb(assistant):
+    # Rule "the verb stays" (conversation._indicator_end): the topic "digital economy
+    # contribute" was replaced whole, and the question lost its verb.
+    _, then = converse(assistant, "What share of GRDP did Quảng Nam's digital economy contribute in 2020?",
+                       "What about e-commerce?")
+    assert then.understood == "What share of GRDP did Quảng Nam's e-commerce contribute in 2020?"
+
+
+def test_a_follow_up_of_generic_words_is_not_dropped_for_the_previous_question(assistant):
+    # Rule "no follow-up dropped" (conversation._words_of_its_own): "number" and "plan" are
+    # generic words, the follow-up had no topic, and the previous question was asked again.
+    _, then = converse(assistant, "What is Hà Tĩnh's 2025 e-payment target?", "And the number of the plan?")
+    assert then.understood == "The number of the plan in Hà Tĩnh in 2025?"
+    _, same = converse(assistant, "What is Hà Tĩnh's 2025 e-payment target?", "What about it?")
+    assert same.understood is None or "e-payment" in same.understood
+
+
 def test_a_greeting_between_turns_is_not_the_context(assistant):
     *_, then = converse(assistant, "muc tieu thanh toan dien tu Ha Tinh 2025", "cảm ơn", "còn Quảng Nam?")
     assert named(then.understood) == {"Quảng Nam"} and "50%" in then.answer
@@ -189,6 +297,17 @@ def test_slots_tell_cues_provinces_years_and_topic_apart():
     english = read_slots("What about fibre coverage?", "en")
     assert [t.text for t in english.topic_words] == ["fibre", "coverage"] and not english.has_frame()
     assert read_slots("And which sectors does it prioritise?", "en").has_frame()
+
+
+def test_words_typed_with_diacritics_are_compared_with_them(assistant):
+    # Rule "words compared as typed" (conversation._find, _topic_edit): folded, "thị" of
+    # "đô thị" was the cue "thì", and "độ" of "mức độ 4" the "đô" of "đô thị".
+    slots = read_slots("Bình Định sẽ xây dựng những đô thị thông minh nào đến năm 2025?", "vi")
+    assert [t.text for t in slots.topic_words] == ["xây", "dựng", "đô", "thị", "thông", "minh"]
+    assert {t.text: t.role for t in read_slots("con Dong Nai thi sao", "vi").tokens}["thi"] == "cue"
+    _, then = converse(assistant, "Quảng Nam xây dựng những đô thị thông minh nào?",
+                       "Còn dịch vụ công trực tuyến mức độ 4 thì sao?")
+    assert "thị thông minh" not in then.understood and "mức độ 4" in then.understood
 
 
 def test_a_place_word_is_content_unless_it_introduces_a_province():

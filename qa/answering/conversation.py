@@ -13,6 +13,29 @@ does it prioritise?") is asked as typed, with the conversation's province put fo
 or "tỉnh này". A full question with its own topic and province starts fresh. The standalone text is then asked as usual, and shown as ``Answer.understood``
 so that a misreading is visible.
 
+How the standalone question is written (each a named rule, with a test in
+``tests/test_conversation.py``):
+
+- "stance": a follow-up saying a target ("mục tiêu", "target") or what was achieved
+  ("thực tế", "actually achieved") asks the previous question in that stance, the other
+  stance's words taken out and its own written in ("Theo mục tiêu, …", "In fact, …");
+  stance words are neither topic nor question words.
+- "typed without diacritics": a conversation typed without diacritics gets its
+  standalone written without them, so that the analysis restores it as typed.
+- "insert before the closing words": a carried Vietnamese province or year goes after
+  the indicator, before "đạt bao nhiêu", "là gì".
+- "frame phrases": "bao nhiêu", "như thế nào" make a follow-up a question of its own.
+- "words compared as typed": a word typed with diacritics matches a list word or a
+  shared topic word only with the same ones ("thị" is not "thì", "độ" is not "đô").
+- "measure words go with the indicator": a follow-up's own "tỷ lệ" replaces the
+  previous "tỷ trọng"; "the shared word's window fits": a shorter topic replaces
+  words of the previous one only where it fits within it; "the verb stays": an English
+  topic ends with the glossary's last phrase in it ("digital economy contribute").
+- "it is the document": "when was it issued?" after a question naming a plan is about
+  the plan.
+- "no follow-up dropped": a follow-up of generic words only ("And the number of the
+  plan?") is asked in its own words, not replaced by the previous question.
+
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
 """
@@ -26,10 +49,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa.answering import intents
-from qa.retrieval.glossary import english_stopwords
+from qa.answering.reader import kind_words, says
+from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query
-from qa.text import fold, is_year
+from qa.text import fold, has_diacritics, is_year
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -57,12 +81,14 @@ class Token:
     text: str
     start: int
     end: int
-    # "province", "year", "cue", "anaphora", "generic" or "topic"
+    # "province", "year", "cue", "anaphora", "stance", "generic" or "topic"
     role: str
     # For an anaphora, how to write the province in its place ("{province}'s"), and
     # where the whole phrase ("tỉnh này") starts and ends.
     template: str = ""
     phrase: tuple[int, int] = (0, 0)
+    # For a stance word, "target" or "status" (rule "stance", :func:`_stance_edit`).
+    stance: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,12 @@ class Slots:
         return [t for t in self.tokens if t.role == "anaphora"]
 
     @property
+    def stances(self) -> set[str]:
+        """The stances the question says: "target" ("mục tiêu", "target"), "status"
+        ("thực tế", "actually achieved"), both or none."""
+        return {t.stance for t in self.tokens if t.role == "stance"}
+
+    @property
     def has_cue(self) -> bool:
         return any(t.role in ("cue", "anaphora") for t in self.tokens)
 
@@ -98,8 +130,14 @@ class Slots:
     def has_frame(self) -> bool:
         """Whether it asks in words of its own ("which sectors does it prioritise?"),
         beyond a topic and cues ("what about fibre?")."""
-        frame = _frame_pattern(self.lang or "vi")
-        return any(t.role == "generic" and frame.fullmatch(fold(t.text).lower()) for t in self.tokens)
+        # Phrases of several words ("bao nhiêu", "như thế nào") count as one: a word of
+        # them alone ("bao", "nhiêu") matched no frame word, and "đã tiếp nhận bao nhiêu
+        # hồ sơ?" was put into the previous question as a topic.
+        for start, end in _find(tuple(_words()["frame"]["en" if self.lang == "en" else "vi"]), self.text):
+            inside = [t for t in self.tokens if start <= t.start and t.end <= end]
+            if inside and all(t.role == "generic" for t in inside):
+                return True
+        return False
 
     def topic_span(self) -> tuple[int, int] | None:
         """The stretch of the text that holds the topic: of the runs of words between
@@ -108,7 +146,7 @@ class Slots:
         best: list[Token] = []
         run: list[Token] = []
         for token in (*self.tokens, None):
-            if token is None or token.role in ("province", "year", "cue", "anaphora"):
+            if token is None or token.role in ("province", "year", "cue", "anaphora", "stance"):
                 if len([t for t in run if t.role == "topic"]) > len([t for t in best if t.role == "topic"]):
                     best = run
                 run = []
@@ -122,17 +160,19 @@ def read_slots(text: str, lang: str | None) -> Slots:
     """The slots of a question (``lang`` as :func:`qa.retrieval.query.analyse` found it)."""
     words = _words()
     spans = tuple((s, e, name) for s, e, name in province_spans(text))
-    folded = fold(text).lower()
     langs = ("vi", "en") if lang is None else ("en" if lang == "en" else "vi",)
-    anaphora = [(m.start(), m.end(), template) for code in langs
-                for pattern, template in _anaphora_patterns(code) for m in pattern.finditer(folded)]
-    cues = [m.span() for code in langs for m in _phrases(tuple(words["cues"][code])).finditer(folded)]
-    generic = [m.span() for code in langs for m in _phrases(tuple(words["generic"][code])).finditer(folded)]
+    anaphora = [(start, end, template) for code in langs
+                for phrase, template in _anaphora_table(code) for start, end in _find((phrase,), text)]
+    cues = [span for code in langs for span in _find(tuple(words["cues"][code]), text)]
+    generic = [span for code in langs for span in _find(tuple(words["generic"][code]), text)]
+    stances = [(start, end, kind) for code in langs for kind, table in words["stance"].items()
+               for start, end in _find(tuple(table[code]), text)]
     matches = list(_TOKEN.finditer(text))
     tokens: list[Token] = []
     for i, m in enumerate(matches):
         word = m.group(0)
         inside = [a for a in anaphora if a[0] <= m.start() and m.end() <= a[1]]
+        stance = [kind for s, e, kind in stances if s <= m.start() and m.end() <= e]
         if any(s < m.end() and m.start() < e for s, e, _ in spans):
             role = "province"
         elif is_year(word):
@@ -141,18 +181,23 @@ def read_slots(text: str, lang: str | None) -> Slots:
             role = "anaphora"
         elif any(s <= m.start() and m.end() <= e for s, e in cues):
             role = "cue"
+        elif stance:
+            role = "stance"
         elif (_is_place(word, matches, i, spans) or _is_question_word(word, lang)
               or any(s <= m.start() and m.end() <= e for s, e in generic)):
             role = "generic"
         else:
             role = "topic"
         tokens.append(Token(word, m.start(), m.end(), role, inside[0][2] if inside else "",
-                            inside[0][:2] if inside else (0, 0)))
+                            inside[0][:2] if inside else (0, 0), stance[0] if role == "stance" else ""))
+    if len({t.stance for t in tokens if t.role == "stance"}) > 1:
+        # Both stances ("bao nhiêu chỉ tiêu đã đạt được"): the words name what is counted.
+        tokens = [replace(t, role="topic", stance="") if t.role == "stance" else t for t in tokens]
     letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
     return Slots(text, lang if letters else None, tuple(tokens), spans)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Whole-word alternatives over folded lower-cased text (offsets as in the text)."""
     forms = sorted({fold(c).lower() for c in phrases}, key=len, reverse=True)
@@ -160,15 +205,35 @@ def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])")
 
 
+def _find(phrases: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """Rule "words compared as typed": where the phrases occur in the text, as whole
+    words, matched without diacritics but refused where a word typed with diacritics
+    has other ones than the phrase's ("thị" in "đô thị" is not the cue "thì", "độ" is
+    not "đô"). A word typed without any matches every accented form."""
+    found = []
+    forms = _typed_forms(phrases)
+    for m in _phrases(phrases).finditer(fold(text).lower()):
+        typed = text[m.start(): m.end()].lower().split()
+        if any(all(not has_diacritics(a) or a == b for a, b in zip(typed, form))
+               for form in forms.get(tuple(fold(w) for w in typed), ())):
+            found.append(m.span())
+    return found
+
+
+@lru_cache(maxsize=32)
+def _typed_forms(phrases: tuple[str, ...]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """The phrases' words lower-cased, keyed by their folded words."""
+    forms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.lower().split())
+        forms.setdefault(tuple(fold(w) for w in words), []).append(words)
+    return forms
+
+
 @lru_cache(maxsize=2)
-def _anaphora_patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
+def _anaphora_table(lang: str) -> list[tuple[str, str]]:
     table = _words()["anaphora"][lang]
-    return [(_phrases((phrase,)), template) for phrase, template in sorted(table.items(), key=lambda kv: -len(kv[0]))]
-
-
-@lru_cache(maxsize=2)
-def _frame_pattern(lang: str) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(fold(w).lower()) for w in _words()["frame"]["en" if lang == "en" else "vi"]))
+    return sorted(table.items(), key=lambda kv: -len(kv[0]))
 
 
 def _is_place(word: str, matches: list[re.Match[str]], i: int, spans: Sequence[tuple[int, int, str]]) -> bool:
@@ -255,16 +320,51 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
         if now.provinces or not (named_before or answered):
             return alone
         standalone = _insert(now.text, now.lang or prev.lang or "vi", named_before or [answered], ())
-    elif own_topic and (now.has_frame() or (now.anaphora and cross)):
+    elif (own_topic and (now.has_frame() or (now.anaphora and cross))) or _words_of_its_own(now):
         referent = named_before or ([answered] if answered else [])
         standalone = _own_words(now, prev, referent)
     elif cross and now.provinces and not own_topic and _which_place(prev):
         standalone = _answer_for(prev, now)
     else:
         standalone = _substitute(prev, now, named_before if not prev.provinces else [])
+    if _typed_without_diacritics(now, prev):
+        standalone = fold(standalone)
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+def _bare(slots: Slots) -> bool:
+    """Whether a question's words, province names aside, carry no diacritics."""
+    own = [t.text for t in slots.tokens if t.role != "province"]
+    return bool(own) and not any(has_diacritics(word) for word in own)
+
+
+def _typed_without_diacritics(now: Slots, prev: Slots) -> bool:
+    """Whether a Vietnamese conversation is typed without diacritics: the follow-up's
+    words and the previous question's, province names aside, carry none (a follow-up of
+    names and years only, "con Dong Nai", goes by the previous question). Its standalone
+    question is then written without them too ("... cua Dong Nai nam 2030"), as the
+    official typed it: with "của", "năm" or "Đồng Nai" written in, the question would
+    no longer read as typed without diacritics, and the analysis would not restore
+    its other words ("tru cot" stays unread beside "trụ cột")."""
+    lang = now.lang or prev.lang
+    if lang == "en" or prev.lang == "en":
+        return False
+    own = [t.text for t in (*now.tokens, *prev.tokens) if t.role != "province"]
+    return bool(own) and not any(has_diacritics(word) for word in own)
+
+
+def _words_of_its_own(now: Slots) -> bool:
+    """Rule "no follow-up dropped": a follow-up that names no topic, stance, province
+    or year yet says more than cues and filler words ("And the number of the plan?":
+    "number" and "plan" are generic words) asks something of its own; put into the
+    previous question it would vanish, and the previous question would be answered
+    again as if it were the follow-up."""
+    if now.topic_words or now.stances or now.provinces or now.years:
+        return False
+    filler = {fold(w).lower() for w in _words()["filler"]["en" if now.lang == "en" else "vi"]}
+    return any(t.role == "generic" and fold(t.text).lower() not in filler for t in now.tokens)
 
 
 def _asked(standalone: str, now: Slots, analyse: Analyse) -> Resolution:
@@ -309,7 +409,10 @@ def _fresh(now: Slots, query: Query, analyse: Analyse) -> Resolution:
     start, end = _core(now)
     if not any(t.role == "cue" and (t.end <= start or t.start >= end) for t in now.tokens):
         return Resolution(query.text, query, None)
-    return _asked(_finish(now, now.text[start:end]), now, analyse)
+    standalone = _finish(now, now.text[start:end])
+    if now.lang != "en" and _bare(now):  # rule "typed without diacritics", as in resolve
+        standalone = fold(standalone)
+    return _asked(standalone, now, analyse)
 
 
 def _core(now: Slots) -> tuple[int, int]:
@@ -339,12 +442,27 @@ def _own_words(now: Slots, prev: Slots, referent: Sequence[str]) -> str:
     name = _words()["insert"]["en" if lang == "en" else "vi"]["and"].join(referent)
     replaced = False
     phrases = {t.phrase: t.template for t in now.anaphora}
+    document = _document_named(prev) if lang == "en" and says("document_events", fold(now.text).lower(), "en") else None
     for (first, last), template in sorted(phrases.items(), reverse=True):
         if name and start <= first and last <= end:
-            body = body[: first - start] + template.format(province=name) + body[last - start:]
+            if document:
+                template = _words()["anaphora_document"]["en"].get(now.text[first:last].lower(), template)
+            body = body[: first - start] + template.format(province=name, document=document) + body[last - start:]
             replaced = True
     years = [t.text for t in prev.years] if not now.years else []
     return _insert(_finish(now, body), lang, [] if replaced else list(referent), years)
+
+
+def _document_named(prev: Slots) -> str | None:
+    """Rule "it is the document": the kind of document an English question names
+    ("plan" in "Who signed Hung Yen's 2026 digital transformation plan?"), for an "it"
+    in a follow-up asking what happened to it ("And when was it issued?" -> "When was
+    Hưng Yên's plan issued in 2026?", not "When was Hưng Yên issued …?")."""
+    folded = fold(prev.text).lower()
+    for word, _kind in kind_words("en"):
+        if re.search(rf"\b{re.escape(word)}\b", folded):
+            return word
+    return None
 
 
 def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
@@ -362,19 +480,65 @@ def _substitute(prev: Slots, now: Slots, carried: Sequence[str]) -> str:
         edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, joiner)
     if now.topic_words:
         edits += _topic_edit(prev, now)
+    stance = _new_stance(prev, now)
+    if stance and lang != "en":
+        keep = {fold(w).lower() for w in _words()["stance_keep"]["vi"]}
+        edits += [(t.start, t.end, "") for t in prev.tokens
+                  if t.role == "stance" and t.stance != stance and fold(t.text).lower() not in keep]
     text = prev.text
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
+    if prev.text[:1].isupper():  # a topic put first keeps the question's capital
+        text = text[:1].upper() + text[1:]
     insert_provinces = new_provinces if (new_provinces and not prev.provinces) else (
         list(carried) if not new_provinces and not prev.provinces else [])
     insert_years = new_years if (new_years and not prev.years) else []
-    return _insert(text, lang, insert_provinces, insert_years)
+    text = _insert(_tidy(text), lang, insert_provinces, insert_years)
+    return _stance_edit(text, prev, stance) if stance else text
+
+
+def _new_stance(prev: Slots, now: Slots) -> str | None:
+    """Rule "stance": the stance a follow-up asks in ("target" or "status") when it
+    says one ("How about Vinh Phuc's 2030 target?", "Kết quả thực tế năm 2022 thì sao?",
+    "And how much had it actually achieved?", "Còn mục tiêu thanh toán điện tử?") and
+    the previous question is not in that stance already."""
+    if len(now.stances) != 1:
+        return None
+    (stance,) = now.stances
+    return None if prev.stances == {stance} else stance
+
+
+def _stance_edit(text: str, prev: Slots, stance: str) -> str:
+    """The previous question (provinces and years already put in) asked in the
+    follow-up's stance: the other stance's words taken out (Vietnamese: its phrases,
+    removed in :func:`_substitute`; English: the ``stance_rewrite`` patterns, "is X
+    targeted to reach" -> "did X reach", "target" -> "figure"), and the stance written
+    in with ``stance_insert`` ("Theo mục tiêu, …", "In fact, …"). Without it a
+    follow-up's "target" was dropped and the achieved figure answered a target
+    question, or a target answered "what was actually achieved"."""
+    lang = "en" if prev.lang == "en" else "vi"
+    words = _words()
+    if lang == "en":
+        for pattern, replacement in words["stance_rewrite"]["en"][stance]:
+            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+        text = _tidy(text)
+    first = _TOKEN.search(text)
+    starts_with_name = first is not None and (
+        any(s <= first.start() < e for s, e, _ in province_spans(text)) or first.group(0).isupper())
+    body = text if starts_with_name or first is None else text[:first.start()] + text[first.start()].lower() + text[first.start() + 1:]
+    return words["stance_insert"][lang][stance].format(question=body.strip())
+
+
+def _tidy(text: str) -> str:
+    """Spaces closed up where words were taken out."""
+    text = re.sub(r"\s+([?!.,;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return re.sub(r"^[,;:\s]+", "", text)
 
 
 def _which_place(slots: Slots) -> list[tuple[int, int]]:
     """Where a question asks "which province" ("tỉnh nào", "which province")."""
     words = _words()["which_place"]["en" if slots.lang == "en" else "vi"]
-    return [m.span() for m in _phrases(tuple(words)).finditer(fold(slots.text).lower())]
+    return _find(tuple(words), slots.text)
 
 
 def _answer_for(prev: Slots, now: Slots) -> str:
@@ -384,10 +548,9 @@ def _answer_for(prev: Slots, now: Slots) -> str:
     compared. Years the follow-up names replace the question's."""
     lang = "en" if prev.lang == "en" else "vi"
     names = [name for _, _, name in now.provinces]
-    folded = fold(prev.text).lower()
     edits = [(start, end, _words()["insert"][lang]["and"].join(names)) for start, end in _which_place(prev)[:1]]
     if len(names) == 1:
-        edits += [(*m.span(), "") for m in _phrases(tuple(_words()["superlatives"][lang])).finditer(folded)]
+        edits += [(start, end, "") for start, end in _find(tuple(_words()["superlatives"][lang]), prev.text)]
     new_years = [t.text for t in now.years]
     if new_years and prev.years:
         edits += _replace_all([(t.start, t.end) for t in prev.years], new_years, " ")
@@ -416,25 +579,86 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
     old = prev.topic_span()
     if span is None or old is None:
         return []
+    if prev.lang == "en":
+        old = _indicator_end(prev, old)
     new_text = now.text[span[0]: span[1]]
     new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
     old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
-    keys = [fold(t.text).lower() for t in old_words]
+    # Rule "words compared as typed": when both questions carry diacritics a shared word
+    # is the same word with them ("độ" in "mức độ 4" is not "đô" in "đô thị"); folded, the
+    # two were one and "dịch vụ công … mức độ 4" went into the middle of "đô thị thông minh".
+    typed = not (_typed_without_diacritics(now, prev) or _bare(now) or _bare(prev))
+
+    def key(t: Token) -> str:
+        return t.text.lower() if typed else fold(t.text).lower()
+
+    keys = [key(t) for t in old_words]
     n = len(new_words)
     if n == 1 and new_words[0].text.isdigit():
         numbers = [t for t in old_words if t.text.isdigit()]
         if numbers:
             return [(numbers[0].start, numbers[0].end, new_text)]
     if 0 < n < len(old_words):
-        first, last = fold(new_words[0].text).lower(), fold(new_words[-1].text).lower()
-        if first in keys:
+        # Rule "the shared word's window fits": the words replaced lie within the previous
+        # topic ("số hiệu" shares "số" with the end of "chuyển đổi số", where no two
+        # words start with it: it is another word, not "cấp huyện" for "cấp tỉnh").
+        first, last = key(new_words[0]), key(new_words[-1])
+        if first in keys and keys.index(first) + n <= len(old_words):
             window = old_words[keys.index(first): keys.index(first) + n]
             return [(window[0].start, window[-1].end, new_text)]
-        if last in keys:
+        if last in keys and keys.index(last) - n + 1 >= 0:
             j = keys.index(last)
-            window = old_words[max(0, j - n + 1): j + 1]
+            window = old_words[j - n + 1: j + 1]
             return [(window[0].start, window[-1].end, new_text)]
+    if now.lang != "en" and prev.lang != "en":
+        # Rule "measure words go with the indicator": the follow-up's own "tỷ lệ" (or a
+        # word cut off its topic, "tử" of "điện tử" typed "tu") is part of what it asks,
+        # and replaces the previous question's ("tỷ trọng …" -> "tỷ lệ …", not "tỷ tỷ lệ …").
+        grown = _grown(now, span, right=True)
+        if grown[0] < span[0]:
+            old = _grown(prev, old, right=False)
+        return [(old[0], old[1], now.text[grown[0]: grown[1]])]
     return [(old[0], old[1], new_text)]
+
+
+def _indicator_end(prev: Slots, old: tuple[int, int]) -> tuple[int, int]:
+    """Rule "the verb stays": an English topic is the stretch of the glossary's plan
+    vocabulary in it, ending with the last such phrase; the words after it are the
+    question's verb ("digital economy contribute" -> "digital economy"), which a
+    follow-up's topic does not replace ("What share of GRDP did Ho Chi Minh City's
+    e-commerce contribute …?", not "… City's e-commerce in 2024?")."""
+    spans = [(s, e) for s, e in translated_spans(prev.text) if s < old[1] and old[0] < e]
+    if not spans:
+        return old
+    # A phrase the topic starts inside is the topic's whole ("medium enterprises" of
+    # "small and medium enterprises", whose "small and" are stop words).
+    return min(old[0], min(s for s, _ in spans)), max(e for _, e in spans)
+
+
+def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
+    """The span grown over the generic words next to it (only spaces between), short of
+    frame words ("bao nhiêu", "là"): "lệ tái sử dụng" -> "tỷ lệ tái sử dụng"."""
+    frame = [range(s, e) for s, e in _find(tuple(_words()["frame"]["vi"]), slots.text)]
+    # The words a carried province or year is written with ("của", "năm") join, not measure.
+    joints = {fold(w).lower() for form in _words()["insert"]["vi"].values() if isinstance(form, str)
+              for w in re.findall(r"\w+", form.replace("{province}", "").replace("{year}", ""))}
+    tokens = list(slots.tokens)
+    inside = [i for i, t in enumerate(tokens) if span[0] <= t.start and t.end <= span[1]]
+    if not inside:
+        return span
+    first, last = inside[0], inside[-1]
+
+    def grows(i: int, j: int) -> bool:  # token i, next to token j
+        t = tokens[i]
+        between = slots.text[min(t.end, tokens[j].end): max(t.start, tokens[j].start)]
+        return (t.role == "generic" and not between.strip() and not any(t.start in r for r in frame)
+                and fold(t.text).lower() not in joints)
+
+    while first > 0 and grows(first - 1, first):
+        first -= 1
+    while right and last + 1 < len(tokens) and grows(last + 1, last):
+        last += 1
+    return tokens[first].start, tokens[last].end
 
 
 def _insert(text: str, lang: str, provinces: Sequence[str], years: Sequence[str]) -> str:
@@ -444,13 +668,31 @@ def _insert(text: str, lang: str, provinces: Sequence[str], years: Sequence[str]
         return text
     forms = _words()["insert"]["en" if lang == "en" else "vi"]
     body = text.rstrip()
-    end = len(body.rstrip("?!.…"))
+    end = _closing_start(body[:len(body.rstrip("?!.…"))], tuple(forms["before"]))
     added = ""
     if provinces:
         added += forms["province"].format(province=forms["and"].join(provinces))
     if years:
         added += forms["year"].format(year=forms["and"].join(years))
-    return body[:end].rstrip() + added + body[end:]
+    rest = body[end:]
+    return body[:end].rstrip() + added + (" " + rest.lstrip() if rest[:1].isspace() else rest)
+
+
+def _closing_start(body: str, closings: tuple[str, ...]) -> int:
+    """Rule "insert before the closing words": where the words a question closes with
+    begin ("đạt bao nhiêu", "là gì", "thì sao"; ``insert`` ``before``), so that a province
+    or year added goes after the indicator it belongs to ("Tỷ lệ … của Quảng Bình năm 2023
+    đạt bao nhiêu?"), not after the question words; the end of the text when it closes
+    with none (English: always)."""
+    if not closings:
+        return len(body)
+    pattern = re.compile(r"(?:^|\s)(?:" + _phrases(closings).pattern + r")\s*$")
+    end = len(body)
+    while True:
+        m = pattern.search(fold(body[:end]).lower())
+        if m is None or m.start() == 0:
+            return end
+        end = m.start()
 
 
 # ----------------------------------------------------------------- a turn in the pipeline

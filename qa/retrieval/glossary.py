@@ -91,6 +91,12 @@ class Translation:
         return list(dict.fromkeys(v for choices in self.matches for v in choices))
 
 
+def translated_spans(english: str) -> list[tuple[int, int]]:
+    """Where the glossary's phrases occur in an English text (offsets into it)."""
+    text = english.lower().replace("’", "'")
+    return sorted({m.span() for pattern, _ in _phrases() for m in pattern.finditer(text)})
+
+
 def translate(english: str) -> Translation:
     """The glossary's Vietnamese for an English question (one pass over its phrases)."""
     text = english.lower().replace("’", "'")
