@@ -172,6 +172,20 @@ def test_hard_wrapped_lines_are_joined_back_into_sentences():
     ]
 
 
+def test_a_wrapped_sentence_continues_past_a_short_line_until_it_ends():
+    body = ["Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt Chương",
+            "trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030; Quyết định số 942/QĐ-TTg",
+            "ngày 15/6/2021 của Thủ tướng Chính phủ phê duyệt Chiến lược phát triển Chính phủ điện",
+            "tử hướng tới",
+            "Chính phủ số giai đoạn 2021-2025, UBND tỉnh đã tập trung chỉ đạo triển khai thực hiện.",
+            "Mục tiêu cụ thể",
+            "Năm 2025, 80% hồ sơ công việc được xử lý trên môi trường mạng của tỉnh và các huyện."]
+    raw = "\n".join(["I. TÌNH HÌNH THỰC HIỆN NĂM 2024 TRÊN ĐỊA BÀN TỈNH"] + body * 2)
+    paragraphs = clean(raw).text.split("\n\n")
+    assert any("điện tử hướng tới Chính phủ số giai đoạn 2021-2025" in p for p in paragraphs)
+    assert "Mục tiêu cụ thể" in paragraphs  # a heading of one line stays its own line
+
+
 def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
     raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
                       "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",

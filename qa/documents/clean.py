@@ -339,9 +339,12 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     when the next line starts in lower case, when this one ends with a comma or a hyphen,
     when both are in capitals (a heading wrapped over two lines, but never after a
     document-type line such as "KẾ HOẠCH"), or, in a hard-wrapped document (most lines
-    of about one width), when this line reaches that width or the next starts with a
-    figure ("Căn cứ Quyết định số" / "749/QĐ-TTg ngày …"). Lines never join across a
-    blank line: that is a paragraph break.
+    of about one width), when this line reaches that width, the next starts with a
+    figure ("Căn cứ Quyết định số" / "749/QĐ-TTg ngày …"), or this line already continues
+    a wrapped sentence it does not end ("… Chiến lược phát triển Chính phủ điện" / "tử
+    hướng tới" / "Chính phủ số giai đoạn 2021-2025, …": a paragraph of prose ends with its
+    sentence, not at a short line). Lines never join across a blank line: that is a
+    paragraph break.
     """
     width = wrap_width(lines)
     paragraphs: list[list[str]] = []  # the physical lines of each output line
@@ -401,7 +404,7 @@ def _continues(first: str, last: str, nxt: str, width: int | None, alone: bool) 
         return False
     if width is None or opens_body(nxt):
         return False
-    return len(last) >= 0.8 * width or nxt[:1].isdigit()
+    return len(last) >= 0.8 * width or nxt[:1].isdigit() or not alone
 
 
 def opens_body(line: str) -> bool:
