@@ -424,3 +424,36 @@ def test_a_figure_is_read_from_the_milestone_of_the_asked_year(question, figure)
     evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
     found = figure_of(analyse(question, {}), evidence, "Bình Định", lambda term: 1.0)
     assert found is not None and found.text == figure
+
+
+DECREE_ARTICLE = ("Điều 8. Thời hạn thi hành quyết định xử phạt\n\n"
+                  "2. Cá nhân bị phạt tiền từ 10.000.000 đồng trở lên được xem xét hoãn chấp hành quyết định "
+                  "phạt tiền nếu đáp ứng đủ các điều kiện sau đây:\n\n"
+                  "a) Có đơn đề nghị hoãn gửi người có thẩm quyền xử phạt trong thời hạn 05 ngày làm việc;\n\n"
+                  "b) Được Ủy ban nhân dân cấp xã nơi cư trú xác nhận về hoàn cảnh khó khăn đặc biệt;\n\n"
+                  "c) Không thuộc trường hợp tái phạm.\n\n"
+                  "3. Thời hạn hoãn không quá 03 tháng.")
+
+
+def test_a_lead_in_never_answers_alone_but_with_its_items():
+    """Rule "a lead-in never answers alone" (``candidates.with_items``): a clause ending with
+    "sau đây:" chosen to answer is quoted with its points, from the first, as many as fit."""
+    from qa.answering.candidates import with_items
+    text = DECREE_ARTICLE
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lead = next(c for c in units(hit, text) if c.kind == "item" and c.text.startswith("2. Cá nhân"))
+    whole = with_items(lead, text, 400)
+    assert whole is not None and whole.kind == "list"
+    assert quoted(whole).startswith("2. Cá nhân bị phạt tiền") and "a) Có đơn đề nghị hoãn" in quoted(whole)
+    assert quoted(whole).endswith("c) Không thuộc trường hợp tái phạm.")
+    cut = with_items(lead, text, 200)  # room for the lead-in and the start of point a) only
+    assert cut is not None and "a) Có đơn đề nghị hoãn" in quoted(cut) and quoted(cut).endswith("…")
+    assert len(quoted(cut)) <= 200 and "b)" not in quoted(cut)
+    item = next(c for c in units(hit, text) if c.text.startswith("a) Có đơn"))
+    assert with_items(item, text, 400) is None, "an item that leads nothing is quoted as it is"
+    assert with_items(lead, text, 60) is None, "a lead-in longer than the room is left to the usual cut"
+
+    doc = Document("d", "Nghị định xử phạt", text)
+    query = analyse("Điều kiện để cá nhân được hoãn chấp hành quyết định phạt tiền là gì?", {})
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer

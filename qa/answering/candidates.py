@@ -208,6 +208,69 @@ def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
     return out
 
 
+#: Characters that must be left, after a lead-in and the whole items that fit, to quote the
+#: start of the next item (cut at a word, "…"): less would quote a word or two of it.
+MIN_ITEM_START = 30
+
+
+def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
+    """A lead-in chosen to answer, with the items that follow it in its passage; None when
+    the unit is no lead-in or its items are not in the passage.
+
+    Rule (a lead-in never answers alone): a unit that ends where its line ends with ":"
+    and whose next lines are the items it leads ("2. … nếu đáp ứng đủ các điều kiện sau
+    đây:", "Dữ liệu được chia sẻ theo một trong các hình thức sau đây:", "4. Biện pháp
+    khắc phục hậu quả:") announces its answer without giving it. It is quoted with its
+    items, from the first, as many whole ones as fit in ``room`` characters, then the start
+    of the next one cut at a word ("…") when at least ``MIN_ITEM_START`` characters are left.
+    The lead-in comes first and whole, so what it says itself (the fine of "Phạt tiền từ
+    5.000.000 đồng đến 10.000.000 đồng đối với một trong các hành vi sau đây:") stays
+    quoted. An item that is itself a lead-in ("a) Đối với tiếng Anh:") keeps its own
+    lead-in before it, as ``quoted`` writes it.
+    """
+    text = c.hit.chunk.text
+    line_start = text.rfind("\n", 0, c.span.start) + 1
+    line_end = text.find("\n", c.span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    if not line.endswith(":") or text[c.span.end:line_end].strip():
+        return None
+    leads = lead_ins(document_text)
+    base = c.hit.chunk.start
+    items: list[tuple[int, int]] = []
+    pos = line_end + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        raw = text[pos:end]
+        if raw.strip():
+            begin = pos + raw.index(raw.strip()[0])
+            if leads.get(base + begin) != line:
+                break
+            items.append((begin, begin + len(raw.strip())))
+        pos = end + 1
+    if not items:
+        return None
+    prefix = f"{c.context} " if c.kind == "item" and c.context else ""
+    quote = " ".join(f"{prefix}{line}".split())
+    if len(quote) > room:
+        return None
+    span_end = line_end
+    for begin, end in items:
+        item = " ".join(text[begin:end].split())
+        if len(quote) + 1 + len(item) <= room:
+            quote, span_end = f"{quote} {item}", end
+            continue
+        left = room - len(quote) - 2  # a space before the item, "…" after it
+        if left >= MIN_ITEM_START:
+            cut = item[:left]
+            cut = cut[: cut.rfind(" ")] if " " in cut else cut
+            quote, span_end = f"{quote} {cut.rstrip(' ,;:')}…", begin + len(cut)
+        break
+    start = line_start + text[line_start:line_end].index(line[0])
+    return Candidate(c.hit, c.rank, Span(quote, start, span_end), "list", "", c.before, room=room)
+
+
 #: Where a window of a long unit may start: the unit's start, or after a comma,
 #: semicolon or colon.
 _WINDOW_START = re.compile(r"[,;:]\s+")
