@@ -457,3 +457,29 @@ def test_a_lead_in_never_answers_alone_but_with_its_items():
     query = analyse("Điều kiện để cá nhân được hoãn chấp hành quyết định phạt tiền là gì?", {})
     answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
+
+
+def test_the_body_of_a_lead_in_is_read_with_it():
+    """Rule "the body of a lead-in" (``candidates.body_of_lead_in``): the paragraph right after
+    a lead-in, and each after one of its paragraphs that ends with ";" (a list whose markers
+    were lost), is read with the lead-in like an item; the line after the last ends it."""
+    clause = ("Điều 4. Vi phạm quy định về sử dụng tài khoản định danh điện tử\n\n"
+              "4. Biện pháp khắc phục hậu quả:\n\n"
+              "Buộc nộp lại số lợi bất hợp pháp có được do thực hiện hành vi vi phạm.\n\n"
+              "Điều 5. Thẩm quyền xử phạt")
+    found = lead_ins(clause)
+    assert found[clause.index("Buộc nộp lại")] == "4. Biện pháp khắc phục hậu quả:"
+    unmarked = ("Điều 5. Cập nhật CTĐT được phân thành 2 loại sau đây.\n\n"
+                "Cập nhật loại I bao gồm:\n\n"
+                "Thêm mới một chuyên ngành;\n\n"
+                "Thay đổi tên tiếng Việt của môn học;\n\n"
+                "Thay đổi số lượng tín chỉ của môn học.\n\n"
+                "Việc phân loại những cập nhật chưa được liệt kê do Hiệu trưởng quyết định.")
+    found = lead_ins(unmarked)
+    for line in ("Thêm mới một chuyên ngành;", "Thay đổi tên tiếng Việt", "Thay đổi số lượng"):
+        assert found[unmarked.index(line)] == "Cập nhật loại I bao gồm:", line
+    assert unmarked.index("Việc phân loại") not in found, "the line after the last item ends the list"
+    assert unmarked.index("Cập nhật loại I") not in found, "the lead-in itself is no item"
+    hit = Hit(Chunk(0, "d", unmarked, 0, len(unmarked)), 1.0)
+    item = next(c for c in units(hit, unmarked) if c.text.startswith("Thay đổi tên tiếng Việt"))
+    assert item.kind == "item" and quoted(item).startswith("Cập nhật loại I bao gồm: Thay đổi tên tiếng Việt")

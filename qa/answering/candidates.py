@@ -36,7 +36,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
-from qa.documents.structure import lead_in, parse, title_block, title_block_end
+from qa.documents.structure import Block, lead_in, parse, title_block, title_block_end
 from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
 
@@ -92,8 +92,8 @@ OUTLINES_KEPT = 1024
 @lru_cache(maxsize=OUTLINES_KEPT)
 def lead_ins(document_text: str) -> dict[int, str]:
     """Where each list item and table row of the document starts (``qa.documents.structure``),
-    with the text of its lead-in ("" when it has none); units read the document's other
-    blocks as plain lines.
+    and each paragraph in the body of a lead-in (``body_of_lead_in``), with the text of its
+    lead-in ("" when it has none); units read the document's other blocks as plain lines.
 
     Kept per document (its text object is the same on every question) instead of the
     whole outline, which held about 1 kB per block (108 MB for the 100k synthetic chunks
@@ -104,15 +104,52 @@ def lead_ins(document_text: str) -> dict[int, str]:
     blocks = parse(document_text)
     found: dict[int, str | None] = {}  # the last block starting at an offset is the one read there
     texts: dict[int, str] = {}  # one string per lead-in, shared by its items
+    body_of: int | None = None  # the lead-in whose body (``body_of_lead_in``) the last block was in
     for i, block in enumerate(blocks):
-        if block.kind not in ("item", "row"):
+        if block.kind == "paragraph":
+            body_of = body_of_lead_in(blocks, i, document_text, body_of)
+            if body_of is None:
+                found[block.start] = None
+                continue
+            j: int | None = body_of
+        elif block.kind in ("item", "row"):
+            body_of = None
+            j = lead_in(blocks, i, document_text)
+        else:
+            body_of = None
             found[block.start] = None
             continue
-        j = lead_in(blocks, i, document_text)
         if j is not None and j not in texts:
             texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
         found[block.start] = texts[j] if j is not None else ""
     return {start: lead for start, lead in found.items() if lead is not None}
+
+
+def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: int | None) -> int | None:
+    """The lead-in whose body the paragraph ``blocks[i]`` is in, or None; ``previous`` is the
+    lead-in whose body the block before it was in.
+
+    Rule (the body of a lead-in): unnumbered paragraphs are read with the lead-in ("…:")
+    they follow, like items:
+    - the paragraph right after it (the outline puts it under it): a regulation's clause
+      often announces its content and gives it on the next line, with no point letter ("4.
+      Biện pháp khắc phục hậu quả:" / "Buộc nộp lại số lợi bất hợp pháp …"). Read alone,
+      the paragraph does not say what it is, and the lead-in alone says nothing;
+    - each paragraph after one of its body that ends with ";": a list whose markers were
+      lost (copied from a web page or a PDF without its bullets) still writes one item a
+      line, ending with ";", the last with "." ("Cập nhật loại II bao gồm:" / "Thay đổi nội
+      dung CTĐT …;" / … / "Thay đổi tên tiếng Việt của môn học;" / "Thay đổi số lượng tín
+      chỉ của môn học."). The line after the one that does not end with ";" ends the body.
+    """
+    block = blocks[i]
+    parent = block.parent
+    if parent is not None and document_text[blocks[parent].start:blocks[parent].end].rstrip().endswith(":"):
+        return parent
+    before = blocks[i - 1] if i > 0 else None
+    if (previous is not None and before is not None and before.kind == "paragraph"
+            and document_text[before.start:before.end].rstrip().endswith(";")):
+        return previous
+    return None
 
 
 #: The line cleaning writes for an official document's closing signature block
