@@ -404,9 +404,9 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room"]  # with_room names each
+                                                   "in_title_block", "room", "title"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
-                  "KẾ HOẠCH", "trước", True, 90)
+                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH")
     assert with_room(c, 120) == replace(c, room=120)
 
 
@@ -483,3 +483,35 @@ def test_the_body_of_a_lead_in_is_read_with_it():
     hit = Hit(Chunk(0, "d", unmarked, 0, len(unmarked)), 1.0)
     item = next(c for c in units(hit, unmarked) if c.text.startswith("Thay đổi tên tiếng Việt"))
     assert item.kind == "item" and quoted(item).startswith("Cập nhật loại I bao gồm: Thay đổi tên tiếng Việt")
+
+
+DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"
+              "Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử\n\n"
+              "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023;\n\n"
+              "Điều 9. Hiệu lực thi hành\n\n"
+              "1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng 5 năm 2026.\n\n"
+              "Điều 10. Trách nhiệm thi hành\n\n"
+              "Bộ trưởng Bộ Công an chịu trách nhiệm hướng dẫn thi hành.")
+
+
+def test_when_a_document_takes_effect_is_not_the_day_it_was_issued():
+    """Rules "taking effect is not issue" (document_metadata.asked_own, reader's type_match and
+    own_metadata) and "a document naming itself" (candidates.names_own_document)."""
+    from qa.answering.candidates import names_own_document
+    from qa.answering.document_metadata import asked_own
+    assert names_own_document("1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng 5 năm 2026.")
+    assert names_own_document("Quy chế này quy định việc chia sẻ dữ liệu")
+    assert not names_own_document("Nghị định số 17/2022/NĐ-CP hết hiệu lực")
+    effect = analyse("Nghị định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử có hiệu lực từ ngày nào?", {})
+    issue = analyse("Nghị định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử ban hành ngày nào?", {})
+    assert asked_own(effect) is None and asked_own(issue) == "day"
+    doc = Document("d", "NGHỊ ĐỊNH Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử", DECREE_END)
+    hit = Hit(Chunk(0, doc.doc_id, DECREE_END, 0, len(DECREE_END)), 1.0)
+    clause = next(c for c in units(hit, DECREE_END) if c.text.startswith("1. Nghị định này"))
+    assert "định danh điện tử" in clause.title and not any(
+        c.title for c in units(hit, DECREE_END) if c.text.startswith("Bộ trưởng")), "only a unit naming its document"
+    idf = idf_function(lambda t: 1, 10)
+    answer, abstained, _ = compose(effect, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "01 tháng 5 năm 2026" in answer and "12 tháng 3" not in answer, answer
+    answer, _, _ = compose(issue, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "12 tháng 3 năm 2026" in answer, answer

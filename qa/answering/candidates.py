@@ -36,7 +36,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
-from qa.documents.structure import Block, lead_in, parse, title_block, title_block_end
+from qa.documents.structure import DOCUMENT_TYPES, Block, lead_in, parse, title_block, title_block_end
 from qa.text import Span, clauses, sentences, years
 from qa.types import Hit
 
@@ -59,6 +59,9 @@ class Candidate:
     in_title_block: bool = False
     # Characters the answer can quote of it (``units`` with a room), when known.
     room: int | None = None
+    # The document's title, when the unit names its own document ("Nghị định này"):
+    # ``names_own_document``.
+    title: str = ""
 
     @property
     def text(self) -> str:
@@ -197,7 +200,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
     seen: set[tuple[int, int, bool]] = set()
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
-            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context)  # the item alone
+            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, title=c.title)  # the item alone
         for piece in ([c] if len(c.text) <= room else windows(c, room)):
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
@@ -210,7 +213,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
 def with_room(c: Candidate, room: int) -> Candidate:
     """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
     candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
-    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room)
+    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.title)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
@@ -333,7 +336,7 @@ def windows(unit: Candidate, room: int) -> list[Candidate]:
         if len(piece) < 12:
             continue
         out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
-                             (unit.context + " " + text).strip(), unit.before + text[:start]))
+                             (unit.context + " " + text).strip(), unit.before + text[:start], title=unit.title))
     return out
 
 
@@ -360,21 +363,39 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
             continue
         before = _paragraph_before(document_text, chunk.start + begin)
         lead = lead_ins(document_text).get(chunk.start + begin)
+        own = document_title if document_title and names_own_document(line) else ""
         if lead is not None:
-            found.append(Candidate(hit, rank, line_span, "item", lead, before))
+            found.append(Candidate(hit, rank, line_span, "item", lead, before, title=own))
         else:
-            found.append(Candidate(hit, rank, line_span, "line", "", before))
+            found.append(Candidate(hit, rank, line_span, "line", "", before, title=own))
         parts = sentences(line, offset=begin)
         for sentence in parts:
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
-                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before))
+                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before, title=own))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
-                                           before + text[begin: clause.start]))
+                                           before + text[begin: clause.start], title=own))
     return found
+
+
+#: A document naming itself: "Nghị định này", "Thông tư này", "Quyết định này", "Quy chế
+#: này" (the types of ``official_documents.json``, as written in running text).
+_OWN_DOCUMENT = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t.lower().capitalize()) + "|" + re.escape(t.lower())
+                                                       for t in DOCUMENT_TYPES), key=len, reverse=True))
+                           + r")\s+này\b")
+
+
+def names_own_document(line: str) -> bool:
+    """Rule (a document naming itself): a line that says "Nghị định này", "Quyết định này",
+    "Quy chế này" is about the document it is in ("1. Nghị định này có hiệu lực thi hành từ
+    ngày 01 tháng 5 năm 2026"), which a question names by its title ("Nghị định xử phạt …
+    trong lĩnh vực định danh điện tử có hiệu lực từ ngày nào?"): its units are read with the
+    document's title (``Candidate.title``, which the reader's ``context_coverage`` reads),
+    never quoted with it."""
+    return bool(_OWN_DOCUMENT.search(line))
 
 
 def _paragraph_before(document_text: str, offset: int) -> str:
