@@ -515,3 +515,29 @@ def test_when_a_document_takes_effect_is_not_the_day_it_was_issued():
     assert "01 tháng 5 năm 2026" in answer and "12 tháng 3" not in answer, answer
     answer, _, _ = compose(issue, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
     assert "12 tháng 3 năm 2026" in answer, answer
+
+
+def test_a_decree_is_no_plan_of_the_city_it_is_signed_in_and_is_named_by_its_number():
+    """Rules "where a document is signed is not what it is about" (ingest.detect_province) and
+    "a document is named by its number" (answer.document_name)."""
+    from pathlib import Path
+    from qa.answering.answer import document_name
+    from qa.documents.ingest import detect_province, load_document
+    assert detect_province("NGHỊ ĐỊNH Quy định xử phạt", DECREE_END, signed_at="Hà Nội") is None
+    province_text = "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\n\nQuảng Trị, ngày 05 tháng 02 năm 2026\n\nDữ liệu tỉnh Quảng Trị."
+    assert detect_province("QUYẾT ĐỊNH", province_text, signed_at="Quảng Trị") == "Quảng Trị"
+    folder = Path(__file__).parent / "_decree_tmp"
+    folder.mkdir(exist_ok=True)
+    try:
+        (folder / "nd.txt").write_text(DECREE_END, encoding="utf-8")
+        doc = load_document(folder / "nd.txt", folder, {})
+    finally:
+        (folder / "nd.txt").unlink()
+        folder.rmdir()
+    assert doc.province is None and doc.kind == "decree" and doc.number == "45/2026/NĐ-CP"
+    assert document_name(doc, "vi") == "Nghị định số 45/2026/NĐ-CP"
+    assert document_name(doc, "en") == "Decree No. 45/2026/NĐ-CP"
+    hit = Hit(Chunk(0, doc.doc_id, doc.text, 0, len(doc.text)), 1.0)
+    query = analyse("Ai chịu trách nhiệm hướng dẫn thi hành nghị định?", {})
+    answer, _, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert answer.startswith("Theo Nghị định số 45/2026/NĐ-CP: “"), answer

@@ -25,7 +25,8 @@ from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
-from qa.answering.reader import asks_several, term_set
+from qa.answering.reader import asks_several, question_types, term_set
+from qa.documents.structure import DOCUMENT_TYPES
 from qa.text import Span, years
 from qa.types import Citation, Document, Hit
 
@@ -165,11 +166,31 @@ def _lead(query: Query, doc: Document, year: int | None) -> str:
     note = describe(doc.province, query.provinces, query.lang) if doc.province else None
     if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
         where = f"{where} ({note})"
+    named = None if doc.province else document_name(doc, query.lang)
     if query.lang == "en":
-        lead = f"According to the {where} plan" if doc.province else f"According to “{doc.title}”"
+        lead = (f"According to the {where} plan" if doc.province
+                else f"According to {named}" if named else f"According to “{doc.title}”")
         return lead + (f" (by {year})" if year else "") + ": "
-    lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
+    lead = (f"Theo kế hoạch của {where}" if doc.province
+            else f"Theo {named}" if named else f"Theo “{doc.title}”")
     return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+def document_name(doc: Document, lang: str) -> str | None:
+    """How legal texts cite an official document: its type and number ("Nghị định số
+    45/2026/NĐ-CP", "Decree No. 45/2026/NĐ-CP"), when its title block gives both; else None.
+
+    Rule (a document is named by its number): a document of no province (a decree, a
+    circular, a ministry's decision) is named this way in the answer's lead, not by its
+    title, which runs to a hundred characters in capitals ("NGHỊ ĐỊNH QUY ĐỊNH XỬ PHẠT VI
+    PHẠM HÀNH CHÍNH TRONG LĨNH VỰC …") and would leave the quotation little room."""
+    if not (doc.number and doc.kind):
+        return None
+    if lang == "en":
+        words = question_types()["document_kinds_en"].get(doc.kind)
+        return f"{words[0].capitalize()} No. {doc.number}" if words else None
+    word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
+    return f"{word.capitalize()} số {doc.number}" if word else None
 
 
 def quote_room(query: Query, doc: Document, max_chars: int) -> int:
