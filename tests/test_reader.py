@@ -541,3 +541,22 @@ def test_a_decree_is_no_plan_of_the_city_it_is_signed_in_and_is_named_by_its_num
     query = analyse("Ai chịu trách nhiệm hướng dẫn thi hành nghị định?", {})
     answer, _, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
     assert answer.startswith("Theo Nghị định số 45/2026/NĐ-CP: “"), answer
+
+
+def test_who_is_in_the_articles_title_when_its_clause_names_no_one():
+    """Rule "who is in the article's title" (answer.agent_article): the clause lists a duty
+    without a subject; the answer's lead names the article whose title says whose it is."""
+    text = ("Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính\n\n"
+            "1. Quản lý, vận hành Cổng Dịch vụ công quốc gia; bảo đảm hoạt động liên tục 24 giờ trong ngày.\n\n"
+            "2. Theo dõi, đôn đốc các bộ, ngành, địa phương cung cấp dịch vụ công trực tuyến.")
+    doc = Document("d", "Thông tư hướng dẫn", text, number="08/2026/TT-VPCP", kind="circular")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    idf = idf_function(lambda t: 1, 10)
+    query = analyse("Cơ quan nào quản lý, vận hành Cổng Dịch vụ công quốc gia?", {})
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert answer.startswith("Theo Thông tư số 08/2026/TT-VPCP, Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục "
+                             "hành chính: “1. Quản lý, vận hành Cổng Dịch vụ công quốc gia"), answer
+    assert len(answer) <= 300
+    other = analyse("Cổng Dịch vụ công quốc gia hoạt động bao nhiêu giờ trong ngày?", {})
+    answer, _, _ = compose(other, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "Điều 8" not in answer, "only a question asking who"

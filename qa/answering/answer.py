@@ -25,8 +25,8 @@ from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
-from qa.answering.reader import asks_several, question_types, term_set
-from qa.documents.structure import DOCUMENT_TYPES
+from qa.answering.reader import asks_several, names_agency, question_types, term_set
+from qa.documents.structure import DOCUMENT_TYPES, PATH_SEPARATOR
 from qa.text import Span, years
 from qa.types import Citation, Document, Hit
 
@@ -157,7 +157,44 @@ def quoted(candidate: Candidate) -> str:
 
 def _frame(query: Query, candidate: Candidate, doc: Document, n: int, max_chars: int) -> str:
     """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
-    return _quote(_lead(query, doc, _context_year(candidate)), quoted(candidate), f" [{n}].", max_chars, query)
+    lead = _lead(query, doc, _context_year(candidate))
+    article = agent_article(query, candidate)
+    if article:
+        lead = f"{lead[:-2]}, {article}: "
+    return _quote(lead, quoted(candidate), f" [{n}].", max_chars, query)
+
+
+#: An article heading in a chunk's heading path: "Điều 8. Trách nhiệm của Cục …".
+_ARTICLE = re.compile(r"^Điều\s+\d+[a-z]?\s*[.:]\s*\S", re.IGNORECASE)
+
+
+def agent_article(query: Query, candidate: Candidate) -> str | None:
+    """The heading of the article the unit is in, when the question asks who ("Cơ quan nào
+    …?", "Which office …?"), the unit names no one and the heading does; else None.
+
+    Rule (who is in the article's title): a regulation names whose duties an article sets
+    out in its title ("Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính") and lists
+    them in clauses without a subject ("1. Quản lý, vận hành Cổng Dịch vụ công quốc gia
+    …"). Quoted alone, the clause does not answer "Cơ quan nào quản lý, vận hành Cổng Dịch
+    vụ công quốc gia?": the answer's lead names the article ("Theo Thông tư số
+    08/2026/TT-VPCP, Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính: “1. Quản
+    lý …”"). The quotation is unchanged."""
+    if "agent" not in answer_types(query.text, query.lang) or names_agency(quoted(candidate)):
+        return None
+    article = article_heading(candidate)
+    return article if article and names_agency(article) else None
+
+
+def article_heading(candidate: Candidate) -> str | None:
+    """The heading line of the article ("Điều 8. …") the unit is in: the last one before it
+    in its passage, else the last in the passage's heading path; None outside any article."""
+    text = candidate.hit.chunk.text
+    before = [line.strip() for line in text[: candidate.span.start].split("\n")]
+    path = (candidate.hit.chunk.heading_path or "").split(PATH_SEPARATOR)
+    for line in reversed(before):
+        if _ARTICLE.match(line):
+            return line
+    return next((part.strip() for part in reversed(path) if _ARTICLE.match(part.strip())), None)
 
 
 def _lead(query: Query, doc: Document, year: int | None) -> str:

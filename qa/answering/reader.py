@@ -199,6 +199,12 @@ def holds_type(kind: str, text: str) -> bool:
     raise ValueError(f"unknown answer kind {kind!r}")
 
 
+def names_agency(text: str) -> bool:
+    """The text names an agency or office by its kind ("Sở …", "Cục …", "Ủy ban …", "Giám
+    đốc …": ``_AGENT``), not merely a capitalised phrase ("Cổng Dịch vụ công quốc gia")."""
+    return bool(_AGENT.search(_DOCNUMBER.sub(" ", text)))
+
+
 @lru_cache(maxsize=65536)
 def _without_provinces(text: str) -> str:
     """The text with its province names blanked: "Tuyên Quang", "Hà Tĩnh" are written like
