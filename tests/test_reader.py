@@ -404,7 +404,7 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room", "title"]  # with_room names each
+                                                   "in_title_block", "room", "reads"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
                   "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH")
     assert with_room(c, 120) == replace(c, room=120)
@@ -508,8 +508,8 @@ def test_when_a_document_takes_effect_is_not_the_day_it_was_issued():
     doc = Document("d", "NGHỊ ĐỊNH Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử", DECREE_END)
     hit = Hit(Chunk(0, doc.doc_id, DECREE_END, 0, len(DECREE_END)), 1.0)
     clause = next(c for c in units(hit, DECREE_END) if c.text.startswith("1. Nghị định này"))
-    assert "định danh điện tử" in clause.title and not any(
-        c.title for c in units(hit, DECREE_END) if c.text.startswith("Bộ trưởng")), "only a unit naming its document"
+    assert "định danh điện tử" in clause.reads and not any(
+        c.reads for c in units(hit, DECREE_END) if c.text.startswith("Bộ trưởng")), "only a unit naming its document"
     idf = idf_function(lambda t: 1, 10)
     answer, abstained, _ = compose(effect, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
     assert "01 tháng 5 năm 2026" in answer and "12 tháng 3" not in answer, answer
@@ -560,3 +560,31 @@ def test_who_is_in_the_articles_title_when_its_clause_names_no_one():
     other = analyse("Cổng Dịch vụ công quốc gia hoạt động bao nhiêu giờ trong ngày?", {})
     answer, _, _ = compose(other, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
     assert "Điều 8" not in answer, "only a question asking who"
+
+
+SANCTIONS = ("Điều 5. Vi phạm quy định về cung cấp dịch vụ xác thực điện tử\n\n"
+             "1. Phạt tiền từ 10.000.000 đồng đến 20.000.000 đồng đối với hành vi không lưu trữ nhật ký hệ thống.\n\n"
+             "2. Phạt tiền từ 30.000.000 đồng đến 50.000.000 đồng đối với một trong các hành vi sau đây:\n\n"
+             "a) Cung cấp dịch vụ xác thực điện tử khi chưa được cấp giấy phép;\n\n"
+             "b) Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động.\n\n"
+             "3. Hình thức xử phạt bổ sung:\n\n"
+             "Đình chỉ hoạt động cung cấp dịch vụ xác thực điện tử từ 01 tháng đến 03 tháng đối với hành vi "
+             "vi phạm quy định tại điểm b khoản 2 Điều này.\n\n"
+             "Điều 6. Thẩm quyền\n\n"
+             "1. Giám đốc Công an cấp tỉnh áp dụng biện pháp quy định tại khoản 1 và khoản 3 Điều 5 Nghị định này; "
+             "khoản 2 Điều 5 Luật Căn cước không áp dụng.")
+
+
+def test_a_reference_is_read_with_what_it_refers_to():
+    """Rule "a reference is read with what it refers to" (candidates.referred_text)."""
+    from qa.answering.candidates import referred_text
+    line_at = lambda part: SANCTIONS.rfind("\n", 0, SANCTIONS.index(part)) + 1
+    line_of = lambda part: SANCTIONS[line_at(part): SANCTIONS.find("\n", SANCTIONS.index(part))]
+    assert referred_text(SANCTIONS, line_at("Đình chỉ hoạt động cung"), line_of("Đình chỉ hoạt động cung")) == (
+        "b) Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động.")
+    other = referred_text(SANCTIONS, line_at("1. Giám đốc"), line_of("1. Giám đốc"))
+    assert other.startswith("1. Phạt tiền từ 10.000.000") and "3. Hình thức xử phạt bổ sung:" in other
+    assert "30.000.000" not in other, "'khoản 2 Điều 5 Luật Căn cước' is another document's"
+    hit = Hit(Chunk(0, "d", SANCTIONS, 0, len(SANCTIONS)), 1.0)
+    unit = next(c for c in units(hit, SANCTIONS) if c.text.startswith("Đình chỉ hoạt động cung"))
+    assert "Tiếp tục cung cấp dịch vụ" in unit.reads and "Tiếp tục" not in quoted(unit)

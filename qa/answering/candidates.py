@@ -59,9 +59,10 @@ class Candidate:
     in_title_block: bool = False
     # Characters the answer can quote of it (``units`` with a room), when known.
     room: int | None = None
-    # The document's title, when the unit names its own document ("Nghị định này"):
-    # ``names_own_document``.
-    title: str = ""
+    # What the unit is read with but never quoted: its document's title when it names its
+    # own document ("Nghị định này": ``names_own_document``), the points and clauses it
+    # refers to ("điểm b khoản 2 Điều này": ``referred_text``).
+    reads: str = ""
 
     @property
     def text(self) -> str:
@@ -200,7 +201,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
     seen: set[tuple[int, int, bool]] = set()
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
-            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, title=c.title)  # the item alone
+            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, reads=c.reads)  # the item alone
         for piece in ([c] if len(c.text) <= room else windows(c, room)):
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
@@ -213,7 +214,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
 def with_room(c: Candidate, room: int) -> Candidate:
     """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
     candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
-    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.title)
+    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.reads)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
@@ -336,7 +337,7 @@ def windows(unit: Candidate, room: int) -> list[Candidate]:
         if len(piece) < 12:
             continue
         out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
-                             (unit.context + " " + text).strip(), unit.before + text[:start], title=unit.title))
+                             (unit.context + " " + text).strip(), unit.before + text[:start], reads=unit.reads))
     return out
 
 
@@ -363,21 +364,22 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
             continue
         before = _paragraph_before(document_text, chunk.start + begin)
         lead = lead_ins(document_text).get(chunk.start + begin)
-        own = document_title if document_title and names_own_document(line) else ""
+        own = " ".join(filter(None, (document_title if document_title and names_own_document(line) else "",
+                                     referred_text(document_text, chunk.start + begin, line))))
         if lead is not None:
-            found.append(Candidate(hit, rank, line_span, "item", lead, before, title=own))
+            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own))
         else:
-            found.append(Candidate(hit, rank, line_span, "line", "", before, title=own))
+            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own))
         parts = sentences(line, offset=begin)
         for sentence in parts:
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
-                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before, title=own))
+                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before, reads=own))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
-                                           before + text[begin: clause.start], title=own))
+                                           before + text[begin: clause.start], reads=own))
     return found
 
 
@@ -393,9 +395,74 @@ def names_own_document(line: str) -> bool:
     "Quy chế này" is about the document it is in ("1. Nghị định này có hiệu lực thi hành từ
     ngày 01 tháng 5 năm 2026"), which a question names by its title ("Nghị định xử phạt …
     trong lĩnh vực định danh điện tử có hiệu lực từ ngày nào?"): its units are read with the
-    document's title (``Candidate.title``, which the reader's ``context_coverage`` reads),
+    document's title (``Candidate.reads``, which the reader's ``context_coverage`` reads),
     never quoted with it."""
     return bool(_OWN_DOCUMENT.search(line))
+
+
+#: A reference to a clause or point of the same document: "điểm b khoản 2 Điều này",
+#: "khoản 2 và khoản 3 Điều này", "khoản 4 Điều 4 Nghị định này", "khoản 2 Điều 5" (an
+#: article number followed by another document's name, "Điều 5 Luật Căn cước", is not one).
+_REFERENCE = re.compile(
+    r"(?:\bđiểm\s+(?P<point>[a-zđ])\s+)?\bkhoản\s+(?P<clause>\d{1,2})(?:\s*(?:,|và)\s*(?:khoản\s+)?(?P<clause2>\d{1,2}))?"
+    r"\s+Điều\s+(?:(?P<this>này)\b|(?P<article>\d{1,3})\b(?!\s+(?:của\s+)?(?:Luật|Bộ luật|Nghị định|Thông tư|Quyết định"
+    r"|Nghị quyết|Quy chế|Quy định|Pháp lệnh)\b(?!\s+này)))")
+
+
+def referred_text(document_text: str, offset: int, line: str) -> str:
+    """The text of the clauses and points of its own document that the line at ``offset``
+    refers to ("" when it refers to none, or they are not found).
+
+    Rule (a reference is read with what it refers to): a regulation names the act a
+    sanction applies to by reference: "3. Hình thức xử phạt bổ sung:" / "Đình chỉ hoạt
+    động … từ 01 tháng đến 03 tháng đối với hành vi vi phạm quy định tại điểm b khoản 2
+    Điều này", where point b of clause 2 reads "Tiếp tục cung cấp dịch vụ trong thời gian
+    bị đình chỉ hoạt động". A question names the act, not the reference; the unit is read
+    with the text referred to (``Candidate.reads``), which it never quotes. "Điều này" is
+    the article the line is in; "Điều 5" (alone or "Điều 5 Nghị định này") an article of
+    the same document; a point is looked up under its clause, a clause under its article."""
+    if "khoản" not in line:
+        return ""
+    found = []
+    for m in _REFERENCE.finditer(line):
+        blocks, text = parse(document_text), document_text
+        if m.group("this"):
+            article = _article_at(blocks, text, offset)
+        else:
+            article = next((i for i, b in enumerate(blocks) if b.numbering.rstrip(".:").split()[-1:] == [m.group("article")]
+                            and b.numbering.lower().startswith("điều")), None)
+        if article is None:
+            continue
+        for number in filter(None, (m.group("clause"), m.group("clause2"))):
+            clause = _child(blocks, article, f"{number}.")
+            if clause is None:
+                continue
+            point = _child(blocks, clause, f"{m.group('point')})") if m.group("point") and not m.group("clause2") else None
+            target = blocks[point if point is not None else clause]
+            found.append(" ".join(text[target.start:target.end].split()))
+    return " ".join(found)
+
+
+def _article_at(blocks: list[Block], text: str, offset: int) -> int | None:
+    """The article ("Điều N.") block the offset is in."""
+    at = None
+    for i, b in enumerate(blocks):
+        if b.start > offset:
+            break
+        if b.numbering.lower().startswith("điều"):
+            at = i
+    return at
+
+
+def _child(blocks: list[Block], parent: int, numbering: str) -> int | None:
+    """The block under ``parent`` (at any depth, before the next block at its level) numbered so."""
+    level = blocks[parent].level
+    for i in range(parent + 1, len(blocks)):
+        if blocks[i].level <= level and blocks[i].kind != "title":
+            return None
+        if blocks[i].numbering == numbering:
+            return i
+    return None
 
 
 def _paragraph_before(document_text: str, offset: int) -> str:

@@ -453,10 +453,11 @@ def own_weight(text: str, idf: Idf) -> float:
 
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
     """Share held by the unit read with its context: its sentence or lead-in, the chunk's
-    heading path ("Điều 9. Tuyển bổ sung … › 2. …") and, for a unit naming its own document
-    ("Nghị định này"), that document's title (``candidates.names_own_document``)."""
-    if c.title:
-        return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text, c.title))
+    heading path ("Điều 9. Tuyển bổ sung … › 2. …") and what it is read with but does not
+    quote (``Candidate.reads``: the title of the document it names as its own, the clauses
+    and points it refers to)."""
+    if c.reads:
+        return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text, c.reads))
     return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text))
 
 
