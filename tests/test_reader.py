@@ -588,3 +588,19 @@ def test_a_reference_is_read_with_what_it_refers_to():
     hit = Hit(Chunk(0, "d", SANCTIONS, 0, len(SANCTIONS)), 1.0)
     unit = next(c for c in units(hit, SANCTIONS) if c.text.startswith("Đình chỉ hoạt động cung"))
     assert "Tiếp tục cung cấp dịch vụ" in unit.reads and "Tiếp tục" not in quoted(unit)
+
+
+def test_a_provinces_document_is_called_what_it_is():
+    """Rule "a document is called what it is" (answer.kind_word)."""
+    from qa.answering.answer import kind_word
+    decision = Document("q", "QUYẾT ĐỊNH Ban hành Quy chế", "…", province="Quảng Trị", kind="decision")
+    assert kind_word(decision, "vi") == "quyết định" and kind_word(decision, "en") == "decision"
+    for kind in ("plan", None, "news"):
+        doc = Document("p", "Kế hoạch", "…", province="Hà Tĩnh", kind=kind)
+        assert kind_word(doc, "vi") == "kế hoạch" and kind_word(doc, "en") == "plan"
+    text = "Điều 2. Quyết định này có hiệu lực kể từ ngày 20 tháng 02 năm 2026."
+    doc = Document("q", "QUYẾT ĐỊNH Ban hành Quy chế", text, province="Quảng Trị", kind="decision")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    answer, _, _ = compose(analyse("Quyết định có hiệu lực từ ngày nào?", {}), [hit], {doc.doc_id: doc},
+                           idf_function(lambda t: 1, 10), 0.0, 300)
+    assert answer.startswith("Theo quyết định của Quảng Trị: “"), answer

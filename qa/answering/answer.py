@@ -205,12 +205,31 @@ def _lead(query: Query, doc: Document, year: int | None) -> str:
         where = f"{where} ({note})"
     named = None if doc.province else document_name(doc, query.lang)
     if query.lang == "en":
-        lead = (f"According to the {where} plan" if doc.province
+        lead = (f"According to the {where} {kind_word(doc, 'en')}" if doc.province
                 else f"According to {named}" if named else f"According to “{doc.title}”")
         return lead + (f" (by {year})" if year else "") + ": "
-    lead = (f"Theo kế hoạch của {where}" if doc.province
+    lead = (f"Theo {kind_word(doc, 'vi')} của {where}" if doc.province
             else f"Theo {named}" if named else f"Theo “{doc.title}”")
     return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+def kind_word(doc: Document, lang: str) -> str:
+    """What a province's document is called in the answer's lead: its type when its title
+    block gives one ("quyết định", "quy chế", "nghị quyết"; "decision"), else "kế hoạch" /
+    "plan" (a plan, a news page or a portal page about the province's plan).
+
+    Rule (a document is called what it is): a province's decision issuing a regulation is
+    quoted as "Theo quyết định của Quảng Trị", not as its plan."""
+    if doc.kind and doc.kind != "plan":
+        if lang == "en":
+            words = question_types()["document_kinds_en"].get(doc.kind)
+            if words:
+                return words[0]
+        else:
+            word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
+            if word:
+                return word.lower()
+    return "plan" if lang == "en" else "kế hoạch"
 
 
 def document_name(doc: Document, lang: str) -> str | None:
