@@ -604,3 +604,18 @@ def test_a_provinces_document_is_called_what_it_is():
     answer, _, _ = compose(analyse("Quyết định có hiệu lực từ ngày nào?", {}), [hit], {doc.doc_id: doc},
                            idf_function(lambda t: 1, 10), 0.0, 300)
     assert answer.startswith("Theo quyết định của Quảng Trị: “"), answer
+
+
+def test_a_reference_inside_an_issued_regulation_is_to_its_own_article():
+    """An issued regulation numbers its articles from "Điều 1." again (candidates._article_numbered)."""
+    from qa.answering.candidates import referred_text
+    text = ("QUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế chia sẻ dữ liệu.\n\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\nQUY CHẾ\n\n"
+            "Điều 1. Phạm vi điều chỉnh\n\n1. Quy chế này quy định việc chia sẻ dữ liệu.\n\n"
+            "Điều 2. Trình tự\n\n1. Cơ quan gửi văn bản đề nghị.\n\n"
+            "2. Cơ quan chủ quản trả lời trong thời hạn 10 ngày làm việc.\n\n"
+            "Điều 3. Báo cáo\n\n1. Trường hợp không trả lời đúng thời hạn quy định tại khoản 2 Điều 2, "
+            "cơ quan đề nghị báo cáo Sở Khoa học và Công nghệ.")
+    at = text.index("1. Trường hợp không trả lời")
+    line = text[at:]
+    assert referred_text(text, at, line) == "2. Cơ quan chủ quản trả lời trong thời hạn 10 ngày làm việc."

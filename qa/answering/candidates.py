@@ -429,8 +429,7 @@ def referred_text(document_text: str, offset: int, line: str) -> str:
         if m.group("this"):
             article = _article_at(blocks, text, offset)
         else:
-            article = next((i for i, b in enumerate(blocks) if b.numbering.rstrip(".:").split()[-1:] == [m.group("article")]
-                            and b.numbering.lower().startswith("điều")), None)
+            article = _article_numbered(blocks, offset, m.group("article"))
         if article is None:
             continue
         for number in filter(None, (m.group("clause"), m.group("clause2"))):
@@ -452,6 +451,25 @@ def _article_at(blocks: list[Block], text: str, offset: int) -> int | None:
         if b.numbering.lower().startswith("điều"):
             at = i
     return at
+
+
+def _article_number(block: Block) -> str | None:
+    """The number of an article block ("Điều 12." -> "12"), else None."""
+    if not block.numbering.lower().startswith("điều"):
+        return None
+    words = block.numbering.rstrip(".:").split()
+    return words[-1] if len(words) > 1 else None
+
+
+def _article_numbered(blocks: list[Block], offset: int, number: str) -> int | None:
+    """Article ``number`` of the part of the document the offset is in: a decision issuing
+    a regulation numbers its own articles "Điều 1." to "Điều 3." and the regulation it
+    issues starts again at "Điều 1.", so a part starts at each "Điều 1." and a reference
+    from inside the regulation is to the regulation's article."""
+    starts = [i for i, b in enumerate(blocks) if _article_number(b) == "1"]
+    here = max((i for i in starts if blocks[i].start <= offset), default=0)
+    after = min((i for i in starts if i > here), default=len(blocks))
+    return next((i for i in range(here, after) if _article_number(blocks[i]) == number), None)
 
 
 def _child(blocks: list[Block], parent: int, numbering: str) -> int | None:
