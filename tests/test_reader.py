@@ -619,3 +619,12 @@ def test_a_reference_inside_an_issued_regulation_is_to_its_own_article():
     at = text.index("1. Trường hợp không trả lời")
     line = text[at:]
     assert referred_text(text, at, line) == "2. Cơ quan chủ quản trả lời trong thời hạn 10 ngày làm việc."
+
+
+def test_a_reference_finds_points_written_with_a_dot():
+    """Points are written "b)" or "b.", clauses "2." or "2)" (candidates._child)."""
+    from qa.answering.candidates import referred_text
+    text = SANCTIONS.replace("a) Cung cấp", "a. Cung cấp").replace("b) Tiếp tục", "b. Tiếp tục")
+    at = text.rfind("\n", 0, text.index("Đình chỉ hoạt động cung")) + 1
+    line = text[at: text.find("\n", at)]
+    assert referred_text(text, at, line) == "b. Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động."

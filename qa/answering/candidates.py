@@ -433,10 +433,10 @@ def referred_text(document_text: str, offset: int, line: str) -> str:
         if article is None:
             continue
         for number in filter(None, (m.group("clause"), m.group("clause2"))):
-            clause = _child(blocks, article, f"{number}.")
+            clause = _child(blocks, article, number)
             if clause is None:
                 continue
-            point = _child(blocks, clause, f"{m.group('point')})") if m.group("point") and not m.group("clause2") else None
+            point = _child(blocks, clause, m.group("point")) if m.group("point") and not m.group("clause2") else None
             target = blocks[point if point is not None else clause]
             found.append(" ".join(text[target.start:target.end].split()))
     return " ".join(found)
@@ -472,13 +472,14 @@ def _article_numbered(blocks: list[Block], offset: int, number: str) -> int | No
     return next((i for i in range(here, after) if _article_number(blocks[i]) == number), None)
 
 
-def _child(blocks: list[Block], parent: int, numbering: str) -> int | None:
-    """The block under ``parent`` (at any depth, before the next block at its level) numbered so."""
+def _child(blocks: list[Block], parent: int, number: str) -> int | None:
+    """The block under ``parent`` (at any depth, before the next block at its level) numbered
+    ``number``, written "2." or "2)" (a clause), "b)" or "b." (a point)."""
     level = blocks[parent].level
     for i in range(parent + 1, len(blocks)):
         if blocks[i].level <= level and blocks[i].kind != "title":
             return None
-        if blocks[i].numbering == numbering:
+        if blocks[i].numbering in (f"{number}.", f"{number})"):
             return i
     return None
 
