@@ -628,3 +628,33 @@ def test_a_reference_finds_points_written_with_a_dot():
     at = text.rfind("\n", 0, text.index("Đình chỉ hoạt động cung")) + 1
     line = text[at: text.find("\n", at)]
     assert referred_text(text, at, line) == "b. Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động."
+
+
+def test_a_provision_named_is_the_provision_quoted():
+    """Rule "a provision named is the provision quoted" (qa.answering.provisions)."""
+    from qa.answering.provisions import addressed, asks_content
+    assert addressed("Theo điểm a khoản 2 Điều 5, hành vi nào bị phạt?") == ("a", "2", "5")
+    assert addressed("khoan 2 dieu 5 nghi dinh 45 quy dinh gi") == (None, "2", "5")
+    assert addressed("What does clause 2 of Article 5 provide?") == (None, "2", "5")
+    assert addressed("Mức phạt tối đa là bao nhiêu?") is None
+    assert asks_content("Điều 6 quy định về nội dung gì?") and not asks_content("Theo Điều 6, ai áp dụng biện pháp?")
+    head = "CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\nQuy định xử phạt\n\n"
+    text = head + SANCTIONS
+    doc = Document("d", "NGHỊ ĐỊNH Quy định xử phạt", text, number="45/2026/NĐ-CP", kind="decree")
+    title = Chunk(0, "d", text[:len(head) - 2], 0, len(head) - 2)
+    body = Chunk(1, "d", SANCTIONS, len(head), len(text))
+    idf = idf_function(lambda t: 1, 10)
+    chunks_of = lambda doc_id: [title, body]
+
+    def ask(question):
+        return compose(analyse(question, {}), [Hit(title, 1.0)], {"d": doc}, idf, 0.0, 300, chunks_of=chunks_of)
+
+    answer, abstained, citations = ask("Khoản 2 Điều 5 Nghị định 45/2026/NĐ-CP quy định gì?")
+    assert not abstained and "2. Phạt tiền từ 30.000.000 đồng đến 50.000.000 đồng" in answer and "a) Cung cấp" in answer
+    assert citations[0].passage == SANCTIONS, "the provision's passage is cited, first"
+    answer, _, _ = ask("Theo điểm b khoản 2 Điều 5, hành vi nào bị phạt?")
+    assert "sau đây: b) Tiếp tục cung cấp dịch vụ" in answer, answer
+    answer, _, _ = ask("Điều 6 Nghị định 45/2026/NĐ-CP quy định về nội dung gì?")
+    assert "Điều 6. Thẩm quyền 1. Giám đốc Công an cấp tỉnh" in answer, answer
+    answer, _, _ = ask("Khoản 9 Điều 5 Nghị định 45/2026/NĐ-CP quy định gì?")
+    assert "Phạt tiền từ 30.000.000" not in answer, "no such clause: the reader answers"

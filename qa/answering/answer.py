@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from qa.answering.candidates import Candidate, units, with_items
 from qa.answering.document_metadata import names_document, title_block_answer
+from qa.answering.provisions import provision_answer
 from qa.indexing.unit_vectors import Semantic
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
@@ -28,7 +29,7 @@ from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Sco
 from qa.answering.reader import asks_several, names_agency, question_types, term_set
 from qa.documents.structure import DOCUMENT_TYPES, PATH_SEPARATOR
 from qa.text import Span, years
-from qa.types import Citation, Document, Hit
+from qa.types import Chunk, Citation, Document, Hit
 
 #: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
 PAIR_WEIGHT = 0.5
@@ -98,14 +99,25 @@ def quote_of(query: Query, candidate: Candidate, room: int) -> str:
 def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
             idf: Callable[[str], float], threshold: float | None, max_chars: int,
             out_of_collection: tuple[str, ...] = (), semantic: Semantic | None = None,
-            ) -> tuple[str, bool, list[Citation]]:
+            chunks_of: Callable[[str], list[Chunk]] | None = None) -> tuple[str, bool, list[Citation]]:
     """Answer text, whether it abstains, and the citations in rank order.
 
     ``threshold`` overrides the model's own abstention threshold when given; ``semantic``
-    is the question's vector against the index's unit vectors (``qa.indexing.unit_vectors``).
+    is the question's vector against the index's unit vectors (``qa.indexing.unit_vectors``);
+    ``chunks_of`` gives a document's passages, for a question naming a provision
+    (``qa.answering.provisions``) whose passage was not retrieved.
     """
     if not hits:
         return _abstain_text(query, None, out_of_collection), True, []
+    if chunks_of is not None and not out_of_collection:
+        named = provision_answer(query.text, hits, documents, chunks_of, lambda d: quote_room(query, d, max_chars))
+        if named is not None:
+            if all(h.chunk.chunk_id != named.hit.chunk.chunk_id for h in hits):  # its passage, cited first
+                hits = [named.hit] + list(hits[:-1])
+            n = next(n for n, h in enumerate(hits, 1) if h.chunk.chunk_id == named.hit.chunk.chunk_id)
+            citations = [_citation(i, h, documents, None) for i, h in enumerate(hits, 1)]
+            citations[n - 1] = _citation(n, hits[n - 1], documents, None, named.span)
+            return _frame(query, named, documents[named.hit.chunk.doc_id], n, max_chars), False, citations
     scored = read(query, hits, documents, idf, max_chars, semantic=semantic)
     best_of_hit: dict[int, Scored] = {}
     for s in scored:

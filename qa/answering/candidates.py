@@ -466,10 +466,12 @@ def _article_numbered(blocks: list[Block], offset: int, number: str) -> int | No
     a regulation numbers its own articles "Điều 1." to "Điều 3." and the regulation it
     issues starts again at "Điều 1.", so a part starts at each "Điều 1." and a reference
     from inside the regulation is to the regulation's article."""
-    starts = [i for i, b in enumerate(blocks) if _article_number(b) == "1"]
-    here = max((i for i in starts if blocks[i].start <= offset), default=0)
+    starts = [i for i, b in enumerate(blocks) if _article_number(b) == "1"] or [0]
+    here = max((i for i in starts if blocks[i].start <= offset), default=starts[0])
     after = min((i for i in starts if i > here), default=len(blocks))
-    return next((i for i in range(here, after) if _article_number(blocks[i]) == number), None)
+    found = next((i for i in range(here, after) if _article_number(blocks[i]) == number), None)
+    # not in the offset's part (a question asked from the decision about its regulation): the first that has it
+    return found if found is not None else next((i for i, b in enumerate(blocks) if _article_number(b) == number), None)
 
 
 def _child(blocks: list[Block], parent: int, number: str) -> int | None:
