@@ -201,3 +201,14 @@ def test_a_ranking_table_gives_each_figure_as_the_plan_writes_it_and_stays_short
         assert by_n[source].province == province and figure in by_n[source].passage
     assert "“" not in answer.answer, "the table replaces the quoted clause"
     assert len(answer.answer) <= 300
+
+
+def test_an_english_term_is_defined_without_its_source_and_in_vietnamese_order():
+    """Rules "a term is defined without its source" (intents.without_source) and "head-initial
+    compounds" (intents.head_initial)."""
+    from qa.answering.intents import head_initial, term_aliases, without_source
+    assert without_source("electronic authentication service under the decree", "en") == "electronic authentication service"
+    assert without_source("dich vu xac thuc dien tu theo nghi dinh nay", "vi") == "dich vu xac thuc dien tu"
+    assert without_source("chuyen doi so", "vi") == "chuyen doi so"
+    assert head_initial((("điện tử",), ("xác thực điện tử",), ("dịch vụ",))) == "dịch vụ xác thực điện tử"
+    assert "tai khoan dinh danh dien tu" in term_aliases("electronic identification account", "en")

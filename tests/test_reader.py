@@ -427,9 +427,9 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room"]  # with_room names each
+                                                   "in_title_block", "room", "reads"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
-                  "KẾ HOẠCH", "trước", True, 90)
+                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH")
     assert with_room(c, 120) == replace(c, room=120)
 
 
@@ -458,3 +458,235 @@ def test_the_years_of_a_document_a_lead_in_cites_are_not_its_items_years():
     items = {c.text: c for c in units(hit, text) if c.kind == "item"}
     assert items["- Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%;"].stated_years == frozenset()
     assert items["- 90% hộ gia đình có cáp quang."].stated_years == {2025}
+DECREE_ARTICLE = ("Điều 8. Thời hạn thi hành quyết định xử phạt\n\n"
+                  "2. Cá nhân bị phạt tiền từ 10.000.000 đồng trở lên được xem xét hoãn chấp hành quyết định "
+                  "phạt tiền nếu đáp ứng đủ các điều kiện sau đây:\n\n"
+                  "a) Có đơn đề nghị hoãn gửi người có thẩm quyền xử phạt trong thời hạn 05 ngày làm việc;\n\n"
+                  "b) Được Ủy ban nhân dân cấp xã nơi cư trú xác nhận về hoàn cảnh khó khăn đặc biệt;\n\n"
+                  "c) Không thuộc trường hợp tái phạm.\n\n"
+                  "3. Thời hạn hoãn không quá 03 tháng.")
+
+
+def test_a_lead_in_never_answers_alone_but_with_its_items():
+    """Rule "a lead-in never answers alone" (``candidates.with_items``): a clause ending with
+    "sau đây:" chosen to answer is quoted with its points, from the first, as many as fit."""
+    from qa.answering.candidates import with_items
+    text = DECREE_ARTICLE
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lead = next(c for c in units(hit, text) if c.kind == "item" and c.text.startswith("2. Cá nhân"))
+    whole = with_items(lead, text, 400)
+    assert whole is not None and whole.kind == "list"
+    assert quoted(whole).startswith("2. Cá nhân bị phạt tiền") and "a) Có đơn đề nghị hoãn" in quoted(whole)
+    assert quoted(whole).endswith("c) Không thuộc trường hợp tái phạm.")
+    cut = with_items(lead, text, 200)  # room for the lead-in and the start of point a) only
+    assert cut is not None and "a) Có đơn đề nghị hoãn" in quoted(cut) and quoted(cut).endswith("…")
+    assert len(quoted(cut)) <= 200 and "b)" not in quoted(cut)
+    item = next(c for c in units(hit, text) if c.text.startswith("a) Có đơn"))
+    assert with_items(item, text, 400) is None, "an item that leads nothing is quoted as it is"
+    assert with_items(lead, text, 60) is None, "a lead-in longer than the room is left to the usual cut"
+
+    doc = Document("d", "Nghị định xử phạt", text)
+    query = analyse("Điều kiện để cá nhân được hoãn chấp hành quyết định phạt tiền là gì?", {})
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
+
+
+def test_the_body_of_a_lead_in_is_read_with_it():
+    """Rule "the body of a lead-in" (``candidates.body_of_lead_in``): the paragraph right after
+    a lead-in, and each after one of its paragraphs that ends with ";" (a list whose markers
+    were lost), is read with the lead-in like an item; the line after the last ends it."""
+    clause = ("Điều 4. Vi phạm quy định về sử dụng tài khoản định danh điện tử\n\n"
+              "4. Biện pháp khắc phục hậu quả:\n\n"
+              "Buộc nộp lại số lợi bất hợp pháp có được do thực hiện hành vi vi phạm.\n\n"
+              "Điều 5. Thẩm quyền xử phạt")
+    found = lead_ins(clause)
+    assert found[clause.index("Buộc nộp lại")] == "4. Biện pháp khắc phục hậu quả:"
+    unmarked = ("Điều 5. Cập nhật CTĐT được phân thành 2 loại sau đây.\n\n"
+                "Cập nhật loại I bao gồm:\n\n"
+                "Thêm mới một chuyên ngành;\n\n"
+                "Thay đổi tên tiếng Việt của môn học;\n\n"
+                "Thay đổi số lượng tín chỉ của môn học.\n\n"
+                "Việc phân loại những cập nhật chưa được liệt kê do Hiệu trưởng quyết định.")
+    found = lead_ins(unmarked)
+    for line in ("Thêm mới một chuyên ngành;", "Thay đổi tên tiếng Việt", "Thay đổi số lượng"):
+        assert found[unmarked.index(line)] == "Cập nhật loại I bao gồm:", line
+    assert unmarked.index("Việc phân loại") not in found, "the line after the last item ends the list"
+    assert unmarked.index("Cập nhật loại I") not in found, "the lead-in itself is no item"
+    hit = Hit(Chunk(0, "d", unmarked, 0, len(unmarked)), 1.0)
+    item = next(c for c in units(hit, unmarked) if c.text.startswith("Thay đổi tên tiếng Việt"))
+    assert item.kind == "item" and quoted(item).startswith("Cập nhật loại I bao gồm: Thay đổi tên tiếng Việt")
+
+
+DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"
+              "Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử\n\n"
+              "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023;\n\n"
+              "Điều 9. Hiệu lực thi hành\n\n"
+              "1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng 5 năm 2026.\n\n"
+              "Điều 10. Trách nhiệm thi hành\n\n"
+              "Bộ trưởng Bộ Công an chịu trách nhiệm hướng dẫn thi hành.")
+
+
+def test_when_a_document_takes_effect_is_not_the_day_it_was_issued():
+    """Rules "taking effect is not issue" (document_metadata.asked_own, reader's type_match and
+    own_metadata) and "a document naming itself" (candidates.names_own_document)."""
+    from qa.answering.candidates import names_own_document
+    from qa.answering.document_metadata import asked_own
+    assert names_own_document("1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng 5 năm 2026.")
+    assert names_own_document("Quy chế này quy định việc chia sẻ dữ liệu")
+    assert not names_own_document("Nghị định số 17/2022/NĐ-CP hết hiệu lực")
+    effect = analyse("Nghị định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử có hiệu lực từ ngày nào?", {})
+    issue = analyse("Nghị định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử ban hành ngày nào?", {})
+    assert asked_own(effect) is None and asked_own(issue) == "day"
+    doc = Document("d", "NGHỊ ĐỊNH Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử", DECREE_END)
+    hit = Hit(Chunk(0, doc.doc_id, DECREE_END, 0, len(DECREE_END)), 1.0)
+    clause = next(c for c in units(hit, DECREE_END) if c.text.startswith("1. Nghị định này"))
+    assert "định danh điện tử" in clause.reads and not any(
+        c.reads for c in units(hit, DECREE_END) if c.text.startswith("Bộ trưởng")), "only a unit naming its document"
+    idf = idf_function(lambda t: 1, 10)
+    answer, abstained, _ = compose(effect, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "01 tháng 5 năm 2026" in answer and "12 tháng 3" not in answer, answer
+    answer, _, _ = compose(issue, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "12 tháng 3 năm 2026" in answer, answer
+
+
+def test_a_decree_is_no_plan_of_the_city_it_is_signed_in_and_is_named_by_its_number():
+    """Rules "where a document is signed is not what it is about" (ingest.detect_province) and
+    "a document is named by its number" (answer.document_name)."""
+    from pathlib import Path
+    from qa.answering.answer import document_name
+    from qa.documents.ingest import detect_province, load_document
+    assert detect_province("NGHỊ ĐỊNH Quy định xử phạt", DECREE_END, signed_at="Hà Nội") is None
+    province_text = "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\n\nQuảng Trị, ngày 05 tháng 02 năm 2026\n\nDữ liệu tỉnh Quảng Trị."
+    assert detect_province("QUYẾT ĐỊNH", province_text, signed_at="Quảng Trị") == "Quảng Trị"
+    folder = Path(__file__).parent / "_decree_tmp"
+    folder.mkdir(exist_ok=True)
+    try:
+        (folder / "nd.txt").write_text(DECREE_END, encoding="utf-8")
+        doc = load_document(folder / "nd.txt", folder, {})
+    finally:
+        (folder / "nd.txt").unlink()
+        folder.rmdir()
+    assert doc.province is None and doc.kind == "decree" and doc.number == "45/2026/NĐ-CP"
+    assert document_name(doc, "vi") == "Nghị định số 45/2026/NĐ-CP"
+    assert document_name(doc, "en") == "Decree No. 45/2026/NĐ-CP"
+    hit = Hit(Chunk(0, doc.doc_id, doc.text, 0, len(doc.text)), 1.0)
+    query = analyse("Ai chịu trách nhiệm hướng dẫn thi hành nghị định?", {})
+    answer, _, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert answer.startswith("Theo Nghị định số 45/2026/NĐ-CP: “"), answer
+
+
+def test_who_is_in_the_articles_title_when_its_clause_names_no_one():
+    """Rule "who is in the article's title" (answer.agent_article): the clause lists a duty
+    without a subject; the answer's lead names the article whose title says whose it is."""
+    text = ("Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính\n\n"
+            "1. Quản lý, vận hành Cổng Dịch vụ công quốc gia; bảo đảm hoạt động liên tục 24 giờ trong ngày.\n\n"
+            "2. Theo dõi, đôn đốc các bộ, ngành, địa phương cung cấp dịch vụ công trực tuyến.")
+    doc = Document("d", "Thông tư hướng dẫn", text, number="08/2026/TT-VPCP", kind="circular")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    idf = idf_function(lambda t: 1, 10)
+    query = analyse("Cơ quan nào quản lý, vận hành Cổng Dịch vụ công quốc gia?", {})
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert answer.startswith("Theo Thông tư số 08/2026/TT-VPCP, Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục "
+                             "hành chính: “1. Quản lý, vận hành Cổng Dịch vụ công quốc gia"), answer
+    assert len(answer) <= 300
+    other = analyse("Cổng Dịch vụ công quốc gia hoạt động bao nhiêu giờ trong ngày?", {})
+    answer, _, _ = compose(other, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "Điều 8" not in answer, "only a question asking who"
+
+
+SANCTIONS = ("Điều 5. Vi phạm quy định về cung cấp dịch vụ xác thực điện tử\n\n"
+             "1. Phạt tiền từ 10.000.000 đồng đến 20.000.000 đồng đối với hành vi không lưu trữ nhật ký hệ thống.\n\n"
+             "2. Phạt tiền từ 30.000.000 đồng đến 50.000.000 đồng đối với một trong các hành vi sau đây:\n\n"
+             "a) Cung cấp dịch vụ xác thực điện tử khi chưa được cấp giấy phép;\n\n"
+             "b) Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động.\n\n"
+             "3. Hình thức xử phạt bổ sung:\n\n"
+             "Đình chỉ hoạt động cung cấp dịch vụ xác thực điện tử từ 01 tháng đến 03 tháng đối với hành vi "
+             "vi phạm quy định tại điểm b khoản 2 Điều này.\n\n"
+             "Điều 6. Thẩm quyền\n\n"
+             "1. Giám đốc Công an cấp tỉnh áp dụng biện pháp quy định tại khoản 1 và khoản 3 Điều 5 Nghị định này; "
+             "khoản 2 Điều 5 Luật Căn cước không áp dụng.")
+
+
+def test_a_reference_is_read_with_what_it_refers_to():
+    """Rule "a reference is read with what it refers to" (candidates.referred_text)."""
+    from qa.answering.candidates import referred_text
+    line_at = lambda part: SANCTIONS.rfind("\n", 0, SANCTIONS.index(part)) + 1
+    line_of = lambda part: SANCTIONS[line_at(part): SANCTIONS.find("\n", SANCTIONS.index(part))]
+    assert referred_text(SANCTIONS, line_at("Đình chỉ hoạt động cung"), line_of("Đình chỉ hoạt động cung")) == (
+        "b) Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động.")
+    other = referred_text(SANCTIONS, line_at("1. Giám đốc"), line_of("1. Giám đốc"))
+    assert other.startswith("1. Phạt tiền từ 10.000.000") and "3. Hình thức xử phạt bổ sung:" in other
+    assert "30.000.000" not in other, "'khoản 2 Điều 5 Luật Căn cước' is another document's"
+    hit = Hit(Chunk(0, "d", SANCTIONS, 0, len(SANCTIONS)), 1.0)
+    unit = next(c for c in units(hit, SANCTIONS) if c.text.startswith("Đình chỉ hoạt động cung"))
+    assert "Tiếp tục cung cấp dịch vụ" in unit.reads and "Tiếp tục" not in quoted(unit)
+
+
+def test_a_provinces_document_is_called_what_it_is():
+    """Rule "a document is called what it is" (answer.kind_word)."""
+    from qa.answering.answer import kind_word
+    decision = Document("q", "QUYẾT ĐỊNH Ban hành Quy chế", "…", province="Quảng Trị", kind="decision")
+    assert kind_word(decision, "vi") == "quyết định" and kind_word(decision, "en") == "decision"
+    for kind in ("plan", None, "news"):
+        doc = Document("p", "Kế hoạch", "…", province="Hà Tĩnh", kind=kind)
+        assert kind_word(doc, "vi") == "kế hoạch" and kind_word(doc, "en") == "plan"
+    text = "Điều 2. Quyết định này có hiệu lực kể từ ngày 20 tháng 02 năm 2026."
+    doc = Document("q", "QUYẾT ĐỊNH Ban hành Quy chế", text, province="Quảng Trị", kind="decision")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    answer, _, _ = compose(analyse("Quyết định có hiệu lực từ ngày nào?", {}), [hit], {doc.doc_id: doc},
+                           idf_function(lambda t: 1, 10), 0.0, 300)
+    assert answer.startswith("Theo quyết định của Quảng Trị: “"), answer
+
+
+def test_a_reference_inside_an_issued_regulation_is_to_its_own_article():
+    """An issued regulation numbers its articles from "Điều 1." again (candidates._article_numbered)."""
+    from qa.answering.candidates import referred_text
+    text = ("QUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế chia sẻ dữ liệu.\n\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\nQUY CHẾ\n\n"
+            "Điều 1. Phạm vi điều chỉnh\n\n1. Quy chế này quy định việc chia sẻ dữ liệu.\n\n"
+            "Điều 2. Trình tự\n\n1. Cơ quan gửi văn bản đề nghị.\n\n"
+            "2. Cơ quan chủ quản trả lời trong thời hạn 10 ngày làm việc.\n\n"
+            "Điều 3. Báo cáo\n\n1. Trường hợp không trả lời đúng thời hạn quy định tại khoản 2 Điều 2, "
+            "cơ quan đề nghị báo cáo Sở Khoa học và Công nghệ.")
+    at = text.index("1. Trường hợp không trả lời")
+    line = text[at:]
+    assert referred_text(text, at, line) == "2. Cơ quan chủ quản trả lời trong thời hạn 10 ngày làm việc."
+
+
+def test_a_reference_finds_points_written_with_a_dot():
+    """Points are written "b)" or "b.", clauses "2." or "2)" (candidates._child)."""
+    from qa.answering.candidates import referred_text
+    text = SANCTIONS.replace("a) Cung cấp", "a. Cung cấp").replace("b) Tiếp tục", "b. Tiếp tục")
+    at = text.rfind("\n", 0, text.index("Đình chỉ hoạt động cung")) + 1
+    line = text[at: text.find("\n", at)]
+    assert referred_text(text, at, line) == "b. Tiếp tục cung cấp dịch vụ trong thời gian bị đình chỉ hoạt động."
+
+
+def test_a_provision_named_is_the_provision_quoted():
+    """Rule "a provision named is the provision quoted" (qa.answering.provisions)."""
+    from qa.answering.provisions import addressed, asks_content
+    assert addressed("Theo điểm a khoản 2 Điều 5, hành vi nào bị phạt?") == ("a", "2", "5")
+    assert addressed("khoan 2 dieu 5 nghi dinh 45 quy dinh gi") == (None, "2", "5")
+    assert addressed("What does clause 2 of Article 5 provide?") == (None, "2", "5")
+    assert addressed("Mức phạt tối đa là bao nhiêu?") is None
+    assert asks_content("Điều 6 quy định về nội dung gì?") and not asks_content("Theo Điều 6, ai áp dụng biện pháp?")
+    head = "CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\nQuy định xử phạt\n\n"
+    text = head + SANCTIONS
+    doc = Document("d", "NGHỊ ĐỊNH Quy định xử phạt", text, number="45/2026/NĐ-CP", kind="decree")
+    title = Chunk(0, "d", text[:len(head) - 2], 0, len(head) - 2)
+    body = Chunk(1, "d", SANCTIONS, len(head), len(text))
+    idf = idf_function(lambda t: 1, 10)
+    chunks_of = lambda doc_id: [title, body]
+
+    def ask(question):
+        return compose(analyse(question, {}), [Hit(title, 1.0)], {"d": doc}, idf, 0.0, 300, chunks_of=chunks_of)
+
+    answer, abstained, citations = ask("Khoản 2 Điều 5 Nghị định 45/2026/NĐ-CP quy định gì?")
+    assert not abstained and "2. Phạt tiền từ 30.000.000 đồng đến 50.000.000 đồng" in answer and "a) Cung cấp" in answer
+    assert citations[0].passage == SANCTIONS, "the provision's passage is cited, first"
+    answer, _, _ = ask("Theo điểm b khoản 2 Điều 5, hành vi nào bị phạt?")
+    assert "sau đây: b) Tiếp tục cung cấp dịch vụ" in answer, answer
+    answer, _, _ = ask("Điều 6 Nghị định 45/2026/NĐ-CP quy định về nội dung gì?")
+    assert "Điều 6. Thẩm quyền 1. Giám đốc Công an cấp tỉnh" in answer, answer
+    answer, _, _ = ask("Khoản 9 Điều 5 Nghị định 45/2026/NĐ-CP quy định gì?")
+    assert "Phạt tiền từ 30.000.000" not in answer, "no such clause: the reader answers"

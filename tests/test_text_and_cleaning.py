@@ -300,3 +300,22 @@ def test_a_long_stretch_without_any_punctuation_is_removed_and_counted():
 def test_a_long_legal_sentence_with_commas_is_kept_whole():
     sentence = "Người học phải hoàn thành học phần, " * 150 + "và nộp đơn."  # 5,400 characters
     assert clean(sentence).text == sentence
+
+
+def test_a_decisions_signature_before_the_regulation_it_issues_is_read_as_its_signer():
+    """Rule "a decision's signature comes before what it issues" (clean.signature_block)."""
+    raw = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 27/2026/QĐ-UBND\nQuảng Trị, ngày 05 tháng 02 năm 2026\n\n"
+           "QUYẾT ĐỊNH\nBan hành Quy chế chia sẻ dữ liệu\n\nCăn cứ Luật Dữ liệu ngày 30 tháng 11 năm 2024;\n\n"
+           "QUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế chia sẻ dữ liệu.\n\n"
+           "Điều 2. Quyết định này có hiệu lực kể từ ngày 20 tháng 02 năm 2026.\n\n"
+           "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Cường\n\n"
+           "QUY CHẾ\nCHIA SẺ DỮ LIỆU TRÊN ĐỊA BÀN TỈNH QUẢNG TRỊ\n"
+           "(Ban hành kèm theo Quyết định số 27/2026/QĐ-UBND ngày 05 tháng 02 năm 2026)\n\n"
+           "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc chia sẻ dữ liệu.\n\n"
+           + "".join(f"Điều {n}. Trách nhiệm của cơ quan thứ {n}\n1. Cập nhật dữ liệu dùng chung.\n"
+                     f"2. Báo cáo Sở Khoa học và Công nghệ trước ngày {n} tháng 12 hằng năm.\n\n" for n in range(3, 20))
+           + "Điều 2. Kinh phí\nKinh phí thực hiện Quy chế này do ngân sách nhà nước bảo đảm.\n")  # longer than the last 40 lines
+    text = clean(raw).text
+    assert "Người ký: Lê Văn Cường (TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in text
+    assert text.index("Người ký:") < text.index("QUYẾT ĐỊNH\n") and "\nLê Văn Cường" not in text
+    assert "(Ban hành kèm theo Quyết định số 27/2026/QĐ-UBND" in text and "Điều 2. Kinh phí" in text

@@ -18,16 +18,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answering.candidates import Candidate, units
+from qa.answering.candidates import Candidate, units, with_items
 from qa.answering.document_metadata import names_document, title_block_answer
+from qa.answering.provisions import provision_answer
 from qa.indexing.unit_vectors import Semantic
 from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
-from qa.answering.reader import asks_several, term_set
+from qa.answering.reader import asks_several, names_agency, question_types, term_set
+from qa.documents.structure import DOCUMENT_TYPES, PATH_SEPARATOR
 from qa.text import Span, years
-from qa.types import Citation, Document, Hit
+from qa.types import Chunk, Citation, Document, Hit
 
 #: Weight of a syllable pair against its syllables' in idf (dev: 1.0 was no better than 0.5).
 PAIR_WEIGHT = 0.5
@@ -97,14 +99,25 @@ def quote_of(query: Query, candidate: Candidate, room: int) -> str:
 def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
             idf: Callable[[str], float], threshold: float | None, max_chars: int,
             out_of_collection: tuple[str, ...] = (), semantic: Semantic | None = None,
-            ) -> tuple[str, bool, list[Citation]]:
+            chunks_of: Callable[[str], list[Chunk]] | None = None) -> tuple[str, bool, list[Citation]]:
     """Answer text, whether it abstains, and the citations in rank order.
 
     ``threshold`` overrides the model's own abstention threshold when given; ``semantic``
-    is the question's vector against the index's unit vectors (``qa.indexing.unit_vectors``).
+    is the question's vector against the index's unit vectors (``qa.indexing.unit_vectors``);
+    ``chunks_of`` gives a document's passages, for a question naming a provision
+    (``qa.answering.provisions``) whose passage was not retrieved.
     """
     if not hits:
         return _abstain_text(query, None, out_of_collection), True, []
+    if chunks_of is not None and not out_of_collection:
+        named = provision_answer(query.text, hits, documents, chunks_of, lambda d: quote_room(query, d, max_chars))
+        if named is not None:
+            if all(h.chunk.chunk_id != named.hit.chunk.chunk_id for h in hits):  # its passage, cited first
+                hits = [named.hit] + list(hits[:-1])
+            n = next(n for n, h in enumerate(hits, 1) if h.chunk.chunk_id == named.hit.chunk.chunk_id)
+            citations = [_citation(i, h, documents, None) for i, h in enumerate(hits, 1)]
+            citations[n - 1] = _citation(n, hits[n - 1], documents, None, named.span)
+            return _frame(query, named, documents[named.hit.chunk.doc_id], n, max_chars), False, citations
     scored = read(query, hits, documents, idf, max_chars, semantic=semantic)
     best_of_hit: dict[int, Scored] = {}
     for s in scored:
@@ -126,7 +139,9 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     if other_year and not names_document(query, other_year, quoted(best.candidate)):
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
-    return _frame(query, best.candidate, doc, best.candidate.rank, max_chars), False, citations
+    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``).
+    chosen = with_items(best.candidate, doc.text, best.candidate.room or quote_room(query, doc, max_chars))
+    return _frame(query, chosen or best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 
 def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None,
@@ -154,7 +169,44 @@ def quoted(candidate: Candidate) -> str:
 
 def _frame(query: Query, candidate: Candidate, doc: Document, n: int, max_chars: int) -> str:
     """"According to the Hà Tĩnh plan (by 2025): “…” [1]." in the question's language."""
-    return _quote(_lead(query, doc, _context_year(candidate)), quoted(candidate), f" [{n}].", max_chars, query)
+    lead = _lead(query, doc, _context_year(candidate))
+    article = agent_article(query, candidate)
+    if article:
+        lead = f"{lead[:-2]}, {article}: "
+    return _quote(lead, quoted(candidate), f" [{n}].", max_chars, query)
+
+
+#: An article heading in a chunk's heading path: "Điều 8. Trách nhiệm của Cục …".
+_ARTICLE = re.compile(r"^Điều\s+\d+[a-z]?\s*[.:]\s*\S", re.IGNORECASE)
+
+
+def agent_article(query: Query, candidate: Candidate) -> str | None:
+    """The heading of the article the unit is in, when the question asks who ("Cơ quan nào
+    …?", "Which office …?"), the unit names no one and the heading does; else None.
+
+    Rule (who is in the article's title): a regulation names whose duties an article sets
+    out in its title ("Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính") and lists
+    them in clauses without a subject ("1. Quản lý, vận hành Cổng Dịch vụ công quốc gia
+    …"). Quoted alone, the clause does not answer "Cơ quan nào quản lý, vận hành Cổng Dịch
+    vụ công quốc gia?": the answer's lead names the article ("Theo Thông tư số
+    08/2026/TT-VPCP, Điều 8. Trách nhiệm của Cục Kiểm soát thủ tục hành chính: “1. Quản
+    lý …”"). The quotation is unchanged."""
+    if "agent" not in answer_types(query.text, query.lang) or names_agency(quoted(candidate)):
+        return None
+    article = article_heading(candidate)
+    return article if article and names_agency(article) else None
+
+
+def article_heading(candidate: Candidate) -> str | None:
+    """The heading line of the article ("Điều 8. …") the unit is in: the last one before it
+    in its passage, else the last in the passage's heading path; None outside any article."""
+    text = candidate.hit.chunk.text
+    before = [line.strip() for line in text[: candidate.span.start].split("\n")]
+    path = (candidate.hit.chunk.heading_path or "").split(PATH_SEPARATOR)
+    for line in reversed(before):
+        if _ARTICLE.match(line):
+            return line
+    return next((part.strip() for part in reversed(path) if _ARTICLE.match(part.strip())), None)
 
 
 def _lead(query: Query, doc: Document, year: int | None) -> str:
@@ -163,11 +215,50 @@ def _lead(query: Query, doc: Document, year: int | None) -> str:
     note = describe(doc.province, query.provinces, query.lang) if doc.province else None
     if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
         where = f"{where} ({note})"
+    named = None if doc.province else document_name(doc, query.lang)
     if query.lang == "en":
-        lead = f"According to the {where} plan" if doc.province else f"According to “{doc.title}”"
+        lead = (f"According to the {where} {kind_word(doc, 'en')}" if doc.province
+                else f"According to {named}" if named else f"According to “{doc.title}”")
         return lead + (f" (by {year})" if year else "") + ": "
-    lead = f"Theo kế hoạch của {where}" if doc.province else f"Theo “{doc.title}”"
+    lead = (f"Theo {kind_word(doc, 'vi')} của {where}" if doc.province
+            else f"Theo {named}" if named else f"Theo “{doc.title}”")
     return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+def kind_word(doc: Document, lang: str) -> str:
+    """What a province's document is called in the answer's lead: its type when its title
+    block gives one ("quyết định", "quy chế", "nghị quyết"; "decision"), else "kế hoạch" /
+    "plan" (a plan, a news page or a portal page about the province's plan).
+
+    Rule (a document is called what it is): a province's decision issuing a regulation is
+    quoted as "Theo quyết định của Quảng Trị", not as its plan."""
+    if doc.kind and doc.kind != "plan":
+        if lang == "en":
+            words = question_types()["document_kinds_en"].get(doc.kind)
+            if words:
+                return words[0]
+        else:
+            word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
+            if word:
+                return word.lower()
+    return "plan" if lang == "en" else "kế hoạch"
+
+
+def document_name(doc: Document, lang: str) -> str | None:
+    """How legal texts cite an official document: its type and number ("Nghị định số
+    45/2026/NĐ-CP", "Decree No. 45/2026/NĐ-CP"), when its title block gives both; else None.
+
+    Rule (a document is named by its number): a document of no province (a decree, a
+    circular, a ministry's decision) is named this way in the answer's lead, not by its
+    title, which runs to a hundred characters in capitals ("NGHỊ ĐỊNH QUY ĐỊNH XỬ PHẠT VI
+    PHẠM HÀNH CHÍNH TRONG LĨNH VỰC …") and would leave the quotation little room."""
+    if not (doc.number and doc.kind):
+        return None
+    if lang == "en":
+        words = question_types()["document_kinds_en"].get(doc.kind)
+        return f"{words[0].capitalize()} No. {doc.number}" if words else None
+    word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
+    return f"{word.capitalize()} số {doc.number}" if word else None
 
 
 def quote_room(query: Query, doc: Document, max_chars: int) -> int:

@@ -36,7 +36,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
-from qa.documents.structure import DOCUMENT_TYPES, lead_in, marker, parse, title_block, title_block_end
+from qa.documents.structure import DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
 from qa.text import Span, clauses, is_heading, sentences, years
 from qa.types import Hit
 
@@ -59,6 +59,10 @@ class Candidate:
     in_title_block: bool = False
     # Characters the answer can quote of it (``units`` with a room), when known.
     room: int | None = None
+    # What the unit is read with but never quoted: its document's title when it names its
+    # own document ("Nghị định này": ``names_own_document``), the points and clauses it
+    # refers to ("điểm b khoản 2 Điều này": ``referred_text``).
+    reads: str = ""
 
     @property
     def text(self) -> str:
@@ -128,8 +132,8 @@ OUTLINES_KEPT = 1024
 @lru_cache(maxsize=OUTLINES_KEPT)
 def lead_ins(document_text: str) -> dict[int, str]:
     """Where each list item and table row of the document starts (``qa.documents.structure``),
-    with the text of its lead-in ("" when it has none); units read the document's other
-    blocks as plain lines.
+    and each paragraph in the body of a lead-in (``body_of_lead_in``), with the text of its
+    lead-in ("" when it has none); units read the document's other blocks as plain lines.
 
     Kept per document (its text object is the same on every question) instead of the
     whole outline, which held about 1 kB per block (108 MB for the 100k synthetic chunks
@@ -140,15 +144,52 @@ def lead_ins(document_text: str) -> dict[int, str]:
     blocks = parse(document_text)
     found: dict[int, str | None] = {}  # the last block starting at an offset is the one read there
     texts: dict[int, str] = {}  # one string per lead-in, shared by its items
+    body_of: int | None = None  # the lead-in whose body (``body_of_lead_in``) the last block was in
     for i, block in enumerate(blocks):
-        if block.kind not in ("item", "row"):
+        if block.kind == "paragraph":
+            body_of = body_of_lead_in(blocks, i, document_text, body_of)
+            if body_of is None:
+                found[block.start] = None
+                continue
+            j: int | None = body_of
+        elif block.kind in ("item", "row"):
+            body_of = None
+            j = lead_in(blocks, i, document_text)
+        else:
+            body_of = None
             found[block.start] = None
             continue
-        j = lead_in(blocks, i, document_text)
         if j is not None and j not in texts:
             texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
         found[block.start] = texts[j] if j is not None else ""
     return {start: lead for start, lead in found.items() if lead is not None}
+
+
+def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: int | None) -> int | None:
+    """The lead-in whose body the paragraph ``blocks[i]`` is in, or None; ``previous`` is the
+    lead-in whose body the block before it was in.
+
+    Rule (the body of a lead-in): unnumbered paragraphs are read with the lead-in ("…:")
+    they follow, like items:
+    - the paragraph right after it (the outline puts it under it): a regulation's clause
+      often announces its content and gives it on the next line, with no point letter ("4.
+      Biện pháp khắc phục hậu quả:" / "Buộc nộp lại số lợi bất hợp pháp …"). Read alone,
+      the paragraph does not say what it is, and the lead-in alone says nothing;
+    - each paragraph after one of its body that ends with ";": a list whose markers were
+      lost (copied from a web page or a PDF without its bullets) still writes one item a
+      line, ending with ";", the last with "." ("Cập nhật loại II bao gồm:" / "Thay đổi nội
+      dung CTĐT …;" / … / "Thay đổi tên tiếng Việt của môn học;" / "Thay đổi số lượng tín
+      chỉ của môn học."). The line after the one that does not end with ";" ends the body.
+    """
+    block = blocks[i]
+    parent = block.parent
+    if parent is not None and document_text[blocks[parent].start:blocks[parent].end].rstrip().endswith(":"):
+        return parent
+    before = blocks[i - 1] if i > 0 else None
+    if (previous is not None and before is not None and before.kind == "paragraph"
+            and document_text[before.start:before.end].rstrip().endswith(";")):
+        return previous
+    return None
 
 
 #: The line cleaning writes for an official document's closing signature block
@@ -196,7 +237,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
     seen: set[tuple[int, int, bool]] = set()
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
-            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context)  # the item alone
+            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, reads=c.reads)  # the item alone
         for piece in ([c] if len(c.text) <= room else windows(c, room)):
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
@@ -209,7 +250,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
 def with_room(c: Candidate, room: int) -> Candidate:
     """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
     candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
-    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room)
+    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.reads)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
@@ -244,6 +285,69 @@ def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
     return out
 
 
+#: Characters that must be left, after a lead-in and the whole items that fit, to quote the
+#: start of the next item (cut at a word, "…"): less would quote a word or two of it.
+MIN_ITEM_START = 30
+
+
+def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
+    """A lead-in chosen to answer, with the items that follow it in its passage; None when
+    the unit is no lead-in or its items are not in the passage.
+
+    Rule (a lead-in never answers alone): a unit that ends where its line ends with ":"
+    and whose next lines are the items it leads ("2. … nếu đáp ứng đủ các điều kiện sau
+    đây:", "Dữ liệu được chia sẻ theo một trong các hình thức sau đây:", "4. Biện pháp
+    khắc phục hậu quả:") announces its answer without giving it. It is quoted with its
+    items, from the first, as many whole ones as fit in ``room`` characters, then the start
+    of the next one cut at a word ("…") when at least ``MIN_ITEM_START`` characters are left.
+    The lead-in comes first and whole, so what it says itself (the fine of "Phạt tiền từ
+    5.000.000 đồng đến 10.000.000 đồng đối với một trong các hành vi sau đây:") stays
+    quoted. An item that is itself a lead-in ("a) Đối với tiếng Anh:") keeps its own
+    lead-in before it, as ``quoted`` writes it.
+    """
+    text = c.hit.chunk.text
+    line_start = text.rfind("\n", 0, c.span.start) + 1
+    line_end = text.find("\n", c.span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    if not line.endswith(":") or text[c.span.end:line_end].strip():
+        return None
+    leads = lead_ins(document_text)
+    base = c.hit.chunk.start
+    items: list[tuple[int, int]] = []
+    pos = line_end + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        raw = text[pos:end]
+        if raw.strip():
+            begin = pos + raw.index(raw.strip()[0])
+            if leads.get(base + begin) != line:
+                break
+            items.append((begin, begin + len(raw.strip())))
+        pos = end + 1
+    if not items:
+        return None
+    prefix = f"{c.context} " if c.kind == "item" and c.context else ""
+    quote = " ".join(f"{prefix}{line}".split())
+    if len(quote) > room:
+        return None
+    span_end = line_end
+    for begin, end in items:
+        item = " ".join(text[begin:end].split())
+        if len(quote) + 1 + len(item) <= room:
+            quote, span_end = f"{quote} {item}", end
+            continue
+        left = room - len(quote) - 2  # a space before the item, "…" after it
+        if left >= MIN_ITEM_START:
+            cut = item[:left]
+            cut = cut[: cut.rfind(" ")] if " " in cut else cut
+            quote, span_end = f"{quote} {cut.rstrip(' ,;:')}…", begin + len(cut)
+        break
+    start = line_start + text[line_start:line_end].index(line[0])
+    return Candidate(c.hit, c.rank, Span(quote, start, span_end), "list", "", c.before, room=room)
+
+
 #: Where a window of a long unit may start: the unit's start, or after a comma,
 #: semicolon or colon.
 _WINDOW_START = re.compile(r"[,;:]\s+")
@@ -269,7 +373,7 @@ def windows(unit: Candidate, room: int) -> list[Candidate]:
         if len(piece) < 12:
             continue
         out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
-                             (unit.context + " " + text).strip(), unit.before + text[:start]))
+                             (unit.context + " " + text).strip(), unit.before + text[:start], reads=unit.reads))
     return out
 
 
@@ -296,21 +400,126 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
             continue
         before = _paragraph_before(document_text, chunk.start + begin)
         lead = lead_ins(document_text).get(chunk.start + begin)
+        own = " ".join(filter(None, (document_title if document_title and names_own_document(line) else "",
+                                     referred_text(document_text, chunk.start + begin, line))))
         if lead is not None:
-            found.append(Candidate(hit, rank, line_span, "item", lead, before))
+            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own))
         else:
-            found.append(Candidate(hit, rank, line_span, "line", "", before))
+            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own))
         parts = sentences(line, offset=begin)
         for sentence in parts:
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
-                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before))
+                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before, reads=own))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
-                                           before + text[begin: clause.start]))
+                                           before + text[begin: clause.start], reads=own))
     return found
+
+
+#: A document naming itself: "Nghị định này", "Thông tư này", "Quyết định này", "Quy chế
+#: này" (the types of ``official_documents.json``, as written in running text).
+_OWN_DOCUMENT = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t.lower().capitalize()) + "|" + re.escape(t.lower())
+                                                       for t in DOCUMENT_TYPES), key=len, reverse=True))
+                           + r")\s+này\b")
+
+
+def names_own_document(line: str) -> bool:
+    """Rule (a document naming itself): a line that says "Nghị định này", "Quyết định này",
+    "Quy chế này" is about the document it is in ("1. Nghị định này có hiệu lực thi hành từ
+    ngày 01 tháng 5 năm 2026"), which a question names by its title ("Nghị định xử phạt …
+    trong lĩnh vực định danh điện tử có hiệu lực từ ngày nào?"): its units are read with the
+    document's title (``Candidate.reads``, which the reader's ``context_coverage`` reads),
+    never quoted with it."""
+    return bool(_OWN_DOCUMENT.search(line))
+
+
+#: A reference to a clause or point of the same document: "điểm b khoản 2 Điều này",
+#: "khoản 2 và khoản 3 Điều này", "khoản 4 Điều 4 Nghị định này", "khoản 2 Điều 5" (an
+#: article number followed by another document's name, "Điều 5 Luật Căn cước", is not one).
+_REFERENCE = re.compile(
+    r"(?:\bđiểm\s+(?P<point>[a-zđ])\s+)?\bkhoản\s+(?P<clause>\d{1,2})(?:\s*(?:,|và)\s*(?:khoản\s+)?(?P<clause2>\d{1,2}))?"
+    r"\s+Điều\s+(?:(?P<this>này)\b|(?P<article>\d{1,3})\b(?!\s+(?:của\s+)?(?:Luật|Bộ luật|Nghị định|Thông tư|Quyết định"
+    r"|Nghị quyết|Quy chế|Quy định|Pháp lệnh)\b(?!\s+này)))")
+
+
+def referred_text(document_text: str, offset: int, line: str) -> str:
+    """The text of the clauses and points of its own document that the line at ``offset``
+    refers to ("" when it refers to none, or they are not found).
+
+    Rule (a reference is read with what it refers to): a regulation names the act a
+    sanction applies to by reference: "3. Hình thức xử phạt bổ sung:" / "Đình chỉ hoạt
+    động … từ 01 tháng đến 03 tháng đối với hành vi vi phạm quy định tại điểm b khoản 2
+    Điều này", where point b of clause 2 reads "Tiếp tục cung cấp dịch vụ trong thời gian
+    bị đình chỉ hoạt động". A question names the act, not the reference; the unit is read
+    with the text referred to (``Candidate.reads``), which it never quotes. "Điều này" is
+    the article the line is in; "Điều 5" (alone or "Điều 5 Nghị định này") an article of
+    the same document; a point is looked up under its clause, a clause under its article."""
+    if "khoản" not in line:
+        return ""
+    found = []
+    for m in _REFERENCE.finditer(line):
+        blocks, text = parse(document_text), document_text
+        if m.group("this"):
+            article = _article_at(blocks, text, offset)
+        else:
+            article = _article_numbered(blocks, offset, m.group("article"))
+        if article is None:
+            continue
+        for number in filter(None, (m.group("clause"), m.group("clause2"))):
+            clause = _child(blocks, article, number)
+            if clause is None:
+                continue
+            point = _child(blocks, clause, m.group("point")) if m.group("point") and not m.group("clause2") else None
+            target = blocks[point if point is not None else clause]
+            found.append(" ".join(text[target.start:target.end].split()))
+    return " ".join(found)
+
+
+def _article_at(blocks: list[Block], text: str, offset: int) -> int | None:
+    """The article ("Điều N.") block the offset is in."""
+    at = None
+    for i, b in enumerate(blocks):
+        if b.start > offset:
+            break
+        if b.numbering.lower().startswith("điều"):
+            at = i
+    return at
+
+
+def _article_number(block: Block) -> str | None:
+    """The number of an article block ("Điều 12." -> "12"), else None."""
+    if not block.numbering.lower().startswith("điều"):
+        return None
+    words = block.numbering.rstrip(".:").split()
+    return words[-1] if len(words) > 1 else None
+
+
+def _article_numbered(blocks: list[Block], offset: int, number: str) -> int | None:
+    """Article ``number`` of the part of the document the offset is in: a decision issuing
+    a regulation numbers its own articles "Điều 1." to "Điều 3." and the regulation it
+    issues starts again at "Điều 1.", so a part starts at each "Điều 1." and a reference
+    from inside the regulation is to the regulation's article."""
+    starts = [i for i, b in enumerate(blocks) if _article_number(b) == "1"] or [0]
+    here = max((i for i in starts if blocks[i].start <= offset), default=starts[0])
+    after = min((i for i in starts if i > here), default=len(blocks))
+    found = next((i for i in range(here, after) if _article_number(blocks[i]) == number), None)
+    # not in the offset's part (a question asked from the decision about its regulation): the first that has it
+    return found if found is not None else next((i for i, b in enumerate(blocks) if _article_number(b) == number), None)
+
+
+def _child(blocks: list[Block], parent: int, number: str) -> int | None:
+    """The block under ``parent`` (at any depth, before the next block at its level) numbered
+    ``number``, written "2." or "2)" (a clause), "b)" or "b." (a point)."""
+    level = blocks[parent].level
+    for i in range(parent + 1, len(blocks)):
+        if blocks[i].level <= level and blocks[i].kind != "title":
+            return None
+        if blocks[i].numbering in (f"{number}.", f"{number})"):
+            return i
+    return None
 
 
 def _paragraph_before(document_text: str, offset: int) -> str:

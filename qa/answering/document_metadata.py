@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
-from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, coverage, holds_type, number_kinds
+from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, coverage, holds_type, number_kinds, says
 from qa.retrieval.query import Query
 from qa.text import fold, years
 from qa.types import Document, Hit
@@ -75,10 +75,18 @@ def asks_deadline(query: Query) -> bool:
 
 def asked_own(query: Query) -> str | None:
     """The title-block answer the question asks for ("docnumber", "day", "signer"), or None;
-    never the day of issue for a question asking a deadline (``asks_deadline``)."""
+    never the day of issue for a question asking a deadline (``asks_deadline``).
+
+    Rule (taking effect is not issue): a day asked with the words of a document taking
+    effect or ceasing to ("Nghị định … có hiệu lực từ ngày nào?", "When does the circular
+    take effect?": ``question_types.json``, "effect_events") is stated in the document's body
+    ("Điều 9. Hiệu lực thi hành" / "1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng
+    5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
-    return None if own == "day" and asks_deadline(query) else own
+    if own == "day" and (asks_deadline(query) or says("effect_events", query.folded, query.lang)):
+        return None
+    return own
 
 
 def named_kind(query: Query, asked: str) -> str | None:

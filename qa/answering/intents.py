@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, figure_of, province_evidence, quoted
-from qa.answering.reader import Scored
+from qa.answering.answer import Figure, document_name, figure_of, province_evidence, quoted
+from qa.answering.reader import Scored, kind_words
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
 from qa.retrieval.query import QUESTION_WORDS, Query
@@ -164,12 +164,28 @@ def definition_term(text: str, query: Query) -> Term | None:
     lang, m = next(((lang, m) for lang, m in found if m), ("", None))
     if m is None:
         return None
-    term = re.sub(r"^(?:the|a|an) ", "", m.group("term").strip())
+    term = without_source(re.sub(r"^(?:the|a|an) ", "", m.group("term").strip()), lang)
     if not term or len(term.split()) > MAX_TERM_WORDS:
         return None
     if phrase_pattern(tuple(data["not_definition"]), plural=True).search(term) or re.search(r"\d", term):
         return None
     return Term(_original(text, term) or term, lang)
+
+
+def without_source(term: str, lang: str) -> str:
+    """The term without the document it is asked about ("electronic authentication service
+    under the decree", "dich vu xac thuc dien tu theo nghi dinh nay": a ``plain`` form).
+
+    Rule (a term is defined without its source): a legal question names where the term is
+    defined ("… under the decree", "… theo Nghị định này", "… trong Thông tư"); the document
+    defines the term alone ("3. Dịch vụ xác thực điện tử là …"), so the words naming the
+    document (a kind of ``official_documents.json`` or its English name) are no part of it."""
+    names = "|".join(re.escape(w) for w, _ in kind_words(lang))
+    if lang == "en":
+        pattern = rf"\s+(?:under|in|of|according to|per|by)\s+(?:the|this|that)\s+(?:{names})$"
+    else:
+        pattern = rf"\s+(?:theo|trong|tai|cua|o)\s+(?:{names})(?:\s+(?:nay|do))?$"
+    return re.sub(pattern, "", term).strip()
 
 
 def _original(text: str, folded_term: str) -> str | None:
@@ -188,6 +204,8 @@ def term_aliases(term: str, lang: str) -> list[str]:
         translation = translate(term)
         if len(translation.matches) == 1 and not translation.untranslated:
             names += list(translation.matches[0])
+        elif len(translation.matches) > 1 and not translation.untranslated:
+            names.append(head_initial(translation.matches))
     out: list[str] = []
     for name in names:
         key = plain(name)
@@ -198,6 +216,20 @@ def term_aliases(term: str, lang: str) -> list[str]:
         out += [abbr for abbr, forms in abbreviations().items() if key in {plain(f) for f in forms}]
         out += [plain(form) for form in full_forms(name)]
     return list(dict.fromkeys(o for o in out if o))
+
+
+def head_initial(matches: Sequence[Sequence[str]]) -> str:
+    """The Vietnamese of an English compound term whose words the glossary translates piece
+    by piece, in Vietnamese order.
+
+    Rule (head-initial compounds): English puts a compound's head last ("electronic
+    authentication service", "electronic identification account"), Vietnamese first ("dịch
+    vụ xác thực điện tử", "tài khoản định danh điện tử"): the pieces, each by its first
+    translation and without one inside another ("điện tử" inside "xác thực điện tử"), are
+    joined in reverse order."""
+    pieces = [alternatives[0] for alternatives in matches if alternatives]
+    kept = [p for p in pieces if not any(p != q and p in q for q in pieces)]
+    return " ".join(reversed(kept))
 
 
 _DEFINES = r"(?:la|duoc hieu la|duoc dinh nghia la|co nghia la|nghia la|is|are|means|refers to)"
@@ -240,10 +272,14 @@ def definition_reply(term: str, lang: str, found: Definition | None, hits: Seque
     others = [h for h in hits if h is not found.hit][: max(0, k - 1)]
     citations = [_citation(1, found.hit, doc, found.sentence)]
     citations += [_citation(n, h, documents[h.chunk.doc_id]) for n, h in enumerate(others, 2)]
-    frame = texts["definition"]
-    room = max_chars - len(frame.format(where=doc.province or doc.title, sentence="", n=1))
+    frame, where = texts["definition"], doc.province or doc.title
+    if not doc.province:  # a decree, a regulation: named as the reader's answers name it (answer._lead)
+        named = document_name(doc, lang)
+        frame = ("According to {where}: “{sentence}” [{n}]." if lang == "en" else "Theo {where}: “{sentence}” [{n}].")
+        where = named or f"“{doc.title}”"
+    room = max_chars - len(frame.format(where=where, sentence="", n=1))
     sentence = shorten(found.sentence.text.rstrip(" ."), room)
-    return frame.format(where=doc.province or doc.title, sentence=sentence, n=1), False, citations
+    return frame.format(where=where, sentence=sentence, n=1), False, citations
 
 
 # ----------------------------------------------------------------- summaries

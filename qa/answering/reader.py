@@ -199,6 +199,12 @@ def holds_type(kind: str, text: str) -> bool:
     raise ValueError(f"unknown answer kind {kind!r}")
 
 
+def names_agency(text: str) -> bool:
+    """The text names an agency or office by its kind ("Sở …", "Cục …", "Ủy ban …", "Giám
+    đốc …": ``_AGENT``), not merely a capitalised phrase ("Cổng Dịch vụ công quốc gia")."""
+    return bool(_AGENT.search(_DOCNUMBER.sub(" ", text)))
+
+
 @lru_cache(maxsize=65536)
 def _without_provinces(text: str) -> str:
     """The text with its province names blanked: "Tuyên Quang", "Hà Tĩnh" are written like
@@ -446,8 +452,12 @@ def own_weight(text: str, idf: Idf) -> float:
 
 
 def _f_context_coverage(r: Reading, c: Candidate) -> float:
-    """Share held by the unit read with its context: its sentence or lead-in and the
-    chunk's heading path ("Điều 9. Tuyển bổ sung … › 2. …")."""
+    """Share held by the unit read with its context: its sentence or lead-in, the chunk's
+    heading path ("Điều 9. Tuyển bổ sung … › 2. …") and what it is read with but does not
+    quote (``Candidate.reads``: the title of the document it names as its own, the clauses
+    and points it refers to)."""
+    if c.reads:
+        return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text, c.reads))
     return r.covered_joined((c.hit.chunk.heading_path, c.context, c.text))
 
 
@@ -494,9 +504,26 @@ def _f_first_passage(r: Reading, c: Candidate) -> float:
     return 1.0 if c.rank == 1 else 0.0
 
 
+def asks_effect(query: Query) -> bool:
+    """The question asks when a document takes effect or ceases to ("có hiệu lực từ ngày
+    nào", "when does it take effect": ``question_types.json``, "effect_events")."""
+    return says("effect_events", query.folded, query.lang)
+
+
+def _issue_line_for_effect(r: Reading, c: Candidate) -> bool:
+    """Rule (taking effect is not issue): the unit is a title-block line and the question
+    asks when the document takes effect. The title block dates the document's issue; the
+    day it takes effect is in its body ("Điều 9. Hiệu lực thi hành"), so the dated line
+    holds no answer of the kind asked (``type_match``, ``own_metadata``)."""
+    return c.in_title_block and asks_effect(r.query)
+
+
 def _f_type_match(r: Reading, c: Candidate) -> float:
     """The question asks for a kind of answer (a quantity, date, agency, rank or
-    document number) and the unit holds one."""
+    document number) and the unit holds one (a title-block line never holds the day a
+    document takes effect: ``_issue_line_for_effect``)."""
+    if _issue_line_for_effect(r, c):
+        return 0.0
     return 1.0 if r.kinds and any(holds_type(k, c.text) for k in r.kinds) else 0.0
 
 
@@ -548,7 +575,10 @@ def _f_year_conflict(r: Reading, c: Candidate) -> float:
 def _f_own_metadata(r: Reading, c: Candidate) -> float:
     """The unit is a line of its document's title block and holds the kind of answer
     asked (the number, the date, the signer): what a document says of itself answers
-    "when was the 2023 plan issued" better than a plan it cites."""
+    "when was the 2023 plan issued" better than a plan it cites (not when it takes
+    effect: ``_issue_line_for_effect``)."""
+    if _issue_line_for_effect(r, c):
+        return 0.0
     return 1.0 if c.in_title_block and r.kinds and any(holds_type(k, c.text) for k in r.kinds) else 0.0
 
 

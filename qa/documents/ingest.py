@@ -175,7 +175,8 @@ def load_document(path: Path, documents_dir: Path, catalog: dict[str, dict[str, 
     # A catalogue may spell a province its own way ("TP Hồ Chí Minh", "Bà Rịa – Vũng Tàu"):
     # stored canonically, so a question naming it finds the plans.
     catalogued = entry.get("province")
-    province = (canonical(catalogued) or catalogued) if catalogued else detect_province(title, cleaned.text)
+    province = ((canonical(catalogued) or catalogued) if catalogued
+                else detect_province(title, cleaned.text, signed_at=block.place))
     return Document(
         doc_id=doc_id_for(path, documents_dir),
         title=title,
@@ -206,15 +207,24 @@ def _usable_title(title: str | None) -> str | None:
     return title
 
 
-def detect_province(title: str, text: str) -> str | None:
+def detect_province(title: str, text: str, signed_at: str | None = None) -> str | None:
     """The province a document is about: the one its title and text name most.
 
     A mention in the title counts three times; a province named only in passing
     (e.g. "after Hà Nội, Quảng Ninh…") loses to the one the article keeps naming.
+
+    Rule (where a document is signed is not what it is about): the place of its title
+    block's date line (``signed_at``: "Hà Nội, ngày 12 tháng 3 năm 2026") does not count.
+    Every decree, circular and ministry's decision is dated in Hà Nội, the seat of the
+    central government, and is no plan of Hà Nội; a province's own document names its
+    province elsewhere too (its issuer "ỦY BAN NHÂN DÂN TỈNH …", its title, its body).
     """
     counts = find_provinces(text, case_sensitive=True)
     for name, n in find_provinces(title, case_sensitive=True).items():
         counts[name] += 2 * n
+    for name in find_provinces(signed_at or "", case_sensitive=True):
+        counts[name] -= 1
+    counts = +counts  # drops the names left at zero
     if not counts:
         return None
     (best, n_best), *rest = counts.most_common(2) + [("", 0)]
