@@ -609,7 +609,7 @@ SANCTIONS = ("Điều 5. Vi phạm quy định về cung cấp dịch vụ xác 
 
 def test_a_reference_is_read_with_what_it_refers_to():
     """Rule "a reference is read with what it refers to" (candidates.referred_text)."""
-    from qa.answering.candidates import referred_text
+    from qa.documents.legal_outline import referred_text
     line_at = lambda part: SANCTIONS.rfind("\n", 0, SANCTIONS.index(part)) + 1
     line_of = lambda part: SANCTIONS[line_at(part): SANCTIONS.find("\n", SANCTIONS.index(part))]
     assert referred_text(SANCTIONS, line_at("Đình chỉ hoạt động cung"), line_of("Đình chỉ hoạt động cung")) == (
@@ -639,8 +639,8 @@ def test_a_provinces_document_is_called_what_it_is():
 
 
 def test_a_reference_inside_an_issued_regulation_is_to_its_own_article():
-    """An issued regulation numbers its articles from "Điều 1." again (candidates._article_numbered)."""
-    from qa.answering.candidates import referred_text
+    """An issued regulation numbers its articles from "Điều 1." again (legal_outline.article_numbered)."""
+    from qa.documents.legal_outline import referred_text
     text = ("QUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế chia sẻ dữ liệu.\n\n"
             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\nQUY CHẾ\n\n"
             "Điều 1. Phạm vi điều chỉnh\n\n1. Quy chế này quy định việc chia sẻ dữ liệu.\n\n"
@@ -654,8 +654,8 @@ def test_a_reference_inside_an_issued_regulation_is_to_its_own_article():
 
 
 def test_a_reference_finds_points_written_with_a_dot():
-    """Points are written "b)" or "b.", clauses "2." or "2)" (candidates._child)."""
-    from qa.answering.candidates import referred_text
+    """Points are written "b)" or "b.", clauses "2." or "2)" (legal_outline.child)."""
+    from qa.documents.legal_outline import referred_text
     text = SANCTIONS.replace("a) Cung cấp", "a. Cung cấp").replace("b) Tiếp tục", "b. Tiếp tục")
     at = text.rfind("\n", 0, text.index("Đình chỉ hoạt động cung")) + 1
     line = text[at: text.find("\n", at)]

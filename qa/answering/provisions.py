@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from qa.answering.candidates import Candidate, _article_numbered, _child, units, with_items
+from qa.answering.candidates import Candidate, units, with_items
+from qa.documents.legal_outline import article_numbered, child
 from qa.answering.reader import says
 from qa.documents.structure import parse
 from qa.text import Span, fold
@@ -81,11 +82,11 @@ def provision_answer(question: str, hits: Sequence[Hit], documents: dict[str, Do
     text = doc.text
     blocks = parse(text)
     first = next((h for h in hits if h.chunk.doc_id == doc.doc_id), None)
-    target = _article_numbered(blocks, first.chunk.start if first else 0, article)
+    target = article_numbered(blocks, first.chunk.start if first else 0, article)
     if target is not None and clause:
-        target = _child(blocks, target, clause)
+        target = child(blocks, target, clause)
     if target is not None and point:
-        target = _child(blocks, target, point)
+        target = child(blocks, target, point)
     if target is None:
         return None
     at = blocks[target].start
