@@ -690,3 +690,16 @@ def test_a_provision_named_is_the_provision_quoted():
     assert "Điều 6. Thẩm quyền 1. Giám đốc Công an cấp tỉnh" in answer, answer
     answer, _, _ = ask("Khoản 9 Điều 5 Nghị định 45/2026/NĐ-CP quy định gì?")
     assert "Phạt tiền từ 30.000.000" not in answer, "no such clause: the reader answers"
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("Hệ thống mới đã tiếp nhận bao nhiêu hồ sơ?", "Theo tin về Bạc Liêu"),
+    ("How many records has the new system received?", "According to news on Bạc Liêu"),
+])
+def test_an_answer_quoting_a_news_page_says_it_is_news_not_the_plan(question, lead):
+    text = "Hệ thống mới đi vào hoạt động từ ngày 1/6/2024 và đã tiếp nhận 121.355 hồ sơ."
+    doc = Document("n", "Bạc Liêu: điểm sáng chuyển đổi số", text, province="Bạc Liêu", kind="news")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
+                                   idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and answer.startswith(lead), answer

@@ -217,12 +217,20 @@ def _lead(query: Query, doc: Document, year: int | None) -> str:
         where = f"{where} ({note})"
     named = None if doc.province else document_name(doc, query.lang)
     if query.lang == "en":
-        lead = (f"According to the {where} {kind_word(doc, 'en')}" if doc.province
+        lead = (f"According to news on {where}" if doc.province and doc.kind == NEWS
+                else f"According to the {where} {kind_word(doc, 'en')}" if doc.province
                 else f"According to {named}" if named else f"According to “{doc.title}”")
         return lead + (f" (by {year})" if year else "") + ": "
-    lead = (f"Theo {kind_word(doc, 'vi')} của {where}" if doc.province
+    lead = (f"Theo tin về {where}" if doc.province and doc.kind == NEWS
+            else f"Theo {kind_word(doc, 'vi')} của {where}" if doc.province
             else f"Theo {named}" if named else f"Theo “{doc.title}”")
     return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+#: The kind of a news page about a province (``qa.documents.ingest``): its answers say "Theo tin
+#: về Bạc Liêu" / "According to news on Bạc Liêu", not that the province's plan says so; a
+#: news page reports a plan, its results and officials' words, in its own words.
+NEWS = "news"
 
 
 def kind_word(doc: Document, lang: str) -> str:
