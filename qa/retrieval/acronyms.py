@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations
@@ -98,4 +99,10 @@ def expansion_terms(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> l
 def defined_forms(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(acronym key, full form) of each defined full form the question names, as whole words."""
     folded = _spaced(question)
-    return [(key, form) for key, forms in acronyms.items() for form in forms[:1] if _spaced(form) in folded]
+    return [(key, form) for key, forms in acronyms.items() for form in forms[:1] if _spaced_form(form) in folded]
+
+
+@lru_cache(maxsize=16384)
+def _spaced_form(form: str) -> str:
+    """``_spaced`` of a full form, kept: every question reads every form of the collection."""
+    return _spaced(form)
