@@ -492,36 +492,7 @@ _SIGNATURE_AFTER = 8  # and never among its first (a title block's "ỦY BAN NH�
 SIGNER_LABEL = "Người ký: "
 
 
-#: The line under an issued document's title: "(Ban hành kèm theo Quyết định số 27/2026/QĐ-UBND
-#: ngày …)", "(Kèm theo Thông tư số …)".
-_ISSUED_WITH = re.compile(r"^\(\s*(?:ban hành\s+)?kèm theo\b", re.IGNORECASE)
-_ISSUED_TITLE_LINES = 3
-
-
 def signature_block(lines: list[str]) -> list[str]:
-    """``closing_signature_block``, or, when the document ends with the regulation it issues
-    (rule "a decision's signature comes before what it issues"), the block that closes the
-    decision itself, before that regulation's title ("QUY CHẾ / QUẢN LÝ, KẾT NỐI … / (Ban
-    hành kèm theo Quyết định số 27/2026/QĐ-UBND …)"). A decision that issues a regulation,
-    a plan or a list prints it after its own signature, so the document's last lines are
-    the regulation's and hold no signer."""
-    out = closing_signature_block(lines)
-    if out is not lines:
-        return out
-    issued = next((i for i, line in enumerate(lines) if i > _SIGNATURE_AFTER and _ISSUED_WITH.match(line.strip())), None)
-    if issued is None:
-        return lines
-    start = issued
-    title = [i for i in range(issued - 1, -1, -1) if lines[i].strip()][:_ISSUED_TITLE_LINES]
-    for i in title:
-        if not is_caps(lines[i].strip()):
-            break
-        start = i
-    before = closing_signature_block(lines[:start])
-    return lines if before is lines[:start] or before == lines[:start] else before + lines[start:]
-
-
-def closing_signature_block(lines: list[str]) -> list[str]:
     """Write an official document's closing signature block as one line that names the
     signer as such: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (Đã ký) / Nguyễn Thành Sinh" becomes
     "Người ký: Nguyễn Thành Sinh (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)", placed under the title
@@ -531,16 +502,19 @@ def closing_signature_block(lines: list[str]) -> list[str]:
     stood alone, said nothing, and sat in a passage no such question retrieved. The block
     is the last office line among the last ``_SIGNATURE_LINES`` lines followed, after at
     most three more office lines or signing notes, by a name; anything else is left as it
-    was. A decision that issues a plan "kèm theo" signs before the plan it attaches: when
-    the document's last lines hold no block, the block is sought among the last lines
-    before the attached document opens (``attachment_start``).
+    was. Rule (a decision's signature comes before what it issues): a decision that issues
+    a plan or a regulation "kèm theo" prints it after its own signature, so the document's
+    last lines are the attached one's; when they hold no block, the block is sought among
+    the last lines before the attached document opens (``attachment_start``: "KẾ HOẠCH" or
+    "QUY CHẾ / … / (Ban hành kèm theo Quyết định số 27/2026/QĐ-UBND …)").
     """
     # after the title block, whose "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH" is no signature
     after = [i for i, line in enumerate(lines) if line][_SIGNATURE_AFTER:]
     found = _signature_in(lines, after[-_SIGNATURE_LINES:])
-    attached = attachment_start(lines)
-    if found is None and attached is not None:
-        found = _signature_in(lines, [i for i in after if i < attached][-_SIGNATURE_LINES:])
+    if found is None:
+        attached = attachment_start(lines)
+        if attached is not None:
+            found = _signature_in(lines, [i for i in after if i < attached][-_SIGNATURE_LINES:])
     return lines if found is None else found
 
 
