@@ -27,7 +27,7 @@ from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
 from qa.answering.reader import asks_several, names_agency, question_types, term_set
-from qa.documents.structure import DOCUMENT_TYPES, PATH_SEPARATOR
+from qa.documents.structure import PATH_SEPARATOR, type_word
 from qa.text import Span, years
 from qa.types import Chunk, Citation, Document, Hit
 
@@ -240,16 +240,8 @@ def kind_word(doc: Document, lang: str) -> str:
 
     Rule (a document is called what it is): a province's decision issuing a regulation is
     quoted as "Theo quyết định của Quảng Trị", not as its plan."""
-    if doc.kind and doc.kind != "plan":
-        if lang == "en":
-            words = question_types()["document_kinds_en"].get(doc.kind)
-            if words:
-                return words[0]
-        else:
-            word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
-            if word:
-                return word.lower()
-    return "plan" if lang == "en" else "kế hoạch"
+    name = _kind_name(doc.kind, lang) if doc.kind and doc.kind != "plan" else None
+    return name or ("plan" if lang == "en" else "kế hoạch")
 
 
 def document_name(doc: Document, lang: str) -> str | None:
@@ -260,13 +252,20 @@ def document_name(doc: Document, lang: str) -> str | None:
     circular, a ministry's decision) is named this way in the answer's lead, not by its
     title, which runs to a hundred characters in capitals ("NGHỊ ĐỊNH QUY ĐỊNH XỬ PHẠT VI
     PHẠM HÀNH CHÍNH TRONG LĨNH VỰC …") and would leave the quotation little room."""
-    if not (doc.number and doc.kind):
+    name = _kind_name(doc.kind, lang) if doc.number and doc.kind else None
+    if name is None:
         return None
+    return f"{name.capitalize()} No. {doc.number}" if lang == "en" else f"{name.capitalize()} số {doc.number}"
+
+
+def _kind_name(kind: str | None, lang: str) -> str | None:
+    """A kind of document in words, lower case: "decision" (``question_types.json``'s English
+    names), "quyết định" (``official_documents.json``'s type lines); None when it has none."""
     if lang == "en":
-        words = question_types()["document_kinds_en"].get(doc.kind)
-        return f"{words[0].capitalize()} No. {doc.number}" if words else None
-    word = next((t for t, kind in DOCUMENT_TYPES.items() if kind == doc.kind), None)
-    return f"{word.capitalize()} số {doc.number}" if word else None
+        words = question_types()["document_kinds_en"].get(kind)
+        return words[0] if words else None
+    word = type_word(kind)
+    return word.lower() if word else None
 
 
 def quote_room(query: Query, doc: Document, max_chars: int) -> int:

@@ -37,7 +37,7 @@ from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
-from qa.documents.structure import DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
+from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
 from qa.text import Span, clauses, is_heading, sentences, years
 from qa.types import Hit
 
@@ -112,8 +112,7 @@ class Candidate:
 #: A document the text cites by its type and number, to the end of its clause ("Quyết
 #: định số 749/QĐ-TTg ngày 03/6/2020 … phê duyệt Chương trình … đến năm 2025, định hướng
 #: đến năm 2030;"): the years in it date or name that document, not what the text states.
-_CITED = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t) for t in DOCUMENT_TYPES), key=len, reverse=True))
-                    + r")\s+(?:số\s+)?\d+/[^;:.]*", re.IGNORECASE)
+_CITED = re.compile(rf"\b(?:{DOCUMENT_TYPE_ALTERNATION})\s+(?:số\s+)?\d+/[^;:.]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)

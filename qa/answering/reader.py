@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from qa.documents.structure import DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
+from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.unit_vectors import Semantic
 from qa.answering.candidates import Candidate
 from qa.answering.term_sets import joined_terms, term_set
@@ -161,8 +161,7 @@ NARROWER = {"day": "date", "signer": "agent", "percent": "quantity"}
 
 #: A document named by its type and number ("Nghị quyết số 01", "Quyết định số 1893"): the
 #: number is a reference, no figure (the types: ``official_documents.json``).
-_REFERENCE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t.lower()) for t in DOCUMENT_TYPES), key=len, reverse=True))
-                        + r")\s+số\s+\d+", re.IGNORECASE)
+_REFERENCE = re.compile(rf"\b(?:{DOCUMENT_TYPE_ALTERNATION})\s+số\s+\d+", re.IGNORECASE)
 
 
 def figure_numbers(text: str) -> list[re.Match[str]]:
@@ -686,7 +685,6 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     # unit's own chunk rather than lie above it.
     heading = fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()
     return 0.0 if states_target(c) or _TARGET_WORDS.search(heading) else 1.0
-
 
 
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",

@@ -60,6 +60,16 @@ PATH_SEPARATOR = " › "
 _VOCAB = json.loads((DATA / "official_documents.json").read_text(encoding="utf-8"))
 #: Document-type lines of a title block ("KẾ HOẠCH") -> kind ("plan").
 DOCUMENT_TYPES: dict[str, str] = _VOCAB["document_types"]
+#: The document types as one alternation for a pattern matched ignoring case, longest first
+#: ("CHƯƠNG TRÌNH HÀNH ĐỘNG" before "CHƯƠNG TRÌNH"): "Quyết định số 749/QĐ-TTg", "Nghị quyết số 01".
+DOCUMENT_TYPE_ALTERNATION = "|".join(sorted(map(re.escape, DOCUMENT_TYPES), key=len, reverse=True))
+
+
+def type_word(kind: str | None) -> str | None:
+    """The first document-type line of a kind ("decision" -> "QUYẾT ĐỊNH"), or None."""
+    return next((word for word, k in DOCUMENT_TYPES.items() if k == kind), None)
+
+
 #: Codes of a document number ("245/KH-UBND": KH) -> kind.
 NUMBER_CODES: dict[str, str] = _VOCAB["number_codes"]
 ISSUER_STARTS: tuple[str, ...] = tuple(_VOCAB["issuer_starts"])
@@ -482,7 +492,7 @@ def _title_block(text: str) -> tuple[TitleBlock, int]:
         body_at += 1
     type_words = " ".join(lines[type_at][2].split()) if type_at is not None else ""
     if not type_words and kind and subject:
-        type_words = next((k for k, v in DOCUMENT_TYPES.items() if v == kind), "")
+        type_words = type_word(kind) or ""
     title = " ".join([type_words] + subject).strip() if subject else None
     date, place = _date(lines)
     end = lines[body_at - 1][1] if 0 < body_at <= len(lines) else 0
