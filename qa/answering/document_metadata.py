@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
-from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, coverage, holds_type, number_kinds, says
+from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, asks_effect, coverage, holds_type, number_kinds
 from qa.retrieval.query import Query
 from qa.text import fold, years
 from qa.types import Document, Hit
@@ -70,7 +70,7 @@ def asks_deadline(query: Query) -> bool:
     """The question asks by which day something must be done ("Ủy ban nhân dân các xã phải
     xây dựng kế hoạch … trước ngày nào?"): a deadline the text sets, not the day the
     document was issued, though it names the document ("kế hoạch chuyển đổi số năm 2026")."""
-    return bool(_DEADLINE_DAY.search(query.folded.lower()))
+    return bool(_DEADLINE_DAY.search(query.folded))
 
 
 def asked_own(query: Query) -> str | None:
@@ -84,7 +84,7 @@ def asked_own(query: Query) -> str | None:
     5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
-    if own == "day" and (asks_deadline(query) or says("effect_events", query.folded, query.lang)):
+    if own == "day" and (asks_deadline(query) or asks_effect(query)):
         return None
     return own
 

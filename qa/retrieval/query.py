@@ -257,10 +257,10 @@ def with_acronyms(concepts: tuple[tuple[tuple[str, ...], ...], ...], text: str,
     năng") made one concept that its acronym ("CTTN") answers as well: a passage that
     writes the acronym holds what the question asks."""
     for key, form in defined_forms(text, acronyms):
-        own = set(_content_terms(form))
+        own = _content_terms(form)
         kept = tuple(c for c in concepts if not (len(c) == 1 and len(c[0]) == 1 and c[0][0] in own))
         if len(kept) < len(concepts):
-            concepts = kept + ((tuple(t for t in _content_terms(form)), (key,)),)
+            concepts = kept + ((own, (key,)),)
     return concepts
 
 
