@@ -91,16 +91,25 @@ class Translation:
         return list(dict.fromkeys(v for choices in self.matches for v in choices))
 
 
+def _phrase_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Each occurrence of a glossary phrase in a text lower-cased by ``_lowered``: its
+    offsets and Vietnamese."""
+    return [(m.start(), m.end(), vi) for pattern, vi in _phrases() for m in pattern.finditer(text)]
+
+
+def _lowered(english: str) -> str:
+    return english.lower().replace("’", "'")
+
+
 def translated_spans(english: str) -> list[tuple[int, int]]:
     """Where the glossary's phrases occur in an English text (offsets into it)."""
-    text = english.lower().replace("’", "'")
-    return sorted({m.span() for pattern, _ in _phrases() for m in pattern.finditer(text)})
+    return sorted({(start, end) for start, end, _ in _phrase_matches(_lowered(english))})
 
 
 def translate(english: str) -> Translation:
     """The glossary's Vietnamese for an English question (one pass over its phrases)."""
-    text = english.lower().replace("’", "'")
-    spans = [(m.start(), m.end(), vi) for pattern, vi in _phrases() for m in pattern.finditer(text)]
+    text = _lowered(english)
+    spans = _phrase_matches(text)
     kept = [s for s in spans
             if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
     by_span: dict[tuple[int, int], list[str]] = {}  # "ranking" matched as "ranking" and "rank"+"ing": one phrase
