@@ -334,9 +334,9 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     return _asked(standalone, now, analyse)
 
 
-def _bare(slots: Slots) -> bool:
-    """Whether a question's words, province names aside, carry no diacritics."""
-    own = [t.text for t in slots.tokens if t.role != "province"]
+def _bare(*questions: Slots) -> bool:
+    """Whether the questions' words, province names aside, carry no diacritics."""
+    own = [t.text for slots in questions for t in slots.tokens if t.role != "province"]
     return bool(own) and not any(has_diacritics(word) for word in own)
 
 
@@ -351,8 +351,7 @@ def _typed_without_diacritics(now: Slots, prev: Slots) -> bool:
     lang = now.lang or prev.lang
     if lang == "en" or prev.lang == "en":
         return False
-    own = [t.text for t in (*now.tokens, *prev.tokens) if t.role != "province"]
-    return bool(own) and not any(has_diacritics(word) for word in own)
+    return _bare(now, prev)
 
 
 def _words_of_its_own(now: Slots) -> bool:
