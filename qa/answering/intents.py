@@ -275,7 +275,7 @@ def definition_reply(term: str, lang: str, found: Definition | None, hits: Seque
     frame, where = texts["definition"], doc.province or doc.title
     if not doc.province:  # a decree, a regulation: named as the reader's answers name it (answer._lead)
         named = document_name(doc, lang)
-        frame = ("According to {where}: “{sentence}” [{n}]." if lang == "en" else "Theo {where}: “{sentence}” [{n}].")
+        frame = texts["definition_document"]
         where = named or f"“{doc.title}”"
     room = max_chars - len(frame.format(where=where, sentence="", n=1))
     sentence = shorten(found.sentence.text.rstrip(" ."), room)
