@@ -107,14 +107,11 @@ def is_span_file(path: Path) -> bool:
         if path.suffix.lower() == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 return "context" in (csv.DictReader(fh).fieldnames or [])
-        with path.open(encoding="utf-8-sig") as fh:
-            head = fh.read(1)
-            if head == "{" and path.suffix.lower() == ".json":
-                fh.seek(0)
-                data = json.load(fh)
-                return isinstance(data, dict) and isinstance(data.get("data"), list)
-            first = next((line for line in [head + fh.readline(), *fh] if line.strip()), "")
-        row = json.loads(first)
+        text = path.read_text(encoding="utf-8-sig")
+        if _one_json_document(path, text):
+            data = json.loads(text)
+            return isinstance(data, dict) and isinstance(data.get("data"), list)
+        row = json.loads(next((line for line in text.splitlines() if line.strip()), ""))
         return isinstance(row, dict) and "context" in row
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False  # the questions loader says what is wrong with it
@@ -136,7 +133,7 @@ def read_span_file(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
                 rows = list(csv.DictReader(fh))
         else:
             text = path.read_text(encoding="utf-8-sig")
-            data = json.loads(text) if text.lstrip().startswith("{") and path.suffix.lower() == ".json" else None
+            data = json.loads(text) if _one_json_document(path, text) else None
             rows = (_squad_rows(data) if isinstance(data, dict) and "data" in data
                     else [json.loads(line) for line in text.splitlines() if line.strip()])
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -161,6 +158,11 @@ def read_span_file(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
             "doc_id": f"{name}.txt",
         })
     return questions, contexts
+
+
+def _one_json_document(path: Path, text: str) -> bool:
+    """A ``.json`` file holding one JSON object (SQuAD's), not JSON lines."""
+    return path.suffix.lower() == ".json" and text.lstrip().startswith("{")
 
 
 def _squad_rows(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -52,8 +52,7 @@ def asks_content(question: str) -> bool:
     """The question asks what a provision says ("… quy định gì?", "What does Article 7
     provide?": ``question_types.json``, "provision_content")."""
     folded = fold(question).lower()
-    lang = "vi" if re.search(r"\b(?:dieu|khoan|diem)\s+\w", folded) and not folded.startswith(("what", "which")) else "en"
-    return says("provision_content", folded, lang) or says("provision_content", folded, "en" if lang == "vi" else "vi")
+    return says("provision_content", folded, "vi") or says("provision_content", folded, "en")
 
 
 def _named_document(question: str, hits: Sequence[Hit], documents: dict[str, Document]) -> Document | None:
