@@ -9,7 +9,7 @@ import pytest
 
 from qa.answering import intents
 from qa.retrieval.query import analyse
-from qa.types import Document
+from qa.types import Chunk, Document, Hit
 
 from helpers import first_marked
 
@@ -212,3 +212,18 @@ def test_an_english_term_is_defined_without_its_source_and_in_vietnamese_order()
     assert without_source("chuyen doi so", "vi") == "chuyen doi so"
     assert head_initial((("điện tử",), ("xác thực điện tử",), ("dịch vụ",))) == "dịch vụ xác thực điện tử"
     assert "tai khoan dinh danh dien tu" in term_aliases("electronic identification account", "en")
+
+
+@pytest.mark.parametrize("kind, lang, lead", [
+    ("news", "vi", "Theo tin về Bạc Liêu: “"), ("news", "en", "According to news on Bạc Liêu: “"),
+    ("plan", "vi", "Theo kế hoạch của Bạc Liêu: “"), ("plan", "en", "According to the Bạc Liêu plan: “")])
+def test_a_definition_says_whose_words_it_quotes_as_answers_do(kind, lang, lead):
+    """A definition found on a news page is quoted as news, not as the province's plan
+    (answer.source_lead, shared with the reader's answers)."""
+    text = "Chuyển đổi số là quá trình thay đổi tổng thể và toàn diện cách sống, cách làm việc."
+    doc = Document("n.html", "Tin chuyển đổi số", text, province="Bạc Liêu", kind=kind)
+    hit = Hit(Chunk(0, "n.html", text, 0, len(text)), 1.0)
+    found = intents.find_definition([hit], ["chuyen doi so"])  # aliases are folded
+    reply, abstained, citations = intents.definition_reply("chuyển đổi số", lang, found, [hit], {"n.html": doc}, 5, 300)
+    assert not abstained and reply.startswith(lead) and "quá trình thay đổi tổng thể" in reply
+    assert citations[0].highlight_end == len(text)  # the defining sentence is the one highlighted

@@ -211,20 +211,28 @@ def article_heading(candidate: Candidate) -> str | None:
 
 def _lead(query: Query, doc: Document, year: int | None) -> str:
     """"According to the Hà Tĩnh plan (by 2025): ", "Theo “Điều 5.”: ": whose words the answer quotes."""
-    where = doc.province or doc.title
     note = describe(doc.province, query.provinces, query.lang) if doc.province else None
-    if note:  # whose plan it quotes, when the province has merged since: "Quảng Nam (nay thuộc Đà Nẵng)"
-        where = f"{where} ({note})"
-    named = None if doc.province else document_name(doc, query.lang)
+    lead = source_lead(doc, query.lang, note)
     if query.lang == "en":
-        lead = (f"According to news on {where}" if doc.province and doc.kind == NEWS
+        return lead + (f" (by {year})" if year else "") + ": "
+    return lead + (f", đến năm {year}" if year else "") + ": "
+
+
+def source_lead(doc: Document, lang: str, note: str | None = None) -> str:
+    """Whose words a quotation gives, as every answer opens: "Theo tin về Bạc Liêu" (a news
+    page), "Theo quyết định của Quảng Trị" (``kind_word``), "Theo Nghị định số 45/2026/NĐ-CP"
+    (``document_name``), else the document's title; ``note`` follows the province ("Quảng Nam
+    (nay thuộc Đà Nẵng)") when it has merged since. Answers and definitions share it, so a
+    news page is never called a plan in either."""
+    where = f"{doc.province} ({note})" if doc.province and note else doc.province or doc.title
+    named = None if doc.province else document_name(doc, lang)
+    if lang == "en":
+        return (f"According to news on {where}" if doc.province and doc.kind == NEWS
                 else f"According to the {where} {kind_word(doc, 'en')}" if doc.province
                 else f"According to {named}" if named else f"According to “{doc.title}”")
-        return lead + (f" (by {year})" if year else "") + ": "
-    lead = (f"Theo tin về {where}" if doc.province and doc.kind == NEWS
+    return (f"Theo tin về {where}" if doc.province and doc.kind == NEWS
             else f"Theo {kind_word(doc, 'vi')} của {where}" if doc.province
             else f"Theo {named}" if named else f"Theo “{doc.title}”")
-    return lead + (f", đến năm {year}" if year else "") + ": "
 
 
 #: The kind of a news page about a province (``qa.documents.ingest``): its answers say "Theo tin

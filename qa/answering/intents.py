@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, document_name, figure_of, province_evidence, quoted
+from qa.answering.answer import Figure, figure_of, province_evidence, quoted, source_lead
 from qa.answering.reader import Scored, kind_words
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
@@ -272,14 +272,11 @@ def definition_reply(term: str, lang: str, found: Definition | None, hits: Seque
     others = [h for h in hits if h is not found.hit][: max(0, k - 1)]
     citations = [_citation(1, found.hit, doc, found.sentence)]
     citations += [_citation(n, h, documents[h.chunk.doc_id]) for n, h in enumerate(others, 2)]
-    frame, where = texts["definition"], doc.province or doc.title
-    if not doc.province:  # a decree, a regulation: named as the reader's answers name it (answer._lead)
-        named = document_name(doc, lang)
-        frame = texts["definition_document"]
-        where = named or f"“{doc.title}”"
-    room = max_chars - len(frame.format(where=where, sentence="", n=1))
+    lead = source_lead(doc, lang)  # as the reader's answers name it: "Theo tin về Bạc Liêu", "Theo Nghị định số …"
+    frame = texts["definition"]
+    room = max_chars - len(frame.format(lead=lead, sentence="", n=1))
     sentence = shorten(found.sentence.text.rstrip(" ."), room)
-    return frame.format(where=where, sentence=sentence, n=1), False, citations
+    return frame.format(lead=lead, sentence=sentence, n=1), False, citations
 
 
 # ----------------------------------------------------------------- summaries
