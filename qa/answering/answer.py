@@ -199,7 +199,10 @@ def agent_article(query: Query, candidate: Candidate) -> str | None:
 
 def article_heading(candidate: Candidate) -> str | None:
     """The heading line of the article ("Điều 8. …") the unit is in: the last one before it
-    in its passage, else the last in the passage's heading path; None outside any article."""
+    in its passage, else the last in the passage's heading path; None outside any article.
+    Not ``Candidate.enclosing_headings``: that reads headings by their shape (``is_heading``:
+    short, no closing stop), and an article's title may end with a full stop or run past a
+    line ("Điều 8. Trách nhiệm của … ."); here the "Điều N." marker alone decides."""
     text = candidate.hit.chunk.text
     before = [line.strip() for line in text[: candidate.span.start].split("\n")]
     path = (candidate.hit.chunk.heading_path or "").split(PATH_SEPARATOR)
