@@ -703,3 +703,21 @@ def test_an_answer_quoting_a_news_page_says_it_is_news_not_the_plan(question, le
     answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
                                    idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and answer.startswith(lead), answer
+
+
+def test_a_figure_the_question_gives_is_not_its_answer_and_a_rate_is_no_billion():
+    """Rules "a figure the question gives is not its answer" (reader.holds_asked) and "tỷ lệ
+    is no tỷ" (``_NUMBER_WORDS``): a line cut off before its figure holds no quantity."""
+    from qa.answering.answer import reading
+    from qa.answering.reader import holds_asked
+    assert not holds_type("quantity", "Tỷ lệ dân số trưởng thành có điện thoại thông minh")
+    assert not holds_type("quantity", "tỷ trọng kinh tế số trong GRDP")
+    assert holds_type("quantity", "Ngân sách 5 tỷ đồng") and holds_type("quantity", "hàng tỷ đồng")
+    text = "- Tỷ lệ dân số từ 15 tuổi trở lên có tài khoản giao"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    asked = analyse("Tỷ lệ dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng đạt bao nhiêu?", {})
+    r = reading(asked, [hit], idf_function(lambda t: 1, 10))
+    assert r.given_figures == {("15", "tuổi")} and holds_type("quantity", text)
+    assert not holds_asked(r, "quantity", text)
+    assert holds_asked(r, "quantity", text + " dịch đạt 15%") and holds_asked(r, "percent", text + " dịch đạt 65%")
+    assert not holds_asked(r, "percent", "Tỷ lệ dân số từ 15 tuổi trở lên")

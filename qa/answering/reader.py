@@ -42,8 +42,10 @@ Idf = Callable[[str], float]
 #: A figure: "30%", "12,5%", "1.819", "125.500"; not part of a reference ("749/QĐ-TTg",
 #: "02-NQ/TU").
 NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/]|-[A-ZĐ])")
-# "năm" is left out: it is "five" and "year".
-_NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ"
+# "năm" is left out: it is "five" and "year"; "tỷ lệ" and "tỷ trọng" (a rate, a share) are
+# no "tỷ" (a billion): "Tỷ lệ dân số … có tài khoản" states no quantity.
+_NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu"
+                           r"|(?:tỷ|tỉ)(?!\s+(?:lệ|trọng)\b)"
                            r"|một|hai|ba|bốn|sáu|bảy|tám|chín"
                            r"|dozens|hundreds|thousands|millions|one|two|three|four|five|six|seven|eight|nine|ten)\b",
                            re.IGNORECASE)
@@ -167,10 +169,15 @@ _REFERENCE = re.compile(rf"\b(?:{DOCUMENT_TYPE_ALTERNATION})\s+số\s+\d+", re.I
 def figure_numbers(text: str) -> list[re.Match[str]]:
     """The figures a text states, as ``NUMBER`` matches at their offsets in ``text``: not
     years, not the day and month of a date, not the number of a document named by its type."""
+    return [m for m in NUMBER.finditer(_numbers_of_figures(text)) if not is_year(m.group(1))]
+
+
+def _numbers_of_figures(text: str) -> str:
+    """The text with what holds numbers but states no figure blanked, offsets kept: the
+    day and month of a date, the number of a document named by its type."""
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group(0))
-    kept = _REFERENCE.sub(blank, _DAY.sub(blank, text))
-    return [m for m in NUMBER.finditer(kept) if not is_year(m.group(1))]
+    return _REFERENCE.sub(blank, _DAY.sub(blank, text))
 
 
 @lru_cache(maxsize=16384)
@@ -196,6 +203,45 @@ def holds_type(kind: str, text: str) -> bool:
     if kind == "docnumber":
         return bool(_DOCNUMBER.search(text))
     raise ValueError(f"unknown answer kind {kind!r}")
+
+
+#: The kinds of answer a figure gives, which a figure the question states does not.
+_FIGURE_KINDS = frozenset({"quantity", "percent"})
+
+
+def holds_asked(r: "Reading", kind: str, text: str) -> bool:
+    """``holds_type``, not counting the figures the question itself states.
+
+    Rule (a figure the question gives is not its answer): "Tỷ lệ dân số từ 15 tuổi trở
+    lên có tài khoản … đạt bao nhiêu?" asks a share; the line "- Tỷ lệ dân số từ 15 tuổi
+    trở lên có tài khoản giao" (a page cut off before its figure) repeats the question's
+    "15 tuổi" and states none, so it holds no answer of the kind asked. A figure counts as
+    the question's when its number and the word after it are (``given_figures``)."""
+    if kind not in _FIGURE_KINDS or not r.given_figures:
+        return holds_type(kind, text)
+    return holds_type(kind, _without_figures(text, r.given_figures))
+
+
+def given_figures(text: str) -> frozenset[tuple[str, str]]:
+    """Each figure of the text with what follows it, its unit as written: ("15", "tuổi"),
+    ("80", "%"). A unit's "15%" is not the question's "15 tuổi"."""
+    return frozenset(_figure_with_unit(text, m) for m in figure_numbers(text))
+
+
+def _figure_with_unit(text: str, m: re.Match[str]) -> tuple[str, str]:
+    if m.group(3):
+        return m.group(1), "%"
+    after = re.match(r"\s*(\w+)", text[m.end():])
+    return m.group(1), after.group(1).lower() if after else ""
+
+
+def _without_figures(text: str, figures: frozenset[tuple[str, str]]) -> str:
+    """The text with each of the figures blanked where it stands with the same unit."""
+    out = list(text)
+    for m in figure_numbers(text):
+        if _figure_with_unit(text, m) in figures:
+            out[m.start(1):m.end(1)] = " " * (m.end(1) - m.start(1))
+    return "".join(out)
 
 
 def names_agency(text: str) -> bool:
@@ -347,6 +393,12 @@ class Reading:
         return other
 
     @cached_property
+    def given_figures(self) -> frozenset[str]:
+        """The figures the question itself states ("từ 15 tuổi trở lên", "trên 1.000 hộ"):
+        not what it asks (``holds_asked``)."""
+        return given_figures(self.query.text)
+
+    @cached_property
     def asked(self) -> frozenset[str]:
         """The question's content terms and untranslated words (what precision counts),
         once per question rather than per unit."""
@@ -405,7 +457,7 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "phrases", "_coverage_terms", "_coverages", "_missing")
+_PER_QUESTION = ("asked", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -523,14 +575,14 @@ def _f_type_match(r: Reading, c: Candidate) -> float:
     document takes effect: ``_issue_line_for_effect``)."""
     if _issue_line_for_effect(r, c):
         return 0.0
-    return 1.0 if r.kinds and any(holds_type(k, c.text) for k in r.kinds) else 0.0
+    return 1.0 if r.kinds and any(holds_asked(r, k, c.text) for k in r.kinds) else 0.0
 
 
 def _f_type_missing(r: Reading, c: Candidate) -> float:
     """The question asks for a kind of answer and neither the unit nor its context holds one."""
     if not r.kinds:
         return 0.0
-    return 0.0 if any(holds_type(k, c.text) or holds_type(k, c.context) for k in r.kinds) else 1.0
+    return 0.0 if any(holds_asked(r, k, c.text) or holds_asked(r, k, c.context) for k in r.kinds) else 1.0
 
 
 @lru_cache(maxsize=1)
@@ -553,7 +605,7 @@ def _f_form_missing(r: Reading, c: Candidate) -> float:
     said = max(parts, key=lambda p: r.covered(p.text)).text if len(parts) > 1 else c.text
     # A signer is often named in the sentence after the one about the document ("UBND tỉnh
     # ban hành Kế hoạch số 08/KH-UBND … Phó Chủ tịch … ký ban hành."): the whole unit counts.
-    return 0.0 if any(holds_type(k, c.text if k == "signer" else said) or holds_type(k, c.context)
+    return 0.0 if any(holds_asked(r, k, c.text if k == "signer" else said) or holds_asked(r, k, c.context)
                       for k in asked) else 1.0
 
 
