@@ -721,3 +721,14 @@ def test_a_figure_the_question_gives_is_not_its_answer_and_a_rate_is_no_billion(
     assert not holds_asked(r, "quantity", text)
     assert holds_asked(r, "quantity", text + " dịch đạt 15%") and holds_asked(r, "percent", text + " dịch đạt 65%")
     assert not holds_asked(r, "percent", "Tỷ lệ dân số từ 15 tuổi trở lên")
+
+
+@pytest.mark.parametrize("question, lang, kinds", [
+    ("Tuần lễ chuyển đổi số 2022 được tổ chức theo kế hoạch số mấy?", "vi", {"docnumber"}),
+    ("Đà Nẵng xếp thứ mấy về chỉ số DTI?", "vi", {"rank"}),
+    ("quyet dinh nao phe duyet de an, gom bao nhieu du an", "vi", {"docnumber", "quantity"}),
+    ("Kế hoạch số 245/KH-UBND có bao nhiêu nhiệm vụ?", "vi", {"quantity"})])
+def test_a_question_word_inside_a_longer_one_is_the_longer_ones(question, lang, kinds):
+    """Rule "a question word inside a longer one is the longer one's" (reader._within_other):
+    the "mấy" of "số mấy" / "thứ mấy" asks for no quantity."""
+    assert answer_types(question, lang) == kinds

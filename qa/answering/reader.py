@@ -18,7 +18,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -97,10 +97,23 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
         # Whole phrases; a document-number cue followed by a number gives the number:
         # "kế hoạch số 1051/KH-UBND" names the plan a question is about ("Ai ký Kế hoạch số
         # 1051/KH-UBND?"), it does not ask for its number ("how many 5G stations" still asks).
-        cues[lang] = {kind: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)"
-                                       + (r"(?!\s*\d)" if kind == "docnumber" else ""))
+        # Longest phrases first, read at every position (a lookahead), so that each phrase
+        # standing in the question is found, overlapping ones too (``_cue_spans``).
+        cues[lang] = {kind: re.compile(r"(?=((?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+                                       + r")(?!\w)" + (r"(?!\s*\d)" if kind == "docnumber" else "") + "))")
                       for kind, phrases in data[lang].items()}
     return cues
+
+
+def _cue_spans(pattern: re.Pattern[str], folded: str) -> list[tuple[int, int]]:
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(folded)]
+
+
+def _within_other(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
+    """Rule (a question word inside a longer one is the longer one's): "số mấy" asks for a
+    document's number, and its "mấy" asks for no quantity; a unit stating any figure
+    ("diễn ra từ 8-14/10/2022") is no answer to "theo kế hoạch số mấy?"."""
+    return any(start <= span[0] and span[1] <= end and (end - start) > (span[1] - span[0]) for start, end in others)
 
 
 def answer_types(question: str, lang: str) -> frozenset[str]:
@@ -108,7 +121,10 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
     "rank", "docnumber"), from its question words; empty when it asks for none in particular."""
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
-    asked = {kind for kind, pattern in cues.items() if pattern.search(folded)}
+    spans = {kind: _cue_spans(pattern, folded) for kind, pattern in cues.items()}
+    asked = {kind for kind, found in spans.items()
+             if any(not _within_other(span, (o for other, its in spans.items() if other != kind for o in its))
+                    for span in found)}
     if "date" in asked and says("document_events", folded, lang):
         asked.add("day")  # "When was the plan issued?" asks for the day it was issued
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
