@@ -14,7 +14,7 @@ import pytest
 from eval import followup
 from eval.metrics import Result
 from qa.config import PROJECT_ROOT
-from qa.answering.conversation import Conversations, read_slots
+from qa.answering.conversation import Conversations, read_slots, resolve
 from qa.retrieval.provinces import province_spans
 from qa.text import years
 from qa.types import Answer
@@ -314,6 +314,69 @@ def test_a_place_word_is_content_unless_it_introduces_a_province():
     assert [t.role for t in read_slots("cấp tỉnh", "vi").tokens] == ["topic", "topic"]
     assert read_slots("tỉnh Hà Tĩnh", "vi").tokens[0].role == "generic"
     assert read_slots("tỉnh nào cao nhất", "vi").tokens[0].role == "generic"
+
+
+def resolved(assistant, *questions: str) -> str | None:
+    """How the last question is understood, each turn read against the ones before it
+    (rewriting only: nothing is retrieved or answered)."""
+    history: list[Answer] = []
+    for question in questions:
+        found = resolve(question, assistant.analyse(question), history, assistant.analyse,
+                        assistant.provinces(), assistant.index.spellings)
+        history.append(Answer(question=question, answer="", abstained=False, understood=found.understood))
+    return found.understood
+
+
+def test_a_bare_syllable_of_a_collection_pair_is_content(assistant):
+    # Rule "a bare syllable of a collection pair is content" (conversation._paired_content):
+    # folded, "tu" of "dien tu" was the question word "từ" and stayed behind when a
+    # follow-up replaced the topic ("… ve tai khoan thanh toan tu dat bao nhieu").
+    spellings = {"dien_tu": "điện_tử", "tai_khoan": "tài_khoản", "ty_trong": "tỷ_trọng"}
+    roles = {t.text: t.role for t in read_slots("ty trong thuong mai dien tu dat bao nhieu", "vi", spellings).tokens}
+    assert roles["tu"] == "topic" and roles["trong"] == "topic"
+    assert roles["ty"] == roles["dat"] == roles["bao"] == "generic", "question words the pairs do not change"
+    assert {t.text: t.role for t in read_slots("dien tu dat bao nhieu", "vi").tokens}["tu"] == "generic"
+    assert {t.text: t.role for t in read_slots("tu nam 2025", "vi", spellings).tokens}["tu"] == "generic"
+    then = resolved(assistant, "dong nai phan dau ty trong thuong mai dien tu dat bao nhieu", "con ty le ho gia dinh co cap quang?")
+    assert "tu" not in then.split() and "thuong mai" not in then and "cap quang" in then
+
+
+def test_a_filler_word_is_not_grown_into_the_topic(assistant):
+    # Rule "filler words are not measure words" (conversation._grown): "về" went into the
+    # topic and took the place of the previous measure ("… bao nhiêu về hạ tầng").
+    then = resolved(assistant, "dong nai dat muc tieu bao nhieu phan tram ho gia dinh co cap quang nam 2025",
+                    "con chi tieu ve thanh toan dien tu?")
+    assert "ve" not in then.split() and "phan tram thanh toan dien tu" in then
+
+
+def test_a_follow_up_counting_nothing_counts_what_the_previous_question_counted(assistant):
+    # Rule "the counted thing is carried" (conversation._counted).
+    assert resolved(assistant, "How many dossiers has Nam Dinh received online?",
+                    "And how many has it resolved?") == "How many dossiers has Nam Định resolved?"
+    assert resolved(assistant, "Nam Định đã tiếp nhận bao nhiêu hồ sơ?",
+                    "Giải quyết được bao nhiêu?") == "Giải quyết được bao nhiêu hồ sơ của Nam Định?"
+    measured = resolved(assistant, "Nam Định đã tiếp nhận bao nhiêu hồ sơ?", "Còn tỷ lệ trực tuyến bao nhiêu phần trăm?")
+    assert "hồ sơ" not in measured, "a follow-up that says what it measures keeps it"
+
+
+def test_a_new_level_replaces_only_the_level(assistant):
+    # Rule "the head word stays" (conversation._head_edit, _names_level).
+    first = "What share of Quang Nam's commune-level work files should be processed online by 2025?"
+    expected = "What share of Quảng Nam's {}-level work files should be processed online by 2025?"
+    assert resolved(assistant, first, "and at provincial level?") == expected.format("provincial")
+    assert resolved(assistant, first, "What about the district level?") == expected.format("district")
+    share = resolved(assistant, "What is Dong Nai's e-commerce share of retail sales target for 2025?",
+                     "what about the digital economy share?")
+    assert "retail" not in share and "digital economy" in share, "only a level is a head word"
+
+
+def test_ai_asks_in_words_of_its_own_and_an_acronym_is_content(assistant):
+    # "ai" (who) is a frame word: "ai chịu trách nhiệm …" was put into the previous question
+    # as its topic ("ke hoach ai chiu trach nhiem tham muu … duoc ban hanh ngay nao").
+    assert resolved(assistant, "ke hoach chuyen doi so quang nam duoc ban hanh ngay nao",
+                    "ai chiu trach nhiem tham muu ke hoach nay") == "Ai chiu trach nhiem tham muu ke hoach cua Quang Nam"
+    # Rule "an acronym is content" (conversation._acronym): "AI" is no "ai".
+    assert {t.text: t.role for t in read_slots("con ung dung AI thi sao", "vi").tokens}["AI"] == "topic"
 
 
 # ----------------------------------------------------------------- the command line's batches

@@ -35,6 +35,17 @@ How the standalone question is written (each a named rule, with a test in
   the plan.
 - "no follow-up dropped": a follow-up of generic words only ("And the number of the
   plan?") is asked in its own words, not replaced by the previous question.
+- "a bare syllable of a collection pair is content": typed without diacritics, "tu"
+  of "dien tu" is "tử" (the collection's spelling of the pair), not the question word
+  "từ", and goes with the topic.
+- "filler words are not measure words": "về" in "còn chỉ tiêu về hạ tầng?" is not
+  grown into the topic in place of the previous measure word.
+- "the counted thing is carried": "And how many has it resolved?" after "How many
+  dossiers …" asks how many dossiers.
+- "the head word stays": "What about the commune level?" after "… provincial-level
+  work files …" replaces only the level ("commune-level work files").
+- "an acronym is content": "AI" is no "ai" (who); "ai" asks in words of its own
+  ("ai chịu trách nhiệm …"), and a topic put in place of "ai ký …" takes the "ai".
 
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
@@ -43,7 +54,7 @@ Everything about a question's language, provinces and years comes from
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -52,7 +63,7 @@ from qa.answering import intents
 from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
-from qa.retrieval.query import QUESTION_WORDS, Query
+from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
 from qa.text import fold, has_diacritics, is_year
 from qa.types import Answer, Citation, Document, Hit
 
@@ -156,8 +167,10 @@ class Slots:
         return (topic[0].start, topic[-1].end) if topic else None
 
 
-def read_slots(text: str, lang: str | None) -> Slots:
-    """The slots of a question (``lang`` as :func:`qa.retrieval.query.analyse` found it)."""
+def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None = None) -> Slots:
+    """The slots of a question (``lang`` as :func:`qa.retrieval.query.analyse` found it;
+    ``spellings``: the collection's, for rule "a bare syllable of a collection pair is
+    content")."""
     words = _words()
     spans = tuple((s, e, name) for s, e, name in province_spans(text))
     langs = ("vi", "en") if lang is None else ("en" if lang == "en" else "vi",)
@@ -168,6 +181,7 @@ def read_slots(text: str, lang: str | None) -> Slots:
     stances = [(start, end, kind) for code in langs for kind, table in words["stance"].items()
                for start, end in _find(tuple(table[code]), text)]
     matches = list(_TOKEN.finditer(text))
+    paired = _paired_content(text, matches, spellings) if lang != "en" else set()
     tokens: list[Token] = []
     for i, m in enumerate(matches):
         word = m.group(0)
@@ -183,8 +197,9 @@ def read_slots(text: str, lang: str | None) -> Slots:
             role = "cue"
         elif stance:
             role = "stance"
-        elif (_is_place(word, matches, i, spans) or _is_question_word(word, lang)
-              or any(s <= m.start() and m.end() <= e for s, e in generic)):
+        elif (_is_place(word, matches, i, spans) or (_is_question_word(word, lang) and i not in paired)
+              or (any(s <= m.start() and m.end() <= e for s, e in generic) and not _acronym(word))) \
+                and not _names_level(text, matches, i, lang):
             role = "generic"
         else:
             role = "topic"
@@ -195,6 +210,52 @@ def read_slots(text: str, lang: str | None) -> Slots:
         tokens = [replace(t, role="topic", stance="") if t.role == "stance" else t for t in tokens]
     letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
     return Slots(text, lang if letters else None, tuple(tokens), spans)
+
+
+def _names_level(text: str, matches: Sequence[re.Match[str]], i: int, lang: str | None) -> bool:
+    """Rule "the head word stays", in the slots: a ``level_names`` word right before a
+    head ("provincial" in "and at provincial level?") names the level asked about,
+    though elsewhere it only asks ("provincial" is a stop word of the glossary); read
+    as a stop word, the follow-up had no topic and was asked as typed."""
+    if lang != "en" or i + 1 >= len(matches) or text[matches[i].end(): matches[i + 1].start()] != " ":
+        return False
+    return (matches[i + 1].group(0).lower() in _words()["heads"]["en"]
+            and matches[i].group(0).lower() in _words()["level_names"]["en"])
+
+
+def _acronym(word: str) -> bool:
+    """Rule "an acronym is content": a word written in capitals ("AI", "CNTT") names
+    something, even where its letters spell a question word ("ai", who)."""
+    return len(word) > 1 and word.isupper()
+
+
+def _paired_content(text: str, matches: Sequence[re.Match[str]], spellings: Mapping[str, str] | None) -> set[int]:
+    """Rule "a bare syllable of a collection pair is content": the words typed without
+    diacritics that the collection's spellings restore, paired with the word next to
+    them, as a word no question is made of ("dien tu" is "điện tử", so its "tu" is not
+    "từ"; "tai khoan" is "tài khoản", not "tại"; "ty trong" is "tỷ trọng", not "trong").
+    Read folded as question words, they were cut off the topic: "ty trong thuong mai
+    dien tu" left "tu" behind when a follow-up replaced it ("… ve tai khoan thanh toan
+    tu dat bao nhieu"). Words are paired left to right as
+    :func:`qa.retrieval.query.restore_diacritics` pairs them, the question words' own
+    pairs ("bao nhiêu") first."""
+    if not spellings:
+        return set()
+    asked = question_spellings()
+    found: set[int] = set()
+    i = 0
+    while i + 1 < len(matches):
+        a, b = matches[i], matches[i + 1]
+        key = f"{fold(a.group(0)).lower()}_{fold(b.group(0)).lower()}"
+        if text[a.end(): b.start()] != " " or not (key in asked or key in spellings):
+            i += 1
+            continue
+        if key not in asked:
+            for j, (m, spelt) in enumerate(zip((a, b), spellings[key].split("_", 1))):
+                if m.group(0).isalpha() and not has_diacritics(m.group(0)) and spelt.lower() not in QUESTION_WORDS:
+                    found.add(i + j)
+        i += 2
+    return found
 
 
 @lru_cache(maxsize=32)
@@ -282,7 +343,7 @@ def previous_turn(history: Sequence[Answer]) -> Answer | None:
 
 
 def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse,
-            collection: Sequence[str] = ()) -> Resolution:
+            collection: Sequence[str] = (), spellings: Mapping[str, str] | None = None) -> Resolution:
     """Read a question against the conversation so far.
 
     - A question with its own topic and province, or a comparison of its own, starts
@@ -295,13 +356,14 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
       or added, and the year carried when it names none.
 
     ``collection`` lists the provinces with a plan: an answer from one province's plan
-    carries that province to a follow-up of a question that named none.
+    carries that province to a follow-up of a question that named none. ``spellings``
+    are the collection's (rule "a bare syllable of a collection pair is content").
     """
     alone = Resolution(text, query, None)
     before = previous_turn(history)
     if before is None or intents.definition_term(text, query) is not None:
         return alone
-    now = read_slots(_display(query), query.lang if _shows_language(query) else None)
+    now = read_slots(_display(query), query.lang if _shows_language(query) else None, spellings)
     summary = intents.summary_requested(text, query)
     own_topic = bool(now.topic_words) and not summary
     if own_topic and (now.provinces or query.wants_comparison or query.asks_which_province):
@@ -311,7 +373,7 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
         return alone  # "Mục tiêu của Đồng Nai là gì?": a question of its own
     prev_text = before.understood or before.question
     prev_query = analyse(prev_text)
-    prev = read_slots(_display(prev_query), prev_query.lang)
+    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
     answered = _answered_province(before, prev_query, collection)
     # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
     cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces
@@ -449,7 +511,48 @@ def _own_words(now: Slots, prev: Slots, referent: Sequence[str]) -> str:
             body = body[: first - start] + template.format(province=name, document=document) + body[last - start:]
             replaced = True
     years = [t.text for t in prev.years] if not now.years else []
-    return _insert(_finish(now, body), lang, [] if replaced else list(referent), years)
+    return _insert(_counted(now, prev, _finish(now, body)), lang, [] if replaced else list(referent), years)
+
+
+def _counting(slots: Slots) -> list[tuple[int, int, str]]:
+    """Where the question asks "how many" ("how many", "bao nhiêu"), and the words it
+    counts: the topic words right after it ("dossiers" in "How many dossiers has …")."""
+    lang = "en" if slots.lang == "en" else "vi"
+    out = []
+    for start, end in _find(tuple(_words()["counting"][lang]), slots.text):
+        after = [t for t in slots.tokens if t.start >= end]
+        counted = []
+        for t in after:
+            if t.role != "topic" or slots.text[(counted[-1].end if counted else end): t.start].strip():
+                break
+            counted.append(t)
+        out.append((start, end, slots.text[counted[0].start: counted[-1].end] if counted else ""))
+    return out
+
+
+def _counted(now: Slots, prev: Slots, standalone: str) -> str:
+    """Rule "the counted thing is carried": a follow-up asking "how many" in its own
+    words without saying of what ("And how many has it resolved?" after "How many
+    dossiers has Ca Mau's new administrative-procedure system received online?") counts
+    what the previous question counted: "How many dossiers has Cà Mau resolved?".
+    Without it the standalone question asked how many of nothing, and the reader found
+    no figure to answer with."""
+    asked, before = _counting(now), _counting(prev)
+    counted = next((what for _, _, what in before if what), "")
+    if not asked or asked[0][2] or not counted or (prev.lang == "en") != (now.lang == "en"):
+        return standalone
+    # Only where nothing is counted: the question ends there or goes on with its verb
+    # ("how many has it …"), not with a measure ("bao nhiêu phần trăm", "how much of").
+    following = [t for t in now.tokens if t.start >= asked[0][1]]
+    frame = {fold(w).lower() for w in _words()["frame"]["en" if now.lang == "en" else "vi"]}
+    if following and fold(following[0].text).lower() not in frame:
+        return standalone
+    phrase = now.text[asked[0][0]: asked[0][1]]
+    at = fold(standalone).lower().find(fold(phrase).lower())
+    if at < 0:
+        return standalone
+    end = at + len(phrase)
+    return standalone[:end] + " " + counted + standalone[end:]
 
 
 def _document_named(prev: Slots) -> str | None:
@@ -579,6 +682,9 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
     if span is None or old is None:
         return []
     if prev.lang == "en":
+        head = _head_edit(prev, now, span, old)
+        if head:
+            return head
         old = _indicator_end(prev, old)
     new_text = now.text[span[0]: span[1]]
     new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
@@ -616,8 +722,51 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
         grown = _grown(now, span, right=True)
         if grown[0] < span[0]:
             old = _grown(prev, old, right=False)
-        return [(old[0], old[1], now.text[grown[0]: grown[1]])]
+        return [(_subject_start(prev, old[0]), old[1], now.text[grown[0]: grown[1]])]
     return [(old[0], old[1], new_text)]
+
+
+def _head_edit(prev: Slots, now: Slots, span: tuple[int, int], old: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """Rule "the head word stays": an English follow-up naming a new word for a head
+    word the previous topic has ("What about the commune level?" after "… Quang Binh's
+    provincial-level work files …") replaces only the word before that head, written
+    as the previous question writes it ("commune-level work files"), not the whole
+    topic ("What share of Quảng Bình's commune in 2022?", which asks nothing). The
+    head is the word right after the follow-up's topic, or the second part of its
+    hyphenated last word ("district-level"), one of the ``heads`` (a level: in "the
+    digital economy share", "share" is no head, and "of retail sales" after it went
+    with the e-commerce share it replaced)."""
+    topic = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
+    after = [t for t in now.tokens if t.start >= span[1]]
+    last = topic[-1].text if topic else ""
+    if "-" in last:
+        modifier, head = now.text[span[0]: span[1]].rsplit("-", 1)
+    elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic":
+        modifier, head = now.text[span[0]: span[1]], after[0].text
+    else:
+        return []
+    head = head.lower()
+    if head not in _words()["heads"]["en"]:
+        return []
+    olds = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    for i, t in enumerate(olds):
+        if "-" in t.text and t.text.lower().rsplit("-", 1)[1] == head:
+            return [(t.start, t.start + len(t.text.rsplit("-", 1)[0]), modifier)]
+        if t.text.lower() == head and i > 0 and not prev.text[olds[i - 1].end: t.start].strip():
+            return [(olds[i - 1].start, olds[i - 1].end, modifier)]
+    return []
+
+
+def _subject_start(prev: Slots, start: int) -> int:
+    """Where the previous topic starts once the word asking for its subject is taken
+    with it ("ai" in "ai ký kế hoạch …": a new topic put in its place asks no "who"):
+    "ai" is a frame word, yet left before "số hiệu kế hoạch" it asked "who number plan"."""
+    before = [t for t in prev.tokens if t.end <= start]
+    subject = {fold(w).lower() for w in _words()["asks_subject"]["vi"]}
+    if before and not prev.text[before[-1].end: start].strip() and fold(before[-1].text).lower() in subject \
+            and not _acronym(before[-1].text):
+        return before[-1].start
+    return start
 
 
 def _indicator_end(prev: Slots, old: tuple[int, int]) -> tuple[int, int]:
@@ -641,6 +790,10 @@ def _grown(slots: Slots, span: tuple[int, int], right: bool) -> tuple[int, int]:
     # The words a carried province or year is written with ("của", "năm") join, not measure.
     joints = {fold(w).lower() for form in _words()["insert"]["vi"].values() if isinstance(form, str)
               for w in re.findall(r"\w+", form.replace("{province}", "").replace("{year}", ""))}
+    # Rule "filler words are not measure words": "về" in "còn chỉ tiêu về hạ tầng?" says
+    # what the topic is about; grown into it, it took the previous measure word's place
+    # ("… đạt mục tiêu bao nhiêu về hạ tầng", the "phần trăm" gone).
+    joints |= {fold(w).lower() for w in _words()["filler"]["vi"]}
     tokens = list(slots.tokens)
     inside = [i for i, t in enumerate(tokens) if span[0] <= t.start and t.end <= span[1]]
     if not inside:
@@ -721,7 +874,7 @@ def prepare(assistant: "Assistant", text: str, history: Sequence[Answer], provin
         reply = intents.greeting_reply(said, assistant.provinces(), _examples(assistant, said.lang))
         return Turn(text, replace(analyse(text), lang=said.lang), province, reply=(reply, False, [], "greeting"))
     query = analyse(text)
-    resolved = resolve(text, query, history, analyse, assistant.provinces())
+    resolved = resolve(text, query, history, analyse, assistant.provinces(), assistant.index.spellings)
     turn = Turn(resolved.text, resolved.query, province, resolved.understood)
     turn.province, notice = named_province_wins(resolved.query, province, assistant.provinces())
     if notice:
