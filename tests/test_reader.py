@@ -732,3 +732,17 @@ def test_a_question_word_inside_a_longer_one_is_the_longer_ones(question, lang, 
     """Rule "a question word inside a longer one is the longer one's" (reader._within_other):
     the "mấy" of "số mấy" / "thứ mấy" asks for no quantity."""
     assert answer_types(question, lang) == kinds
+
+
+@pytest.mark.parametrize("text, listed", [
+    ("với 3 trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số.", True),
+    ("including health, education and farming", True),
+    ("gồm: y tế, giáo dục, nông nghiệp", True),
+    ("gồm chính quyền số và kinh tế số", False),  # two items
+    ("Về chất lượng quản lý và giảng dạy: Các lớp được quản lý và giảng dạy bởi các cán bộ có chuyên môn giỏi "
+     "và có kinh nghiệm trong công tác", False)])  # "và" inside prose
+def test_three_short_items_ending_with_and_are_an_enumeration(text, listed):
+    """Rule "A, B và C is a list" (reader._ENUMERATION): a list question answered by the
+    sentence that names the three pillars, not turned away from it as a mere count."""
+    from qa.answering.reader import enumerates
+    assert enumerates(text) is listed

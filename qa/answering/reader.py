@@ -756,9 +756,12 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
 
 
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
-#: "such as"), then at least three items parted by commas or semicolons.
+#: "such as"), then at least three items parted by commas or semicolons; or three short
+#: ones (a few words each), the last after "và" / "and" ("gồm chính quyền số, kinh tế số
+#: và xã hội số"): in prose "và" joins words within an item as often as items.
 _ENUMERATION = re.compile(r"(?::|\b(?:bao gồm|gồm có|gồm|including|includes?|such as|namely)\b)"
-                          r"[^.;,:]+[,;][^.;,]+[,;][^.;,]+", re.IGNORECASE)
+                          r"(?:[^.;,:]+[,;][^.;,]+[,;][^.;,]+"
+                          r"|\s*[^.;,:]{1,30}[,;]\s*[^.;,]{1,30}\s(?:và|and)\s[^.;,]{1,30}(?:[.;,]|$))", re.IGNORECASE)
 
 
 def enumerates(text: str) -> bool:
