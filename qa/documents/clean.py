@@ -59,7 +59,7 @@ from qa.documents.structure import (
 from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
-CLEANER_VERSION = "blocks-1"
+CLEANER_VERSION = "blocks-2"
 
 
 def _patterns(name: str) -> list[str]:
@@ -154,7 +154,7 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
             lines.append("")
             continue
         lines.extend(_split_title_block_row(line))
-    lines = signature_block(lines)
+    lines = signature_block(signature_cells(lines))
     rows_before = sum(1 for line in lines if is_row(line))
     lines = rows_of_numbered_tables(lines)
     tally["rows_of_numbered_tables (rows)"] += sum(1 for line in lines if is_row(line)) - rows_before
@@ -484,12 +484,62 @@ _SIGN_OFFICE = re.compile(r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]|(?:PHÓ\s+)
 #: tên, đóng dấu)"), dropped with the office lines, and the recipients' column beside the
 #: block, read line by line with it ("Nơi nhận:", "- Như trên;", "- Lưu: VT."), kept.
 _SIGNED_NOTE = re.compile(r"^\(?(?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)?\.?$", re.IGNORECASE)
+#: A signing note closing a signature cell's office ("KT. CHỦ TỊCH (Đã ký)").
+_SIGNED_NOTE_AT_END = re.compile(r"\s\((?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)$", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^(?:nơi nhận\b.*|[-+•]\s.*)$", re.IGNORECASE)
 #: A person's name: 2-5 words, each capitalised (or in capitals), letters only.
 _SIGNER_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*){1,4}$")
 _SIGNATURE_LINES = 40  # the block is sought among the document's last lines
 _SIGNATURE_AFTER = 8  # and never among its first (a title block's "ỦY BAN NHÂN DÂN / TỈNH …")
 SIGNER_LABEL = "Người ký: "
+
+
+def signature_cells(lines: list[str]) -> list[str]:
+    """Rule (a signature laid out in a table cell): a Word decision prints its closing block
+    as a two-cell table, recipients left, signature right, and a loader writes the row as one
+    line with each cell's lines joined ("Nơi nhận: - Như Điều 3; … | KT. CHỦ TỊCH PHÓ CHỦ TỊCH
+    Nguyễn Văn A"). Among the last ``_SIGNATURE_LINES`` lines, such a row goes on lines of
+    its own, the signing cell as its office and its name ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH" /
+    "Nguyễn Văn A"), so that ``signature_block`` reads the block as it reads a text file's.
+    A cell is a signature when it opens with an office (``_SIGN_OFFICE``) and ends with a
+    name (``_SIGNER_NAME``, not in capitals) after the office's words in capitals and any
+    signing note; any other row is left as it was."""
+    tail = [i for i, line in enumerate(lines) if line][-_SIGNATURE_LINES:]
+    out = list(lines)
+    for i in reversed(tail):
+        if not is_row(lines[i]):
+            continue
+        cells = split_row(lines[i])
+        split = [_office_and_name(cell) for cell in cells]
+        if not any(split):
+            continue
+        expanded: list[str] = []
+        for cell, parts in zip(cells, split):
+            expanded.extend(parts or ([cell] if cell else []))
+        out[i:i + 1] = expanded
+    return out
+
+
+def _office_and_name(cell: str) -> list[str] | None:
+    """A signing cell's office, signing note and name on lines of their own ("KT. CHỦ TỊCH
+    PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn A" -> ["KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "(Đã ký)",
+    "Nguyễn Văn A"]), or None when the cell is not one."""
+    cell = cell.strip()
+    if not _SIGN_OFFICE.match(cell):
+        return None
+    words = cell.split()
+    for n in (5, 4, 3, 2):  # the longest name that follows the office's capitals
+        if len(words) <= n:
+            continue
+        name, text = " ".join(words[-n:]), " ".join(words[:-n])
+        if not _SIGNER_NAME.match(name) or any(is_caps(w) for w in words[-n:] if len(w) > 1):
+            continue
+        note = _SIGNED_NOTE_AT_END.search(text)
+        office = text[:note.start()].strip() if note else text
+        if not is_caps(office.split()[-1]):
+            continue
+        return [office, note.group(0).strip()] + [name] if note else [office, name]
+    return None
 
 
 def signature_block(lines: list[str]) -> list[str]:
