@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from qa.answering.answer import compose, idf_function, quoted
+from qa.answering.answer import compose, idf_function, quoted, reading
 from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
-                                 holds_type, load_model, number_kinds, parse_number, refusal)
+                                 holds_type, load_model, number_kinds, parse_number, refusal, said_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -703,3 +703,41 @@ def test_an_answer_quoting_a_news_page_says_it_is_news_not_the_plan(question, le
     answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
                                    idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and answer.startswith(lead), answer
+
+
+def test_a_unit_under_a_heading_path_that_names_a_year_is_about_that_year():
+    """Candidate.stated_years reads the chunk's ``heading_path`` last: a chunk that opens at
+    "2. Phát triển kinh tế số" under "II. MỤC TIÊU CỤ THỂ NĂM 2025" states 2025 targets,
+    no answer for 2030's."""
+    idf = idf_function(lambda t: 1, 10)
+    text = "2. Phát triển kinh tế số\n\na) Tỷ trọng kinh tế số trong GRDP của tỉnh đạt 8,5%."
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text), heading_path="II. MỤC TIÊU CỤ THỂ NĂM 2025"), 1.0)
+    item = next(c for c in units(hit, text) if c.text.startswith("a) Tỷ trọng"))
+    assert item.stated_years == frozenset({2025})
+
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+
+    answer, abstained = ask("Hà Tĩnh đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
+    assert not abstained and "8,5%" in answer
+    assert ask("What share of Ha Tinh's GRDP should the digital economy reach by 2030?")[1]
+
+
+def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answers():
+    """Rule "the year of the sentence that answers" (reader.said_years): a news lead names
+    2024 for its DTI rank and 2025 for its GRDP target; asked the 2024 share of GRDP, the
+    lead is about 2025, and the 2024 figure further on answers."""
+    idf = idf_function(lambda t: 1, 10)
+    lead = ("Năm 2024, chỉ số chuyển đổi số (DTI) của tỉnh tăng 9 bậc so với năm 2023. "
+            "Năm 2025, tỉnh đặt mục tiêu kinh tế số chiếm 10% GRDP.")
+    text = lead + "\n\nĐến cuối năm 2024, kinh tế số của tỉnh ước chiếm 7,6% GRDP."
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    question = analyse("kinh te so cua ha tinh nam 2024 chiem bao nhieu phan tram GRDP", {})
+    read = reading(question, [hit], idf)
+    line = next(c for c in units(hit, text) if c.text == lead)
+    assert said_years(read, line) == frozenset({2025}) and 2024 in line.stated_years
+    answer, abstained, _ = compose(question, [hit], {doc.doc_id: doc}, idf, None, 300)
+    assert not abstained and "7,6%" in answer and "10%" not in answer

@@ -29,7 +29,7 @@ from qa.answering.candidates import Candidate
 from qa.answering.term_sets import joined_terms, term_set
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, is_heading, is_year, sentences
+from qa.text import fold, is_heading, is_year, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -557,17 +557,35 @@ def _f_form_missing(r: Reading, c: Candidate) -> float:
                       for k in asked) else 1.0
 
 
+def said_years(r: Reading, c: Candidate) -> frozenset[int]:
+    """Rule (the year of the sentence that answers): the years a unit of several sentences
+    is about, for the question, are those of its sentence that holds most of the question,
+    else the last one named before that sentence in the unit, else the unit's
+    (``Candidate.stated_years``). A news lead "Năm 2024, chỉ số DTI … tăng 9 bậc. Năm 2025,
+    tỉnh đặt mục tiêu kinh tế số chiếm 10% GRDP." names 2024, but its share of GRDP is the
+    2025 target: no answer for 2024's share (as ``_f_form_missing`` reads the percentage of
+    that sentence)."""
+    if not r.query.years:
+        return c.stated_years
+    parts = sentences(c.text)
+    if len(parts) < 2:
+        return c.stated_years
+    said = max(parts, key=lambda p: r.covered(p.text))
+    own = years(said.text) or years(c.text[:said.start])[-1:]
+    return frozenset(own) or c.stated_years
+
+
 def _f_year_match(r: Reading, c: Candidate) -> float:
-    """The unit is about a year the question names."""
-    return 1.0 if r.query.years and c.stated_years & set(r.query.years) else 0.0
+    """The unit is about a year the question names (``said_years``)."""
+    return 1.0 if r.query.years and said_years(r, c) & set(r.query.years) else 0.0
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
-    is no answer for 2030)."""
+    is no answer for 2030; ``said_years``)."""
     if not r.query.years:
         return 0.0
-    stated = c.stated_years
+    stated = said_years(r, c)
     return 1.0 if stated and not stated & set(r.query.years) else 0.0
 
 
