@@ -741,3 +741,43 @@ def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answ
     assert said_years(read, line) == frozenset({2025}) and 2024 in line.stated_years
     answer, abstained, _ = compose(question, [hit], {doc.doc_id: doc}, idf, None, 300)
     assert not abstained and "7,6%" in answer and "10%" not in answer
+
+
+@pytest.mark.parametrize("question, lang, kinds", [
+    ("Tổng kinh phí thực hiện kế hoạch năm 2025 là bao nhiêu?", "vi", {"money"}),
+    ("ngan sach tinh bo tri bao nhieu cho ke hoach chuyen doi so", "vi", {"money"}),
+    ("How much funding does the plan allocate to the IOC?", "en", {"money"}),
+    ("Có bao nhiêu dự án sử dụng vốn ngân sách?", "vi", {"quantity"}),        # counts projects
+    ("How many projects does the state budget fund?", "en", {"quantity"}),
+    ("Kinh phí cho hạ tầng số chiếm bao nhiêu phần trăm?", "vi", {"percent"}),  # a share
+])
+def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang, kinds):
+    """Rule "an amount of money" (reader.asks_money)."""
+    assert answer_types(question, lang) == kinds
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Tổng kinh phí dự kiến là 96,8 tỷ đồng", True), ("khoảng 1.000 tỷ", True),
+    ("500 triệu đồng", True), ("USD 3 million", True),
+    ("hỗ trợ 2 triệu người dân", False), ("tỷ lệ 80%", False), ("30 chợ", False), ("giai đoạn 2024 - 2025", False),
+])
+def test_an_amount_of_money_is_one_in_a_currency(text, holds):
+    assert holds_type("money", text) is holds
+
+
+def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
+    """'money' is a telling kind (form_missing): the line naming the scheme's period is no
+    answer to its budget for another period; the budget line of the period asked is."""
+    idf = idf_function(lambda t: 1, 10)
+    text = ("Điều 1. Phê duyệt Đề án phát triển kinh tế số tỉnh Hà Tĩnh giai đoạn 2024 - 2025, định hướng đến năm 2030.\n\n"
+            "Tổng kinh phí thực hiện Đề án giai đoạn 2024 - 2025 dự kiến 245 tỷ đồng.")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+
+    assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
+    answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
+    assert not abstained and "245 tỷ đồng" in answer
