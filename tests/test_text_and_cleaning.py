@@ -349,3 +349,17 @@ def test_a_table_cell_naming_an_office_but_no_signer_is_left_as_it_was(cell):
 ])
 def test_the_tool_bars_of_legal_portals_and_news_sites_are_page_furniture(line, furniture):
     assert is_boilerplate(line) is furniture
+
+
+def test_a_news_pages_related_articles_after_its_heading_are_cut():
+    """Rule "a news page's list of other articles" (clean.cut_related_teasers)."""
+    body = ("Năm 2025, tỉnh xác định 3 lĩnh vực ưu tiên chuyển đổi số là nông nghiệp, du lịch và thương mại "
+            "điện tử. Tổng kinh phí bố trí cho chuyển đổi số năm 2025 là 152 tỷ đồng.\n")
+    raw = ("Trang chủ > Chuyển đổi số\n" + body * 3 + "Thạch Minh Hải\nTin liên quan\n"
+           "Cần Thơ ra mắt Trung tâm IOC\nBạc Liêu: Đẩy mạnh thanh toán không dùng tiền mặt\n")
+    text = clean(raw).text
+    assert "152 tỷ đồng" in text and "Cần Thơ" not in text and "Bạc Liêu" not in text
+    assert "Trang chủ" not in text  # a breadcrumb is page furniture
+    # what follows the heading is the document going on (a numbered section): nothing is cut
+    going_on = body * 5 + "Xem thêm\nII. NHIỆM VỤ\n1. Phát triển hạ tầng số tại Cần Thơ\n"
+    assert "Cần Thơ" in clean(going_on).text

@@ -59,7 +59,7 @@ from qa.documents.structure import (
 from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
-CLEANER_VERSION = "blocks-2"
+CLEANER_VERSION = "blocks-3"
 
 
 def _patterns(name: str) -> list[str]:
@@ -123,7 +123,7 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
     lines: list[str] = []  # "" marks a break: a blank line or a removed separator
     seen = 0  # non-blank lines so far
     in_title_block = True  # until the body starts ("Căn cứ …", a numbered line, a paragraph)
-    for line in normalize(raw).split("\n"):
+    for line in cut_related_teasers(normalize(raw).split("\n")):
         seen += 1 if line else 0
         if line and seen <= _DATELINE_LINES:
             before = line
@@ -816,6 +816,34 @@ _BYLINE_WORDS = re.compile(
 )
 
 
+#: The heading of a news page's list of other articles ("Tin liên quan", "Bài viết cùng
+#: chuyên mục", "Related news"), folded; the same headings ``boilerplate_lines.txt`` drops.
+_RELATED_HEADING = re.compile(r"^(?:(?:tin|bai viet|tin bai) (?:lien quan|khac|cung chuyen muc|moi nhat|doc nhieu)"
+                              r"|related (?:posts|articles|news)|(?:xem them|doc them))\s*:?$")
+
+
+def cut_related_teasers(lines: list[str]) -> list[str]:
+    """Rule (a news page's list of other articles): drop a related-articles heading in the
+    last third of the page ("Tin liên quan") and the teasers after it ("Cần Thơ ra mắt Trung
+    tâm IOC", "Bạc Liêu: Đẩy mạnh thanh toán …"): they are other articles' headlines, often
+    of other provinces, which the heading alone (dropped as page furniture) left in the
+    article. As for a closing byline (``cut_after_closing_byline``), nothing is cut when
+    what follows holds a numbered heading, a list item or a table row, or is longer than
+    what comes before it. Read on the raw lines, before the heading is dropped."""
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    cutoff = max(1, (len(kept) * 2) // 3)
+    for k in range(len(kept) - 1, cutoff - 1, -1):
+        i = kept[k]
+        if not _RELATED_HEADING.match(fold(lines[i]).strip().lower()):
+            continue
+        tail = [lines[j].strip() for j in kept[k + 1:]]
+        before = sum(len(lines[j].strip()) for j in kept[:k])
+        if not tail or any(marker(t) is not None or is_row(t) for t in tail) or sum(map(len, tail)) > before:
+            return lines
+        return lines[:i]
+    return lines
+
+
 def is_byline(line: str) -> bool:
     """A closing byline: initials with dots ("M.T", "N.H.A"), "PV", or "Tin, ảnh: …",
     "Theo TTXVN". Capitals without dots ("TT", "STT") and numerals ("IV.") are not."""
@@ -844,4 +872,4 @@ def cut_after_closing_byline(lines: list[str]) -> list[str]:
 
 __all__ = ["CLEANER_VERSION", "CleanedText", "clean", "join_wrapped_lines", "wrap_width", "drop_repeated_captions",
            "cut_after_closing_byline", "rows_of_flattened_tables", "inline_table_headers", "is_boilerplate",
-           "strip_motto", "take_date", "remove_spam", "is_byline"]
+           "strip_motto", "take_date", "remove_spam", "is_byline", "cut_related_teasers"]
