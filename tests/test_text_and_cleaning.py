@@ -10,7 +10,7 @@ import pytest
 import rank_bm25
 
 from qa.indexing.bm25 import B, K1, BM25Index, terms
-from qa.documents.clean import clean, is_boilerplate, signature_cells
+from qa.documents.clean import clean, is_boilerplate, signature_cells, take_date
 from qa.config import PROJECT_ROOT
 from qa.documents.ingest import detect_province
 from qa.retrieval.query import analyse, detect_language, restore_diacritics
@@ -363,3 +363,25 @@ def test_a_news_pages_related_articles_after_its_heading_are_cut():
     # what follows the heading is the document going on (a numbered section): nothing is cut
     going_on = body * 5 + "Xem thêm\nII. NHIỆM VỤ\n1. Phát triển hạ tầng số tại Cần Thơ\n"
     assert "Cần Thơ" in clean(going_on).text
+
+
+def test_a_word_title_block_cells_rule_is_dropped_and_the_issuer_stands_alone():
+    """_split_title_block_row: the dashes under "ỦY BAN NHÂN DÂN / TỈNH CÀ MAU" in a Word
+    table cell are no hyphen joining the next line to the issuer."""
+    raw = ("ỦY BAN NHÂN DÂN TỈNH CÀ MAU ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+           "---------------\nSố: 1235/QĐ-UBND | Cà Mau, ngày 05 tháng 7 năm 2024\nQUYẾT ĐỊNH\n"
+           "Phê duyệt Đề án phát triển kinh tế số\nCăn cứ Luật Tổ chức chính quyền địa phương;\n")
+    lines = clean(raw).text.split("\n")
+    assert lines[0] == "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" and "Số: 1235/QĐ-UBND" in lines and "---" not in clean(raw).text
+
+
+@pytest.mark.parametrize("line, rest, date", [
+    ("Cập nhật lúc: 08:15, 13/01/2025 | Tác giả: Thạch Minh Hải | In bài", "Tác giả: Thạch Minh Hải | In bài", "2025-01-13"),
+    ("Ngày đăng: 20/10/2025 | Lượt xem: 19", "Lượt xem: 19", "2025-10-20"),
+    ("Cập nhật lúc: 08:15, 13/01/2025", "", "2025-01-13"),
+    ("Thứ Hai, 13/01/2025 | Đăng nhập | Đăng ký", "Thứ Hai, 13/01/2025 | Đăng nhập | Đăng ký", None),  # the day it was read
+    ("Năm 2024 | 80%", "Năm 2024 | 80%", None),
+])
+def test_a_news_pages_meta_row_is_dated_by_its_posted_cell(line, rest, date):
+    """Rule "a news page's meta row" (clean._posted_cell)."""
+    assert take_date(line) == (rest, date)

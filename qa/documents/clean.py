@@ -59,7 +59,7 @@ from qa.documents.structure import (
 from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
-CLEANER_VERSION = "blocks-3"
+CLEANER_VERSION = "blocks-4"
 
 
 def _patterns(name: str) -> list[str]:
@@ -88,7 +88,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _DATE_LINE_EN = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(\w+)\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 _DATE_LINE_VI = re.compile(
-    r"^(?:(?:cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày)\s*:?\s*)?(?:(?:thứ \w+|chủ nhật),?\s*)?"
+    r"^(?:(?:cập nhật(?: lúc| ngày)?|ngày đăng|đăng lúc|đăng ngày|ngày)\s*:?\s*)?(?:(?:thứ \w+|chủ nhật),?\s*)?"
     r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*[-–|,]?\s*)?"
     r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*[-–|,]?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*\w{0,4})?$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
@@ -234,7 +234,28 @@ def take_date(line: str) -> tuple[str, str | None]:
     m = _DATE_PREFIX.match(stripped)
     if m:
         return stripped[m.end():], m.group(1)
+    if "|" in stripped:
+        return _posted_cell(stripped)
     return stripped, None
+
+
+#: A dateline that says the page was posted or updated ("Cập nhật lúc: …", "Ngày đăng: …").
+_POSTED = re.compile(r"^(?:cập nhật|ngày đăng|đăng lúc|đăng ngày)\b", re.IGNORECASE)
+
+
+def _posted_cell(row: str) -> tuple[str, str | None]:
+    """Rule (a news page's meta row): a page's meta line laid out in cells ("Cập nhật lúc:
+    08:15, 13/01/2025 | Tác giả: … | Chia sẻ | In bài") dates the page by its cell that says
+    it was posted or updated (``_POSTED``), taken out of the row as a whole dateline is; a
+    bare date in a cell ("Thứ Hai, 13/01/2025 | Đăng nhập") is the day the page was read."""
+    cells = split_row(row)
+    for k, cell in enumerate(cells):
+        if not _POSTED.match(cell):
+            continue
+        rest, date = take_date(cell)
+        if date is not None and not rest:
+            return TABLE_SEPARATOR.join(c for j, c in enumerate(cells) if j != k and c), date
+    return row, None
 
 
 def is_boilerplate(line: str) -> bool:
@@ -310,14 +331,22 @@ def _strip_pipes(line: str) -> str:
     return TABLE_SEPARATOR.join(split_row(line)) if "|" in line else line
 
 
+#: The rule under a title-block cell's lines ("ỦY BAN NHÂN DÂN / TỈNH CÀ MAU / -------"), which a
+#: Word table cell's lines, joined, leave at its end.
+_CELL_RULE = re.compile(r"(?:^|\s+)[-_=~.·*]{3,}$")
+
+
 def _split_title_block_row(line: str) -> list[str]:
     """A title block laid out as a table ("Số: 1893/QĐ-UBND | Thái Nguyên, ngày …") is not a
-    table: its cells go on lines of their own."""
+    table: its cells go on lines of their own, without the rule drawn under a cell's lines
+    ("ỦY BAN NHÂN DÂN TỈNH CÀ MAU -------": left there, the dashes read as a hyphen that
+    joined the next line, "Số: 1235/QĐ-UBND", to the issuer)."""
     if not is_row(line):
         return [line]
     cells = split_row(line)
     title_cell = re.compile(r"^(Số\s*:|.{0,40},?\s*ngày\s+\d{1,2}\s+tháng)", re.IGNORECASE)
     if any(title_cell.match(c) or starts_authority(c) for c in cells):
+        cells = [_CELL_RULE.sub("", c).strip() for c in cells]
         return [c for c in cells if c]
     return [line]
 
