@@ -30,6 +30,11 @@ from qa.text import fold, words
     ("How many dossiers go through the one-stop shop?", "một cửa"),
     ("Is the LGSP connected to the national platform?", "lgsp"),
     ("Which hamlets have fibre?", "thôn"),
+    ("Which agency is the standing body for the plan?", "cơ quan thường trực"),
+    ("Which agency is the focal point for the scheme?", "cơ quan đầu mối"),
+    ("Who monitors the plan's implementation?", "theo dõi"),   # monitor -> monitors
+    ("Who is monitoring the plan?", "giám sát"),
+    ("Who heads the provincial Department of Home Affairs?", "giám đốc"),   # the head of a department
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms

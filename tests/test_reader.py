@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from qa.answering.answer import compose, idf_function, quoted
+from qa.answering.answer import compose, idf_function, quoted, reading
 from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
-                                 holds_type, load_model, number_kinds, parse_number, refusal)
+                                 holds_type, load_model, number_kinds, parse_number, refusal, said_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -746,3 +746,81 @@ def test_three_short_items_ending_with_and_are_an_enumeration(text, listed):
     sentence that names the three pillars, not turned away from it as a mere count."""
     from qa.answering.reader import enumerates
     assert enumerates(text) is listed
+
+
+def test_a_unit_under_a_heading_path_that_names_a_year_is_about_that_year():
+    """Candidate.stated_years reads the chunk's ``heading_path`` last: a chunk that opens at
+    "2. Phát triển kinh tế số" under "II. MỤC TIÊU CỤ THỂ NĂM 2025" states 2025 targets,
+    no answer for 2030's."""
+    idf = idf_function(lambda t: 1, 10)
+    text = "2. Phát triển kinh tế số\n\na) Tỷ trọng kinh tế số trong GRDP của tỉnh đạt 8,5%."
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text), heading_path="II. MỤC TIÊU CỤ THỂ NĂM 2025"), 1.0)
+    item = next(c for c in units(hit, text) if c.text.startswith("a) Tỷ trọng"))
+    assert item.stated_years == frozenset({2025})
+
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+
+    answer, abstained = ask("Hà Tĩnh đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
+    assert not abstained and "8,5%" in answer
+    assert ask("What share of Ha Tinh's GRDP should the digital economy reach by 2030?")[1]
+
+
+def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answers():
+    """Rule "the year of the sentence that answers" (reader.said_years): a news lead names
+    2024 for its DTI rank and 2025 for its GRDP target; asked the 2024 share of GRDP, the
+    lead is about 2025, and the 2024 figure further on answers."""
+    idf = idf_function(lambda t: 1, 10)
+    lead = ("Năm 2024, chỉ số chuyển đổi số (DTI) của tỉnh tăng 9 bậc so với năm 2023. "
+            "Năm 2025, tỉnh đặt mục tiêu kinh tế số chiếm 10% GRDP.")
+    text = lead + "\n\nĐến cuối năm 2024, kinh tế số của tỉnh ước chiếm 7,6% GRDP."
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    question = analyse("kinh te so cua ha tinh nam 2024 chiem bao nhieu phan tram GRDP", {})
+    read = reading(question, [hit], idf)
+    line = next(c for c in units(hit, text) if c.text == lead)
+    assert said_years(read, line) == frozenset({2025}) and 2024 in line.stated_years
+    answer, abstained, _ = compose(question, [hit], {doc.doc_id: doc}, idf, None, 300)
+    assert not abstained and "7,6%" in answer and "10%" not in answer
+
+
+@pytest.mark.parametrize("question, lang, kinds", [
+    ("Tổng kinh phí thực hiện kế hoạch năm 2025 là bao nhiêu?", "vi", {"money"}),
+    ("ngan sach tinh bo tri bao nhieu cho ke hoach chuyen doi so", "vi", {"money"}),
+    ("How much funding does the plan allocate to the IOC?", "en", {"money"}),
+    ("Có bao nhiêu dự án sử dụng vốn ngân sách?", "vi", {"quantity"}),        # counts projects
+    ("How many projects does the state budget fund?", "en", {"quantity"}),
+    ("Kinh phí cho hạ tầng số chiếm bao nhiêu phần trăm?", "vi", {"percent"}),  # a share
+])
+def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang, kinds):
+    """Rule "an amount of money" (reader.asks_money)."""
+    assert answer_types(question, lang) == kinds
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Tổng kinh phí dự kiến là 96,8 tỷ đồng", True), ("khoảng 1.000 tỷ", True),
+    ("500 triệu đồng", True), ("USD 3 million", True),
+    ("hỗ trợ 2 triệu người dân", False), ("tỷ lệ 80%", False), ("30 chợ", False), ("giai đoạn 2024 - 2025", False),
+])
+def test_an_amount_of_money_is_one_in_a_currency(text, holds):
+    assert holds_type("money", text) is holds
+
+
+def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
+    """'money' is a telling kind (form_missing): the line naming the scheme's period is no
+    answer to its budget for another period; the budget line of the period asked is."""
+    idf = idf_function(lambda t: 1, 10)
+    text = ("Điều 1. Phê duyệt Đề án phát triển kinh tế số tỉnh Hà Tĩnh giai đoạn 2024 - 2025, định hướng đến năm 2030.\n\n"
+            "Tổng kinh phí thực hiện Đề án giai đoạn 2024 - 2025 dự kiến 245 tỷ đồng.")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+
+    assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
+    answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
+    assert not abstained and "245 tỷ đồng" in answer

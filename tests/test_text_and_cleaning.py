@@ -10,7 +10,7 @@ import pytest
 import rank_bm25
 
 from qa.indexing.bm25 import B, K1, BM25Index, terms
-from qa.documents.clean import clean
+from qa.documents.clean import clean, is_boilerplate, signature_cells, take_date
 from qa.config import PROJECT_ROOT
 from qa.documents.ingest import detect_province
 from qa.retrieval.query import analyse, detect_language, restore_diacritics
@@ -319,3 +319,69 @@ def test_a_decisions_signature_before_the_regulation_it_issues_is_read_as_its_si
     assert "Người ký: Lê Văn Cường (TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in text
     assert text.index("Người ký:") < text.index("QUYẾT ĐỊNH\n") and "\nLê Văn Cường" not in text
     assert "(Ban hành kèm theo Quyết định số 27/2026/QĐ-UBND" in text and "Điều 2. Kinh phí" in text
+
+
+def test_a_signature_laid_out_in_a_word_table_cell_is_read_as_the_signer():
+    """Rule "a signature laid out in a table cell" (clean.signature_cells): a .docx
+    decision's closing row "recipients | office and name" names its signer."""
+    raw = ("ỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\nSố: 1235/QĐ-UBND\nCà Mau, ngày 05 tháng 7 năm 2024\n\n"
+           "QUYẾT ĐỊNH\nPhê duyệt Đề án phát triển kinh tế số\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\n"
+           "QUYẾT ĐỊNH:\n\nĐiều 1. Phê duyệt Đề án.\n\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký./.\n\n"
+           "Nơi nhận: - Như Điều 2; - Lưu: VT. | KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Nguyễn Minh Luân\n")
+    text = clean(raw).text
+    assert "Người ký: Nguyễn Minh Luân (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in text
+    assert text.index("Người ký:") < text.index("QUYẾT ĐỊNH\n") and "Nơi nhận: - Như Điều 2" in text
+
+
+@pytest.mark.parametrize("cell", ["GIÁM ĐỐC Sở Y tế Cà Mau", "CHỦ TỊCH UBND tỉnh", "Chủ tịch Nguyễn Văn A"])
+def test_a_table_cell_naming_an_office_but_no_signer_is_left_as_it_was(cell):
+    lines = ["Điều 3. Thi hành.", "", f"Nơi nhận: - Lưu: VT. | {cell}"]
+    assert signature_cells(lines) == lines
+
+
+@pytest.mark.parametrize("line, furniture", [
+    ("Tải văn bản | Lưu | Theo dõi hiệu lực | In", True),
+    ("Văn bản liên quan | Lược đồ | Nội dung MIX | Tiếng Anh", True),
+    ("Thứ Hai, 13/01/2025 | Đăng nhập | Đăng ký | Liên hệ quảng cáo", True),
+    ("Tiếng Anh | 80%", False),  # a table row
+    ("In", False),
+    ("Lưu trữ dữ liệu | Tiếng Anh", False),
+])
+def test_the_tool_bars_of_legal_portals_and_news_sites_are_page_furniture(line, furniture):
+    assert is_boilerplate(line) is furniture
+
+
+def test_a_news_pages_related_articles_after_its_heading_are_cut():
+    """Rule "a news page's list of other articles" (clean.cut_related_teasers)."""
+    body = ("Năm 2025, tỉnh xác định 3 lĩnh vực ưu tiên chuyển đổi số là nông nghiệp, du lịch và thương mại "
+            "điện tử. Tổng kinh phí bố trí cho chuyển đổi số năm 2025 là 152 tỷ đồng.\n")
+    raw = ("Trang chủ > Chuyển đổi số\n" + body * 3 + "Thạch Minh Hải\nTin liên quan\n"
+           "Cần Thơ ra mắt Trung tâm IOC\nBạc Liêu: Đẩy mạnh thanh toán không dùng tiền mặt\n")
+    text = clean(raw).text
+    assert "152 tỷ đồng" in text and "Cần Thơ" not in text and "Bạc Liêu" not in text
+    assert "Trang chủ" not in text  # a breadcrumb is page furniture
+    # what follows the heading is the document going on (a numbered section): nothing is cut
+    going_on = body * 5 + "Xem thêm\nII. NHIỆM VỤ\n1. Phát triển hạ tầng số tại Cần Thơ\n"
+    assert "Cần Thơ" in clean(going_on).text
+
+
+def test_a_word_title_block_cells_rule_is_dropped_and_the_issuer_stands_alone():
+    """_split_title_block_row: the dashes under "ỦY BAN NHÂN DÂN / TỈNH CÀ MAU" in a Word
+    table cell are no hyphen joining the next line to the issuer."""
+    raw = ("ỦY BAN NHÂN DÂN TỈNH CÀ MAU ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+           "---------------\nSố: 1235/QĐ-UBND | Cà Mau, ngày 05 tháng 7 năm 2024\nQUYẾT ĐỊNH\n"
+           "Phê duyệt Đề án phát triển kinh tế số\nCăn cứ Luật Tổ chức chính quyền địa phương;\n")
+    lines = clean(raw).text.split("\n")
+    assert lines[0] == "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" and "Số: 1235/QĐ-UBND" in lines and "---" not in clean(raw).text
+
+
+@pytest.mark.parametrize("line, rest, date", [
+    ("Cập nhật lúc: 08:15, 13/01/2025 | Tác giả: Thạch Minh Hải | In bài", "Tác giả: Thạch Minh Hải | In bài", "2025-01-13"),
+    ("Ngày đăng: 20/10/2025 | Lượt xem: 19", "Lượt xem: 19", "2025-10-20"),
+    ("Cập nhật lúc: 08:15, 13/01/2025", "", "2025-01-13"),
+    ("Thứ Hai, 13/01/2025 | Đăng nhập | Đăng ký", "Thứ Hai, 13/01/2025 | Đăng nhập | Đăng ký", None),  # the day it was read
+    ("Năm 2024 | 80%", "Năm 2024 | 80%", None),
+])
+def test_a_news_pages_meta_row_is_dated_by_its_posted_cell(line, rest, date):
+    """Rule "a news page's meta row" (clean._posted_cell)."""
+    assert take_date(line) == (rest, date)

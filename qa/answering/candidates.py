@@ -72,16 +72,21 @@ class Candidate:
     @cached_property
     def stated_years(self) -> frozenset[int]:
         """The years the unit is about: those it names, else the last one named before
-        it in its paragraph or lead-in (worked out once: a regex over the paragraph). A
-        title-block line is about the years its document's title names (a 2024 plan is
-        dated December 2023), else those it names."""
+        it in its paragraph or lead-in (worked out once: a regex over the paragraph), else
+        the last one of the headings it sits under, inside its chunk
+        (``enclosing_headings``) or above the chunk's first line (its ``heading_path``:
+        "II. MỤC TIÊU CỤ THỂ NĂM 2025 › 2. Phát triển kinh tế số / a) Tỷ trọng kinh tế số
+        … đạt 8,5%" is a 2025 target when the chunk opens at "2."). A title-block line is
+        about the years its document's title names (a 2024 plan is dated December 2023),
+        else those it names."""
         if self.in_title_block:
             return frozenset(years(self.context) or years(self.text))
         # The last year of ``before + " " + context``: a year is a whole word, so it is
         # the context's last, else the text before's; the context's is kept (the windows
         # of a line share it as their context, and the line is long).
         return frozenset(years(self.text) or last_year(self.context) or last_year(self.before)
-                         or last_year(self.enclosing_headings))
+                         or last_year(self.enclosing_headings)
+                         or last_year(self.hit.chunk.heading_path))
 
     @cached_property
     def enclosing_headings(self) -> str:

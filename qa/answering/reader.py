@@ -29,7 +29,7 @@ from qa.answering.candidates import Candidate
 from qa.answering.term_sets import joined_terms, term_set
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, is_heading, is_year, sentences
+from qa.text import fold, is_heading, is_year, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -54,6 +54,11 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+thá
                    re.IGNORECASE)
 #: A percentage: "30%", "12,5 %", "90 phần trăm", "ten per cent".
 _PERCENT = re.compile(r"\d\s*%|\bphần trăm\b|\bper\s?cent\b", re.IGNORECASE)
+#: An amount of money: "389,22 tỷ đồng", "1.000 tỷ", "500 triệu đồng", "2,5 triệu USD", "VND 3 billion"
+#: (a bare "2 triệu" counts people as often as money; "tỷ lệ", "tỷ trọng" are shares).
+_MONEY = re.compile(r"\d\s*(?:tỷ(?!\s*(?:lệ|trọng))|(?:triệu|nghìn|ngàn)\s*(?:đồng|VNĐ|VND|USD))"
+                    r"|\d\s*(?:đồng|VNĐ|VND|USD)\b|\b(?:USD|VND|US\$|\$)\s*\d"
+                    r"|\d\s*(?:billion|million|trillion)\b", re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
 _DAY = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.IGNORECASE)
 #: The signer of a document, named as such: "Người ký | Đoàn Thanh Sơn", "ký bởi ông Trần Văn A",
@@ -117,7 +122,7 @@ def _within_other(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> b
 
 
 def answer_types(question: str, lang: str) -> frozenset[str]:
-    """The kinds of answer a question asks for ("quantity", "percent", "date", "day", "agent", "signer",
+    """The kinds of answer a question asks for ("quantity", "percent", "money", "date", "day", "agent", "signer",
     "rank", "docnumber"), from its question words; empty when it asks for none in particular."""
     folded = fold(question).lower()
     cues = _question_type_cues()["en" if lang == "en" else "vi"]
@@ -127,6 +132,8 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
                     for span in found)}
     if "date" in asked and says("document_events", folded, lang):
         asked.add("day")  # "When was the plan issued?" asks for the day it was issued
+    if "quantity" in asked and "percent" not in asked and asks_money(folded, lang, cues["quantity"]):
+        asked.add("money")
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
 
 
@@ -142,6 +149,22 @@ def _word_list(key: str) -> dict[str, re.Pattern[str]]:
 def says(key: str, folded: str, lang: str) -> bool:
     """The folded, lower-cased question holds a word of the list ``key`` (``_word_list``)."""
     return bool(_word_list(key)["en" if lang == "en" else "vi"].search(folded))
+
+
+def asks_money(folded: str, lang: str, quantity: re.Pattern[str]) -> bool:
+    """Rule (an amount of money): a quantity question asks for an amount in a currency when
+    it names money (``question_types.json``, "money") as what it counts: in Vietnamese
+    before its question word ("Tổng kinh phí … là bao nhiêu?", "Ngân sách tỉnh bố trí bao
+    nhiêu cho …?"; "bao nhiêu dự án dùng vốn ngân sách" counts projects), in English after
+    "how much" ("How much funding …", "How much central budget support …"; "how many
+    projects use the budget" counts). A count, a rank or a percentage is no answer to it."""
+    money = _word_list("money")["en" if lang == "en" else "vi"].search(folded)
+    if money is None:
+        return False
+    if lang == "en":
+        return "how much" in folded
+    asked = quantity.search(folded)
+    return asked is not None and money.start() < asked.start()
 
 
 def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
@@ -174,7 +197,7 @@ def asks_several(query: Query) -> bool:
 #: A narrower kind of answer and the broader one it replaces: "Ai ký …?" asks for the
 #: signer, and any agency or capitalised name is no answer to it; "bao nhiêu phần trăm" asks
 #: for a percentage, and a count or a rank ("tốp 10") is no answer to it.
-NARROWER = {"day": "date", "signer": "agent", "percent": "quantity"}
+NARROWER = {"day": "date", "signer": "agent", "percent": "quantity", "money": "quantity"}
 
 
 #: A document named by its type and number ("Nghị quyết số 01", "Quyết định số 1893"): the
@@ -205,6 +228,8 @@ def holds_type(kind: str, text: str) -> bool:
         return bool(figure_numbers(text)) or bool(_NUMBER_WORDS.search(text))
     if kind == "percent":
         return bool(_PERCENT.search(text))
+    if kind == "money":
+        return bool(_MONEY.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "day":
@@ -608,9 +633,10 @@ def telling_kinds() -> frozenset[str]:
 
 
 def _f_form_missing(r: Reading, c: Candidate) -> float:
-    """The question asks for a percentage or for who signed (``telling_kinds``) and neither
-    the unit nor its context holds one: a share of GRDP answered with a rank ("tốp 10"), a
-    signer's question with the line that says the plan was issued. The unit answers
+    """The question asks for a percentage, for who signed or for an amount of money
+    (``telling_kinds``) and neither the unit nor its context holds one: a share of GRDP
+    answered with a rank ("tốp 10"), a signer's question with the line that says the plan
+    was issued, a budget's with the line that names the plan's period. The unit answers
     another question. In a unit of several sentences, the one holding most of the question
     must hold it ("100% các sự kiện … được truyền thông số. Phấn đấu tỷ lệ người dân … có
     tài khoản …": the 100% is another target's)."""
@@ -625,17 +651,35 @@ def _f_form_missing(r: Reading, c: Candidate) -> float:
                       for k in asked) else 1.0
 
 
+def said_years(r: Reading, c: Candidate) -> frozenset[int]:
+    """Rule (the year of the sentence that answers): the years a unit of several sentences
+    is about, for the question, are those of its sentence that holds most of the question,
+    else the last one named before that sentence in the unit, else the unit's
+    (``Candidate.stated_years``). A news lead "Năm 2024, chỉ số DTI … tăng 9 bậc. Năm 2025,
+    tỉnh đặt mục tiêu kinh tế số chiếm 10% GRDP." names 2024, but its share of GRDP is the
+    2025 target: no answer for 2024's share (as ``_f_form_missing`` reads the percentage of
+    that sentence)."""
+    if not r.query.years:
+        return c.stated_years
+    parts = sentences(c.text)
+    if len(parts) < 2:
+        return c.stated_years
+    said = max(parts, key=lambda p: r.covered(p.text))
+    own = years(said.text) or years(c.text[:said.start])[-1:]
+    return frozenset(own) or c.stated_years
+
+
 def _f_year_match(r: Reading, c: Candidate) -> float:
-    """The unit is about a year the question names."""
-    return 1.0 if r.query.years and c.stated_years & set(r.query.years) else 0.0
+    """The unit is about a year the question names (``said_years``)."""
+    return 1.0 if r.query.years and said_years(r, c) & set(r.query.years) else 0.0
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
-    is no answer for 2030)."""
+    is no answer for 2030; ``said_years``)."""
     if not r.query.years:
         return 0.0
-    stated = c.stated_years
+    stated = said_years(r, c)
     return 1.0 if stated and not stated & set(r.query.years) else 0.0
 
 

@@ -59,7 +59,7 @@ from qa.documents.structure import (
 from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
-CLEANER_VERSION = "blocks-1"
+CLEANER_VERSION = "blocks-4"
 
 
 def _patterns(name: str) -> list[str]:
@@ -88,7 +88,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _DATE_LINE_EN = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(\w+)\s+(\d{1,2}),\s*(\d{4})$", re.IGNORECASE)
 _DATE_LINE_VI = re.compile(
-    r"^(?:(?:cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày)\s*:?\s*)?(?:(?:thứ \w+|chủ nhật),?\s*)?"
+    r"^(?:(?:cập nhật(?: lúc| ngày)?|ngày đăng|đăng lúc|đăng ngày|ngày)\s*:?\s*)?(?:(?:thứ \w+|chủ nhật),?\s*)?"
     r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*[-–|,]?\s*)?"
     r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*[-–|,]?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*\w{0,4})?$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
@@ -123,7 +123,7 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
     lines: list[str] = []  # "" marks a break: a blank line or a removed separator
     seen = 0  # non-blank lines so far
     in_title_block = True  # until the body starts ("Căn cứ …", a numbered line, a paragraph)
-    for line in normalize(raw).split("\n"):
+    for line in cut_related_teasers(normalize(raw).split("\n")):
         seen += 1 if line else 0
         if line and seen <= _DATELINE_LINES:
             before = line
@@ -154,7 +154,7 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
             lines.append("")
             continue
         lines.extend(_split_title_block_row(line))
-    lines = signature_block(lines)
+    lines = signature_block(signature_cells(lines))
     rows_before = sum(1 for line in lines if is_row(line))
     lines = rows_of_numbered_tables(lines)
     tally["rows_of_numbered_tables (rows)"] += sum(1 for line in lines if is_row(line)) - rows_before
@@ -234,7 +234,28 @@ def take_date(line: str) -> tuple[str, str | None]:
     m = _DATE_PREFIX.match(stripped)
     if m:
         return stripped[m.end():], m.group(1)
+    if "|" in stripped:
+        return _posted_cell(stripped)
     return stripped, None
+
+
+#: A dateline that says the page was posted or updated ("Cập nhật lúc: …", "Ngày đăng: …").
+_POSTED = re.compile(r"^(?:cập nhật|ngày đăng|đăng lúc|đăng ngày)\b", re.IGNORECASE)
+
+
+def _posted_cell(row: str) -> tuple[str, str | None]:
+    """Rule (a news page's meta row): a page's meta line laid out in cells ("Cập nhật lúc:
+    08:15, 13/01/2025 | Tác giả: … | Chia sẻ | In bài") dates the page by its cell that says
+    it was posted or updated (``_POSTED``), taken out of the row as a whole dateline is; a
+    bare date in a cell ("Thứ Hai, 13/01/2025 | Đăng nhập") is the day the page was read."""
+    cells = split_row(row)
+    for k, cell in enumerate(cells):
+        if not _POSTED.match(cell):
+            continue
+        rest, date = take_date(cell)
+        if date is not None and not rest:
+            return TABLE_SEPARATOR.join(c for j, c in enumerate(cells) if j != k and c), date
+    return row, None
 
 
 def is_boilerplate(line: str) -> bool:
@@ -310,14 +331,22 @@ def _strip_pipes(line: str) -> str:
     return TABLE_SEPARATOR.join(split_row(line)) if "|" in line else line
 
 
+#: The rule under a title-block cell's lines ("ỦY BAN NHÂN DÂN / TỈNH CÀ MAU / -------"), which a
+#: Word table cell's lines, joined, leave at its end.
+_CELL_RULE = re.compile(r"(?:^|\s+)[-_=~.·*]{3,}$")
+
+
 def _split_title_block_row(line: str) -> list[str]:
     """A title block laid out as a table ("Số: 1893/QĐ-UBND | Thái Nguyên, ngày …") is not a
-    table: its cells go on lines of their own."""
+    table: its cells go on lines of their own, without the rule drawn under a cell's lines
+    ("ỦY BAN NHÂN DÂN TỈNH CÀ MAU -------": left there, the dashes read as a hyphen that
+    joined the next line, "Số: 1235/QĐ-UBND", to the issuer)."""
     if not is_row(line):
         return [line]
     cells = split_row(line)
     title_cell = re.compile(r"^(Số\s*:|.{0,40},?\s*ngày\s+\d{1,2}\s+tháng)", re.IGNORECASE)
     if any(title_cell.match(c) or starts_authority(c) for c in cells):
+        cells = [_CELL_RULE.sub("", c).strip() for c in cells]
         return [c for c in cells if c]
     return [line]
 
@@ -484,12 +513,62 @@ _SIGN_OFFICE = re.compile(r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]|(?:PHÓ\s+)
 #: tên, đóng dấu)"), dropped with the office lines, and the recipients' column beside the
 #: block, read line by line with it ("Nơi nhận:", "- Như trên;", "- Lưu: VT."), kept.
 _SIGNED_NOTE = re.compile(r"^\(?(?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)?\.?$", re.IGNORECASE)
+#: A signing note closing a signature cell's office ("KT. CHỦ TỊCH (Đã ký)").
+_SIGNED_NOTE_AT_END = re.compile(r"\s\((?:đã ký|ký tên|ký,[^)]*|chữ ký[^)]*)\)$", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^(?:nơi nhận\b.*|[-+•]\s.*)$", re.IGNORECASE)
 #: A person's name: 2-5 words, each capitalised (or in capitals), letters only.
 _SIGNER_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*){1,4}$")
 _SIGNATURE_LINES = 40  # the block is sought among the document's last lines
 _SIGNATURE_AFTER = 8  # and never among its first (a title block's "ỦY BAN NHÂN DÂN / TỈNH …")
 SIGNER_LABEL = "Người ký: "
+
+
+def signature_cells(lines: list[str]) -> list[str]:
+    """Rule (a signature laid out in a table cell): a Word decision prints its closing block
+    as a two-cell table, recipients left, signature right, and a loader writes the row as one
+    line with each cell's lines joined ("Nơi nhận: - Như Điều 3; … | KT. CHỦ TỊCH PHÓ CHỦ TỊCH
+    Nguyễn Văn A"). Among the last ``_SIGNATURE_LINES`` lines, such a row goes on lines of
+    its own, the signing cell as its office and its name ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH" /
+    "Nguyễn Văn A"), so that ``signature_block`` reads the block as it reads a text file's.
+    A cell is a signature when it opens with an office (``_SIGN_OFFICE``) and ends with a
+    name (``_SIGNER_NAME``, not in capitals) after the office's words in capitals and any
+    signing note; any other row is left as it was."""
+    tail = [i for i, line in enumerate(lines) if line][-_SIGNATURE_LINES:]
+    out = list(lines)
+    for i in reversed(tail):
+        if not is_row(lines[i]):
+            continue
+        cells = split_row(lines[i])
+        split = [_office_and_name(cell) for cell in cells]
+        if not any(split):
+            continue
+        expanded: list[str] = []
+        for cell, parts in zip(cells, split):
+            expanded.extend(parts or ([cell] if cell else []))
+        out[i:i + 1] = expanded
+    return out
+
+
+def _office_and_name(cell: str) -> list[str] | None:
+    """A signing cell's office, signing note and name on lines of their own ("KT. CHỦ TỊCH
+    PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn A" -> ["KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "(Đã ký)",
+    "Nguyễn Văn A"]), or None when the cell is not one."""
+    cell = cell.strip()
+    if not _SIGN_OFFICE.match(cell):
+        return None
+    words = cell.split()
+    for n in (5, 4, 3, 2):  # the longest name that follows the office's capitals
+        if len(words) <= n:
+            continue
+        name, text = " ".join(words[-n:]), " ".join(words[:-n])
+        if not _SIGNER_NAME.match(name) or any(is_caps(w) for w in words[-n:] if len(w) > 1):
+            continue
+        note = _SIGNED_NOTE_AT_END.search(text)
+        office = text[:note.start()].strip() if note else text
+        if not is_caps(office.split()[-1]):
+            continue
+        return [office, note.group(0).strip()] + [name] if note else [office, name]
+    return None
 
 
 def signature_block(lines: list[str]) -> list[str]:
@@ -766,6 +845,34 @@ _BYLINE_WORDS = re.compile(
 )
 
 
+#: The heading of a news page's list of other articles ("Tin liên quan", "Bài viết cùng
+#: chuyên mục", "Related news"), folded; the same headings ``boilerplate_lines.txt`` drops.
+_RELATED_HEADING = re.compile(r"^(?:(?:tin|bai viet|tin bai) (?:lien quan|khac|cung chuyen muc|moi nhat|doc nhieu)"
+                              r"|related (?:posts|articles|news)|(?:xem them|doc them))\s*:?$")
+
+
+def cut_related_teasers(lines: list[str]) -> list[str]:
+    """Rule (a news page's list of other articles): drop a related-articles heading in the
+    last third of the page ("Tin liên quan") and the teasers after it ("Cần Thơ ra mắt Trung
+    tâm IOC", "Bạc Liêu: Đẩy mạnh thanh toán …"): they are other articles' headlines, often
+    of other provinces, which the heading alone (dropped as page furniture) left in the
+    article. As for a closing byline (``cut_after_closing_byline``), nothing is cut when
+    what follows holds a numbered heading, a list item or a table row, or is longer than
+    what comes before it. Read on the raw lines, before the heading is dropped."""
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    cutoff = max(1, (len(kept) * 2) // 3)
+    for k in range(len(kept) - 1, cutoff - 1, -1):
+        i = kept[k]
+        if not _RELATED_HEADING.match(fold(lines[i]).strip().lower()):
+            continue
+        tail = [lines[j].strip() for j in kept[k + 1:]]
+        before = sum(len(lines[j].strip()) for j in kept[:k])
+        if not tail or any(marker(t) is not None or is_row(t) for t in tail) or sum(map(len, tail)) > before:
+            return lines
+        return lines[:i]
+    return lines
+
+
 def is_byline(line: str) -> bool:
     """A closing byline: initials with dots ("M.T", "N.H.A"), "PV", or "Tin, ảnh: …",
     "Theo TTXVN". Capitals without dots ("TT", "STT") and numerals ("IV.") are not."""
@@ -794,4 +901,4 @@ def cut_after_closing_byline(lines: list[str]) -> list[str]:
 
 __all__ = ["CLEANER_VERSION", "CleanedText", "clean", "join_wrapped_lines", "wrap_width", "drop_repeated_captions",
            "cut_after_closing_byline", "rows_of_flattened_tables", "inline_table_headers", "is_boilerplate",
-           "strip_motto", "take_date", "remove_spam", "is_byline"]
+           "strip_motto", "take_date", "remove_spam", "is_byline", "cut_related_teasers"]
