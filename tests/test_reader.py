@@ -517,6 +517,61 @@ def test_the_body_of_a_lead_in_is_read_with_it():
     assert item.kind == "item" and quoted(item).startswith("Cập nhật loại I bao gồm: Thay đổi tên tiếng Việt")
 
 
+ARTICLE_WITH_LEAD_IN = ("Điều 26. Người có quyền yêu cầu cấp bản sao văn bằng\n\n"
+                        "Những người sau đây có quyền yêu cầu cấp bản sao văn bằng, chứng chỉ từ sổ gốc:\n\n"
+                        "1. Người được cấp bản chính văn bằng, chứng chỉ.\n\n"
+                        "2. Chứng chỉ:\n\n"
+                        "a) Được cấp sau khi người học hoàn thành chương trình bồi dưỡng.\n\n"
+                        "3. Cha, mẹ, con; vợ, chồng; anh, chị, em ruột của người được cấp bản chính.\n\n"
+                        "Điều 27. Hiệu lực thi hành\n\n"
+                        "1. Quy chế này có hiệu lực từ ngày ký.")
+
+
+def test_an_article_s_opening_sentence_leads_its_clauses():
+    """Rule "a lead-in before an article's clauses" (``candidates.sibling_lead_in``): the
+    numbered clauses after an article's sentence ending with ":" are read with it as their
+    lead-in, the nested point with its own clause, and the next article's clauses with none."""
+    text = ARTICLE_WITH_LEAD_IN
+    found = lead_ins(text)
+    lead = "Những người sau đây có quyền yêu cầu cấp bản sao văn bằng, chứng chỉ từ sổ gốc:"
+    assert found[text.index("1. Người được cấp")] == lead
+    assert found[text.index("3. Cha, mẹ")] == lead, "a clause after a clause that holds points"
+    assert found[text.index("a) Được cấp")] == "2. Chứng chỉ:"
+    assert found.get(text.index("1. Quy chế này"), "") == "", "the next article's clause follows no lead-in"
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    clause = next(c for c in units(hit, text) if c.text.startswith("3. Cha, mẹ"))
+    assert clause.kind == "item" and quoted(clause).startswith(lead + " 3. Cha, mẹ")
+
+
+def test_a_heading_never_answers_alone_but_with_its_body():
+    """Rule "a heading never answers alone" (``candidates.with_body``): a heading line chosen
+    to answer is quoted with the blocks of its section after it, as many as fit; a line that
+    is no heading, or a heading whose section is not in the passage, is left as it is."""
+    from qa.answering.candidates import with_body
+    text = ("Quy định này quy định định mức chi cho công tác biên soạn, thẩm định và xuất bản giáo trình.\n\n"
+            "Điều 16. Định mức thù lao quản lý, điều hành\n\n"
+            "Phụ cấp trách nhiệm cho Ban điều hành\n\n"
+            "• Trưởng ban, Ủy viên thư ký: 200.000 đ/người/tháng.\n\n"
+            "• Các thành viên khác: 150.000 đ/người/tháng.\n\n"
+            "Điều 17. Hiệu lực thi hành")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    heading = next(c for c in found if c.text == "Phụ cấp trách nhiệm cho Ban điều hành")
+    whole = with_body(heading, text, 300)
+    assert whole is not None and quoted(whole) == ("Phụ cấp trách nhiệm cho Ban điều hành • Trưởng ban, Ủy viên thư "
+                                                   "ký: 200.000 đ/người/tháng. • Các thành viên khác: 150.000 đ/người/tháng.")
+    article = next(c for c in found if c.text.startswith("Điều 16."))
+    body = with_body(article, text, 300)
+    assert body is not None and "150.000" in quoted(body) and "Điều 17" not in quoted(body)
+    cut = with_body(heading, text, 125)  # the first item whole and the start of the second
+    assert cut is not None and quoted(cut).endswith("…") and len(quoted(cut)) <= 125
+    assert "200.000 đ/người/tháng. • Các thành viên khác" in quoted(cut)
+    item = next(c for c in found if c.text.startswith("• Trưởng ban"))
+    assert with_body(item, text, 300) is None, "an item is no heading"
+    last = next(c for c in found if c.text == "Điều 17. Hiệu lực thi hành")
+    assert with_body(last, text, 300) is None, "its body is not in the passage"
+
+
 DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"
               "Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử\n\n"
               "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023;\n\n"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answering.candidates import Candidate, units, with_items
+from qa.answering.candidates import Candidate, units, with_body, with_items
 from qa.answering.document_metadata import names_document, title_block_answer
 from qa.answering.provisions import provision_answer
 from qa.indexing.unit_vectors import Semantic
@@ -139,8 +139,10 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     if other_year and not names_document(query, other_year, quoted(best.candidate)):
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
-    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``).
-    chosen = with_items(best.candidate, doc.text, best.candidate.room or quote_room(query, doc, max_chars))
+    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``);
+    # nor does a heading: it is quoted with its body (``candidates.with_body``).
+    room = best.candidate.room or quote_room(query, doc, max_chars)
+    chosen = with_items(best.candidate, doc.text, room) or with_body(best.candidate, doc.text, room)
     return _frame(query, chosen or best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 
