@@ -377,13 +377,41 @@ def test_candidates_keep_the_room_of_their_document_and_no_answer_outgrows_the_l
     doc = Document("r.txt", "Điều 9.", sentence)
     hit = Hit(Chunk(0, doc.doc_id, sentence, 0, len(sentence)), 1.0)
     query = analyse("Điều kiện đăng ký học vượt là gì?", {})
-    room = quote_room(query, doc, 300)
+    room = quote_room(query, doc, 300, year_note=False)  # the sentence is about no year
     assert 230 < len(sentence) <= room  # a regulation's short frame leaves room for the whole sentence
     found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
     assert {c.room for c in found} == {room}
     assert any(c.text == sentence for c in found)
     answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and len(answer) <= 300 and "30 tín chỉ" in answer
+
+
+def test_a_unit_is_cut_for_the_frame_it_gets():
+    """Rule "a unit is cut for the frame it gets" (``answer.framed_units``): a unit framed with
+    no year note keeps the note's characters, so a sentence a little longer than the room left
+    after a year note is quoted whole; the same sentence under a year ("Đến năm 2025") gets
+    the note and is cut to the smaller room, and the answer stays within ``max_chars``."""
+    from qa.answering.answer import candidates, quote_room
+    sentence = ("Sinh viên được đăng ký học vượt nếu có điểm trung bình chung tích lũy từ 7,0 trở lên, "
+                "không bị cảnh báo học vụ, đã hoàn thành học phí của học kỳ trước, có đơn được cố vấn học tập "
+                "đồng ý, đăng ký không quá 30 tín chỉ và được Trưởng khoa quản lý ngành chấp thuận, trừ học kỳ hè.")
+    query = analyse("Điều kiện đăng ký học vượt là gì?", {})
+    doc = Document("r.txt", "Điều 9.", sentence)
+    narrow, wide = quote_room(query, doc, 300), quote_room(query, doc, 300, year_note=False)
+    assert narrow < len(sentence) <= wide
+    hit = Hit(Chunk(0, doc.doc_id, sentence, 0, len(sentence)), 1.0)
+    found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
+    assert any(c.text == sentence for c in found), "no year note: the whole sentence fits"
+    dated = "Đến năm 2025, " + sentence[0].lower() + sentence[1:]
+    text = f"Mục tiêu năm 2025\n{dated}"
+    doc = Document("r.txt", "Điều 9.", text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
+    line = text.index("Đến năm")
+    later = [c for c in found if c.span.start > line]  # pieces naming no year, framed with 2025
+    assert later and all(len(quoted(c)) <= narrow for c in later)
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and len(answer) <= 300
 
 
 def test_a_window_that_starts_after_a_comma_is_marked_as_starting_mid_phrase():
@@ -489,6 +517,24 @@ def test_a_lead_in_never_answers_alone_but_with_its_items():
     query = analyse("Điều kiện để cá nhân được hoãn chấp hành quyết định phạt tiền là gì?", {})
     answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
+
+
+def test_a_lead_in_sentence_of_a_long_line_is_quoted_with_its_items():
+    """Rule "a lead-in never answers alone" (``candidates.with_items``), when the lead-in is the
+    last sentence of a line too long to quote with its items: the sentence is quoted with them."""
+    from qa.answering.candidates import with_items
+    text = ("Điều 34. Cấp bằng tốt nghiệp\n\n"
+            "2. Xếp loại tốt nghiệp được xác định dựa trên điểm trung bình chung tích lũy của toàn khóa học "
+            "theo thang điểm 10 và thang điểm 4 như quy định tại Điều 20 của Quy chế này. Riêng đối với sinh viên "
+            "đạt loại xuất sắc, loại tốt nghiệp giảm 1 bậc nếu rơi vào các trường hợp sau:\n\n"
+            "- Có thời gian học tập vượt quá 02 học kỳ so với thời gian thiết kế.\n\n"
+            "- Đã bị kỷ luật mức cảnh cáo trở lên.\n\n"
+            "3. Kết quả học tập được ghi vào bảng điểm.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    sentence = next(c for c in units(hit, text) if c.kind == "sentence" and c.text.startswith("Riêng đối với"))
+    listed = with_items(sentence, text, 200)
+    assert listed is not None and quoted(listed).startswith("Riêng đối với sinh viên")
+    assert "- Có thời gian học tập vượt quá" in quoted(listed) and len(quoted(listed)) <= 200
 
 
 def test_the_body_of_a_lead_in_is_read_with_it():

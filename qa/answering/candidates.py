@@ -366,7 +366,12 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
     if not items:
         return None
     prefix = f"{c.context} " if c.kind == "item" and c.context else ""
-    return _with_lines_after(c, f"{prefix}{line}", line_start, line_end, items, room)
+    head, head_start = f"{prefix}{line}", line_start + text[line_start:line_end].index(line[0])
+    if len(" ".join(head.split())) > room and c.kind in ("sentence", "clause", "window"):
+        # The lead-in is the unit's sentence, in a line too long to quote with its items
+        # ("2. Xếp loại tốt nghiệp … Riêng đối với … nếu rơi vào các trường hợp sau:").
+        head, head_start = c.text, c.span.start
+    return _with_lines_after(c, head, head_start, line_end, items, room)
 
 
 def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
@@ -403,7 +408,8 @@ def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
         items.append((b.start - base, min(b.end - base, len(text))))
     if not items:
         return None
-    return _with_lines_after(c, text[line_start:line_end].strip(), line_start, line_end, items, room)
+    line = text[line_start:line_end].strip()
+    return _with_lines_after(c, line, line_start + text[line_start:line_end].index(line[0]), line_end, items, room)
 
 
 @lru_cache(maxsize=OUTLINES_KEPT)
@@ -427,14 +433,13 @@ def _encloses(blocks: list[Block], outer: int, k: int) -> bool:
     return False
 
 
-def _with_lines_after(c: Candidate, head_line: str, line_start: int, line_end: int,
+def _with_lines_after(c: Candidate, head: str, head_start: int, line_end: int,
                       items: list[tuple[int, int]], room: int) -> Candidate | None:
-    """``head_line`` (at ``line_start`` in the chunk, ending its line at ``line_end``) with the
+    """``head`` (from ``head_start`` in the chunk to its line's end ``line_end``) with the
     lines at ``items`` (chunk offsets) after it: the most whole ones that fit in ``room``, then
     the start of the next cut at a word ("…") when ``MIN_ITEM_START`` characters are left."""
     text = c.hit.chunk.text
-    line = text[line_start:line_end].strip()
-    quote = " ".join(head_line.split())
+    quote = " ".join(head.split())
     if len(quote) > room:
         return None
     span_end = line_end
@@ -449,8 +454,7 @@ def _with_lines_after(c: Candidate, head_line: str, line_start: int, line_end: i
             cut = cut[: cut.rfind(" ")] if " " in cut else cut
             quote, span_end = f"{quote} {cut.rstrip(' ,;:')}…", begin + len(cut)
         break
-    start = line_start + text[line_start:line_end].index(line[0])
-    return Candidate(c.hit, c.rank, Span(quote, start, span_end), "list", "", c.before, room=room)
+    return Candidate(c.hit, c.rank, Span(quote, head_start, span_end), "list", "", c.before, room=room)
 
 
 #: Where a window of a long unit may start: the unit's start, or after a comma,
