@@ -377,13 +377,41 @@ def test_candidates_keep_the_room_of_their_document_and_no_answer_outgrows_the_l
     doc = Document("r.txt", "Điều 9.", sentence)
     hit = Hit(Chunk(0, doc.doc_id, sentence, 0, len(sentence)), 1.0)
     query = analyse("Điều kiện đăng ký học vượt là gì?", {})
-    room = quote_room(query, doc, 300)
+    room = quote_room(query, doc, 300, year_note=False)  # the sentence is about no year
     assert 230 < len(sentence) <= room  # a regulation's short frame leaves room for the whole sentence
     found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
     assert {c.room for c in found} == {room}
     assert any(c.text == sentence for c in found)
     answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and len(answer) <= 300 and "30 tín chỉ" in answer
+
+
+def test_a_unit_is_cut_for_the_frame_it_gets():
+    """Rule "a unit is cut for the frame it gets" (``answer.framed_units``): a unit framed with
+    no year note keeps the note's characters, so a sentence a little longer than the room left
+    after a year note is quoted whole; the same sentence under a year ("Đến năm 2025") gets
+    the note and is cut to the smaller room, and the answer stays within ``max_chars``."""
+    from qa.answering.answer import candidates, quote_room
+    sentence = ("Sinh viên được đăng ký học vượt nếu có điểm trung bình chung tích lũy từ 7,0 trở lên, "
+                "không bị cảnh báo học vụ, đã hoàn thành học phí của học kỳ trước, có đơn được cố vấn học tập "
+                "đồng ý, đăng ký không quá 30 tín chỉ và được Trưởng khoa quản lý ngành chấp thuận, trừ học kỳ hè.")
+    query = analyse("Điều kiện đăng ký học vượt là gì?", {})
+    doc = Document("r.txt", "Điều 9.", sentence)
+    narrow, wide = quote_room(query, doc, 300), quote_room(query, doc, 300, year_note=False)
+    assert narrow < len(sentence) <= wide
+    hit = Hit(Chunk(0, doc.doc_id, sentence, 0, len(sentence)), 1.0)
+    found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
+    assert any(c.text == sentence for c in found), "no year note: the whole sentence fits"
+    dated = "Đến năm 2025, " + sentence[0].lower() + sentence[1:]
+    text = f"Mục tiêu năm 2025\n{dated}"
+    doc = Document("r.txt", "Điều 9.", text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
+    line = text.index("Đến năm")
+    later = [c for c in found if c.span.start > line]  # pieces naming no year, framed with 2025
+    assert later and all(len(quoted(c)) <= narrow for c in later)
+    answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), 0.0, 300)
+    assert not abstained and len(answer) <= 300
 
 
 def test_a_window_that_starts_after_a_comma_is_marked_as_starting_mid_phrase():
@@ -491,6 +519,24 @@ def test_a_lead_in_never_answers_alone_but_with_its_items():
     assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
 
 
+def test_a_lead_in_sentence_of_a_long_line_is_quoted_with_its_items():
+    """Rule "a lead-in never answers alone" (``candidates.with_items``), when the lead-in is the
+    last sentence of a line too long to quote with its items: the sentence is quoted with them."""
+    from qa.answering.candidates import with_items
+    text = ("Điều 34. Cấp bằng tốt nghiệp\n\n"
+            "2. Xếp loại tốt nghiệp được xác định dựa trên điểm trung bình chung tích lũy của toàn khóa học "
+            "theo thang điểm 10 và thang điểm 4 như quy định tại Điều 20 của Quy chế này. Riêng đối với sinh viên "
+            "đạt loại xuất sắc, loại tốt nghiệp giảm 1 bậc nếu rơi vào các trường hợp sau:\n\n"
+            "- Có thời gian học tập vượt quá 02 học kỳ so với thời gian thiết kế.\n\n"
+            "- Đã bị kỷ luật mức cảnh cáo trở lên.\n\n"
+            "3. Kết quả học tập được ghi vào bảng điểm.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    sentence = next(c for c in units(hit, text) if c.kind == "sentence" and c.text.startswith("Riêng đối với"))
+    listed = with_items(sentence, text, 200)
+    assert listed is not None and quoted(listed).startswith("Riêng đối với sinh viên")
+    assert "- Có thời gian học tập vượt quá" in quoted(listed) and len(quoted(listed)) <= 200
+
+
 def test_the_body_of_a_lead_in_is_read_with_it():
     """Rule "the body of a lead-in" (``candidates.body_of_lead_in``): the paragraph right after
     a lead-in, and each after one of its paragraphs that ends with ";" (a list whose markers
@@ -515,6 +561,61 @@ def test_the_body_of_a_lead_in_is_read_with_it():
     hit = Hit(Chunk(0, "d", unmarked, 0, len(unmarked)), 1.0)
     item = next(c for c in units(hit, unmarked) if c.text.startswith("Thay đổi tên tiếng Việt"))
     assert item.kind == "item" and quoted(item).startswith("Cập nhật loại I bao gồm: Thay đổi tên tiếng Việt")
+
+
+ARTICLE_WITH_LEAD_IN = ("Điều 26. Người có quyền yêu cầu cấp bản sao văn bằng\n\n"
+                        "Những người sau đây có quyền yêu cầu cấp bản sao văn bằng, chứng chỉ từ sổ gốc:\n\n"
+                        "1. Người được cấp bản chính văn bằng, chứng chỉ.\n\n"
+                        "2. Chứng chỉ:\n\n"
+                        "a) Được cấp sau khi người học hoàn thành chương trình bồi dưỡng.\n\n"
+                        "3. Cha, mẹ, con; vợ, chồng; anh, chị, em ruột của người được cấp bản chính.\n\n"
+                        "Điều 27. Hiệu lực thi hành\n\n"
+                        "1. Quy chế này có hiệu lực từ ngày ký.")
+
+
+def test_an_article_s_opening_sentence_leads_its_clauses():
+    """Rule "a lead-in before an article's clauses" (``candidates.sibling_lead_in``): the
+    numbered clauses after an article's sentence ending with ":" are read with it as their
+    lead-in, the nested point with its own clause, and the next article's clauses with none."""
+    text = ARTICLE_WITH_LEAD_IN
+    found = lead_ins(text)
+    lead = "Những người sau đây có quyền yêu cầu cấp bản sao văn bằng, chứng chỉ từ sổ gốc:"
+    assert found[text.index("1. Người được cấp")] == lead
+    assert found[text.index("3. Cha, mẹ")] == lead, "a clause after a clause that holds points"
+    assert found[text.index("a) Được cấp")] == "2. Chứng chỉ:"
+    assert found.get(text.index("1. Quy chế này"), "") == "", "the next article's clause follows no lead-in"
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    clause = next(c for c in units(hit, text) if c.text.startswith("3. Cha, mẹ"))
+    assert clause.kind == "item" and quoted(clause).startswith(lead + " 3. Cha, mẹ")
+
+
+def test_a_heading_never_answers_alone_but_with_its_body():
+    """Rule "a heading never answers alone" (``candidates.with_body``): a heading line chosen
+    to answer is quoted with the blocks of its section after it, as many as fit; a line that
+    is no heading, or a heading whose section is not in the passage, is left as it is."""
+    from qa.answering.candidates import with_body
+    text = ("Quy định này quy định định mức chi cho công tác biên soạn, thẩm định và xuất bản giáo trình.\n\n"
+            "Điều 16. Định mức thù lao quản lý, điều hành\n\n"
+            "Phụ cấp trách nhiệm cho Ban điều hành\n\n"
+            "• Trưởng ban, Ủy viên thư ký: 200.000 đ/người/tháng.\n\n"
+            "• Các thành viên khác: 150.000 đ/người/tháng.\n\n"
+            "Điều 17. Hiệu lực thi hành")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    heading = next(c for c in found if c.text == "Phụ cấp trách nhiệm cho Ban điều hành")
+    whole = with_body(heading, text, 300)
+    assert whole is not None and quoted(whole) == ("Phụ cấp trách nhiệm cho Ban điều hành • Trưởng ban, Ủy viên thư "
+                                                   "ký: 200.000 đ/người/tháng. • Các thành viên khác: 150.000 đ/người/tháng.")
+    article = next(c for c in found if c.text.startswith("Điều 16."))
+    body = with_body(article, text, 300)
+    assert body is not None and "150.000" in quoted(body) and "Điều 17" not in quoted(body)
+    cut = with_body(heading, text, 125)  # the first item whole and the start of the second
+    assert cut is not None and quoted(cut).endswith("…") and len(quoted(cut)) <= 125
+    assert "200.000 đ/người/tháng. • Các thành viên khác" in quoted(cut)
+    item = next(c for c in found if c.text.startswith("• Trưởng ban"))
+    assert with_body(item, text, 300) is None, "an item is no heading"
+    last = next(c for c in found if c.text == "Điều 17. Hiệu lực thi hành")
+    assert with_body(last, text, 300) is None, "its body is not in the passage"
 
 
 DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"

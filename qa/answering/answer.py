@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answering.candidates import Candidate, units, with_items
+from qa.answering.candidates import Candidate, units, with_body, with_items
 from qa.answering.document_metadata import names_document, title_block_answer
 from qa.answering.provisions import provision_answer
 from qa.indexing.unit_vectors import Semantic
@@ -72,9 +72,32 @@ def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | 
     several = query is not None and asks_several(query)
     for rank, h in enumerate(hits, 1):
         doc = documents[h.chunk.doc_id]
-        here = quote_room(query, doc, max_chars) if query is not None and room is not None else room
-        out += units(h, doc.text, rank, here, with_lists=several)
+        if query is None or room is None:
+            out += units(h, doc.text, rank, room, with_lists=several)
+            continue
+        out += framed_units(h, doc.text, rank, quote_room(query, doc, max_chars, False),
+                            quote_room(query, doc, max_chars), several)
     return out
+
+
+def framed_units(hit: Hit, document_text: str, rank: int, room: int, room_with_year: int,
+                 several: bool) -> list[Candidate]:
+    """The hit's units as an answer can quote them whole in its frame (``units``).
+
+    Rule (a unit is cut for the frame it gets): the answer's lead notes the year a unit is
+    about only when the unit names none itself and its context does (``_context_year``:
+    "Theo kế hoạch của Hà Tĩnh, đến năm 2025: “…”"). A unit framed with no year note has
+    the note's characters too: a regulation's 270-character sentence, cut to the room left
+    after a year note it never gets, lost the end of its clause. A unit longer than that
+    room whose frame does note a year is replaced by its pieces cut to the smaller room, as
+    before, so that no answer runs past ``max_chars``."""
+    if room == room_with_year:
+        return units(hit, document_text, rank, room_with_year, with_lists=several)
+    kept = [c for c in units(hit, document_text, rank, room, with_lists=several)
+            if len(quoted(c)) <= room_with_year or _context_year(c) is None]
+    seen = {(c.span.start, c.span.end, c.kind) for c in kept}
+    return kept + [c for c in units(hit, document_text, rank, room_with_year, with_lists=several)
+                   if (c.span.start, c.span.end, c.kind) not in seen and _context_year(c) is not None]
 
 
 def read(query: Query, hits: Sequence[Hit], documents: dict[str, Document], idf: Callable[[str], float],
@@ -139,8 +162,10 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     if other_year and not names_document(query, other_year, quoted(best.candidate)):
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
-    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``).
-    chosen = with_items(best.candidate, doc.text, best.candidate.room or quote_room(query, doc, max_chars))
+    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``);
+    # nor does a heading: it is quoted with its body (``candidates.with_body``).
+    room = best.candidate.room or quote_room(query, doc, max_chars)
+    chosen = with_items(best.candidate, doc.text, room) or with_body(best.candidate, doc.text, room)
     return _frame(query, chosen or best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 
@@ -279,13 +304,13 @@ def _kind_name(kind: str | None, lang: str) -> str | None:
     return word.lower() if word else None
 
 
-def quote_room(query: Query, doc: Document, max_chars: int) -> int:
+def quote_room(query: Query, doc: Document, max_chars: int, year_note: bool = True) -> int:
     """Characters of a unit that an answer quoting this document has room for: ``max_chars``
-    less the answer's framing (``_frame``: its lead with a year note, the quotation marks,
-    the citation mark " [10]."), at least 40. A collection's own framing, not one figure for
+    less the answer's framing (``_frame``: its lead, with a year note unless ``year_note`` is
+    False, the quotation marks, the citation mark " [10]."), at least 40. A collection's own framing, not one figure for
     all: "Theo “Điều 5.”: " leaves a regulation 45 characters more than a merged province's
     plan leaves it."""
-    return max(40, max_chars - len(_lead(query, doc, 2025)) - len(" [10].") - 2)
+    return max(40, max_chars - len(_lead(query, doc, 2025 if year_note else None)) - len(" [10].") - 2)
 
 
 def _quote(lead: str, clause: str, tail: str, max_chars: int, query: Query) -> str:

@@ -160,6 +160,8 @@ def lead_ins(document_text: str) -> dict[int, str]:
         elif block.kind in ("item", "row"):
             body_of = None
             j = lead_in(blocks, i, document_text)
+            if j is None and block.kind == "item":
+                j = sibling_lead_in(blocks, i, document_text)
         else:
             body_of = None
             found[block.start] = None
@@ -168,6 +170,37 @@ def lead_ins(document_text: str) -> dict[int, str]:
             texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
         found[block.start] = texts[j] if j is not None else ""
     return {start: lead for start, lead in found.items() if lead is not None}
+
+
+def sibling_lead_in(blocks: list[Block], i: int, document_text: str) -> int | None:
+    """The paragraph ending with ":" that the item ``blocks[i]`` and the items before it
+    follow as siblings, or None.
+
+    Rule (a lead-in before an article's clauses): an article often opens with a sentence
+    that announces its numbered clauses ("Điều 26. … / Những người sau đây có quyền yêu cầu
+    cấp bản sao …: / 1. Người được cấp bản chính … / 2. … / 3. Cha, mẹ, con; …"). The
+    outline keeps clauses under their article, not under the sentence (a lead-in never holds
+    a clause of its article's numbering), so the clause read alone did not say what it is
+    one of, and the sentence chosen as an answer was quoted without its clauses. Going back
+    over the item's earlier siblings (and what they hold), the first other block with the
+    same parent is its lead-in when it is a paragraph ending with ":".
+    """
+    parent = blocks[i].parent
+    k = i - 1
+    while k >= 0:
+        b = blocks[k]
+        if b.parent == parent:
+            if b.kind == "item":
+                k -= 1
+                continue
+            if b.kind == "paragraph" and document_text[b.start:b.end].rstrip().endswith(":"):
+                return k
+            return None
+        # a block held by an earlier sibling item ("a)" under "2. Chứng chỉ:"), or above the parent
+        if parent is not None and k <= parent:
+            return None
+        k -= 1
+    return None
 
 
 def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: int | None) -> int | None:
@@ -338,7 +371,80 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
     if not items:
         return None
     prefix = f"{c.context} " if c.kind == "item" and c.context else ""
-    quote = " ".join(f"{prefix}{line}".split())
+    head, head_start = f"{prefix}{line}", line_start + text[line_start:line_end].index(line[0])
+    if len(" ".join(head.split())) > room and c.kind in ("sentence", "clause", "window"):
+        # The lead-in is the unit's sentence, in a line too long to quote with its items
+        # ("2. Xếp loại tốt nghiệp … Riêng đối với … nếu rơi vào các trường hợp sau:").
+        head, head_start = c.text, c.span.start
+    return _with_lines_after(c, head, head_start, line_end, items, room)
+
+
+def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
+    """A heading chosen to answer, with the lines of its body that follow it in its passage;
+    None when the unit is no whole heading line or its body is not in the passage.
+
+    Rule (a heading never answers alone): a heading line ("Trách nhiệm của Ban Điều hành cấp
+    Trường", "Điều 16. Định mức thù lao quản lý, điều hành", "Phụ cấp trách nhiệm cho Ban
+    điều hành CTGT trường") names what its section sets out without stating any of it; the
+    reader may choose it because it holds the question's words. It is quoted with the blocks
+    of its body (``qa.documents.structure``: those it encloses) as ``with_items`` quotes a
+    lead-in with its items: the most whole ones that fit in ``room``, then the start of the
+    next cut at a word when at least ``MIN_ITEM_START`` characters are left.
+    """
+    if c.in_title_block or c.kind not in ("line", "item"):
+        return None
+    text = c.hit.chunk.text
+    line_start = text.rfind("\n", 0, c.span.start) + 1
+    line_end = text.find("\n", c.span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:c.span.start].strip() or text[c.span.end:line_end].strip():
+        return None
+    base = c.hit.chunk.start
+    blocks = parse(document_text)
+    at = _block_at(document_text, base + c.span.start)
+    at = _block_at(document_text, base + line_start) if at is None else at
+    if at is None or blocks[at].kind != "heading":
+        return None
+    items: list[tuple[int, int]] = []
+    for k in range(at + 1, len(blocks)):
+        b = blocks[k]
+        if b.start - base >= len(text) or not _encloses(blocks, at, k):
+            break
+        items.append((b.start - base, min(b.end - base, len(text))))
+    if not items:
+        return None
+    line = text[line_start:line_end].strip()
+    return _with_lines_after(c, line, line_start + text[line_start:line_end].index(line[0]), line_end, items, room)
+
+
+@lru_cache(maxsize=OUTLINES_KEPT)
+def _block_starts(document_text: str) -> dict[int, int]:
+    """Where each block of the document starts, with its index in ``parse``."""
+    return {b.start: i for i, b in enumerate(parse(document_text))}
+
+
+def _block_at(document_text: str, offset: int) -> int | None:
+    """The index of the document's block that starts at ``offset``, or None."""
+    return _block_starts(document_text).get(offset)
+
+
+def _encloses(blocks: list[Block], outer: int, k: int) -> bool:
+    """Block ``outer`` is one of the blocks enclosing block ``k``."""
+    parent = blocks[k].parent
+    while parent is not None and parent >= outer:
+        if parent == outer:
+            return True
+        parent = blocks[parent].parent
+    return False
+
+
+def _with_lines_after(c: Candidate, head: str, head_start: int, line_end: int,
+                      items: list[tuple[int, int]], room: int) -> Candidate | None:
+    """``head`` (from ``head_start`` in the chunk to its line's end ``line_end``) with the
+    lines at ``items`` (chunk offsets) after it: the most whole ones that fit in ``room``, then
+    the start of the next cut at a word ("…") when ``MIN_ITEM_START`` characters are left."""
+    text = c.hit.chunk.text
+    quote = " ".join(head.split())
     if len(quote) > room:
         return None
     span_end = line_end
@@ -353,8 +459,7 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
             cut = cut[: cut.rfind(" ")] if " " in cut else cut
             quote, span_end = f"{quote} {cut.rstrip(' ,;:')}…", begin + len(cut)
         break
-    start = line_start + text[line_start:line_end].index(line[0])
-    return Candidate(c.hit, c.rank, Span(quote, start, span_end), "list", "", c.before, room=room)
+    return Candidate(c.hit, c.rank, Span(quote, head_start, span_end), "list", "", c.before, room=room)
 
 
 #: Where a window of a long unit may start: the unit's start, or after a comma,
