@@ -902,7 +902,8 @@ def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang,
 
 @pytest.mark.parametrize("text, holds", [
     ("Tổng kinh phí dự kiến là 96,8 tỷ đồng", True), ("khoảng 1.000 tỷ", True),
-    ("500 triệu đồng", True), ("USD 3 million", True),
+    ("500 triệu đồng", True), ("USD 3 million", True), ("tiết kiệm hàng chục tỷ đồng/năm", True),
+    ("hàng chục xã", False),
     ("hỗ trợ 2 triệu người dân", False), ("tỷ lệ 80%", False), ("30 chợ", False), ("giai đoạn 2024 - 2025", False),
 ])
 def test_an_amount_of_money_is_one_in_a_currency(text, holds):

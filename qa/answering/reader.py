@@ -54,9 +54,11 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+thá
                    re.IGNORECASE)
 #: A percentage: "30%", "12,5 %", "90 phần trăm", "ten per cent".
 _PERCENT = re.compile(r"\d\s*%|\bphần trăm\b|\bper\s?cent\b", re.IGNORECASE)
-#: An amount of money: "389,22 tỷ đồng", "1.000 tỷ", "500 triệu đồng", "2,5 triệu USD", "VND 3 billion"
-#: (a bare "2 triệu" counts people as often as money; "tỷ lệ", "tỷ trọng" are shares).
-_MONEY = re.compile(r"\d\s*(?:tỷ(?!\s*(?:lệ|trọng))|(?:triệu|nghìn|ngàn)\s*(?:đồng|VNĐ|VND|USD))"
+#: An amount of money: "389,22 tỷ đồng", "1.000 tỷ", "500 triệu đồng", "2,5 triệu USD", "VND 3 billion",
+#: and one in words, "hàng chục tỷ đồng", "vài trăm triệu đồng" (a bare "2 triệu" counts people as
+#: often as money; "tỷ lệ", "tỷ trọng" are shares).
+_MONEY = re.compile(r"(?:\d|\b(?:hàng|vài|mấy)\s+(?:chục|trăm|nghìn|ngàn))\s*"
+                    r"(?:tỷ(?!\s*(?:lệ|trọng))|(?:triệu|nghìn|ngàn)\s*(?:đồng|VNĐ|VND|USD))"
                     r"|\d\s*(?:đồng|VNĐ|VND|USD)\b|\b(?:USD|VND|US\$|\$)\s*\d"
                     r"|\d\s*(?:billion|million|trillion)\b", re.IGNORECASE)
 #: A day of a month: "15/4/2025", "ngày 15 tháng 4", "15-4-2025".
