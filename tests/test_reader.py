@@ -926,3 +926,19 @@ def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
     assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
     answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
     assert not abstained and "245 tỷ đồng" in answer
+
+
+def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
+    """Rule "a sentence is read after those before it" (candidates.after_antecedent): the
+    sentence that answers refers back to the subject its paragraph named first."""
+    from qa.answering.answer import reading
+    from qa.answering.reader import FEATURES, features
+    text = ("Bạc Liêu đưa vào vận hành hệ thống thông tin giải quyết thủ tục hành chính mới. "
+            "Hệ thống mới đã tiếp nhận 121.355 hồ sơ.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = [c for c in units(hit, text) if c.kind == "sentence"]
+    first, second = found[0], found[1]
+    assert "giải quyết thủ tục hành chính" in second.reads and first.reads == ""
+    asked = analyse("Hệ thống thông tin giải quyết thủ tục hành chính mới đã tiếp nhận bao nhiêu hồ sơ?", {})
+    named = dict(zip(FEATURES, features(reading(asked, [hit], idf_function(lambda t: 1, 10)), second)))
+    assert named["context_coverage"] > named["coverage"]  # the subject's words count, from the sentence before

@@ -521,16 +521,32 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         else:
             found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own))
         parts = sentences(line, offset=begin)
-        for sentence in parts:
+        for k, sentence in enumerate(parts):
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
-                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before, reads=own))
+                found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before,
+                                       reads=after_antecedent(own, line[: sentence.start - begin])))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
                                            before + text[begin: clause.start], reads=own))
     return found
+
+
+def after_antecedent(own: str, previous: str) -> str:
+    """What a sentence is read with: what it names as its own (``own``) and the sentences
+    before it in its paragraph (``previous``).
+
+    Rule (a sentence is read after those before it): a paragraph names its subject once
+    and then refers back to it ("… đưa vào vận hành hệ thống thông tin giải quyết thủ tục
+    hành chính mới. … Hệ thống mới … đã tiếp nhận 121.355 hồ sơ"; "Tuần lễ Đổi mới sáng tạo
+    và Chuyển đổi số TP. HCM 2022 … Tuần lễ được tổ chức theo Kế hoạch 3262/KH-UBND"). Read
+    alone, the sentence that answers lacks the subject's words the question repeats, and
+    the sentence naming the subject outranks it. Only ``context_coverage`` reads it (a window
+    is read with its whole line already); the kind of answer is still sought in the
+    sentence and its own context."""
+    return " ".join(filter(None, (own, previous)))
 
 
 #: A document naming itself: "Nghị định này", "Thông tư này", "Quyết định này", "Quy chế
