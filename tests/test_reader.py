@@ -942,3 +942,11 @@ def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
     asked = analyse("Hệ thống thông tin giải quyết thủ tục hành chính mới đã tiếp nhận bao nhiêu hồ sơ?", {})
     named = dict(zip(FEATURES, features(reading(asked, [hit], idf_function(lambda t: 1, 10)), second)))
     assert named["context_coverage"] > named["coverage"]  # the subject's words count, from the sentence before
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Một trong những điểm sáng là hệ thống mới", False), ("một số chỉ tiêu khó đạt", False),
+    ("có một chỉ tiêu chưa được hướng dẫn", True), ("hai chỉ tiêu", True)])
+def test_one_of_and_some_state_no_quantity(text, holds):
+    """Rule: the "một" of "một trong những" (one of), "một số" (some), "một cách" is no count."""
+    assert holds_type("quantity", text) is holds

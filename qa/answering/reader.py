@@ -43,10 +43,11 @@ Idf = Callable[[str], float]
 #: "02-NQ/TU").
 NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?:\s*-\s*(\d+(?:[.,]\d+)?))?\s*(%)?(?![\w/]|-[A-ZĐ])")
 # "năm" is left out: it is "five" and "year"; "tỷ lệ" and "tỷ trọng" (a rate, a share) are
-# no "tỷ" (a billion): "Tỷ lệ dân số … có tài khoản" states no quantity.
+# no "tỷ" (a billion): "Tỷ lệ dân số … có tài khoản" states no quantity; nor is the "một" of
+# "một trong những" (one of), "một số" (some) or "một cách" (in a … way).
 _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngàn|mười|trăm|nghìn|ngàn|triệu"
                            r"|(?:tỷ|tỉ)(?!\s+(?:lệ|trọng)\b)"
-                           r"|một|hai|ba|bốn|sáu|bảy|tám|chín"
+                           r"|một(?!\s+(?:trong|số|cách)\b)|hai|ba|bốn|sáu|bảy|tám|chín"
                            r"|dozens|hundreds|thousands|millions|one|two|three|four|five|six|seven|eight|nine|ten)\b",
                            re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}"
