@@ -20,7 +20,10 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u20
 # A token: a run of letters/digits, keeping inner '.', ',', '/', '-', '%', '&'
 # (so "36,8%", "24/63", "4G/5G", "TT&TT", "data.gov.vn" stay whole).
 _TOKEN = re.compile(r"\w+(?:[.,/&\-]\w+)*%?", re.UNICODE)
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+#: A year, not the year inside a document's number ("Nghị định 45/2026/NĐ-CP", "Nghị quyết
+#: 98/2023/QH15": the year it was issued in, which says nothing of the year a question or a
+#: sentence is about); a date's year ("14/9/2022") is one.
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b(?!/[^\W\d_])")
 
 
 def normalize(text: str) -> str:
@@ -70,6 +73,11 @@ def bigrams(tokens: list[str]) -> list[str]:
 def years(text: str) -> list[int]:
     """Four-digit years named in the text, in order."""
     return [int(y) for y in _YEAR.findall(text)]
+
+
+def year_starts(text: str) -> frozenset[int]:
+    """Where each year named in the text starts (those ``years`` reads)."""
+    return frozenset(m.start() for m in _YEAR.finditer(text))
 
 
 def is_year(number: str) -> bool:

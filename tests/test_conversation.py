@@ -477,3 +477,22 @@ def test_the_scorer_runs_a_conversation_through_the_assistant_with_its_history(a
     run = followup.run_followup(conversations, assistant.ask)
     assert run["figures"]["followup_accuracy"] == 1.0 and run["failures"] == []
     assert "follow-up accuracy" in followup.table({**run, "split": "dev"})
+
+
+@pytest.mark.parametrize("question", ["Hồ sơ giấy được lưu trữ tại Bộ phận Một cửa trong bao lâu?",
+                                      "Trung tâm điều hành thông minh đặt ở đâu?", "ho so giay luu tru bao lau"])
+def test_a_question_of_its_own_with_no_province_is_asked_as_typed(assistant, question):
+    """"bao lâu", "ở đâu", "bao giờ", "tại sao" are question words (conversation_words.json
+    "frame", "generic"): a question of its own in a collection of no province ("Hồ sơ giấy
+    … trong bao lâu?" after a question on fees) was put into the previous question
+    ("Lệ Hồ sơ giấy … trong bao lâu là bao nhiêu?")."""
+    understood = resolved(assistant, "Lệ phí nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia là bao nhiêu?", question)
+    assert understood is None or "phí" not in understood and "bao nhiêu" not in understood, understood
+
+
+def test_the_year_of_a_document_number_is_not_carried():
+    """A document's number ("Nghị định 45/2026/NĐ-CP") names the year it was issued, not
+    one the question is about (qa.text.years, read_slots)."""
+    assert years("Nghị định 45/2026/NĐ-CP hết hiệu lực vào ngày nào?") == []
+    assert years("ngày 14/9/2022, năm 2025") == [2022, 2025]
+    assert not read_slots("Nghị định 45/2026/NĐ-CP hết hiệu lực vào ngày nào?", "vi").years

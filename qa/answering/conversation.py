@@ -64,7 +64,7 @@ from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
-from qa.text import fold, has_diacritics, is_year
+from qa.text import fold, has_diacritics, is_year, year_starts
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -181,6 +181,7 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
     stances = [(start, end, kind) for code in langs for kind, table in words["stance"].items()
                for start, end in _find(tuple(table[code]), text)]
     matches = list(_TOKEN.finditer(text))
+    named_years = year_starts(text)  # not "2026" of "Nghị định 45/2026/NĐ-CP"
     paired = _paired_content(text, matches, spellings) if lang != "en" else set()
     tokens: list[Token] = []
     for i, m in enumerate(matches):
@@ -189,7 +190,7 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
         stance = [kind for s, e, kind in stances if s <= m.start() and m.end() <= e]
         if any(s < m.end() and m.start() < e for s, e, _ in spans):
             role = "province"
-        elif is_year(word):
+        elif is_year(word) and m.start() in named_years:
             role = "year"
         elif inside:
             role = "anaphora"
