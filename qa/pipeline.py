@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,10 +27,10 @@ from qa.indexing.index import Progress, open_index
 from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
 from qa.retrieval.acronyms import defined_acronyms
-from qa.retrieval.provinces import in_scope
+from qa.retrieval.provinces import Holdings, canonical, in_scope, successors_after_merger
 from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
-from qa.text import normalize
+from qa.text import normalize, years
 from qa.types import Answer, Citation, Document, Hit, mark_cited
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Assistant:
                                    settings.fusion, self.backend)
         self._idf = idf_function(self.index.bm25.document_frequency, self.index.bm25.n_docs)
         self._provinces = tuple(self.retriever.provinces())
+        self._held: dict[str, Holdings] = {}
         self._known = lambda term: self.index.bm25.document_frequency(term) > 0
         read_outlines(d.text for d in self.index.documents.values())  # not on the first questions' time
         # The acronyms the collection defines ("Chương trình tài năng (CTTN)"): a question is
@@ -87,6 +88,17 @@ class Assistant:
 
     def provinces(self) -> list[str]:
         return list(self._provinces)
+
+    def _holdings(self, province: str) -> Holdings:
+        """What the collection holds of ``province`` (a canonical name), read once per
+        province: the years its documents name and their dates, by which an old name
+        asked about a later year reaches its successor's plans (``successors_after_merger``)."""
+        if province not in self._held:
+            docs = [d for d in self.index.documents.values()
+                    if d.province and (canonical(d.province) or d.province) == province]
+            self._held[province] = Holdings(frozenset(y for d in docs for y in years(d.text)),
+                                            tuple(d.date for d in docs))
+        return self._held[province]
 
     def document(self, doc_id: str) -> Document:
         try:
@@ -135,7 +147,11 @@ class Assistant:
 
         # A named province's plans and its predecessors' (qa.retrieval.provinces.scope), as the collection spells them.
         scope = ((in_scope((province,), self._provinces) or (province,)) if province
-                 else in_scope(query.provinces, self._provinces) or None)
+                 else in_scope(query.provinces, self._provinces, query.years, self._holdings) or None)
+        # An old name asked about a year after its merger: its successor's plan names only the new name.
+        reached = () if province else successors_after_merger(query.provinces, query.years, self._holdings)
+        if reached:
+            query = replace(query, dense_text=f"{query.dense_text} ({', '.join(reached)})")
         vector = self.retriever.embed(query) if mode != "bm25" else None
         t_embedded = time.perf_counter()
         # A comparison ranks every province first: the search of its own passages on the
@@ -169,7 +185,7 @@ class Assistant:
         if province:
             return None
         if query.wants_comparison:
-            named_inside = in_scope(query.provinces, self._provinces)
+            named_inside = in_scope(query.provinces, self._provinces, query.years, self._holdings)
             compared = named_inside if len(named_inside) >= 2 else self._provinces
             return self.retriever.search_per_province(query, mode, PASSAGES_PER_PROVINCE, compared, vector)
         if query.asks_which_province and not query.provinces:
@@ -183,8 +199,8 @@ class Assistant:
         as a table, shape "comparison"), a "which province …?" look-up, or an ordinary
         question, which may abstain (shape "answer"). ``per_province`` is
         ``_per_province``'s ranking."""
-        named_inside = in_scope(query.provinces, self._provinces)
-        missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces))
+        named_inside = in_scope(query.provinces, self._provinces, query.years, self._holdings)
+        missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces, query.years, self._holdings))
         settings = self.settings
         meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:

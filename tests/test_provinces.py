@@ -11,7 +11,7 @@ from datafiles import copied_data_dir
 from qa.retrieval import provinces
 from qa.data import DataFileError
 from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, predecessors, province_spans,
-                          scope, successor, units)
+                          scope, successor, successors_after_merger, units, Holdings)
 from qa.retrieval.query import analyse
 
 
@@ -142,6 +142,35 @@ def test_the_scope_is_given_in_the_collections_own_spellings():
     assert in_scope(["Cà Mau"], collection) == ()
 
 
+def test_an_old_name_asked_about_a_year_after_its_merger_also_searches_its_successor():
+    collection = ["Tây Ninh", "Long An", "Hà Tĩnh", "Quảng Nam", "Đà Nẵng", "Thừa Thiên Huế"]
+    # No plan of Long An for 2026 exists: Tây Ninh's covers its territory.
+    assert in_scope(["long an"], collection, (2026,)) == ("Tây Ninh", "Long An")
+    assert in_scope(["Quảng Nam"], collection, (2027, 2030)) == ("Quảng Nam", "Đà Nẵng")
+    # The year of the merger itself, an earlier year or none: its own plans only.
+    assert in_scope(["Long An"], collection, (2025,)) == ("Long An",)
+    assert in_scope(["Long An"], collection, (2024, 2026)) == ("Long An",)
+    assert in_scope(["Long An"], collection) == ("Long An",)
+    # A unit kept or renamed gains nothing.
+    assert in_scope(["Hà Tĩnh"], collection, (2026,)) == ("Hà Tĩnh",)
+    assert in_scope(["Thừa Thiên Huế"], collection, (2026,)) == ("Thừa Thiên Huế",)
+    # Its own plans name the year (a 2030 target set before the merger): they answer alone.
+    held = {"Long An": Holdings(frozenset({2024, 2030}), (None,)),
+            "Tây Ninh": Holdings(frozenset({2026}), ("2026-01-16",))}
+    assert in_scope(["Long An"], collection, (2030,), lambda p: held.get(p, Holdings())) == ("Long An",)
+    assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Tây Ninh", "Long An")
+    # The successor holds nothing dated since the merger (the old city's news): not reached.
+    held["Tây Ninh"] = Holdings(frozenset({2026, 2030}), ("2024-05-02", None))
+    assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Long An",)
+
+
+def test_the_successor_is_named_to_the_search_only_when_the_question_does_not():
+    assert successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",)
+    assert successors_after_merger(("Long An", "Tây Ninh"), (2026,)) == ()
+    assert successors_after_merger(("Long An",), (2024,)) == ()
+    assert successors_after_merger(("Bà Rịa - Vũng Tàu",), (2030,), lambda p: Holdings(frozenset({2030}))) == ()
+
+
 @pytest.mark.parametrize("doc, asked_for, lang, expected", [
     ("Quảng Nam", "Đà Nẵng", "vi", "nay thuộc Đà Nẵng"),
     ("Quảng Nam", ("Đà Nẵng", "Hà Tĩnh"), "vi", "nay thuộc Đà Nẵng"),  # a question's provinces
@@ -153,6 +182,10 @@ def test_the_scope_is_given_in_the_collections_own_spellings():
     ("Hà Tĩnh", "Hà Tĩnh", "en", None),
     ("Đà Nẵng", None, "en", None),
     (None, "Đà Nẵng", "vi", None),
+    ("Tây Ninh", ("Long An",), "vi", "nay gồm cả Long An"),  # the successor's plan, asked by an old name
+    ("Tây Ninh", ("Long An",), "en", "now including Long An"),
+    ("Tây Ninh", ("Long An", "Tây Ninh"), "vi", None),
+    ("Huế", ("Thừa Thiên Huế",), "vi", None),  # renamed, not absorbed
 ])
 def test_describe_says_what_became_of_a_former_province(doc, asked_for, lang, expected):
     assert describe(doc, asked_for, lang) == expected

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -379,7 +379,9 @@ def scope(name: str) -> tuple[str, ...]:
     and its predecessors ("Đà Nẵng" -> Đà Nẵng, Quảng Nam), since a new province's
     plans are, before 2025, its predecessors' plans. An old name finds its own plans
     only (Quảng Nam's plans are not Đà Nẵng's), except that a renamed unit is the same
-    unit under both names (Thừa Thiên Huế, Huế). Unknown names stand for themselves."""
+    unit under both names (Thừa Thiên Huế, Huế), and that a question about a year after
+    its merger reaches its successor too (``successors_after_merger``).
+    Unknown names stand for themselves."""
     found = canonical(name)
     if found is None:
         return (name,)
@@ -390,10 +392,61 @@ def scope(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def in_scope(names: Iterable[str], available: Iterable[str]) -> tuple[str, ...]:
+def after_merger(unit: Unit, years: Iterable[int]) -> bool:
+    """Whether a question about ``unit`` asks only for years after the one its merger
+    took effect in (a merged unit, 2025-07-01 -> 2026 and later). Why: officials keep
+    using the old name for the territory, and from then on only the successor issues
+    plans for it; a year of the merger itself may still be the old unit's own plan."""
+    asked = tuple(years)
+    if unit.change != "merged" or not unit.date or not asked:
+        return False
+    return min(asked) > int(unit.date[:4])
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a collection holds of one province: the years its documents name and their
+    dates (ISO, as ``Document.date``; None when unknown)."""
+
+    years: frozenset[int] = frozenset()
+    dates: tuple[str | None, ...] = ()
+
+
+def successors_after_merger(names: Iterable[str], years: Iterable[int],
+                            holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
+    """Rule (an old name for a later year): the successors of the merged provinces among
+    ``names`` that a question about ``years`` reaches (``after_merger``), those it names
+    itself left out: successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",): no
+    plan of Long An for 2026 exists, Tây Ninh's covers its territory. ``holdings`` (a
+    canonical name -> what the collection holds of it) narrows this to a successor with a
+    document dated since the merger (a plan of the merged territory, not the old city's
+    news), and keeps an old unit to its own plans when they name an asked year: a 2030
+    target it set before the merger is its own answer, not its successor's."""
+    asked = tuple(years)
+    named = {canonical(n) or n for n in names}
+    result = []
+    for name in names:
+        unit = _tables().units.get(canonical(name) or "")
+        if unit is None or not after_merger(unit, asked) or unit.successor in named:
+            continue
+        if holdings is not None:
+            since = str(unit.date)
+            if holdings(unit.name).years & set(asked):
+                continue
+            if not any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates):
+                continue
+        result.append(unit.successor)
+    return tuple(dict.fromkeys(result))
+
+
+def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
+             holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
     """The provinces among ``available`` (as the collection labels its documents, in any
-    spelling) that questions about ``names`` should search: see ``scope``."""
+    spelling) that questions about ``names`` (for ``years``) should search: see ``scope``
+    and ``successors_after_merger`` (``holdings``: what the collection holds of a province)."""
+    names = tuple(names)
     wanted = {canonical(s) or s for n in names for s in scope(n)}
+    wanted |= set(successors_after_merger(names, years, holdings))
     return tuple(a for a in available if (canonical(a) or a) in wanted)
 
 
@@ -402,11 +455,14 @@ def describe(doc_province: str | None, asked: str | Iterable[str] | None = None,
     quotes: "nay thuộc Đà Nẵng" / "now part of Đà Nẵng" for a province merged since, "nay
     là Huế" / "now Huế" for one renamed. None when the province still exists under its
     name, or when the question asked for it by that name (``asked``: the province or
-    provinces the question names, e.g. ``Query.provinces``).
+    provinces the question names, e.g. ``Query.provinces``). A current province's plan
+    quoted for a question naming only a province merged into it says that it covers
+    it: "nay gồm cả Long An" / "now including Long An" (see ``after_merger``).
 
     describe("Quảng Nam", ("Đà Nẵng",)) == "nay thuộc Đà Nẵng";
     describe("Quảng Nam", "Đà Nẵng", "en") == "now part of Đà Nẵng";
-    describe("Thừa Thiên Huế", None, "en") == "now Huế".
+    describe("Thừa Thiên Huế", None, "en") == "now Huế";
+    describe("Tây Ninh", ("Long An",)) == "nay gồm cả Long An".
     """
     found = canonical(doc_province) if doc_province else None
     if found is None:
@@ -415,6 +471,12 @@ def describe(doc_province: str | None, asked: str | Iterable[str] | None = None,
     if any(canonical(n) == found for n in named):
         return None
     unit = _tables().units[found]
+    absorbed = [n for n in named if canonical(n) in predecessors(found)
+                and _tables().units[canonical(n)].change == "merged"]
+    if absorbed:
+        # The successor's plan quoted for a question in an old name: say that it covers it.
+        old = ", ".join(dict.fromkeys(canonical(n) or n for n in absorbed))
+        return f"now including {old}" if lang == "en" else f"nay gồm cả {old}"
     if unit.change == "merged":
         return f"now part of {unit.successor}" if lang == "en" else f"nay thuộc {unit.successor}"
     if unit.change == "renamed":
