@@ -455,9 +455,9 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room", "reads"]  # with_room names each
+                                                   "in_title_block", "room", "reads", "document_year"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
-                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH")
+                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH", 2026)
     assert with_room(c, 120) == replace(c, room=120)
 
 
@@ -950,3 +950,16 @@ def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
 def test_one_of_and_some_state_no_quantity(text, holds):
     """Rule: the "một" of "một trong những" (one of), "một số" (some), "một cách" is no count."""
     assert holds_type("quantity", text) is holds
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("KẾ HOẠCH\nChuyển đổi số tỉnh Tây Ninh năm 2026", {2026}),
+    ("KẾ HOẠCH\nChuyển đổi số tỉnh Tây Ninh giai đoạn 2021-2025, định hướng đến năm 2030", set())])
+def test_a_unit_of_an_annual_plan_is_about_its_year(title, expected):
+    """Rule "an annual plan's year" (Candidate.document_year): a unit naming no year and
+    under no heading that names one is about the one year its title block names."""
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH TÂY NINH\n\nSố: 45/KH-UBND\n\nTây Ninh, ngày 16 tháng 01 năm 2026\n\n{title}\n\n"
+            "I. MỤC TIÊU\n\nPhủ sóng 5G đạt 80% khu dân cư.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng 5G"))
+    assert set(unit.stated_years) == expected

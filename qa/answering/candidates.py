@@ -64,6 +64,9 @@ class Candidate:
     # own document ("Nghị định này": ``names_own_document``), the points and clauses it
     # refers to ("điểm b khoản 2 Điều này": ``referred_text``).
     reads: str = ""
+    # The one year the document's title block names ("KẾ HOẠCH … năm 2026"), if one:
+    # the last fallback of ``stated_years``.
+    document_year: int | None = None
 
     @property
     def text(self) -> str:
@@ -78,7 +81,13 @@ class Candidate:
         "II. MỤC TIÊU CỤ THỂ NĂM 2025 › 2. Phát triển kinh tế số / a) Tỷ trọng kinh tế số
         … đạt 8,5%" is a 2025 target when the chunk opens at "2."). A title-block line is
         about the years its document's title names (a 2024 plan is dated December 2023),
-        else those it names."""
+        else those it names.
+
+        Rule (an annual plan's year): a unit that names no year and sits under none is
+        about the one year its document's title block names (``document_year``: "KẾ HOẠCH
+        … năm 2026" sets out 2026's targets and tasks, "Phủ sóng 5G 80% khu dân cư" among
+        them); a title naming several ("giai đoạn 2021-2025, định hướng đến 2030") or none
+        gives none, and a page without a title block (a news page) none."""
         if self.in_title_block:
             return frozenset(years(self.context) or years(self.text))
         # The last year of ``before + " " + context``: a year is a whole word, so it is
@@ -86,7 +95,8 @@ class Candidate:
         # of a line share it as their context, and the line is long).
         return frozenset(years(self.text) or last_year(self.context) or last_year(self.before)
                          or last_year(self.enclosing_headings)
-                         or last_year(self.hit.chunk.heading_path))
+                         or last_year(self.hit.chunk.heading_path)
+                         or ((self.document_year,) if self.document_year else ()))
 
     @cached_property
     def enclosing_headings(self) -> str:
@@ -275,7 +285,8 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
     seen: set[tuple[int, int, bool]] = set()
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
-            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, reads=c.reads)  # the item alone
+            c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, reads=c.reads,
+                          document_year=c.document_year)  # the item alone
         for piece in ([c] if len(c.text) <= room else windows(c, room)):
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
@@ -288,7 +299,8 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
 def with_room(c: Candidate, room: int) -> Candidate:
     """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
     candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
-    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.reads)
+    return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.reads,
+                     c.document_year)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
@@ -319,7 +331,8 @@ def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
             end = item.span.end
         if end is None or end <= run[1].span.start:
             continue
-        out.append(Candidate(hit, run[0].rank, Span(text[start:end], start, end), "list", "", run[0].before))
+        out.append(Candidate(hit, run[0].rank, Span(text[start:end], start, end), "list", "", run[0].before,
+                             document_year=run[0].document_year))
     return out
 
 
@@ -459,7 +472,8 @@ def _with_lines_after(c: Candidate, head: str, head_start: int, line_end: int,
             cut = cut[: cut.rfind(" ")] if " " in cut else cut
             quote, span_end = f"{quote} {cut.rstrip(' ,;:')}…", begin + len(cut)
         break
-    return Candidate(c.hit, c.rank, Span(quote, head_start, span_end), "list", "", c.before, room=room)
+    return Candidate(c.hit, c.rank, Span(quote, head_start, span_end), "list", "", c.before, room=room,
+                     document_year=c.document_year)
 
 
 #: Where a window of a long unit may start: the unit's start, or after a comma,
@@ -487,7 +501,8 @@ def windows(unit: Candidate, room: int) -> list[Candidate]:
         if len(piece) < 12:
             continue
         out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
-                             (unit.context + " " + text).strip(), unit.before + text[:start], reads=unit.reads))
+                             (unit.context + " " + text).strip(), unit.before + text[:start], reads=unit.reads,
+                             document_year=unit.document_year))
     return out
 
 
@@ -497,6 +512,8 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
     found: list[Candidate] = []
     head_end, document_title = head(document_text)
     title = document_title if chunk.start < head_end else ""
+    named = set(years(document_title)) if document_title else set()
+    year = next(iter(named)) if len(named) == 1 else None  # ``Candidate.document_year``
     pos = 0
     for raw in text.split("\n"):
         line_start = pos
@@ -517,20 +534,20 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         own = " ".join(filter(None, (document_title if document_title and names_own_document(line) else "",
                                      referred_text(document_text, chunk.start + begin, line))))
         if lead is not None:
-            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own))
+            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own, document_year=year))
         else:
-            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own))
+            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own, document_year=year))
         parts = sentences(line, offset=begin)
-        for k, sentence in enumerate(parts):
+        for sentence in parts:
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
                 found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before,
-                                       reads=after_antecedent(own, line[: sentence.start - begin])))
+                                       reads=after_antecedent(own, line[: sentence.start - begin]), document_year=year))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
-                                           before + text[begin: clause.start], reads=own))
+                                           before + text[begin: clause.start], reads=own, document_year=year))
     return found
 
 

@@ -116,4 +116,5 @@ def _with_lines(unit: Candidate, room: int) -> Candidate:
         if len(quote) + 1 + len(line) > room:
             break
         quote, end = f"{quote} {line}", unit.span.end + m.end()
-    return Candidate(unit.hit, unit.rank, Span(quote, unit.span.start, end), "list", "", unit.before, room=room)
+    return Candidate(unit.hit, unit.rank, Span(quote, unit.span.start, end), "list", "", unit.before, room=room,
+                     document_year=unit.document_year)
