@@ -894,6 +894,9 @@ def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answ
     ("Có bao nhiêu dự án sử dụng vốn ngân sách?", "vi", {"quantity"}),        # counts projects
     ("How many projects does the state budget fund?", "en", {"quantity"}),
     ("Kinh phí cho hạ tầng số chiếm bao nhiêu phần trăm?", "vi", {"percent"}),  # a share
+    ("Kế hoạch bố trí bao nhiêu vốn ngân sách trung ương?", "vi", {"money"}),   # counted right after
+    ("bao nhieu tien", "vi", {"money"}),
+    ("Tỷ lệ thanh toán không dùng tiền mặt đạt bao nhiêu?", "vi", {"quantity"}),  # cash, not a sum
 ])
 def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang, kinds):
     """Rule "an amount of money" (reader.asks_money)."""

@@ -158,16 +158,20 @@ def asks_money(folded: str, lang: str, quantity: re.Pattern[str]) -> bool:
     """Rule (an amount of money): a quantity question asks for an amount in a currency when
     it names money (``question_types.json``, "money") as what it counts: in Vietnamese
     before its question word ("Tổng kinh phí … là bao nhiêu?", "Ngân sách tỉnh bố trí bao
-    nhiêu cho …?"; "bao nhiêu dự án dùng vốn ngân sách" counts projects), in English after
+    nhiêu cho …?") or right after it ("bố trí bao nhiêu vốn ngân sách?"; "bao nhiêu dự án
+    dùng vốn ngân sách" counts projects), in English after
     "how much" ("How much funding …", "How much central budget support …"; "how many
     projects use the budget" counts). A count, a rank or a percentage is no answer to it."""
     money = _word_list("money")["en" if lang == "en" else "vi"].search(folded)
-    if money is None:
-        return False
     if lang == "en":
-        return "how much" in folded
+        return money is not None and "how much" in folded
     asked = quantity.search(folded)
-    return asked is not None and money.start() < asked.start()
+    if asked is None:
+        return False
+    # "… bao nhiêu vốn ngân sách trung ương?", "bao nhiêu tiền": the money word is what it counts
+    after = asked.end(1) + 1
+    counted = _word_list("money")["vi"].match(folded, after) or _word_list("money_counted")["vi"].match(folded, after)
+    return (money is not None and money.start() < asked.start()) or counted is not None
 
 
 def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
