@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -165,6 +166,14 @@ def _document(text: str) -> Document:
     return Document("plan.txt", "Kế hoạch chuyển đổi số", text, province="Hà Tĩnh")
 
 
+def _asker(hit: Hit, doc: Document, idf: Callable[[str], float]) -> Callable[[str], tuple[str, bool]]:
+    """Ask a question of one hit of one document: (answer, abstained)."""
+    def ask(question: str) -> tuple[str, bool]:
+        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
+        return answer, abstained
+    return ask
+
+
 def test_the_item_that_holds_the_condition_answers_with_its_lead_in():
     text = ("Mục tiêu cụ thể đến năm 2025:\n\n"
             "a) Chính quyền số: 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng;\n\n"
@@ -306,10 +315,7 @@ def test_a_line_under_a_target_heading_that_opens_its_own_chunk_is_a_target_of_t
             "Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình đạt 55%; kinh tế số chiếm 10% GRDP.")
     doc = _document(text)
     hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
-
-    def ask(question: str) -> tuple[str, bool]:
-        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
-        return answer, abstained
+    ask = _asker(hit, doc, idf)
 
     answer, abstained = ask("Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
     assert not abstained and "10%" in answer
@@ -859,10 +865,7 @@ def test_a_unit_under_a_heading_path_that_names_a_year_is_about_that_year():
     hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text), heading_path="II. MỤC TIÊU CỤ THỂ NĂM 2025"), 1.0)
     item = next(c for c in units(hit, text) if c.text.startswith("a) Tỷ trọng"))
     assert item.stated_years == frozenset({2025})
-
-    def ask(question: str) -> tuple[str, bool]:
-        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
-        return answer, abstained
+    ask = _asker(hit, doc, idf)
 
     answer, abstained = ask("Hà Tĩnh đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
     assert not abstained and "8,5%" in answer
@@ -921,10 +924,7 @@ def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
             "Tổng kinh phí thực hiện Đề án giai đoạn 2024 - 2025 dự kiến 245 tỷ đồng.")
     doc = _document(text)
     hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
-
-    def ask(question: str) -> tuple[str, bool]:
-        answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)
-        return answer, abstained
+    ask = _asker(hit, doc, idf)
 
     assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
     answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
