@@ -966,3 +966,17 @@ def test_a_unit_of_an_annual_plan_is_about_its_year(title, expected):
     hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
     unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng 5G"))
     assert set(unit.stated_years) == expected
+
+
+def test_a_paragraph_that_goes_on_from_the_one_before_shares_its_year():
+    """Rule "a paragraph that goes on from the one before" (candidates.paragraph_before):
+    "Cùng với đó, …" is read after the paragraph before it, a photo caption skipped."""
+    from qa.answering.candidates import paragraph_before
+    text = ("Tỉnh đặt mục tiêu đến năm 2025 đạt 90% dịch vụ công trực tuyến.\n\n"
+            "Thời gian qua tỉnh đã đẩy mạnh cải cách hành chính. (Ảnh: Báo tỉnh)\n\n"
+            "Cùng với đó, kinh tế số chiếm trên 20% GRDP.\n\nNăm 2023, kinh tế số chiếm 12% GRDP.")
+    assert paragraph_before(text, text.index("Cùng với đó")).startswith("Tỉnh đặt mục tiêu đến năm 2025")
+    assert paragraph_before(text, text.index("Năm 2023")) == ""  # no connective: a paragraph of its own
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("Cùng với đó"))
+    assert unit.stated_years == frozenset({2025})

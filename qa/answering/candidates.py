@@ -38,7 +38,8 @@ from itertools import islice
 from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
-from qa.text import Span, clauses, is_heading, sentences, years
+from qa.data import DATA_DIR
+from qa.text import Span, clauses, fold, is_heading, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -584,6 +585,45 @@ def names_own_document(line: str) -> bool:
 
 
 def _paragraph_before(document_text: str, offset: int) -> str:
-    """The text of the document paragraph before ``offset`` (blank lines part them)."""
+    """The text of the document paragraph before ``offset`` (blank lines part them), after
+    the paragraph it goes on from (``paragraph_before``)."""
     start = document_text.rfind("\n\n", 0, offset)
-    return document_text[start + 2 if start >= 0 else 0: offset]
+    start = start + 2 if start >= 0 else 0
+    return paragraph_before(document_text, start) + document_text[start: offset]
+
+
+@lru_cache(maxsize=1)
+def _continuation() -> re.Pattern[str]:
+    """The openers of ``qa/data/continuation_openers.txt``, at a paragraph's start."""
+    lines = (DATA_DIR / "continuation_openers.txt").read_text(encoding="utf-8").splitlines()
+    openers = [fold(line.strip()).lower() for line in lines if line.strip() and not line.startswith("#")]
+    return re.compile(r"(?:" + "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True)) + r")\b")
+
+
+#: A photo caption paragraph, which a continuation skips: "(Ảnh: Báo Bà Rịa- Vũng Tàu)".
+_CAPTION_PARAGRAPH = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)\s*$|^ảnh\s*(?:minh họa|minh hoạ|:)", re.IGNORECASE)
+
+
+def paragraph_before(document_text: str, start: int) -> str:
+    """The paragraph a paragraph starting at ``start`` goes on from, with a blank line, when
+    it opens with a connective (``continuation_openers.txt``: "Cùng với đó", "Bên cạnh đó",
+    "Theo đó", "In addition"); else "". Photo captions between them are skipped.
+
+    Rule (a paragraph that goes on from the one before): a news page states a plan's year
+    and framing once ("… tỉnh đặt mục tiêu đến năm 2025 đạt 90% dịch vụ công trực tuyến …")
+    and goes on in a new paragraph ("Cùng với đó, 100% giao dịch … Kinh tế số chiếm trên
+    20% GRDP"). Read alone, that paragraph's targets were about no year, and a question on
+    the 2025 target refused them as figures reached (``status_for_target``)."""
+    if not _continuation().match(fold(document_text[start: start + 40]).lower()):
+        return ""
+    end = start
+    while end > 0:
+        previous = document_text.rfind("\n\n", 0, max(0, end - 2))
+        begin = previous + 2 if previous >= 0 else 0
+        paragraph = document_text[begin: max(begin, end - 2)].strip()
+        if paragraph and not _CAPTION_PARAGRAPH.search(paragraph):
+            return paragraph + "\n\n"
+        if begin == 0:
+            return ""
+        end = begin
+    return ""
