@@ -980,3 +980,18 @@ def test_a_paragraph_that_goes_on_from_the_one_before_shares_its_year():
     hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
     unit = next(c for c in units(hit, text) if c.text.startswith("Cùng với đó"))
     assert unit.stated_years == frozenset({2025})
+
+
+def test_an_estimate_of_what_was_reached_is_no_target():
+    """Rule "status for target" (reader._f_status_for_target, ``_STATUS_WORDS``): "… ước đạt
+    80%" states what was (estimated to be) reached, and answers no question on a target,
+    though it is about the year the question names."""
+    from qa.answering.reader import FEATURES, features
+    text = "Kết quả năm 2022:\n\n- Tỷ lệ dân số trưởng thành có điện thoại thông minh ước đạt 80%;"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("- Tỷ lệ"))
+    idf = idf_function(lambda t: 1, 10)
+    target = analyse("Mục tiêu năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh là bao nhiêu?", {})
+    status = analyse("Năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh đạt bao nhiêu?", {})
+    assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
+    assert dict(zip(FEATURES, features(reading(status, [hit], idf), unit)))["status_for_target"] == 0.0

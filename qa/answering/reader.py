@@ -773,6 +773,9 @@ def _f_window_mid(r: Reading, c: Candidate) -> float:
 
 
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
+#: Words saying a figure was reached or estimated, not aimed at ("ước đạt", "đã đạt", "ước
+#: thực hiện"), folded: such a unit states no target whatever year it is about.
+_STATUS_WORDS = re.compile(r"\b(uoc dat|da dat|uoc thuc hien|ket qua thuc hien)\b")
 
 
 def states_target(c: Candidate) -> bool:
@@ -797,6 +800,9 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     context, states no target and is about no year: a figure reached ("tỷ lệ kinh tế số
     trên GRDP … đạt 22,87%") is no answer for the target of 2025 (``target_for_status``
     the other way round)."""
+    if asks_target(r.query) and r.query.years and _STATUS_WORDS.search(fold(c.context + " " + c.text).lower()) \
+            and not states_target(c):
+        return 1.0  # "… ước đạt 80%" (an estimate of what was reached) for "mục tiêu … 2022"
     if not (r.query.years and not c.stated_years and asks_target(r.query)):
         return 0.0
     # A plan's item under "II. MỤC TIÊU › 2. Mục tiêu cụ thể" is a target though it says so
