@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
@@ -858,19 +858,10 @@ def cut_related_teasers(lines: list[str]) -> list[str]:
     of other provinces, which the heading alone (dropped as page furniture) left in the
     article. As for a closing byline (``cut_after_closing_byline``), nothing is cut when
     what follows holds a numbered heading, a list item or a table row, or is longer than
-    what comes before it. Read on the raw lines, before the heading is dropped."""
-    kept = [i for i, line in enumerate(lines) if line.strip()]
-    cutoff = max(1, (len(kept) * 2) // 3)
-    for k in range(len(kept) - 1, cutoff - 1, -1):
-        i = kept[k]
-        if not _RELATED_HEADING.match(fold(lines[i]).strip().lower()):
-            continue
-        tail = [lines[j].strip() for j in kept[k + 1:]]
-        before = sum(len(lines[j].strip()) for j in kept[:k])
-        if not tail or any(marker(t) is not None or is_row(t) for t in tail) or sum(map(len, tail)) > before:
-            return lines
-        return lines[:i]
-    return lines
+    what comes before it; nor when nothing follows. Read on the raw lines, before the
+    heading is dropped."""
+    return _cut_other_articles([line.strip() for line in lines], lines,
+                               lambda line: bool(_RELATED_HEADING.match(fold(line).lower())), needs_teasers=True)
 
 
 def is_byline(line: str) -> bool:
@@ -885,15 +876,25 @@ def cut_after_closing_byline(lines: list[str]) -> list[str]:
     Nothing is cut when what follows the byline holds a numbered heading, a list item or
     a table row, or is longer than what comes before it: that is the document going on.
     """
-    kept = [i for i, line in enumerate(lines) if line]
+    return _cut_other_articles(lines, lines, is_byline, needs_teasers=False)
+
+
+def _cut_other_articles(text: list[str], lines: list[str], marks: Callable[[str], bool],
+                        needs_teasers: bool) -> list[str]:
+    """``lines`` cut at the last line in their last third that ``marks`` the start of other
+    articles' teasers (``text``: the lines as read, one for one), unless what follows it
+    holds a numbered heading, a list item or a table row, or is longer than what comes
+    before it (the document going on), or, with ``needs_teasers``, is nothing."""
+    kept = [i for i, line in enumerate(text) if line]
     cutoff = max(1, (len(kept) * 2) // 3)
     for k in range(len(kept) - 1, cutoff - 1, -1):
         i = kept[k]
-        if not is_byline(lines[i]):
+        if not marks(text[i]):
             continue
-        tail = [lines[j] for j in kept[k + 1:]]
-        before = sum(len(lines[j]) for j in kept[:k])
-        if any(marker(t) is not None or is_row(t) for t in tail) or sum(map(len, tail)) > before:
+        tail = [text[j] for j in kept[k + 1:]]
+        before = sum(len(text[j]) for j in kept[:k])
+        if (needs_teasers and not tail) or any(marker(t) is not None or is_row(t) for t in tail) \
+                or sum(map(len, tail)) > before:
             return lines
         return lines[:i]
     return lines
