@@ -600,8 +600,14 @@ def _continuation() -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True)) + r")\b")
 
 
-#: A photo caption paragraph, which a continuation skips: "(Ảnh: Báo Bà Rịa- Vũng Tàu)".
-_CAPTION_PARAGRAPH = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)\s*$|^ảnh\s*(?:minh họa|minh hoạ|:)", re.IGNORECASE)
+#: The marks of a photo caption: a credit in brackets ("(Ảnh: Hoàng Ngà/TTXVN)", "(Photo: …)")
+#: and a label ("Ảnh minh họa", "Ảnh: …"); the reader's ``caption`` feature and a
+#: continuation (``paragraph_before``) read them.
+PHOTO_CREDIT = r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)"
+PHOTO_LABEL = r"\bảnh\s*(?:minh họa|minh hoạ|:)"
+#: A photo caption paragraph, which a continuation skips: one ending with a credit
+#: ("… (Ảnh: Báo Bà Rịa- Vũng Tàu)") or opening with a label.
+_CAPTION_PARAGRAPH = re.compile(rf"{PHOTO_CREDIT}\s*$|^{PHOTO_LABEL}", re.IGNORECASE)
 
 
 def paragraph_before(document_text: str, start: int) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.unit_vectors import Semantic
-from qa.answering.candidates import Candidate
+from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate
 from qa.answering.term_sets import joined_terms, term_set
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
@@ -860,7 +860,7 @@ def _f_list_announced(r: Reading, c: Candidate) -> float:
 
 
 #: A photo credit or caption mark: "(Ảnh: Hoàng Ngà/TTXVN)", "Ảnh minh họa", "(Photo: …)".
-_CAPTION = re.compile(r"\((?:ảnh|nguồn ảnh|photo)\s*:[^)]*\)|\bảnh\s*(?:minh họa|minh hoạ|:)|\(ảnh minh h", re.IGNORECASE)
+_CAPTION = re.compile(rf"{PHOTO_CREDIT}|{PHOTO_LABEL}|\(ảnh minh h", re.IGNORECASE)
 
 
 def _f_caption(r: Reading, c: Candidate) -> float:
