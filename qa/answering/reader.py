@@ -441,9 +441,9 @@ class Reading:
         return other
 
     @cached_property
-    def given_figures(self) -> frozenset[str]:
-        """The figures the question itself states ("từ 15 tuổi trở lên", "trên 1.000 hộ"):
-        not what it asks (``holds_asked``)."""
+    def given_figures(self) -> frozenset[tuple[str, str]]:
+        """The figures the question itself states, with their units ("từ 15 tuổi trở lên":
+        ("15", "tuổi")): not what it asks (``holds_asked``)."""
         return given_figures(self.query.text)
 
     @cached_property
@@ -780,7 +780,13 @@ _STATUS_WORDS = re.compile(r"\b(uoc dat|da dat|uoc thuc hien|ket qua thuc hien)\
 
 def states_target(c: Candidate) -> bool:
     """The unit (read with its sentence or lead-in) states a target to reach."""
-    return bool(_TARGET_WORDS.search(fold(c.context + " " + c.text).lower()))
+    return bool(_TARGET_WORDS.search(_read_with_context(c)))
+
+
+def _read_with_context(c: Candidate) -> str:
+    """The unit with its sentence or lead-in, folded and lower-cased, as the stance words
+    (``_TARGET_WORDS``, ``_STATUS_WORDS``) are matched."""
+    return fold(c.context + " " + c.text).lower()
 
 
 def _f_target_for_status(r: Reading, c: Candidate) -> float:
@@ -797,19 +803,24 @@ def asks_target(query: Query) -> bool:
 
 def _f_status_for_target(r: Reading, c: Candidate) -> float:
     """The question asks for a target for a year it names, and the unit, read with its
-    context, states no target and is about no year: a figure reached ("tỷ lệ kinh tế số
+    context, states no target and either says a figure was reached or estimated ("… ước
+    đạt 80%": ``_STATUS_WORDS``) or is about no year: a figure reached ("tỷ lệ kinh tế số
     trên GRDP … đạt 22,87%") is no answer for the target of 2025 (``target_for_status``
     the other way round)."""
-    if asks_target(r.query) and r.query.years and _STATUS_WORDS.search(fold(c.context + " " + c.text).lower()) \
-            and not states_target(c):
-        return 1.0  # "… ước đạt 80%" (an estimate of what was reached) for "mục tiêu … 2022"
-    if not (r.query.years and not c.stated_years and asks_target(r.query)):
+    if not (r.query.years and asks_target(r.query)):
+        return 0.0
+    said = _read_with_context(c)
+    if _TARGET_WORDS.search(said):
+        return 0.0
+    if _STATUS_WORDS.search(said):
+        return 1.0
+    if c.stated_years:
         return 0.0
     # A plan's item under "II. MỤC TIÊU › 2. Mục tiêu cụ thể" is a target though it says so
     # only in its heading ("- Kinh tế số chiếm 12% GRDP của tỉnh;"), which may open the
     # unit's own chunk rather than lie above it.
     heading = fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()
-    return 0.0 if states_target(c) or _TARGET_WORDS.search(heading) else 1.0
+    return 0.0 if _TARGET_WORDS.search(heading) else 1.0
 
 
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
