@@ -240,6 +240,60 @@ def test_a_numbered_table_with_a_missing_cell_is_not_put_under_the_wrong_headers
     assert "STT: " not in clean("\n\n".join(out_of_order)).text
 
 
+# A target table as layout-preserving PDF text gives it: cells separated by runs of spaces, the
+# long cells wrapped onto the next line under their own column, a page break inside the table.
+ALIGNED = ["2. Các chỉ tiêu chủ yếu được giao tại bảng sau:",
+           "",
+           "STT   Chỉ tiêu                                Đơn vị   Năm 2025   Năm 2030   Cơ quan chủ trì",
+           "",
+           "1     Tỷ lệ hồ sơ thủ tục hành chính được     %        60         90         Sở Khoa học và",
+           "      giải quyết trực tuyến toàn trình                                       Công nghệ",
+           "2     Tỷ trọng kinh tế số trong GRDP          %        12         25         Sở Tài chính",
+           "      của tỉnh",
+           "",
+           "",
+           "                                          1",
+           "Kế hoạch chuyển đổi số tỉnh Hòa Lạc giai đoạn 2025 - 2030",
+           "",
+           "3     Số doanh nghiệp công nghệ số            DN       450        1.000      Sở Tài chính",
+           "4     Tỷ lệ trường học triển khai học bạ số   %        70         100        Sở Giáo dục và",
+           "                                                                             Đào tạo",
+           "",
+           "Ghi chú: chỉ tiêu năm 2030 được rà soát sau khi Chỉ số DTI năm 2027 được công bố."]
+
+
+def test_a_table_laid_out_with_spaces_comes_back_as_rows_with_their_wrapped_cells_and_header():
+    lines = clean("\n".join(ALIGNED)).text.split("\n")
+    assert lines[2:5] == [
+        "STT | Chỉ tiêu | Đơn vị | Năm 2025 | Năm 2030 | Cơ quan chủ trì",
+        "STT: 1 | Chỉ tiêu: Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình | Đơn vị: % | "
+        "Năm 2025: 60 | Năm 2030: 90 | Cơ quan chủ trì: Sở Khoa học và Công nghệ",
+        "STT: 2 | Chỉ tiêu: Tỷ trọng kinh tế số trong GRDP của tỉnh | Đơn vị: % | Năm 2025: 12 | Năm 2030: 25 | "
+        "Cơ quan chủ trì: Sở Tài chính"]
+    # the rows after the page break take the header of the table they continue
+    assert "STT: 4 | Chỉ tiêu: Tỷ lệ trường học triển khai học bạ số | Đơn vị: % | Năm 2025: 70 | Năm 2030: 100 | " \
+           "Cơ quan chủ trì: Sở Giáo dục và Đào tạo" in lines
+    assert "Ghi chú: chỉ tiêu năm 2030 được rà soát sau khi Chỉ số DTI năm 2027 được công bố." in lines
+
+
+@pytest.mark.parametrize("raw", [
+    # a title block's two columns and a signature: two cells a line
+    "ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n  TỈNH HÒA LẠC            Độc lập - Tự do - Hạnh phúc",
+    "Đề nghị các sở, ngành phối hợp thực hiện.\nNơi nhận:                TM. ỦY BAN NHÂN DÂN\n"
+    "- Như trên;              KT. CHỦ TỊCH\n- Lưu: VT.               PHÓ CHỦ TỊCH",
+    # one line of three cells is no table
+    "Số liệu   năm 2024   theo báo cáo\nKinh tế số chiếm 12% GRDP của tỉnh.",
+    # double spaces in prose, not on common columns
+    "Thực hiện 100% thủ tục;  tỷ lệ dữ liệu số đạt 60%;  chế độ báo cáo qua hệ thống.\n"
+    "Kinh tế số chiếm 12% GRDP của tỉnh;  doanh nghiệp số đạt 450;  hạ tầng số đạt chuẩn.",
+    # paragraphs wider than a printed line whose repeated opening puts the gaps at one place
+    "\n".join("TOEIC đạt từ  %d - dưới %d, %s  sẽ được miễn  Anh văn %d." % (n, n + 50, "IELTS 3.5, " * 20, i)
+              for i, n in enumerate((350, 400, 450))),
+])
+def test_lines_with_runs_of_spaces_that_are_no_table_are_left_as_they_were(raw):
+    assert " | " not in clean(raw).text
+
+
 def test_cleaning_reports_the_characters_it_removed():
     raw = "Chia sẻ bài viết\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKinh tế số chiếm 20% GRDP của tỉnh."
     cleaned = clean(raw)

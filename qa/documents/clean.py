@@ -35,6 +35,9 @@ Removed, because it is never plan text:
 Rebuilt, because the page's layout broke it:
 - ``join_wrapped_lines``: hard-wrapped lines (PDF text, legal portals) joined back into
   the sentence they belong to.
+- ``rows_of_aligned_tables``: a table laid out with runs of spaces (text extracted from a
+  PDF with its layout, or copied from one), its cells wrapped onto the lines below,
+  written back as rows before the spaces are collapsed.
 - ``rows_of_flattened_tables``: a table flattened one cell per line (a label line and
   its figures) written back as rows.
 - ``inline_table_headers``: each row of a table written "Header: cell | Header: cell",
@@ -123,6 +126,9 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
     lines: list[str] = []  # "" marks a break: a blank line or a removed separator
     seen = 0  # non-blank lines so far
     in_title_block = True  # until the body starts ("Căn cứ …", a numbered line, a paragraph)
+    before_rows = raw.count(TABLE_SEPARATOR)
+    raw = rows_of_aligned_tables(raw)
+    tally["rows_of_aligned_tables (rows)"] += raw.count(TABLE_SEPARATOR) - before_rows
     for line in cut_related_teasers(normalize(raw).split("\n")):
         seen += 1 if line else 0
         if line and seen <= _DATELINE_LINES:
@@ -450,6 +456,122 @@ def opens_body(line: str) -> bool:
 
 
 # ---------------------------------------------------------------- tables
+
+#: A gap between two cells of a table laid out with spaces: two or more spaces. (Tabs are
+#: not: Word text puts one after every "Điều 12." and list mark.)
+_ALIGN_GAP = re.compile(r" {2,}")
+_ALIGN_MIN_CELLS = 3  # fewer: a title block or signature line ("ỦY BAN NHÂN DÂN      CỘNG HÒA …")
+_ALIGN_SLACK = 2  # characters a cell may start off its column (text centred, figures right-aligned)
+#: Widest line of a table laid out with spaces: a printed line (an A4 page in landscape
+#: is about 180 characters in layout text). A longer line is a paragraph, whatever its gaps.
+_ALIGN_MAX_WIDTH = 200
+
+
+def _aligned_cells(line: str) -> list[tuple[int, str]]:
+    """The line's cells between runs of spaces, each as (start column, text)."""
+    cells = []
+    pos = len(line) - len(line.lstrip(" "))
+    line = line.rstrip()
+    for gap in _ALIGN_GAP.finditer(line, pos):
+        if gap.start() > pos:
+            cells.append((pos, line[pos:gap.start()]))
+        pos = gap.end()
+    if pos < len(line):
+        cells.append((pos, line[pos:]))
+    return cells
+
+
+def _on_columns(cells: list[tuple[int, str]], starts: list[int]) -> bool:
+    """Every cell starts at one of the columns (a figure may end there instead: right-aligned)."""
+    return all(any(abs(at - s) <= _ALIGN_SLACK for s in starts) or _NUMERIC_CELL.match(text) for at, text in cells)
+
+
+def _column_of(at: int, starts: list[int]) -> int:
+    """The column a cell falls in: the last one starting at or before it (with some slack)."""
+    col = 0
+    for i, start in enumerate(starts):
+        if at + _ALIGN_SLACK >= start:
+            col = i
+    return col
+
+
+def rows_of_aligned_tables(text: str) -> str:
+    """Write back as rows ("cell | cell") a table whose columns were laid out with spaces.
+
+    PDF text extracted with its layout (pdftotext -layout) or copied from a PDF viewer
+    keeps a table as lines whose cells are separated by runs of spaces, a long cell
+    wrapped onto the next lines under its own column ("1     Tỷ lệ hồ sơ … được     %
+    60  90   Sở Khoa học và" / "      giải quyết trực tuyến toàn trình         Công
+    nghệ"). Collapsing the spaces and joining wrapped lines then ran every row into one
+    sentence, and a question on one row got the whole table without its header.
+
+    A table starts at a line of ``_ALIGN_MIN_CELLS`` or more cells, whose cell starts are
+    its columns, and goes on over lines whose cells all start on those columns: a line
+    with as many cells is a row, one with fewer is the wrapped part of the row above
+    (its cells are appended to that row's, column by column). A blank line inside it is
+    passed over when an aligned line of ``_ALIGN_MIN_CELLS`` cells follows. Two rows at
+    least make a table. A table with no header of its own (the part after a page break)
+    whose columns are the previous table's takes that table's header, written into each
+    of its rows ("Header: cell"). Lines wider than a printed line (``_ALIGN_MAX_WIDTH``: a
+    paragraph whose repeated opening happens to put double spaces at one place), lines
+    with fewer cells (a title block's two columns, a
+    signature) and prose with a stray double space (its cells start anywhere) are left
+    as they were.
+    """
+    if "  " not in text:
+        return text
+    lines = text.split("\n")
+    cells = [_aligned_cells(line) if "  " in line.strip() and len(line) <= _ALIGN_MAX_WIDTH else [] for line in lines]
+    out: list[str] = []
+    previous: tuple[list[int], list[str]] | None = None  # column starts and header of the last table
+    i = 0
+    while i < len(lines):
+        if len(cells[i]) < _ALIGN_MIN_CELLS:
+            out.append(lines[i])
+            i += 1
+            continue
+        starts = [at for at, _ in cells[i]]
+        block = [i]  # the table's lines, blank lines inside it left out
+        full = 1
+        j = i + 1
+        while j < len(lines):
+            k = j
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            if k >= len(lines):
+                break
+            found = cells[k] or [(len(lines[k]) - len(lines[k].lstrip(" ")), lines[k].strip())]
+            if len(lines[k]) > _ALIGN_MAX_WIDTH or not _on_columns(found, starts) or len(found) > len(starts) \
+                    or (k > j and len(found) < _ALIGN_MIN_CELLS):
+                break
+            block.append(k)
+            full += len(found) >= _ALIGN_MIN_CELLS
+            j = k + 1
+        if full < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows: list[list[str]] = []
+        for b in block:
+            found = cells[b] or [(len(lines[b]) - len(lines[b].lstrip(" ")), lines[b].strip())]
+            by_col = ["" for _ in starts]
+            for at, cell in found:
+                col = _column_of(at, starts)
+                by_col[col] = f"{by_col[col]} {cell}".strip()
+            if len(found) >= _ALIGN_MIN_CELLS or not rows:
+                rows.append(by_col)
+            else:
+                rows[-1] = [f"{a} {c}".strip() for a, c in zip(rows[-1], by_col)]
+        header = rows[0]
+        if not _looks_like_header(header) and previous is not None and len(previous[0]) == len(starts) \
+                and all(abs(a - b) <= _ALIGN_SLACK for a, b in zip(previous[0], starts)):
+            out.extend(_row(previous[1], row) for row in rows)
+        else:
+            out.extend(TABLE_SEPARATOR.join(row) for row in rows)
+            previous = (starts, header) if _looks_like_header(header) else None
+        i = block[-1] + 1
+    return "\n".join(out)
+
 
 _NUMERIC_CELL = re.compile(r"^[<>≤≥~±]?\s*-?\d[\d.,]*\s*(?:%|‰)?(?:\s*[-–/]\s*\d[\d.,]*\s*%?)?(?:\s+[^\W\d_]+){0,2}$")
 _WORD_CELL = re.compile(r"^[^\W\d_]+(?:\s[^\W\d_]+){0,2}$")
