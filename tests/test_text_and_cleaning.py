@@ -10,7 +10,7 @@ import pytest
 import rank_bm25
 
 from qa.indexing.bm25 import B, K1, BM25Index, terms
-from qa.documents.clean import clean, is_boilerplate, signature_cells, take_date
+from qa.documents.clean import clean, figures_with_their_unit, is_boilerplate, signature_cells, take_date
 from qa.config import PROJECT_ROOT
 from qa.documents.ingest import detect_province
 from qa.retrieval.query import analyse, detect_language, restore_diacritics
@@ -267,11 +267,11 @@ def test_a_table_laid_out_with_spaces_comes_back_as_rows_with_their_wrapped_cell
     assert lines[2:5] == [
         "STT | Chỉ tiêu | Đơn vị | Năm 2025 | Năm 2030 | Cơ quan chủ trì",
         "STT: 1 | Chỉ tiêu: Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình | Đơn vị: % | "
-        "Năm 2025: 60 | Năm 2030: 90 | Cơ quan chủ trì: Sở Khoa học và Công nghệ",
-        "STT: 2 | Chỉ tiêu: Tỷ trọng kinh tế số trong GRDP của tỉnh | Đơn vị: % | Năm 2025: 12 | Năm 2030: 25 | "
+        "Năm 2025: 60% | Năm 2030: 90% | Cơ quan chủ trì: Sở Khoa học và Công nghệ",
+        "STT: 2 | Chỉ tiêu: Tỷ trọng kinh tế số trong GRDP của tỉnh | Đơn vị: % | Năm 2025: 12% | Năm 2030: 25% | "
         "Cơ quan chủ trì: Sở Tài chính"]
     # the rows after the page break take the header of the table they continue
-    assert "STT: 4 | Chỉ tiêu: Tỷ lệ trường học triển khai học bạ số | Đơn vị: % | Năm 2025: 70 | Năm 2030: 100 | " \
+    assert "STT: 4 | Chỉ tiêu: Tỷ lệ trường học triển khai học bạ số | Đơn vị: % | Năm 2025: 70% | Năm 2030: 100% | " \
            "Cơ quan chủ trì: Sở Giáo dục và Đào tạo" in lines
     assert "Ghi chú: chỉ tiêu năm 2030 được rà soát sau khi Chỉ số DTI năm 2027 được công bố." in lines
 
@@ -292,6 +292,67 @@ def test_a_table_laid_out_with_spaces_comes_back_as_rows_with_their_wrapped_cell
 ])
 def test_lines_with_runs_of_spaces_that_are_no_table_are_left_as_they_were(raw):
     assert " | " not in clean(raw).text
+
+
+# The same kind of table copied from a PDF viewer: one row a line, its cells run together with single spaces.
+COPIED = ["3. Một số chỉ tiêu chủ yếu",
+          "STT Chỉ tiêu Đơn vị Thực hiện 2025 Kế hoạch 2026",
+          "1 Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình % 48,5 65",
+          "2 Tỷ lệ dân số trưởng thành có VNeID mức độ 2 % 71 80",
+          "3 Tỷ lệ hộ gia đình được phủ cáp quang băng rộng đến từng",
+          "thôn, ấp % 86 92",
+          "III. NHIỆM VỤ, GIẢI PHÁP"]
+
+
+def test_a_numbered_table_copied_with_single_spaces_comes_back_as_rows_under_its_header():
+    lines = clean("\n".join(COPIED)).text.split("\n")
+    assert lines[2:6] == [
+        "STT | Chỉ tiêu | Đơn vị | Thực hiện 2025 | Kế hoạch 2026",
+        "STT: 1 | Chỉ tiêu: Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình | Đơn vị: % | Thực hiện 2025: 48,5% | "
+        "Kế hoạch 2026: 65%",
+        # the label's own figure ("mức độ 2") stays in it: every row has three trailing cells
+        "STT: 2 | Chỉ tiêu: Tỷ lệ dân số trưởng thành có VNeID mức độ 2 | Đơn vị: % | Thực hiện 2025: 71% | "
+        "Kế hoạch 2026: 80%",
+        # a label wrapped onto the next line is joined into its row
+        "STT: 3 | Chỉ tiêu: Tỷ lệ hộ gia đình được phủ cáp quang băng rộng đến từng thôn, ấp | Đơn vị: % | "
+        "Thực hiện 2025: 86% | Kế hoạch 2026: 92%"]
+    assert lines[-1] == "III. NHIỆM VỤ, GIẢI PHÁP"
+
+
+def test_a_copied_table_whose_header_cannot_be_split_keeps_its_rows_bare():
+    raw = "\n".join(["STT Hạng mục đầu tư năm sau 2025 2026"] + COPIED[2:4])
+    lines = [line for line in clean(raw).text.split("\n") if line]
+    assert lines == ["STT Hạng mục đầu tư năm sau 2025 2026",
+                     "1 | Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình | % | 48,5 | 65",
+                     "2 | Tỷ lệ dân số trưởng thành có VNeID mức độ 2 | % | 71 | 80"]
+
+
+@pytest.mark.parametrize("raw", [
+    # numbered lines that end with no figure: a list, not a table
+    "STT Nhiệm vụ Cơ quan chủ trì\n1 Xây dựng kho dữ liệu dùng chung\n2 Triển khai nền tảng số",
+    # a single row is no table
+    "STT Chỉ tiêu Đơn vị Kế hoạch 2025\n1 Tỷ lệ hồ sơ trực tuyến % 80\nKinh tế số chiếm 12% GRDP.",
+    # no row-number header before the numbered lines
+    "Chỉ tiêu Đơn vị Kế hoạch 2025\n1 Tỷ lệ hồ sơ trực tuyến % 80\n2 Tỷ lệ văn bản điện tử % 95",
+])
+def test_numbered_lines_that_are_no_copied_table_are_left_to_the_other_rules(raw):
+    assert " | " not in clean(raw).text
+
+
+@pytest.mark.parametrize("headers, cells, expected", [
+    (["STT", "Chỉ tiêu", "Đơn vị", "Năm 2025", "Năm 2030"], ["1", "Tỷ lệ hồ sơ", "%", "60", "90,5"],
+     ["1", "Tỷ lệ hồ sơ", "%", "60%", "90,5%"]),
+    # a count, a year or a figure that has its sign already are not shares to sign
+    (["TT", "Chỉ tiêu", "ĐVT", "Năm", "Kế hoạch"], ["2", "Tỷ lệ", "%", "2025", "75%"],
+     ["2", "Tỷ lệ", "%", "2025", "75%"]),
+    # a unit that is a word is not written onto the figures
+    (["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["3", "Số doanh nghiệp công nghệ số", "DN", "450"],
+     ["3", "Số doanh nghiệp công nghệ số", "DN", "450"]),
+    # no unit column: nothing changes
+    (["Chỉ tiêu", "Kế hoạch", "Thực hiện"], ["Tỷ lệ hồ sơ", "80", "85"], ["Tỷ lệ hồ sơ", "80", "85"]),
+])
+def test_a_row_whose_unit_column_is_a_sign_has_it_on_its_figures(headers, cells, expected):
+    assert figures_with_their_unit(headers, cells) == expected
 
 
 def test_cleaning_reports_the_characters_it_removed():

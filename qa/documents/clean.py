@@ -38,10 +38,14 @@ Rebuilt, because the page's layout broke it:
 - ``rows_of_aligned_tables``: a table laid out with runs of spaces (text extracted from a
   PDF with its layout, or copied from one), its cells wrapped onto the lines below,
   written back as rows before the spaces are collapsed.
+- ``rows_of_numbered_lines``: a numbered table whose cells were run together with single
+  spaces, one row a line ("STT Chỉ tiêu Đơn vị …" / "1 Tỷ lệ hồ sơ … % 48,5 65"), as
+  text copied from a PDF has it, written back as rows instead of one sentence.
 - ``rows_of_flattened_tables``: a table flattened one cell per line (a label line and
   its figures) written back as rows.
 - ``inline_table_headers``: each row of a table written "Header: cell | Header: cell",
-  so a row read alone (a chunk, an answer) still says what its figures are.
+  so a row read alone (a chunk, an answer) still says what its figures are; with
+  ``figures_with_their_unit``, a row whose unit column says "%" has it on its figures.
 
 ``CleanedText.removed_chars`` counts the non-space characters of the input that are not
 in the output (header names written into rows are not counted as kept text), so a
@@ -164,6 +168,9 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
     rows_before = sum(1 for line in lines if is_row(line))
     lines = rows_of_numbered_tables(lines)
     tally["rows_of_numbered_tables (rows)"] += sum(1 for line in lines if is_row(line)) - rows_before
+    rows_before = sum(1 for line in lines if is_row(line))
+    lines = rows_of_numbered_lines(lines)
+    tally["rows_of_numbered_lines (rows)"] += sum(1 for line in lines if is_row(line)) - rows_before
     before_join = _count(lines)
     lines = join_wrapped_lines(lines)
     tally["join_wrapped_lines (lines joined)"] += before_join - _count(lines)
@@ -846,10 +853,133 @@ def rows_of_numbered_tables(lines: list[str]) -> list[str]:
     return [line for line in out if line is not None]
 
 
+#: A header row run together with single spaces opens with the row-number column.
+_NUMBERED_HEADER_LINE = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt)\.?\s+\S", re.IGNORECASE)
+#: A trailing cell of such a row: a figure ("48,5", "1.000", "65%") or a unit sign.
+_FIGURE_TOKEN = re.compile(r"^(?:[<>≤≥~]?\d[\d.,]*%?|%|‰)$")
+_COLUMN_NAMES = sorted((fold(n).lower().split() for n in _patterns("table_column_names.txt")), key=len, reverse=True)
+_MAX_ROW_LINES = 3  # a row's label wrapped over at most this many lines
+_MAX_HEADER_WORDS = 30  # a longer "header" is a sentence (and the search for its split stays small)
+
+
+def _trailing_figures(words: list[str]) -> int:
+    n = 0
+    while n < len(words) - 1 and _FIGURE_TOKEN.match(words[len(words) - 1 - n]):
+        n += 1
+    return n
+
+
+def _split_header(words: list[str], n: int) -> list[str] | None:
+    """The header's words split into ``n`` column names, each starting with a name of
+    ``data/table_column_names.txt`` (a year or period after it stays with it); None
+    unless there is exactly one such split ("Đơn vị Thực hiện 2025" is "Đơn vị" and
+    "Thực hiện 2025" in a header of four names, "Đơn vị thực hiện" in one of three)."""
+    folded = [fold(w).lower() for w in words]
+    lengths = [[len(c) for c in _COLUMN_NAMES if folded[i:i + len(c)] == c] for i in range(len(words))]
+    splits: list[list[int]] = []
+
+    def extend(starts: list[int]) -> None:
+        if len(splits) > 1:
+            return
+        at = starts[-1]
+        if len(starts) == n:
+            splits.append(starts)
+            return
+        for m in set(lengths[at]):
+            for nxt in range(at + m, len(words)):
+                if lengths[nxt]:
+                    extend(starts + [nxt])
+
+    if words and lengths[0] and 1 <= n <= _MAX_CELLS and len(words) <= _MAX_HEADER_WORDS:
+        extend([0])
+    if len(splits) != 1:
+        return None
+    starts = splits[0]
+    return [" ".join(words[a:b]) for a, b in zip(starts, starts[1:] + [len(words)])]
+
+
+def rows_of_numbered_lines(lines: list[str]) -> list[str]:
+    """Write back as rows a numbered table whose cells were run together with single spaces.
+
+    Text copied from a PDF viewer keeps a table as one line per row with its cells
+    separated by single spaces: a header "STT Chỉ tiêu Đơn vị Thực hiện 2025 Kế hoạch
+    2026" and rows "1 Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình % 48,5 65".
+    Joined as wrapped lines they became one sentence, and the figure a question asked
+    for lost its row and its column. A row starts with the next number (1, 2, 3 …) and
+    ends with the same count of figures (or unit signs) as the other rows; a label
+    wrapped over up to ``_MAX_ROW_LINES`` lines is joined into its row. Its cells are the
+    number, the label and each of the trailing figures that every row has (a label that
+    ends with a figure of its own, "VNeID mức độ 2", keeps it). The header is split into as many column
+    names at the names of ``data/table_column_names.txt``; when it cannot be, the header
+    stays a line of its own and the rows are written bare. At least two rows make a table.
+    """
+    seq = [i for i, line in enumerate(lines) if line]
+    out: list[str | None] = list(lines)
+    k = 0
+    while k < len(seq):
+        header = lines[seq[k]]
+        if not _NUMBERED_HEADER_LINE.match(header) or is_row(header):
+            k += 1
+            continue
+        rows: list[tuple[list[int], list[str], int]] = []  # (lines, words, trailing figures)
+        j = k + 1
+        while j < len(seq):
+            words = lines[seq[j]].split()
+            if not words or words[0] != str(len(rows) + 1) or len(words) < 3:
+                break
+            taken = [seq[j]]
+            while _trailing_figures(words) == 0 and len(taken) < _MAX_ROW_LINES and j + len(taken) < len(seq) \
+                    and not lines[seq[j + len(taken)]].split()[0] == str(len(rows) + 2):
+                taken.append(seq[j + len(taken)])
+                words = words + lines[taken[-1]].split()
+            figures = _trailing_figures(words)
+            if figures == 0 or len(words) - figures < 2:
+                break
+            rows.append((taken, words, figures))
+            j += len(taken)
+        if len(rows) < 2:
+            k += 1
+            continue
+        figures = min(f for _, _, f in rows)  # "… VNeID mức độ 2 % 71 80": the label's own figure stays in it
+        head_words = header.split()
+        names = _split_header(head_words[1:], figures + 1)
+        out[seq[k]] = TABLE_SEPARATOR.join([head_words[0]] + names) if names else header
+        for taken, words, _ in rows:
+            cells = [words[0], " ".join(words[1:len(words) - figures])] + words[len(words) - figures:]
+            out[taken[0]] = TABLE_SEPARATOR.join(cells)
+            for t in taken[1:]:
+                out[t] = None
+        k = j
+    return [line for line in out if line is not None]
+
+
+_UNIT_COLUMNS = frozenset(fold(n).lower() for n in _patterns("unit_column_names.txt"))
+_SIGN_UNITS = ("%", "‰")
+_BARE_FIGURE = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")  # "65", "48,5": not "2026", not "1.000"
+
+
+def figures_with_their_unit(headers: list[str], cells: list[str]) -> list[str]:
+    """The row's cells, its bare figures given the sign of its unit column.
+
+    A table with a unit column ("Đơn vị: %") gives each figure of a row without its
+    sign ("Kế hoạch 2026: 65"): the row, quoted alone in an answer, then read as 65, and
+    a question asking for a percentage found no percentage in it. When the unit cell is
+    a sign written onto a figure (``_SIGN_UNITS``), each bare figure of at most three
+    digits (a share, not a year or a count) in the other columns, bar the row-number
+    column, gets it ("Kế hoạch 2026: 65%"). Unit headers: ``data/unit_column_names.txt``.
+    """
+    units = [c for h, c in zip(headers, cells) if fold(h).lower() in _UNIT_COLUMNS]
+    if len(units) != 1 or units[0] not in _SIGN_UNITS:
+        return cells
+    return [c + units[0] if _BARE_FIGURE.match(c) and fold(h).lower() not in _UNIT_COLUMNS
+            and not _ROW_NUMBER_HEADER.match(h) else c for h, c in zip(headers, cells)]
+
+
 def _row(headers: list[str], cells: list[str]) -> str:
     """A row written with its headers ("Header: cell | …"), or bare when it has none."""
     if len(headers) != len(cells):
         return TABLE_SEPARATOR.join(cells)
+    cells = figures_with_their_unit(headers, cells)
     return TABLE_SEPARATOR.join(f"{h}: {c}" if h else c for h, c in zip(headers, cells) if c)
 
 
@@ -1023,5 +1153,6 @@ def _cut_other_articles(text: list[str], lines: list[str], marks: Callable[[str]
 
 
 __all__ = ["CLEANER_VERSION", "CleanedText", "clean", "join_wrapped_lines", "wrap_width", "drop_repeated_captions",
-           "cut_after_closing_byline", "rows_of_flattened_tables", "inline_table_headers", "is_boilerplate",
+           "cut_after_closing_byline", "rows_of_flattened_tables", "rows_of_aligned_tables", "rows_of_numbered_lines",
+           "figures_with_their_unit", "inline_table_headers", "is_boilerplate",
            "strip_motto", "take_date", "remove_spam", "is_byline", "cut_related_teasers"]
