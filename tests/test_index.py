@@ -537,6 +537,17 @@ def test_a_shaping_module_that_appears_changes_the_rules_hash(tmp_path, monkeypa
     assert qa.indexing.index.rules_hash() != before
 
 
+def test_the_pdf_layout_reader_is_a_shaping_module(tmp_path, monkeypatch):
+    """How a PDF's page becomes lines (its tables, columns, headers) shapes the text: a
+    changed reader must rebuild an index of PDFs, not keep the text read the old way."""
+    package = copy_folder(Path(qa.indexing.index.__file__).parents[1], tmp_path / "qa")
+    monkeypatch.setattr(qa.indexing.index, "PACKAGE_DIR", package)
+    monkeypatch.setattr(qa.indexing.index, "SHAPING_DATA_DIR", package / "data")
+    before = qa.indexing.index.rules_hash()
+    write(package / "documents" / "pdf_layout.py", "PAGE_NUMBER = None\n")
+    assert qa.indexing.index.rules_hash() != before
+
+
 def test_a_changed_catalogue_updates_metadata_without_embedding_again(corpus):
     write(corpus.documents_dir / "catalog.json", json.dumps({"ha_tinh.txt": {"title": "Kế hoạch A"}}))
     open_index(corpus, CountingEmbedder())

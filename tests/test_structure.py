@@ -250,6 +250,42 @@ def test_a_pdf_decision_loads_with_its_title_block_tables_and_wrapped_lines(tmp_
     assert loaded.removed_chars > 0
 
 
+def make_unruled_table_pdf(path: Path) -> Path:
+    """A PDF whose table is drawn without rules: each cell placed at its column, long
+    cells wrapped onto a second line, no borders (find_tables finds nothing)."""
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    pdf.multi_cell(0, 6, "Các chỉ tiêu chủ yếu năm 2025:", new_x="LMARGIN", new_y="NEXT")
+    columns, widths = (10, 22, 100, 122, 146), (12, 78, 22, 24, 54)
+    for cells in [("STT", "Chỉ tiêu", "Đơn vị", "Năm 2025", "Cơ quan chủ trì"),
+                  ("1", "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình", "%", "55",
+                   "Văn phòng UBND tỉnh"),
+                  ("2", "Số điểm phát wifi công cộng miễn phí tại các khu du lịch", "điểm", "250",
+                   "Sở Khoa học và Công nghệ")]:
+        top = bottom = pdf.get_y()
+        for x, width, text in zip(columns, widths, cells):
+            pdf.set_xy(x, top)
+            pdf.multi_cell(width - 3, 5, text)
+            bottom = max(bottom, pdf.get_y())
+        pdf.set_y(bottom + 2)
+    pdf.set_x(10)
+    pdf.multi_cell(0, 6, "II. NHIỆM VỤ TRỌNG TÂM", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_table_drawn_without_rules_is_read_row_by_row_with_its_wrapped_cells(tmp_path: Path):
+    text = clean(load_file(make_unruled_table_pdf(tmp_path / "kh.pdf")).text).text
+    lines = text.split("\n")
+    assert "STT: 1 | Chỉ tiêu: Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình | Đơn vị: % | " \
+           "Năm 2025: 55% | Cơ quan chủ trì: Văn phòng UBND tỉnh" in lines
+    assert "STT: 2 | Chỉ tiêu: Số điểm phát wifi công cộng miễn phí tại các khu du lịch | Đơn vị: điểm | " \
+           "Năm 2025: 250 | Cơ quan chủ trì: Sở Khoa học và Công nghệ" in lines
+    assert lines[-1] == "II. NHIỆM VỤ TRỌNG TÂM"  # the paragraph after the table is not taken into it
+
+
 def test_a_pdf_decision_is_indexed_with_its_structure(pdf_index):
     settings, index = pdf_index
     doc = next(iter(index.documents.values()))

@@ -2,7 +2,8 @@
 
 ``page_lines`` reads a pdfplumber page:
 - ruled tables come out as rows, cells joined by " | " (empty cells kept, so columns
-  stay aligned), where they stand on the page;
+  stay aligned), where they stand on the page; so do tables drawn without rules (lines
+  of three columns or more), their wrapped cells joined into their rows;
 - a line split by a wide gap into two columns (the title block of an official document:
   issuer and number on the left, national motto and date on the right; the signature
   block) is read column by column, so "ỦY BAN NHÂN DÂN" is followed by "TỈNH BÌNH ĐỊNH",
@@ -73,6 +74,12 @@ def _text_items(words: list[dict], page_width: float) -> list[tuple[float, list[
     k = 0
     while k < len(lines):
         line = lines[k]
+        table = _unruled_table(lines, k, size)
+        if table:
+            # A table without rules: read row by row, not column by column.
+            items.append((line["top"], [""] + _unruled_rows(table, size) + [""]))
+            k += len(table)
+            continue
         if len(line["segments"]) > 1:
             # A run of two-column lines: the left column, then the right one.
             run = [line]
@@ -107,6 +114,77 @@ def _text_items(words: list[dict], page_width: float) -> list[tuple[float, list[
     return items
 
 
+#: Lines with this many column segments, two of them at least in a run, are a table drawn
+#: without rules, not the two columns of a title block or a signature.
+_TABLE_MIN_COLUMNS = 3
+#: Inside such a table a gap wider than this many times the font size separates cells
+#: (cells are set closer than the columns of a title block).
+_CELL_GAP_EM = 1.0
+
+
+def _cells(line: dict) -> list[tuple[float, str]]:
+    """The line's words grouped into cells at gaps wider than ``_CELL_GAP_EM``: (x0, text)."""
+    words = sorted(line["words"], key=lambda w: w["x0"])
+    cells: list[list[dict]] = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word["x0"] - prev["x1"] > _CELL_GAP_EM * max(word["size"], 1.0):
+            cells.append([word])
+        else:
+            cells[-1].append(word)
+    return [(c[0]["x0"], " ".join(w["text"] for w in c)) for c in cells]
+
+
+def _unruled_table(lines: list[dict], k: int, size: float) -> list[dict]:
+    """The lines of a table drawn without rules starting at line ``k``, or [] if none does.
+
+    It starts at a line of ``_TABLE_MIN_COLUMNS`` cells or more and goes on over the lines
+    just below (no paragraph gap) that have two cells or more, or one cell right of the
+    table's left edge (a cell's wrapped text); two of its lines at least have
+    ``_TABLE_MIN_COLUMNS`` cells. A title block or a signature has two columns, prose one.
+    """
+    if len(_cells(lines[k])) < _TABLE_MIN_COLUMNS:
+        return []
+    left = min(w["x0"] for w in lines[k]["words"])
+    run = [lines[k]]
+    full = 1
+    for nxt in lines[k + 1:]:
+        last = run[-1]
+        height = max(last["bottom"] - last["top"], size)
+        if nxt["top"] - last["bottom"] > _PARAGRAPH_GAP * height:
+            break
+        cells = _cells(nxt)
+        if len(cells) == 1 and cells[0][0] <= left + size:
+            break  # a line at the left margin: the text after the table
+        run.append(nxt)
+        full += len(cells) >= _TABLE_MIN_COLUMNS
+    return run if full >= 2 else []
+
+
+def _unruled_rows(run: list[dict], size: float) -> list[str]:
+    """A table drawn without rules as rows ("cell | cell").
+
+    PDF tables whose borders are not drawn (or not drawn as lines) are not found by
+    ``find_tables``; read column by column, as a title block is, their labels, units and
+    figures came out in separate lists. Each line is cut into cells at gaps wider than
+    ``_CELL_GAP_EM``; the columns start where the cells of the line with most cells
+    start; a line with fewer than ``_TABLE_MIN_COLUMNS`` cells is the wrapped text of the
+    row above, and its cells are appended to that row's, column by column.
+    """
+    cut = [_cells(line) for line in run]
+    starts = [x0 for x0, _ in max(cut, key=len)]
+    rows: list[list[str]] = []
+    for cells in cut:
+        by_col = ["" for _ in starts]
+        for x0, text in cells:
+            col = max([i for i, start in enumerate(starts) if x0 + size >= start] or [0])
+            by_col[col] = f"{by_col[col]} {text}".strip()
+        if len(cells) >= _TABLE_MIN_COLUMNS or not rows:
+            rows.append(by_col)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], by_col)]
+    return [" | ".join(_cell(c) for c in row) for row in rows]
+
+
 def _visual_lines(words: list[dict]) -> list[dict]:
     """Words grouped into lines by their vertical position, split into column segments."""
     ordered = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
@@ -130,6 +208,7 @@ def _visual_lines(words: list[dict]) -> list[dict]:
             "bottom": max(w["bottom"] for w in line),
             "x1": max(w["x1"] for w in line),
             "segments": [{"text": " ".join(w["text"] for w in seg), "x0": seg[0]["x0"]} for seg in segments],
+            "words": line,
         })
     return out
 

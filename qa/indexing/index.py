@@ -79,7 +79,8 @@ EMBED_BATCH = 16
 #: only the reader or the chat reads (reader_model.json, question_types.json, intents_*)
 #: does not rebuild an index: refitting the reader re-embeds nothing.
 SHAPING_MODULES: tuple[str, ...] = (
-    "documents/loaders.py", "documents/clean.py", "documents/structure.py", "documents/chunking.py",
+    "documents/loaders.py", "documents/pdf_layout.py", "documents/clean.py", "documents/structure.py",
+    "documents/chunking.py",
     "documents/ingest.py", "indexing/bm25.py", "indexing/embed.py", "retrieval/glossary.py",
     "retrieval/provinces.py", "text.py", "answering/candidates.py", "indexing/unit_vectors.py",
 )
