@@ -35,6 +35,19 @@ from qa.text import fold, words
     ("Who monitors the plan's implementation?", "theo dõi"),   # monitor -> monitors
     ("Who is monitoring the plan?", "giám sát"),
     ("Who heads the provincial Department of Home Affairs?", "giám đốc"),   # the head of a department
+    # officials' own English for indicators every plan lists (the English floor check)
+    ("How many open datasets will the province publish?", "bộ dữ liệu mở"),
+    ("How many open datasets will the province publish?", "công bố"),
+    ("What share of businesses sign contracts electronically?", "hợp đồng"),
+    ("What percentage of communes have dedicated IT staff?", "chuyên trách"),
+    ("What percentage of communes have dedicated IT staff?", "cán bộ"),
+    ("What share of adults own smartphones?", "điện thoại thông minh"),
+    ("What share of dossiers were settled on time?", "đúng hạn"),
+    ("What share of dossiers were settled on time?", "giải quyết"),
+    ("What share of residential areas have 5G coverage?", "khu dân cư"),
+    ("What share of the labour force works in the digital economy?", "lực lượng lao động"),
+    ("Which schools use digital school records?", "học bạ"),
+    ("How much do private sources contribute?", "xã hội hóa"),
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms
