@@ -48,6 +48,12 @@ from qa.text import fold, words
     ("What share of the labour force works in the digital economy?", "lực lượng lao động"),
     ("Which schools use digital school records?", "học bạ"),
     ("How much do private sources contribute?", "xã hội hóa"),
+    ("By when must communes and wards draw up their plans?", "phường"),
+    ("By when must communes and wards draw up their plans?", "xây dựng"),
+    ("By how many places did the province climb in the DTI ranking?", "tăng"),
+    ("How many tasks had not been started by the end of November?", "triển khai"),
+    ("How many tasks had not been started by the end of November?", "tháng 11"),
+    ("Which villages are extremely disadvantaged?", "đặc biệt khó khăn"),
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms
@@ -58,6 +64,8 @@ def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     ("Who signed the decision?", "chữ ký số"),  # signing is not a digital signature
     ("Does the plan mention heart disease?", "trung tâm"),
     ("How many homes have internet access?", "wifi"),
+    ("What may the province march towards?", "tháng 5"),   # "may" and "march" are verbs as often as months
+    ("What may the province march towards?", "tháng 3"),
 ])
 def test_a_word_is_not_translated_by_another_words_entry(question, not_vietnamese):
     assert not_vietnamese not in translate(question).terms
