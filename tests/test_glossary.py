@@ -54,6 +54,13 @@ from qa.text import fold, words
     ("How many tasks had not been started by the end of November?", "triển khai"),
     ("How many tasks had not been started by the end of November?", "tháng 11"),
     ("Which villages are extremely disadvantaged?", "đặc biệt khó khăn"),
+    ("Which body leads Project 06 with the provincial police?", "công an"),
+    ("Who builds the traceability system for shrimp?", "truy xuất nguồn gốc"),
+    ("What share of social welfare payments are cashless?", "an sinh xã hội"),
+    ("What share of pensions are paid without cash?", "lương hưu"),
+    ("How much socialised funding does the plan include?", "xã hội hóa"),
+    ("How much of the state budget goes to the scheme?", "ngân sách nhà nước"),
+    ("When will the smart operations centre open?", "trung tâm điều hành"),
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms
