@@ -116,6 +116,10 @@ def test_english_ai_is_not_the_vietnamese_who():
     ("percent", "kinh tế số chiếm 20% GRDP", True),
     ("percent", "đạt 12,5 % dân số", True),
     ("percent", "năm 2025 đứng trong tốp 5 toàn quốc", False),
+    # a table row whose unit cell is "%" states its figures as percentages
+    ("percent", "Chỉ tiêu: Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử | Đơn vị: % | Mục tiêu 2025: 80", True),
+    ("percent", "1 Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình % 48,5 65", True),
+    ("percent", "Chỉ tiêu: Số doanh nghiệp tham gia sàn thương mại điện tử | Đơn vị: Doanh nghiệp | Mục tiêu 2025: 500", False),
 ])
 def test_a_unit_holds_an_answer_of_a_kind(kind, text, holds):
     assert holds_type(kind, text) is holds

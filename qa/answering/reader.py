@@ -53,8 +53,13 @@ _NUMBER_WORDS = re.compile(r"\b(hàng chục|hàng trăm|hàng nghìn|hàng ngà
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}"
                    r"|\bquý\s+[IV1-4]+\b|\b(?:19|20)\d{2}\b|\b(?:trước|sau|trong vòng|chậm nhất)\s+\d+\s+(?:ngày|tháng|năm|tuần)",
                    re.IGNORECASE)
-#: A percentage: "30%", "12,5 %", "90 phần trăm", "ten per cent".
-_PERCENT = re.compile(r"\d\s*%|\bphần trăm\b|\bper\s?cent\b", re.IGNORECASE)
+#: A percentage: "30%", "12,5 %", "90 phần trăm", "ten per cent", and a table row whose unit
+#: cell is "%" (rule: a unit column states the row's figures as percentages): "Đơn vị: % |
+#: Mục tiêu 2025: 80" (a table read under its headers), "… toàn trình % 48,5 65" (a row whose
+#: cells are parted by spaces). A "%" before a figure only adds rows like these: any other
+#: text with "% 4" has a figure before its "%".
+_PERCENT = re.compile(r"\d\s*%|%\s+\d|\b(?:đơn vị(?: tính)?|đvt|unit)\s*:?\s*%|\bphần trăm\b|\bper\s?cent\b",
+                      re.IGNORECASE)
 #: An amount of money: "389,22 tỷ đồng", "1.000 tỷ", "500 triệu đồng", "2,5 triệu USD", "VND 3 billion",
 #: and one in words, "hàng chục tỷ đồng", "vài trăm triệu đồng" (a bare "2 triệu" counts people as
 #: often as money; "tỷ lệ", "tỷ trọng" are shares).
