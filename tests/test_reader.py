@@ -624,6 +624,29 @@ def test_a_heading_never_answers_alone_but_with_its_body():
     assert with_body(last, text, 300) is None, "its body is not in the passage"
 
 
+def test_a_heading_title_after_its_number_is_the_heading():
+    """Rule "a heading's title is the heading" (``candidates.heading_title``): the sentence
+    "Thời điểm xét miễn, …" cut from the heading line "Điều 7. Thời điểm xét miễn, …" is
+    quoted with the article's body, as the whole line is; a sentence after another sentence
+    (not after the line's number) and a sentence that leaves words of its line out are not."""
+    from qa.answering.candidates import heading_title, with_body
+    text = ("Điều 7. Thời điểm xét miễn, cách tính điểm miễn các môn học ngoại ngữ\n\n"
+            "1. Trường xét miễn các môn học ngoại ngữ trong vòng 4 học kỳ chính kể từ khi nhập học.\n\n"
+            "2. Điểm Miễn được tính cho học kỳ kế tiếp trong tiến trình học.\n\n"
+            "Sinh viên nộp đơn. Phòng Đào tạo xét miễn trong 5 ngày.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    title = next(c for c in found if c.kind == "sentence" and c.text.startswith("Thời điểm xét miễn"))
+    body = with_body(title, text, 300)
+    assert body is not None and quoted(body).startswith("Điều 7. Thời điểm xét miễn")
+    assert "Điểm Miễn được tính" in quoted(body)
+    second = next(c for c in found if c.kind == "sentence" and c.text.startswith("Phòng Đào tạo"))
+    assert with_body(second, text, 300) is None, "a sentence after a sentence is no heading's title"
+    assert heading_title("Điều 7. ", "sentence") and heading_title("", "line")
+    assert not heading_title("Sinh viên nộp đơn. ", "sentence") and not heading_title("", "sentence")
+    assert not heading_title("Điều 7. ", "line"), "a line is whole or nothing"
+
+
 DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"
               "Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử\n\n"
               "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023;\n\n"
