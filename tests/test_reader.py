@@ -970,6 +970,27 @@ def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
     assert named["context_coverage"] > named["coverage"]  # the subject's words count, from the sentence before
 
 
+def test_a_unit_is_read_under_the_headings_of_its_chunk():
+    """Rule "a unit is read under the headings of its chunk" (reader's ``context_coverage``):
+    a clause in the chunk that opens with its article reads the article's heading, as it
+    would in a later chunk through the heading path; a clause of the next article does not."""
+    from qa.answering.answer import reading
+    from qa.answering.reader import FEATURES, features
+    text = ("Điều 5. Trách nhiệm của Ban Điều hành cấp Trường\n"
+            "1. Đề xuất phương hướng và xét duyệt kế hoạch phát triển.\n"
+            "Điều 6. Hiệu lực thi hành\n"
+            "1. Quy định có hiệu lực kể từ ngày ký.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    clause = next(c for c in found if c.text.startswith("1. Đề xuất"))
+    other = next(c for c in found if c.text.startswith("1. Quy định"))
+    asked = analyse("Trách nhiệm của Ban Điều hành cấp Trường là gì?", {})
+    read = reading(asked, [hit], idf_function(lambda t: 1, 10))
+    named = dict(zip(FEATURES, features(read, clause)))
+    assert named["context_coverage"] > named["coverage"] and named["context_coverage"] > 0.8
+    assert dict(zip(FEATURES, features(read, other)))["context_coverage"] < 0.5
+
+
 @pytest.mark.parametrize("text, holds", [
     ("Một trong những điểm sáng là hệ thống mới", False), ("một số chỉ tiêu khó đạt", False),
     ("có một chỉ tiêu chưa được hướng dẫn", True), ("hai chỉ tiêu", True)])
