@@ -628,6 +628,29 @@ def test_a_heading_never_answers_alone_but_with_its_body():
     assert with_body(last, text, 300) is None, "its body is not in the passage"
 
 
+def test_a_heading_title_after_its_number_is_the_heading():
+    """Rule "a heading's title is the heading" (``candidates.heading_title``): the sentence
+    "Thời điểm xét miễn, …" cut from the heading line "Điều 7. Thời điểm xét miễn, …" is
+    quoted with the article's body, as the whole line is; a sentence after another sentence
+    (not after the line's number) and a sentence that leaves words of its line out are not."""
+    from qa.answering.candidates import heading_title, with_body
+    text = ("Điều 7. Thời điểm xét miễn, cách tính điểm miễn các môn học ngoại ngữ\n\n"
+            "1. Trường xét miễn các môn học ngoại ngữ trong vòng 4 học kỳ chính kể từ khi nhập học.\n\n"
+            "2. Điểm Miễn được tính cho học kỳ kế tiếp trong tiến trình học.\n\n"
+            "Sinh viên nộp đơn. Phòng Đào tạo xét miễn trong 5 ngày.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    title = next(c for c in found if c.kind == "sentence" and c.text.startswith("Thời điểm xét miễn"))
+    body = with_body(title, text, 300)
+    assert body is not None and quoted(body).startswith("Điều 7. Thời điểm xét miễn")
+    assert "Điểm Miễn được tính" in quoted(body)
+    second = next(c for c in found if c.kind == "sentence" and c.text.startswith("Phòng Đào tạo"))
+    assert with_body(second, text, 300) is None, "a sentence after a sentence is no heading's title"
+    assert heading_title("Điều 7. ", "sentence") and heading_title("", "line")
+    assert not heading_title("Sinh viên nộp đơn. ", "sentence") and not heading_title("", "sentence")
+    assert not heading_title("Điều 7. ", "line"), "a line is whole or nothing"
+
+
 DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"
               "Quy định xử phạt vi phạm hành chính trong lĩnh vực định danh điện tử\n\n"
               "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023;\n\n"
@@ -949,6 +972,27 @@ def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
     asked = analyse("Hệ thống thông tin giải quyết thủ tục hành chính mới đã tiếp nhận bao nhiêu hồ sơ?", {})
     named = dict(zip(FEATURES, features(reading(asked, [hit], idf_function(lambda t: 1, 10)), second)))
     assert named["context_coverage"] > named["coverage"]  # the subject's words count, from the sentence before
+
+
+def test_a_unit_is_read_under_the_headings_of_its_chunk():
+    """Rule "a unit is read under the headings of its chunk" (reader's ``context_coverage``):
+    a clause in the chunk that opens with its article reads the article's heading, as it
+    would in a later chunk through the heading path; a clause of the next article does not."""
+    from qa.answering.answer import reading
+    from qa.answering.reader import FEATURES, features
+    text = ("Điều 5. Trách nhiệm của Ban Điều hành cấp Trường\n"
+            "1. Đề xuất phương hướng và xét duyệt kế hoạch phát triển.\n"
+            "Điều 6. Hiệu lực thi hành\n"
+            "1. Quy định có hiệu lực kể từ ngày ký.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    clause = next(c for c in found if c.text.startswith("1. Đề xuất"))
+    other = next(c for c in found if c.text.startswith("1. Quy định"))
+    asked = analyse("Trách nhiệm của Ban Điều hành cấp Trường là gì?", {})
+    read = reading(asked, [hit], idf_function(lambda t: 1, 10))
+    named = dict(zip(FEATURES, features(read, clause)))
+    assert named["context_coverage"] > named["coverage"] and named["context_coverage"] > 0.8
+    assert dict(zip(FEATURES, features(read, other)))["context_coverage"] < 0.5
 
 
 @pytest.mark.parametrize("text, holds", [

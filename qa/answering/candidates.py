@@ -405,13 +405,13 @@ def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
     lead-in with its items: the most whole ones that fit in ``room``, then the start of the
     next cut at a word when at least ``MIN_ITEM_START`` characters are left.
     """
-    if c.in_title_block or c.kind not in ("line", "item"):
+    if c.in_title_block or c.kind not in ("line", "item", "sentence"):
         return None
     text = c.hit.chunk.text
     line_start = text.rfind("\n", 0, c.span.start) + 1
     line_end = text.find("\n", c.span.end)
     line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:c.span.start].strip() or text[c.span.end:line_end].strip():
+    if not heading_title(text[line_start:c.span.start], c.kind) or text[c.span.end:line_end].strip():
         return None
     base = c.hit.chunk.start
     blocks = parse(document_text)
@@ -429,6 +429,24 @@ def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
         return None
     line = text[line_start:line_end].strip()
     return _with_lines_after(c, line, line_start + text[line_start:line_end].index(line[0]), line_end, items, room)
+
+
+def heading_title(before: str, kind: str) -> bool:
+    """Whether a unit preceded on its line by ``before`` is its whole line, or the whole line
+    less its number.
+
+    Rule (a heading's title is the heading): a heading line "Điều 7. Thời điểm xét miễn, cách
+    tính điểm miễn các môn học ngoại ngữ" is cut into the sentences "Điều 7." and "Thời điểm
+    xét miễn, …", and the second holds the whole heading's words without the ``heading``
+    mark; chosen, it announced its section without giving any of it, as the heading would.
+    A sentence that is all of its line after the line's numbering is read as the heading
+    line, and ``with_body`` quotes it with its body."""
+    if not before.strip():
+        return kind != "sentence"
+    if kind != "sentence":
+        return False
+    m = marker(before.strip())
+    return m is not None and not before.strip()[m.end:].strip()
 
 
 @lru_cache(maxsize=OUTLINES_KEPT)
