@@ -461,9 +461,9 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room", "reads", "document_year"]  # with_room names each
+                                                   "in_title_block", "room", "reads", "document_year", "cut_off"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
-                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH", 2026)
+                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH", 2026, True)
     assert with_room(c, 120) == replace(c, room=120)
 
 
@@ -995,3 +995,48 @@ def test_an_estimate_of_what_was_reached_is_no_target():
     status = analyse("Năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh đạt bao nhiêu?", {})
     assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
     assert dict(zip(FEATURES, features(reading(status, [hit], idf), unit)))["status_for_target"] == 0.0
+
+
+def test_a_statement_cut_off_by_the_documents_end_answers_nothing():
+    """Rule "cut off" (reader.cut_off, candidates.document_cut_at): an excerpt cut at a
+    length stops inside its last statement ("… viện phí không dùng tiền mặt đạt tr"); a
+    question asking that statement's share is refused (``unit_refusal``), one about a
+    statement before the cut is not, nor one whose figure the cut statement still holds
+    ("… cho 27 cơ quan, đơn"), nor one asking nothing in particular; the same text ending
+    with a full stop cuts nothing."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    cut = ("Hết năm 2022, tỷ lệ người dân có tài khoản giao dịch tại ngân hàng đạt 65-70%; "
+           "tỷ lệ thanh toán học phí, viện phí không dùng tiền mặt đạt tr")
+    fees = analyse("Năm 2022 tỷ lệ thanh toán học phí, viện phí không dùng tiền mặt đạt bao nhiêu?", {})
+    accounts = analyse("Năm 2022 tỷ lệ người dân có tài khoản giao dịch tại ngân hàng đạt bao nhiêu?", {})
+    for text, expected in ((cut, ("cut_off", None)), (cut[:-3] + " 50%.", (None, None))):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert unit.cut_off == (expected[0] is not None)
+        assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (fees, accounts)) == expected
+    doc = Document("plan.txt", "Kế hoạch chuyển đổi số", cut, province="Hà Tĩnh")
+    hit = Hit(Chunk(0, doc.doc_id, cut, 0, len(cut)), 1.0)
+    assert compose(fees, [hit], {doc.doc_id: doc}, idf, None, 300)[1], "refused"
+    held = "Đã hoàn thành cài đặt phần mềm chống mã độc tập trung cho 27 cơ quan, đơn"
+    hit = Hit(Chunk(0, "p", held, 0, len(held)), 1.0)
+    unit = next(c for c in units(hit, held) if c.kind == "line")
+    for question in ("Phần mềm chống mã độc tập trung đã cài đặt cho bao nhiêu cơ quan?",
+                     "Phần mềm chống mã độc tập trung được cài đặt ở đâu"):
+        assert unit.cut_off and unit_refusal(reading(analyse(question, {}), [hit], idf), unit) is None
+
+
+def test_only_the_units_the_cut_falls_in_are_cut_off():
+    """``Candidate.cut_off`` marks the units that reach a cut document's end, its windows
+    and the item alone included, not the units before it; a document ending in a full stop,
+    a colon or a closing quotation mark is not cut (``candidates.document_cut_at``)."""
+    from qa.answering.candidates import document_cut_at
+    text = "Mục tiêu đến năm 2025:\n- 80% hồ sơ được xử lý trực tuyến;\n- Tỷ lệ dân số có tài khoản giao"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    marked = {c.text: c.cut_off for c in units(hit, text, room=40)}
+    assert marked["- 80% hồ sơ được xử lý trực tuyến;"] is False
+    assert any(cut for t, cut in marked.items() if t.endswith("giao"))
+    assert not any(cut for t, cut in marked.items() if not t.endswith("giao"))
+    for finished in ("Kết thúc.", "Gồm:", "là “chìa khóa”", "các nhiệm vụ;"):
+        assert document_cut_at(finished) > len(finished)
+    assert document_cut_at("đạt tr  \n") == len("đạt tr")

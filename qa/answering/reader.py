@@ -823,6 +823,36 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     return 0.0 if _TARGET_WORDS.search(heading) else 1.0
 
 
+#: Where a unit's statements part: a semicolon or a sentence's end (``cut_off``). Not a
+#: comma: "… 5 nhóm ngành, lĩnh vực trọ" is one statement cut inside its phrase.
+_STATEMENT_BOUNDARY = re.compile(r"[;.]\s+")
+
+
+def cut_off(r: Reading, c: Candidate) -> bool:
+    """Rule (a cut-off statement answers nothing): the document's text stops inside the
+    unit (``Candidate.cut_off``: an excerpt cut at a length), the unit's last statement,
+    the one the cut falls in, is the one holding most of the question (ties go to the
+    earlier one), and that statement holds nothing of what is asked: no answer of the kind
+    the question asks for (a share, a quantity, a date …: ``holds_asked``, the question's
+    own figures not counted), or no enumeration for a question asking for a list. "Tỷ lệ
+    dân số từ 15 tuổi trở lên có tài khoản giao" states no share, and "… thúc đẩy kinh tế số
+    5 nhóm ngành, lĩnh vực trọ" lists no sector: what answered was cut away. A statement
+    that holds its figure before the cut ("… cài đặt … cho 27 cơ quan, đơn") still answers,
+    and so does one before the cut ("… đạt 65 -70%; tỷ lệ … đạt tr"); a question asking for
+    nothing in particular is left to the model."""
+    if not c.cut_off or not (r.kinds or r.query.wants_list):
+        return False
+    parts = [p for p in _STATEMENT_BOUNDARY.split(c.text) if p.strip()]
+    if len(parts) > 1:
+        held = [r.covered(p) for p in parts]
+        if held.index(max(held)) != len(parts) - 1:
+            return False
+    cut = parts[-1] if parts else c.text
+    if r.kinds and any(holds_asked(r, k, cut) for k in r.kinds):
+        return False
+    return not (r.query.wants_list and not r.kinds and enumerates(cut))
+
+
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
 #: "such as"), then at least three items parted by commas or semicolons; or three short
 #: ones (a few words each), the last after "và" / "and" ("gồm chính quyền số, kinh tế số
@@ -1026,6 +1056,26 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 }
 
 
+#: Refusal conditions read from the chosen unit and the question themselves, not from the
+#: ranker's features (the fitted model weighs a fixed set of features, and these weigh
+#: nothing in the choice): a chosen unit meeting one is no answer, whatever its score.
+#: ``python -m eval.fit_reader`` applies them as ``qa.answering.reader.score`` does.
+#: - ``cut_off`` (``cut_off``): the document's text stops inside the statement the question
+#:   is about, before what it asks. Plans dev (``python -m eval --split dev``): abstention
+#:   recall 0.825 → 0.875, false refusals 0.010 → 0.010, no answer lost on any dev set,
+#:   follow-up or floor check. Read as any cut statement holding most of the question, it
+#:   reached 0.925 but refused 9 answerable plans questions (false refusals 0.052): the
+#:   figure asked usually stands before the cut.
+UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
+    "cut_off": cut_off,
+}
+
+
+def unit_refusal(reading: "Reading", candidate: Candidate) -> str | None:
+    """The first of ``UNIT_CONDITIONS`` the chosen candidate meets, or ``None``."""
+    return next((name for name, condition in UNIT_CONDITIONS.items() if condition(reading, candidate)), None)
+
+
 def refusal(vectors: Sequence[Sequence[float]], best: int) -> str | None:
     """The first of ``REFUSAL_CONDITIONS`` the chosen candidate meets among the
     question's candidates, or ``None``."""
@@ -1092,5 +1142,6 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
     best = choose(vectors, ranks, order[0])
     order = [best] + [i for i in order if i != best]
-    p = 0.0 if refusal(vectors, best) else model.probability(answer_vector(vectors, ranks, best))
+    refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
+    p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))
     return [Scored(candidates[i], ranks[i], p if i == best else 0.0) for i in order]
