@@ -1040,3 +1040,42 @@ def test_only_the_units_the_cut_falls_in_are_cut_off():
     for finished in ("Kết thúc.", "Gồm:", "là “chìa khóa”", "các nhiệm vụ;"):
         assert document_cut_at(finished) > len(finished)
     assert document_cut_at("đạt tr  \n") == len("đạt tr")
+
+
+@pytest.mark.parametrize("text, lang, levels", [
+    ("Năm 2025, 90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại cấp xã", "vi", {"province", "commune"}),
+    ("dịch vụ công cấp tỉnh, huyện và xã", "vi", {"province", "district", "commune"}),
+    ("ty le ho so cong viec cap huyen", "vi", {"district"}),
+    ("cấp thị xã", "vi", {"district"}),  # the longer noun: "thị xã" is no "xã"
+    ("100% cơ quan, đơn vị từ tỉnh đến xã", "vi", set()),  # every level: none in particular
+    ("các cấp chính quyền", "vi", set()),
+    ("xã hội số, huyện Đức Hòa", "vi", set()),  # a level is named after "cấp"
+    ("What share of district-level work files?", "en", {"district"}),
+])
+def test_the_administrative_levels_a_text_names(text, lang, levels):
+    from qa.answering.reader import levels_named
+    assert levels_named(text, lang) == frozenset(levels)
+
+
+def test_a_statement_about_other_administrative_levels_answers_nothing():
+    """Rule "level conflict" (reader.level_conflict): the district level's share is not
+    stated by "90% … tại cấp tỉnh, 70% … tại cấp xã", which answers the commune level's
+    (even where the part naming the commune holds most of the question: one predicate is
+    shared among the levels); a unit naming every level, or none, is left to the model."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    district = analyse("Tỷ lệ hồ sơ công việc tại cấp huyện được xử lý trên môi trường mạng là bao nhiêu?", {})
+    commune = analyse("Tỷ lệ hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng là bao nhiêu?", {})
+    english = analyse("What share of district-level work files are processed online?", {})
+    cases = {
+        "- 90% hồ sơ công việc tại cấp tỉnh, 70% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng.":
+            ("level_conflict", None, "level_conflict"),
+        "Hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, cấp xã đạt 65%.":
+            (None, None, None),
+        "100% hồ sơ công việc từ tỉnh đến xã được xử lý trên môi trường mạng.": (None, None, None),
+        "90% hồ sơ công việc được xử lý trên môi trường mạng.": (None, None, None),
+    }
+    for text, expected in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind in ("line", "item"))
+        assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (district, commune, english)) == expected, text

@@ -34,6 +34,7 @@ from qa.text import fold, is_heading, is_year, sentences, years
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
 QUESTION_TYPES_PATH = DATA_DIR / "question_types.json"
+ADMIN_LEVELS_PATH = DATA_DIR / "admin_levels.json"
 
 Idf = Callable[[str], float]
 
@@ -853,6 +854,53 @@ def cut_off(r: Reading, c: Candidate) -> bool:
     return not (r.query.wants_list and not r.kinds and enumerates(cut))
 
 
+@lru_cache(maxsize=1)
+def _level_patterns() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """``admin_levels.json`` read for ``levels_named``: each Vietnamese noun's level, a
+    pattern of any one noun (longest first: "thị xã" is a district, not a "xã"), a pattern
+    of a run of nouns after "cấp" ("cấp tỉnh, huyện và xã"), the English phrases per
+    level, and the phrases naming every level."""
+    data = json.loads(ADMIN_LEVELS_PATH.read_text(encoding="utf-8"))
+    level_of = {word: level for level, words in data["vi"].items() for word in words}
+    noun = r"\b(?:" + "|".join(re.escape(w) for w in sorted(level_of, key=len, reverse=True)) + r")\b"
+    run = re.compile(rf"\bcap\s+{noun}(?:\s*(?:,|/|-|va|hoac)\s*(?:cap\s+)?{noun})*")
+    en = {level: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+          for level, words in data["en"].items()}
+    every = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data["all"]) + r")\b")
+    return level_of, re.compile(noun), run, en, every
+
+
+def levels_named(text: str, lang: str = "vi") -> frozenset[str]:
+    """The administrative levels a text names ("province", "district", "commune"), from
+    ``admin_levels.json``: Vietnamese nouns after "cấp" ("cấp huyện", "cấp tỉnh, huyện và
+    xã"), and for an English question its phrases too ("district-level"). A text naming
+    every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty."""
+    level_of, noun, run, en, every = _level_patterns()
+    folded = fold(text).lower()
+    if every.search(folded):
+        return frozenset()
+    named = {level_of[m.group(0)] for found in run.finditer(folded) for m in noun.finditer(found.group(0)[3:])}
+    if lang == "en":
+        named |= {level for level, pattern in en.items() if pattern.search(folded)}
+    return frozenset(named)
+
+
+def level_conflict(r: Reading, c: Candidate) -> bool:
+    """Rule (another administrative level): the question names the level it asks about
+    ("cấp huyện", "commune-level") and the unit, read with its sentence or lead-in, names
+    levels, never the one asked: "90% hồ sơ công việc tại cấp tỉnh, 70% … tại cấp xã" is
+    no answer for the district level's share. A unit naming the level asked anywhere is
+    left to the model: a plan distributes one predicate over its levels ("90% hồ sơ công
+    việc tại cấp tỉnh; 80% … tại cấp huyện … được xử lý trên môi trường mạng"), so the
+    part holding most of the question need not be the one naming the level. A unit naming
+    every level ("các cấp", "từ tỉnh đến xã") or none is left to the model too."""
+    asked = levels_named(r.query.text, r.query.lang)
+    if not asked:
+        return False
+    named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
+    return bool(named) and not named & asked
+
+
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
 #: "such as"), then at least three items parted by commas or semicolons; or three short
 #: ones (a few words each), the last after "và" / "and" ("gồm chính quyền số, kinh tế số
@@ -1066,8 +1114,11 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   follow-up or floor check. Read as any cut statement holding most of the question, it
 #:   reached 0.925 but refused 9 answerable plans questions (false refusals 0.052): the
 #:   figure asked usually stands before the cut.
+#: - ``level_conflict`` (``level_conflict``): the question names an administrative level and
+#:   the statement it is about names only others (``admin_levels.json``).
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
+    "level_conflict": level_conflict,
 }
 
 
