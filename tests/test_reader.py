@@ -900,6 +900,11 @@ def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answ
     ("Kế hoạch bố trí bao nhiêu vốn ngân sách trung ương?", "vi", {"money"}),   # counted right after
     ("bao nhieu tien", "vi", {"money"}),
     ("Tỷ lệ thanh toán không dùng tiền mặt đạt bao nhiêu?", "vi", {"quantity"}),  # cash, not a sum
+    ("Lệ phí nộp hồ sơ trực tuyến là bao nhiêu?", "vi", {"money"}),              # a fee
+    ("Tỉnh thu phí bao nhiêu khi chia sẻ dữ liệu?", "vi", {"money"}),
+    ("Mức phạt đối với hành vi mua bán tài khoản là bao nhiêu?", "vi", {"money"}),  # a fine
+    ("How much is the fine for selling an account?", "en", {"money"}),
+    ("thoi han hoan chap hanh quyet dinh phat tien toi da bao lau", "vi", {"quantity"}),  # the sanction, not a sum
 ])
 def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang, kinds):
     """Rule "an amount of money" (reader.asks_money)."""
@@ -929,6 +934,21 @@ def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
     assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
     answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
     assert not abstained and "245 tỷ đồng" in answer
+
+
+def test_a_fee_question_answered_by_a_unit_without_an_amount_is_refused():
+    """A fee or a fine is an amount of money ('lệ phí', 'mức phạt' in ``question_types.json``
+    "money"): "Việc chia sẻ dữ liệu … được thực hiện miễn phí" states no fee charged to
+    businesses, and a fine in đồng answers its own question."""
+    idf = idf_function(lambda t: 1, 10)
+    text = ("2. Việc chia sẻ dữ liệu giữa các cơ quan nhà nước được thực hiện miễn phí.\n\n"
+            "3. Phạt tiền từ 20.000.000 đồng đến 40.000.000 đồng đối với hành vi mua bán tài khoản định danh điện tử.")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    ask = _asker(hit, doc, idf)
+    assert ask("Lệ phí chia sẻ dữ liệu cho doanh nghiệp là bao nhiêu?")[1]
+    answer, abstained = ask("Mức phạt đối với hành vi mua bán tài khoản định danh điện tử là bao nhiêu?")
+    assert not abstained and "20.000.000 đồng" in answer
 
 
 def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
