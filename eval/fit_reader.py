@@ -48,7 +48,7 @@ from qa.pipeline import Assistant
 from qa.retrieval.provinces import in_scope
 from qa.indexing.unit_vectors import semantic
 from qa.types import Hit
-from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal
+from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal, unit_refusal
 
 #: L2 penalty on the weights (not the bias): enough to keep weights of rare
 #: features finite, small against the data.
@@ -131,6 +131,8 @@ class QuestionExamples:
     # The assistant refuses the question before the reader reads it: every province it
     # names is outside the collection (``qa.pipeline``, "the collection has no plan of …").
     ruled_out: bool = False
+    # Per candidate, whether it meets one of ``reader.UNIT_CONDITIONS`` (None: none read).
+    refused: np.ndarray | None = None
 
 
 #: What shapes the passages a question retrieves besides the index: reading the question
@@ -196,7 +198,8 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
                      dtype=np.float64)
         missing = [p for p in query.provinces if not in_scope((p,), assistant._provinces)]
         ruled_out = bool(missing) and not in_scope(query.provinces, assistant._provinces)
-        out.append(QuestionExamples(name, q["id"], answerable, x, y, ruled_out))
+        refused = np.array([unit_refusal(r, c) is not None for c in cands], dtype=bool)
+        out.append(QuestionExamples(name, q["id"], answerable, x, y, ruled_out, refused))
     return out
 
 
@@ -279,7 +282,8 @@ def outcomes(examples: list[QuestionExamples], rank_weights: np.ndarray, answer_
             continue
         ranks, best = chosen(e, rank_weights)
         z = float(np.dot(answer_vector(e.x.tolist(), ranks.tolist(), best), answer_weights) + bias)
-        p = 0.0 if refusal(e.x.tolist(), best) else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        refused = refusal(e.x.tolist(), best) or (e.refused is not None and bool(e.refused[best]))
+        p = 0.0 if refused else 1 / (1 + np.exp(-np.clip(z, -30, 30)))
         rows.append((e.collection, e.answerable, bool(e.y[best]), p, bool(e.y.any())))
     return rows
 

@@ -465,9 +465,9 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     from qa.types import Chunk, Hit
 
     assert [f.name for f in fields(Candidate)] == ["hit", "rank", "span", "kind", "context", "before",
-                                                   "in_title_block", "room", "reads", "document_year"]  # with_room names each
+                                                   "in_title_block", "room", "reads", "document_year", "cut_off"]  # with_room names each
     c = Candidate(Hit(Chunk(3, "d", "Số: 72/KH-UBND", 0, 14), 0.5), 2, Span("Số: 72/KH-UBND", 0, 14), "line",
-                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH", 2026)
+                  "KẾ HOẠCH", "trước", True, 90, "NGHỊ ĐỊNH", 2026, True)
     assert with_room(c, 120) == replace(c, room=120)
 
 
@@ -927,6 +927,11 @@ def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answ
     ("Kế hoạch bố trí bao nhiêu vốn ngân sách trung ương?", "vi", {"money"}),   # counted right after
     ("bao nhieu tien", "vi", {"money"}),
     ("Tỷ lệ thanh toán không dùng tiền mặt đạt bao nhiêu?", "vi", {"quantity"}),  # cash, not a sum
+    ("Lệ phí nộp hồ sơ trực tuyến là bao nhiêu?", "vi", {"money"}),              # a fee
+    ("Tỉnh thu phí bao nhiêu khi chia sẻ dữ liệu?", "vi", {"money"}),
+    ("Mức phạt đối với hành vi mua bán tài khoản là bao nhiêu?", "vi", {"money"}),  # a fine
+    ("How much is the fine for selling an account?", "en", {"money"}),
+    ("thoi han hoan chap hanh quyet dinh phat tien toi da bao lau", "vi", {"quantity"}),  # the sanction, not a sum
 ])
 def test_a_quantity_question_that_names_money_asks_for_an_amount(question, lang, kinds):
     """Rule "an amount of money" (reader.asks_money)."""
@@ -956,6 +961,21 @@ def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
     assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
     answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
     assert not abstained and "245 tỷ đồng" in answer
+
+
+def test_a_fee_question_answered_by_a_unit_without_an_amount_is_refused():
+    """A fee or a fine is an amount of money ('lệ phí', 'mức phạt' in ``question_types.json``
+    "money"): "Việc chia sẻ dữ liệu … được thực hiện miễn phí" states no fee charged to
+    businesses, and a fine in đồng answers its own question."""
+    idf = idf_function(lambda t: 1, 10)
+    text = ("2. Việc chia sẻ dữ liệu giữa các cơ quan nhà nước được thực hiện miễn phí.\n\n"
+            "3. Phạt tiền từ 20.000.000 đồng đến 40.000.000 đồng đối với hành vi mua bán tài khoản định danh điện tử.")
+    doc = _document(text)
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    ask = _asker(hit, doc, idf)
+    assert ask("Lệ phí chia sẻ dữ liệu cho doanh nghiệp là bao nhiêu?")[1]
+    answer, abstained = ask("Mức phạt đối với hành vi mua bán tài khoản định danh điện tử là bao nhiêu?")
+    assert not abstained and "20.000.000 đồng" in answer
 
 
 def test_a_sentence_is_read_after_those_before_it_in_its_paragraph():
@@ -1043,3 +1063,87 @@ def test_an_estimate_of_what_was_reached_is_no_target():
     status = analyse("Năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh đạt bao nhiêu?", {})
     assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
     assert dict(zip(FEATURES, features(reading(status, [hit], idf), unit)))["status_for_target"] == 0.0
+
+
+def test_a_statement_cut_off_by_the_documents_end_answers_nothing():
+    """Rule "cut off" (reader.cut_off, candidates.document_cut_at): an excerpt cut at a
+    length stops inside its last statement ("… viện phí không dùng tiền mặt đạt tr"); a
+    question asking that statement's share is refused (``unit_refusal``), one about a
+    statement before the cut is not, nor one whose figure the cut statement still holds
+    ("… cho 27 cơ quan, đơn"), nor one asking nothing in particular; the same text ending
+    with a full stop cuts nothing."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    cut = ("Hết năm 2022, tỷ lệ người dân có tài khoản giao dịch tại ngân hàng đạt 65-70%; "
+           "tỷ lệ thanh toán học phí, viện phí không dùng tiền mặt đạt tr")
+    fees = analyse("Năm 2022 tỷ lệ thanh toán học phí, viện phí không dùng tiền mặt đạt bao nhiêu?", {})
+    accounts = analyse("Năm 2022 tỷ lệ người dân có tài khoản giao dịch tại ngân hàng đạt bao nhiêu?", {})
+    for text, expected in ((cut, ("cut_off", None)), (cut[:-3] + " 50%.", (None, None))):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert unit.cut_off == (expected[0] is not None)
+        assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (fees, accounts)) == expected
+    doc = Document("plan.txt", "Kế hoạch chuyển đổi số", cut, province="Hà Tĩnh")
+    hit = Hit(Chunk(0, doc.doc_id, cut, 0, len(cut)), 1.0)
+    assert compose(fees, [hit], {doc.doc_id: doc}, idf, None, 300)[1], "refused"
+    held = "Đã hoàn thành cài đặt phần mềm chống mã độc tập trung cho 27 cơ quan, đơn"
+    hit = Hit(Chunk(0, "p", held, 0, len(held)), 1.0)
+    unit = next(c for c in units(hit, held) if c.kind == "line")
+    for question in ("Phần mềm chống mã độc tập trung đã cài đặt cho bao nhiêu cơ quan?",
+                     "Phần mềm chống mã độc tập trung được cài đặt ở đâu"):
+        assert unit.cut_off and unit_refusal(reading(analyse(question, {}), [hit], idf), unit) is None
+
+
+def test_only_the_units_the_cut_falls_in_are_cut_off():
+    """``Candidate.cut_off`` marks the units that reach a cut document's end, its windows
+    and the item alone included, not the units before it; a document ending in a full stop,
+    a colon or a closing quotation mark is not cut (``candidates.document_cut_at``)."""
+    from qa.answering.candidates import document_cut_at
+    text = "Mục tiêu đến năm 2025:\n- 80% hồ sơ được xử lý trực tuyến;\n- Tỷ lệ dân số có tài khoản giao"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    marked = {c.text: c.cut_off for c in units(hit, text, room=40)}
+    assert marked["- 80% hồ sơ được xử lý trực tuyến;"] is False
+    assert any(cut for t, cut in marked.items() if t.endswith("giao"))
+    assert not any(cut for t, cut in marked.items() if not t.endswith("giao"))
+    for finished in ("Kết thúc.", "Gồm:", "là “chìa khóa”", "các nhiệm vụ;"):
+        assert document_cut_at(finished) > len(finished)
+    assert document_cut_at("đạt tr  \n") == len("đạt tr")
+
+
+@pytest.mark.parametrize("text, lang, levels", [
+    ("Năm 2025, 90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại cấp xã", "vi", {"province", "commune"}),
+    ("dịch vụ công cấp tỉnh, huyện và xã", "vi", {"province", "district", "commune"}),
+    ("ty le ho so cong viec cap huyen", "vi", {"district"}),
+    ("cấp thị xã", "vi", {"district"}),  # the longer noun: "thị xã" is no "xã"
+    ("100% cơ quan, đơn vị từ tỉnh đến xã", "vi", set()),  # every level: none in particular
+    ("các cấp chính quyền", "vi", set()),
+    ("xã hội số, huyện Đức Hòa", "vi", set()),  # a level is named after "cấp"
+    ("What share of district-level work files?", "en", {"district"}),
+])
+def test_the_administrative_levels_a_text_names(text, lang, levels):
+    from qa.answering.reader import levels_named
+    assert levels_named(text, lang) == frozenset(levels)
+
+
+def test_a_statement_about_other_administrative_levels_answers_nothing():
+    """Rule "level conflict" (reader.level_conflict): the district level's share is not
+    stated by "90% … tại cấp tỉnh, 70% … tại cấp xã", which answers the commune level's
+    (even where the part naming the commune holds most of the question: one predicate is
+    shared among the levels); a unit naming every level, or none, is left to the model."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    district = analyse("Tỷ lệ hồ sơ công việc tại cấp huyện được xử lý trên môi trường mạng là bao nhiêu?", {})
+    commune = analyse("Tỷ lệ hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng là bao nhiêu?", {})
+    english = analyse("What share of district-level work files are processed online?", {})
+    cases = {
+        "- 90% hồ sơ công việc tại cấp tỉnh, 70% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng.":
+            ("level_conflict", None, "level_conflict"),
+        "Hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, cấp xã đạt 65%.":
+            (None, None, None),
+        "100% hồ sơ công việc từ tỉnh đến xã được xử lý trên môi trường mạng.": (None, None, None),
+        "90% hồ sơ công việc được xử lý trên môi trường mạng.": (None, None, None),
+    }
+    for text, expected in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind in ("line", "item"))
+        assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (district, commune, english)) == expected, text

@@ -68,6 +68,9 @@ class Candidate:
     # The one year the document's title block names ("KẾ HOẠCH … năm 2026"), if one:
     # the last fallback of ``stated_years``.
     document_year: int | None = None
+    # The document's text stops inside this unit, mid-sentence (``document_cut_at``): an
+    # excerpt cut at a length ("… đạt tr"), so what the unit goes on to say is lost.
+    cut_off: bool = False
 
     @property
     def text(self) -> str:
@@ -287,7 +290,7 @@ def units(hit: Hit, document_text: str, rank: int = 1, room: int | None = None,
     for c in found:
         if c.kind == "item" and c.context and len(c.context) + 1 + len(c.text) > room:
             c = Candidate(c.hit, c.rank, c.span, "item", "", c.before + c.context, reads=c.reads,
-                          document_year=c.document_year)  # the item alone
+                          document_year=c.document_year, cut_off=c.cut_off)  # the item alone
         for piece in ([c] if len(c.text) <= room else windows(c, room)):
             if (piece.span.start, piece.span.end, piece.kind == "item") not in seen:
                 seen.add((piece.span.start, piece.span.end, piece.kind == "item"))
@@ -301,7 +304,7 @@ def with_room(c: Candidate, room: int) -> Candidate:
     """``dataclasses.replace(c, room=room)`` spelled out: a comparison makes ~300
     candidates, and ``replace`` looks the fields up each time (a test keeps the two equal)."""
     return Candidate(c.hit, c.rank, c.span, c.kind, c.context, c.before, c.in_title_block, room, c.reads,
-                     c.document_year)
+                     c.document_year, c.cut_off)
 
 
 def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
@@ -333,7 +336,7 @@ def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
         if end is None or end <= run[1].span.start:
             continue
         out.append(Candidate(hit, run[0].rank, Span(text[start:end], start, end), "list", "", run[0].before,
-                             document_year=run[0].document_year))
+                             document_year=run[0].document_year, cut_off=any(item.cut_off and item.span.end == end for item in run)))
     return out
 
 
@@ -521,7 +524,8 @@ def windows(unit: Candidate, room: int) -> list[Candidate]:
             continue
         out.append(Candidate(unit.hit, unit.rank, Span(piece, base + start, base + start + len(piece)), "window",
                              (unit.context + " " + text).strip(), unit.before + text[:start], reads=unit.reads,
-                             document_year=unit.document_year))
+                             document_year=unit.document_year,
+                             cut_off=unit.cut_off and start + len(piece) >= len(text.rstrip(" ,;:"))))
     return out
 
 
@@ -533,6 +537,7 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
     title = document_title if chunk.start < head_end else ""
     named = set(years(document_title)) if document_title else set()
     year = next(iter(named)) if len(named) == 1 else None  # ``Candidate.document_year``
+    cut_at = document_cut_at(document_text) - chunk.start  # in the chunk's offsets; past its end if none
     pos = 0
     for raw in text.split("\n"):
         line_start = pos
@@ -553,21 +558,43 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         own = " ".join(filter(None, (document_title if document_title and names_own_document(line) else "",
                                      referred_text(document_text, chunk.start + begin, line))))
         if lead is not None:
-            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own, document_year=year))
+            found.append(Candidate(hit, rank, line_span, "item", lead, before, reads=own, document_year=year,
+                                   cut_off=line_span.end >= cut_at))
         else:
-            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own, document_year=year))
+            found.append(Candidate(hit, rank, line_span, "line", "", before, reads=own, document_year=year,
+                                   cut_off=line_span.end >= cut_at))
         parts = sentences(line, offset=begin)
         for sentence in parts:
             sentence_before = before + text[begin: sentence.start]
             if len(parts) > 1:
                 found.append(Candidate(hit, rank, sentence, "sentence", "", sentence_before,
-                                       reads=after_antecedent(own, line[: sentence.start - begin]), document_year=year))
+                                       reads=after_antecedent(own, line[: sentence.start - begin]), document_year=year,
+                                       cut_off=sentence.end >= cut_at))
             pieces = clauses(sentence)
             if len(pieces) > 1:
                 for clause in pieces:
                     found.append(Candidate(hit, rank, clause, "clause", sentence.text,
-                                           before + text[begin: clause.start], reads=own, document_year=year))
+                                           before + text[begin: clause.start], reads=own, document_year=year,
+                                           cut_off=clause.end >= cut_at))
     return found
+
+
+#: What a finished text may end with: a full stop, a closing mark, a colon or a semicolon
+#: (a list's last item). A letter or a figure is where an excerpt cut at a length stops.
+_FINISHED = re.compile(r"[.!?…:;”\"')\]»>]\s*$")
+
+
+@lru_cache(maxsize=256)
+def document_cut_at(document_text: str) -> int:
+    """Where the document's text stops mid-sentence, or past its end when it ends as a
+    finished text does (``_FINISHED``).
+
+    Rule (an excerpt cut at a length): the plan excerpts are the first few thousand
+    characters of a page, cut inside a word ("… tỷ lệ thanh toán học phí, viện phí không
+    dùng tiền mặt đạt tr"); the unit the cut falls in has lost what it went on to say, often
+    the very figure a question asks for (``reader.cut_off``)."""
+    end = len(document_text.rstrip())
+    return end + 1 if end == 0 or _FINISHED.search(document_text[:end]) else end
 
 
 def after_antecedent(own: str, previous: str) -> str:

@@ -34,6 +34,7 @@ from qa.text import fold, is_heading, is_year, sentences, years
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
 QUESTION_TYPES_PATH = DATA_DIR / "question_types.json"
+ADMIN_LEVELS_PATH = DATA_DIR / "admin_levels.json"
 
 Idf = Callable[[str], float]
 
@@ -836,6 +837,83 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     return 0.0 if _TARGET_WORDS.search(heading) else 1.0
 
 
+#: Where a unit's statements part: a semicolon or a sentence's end (``cut_off``). Not a
+#: comma: "… 5 nhóm ngành, lĩnh vực trọ" is one statement cut inside its phrase.
+_STATEMENT_BOUNDARY = re.compile(r"[;.]\s+")
+
+
+def cut_off(r: Reading, c: Candidate) -> bool:
+    """Rule (a cut-off statement answers nothing): the document's text stops inside the
+    unit (``Candidate.cut_off``: an excerpt cut at a length), the unit's last statement,
+    the one the cut falls in, is the one holding most of the question (ties go to the
+    earlier one), and that statement holds nothing of what is asked: no answer of the kind
+    the question asks for (a share, a quantity, a date …: ``holds_asked``, the question's
+    own figures not counted), or no enumeration for a question asking for a list. "Tỷ lệ
+    dân số từ 15 tuổi trở lên có tài khoản giao" states no share, and "… thúc đẩy kinh tế số
+    5 nhóm ngành, lĩnh vực trọ" lists no sector: what answered was cut away. A statement
+    that holds its figure before the cut ("… cài đặt … cho 27 cơ quan, đơn") still answers,
+    and so does one before the cut ("… đạt 65 -70%; tỷ lệ … đạt tr"); a question asking for
+    nothing in particular is left to the model."""
+    if not c.cut_off or not (r.kinds or r.query.wants_list):
+        return False
+    parts = [p for p in _STATEMENT_BOUNDARY.split(c.text) if p.strip()]
+    if len(parts) > 1:
+        held = [r.covered(p) for p in parts]
+        if held.index(max(held)) != len(parts) - 1:
+            return False
+    cut = parts[-1] if parts else c.text
+    if r.kinds and any(holds_asked(r, k, cut) for k in r.kinds):
+        return False
+    return not (r.query.wants_list and not r.kinds and enumerates(cut))
+
+
+@lru_cache(maxsize=1)
+def _level_patterns() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """``admin_levels.json`` read for ``levels_named``: each Vietnamese noun's level, a
+    pattern of any one noun (longest first: "thị xã" is a district, not a "xã"), a pattern
+    of a run of nouns after "cấp" ("cấp tỉnh, huyện và xã"), the English phrases per
+    level, and the phrases naming every level."""
+    data = json.loads(ADMIN_LEVELS_PATH.read_text(encoding="utf-8"))
+    level_of = {word: level for level, words in data["vi"].items() for word in words}
+    noun = r"\b(?:" + "|".join(re.escape(w) for w in sorted(level_of, key=len, reverse=True)) + r")\b"
+    run = re.compile(rf"\bcap\s+{noun}(?:\s*(?:,|/|-|va|hoac)\s*(?:cap\s+)?{noun})*")
+    en = {level: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+          for level, words in data["en"].items()}
+    every = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data["all"]) + r")\b")
+    return level_of, re.compile(noun), run, en, every
+
+
+def levels_named(text: str, lang: str = "vi") -> frozenset[str]:
+    """The administrative levels a text names ("province", "district", "commune"), from
+    ``admin_levels.json``: Vietnamese nouns after "cấp" ("cấp huyện", "cấp tỉnh, huyện và
+    xã"), and for an English question its phrases too ("district-level"). A text naming
+    every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty."""
+    level_of, noun, run, en, every = _level_patterns()
+    folded = fold(text).lower()
+    if every.search(folded):
+        return frozenset()
+    named = {level_of[m.group(0)] for found in run.finditer(folded) for m in noun.finditer(found.group(0)[3:])}
+    if lang == "en":
+        named |= {level for level, pattern in en.items() if pattern.search(folded)}
+    return frozenset(named)
+
+
+def level_conflict(r: Reading, c: Candidate) -> bool:
+    """Rule (another administrative level): the question names the level it asks about
+    ("cấp huyện", "commune-level") and the unit, read with its sentence or lead-in, names
+    levels, never the one asked: "90% hồ sơ công việc tại cấp tỉnh, 70% … tại cấp xã" is
+    no answer for the district level's share. A unit naming the level asked anywhere is
+    left to the model: a plan distributes one predicate over its levels ("90% hồ sơ công
+    việc tại cấp tỉnh; 80% … tại cấp huyện … được xử lý trên môi trường mạng"), so the
+    part holding most of the question need not be the one naming the level. A unit naming
+    every level ("các cấp", "từ tỉnh đến xã") or none is left to the model too."""
+    asked = levels_named(r.query.text, r.query.lang)
+    if not asked:
+        return False
+    named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
+    return bool(named) and not named & asked
+
+
 #: An enumeration: a colon or an enumerating word ("gồm", "bao gồm", "including",
 #: "such as"), then at least three items parted by commas or semicolons; or three short
 #: ones (a few words each), the last after "và" / "and" ("gồm chính quyền số, kinh tế số
@@ -1039,6 +1117,29 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 }
 
 
+#: Refusal conditions read from the chosen unit and the question themselves, not from the
+#: ranker's features (the fitted model weighs a fixed set of features, and these weigh
+#: nothing in the choice): a chosen unit meeting one is no answer, whatever its score.
+#: ``python -m eval.fit_reader`` applies them as ``qa.answering.reader.score`` does.
+#: - ``cut_off`` (``cut_off``): the document's text stops inside the statement the question
+#:   is about, before what it asks. Plans dev (``python -m eval --split dev``): abstention
+#:   recall 0.825 → 0.875, false refusals 0.010 → 0.010, no answer lost on any dev set,
+#:   follow-up or floor check. Read as any cut statement holding most of the question, it
+#:   reached 0.925 but refused 9 answerable plans questions (false refusals 0.052): the
+#:   figure asked usually stands before the cut.
+#: - ``level_conflict`` (``level_conflict``): the question names an administrative level and
+#:   the statement it is about names only others (``admin_levels.json``).
+UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
+    "cut_off": cut_off,
+    "level_conflict": level_conflict,
+}
+
+
+def unit_refusal(reading: "Reading", candidate: Candidate) -> str | None:
+    """The first of ``UNIT_CONDITIONS`` the chosen candidate meets, or ``None``."""
+    return next((name for name, condition in UNIT_CONDITIONS.items() if condition(reading, candidate)), None)
+
+
 def refusal(vectors: Sequence[Sequence[float]], best: int) -> str | None:
     """The first of ``REFUSAL_CONDITIONS`` the chosen candidate meets among the
     question's candidates, or ``None``."""
@@ -1105,5 +1206,6 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
     best = choose(vectors, ranks, order[0])
     order = [best] + [i for i in order if i != best]
-    p = 0.0 if refusal(vectors, best) else model.probability(answer_vector(vectors, ranks, best))
+    refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
+    p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))
     return [Scored(candidates[i], ranks[i], p if i == best else 0.0) for i in order]
