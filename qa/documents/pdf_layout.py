@@ -122,15 +122,21 @@ _TABLE_MIN_COLUMNS = 3
 _CELL_GAP_EM = 1.0
 
 
+def _split_at_gaps(words: list[dict], em: float) -> list[list[dict]]:
+    """A line's words (left to right) grouped at every gap wider than ``em`` times the
+    font size: a title block's columns, or a table's cells."""
+    groups: list[list[dict]] = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word["x0"] - prev["x1"] > em * max(word["size"], 1.0):
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
+
+
 def _cells(line: dict) -> list[tuple[float, str]]:
     """The line's words grouped into cells at gaps wider than ``_CELL_GAP_EM``: (x0, text)."""
-    words = sorted(line["words"], key=lambda w: w["x0"])
-    cells: list[list[dict]] = [[words[0]]]
-    for prev, word in zip(words, words[1:]):
-        if word["x0"] - prev["x1"] > _CELL_GAP_EM * max(word["size"], 1.0):
-            cells.append([word])
-        else:
-            cells[-1].append(word)
+    cells = _split_at_gaps(sorted(line["words"], key=lambda w: w["x0"]), _CELL_GAP_EM)
     return [(c[0]["x0"], " ".join(w["text"] for w in c)) for c in cells]
 
 
@@ -197,12 +203,7 @@ def _visual_lines(words: list[dict]) -> list[dict]:
     out = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
-        segments: list[list[dict]] = [[line[0]]]
-        for prev, word in zip(line, line[1:]):
-            if word["x0"] - prev["x1"] > _COLUMN_GAP_EM * max(word["size"], 1.0):
-                segments.append([word])
-            else:
-                segments[-1].append(word)
+        segments = _split_at_gaps(line, _COLUMN_GAP_EM)
         out.append({
             "top": min(w["top"] for w in line),
             "bottom": max(w["bottom"] for w in line),
