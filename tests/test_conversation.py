@@ -496,3 +496,22 @@ def test_the_year_of_a_document_number_is_not_carried():
     assert years("Nghị định 45/2026/NĐ-CP hết hiệu lực vào ngày nào?") == []
     assert years("ngày 14/9/2022, năm 2025") == [2022, 2025]
     assert not read_slots("Nghị định 45/2026/NĐ-CP hết hiệu lực vào ngày nào?", "vi").years
+
+
+def test_the_scorer_asks_conversations_on_an_evaluator_s_documents_folder(tmp_path):
+    """``--documents`` re-points the collection to a folder of the evaluator's, with that
+    folder's own index under eval/cache (as ``python -m eval --documents`` does), and
+    ``--index`` still wins; without it the collection's documents and index are kept."""
+    from eval.runner import own_index
+    from eval.sets import standard_sets
+
+    folder = tmp_path / "docs"
+    args = followup.build_parser().parse_args(["--set", "plans", "--documents", str(folder)])
+    chosen = followup.collection_for(args)
+    assert chosen.documents == folder and chosen.index == own_index(folder)
+    assert chosen.index != standard_sets()["plans"].index
+    args = followup.build_parser().parse_args(["--documents", str(folder), "--index", str(tmp_path / "ix")])
+    assert followup.collection_for(args).index == tmp_path / "ix"
+    plain = followup.collection_for(followup.build_parser().parse_args(["--set", "plans"]))
+    assert plain.documents == standard_sets()["plans"].documents and plain.index == standard_sets()["plans"].index
+
