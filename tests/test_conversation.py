@@ -515,3 +515,34 @@ def test_the_scorer_asks_conversations_on_an_evaluator_s_documents_folder(tmp_pa
     plain = followup.collection_for(followup.build_parser().parse_args(["--set", "plans"]))
     assert plain.documents == standard_sets()["plans"].documents and plain.index == standard_sets()["plans"].index
 
+
+def test_a_bare_level_replaces_only_the_level(assistant):
+    # Rule "a bare level is the level" (conversation._head_edit, _level_named): "the
+    # communes" put in whole asked for "the share of communes level".
+    first = "What share of Quang Nam's work files should be processed online at the provincial level by 2025?"
+    expected = "What share of Quảng Nam's work files should be processed online at the {} level by 2025?"
+    assert resolved(assistant, first, "How about the communes?") == expected.format("commune")
+    assert resolved(assistant, first, "and districts?") == expected.format("district")
+    hyphen = "What share of Quang Nam's commune-level work files should be processed online by 2025?"
+    assert resolved(assistant, hyphen, "what about the districts?") == \
+        "What share of Quảng Nam's district-level work files should be processed online by 2025?"
+
+
+def test_a_year_counted_from_the_conversation_s_is_written_in(assistant):
+    # Rule "a year counted from the conversation's" (conversation.counted_years): "last
+    # year's" was a topic ("… 2025 figure for the last year's?").
+    from qa.answering.conversation import counted_years
+
+    assert counted_years("What about last year's result?", "What is Ha Tinh's 2025 target?") == \
+        "What about 2024 result?"
+    assert counted_years("con nam ngoai?", "muc tieu Ha Tinh nam 2025") == "con nam 2024?", \
+        "typed without diacritics, written without them"
+    assert counted_years("Còn năm sau thì sao?", "Mục tiêu năm 2025") == "Còn năm 2026 thì sao?"
+    assert counted_years("and 2030 compared with the year before?", "x 2025") == "and 2030 compared with 2029?", \
+        "the follow-up's own year first"
+    assert counted_years("and next year?", "targets for 2025 and 2030") is None, "no single year to count from"
+    assert counted_years("And Quang Nam?", "x 2025") is None
+    vi = resolved(assistant, "Mục tiêu kinh tế số của Hà Tĩnh năm 2025 là bao nhiêu?", "Còn năm ngoái?")
+    assert years(vi) == [2024] and named(vi) == {"Hà Tĩnh"} and "kinh tế số" in vi
+    en = resolved(assistant, "What is Ha Tinh's 2025 e-payment target?", "what about last year's result?")
+    assert years(en) == [2024] and named(en) == {"Hà Tĩnh"} and "last" not in en and en.startswith("In fact")

@@ -44,8 +44,14 @@ How the standalone question is written (each a named rule, with a test in
   dossiers …" asks how many dossiers.
 - "the head word stays": "What about the commune level?" after "… provincial-level
   work files …" replaces only the level ("commune-level work files").
+- "a bare level is the level": "How about the communes?" after "… provincial level"
+  replaces only "provincial", as "the commune level" would.
 - "an acronym is content": "AI" is no "ai" (who); "ai" asks in words of its own
   ("ai chịu trách nhiệm …"), and a topic put in place of "ai ký …" takes the "ai".
+- "a year counted from the conversation's": "last year", "năm ngoái", "next year" are
+  the year before or after the one the follow-up (else the previous question) names,
+  written in before the follow-up is read ("What about last year's result?" after a
+  2025 question asks about 2024).
 
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
@@ -64,7 +70,7 @@ from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
-from qa.text import fold, has_diacritics, is_year, year_starts
+from qa.text import fold, has_diacritics, is_year, year_starts, years
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -364,6 +370,10 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     before = previous_turn(history)
     if before is None or intents.definition_term(text, query) is not None:
         return alone
+    counted = counted_years(text, before.understood or before.question)
+    if counted is not None:
+        text, query = counted, analyse(counted)
+        alone = Resolution(text, query, text)
     now = read_slots(_display(query), query.lang if _shows_language(query) else None, spellings)
     summary = intents.summary_requested(text, query)
     own_topic = bool(now.topic_words) and not summary
@@ -395,6 +405,33 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+def counted_years(text: str, previous: str) -> str | None:
+    """Rule "a year counted from the conversation's": the follow-up with its
+    ``relative_years`` phrases ("last year", "năm ngoái", "next year's") written as the
+    year they count to, from the one year the follow-up names, else the one year the
+    previous question names; None when it has none or no single year to count from.
+    Left as typed, "last year's" was read as a topic ("… 2025 figure for the last
+    year's?") and the year of the previous question was asked again."""
+    words = _words()
+    base = sorted(set(years(text))) or sorted(set(years(previous)))
+    if len(base) != 1:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    for code, table in words["relative_years"].items():
+        form = words["relative_year_form"][code]
+        for phrase, step in sorted(table.items(), key=lambda kv: -len(kv[0])):
+            for start, end in _find((phrase,), text):
+                if not any(s < end and start < e for s, e, _ in edits):
+                    # typed without diacritics ("nam ngoai"), written without them ("nam 2024")
+                    written = form if has_diacritics(text[start:end]) else fold(form)
+                    edits.append((start, end, written.format(year=base[0] + step)))
+    if not edits:
+        return None
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 def _bare(*questions: Slots) -> bool:
@@ -740,22 +777,43 @@ def _head_edit(prev: Slots, now: Slots, span: tuple[int, int], old: tuple[int, i
     topic = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
     after = [t for t in now.tokens if t.start >= span[1]]
     last = topic[-1].text if topic else ""
+    heads = _words()["heads"]["en"]
     if "-" in last:
         modifier, head = now.text[span[0]: span[1]].rsplit("-", 1)
     elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic":
         modifier, head = now.text[span[0]: span[1]], after[0].text
+    elif len(topic) == 1 and _level_named(last):
+        # Rule "a bare level is the level": "How about the communes?" after "… at the
+        # provincial level" names the level only; put in whole, it asked for "the share
+        # of communes level" and the work files were gone.
+        modifier, head = _level_named(last), ""
     else:
         return []
     head = head.lower()
-    if head not in _words()["heads"]["en"]:
+    if head and head not in heads:
         return []
     olds = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    # The head right after the topic is the topic's ("the provincial level": "level" is
+    # a stop word, "provincial" the topic's last word).
+    olds += [t for t in prev.tokens if t.start >= old[1]][:1]
     for i, t in enumerate(olds):
-        if "-" in t.text and t.text.lower().rsplit("-", 1)[1] == head:
+        if "-" in t.text and t.text.lower().rsplit("-", 1)[1] in ([head] if head else heads):
             return [(t.start, t.start + len(t.text.rsplit("-", 1)[0]), modifier)]
-        if t.text.lower() == head and i > 0 and not prev.text[olds[i - 1].end: t.start].strip():
+        if t.text.lower() in ([head] if head else heads) and i > 0 \
+                and not prev.text[olds[i - 1].end: t.start].strip():
             return [(olds[i - 1].start, olds[i - 1].end, modifier)]
     return []
+
+
+def _level_named(word: str) -> str:
+    """The level a lone English word names ("communes", "districts", "district"), as a
+    ``level_names`` word, or "" when it names none."""
+    names = _words()["level_names"]["en"]
+    word = word.lower()
+    for form in (word, word[:-1] if word.endswith("s") else ""):
+        if form and form in names:
+            return form
+    return ""
 
 
 def _subject_start(prev: Slots, start: int) -> int:
