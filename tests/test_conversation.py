@@ -16,7 +16,7 @@ from eval.metrics import Result
 from qa.config import PROJECT_ROOT
 from qa.answering.conversation import Conversations, read_slots, resolve
 from qa.retrieval.provinces import province_spans
-from qa.text import years
+from qa.text import fold, years
 from qa.types import Answer
 
 from helpers import first_marked
@@ -333,8 +333,9 @@ def test_a_bare_syllable_of_a_collection_pair_is_content(assistant):
     # follow-up replaced the topic ("… ve tai khoan thanh toan tu dat bao nhieu").
     spellings = {"dien_tu": "điện_tử", "tai_khoan": "tài_khoản", "ty_trong": "tỷ_trọng"}
     roles = {t.text: t.role for t in read_slots("ty trong thuong mai dien tu dat bao nhieu", "vi", spellings).tokens}
-    assert roles["tu"] == "topic" and roles["trong"] == "topic"
+    assert roles["tu"] == "topic"
     assert roles["ty"] == roles["dat"] == roles["bao"] == "generic", "question words the pairs do not change"
+    assert roles["trong"] == "generic", "'tỷ trọng' is a measure phrase (generic), as 'tỷ lệ' is"
     assert {t.text: t.role for t in read_slots("dien tu dat bao nhieu", "vi").tokens}["tu"] == "generic"
     assert {t.text: t.role for t in read_slots("tu nam 2025", "vi", spellings).tokens}["tu"] == "generic"
     then = resolved(assistant, "dong nai phan dau ty trong thuong mai dien tu dat bao nhieu", "con ty le ho gia dinh co cap quang?")
@@ -546,3 +547,28 @@ def test_a_year_counted_from_the_conversation_s_is_written_in(assistant):
     assert years(vi) == [2024] and named(vi) == {"Hà Tĩnh"} and "kinh tế số" in vi
     en = resolved(assistant, "What is Ha Tinh's 2025 e-payment target?", "what about last year's result?")
     assert years(en) == [2024] and named(en) == {"Hà Tĩnh"} and "last" not in en and en.startswith("In fact")
+
+
+@pytest.mark.parametrize("first, follow_up, kept", [
+    ("Tỷ trọng kinh tế số trong GRDP của Quảng Nam năm 2025 là bao nhiêu?", "còn thương mại điện tử?",
+     "tỷ trọng thương mại điện tử"),
+    ("ty trong kinh te so trong GRDP cua Quang Nam nam 2025 la bao nhieu", "con thuong mai dien tu",
+     "ty trong thuong mai dien tu"),
+])
+def test_ty_trong_is_a_measure_word_that_stays_with_a_new_indicator(assistant, first, follow_up, kept):
+    # conversation_words.json generic "tỷ trọng" (rule "measure words go with the indicator"):
+    # read as topic, "trọng" was replaced and "Tỷ thương mại điện tử …" asked nothing.
+    out = resolved(assistant, first, follow_up)
+    assert kept in out.lower() and "kinh" not in fold(out).lower()
+    assert named(out) == {"Quảng Nam"} and years(out) == [2025]
+
+
+def test_thi_bao_nhieu_is_a_cue_and_o_is_no_topic(assistant):
+    # conversation_words.json: cue "thì bao nhiêu" (as "thì sao"), generic and filler "ở".
+    first = "Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Hà Tĩnh năm 2025 là bao nhiêu?"
+    level = resolved(assistant, first, "cấp huyện thì bao nhiêu?")
+    assert "hồ sơ công việc cấp huyện" in level and named(level) == {"Hà Tĩnh"} and years(level) == [2025]
+    place = resolved(assistant, first, "còn ở Đồng Nai?")
+    assert "hồ sơ công việc cấp tỉnh" in place and named(place) == {"Đồng Nai"} and years(place) == [2025]
+    bare = resolved(assistant, fold(first), "con o Dong Nai nam 2024")
+    assert "ho so cong viec cap tinh" in bare and named(bare) == {"Đồng Nai"} and years(bare) == [2024]
