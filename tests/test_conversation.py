@@ -572,3 +572,26 @@ def test_thi_bao_nhieu_is_a_cue_and_o_is_no_topic(assistant):
     assert "hồ sơ công việc cấp tỉnh" in place and named(place) == {"Đồng Nai"} and years(place) == [2025]
     bare = resolved(assistant, fold(first), "con o Dong Nai nam 2024")
     assert "ho so cong viec cap tinh" in bare and named(bare) == {"Đồng Nai"} and years(bare) == [2024]
+
+
+def test_a_year_s_possessive_is_the_year(assistant):
+    # Rule "a year's possessive is the year" (conversation._possessive_year): "2024's" was
+    # a topic word ("… 2025 figure for the 2024's?").
+    assert {t.text: t.role for t in read_slots("how about 2024's result?", "en").tokens}["2024"] == "year"
+    out = resolved(assistant, "What is Ha Tinh's 2025 e-payment target?", "how about 2030's target?")
+    assert years(out) == [2030] and "2030's" not in out and named(out) == {"Hà Tĩnh"}
+
+
+def test_a_part_of_the_previous_topic_with_a_province_is_no_new_question(assistant):
+    # Rule "a part of the previous topic" (conversation._part_of_previous): asked alone,
+    # "Cấp xã của Đồng Nai năm 2024?" had lost the indicator.
+    first = "Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Hà Tĩnh năm 2025 là bao nhiêu?"
+    out = resolved(assistant, first, "còn cấp xã của Đồng Nai năm 2024?")
+    assert "hồ sơ công việc cấp xã" in out and named(out) == {"Đồng Nai"} and years(out) == [2024]
+    bare = resolved(assistant, fold(first), "con cap xa cua Dong Nai")
+    assert "ho so cong viec cap xa" in bare and named(bare) == {"Đồng Nai"} and years(bare) == [2025]
+    en = resolved(assistant, "What share of Quang Nam's work files should be processed online at the provincial "
+                             "level by 2025?", "what about Dong Nai's communes?")
+    assert en == "What share of Đồng Nai's work files should be processed online at the commune level by 2025?"
+    fresh = resolved(assistant, first, "còn chữ ký số của Bến Tre thì sao?")
+    assert "hồ sơ" not in fresh and years(fresh) == [], "a topic opening otherwise is a new question"

@@ -46,6 +46,10 @@ How the standalone question is written (each a named rule, with a test in
   work files …" replaces only the level ("commune-level work files").
 - "a bare level is the level": "How about the communes?" after "… provincial level"
   replaces only "provincial", as "the commune level" would.
+- "a year's possessive is the year": "2024's result" names 2024.
+- "a part of the previous topic": "còn cấp xã của Long An?" after "… cấp tỉnh …", or
+  "what about Long An's communes?" after "… provincial level", changes the level of
+  the previous question for another province; it does not start a new one.
 - "an acronym is content": "AI" is no "ai" (who); "ai" asks in words of its own
   ("ai chịu trách nhiệm …"), and a topic put in place of "ai ký …" takes the "ai".
 - "a year counted from the conversation's": "last year", "năm ngoái", "next year" are
@@ -194,10 +198,15 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
         word = m.group(0)
         inside = [a for a in anaphora if a[0] <= m.start() and m.end() <= a[1]]
         stance = [kind for s, e, kind in stances if s <= m.start() and m.end() <= e]
+        bare_year = _possessive_year(word)
         if any(s < m.end() and m.start() < e for s, e, _ in spans):
             role = "province"
-        elif is_year(word) and m.start() in named_years:
-            role = "year"
+        elif bare_year and m.start() in named_years:
+            # Rule "a year's possessive is the year": "2024's result" names 2024; read as
+            # a topic word, "how about 2024's result?" asked "… figure for the 2024's?".
+            word, role = bare_year, "year"
+            tokens.append(Token(word, m.start(), m.start() + len(word), role))
+            continue
         elif inside:
             role = "anaphora"
         elif any(s <= m.start() and m.end() <= e for s, e in cues):
@@ -217,6 +226,13 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
         tokens = [replace(t, role="topic", stance="") if t.role == "stance" else t for t in tokens]
     letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
     return Slots(text, lang if letters else None, tuple(tokens), spans)
+
+
+def _possessive_year(word: str) -> str:
+    """The year a word names, with or without an English possessive ("2024", "2024's"),
+    or "" when it names none."""
+    bare = re.sub(r"['’]s$", "", word)
+    return bare if is_year(bare) else ""
 
 
 def _names_level(text: str, matches: Sequence[re.Match[str]], i: int, lang: str | None) -> bool:
@@ -377,14 +393,15 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     now = read_slots(_display(query), query.lang if _shows_language(query) else None, spellings)
     summary = intents.summary_requested(text, query)
     own_topic = bool(now.topic_words) and not summary
-    if own_topic and (now.provinces or query.wants_comparison or query.asks_which_province):
+    prev_text = before.understood or before.question
+    prev_query = analyse(prev_text)
+    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
+    if own_topic and (query.wants_comparison or query.asks_which_province
+                      or (now.provinces and not _part_of_previous(prev, now))):
         return _fresh(now, query, analyse)
     if not own_topic and not summary and now.provinces and not now.has_cue \
             and len(now.other_words) > ELLIPSIS_WORDS:
         return alone  # "Mục tiêu của Đồng Nai là gì?": a question of its own
-    prev_text = before.understood or before.question
-    prev_query = analyse(prev_text)
-    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
     answered = _answered_province(before, prev_query, collection)
     # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
     cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces
@@ -500,6 +517,30 @@ def _answered_province(before: Answer, prev_query: Query, collection: Sequence[s
     cited = [c for c in before.citations if c.cited] or before.citations[:1]
     province = cited[0].province if cited else None
     return province if province and (not collection or province in collection) else None
+
+
+def _part_of_previous(prev: Slots, now: Slots) -> bool:
+    """Rule "a part of the previous topic": a follow-up naming a province and a topic
+    that only changes part of the previous one - a level before its head ("what about
+    Long An's communes?" after "… at the provincial level", rule "the head word
+    stays"), or, in Vietnamese, a word or two opening with the previous topic's word
+    ("còn cấp xã của Long An năm 2024?" after "… cấp tỉnh …": the same head noun, another
+    modifier) - is elliptical: asked alone, "Cấp xã của Long An năm 2024?" had lost the
+    indicator. A topic of its own that opens otherwise ("còn chữ ký số của Bến Tre?")
+    is still a new question."""
+    span, old = now.topic_span(), prev.topic_span()
+    if span is None or old is None or now.has_frame():
+        return False
+    if prev.lang == "en" or now.lang == "en":
+        return bool(_head_edit(prev, now, span, old))
+    new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
+    old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    if not 0 < len(new_words) <= ELLIPSIS_WORDS or len(new_words) >= len(old_words):
+        return False
+    typed = not (_typed_without_diacritics(now, prev) or _bare(now) or _bare(prev))
+    keys = [t.text.lower() if typed else fold(t.text).lower() for t in old_words]
+    first = new_words[0].text.lower() if typed else fold(new_words[0].text).lower()
+    return first in keys and keys.index(first) + len(new_words) <= len(old_words)
 
 
 def _fresh(now: Slots, query: Query, analyse: Analyse) -> Resolution:
@@ -780,7 +821,8 @@ def _head_edit(prev: Slots, now: Slots, span: tuple[int, int], old: tuple[int, i
     heads = _words()["heads"]["en"]
     if "-" in last:
         modifier, head = now.text[span[0]: span[1]].rsplit("-", 1)
-    elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic":
+    elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic" \
+            and after[0].text.lower() in heads:
         modifier, head = now.text[span[0]: span[1]], after[0].text
     elif len(topic) == 1 and _level_named(last):
         # Rule "a bare level is the level": "How about the communes?" after "… at the
