@@ -595,3 +595,15 @@ def test_a_part_of_the_previous_topic_with_a_province_is_no_new_question(assista
     assert en == "What share of Đồng Nai's work files should be processed online at the commune level by 2025?"
     fresh = resolved(assistant, first, "còn chữ ký số của Bến Tre thì sao?")
     assert "hồ sơ" not in fresh and years(fresh) == [], "a topic opening otherwise is a new question"
+
+
+@pytest.mark.parametrize("first, follow_up, expected", [
+    ("Who signed Ha Tinh's 2025 digital transformation plan?", "And Dong Nai's decision?",
+     "Who signed Đồng Nai's 2025 digital transformation plan?"),
+    ("Ai ký kế hoạch chuyển đổi số năm 2025 của Hà Tĩnh?", "còn quyết định của Đồng Nai?",
+     "Ai ký kế hoạch chuyển đổi số năm 2025 của Đồng Nai?"),
+])
+def test_a_kind_of_document_is_no_topic_of_its_own(assistant, first, follow_up, expected):
+    # conversation_words.json generic "decision", "quyết định", "đề án" (as "plan"): read as
+    # a topic with a province, "And Ca Mau's decision?" was asked alone and not answered.
+    assert resolved(assistant, first, follow_up) == expected
