@@ -607,3 +607,15 @@ def test_a_kind_of_document_is_no_topic_of_its_own(assistant, first, follow_up, 
     # conversation_words.json generic "decision", "quyết định", "đề án" (as "plan"): read as
     # a topic with a province, "And Ca Mau's decision?" was asked alone and not answered.
     assert resolved(assistant, first, follow_up) == expected
+
+
+def test_a_window_is_a_word_or_two(assistant):
+    # Rule "a window is a word or two" (conversation._topic_edit): folded, "ho" of "ho so"
+    # (hồ) was the "ho" of "ho gia dinh" (hộ), and the four-word topic replaced a window
+    # of it, leaving "quang" of "cap quang" behind.
+    out = resolved(assistant, "ty le ho gia dinh co cap quang cua Dong Nai nam 2025 la bao nhieu",
+                   "con ho so TTHC truc tuyen thi sao")
+    assert out == "ty le ho so TTHC truc tuyen cua Dong Nai nam 2025 la bao nhieu"
+    level = resolved(assistant, "ty le ho so cong viec cap tinh xu ly tren moi truong mang cua Dong Nai nam 2025",
+                     "con cap xa?")
+    assert "ho so cong viec cap xa xu ly" in level, "a word or two still replace their window"

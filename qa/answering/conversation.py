@@ -29,7 +29,8 @@ How the standalone question is written (each a named rule, with a test in
   shared topic word only with the same ones ("thị" is not "thì", "độ" is not "đô").
 - "measure words go with the indicator": a follow-up's own "tỷ lệ" replaces the
   previous "tỷ trọng"; "the shared word's window fits": a shorter topic replaces
-  words of the previous one only where it fits within it; "the verb stays": an English
+  words of the previous one only where it fits within it, and only a word or two
+  ("a window is a word or two": a longer topic replaces the whole); "the verb stays": an English
   topic ends with the glossary's last phrase in it ("digital economy contribute").
 - "it is the document": "when was it issued?" after a question naming a plan is about
   the plan.
@@ -782,7 +783,10 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
         numbers = [t for t in old_words if t.text.isdigit()]
         if numbers:
             return [(numbers[0].start, numbers[0].end, new_text)]
-    if 0 < n < len(old_words):
+    if 0 < n < len(old_words) and n <= ELLIPSIS_WORDS:
+        # Rule "a window is a word or two": a longer topic is an indicator of its own and
+        # replaces the whole; typed without diacritics, "ho so TTHC truc tuyen" shares
+        # "ho" (hồ, not hộ) with "ho gia dinh co cap quang" and left "quang" behind.
         # Rule "the shared word's window fits": the words replaced lie within the previous
         # topic ("số hiệu" shares "số" with the end of "chuyển đổi số", where no two
         # words start with it: it is another word, not "cấp huyện" for "cấp tỉnh").
