@@ -2,6 +2,7 @@
 :class:`qa.pipeline.Assistant` with each conversation's history.
 
     python -m eval.followup [--split test|dev|all] [--questions PATH] [--mode hybrid] [--json] [--failures]
+                            [--documents DIR]
 
 ``eval/questions_followup.jsonl`` holds one turn a line, in the main set's schema
 (``id``, ``question``, ``lang``, ``kind``, ``answers``, ``evidence``, ``split``) plus
@@ -270,18 +271,32 @@ def build_parser() -> argparse.ArgumentParser:
                              "eval/questions_followup_plans.jsonl is about plans)")
     parser.add_argument("--index", type=Path, default=None,
                         help="index folder to use instead of the collection's (eval/cache/<set>/index)")
+    parser.add_argument("--documents", type=Path, default=None,
+                        help="documents folder the conversations are about instead of the collection's "
+                             "(its index, unless --index, is built under eval/cache/ as `python -m eval` does)")
     return parser
 
 
-def _open(args: argparse.Namespace) -> Any:
-    """The assistant on the collection the conversations are about (``--set``: its
-    documents and its index under eval/cache), or on ``--index`` when given."""
+def collection_for(args: argparse.Namespace) -> Any:
+    """The set the conversations are asked on: ``--set``'s documents and index under
+    eval/cache; ``--documents`` re-points it to an evaluator's folder, whose index (unless
+    ``--index``) is that folder's own under eval/cache (:func:`eval.runner.own_index`),
+    never the collection's, so that a floor check on other documents needs no set of
+    its own."""
     from dataclasses import replace
 
+    from eval.runner import own_index
     from eval.sets import standard_sets
 
     collection = standard_sets()[args.collection]
-    return open_assistant(replace(collection, index=args.index or collection.index))
+    if args.documents is not None:
+        return replace(collection, documents=args.documents, index=args.index or own_index(args.documents))
+    return replace(collection, index=args.index or collection.index)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """The assistant on the set :func:`collection_for` chooses."""
+    return open_assistant(collection_for(args))
 
 
 def main(argv: Sequence[str] | None = None,

@@ -29,7 +29,8 @@ How the standalone question is written (each a named rule, with a test in
   shared topic word only with the same ones ("thị" is not "thì", "độ" is not "đô").
 - "measure words go with the indicator": a follow-up's own "tỷ lệ" replaces the
   previous "tỷ trọng"; "the shared word's window fits": a shorter topic replaces
-  words of the previous one only where it fits within it; "the verb stays": an English
+  words of the previous one only where it fits within it, and only a word or two
+  ("a window is a word or two": a longer topic replaces the whole); "the verb stays": an English
   topic ends with the glossary's last phrase in it ("digital economy contribute").
 - "it is the document": "when was it issued?" after a question naming a plan is about
   the plan.
@@ -44,8 +45,18 @@ How the standalone question is written (each a named rule, with a test in
   dossiers …" asks how many dossiers.
 - "the head word stays": "What about the commune level?" after "… provincial-level
   work files …" replaces only the level ("commune-level work files").
+- "a bare level is the level": "How about the communes?" after "… provincial level"
+  replaces only "provincial", as "the commune level" would.
+- "a year's possessive is the year": "2024's result" names 2024.
+- "a part of the previous topic": "còn cấp xã của Long An?" after "… cấp tỉnh …", or
+  "what about Long An's communes?" after "… provincial level", changes the level of
+  the previous question for another province; it does not start a new one.
 - "an acronym is content": "AI" is no "ai" (who); "ai" asks in words of its own
   ("ai chịu trách nhiệm …"), and a topic put in place of "ai ký …" takes the "ai".
+- "a year counted from the conversation's": "last year", "năm ngoái", "next year" are
+  the year before or after the one the follow-up (else the previous question) names,
+  written in before the follow-up is read ("What about last year's result?" after a
+  2025 question asks about 2024).
 
 Everything about a question's language, provinces and years comes from
 :func:`qa.retrieval.query.analyse`; the word lists are ``qa/data/conversation_words.json``.
@@ -64,7 +75,7 @@ from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
-from qa.text import fold, has_diacritics, is_year, year_starts
+from qa.text import fold, has_diacritics, is_year, year_starts, years
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -188,10 +199,15 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
         word = m.group(0)
         inside = [a for a in anaphora if a[0] <= m.start() and m.end() <= a[1]]
         stance = [kind for s, e, kind in stances if s <= m.start() and m.end() <= e]
+        bare_year = _possessive_year(word)
         if any(s < m.end() and m.start() < e for s, e, _ in spans):
             role = "province"
-        elif is_year(word) and m.start() in named_years:
-            role = "year"
+        elif bare_year and m.start() in named_years:
+            # Rule "a year's possessive is the year": "2024's result" names 2024; read as
+            # a topic word, "how about 2024's result?" asked "… figure for the 2024's?".
+            word, role = bare_year, "year"
+            tokens.append(Token(word, m.start(), m.start() + len(word), role))
+            continue
         elif inside:
             role = "anaphora"
         elif any(s <= m.start() and m.end() <= e for s, e in cues):
@@ -211,6 +227,13 @@ def read_slots(text: str, lang: str | None, spellings: Mapping[str, str] | None 
         tokens = [replace(t, role="topic", stance="") if t.role == "stance" else t for t in tokens]
     letters = any(t.role not in ("province", "year") and not t.text.isdigit() for t in tokens)
     return Slots(text, lang if letters else None, tuple(tokens), spans)
+
+
+def _possessive_year(word: str) -> str:
+    """The year a word names, with or without an English possessive ("2024", "2024's"),
+    or "" when it names none."""
+    bare = re.sub(r"['’]s$", "", word)
+    return bare if is_year(bare) else ""
 
 
 def _names_level(text: str, matches: Sequence[re.Match[str]], i: int, lang: str | None) -> bool:
@@ -364,17 +387,22 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     before = previous_turn(history)
     if before is None or intents.definition_term(text, query) is not None:
         return alone
+    counted = counted_years(text, before.understood or before.question)
+    if counted is not None:
+        text, query = counted, analyse(counted)
+        alone = Resolution(text, query, text)
     now = read_slots(_display(query), query.lang if _shows_language(query) else None, spellings)
     summary = intents.summary_requested(text, query)
     own_topic = bool(now.topic_words) and not summary
-    if own_topic and (now.provinces or query.wants_comparison or query.asks_which_province):
+    prev_text = before.understood or before.question
+    prev_query = analyse(prev_text)
+    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
+    if own_topic and (query.wants_comparison or query.asks_which_province
+                      or (now.provinces and not _part_of_previous(prev, now))):
         return _fresh(now, query, analyse)
     if not own_topic and not summary and now.provinces and not now.has_cue \
             and len(now.other_words) > ELLIPSIS_WORDS:
         return alone  # "Mục tiêu của Đồng Nai là gì?": a question of its own
-    prev_text = before.understood or before.question
-    prev_query = analyse(prev_text)
-    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
     answered = _answered_province(before, prev_query, collection)
     # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
     cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces
@@ -395,6 +423,33 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+def counted_years(text: str, previous: str) -> str | None:
+    """Rule "a year counted from the conversation's": the follow-up with its
+    ``relative_years`` phrases ("last year", "năm ngoái", "next year's") written as the
+    year they count to, from the one year the follow-up names, else the one year the
+    previous question names; None when it has none or no single year to count from.
+    Left as typed, "last year's" was read as a topic ("… 2025 figure for the last
+    year's?") and the year of the previous question was asked again."""
+    words = _words()
+    base = sorted(set(years(text))) or sorted(set(years(previous)))
+    if len(base) != 1:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    for code, table in words["relative_years"].items():
+        form = words["relative_year_form"][code]
+        for phrase, step in sorted(table.items(), key=lambda kv: -len(kv[0])):
+            for start, end in _find((phrase,), text):
+                if not any(s < end and start < e for s, e, _ in edits):
+                    # typed without diacritics ("nam ngoai"), written without them ("nam 2024")
+                    written = form if has_diacritics(text[start:end]) else fold(form)
+                    edits.append((start, end, written.format(year=base[0] + step)))
+    if not edits:
+        return None
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 def _bare(*questions: Slots) -> bool:
@@ -463,6 +518,30 @@ def _answered_province(before: Answer, prev_query: Query, collection: Sequence[s
     cited = [c for c in before.citations if c.cited] or before.citations[:1]
     province = cited[0].province if cited else None
     return province if province and (not collection or province in collection) else None
+
+
+def _part_of_previous(prev: Slots, now: Slots) -> bool:
+    """Rule "a part of the previous topic": a follow-up naming a province and a topic
+    that only changes part of the previous one - a level before its head ("what about
+    Long An's communes?" after "… at the provincial level", rule "the head word
+    stays"), or, in Vietnamese, a word or two opening with the previous topic's word
+    ("còn cấp xã của Long An năm 2024?" after "… cấp tỉnh …": the same head noun, another
+    modifier) - is elliptical: asked alone, "Cấp xã của Long An năm 2024?" had lost the
+    indicator. A topic of its own that opens otherwise ("còn chữ ký số của Bến Tre?")
+    is still a new question."""
+    span, old = now.topic_span(), prev.topic_span()
+    if span is None or old is None or now.has_frame():
+        return False
+    if prev.lang == "en" or now.lang == "en":
+        return bool(_head_edit(prev, now, span, old))
+    new_words = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
+    old_words = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    if not 0 < len(new_words) <= ELLIPSIS_WORDS or len(new_words) >= len(old_words):
+        return False
+    typed = not (_typed_without_diacritics(now, prev) or _bare(now) or _bare(prev))
+    keys = [t.text.lower() if typed else fold(t.text).lower() for t in old_words]
+    first = new_words[0].text.lower() if typed else fold(new_words[0].text).lower()
+    return first in keys and keys.index(first) + len(new_words) <= len(old_words)
 
 
 def _fresh(now: Slots, query: Query, analyse: Analyse) -> Resolution:
@@ -704,7 +783,10 @@ def _topic_edit(prev: Slots, now: Slots) -> list[tuple[int, int, str]]:
         numbers = [t for t in old_words if t.text.isdigit()]
         if numbers:
             return [(numbers[0].start, numbers[0].end, new_text)]
-    if 0 < n < len(old_words):
+    if 0 < n < len(old_words) and n <= ELLIPSIS_WORDS:
+        # Rule "a window is a word or two": a longer topic is an indicator of its own and
+        # replaces the whole; typed without diacritics, "ho so TTHC truc tuyen" shares
+        # "ho" (hồ, not hộ) with "ho gia dinh co cap quang" and left "quang" behind.
         # Rule "the shared word's window fits": the words replaced lie within the previous
         # topic ("số hiệu" shares "số" with the end of "chuyển đổi số", where no two
         # words start with it: it is another word, not "cấp huyện" for "cấp tỉnh").
@@ -740,22 +822,44 @@ def _head_edit(prev: Slots, now: Slots, span: tuple[int, int], old: tuple[int, i
     topic = [t for t in now.tokens if span[0] <= t.start and t.end <= span[1]]
     after = [t for t in now.tokens if t.start >= span[1]]
     last = topic[-1].text if topic else ""
+    heads = _words()["heads"]["en"]
     if "-" in last:
         modifier, head = now.text[span[0]: span[1]].rsplit("-", 1)
-    elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic":
+    elif after and not now.text[span[1]: after[0].start].strip() and after[0].role == "generic" \
+            and after[0].text.lower() in heads:
         modifier, head = now.text[span[0]: span[1]], after[0].text
+    elif len(topic) == 1 and _level_named(last):
+        # Rule "a bare level is the level": "How about the communes?" after "… at the
+        # provincial level" names the level only; put in whole, it asked for "the share
+        # of communes level" and the work files were gone.
+        modifier, head = _level_named(last), ""
     else:
         return []
     head = head.lower()
-    if head not in _words()["heads"]["en"]:
+    if head and head not in heads:
         return []
     olds = [t for t in prev.tokens if old[0] <= t.start and t.end <= old[1]]
+    # The head right after the topic is the topic's ("the provincial level": "level" is
+    # a stop word, "provincial" the topic's last word).
+    olds += [t for t in prev.tokens if t.start >= old[1]][:1]
     for i, t in enumerate(olds):
-        if "-" in t.text and t.text.lower().rsplit("-", 1)[1] == head:
+        if "-" in t.text and t.text.lower().rsplit("-", 1)[1] in ([head] if head else heads):
             return [(t.start, t.start + len(t.text.rsplit("-", 1)[0]), modifier)]
-        if t.text.lower() == head and i > 0 and not prev.text[olds[i - 1].end: t.start].strip():
+        if t.text.lower() in ([head] if head else heads) and i > 0 \
+                and not prev.text[olds[i - 1].end: t.start].strip():
             return [(olds[i - 1].start, olds[i - 1].end, modifier)]
     return []
+
+
+def _level_named(word: str) -> str:
+    """The level a lone English word names ("communes", "districts", "district"), as a
+    ``level_names`` word, or "" when it names none."""
+    names = _words()["level_names"]["en"]
+    word = word.lower()
+    for form in (word, word[:-1] if word.endswith("s") else ""):
+        if form and form in names:
+            return form
+    return ""
 
 
 def _subject_start(prev: Slots, start: int) -> int:
