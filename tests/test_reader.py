@@ -170,6 +170,17 @@ def _document(text: str) -> Document:
     return Document("plan.txt", "Kế hoạch chuyển đổi số", text, province="Hà Tĩnh")
 
 
+def _whole(doc: Document) -> Hit:
+    """The document as one retrieved passage."""
+    return Hit(Chunk(0, doc.doc_id, doc.text, 0, len(doc.text)), 1.0)
+
+
+def _ask_plan(text: str) -> Callable[[str], tuple[str, bool]]:
+    """Ask a question of a plan holding only ``text`` (every term equally rare)."""
+    doc = _document(text)
+    return _asker(_whole(doc), doc, idf_function(lambda t: 1, 10))
+
+
 def _asker(hit: Hit, doc: Document, idf: Callable[[str], float]) -> Callable[[str], tuple[str, bool]]:
     """Ask a question of one hit of one document: (answer, abstained)."""
     def ask(question: str) -> tuple[str, bool]:
@@ -184,7 +195,7 @@ def test_the_item_that_holds_the_condition_answers_with_its_lead_in():
             "b) Kinh tế số: kinh tế số chiếm 20% GRDP của tỉnh;\n\n"
             "c) Xã hội số: 80% dân số có tài khoản thanh toán điện tử.")
     doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     query = analyse("Đến năm 2025 kinh tế số chiếm bao nhiêu phần trăm GRDP?", {})
     answer, abstained, citations = compose(query, [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), None, 300)
     assert not abstained
@@ -283,7 +294,7 @@ def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_fo
 ])
 def test_a_unit_without_the_percentage_or_signer_asked_for_is_no_answer(question, text):
     doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     _, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf_function(lambda t: 1, 10), None, 300)
     assert abstained
     assert refusal([_vector(coverage=1.0, form_missing=1)], 0) == "form_missing"
@@ -295,7 +306,7 @@ def test_a_figure_reached_is_no_answer_for_the_target_of_a_named_year():
 
     def ask(text: str) -> bool:
         doc = _document(text)
-        hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+        hit = _whole(doc)
         return compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, None, 300)[1]
 
     assert ask("Theo đó, tỷ lệ kinh tế số trên GRDP của Hòa Lạc đạt 12,87%.")  # reached, no year: refused
@@ -313,18 +324,15 @@ def test_a_line_under_a_target_heading_that_opens_its_own_chunk_is_a_target_of_t
     """The chunk opens with its section's headings, so its ``heading_path`` is empty: the
     line is read under them (Candidate.enclosing_headings), a target for the heading's year,
     and no answer for another year's target."""
-    idf = idf_function(lambda t: 1, 10)
     text = ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025\n\n1. Mục tiêu năm 2025\n\n"
             "Phấn đấu đưa chỉ số DTI của tỉnh vào nhóm 20 tỉnh, thành phố dẫn đầu cả nước.\n\n"
             "Tỷ lệ hồ sơ thủ tục hành chính trực tuyến toàn trình đạt 55%; kinh tế số chiếm 10% GRDP.")
-    doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
-    ask = _asker(hit, doc, idf)
+    ask = _ask_plan(text)
 
     answer, abstained = ask("Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025?")
     assert not abstained and "10%" in answer
     assert ask("Hòa Lạc đặt mục tiêu kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2030?")[1]
-    line = next(c for c in units(hit, text) if c.text.startswith("Tỷ lệ hồ sơ"))
+    line = next(c for c in units(_whole(_document(text)), text) if c.text.startswith("Tỷ lệ hồ sơ"))
     assert line.enclosing_headings == "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025\n1. Mục tiêu năm 2025"
     assert line.stated_years == frozenset({2025})
 
@@ -336,7 +344,7 @@ def test_a_signer_named_in_the_sentence_after_the_one_about_the_document_answers
             "Phó Chủ tịch UBND tỉnh Vũ Thị Hiền Hạnh ký ban hành kế hoạch.")
     assert "signer" in answer_types(question, "vi")
     doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
                                    idf_function(lambda t: 1, 10), None, 300)
     assert not abstained and "Vũ Thị Hiền Hạnh" in answer
@@ -415,7 +423,7 @@ def test_a_unit_is_cut_for_the_frame_it_gets():
     dated = "Đến năm 2025, " + sentence[0].lower() + sentence[1:]
     text = f"Mục tiêu năm 2025\n{dated}"
     doc = Document("r.txt", "Điều 9.", text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     found = candidates([hit], {doc.doc_id: doc}, 230, query, 300)
     line = text.index("Đến năm")
     later = [c for c in found if c.span.start > line]  # pieces naming no year, framed with 2025
@@ -716,7 +724,7 @@ def test_who_is_in_the_articles_title_when_its_clause_names_no_one():
             "1. Quản lý, vận hành Cổng Dịch vụ công quốc gia; bảo đảm hoạt động liên tục 24 giờ trong ngày.\n\n"
             "2. Theo dõi, đôn đốc các bộ, ngành, địa phương cung cấp dịch vụ công trực tuyến.")
     doc = Document("d", "Thông tư hướng dẫn", text, number="08/2026/TT-VPCP", kind="circular")
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     idf = idf_function(lambda t: 1, 10)
     query = analyse("Cơ quan nào quản lý, vận hành Cổng Dịch vụ công quốc gia?", {})
     answer, abstained, _ = compose(query, [hit], {doc.doc_id: doc}, idf, 0.0, 300)
@@ -766,7 +774,7 @@ def test_a_provinces_document_is_called_what_it_is():
         assert kind_word(doc, "vi") == "kế hoạch" and kind_word(doc, "en") == "plan"
     text = "Điều 2. Quyết định này có hiệu lực kể từ ngày 20 tháng 02 năm 2026."
     doc = Document("q", "QUYẾT ĐỊNH Ban hành Quy chế", text, province="Quảng Trị", kind="decision")
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     answer, _, _ = compose(analyse("Quyết định có hiệu lực từ ngày nào?", {}), [hit], {doc.doc_id: doc},
                            idf_function(lambda t: 1, 10), 0.0, 300)
     assert answer.startswith("Theo quyết định của Quảng Trị: “"), answer
@@ -833,7 +841,7 @@ def test_a_provision_named_is_the_provision_quoted():
 def test_an_answer_quoting_a_news_page_says_it_is_news_not_the_plan(question, lead):
     text = "Hệ thống mới đi vào hoạt động từ ngày 1/6/2024 và đã tiếp nhận 121.355 hồ sơ."
     doc = Document("n", "Bạc Liêu: điểm sáng chuyển đổi số", text, province="Bạc Liêu", kind="news")
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     answer, abstained, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc},
                                    idf_function(lambda t: 1, 10), 0.0, 300)
     assert not abstained and answer.startswith(lead), answer
@@ -908,7 +916,7 @@ def test_a_unit_of_several_sentences_is_about_the_year_of_the_sentence_that_answ
             "Năm 2025, tỉnh đặt mục tiêu kinh tế số chiếm 10% GRDP.")
     text = lead + "\n\nĐến cuối năm 2024, kinh tế số của tỉnh ước chiếm 7,6% GRDP."
     doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    hit = _whole(doc)
     question = analyse("kinh te so cua ha tinh nam 2024 chiem bao nhieu phan tram GRDP", {})
     read = reading(question, [hit], idf)
     line = next(c for c in units(hit, text) if c.text == lead)
@@ -951,12 +959,9 @@ def test_an_amount_of_money_is_one_in_a_currency(text, holds):
 def test_a_budget_question_answered_by_a_unit_without_an_amount_is_refused():
     """'money' is a telling kind (form_missing): the line naming the scheme's period is no
     answer to its budget for another period; the budget line of the period asked is."""
-    idf = idf_function(lambda t: 1, 10)
     text = ("Điều 1. Phê duyệt Đề án phát triển kinh tế số tỉnh Hà Tĩnh giai đoạn 2024 - 2025, định hướng đến năm 2030.\n\n"
             "Tổng kinh phí thực hiện Đề án giai đoạn 2024 - 2025 dự kiến 245 tỷ đồng.")
-    doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
-    ask = _asker(hit, doc, idf)
+    ask = _ask_plan(text)
 
     assert ask("kinh phi de an kinh te so ha tinh giai doan 2026 2030 la bao nhieu")[1]
     answer, abstained = ask("Tổng kinh phí Đề án kinh tế số Hà Tĩnh giai đoạn 2024 - 2025 là bao nhiêu?")
@@ -967,12 +972,9 @@ def test_a_fee_question_answered_by_a_unit_without_an_amount_is_refused():
     """A fee or a fine is an amount of money ('lệ phí', 'mức phạt' in ``question_types.json``
     "money"): "Việc chia sẻ dữ liệu … được thực hiện miễn phí" states no fee charged to
     businesses, and a fine in đồng answers its own question."""
-    idf = idf_function(lambda t: 1, 10)
     text = ("2. Việc chia sẻ dữ liệu giữa các cơ quan nhà nước được thực hiện miễn phí.\n\n"
             "3. Phạt tiền từ 20.000.000 đồng đến 40.000.000 đồng đối với hành vi mua bán tài khoản định danh điện tử.")
-    doc = _document(text)
-    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
-    ask = _asker(hit, doc, idf)
+    ask = _ask_plan(text)
     assert ask("Lệ phí chia sẻ dữ liệu cho doanh nghiệp là bao nhiêu?")[1]
     answer, abstained = ask("Mức phạt đối với hành vi mua bán tài khoản định danh điện tử là bao nhiêu?")
     assert not abstained and "20.000.000 đồng" in answer
