@@ -33,7 +33,7 @@ from qa.answering.candidates import Candidate, head, is_signature_line, units
 from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, asks_effect, coverage, holds_type, number_kinds
 from qa.retrieval.query import Query
 from qa.text import fold, years
-from qa.types import Document, Hit
+from qa.types import Chunk, Document, Hit
 
 #: The answer kinds a document's title block gives: its number, its day of issue, its signer.
 OWN_KINDS = ("docnumber", "day", "signer")
@@ -163,12 +163,14 @@ def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:
 
 
 def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, Document],
-                       idf: Callable[[str], float]) -> tuple[Candidate | None, str | None]:
+                       idf: Callable[[str], float],
+                       chunks_of: Callable[[str], list[Chunk]] | None = None) -> tuple[Candidate | None, str | None]:
     """The title-block line of the document the question names that answers it, from the
-    first retrieved passage holding one (None when no document matches or no passage holds
-    the line: the reader answers then); and, when no document matched but one of the named
-    kind matched all but the year, that kind (``other_year``: the reader's answer must name
-    a document of it and of the year, ``names_document``)."""
+    first retrieved passage holding one, else (with ``chunks_of``) from the document's own
+    passages (``unretrieved_title_block``); None when no document matches or it has no such
+    line: the reader answers then. And, when no document matched but one of the named kind
+    matched all but the year, that kind (``other_year``: the reader's answer must name a
+    document of it and of the year, ``names_document``)."""
     asked = asked_own(query)
     kind = named_kind(query, asked) if asked else None
     if kind is None:
@@ -183,7 +185,33 @@ def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, D
         for c in units(hit, doc.text, rank):
             if c.in_title_block and _answers(asked, c, doc):
                 return c, None
-    return None, None
+    if chunks_of is None:
+        return None, None
+    return unretrieved_title_block(asked, doc, hits, chunks_of), None
+
+
+def unretrieved_title_block(asked: str, doc: Document, hits: Sequence[Hit],
+                            chunks_of: Callable[[str], list[Chunk]]) -> Candidate | None:
+    """The named document's title-block line answering ``asked``, read from its passages
+    when retrieval ranked none of them among the hits, as the hit taking the last rank.
+
+    Rule (a document's metadata is the document's, not the passage's): once the question's
+    document is found, whether its title block was among the passages depends on wording
+    that says nothing of it. "When was Long An's 2026 plan issued?" retrieved the Tây Ninh
+    plan's title block at rank 4, "When did Long An issue its 2026 plan?" the same plan's
+    body passages only (its title block at rank 6): the active question was refused. Only
+    the passages that open the document are read (a chunk with no title-block unit ends it).
+    """
+    rank = len(hits)
+    for chunk in chunks_of(doc.doc_id):
+        hit = Hit(chunk, hits[-1].score)
+        found = [c for c in units(hit, doc.text, rank) if c.in_title_block]
+        if not found:
+            return None
+        line = next((c for c in found if _answers(asked, c, doc)), None)
+        if line is not None:
+            return line
+    return None
 
 
 def names_document(query: Query, kind: str, text: str) -> bool:
