@@ -179,3 +179,30 @@ def test_a_named_documents_title_block_is_read_though_no_retrieved_passage_holds
                                          chunks_of=index.chunks_of)
     assert not abstained and "ngày 12 tháng 3 năm 2025" in text
     assert "Số: 41/KH-UBND" in citations[-1].passage
+
+
+@pytest.mark.parametrize("question", [
+    "Which agency issued Dien Bien's 2025 digital transformation plan?",
+    "Cơ quan nào ban hành kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?",
+    "ai ban hanh ke hoach chuyen doi so dien bien nam 2025",
+])
+def test_who_issued_a_plan_is_the_issuer_its_title_block_opens_with(dien_bien, question):
+    """An agent asked with a word of issue asks for the issuer line, not an agency the body
+    names ("Sở Khoa học và Công nghệ chủ trì …")."""
+    from qa.answering.document_metadata import asked_own
+
+    assert asked_own(dien_bien.analyse(question)) == "issuer"
+    answer = dien_bien.ask(question)
+    assert not answer.abstained
+    assert "“ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN”" in answer.answer and "Sở Khoa học" not in answer.answer
+
+
+@pytest.mark.parametrize("question, own", [
+    ("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?", "signer"),
+    ("Cơ quan nào chủ trì theo dõi việc thực hiện kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?", None),
+    ("Who signed Dien Bien's 2025 digital transformation plan?", "signer"),
+])
+def test_an_agent_asked_without_a_word_of_issue_is_not_the_issuer(dien_bien, question, own):
+    from qa.answering.document_metadata import asked_own
+
+    assert asked_own(dien_bien.analyse(question)) == own
