@@ -154,3 +154,55 @@ def test_a_title_block_answer_names_no_target_year(dien_bien):
     assert number.answer.startswith("Theo kế hoạch của Điện Biên: “Số: 41/KH-UBND”"), number.answer
     signer = dien_bien.ask("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?")
     assert "đến năm" not in signer.answer and "Lò Văn Tiến" in signer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "When did Dien Bien issue its 2025 digital transformation plan?",
+    "Điện Biên ban hành kế hoạch chuyển đổi số năm 2025 vào ngày nào?",
+])
+def test_a_named_documents_title_block_is_read_though_no_retrieved_passage_holds_it(dien_bien, question):
+    """Whether the title block is among the passages depends on the question's wording
+    (an active "When did … issue …" ranked it sixth on a floor check): the named document's
+    own passages are read for it (document_metadata.unretrieved_title_block), cited last."""
+    from qa.answering.answer import compose
+    from qa.answering.document_metadata import title_block_answer
+
+    query = dien_bien.analyse(question)
+    index = dien_bien.index
+    body = [h for h in dien_bien.retriever.search(query, k=10) if "Số: 41/KH-UBND" not in h.chunk.text
+            and h.chunk.doc_id.startswith("dien_bien_1")]
+    assert body, "the test needs a body passage of the plan"
+    assert title_block_answer(query, body, index.documents, dien_bien._idf)[0] is None  # the retrieved passages alone
+    own, _ = title_block_answer(query, body, index.documents, dien_bien._idf, index.chunks_of)
+    assert own is not None and "12 tháng 3 năm 2025" in own.text and own.rank == len(body)
+    text, abstained, citations = compose(query, body, index.documents, dien_bien._idf, None, 600,
+                                         chunks_of=index.chunks_of)
+    assert not abstained and "ngày 12 tháng 3 năm 2025" in text
+    assert "Số: 41/KH-UBND" in citations[-1].passage
+
+
+@pytest.mark.parametrize("question", [
+    "Which agency issued Dien Bien's 2025 digital transformation plan?",
+    "Cơ quan nào ban hành kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?",
+    "ai ban hanh ke hoach chuyen doi so dien bien nam 2025",
+])
+def test_who_issued_a_plan_is_the_issuer_its_title_block_opens_with(dien_bien, question):
+    """An agent asked with a word of issue asks for the issuer line, not an agency the body
+    names ("Sở Khoa học và Công nghệ chủ trì …")."""
+    from qa.answering.document_metadata import asked_own
+
+    assert asked_own(dien_bien.analyse(question)) == "issuer"
+    answer = dien_bien.ask(question)
+    assert not answer.abstained
+    assert "“ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN”" in answer.answer and "Sở Khoa học" not in answer.answer
+
+
+@pytest.mark.parametrize("question, own", [
+    ("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?", "signer"),
+    ("Cơ quan nào chủ trì theo dõi việc thực hiện kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?", None),
+    ("Who signed Dien Bien's 2025 digital transformation plan?", "signer"),
+])
+def test_an_agent_asked_without_a_word_of_issue_is_not_the_issuer(dien_bien, question, own):
+    from qa.answering.document_metadata import asked_own
+
+    assert asked_own(dien_bien.analyse(question)) == own

@@ -186,6 +186,35 @@ def test_a_wrapped_sentence_continues_past_a_short_line_until_it_ends():
     assert "Mục tiêu cụ thể" in paragraphs  # a heading of one line stays its own line
 
 
+def _wide_plan(width: int) -> list[str]:
+    """A plan hard-wrapped at ``width``: short one-line items and headings among wrapped
+    tasks, each wrap cutting before a capitalised agency name."""
+    lines = ["KẾ HOẠCH", "CHUYỂN ĐỔI SỐ NĂM 2025", "I. MỤC TIÊU CỤ THỂ"]
+    lines += [f"{c}) Tỷ lệ hồ sơ được xử lý trực tuyến toàn trình đạt {50 + i}%." for i, c in enumerate("abcdefghij")]
+    lines.append("II. NHIỆM VỤ TRỌNG TÂM")
+    for i in range(10):
+        head = f"- Nhiệm vụ {i + 1}: triển khai hạ tầng số, nền tảng dữ liệu dùng chung và dịch vụ công trực tuyến "
+        head += "toàn trình cho người dân, doanh nghiệp trên địa bàn các huyện phía Bắc của tỉnh"
+        head = head[:width - 8 + i % 6].rsplit(" ", 1)[0]
+        lines += [head, f"Viễn thông tỉnh chủ trì, hoàn thành trong quý {i % 4 + 1}/2025."]
+    return lines
+
+
+def test_a_text_wrapped_at_a_wide_column_is_read_from_its_lines_cut_mid_sentence():
+    from qa.documents.clean import mid_sentence_width, wrap_width
+    lines = _wide_plan(150)
+    assert wrap_width(lines) is not None and wrap_width(lines) >= 130
+    paragraphs = clean("\n".join(lines)).text.split("\n\n")
+    assert sum(p.startswith("- Nhiệm vụ") and " Viễn thông tỉnh chủ trì" in p for p in paragraphs) == 10
+    assert not any(p.startswith("Viễn thông tỉnh") for p in paragraphs)
+    assert "II. NHIỆM VỤ TRỌNG TÂM" in paragraphs and "a) Tỷ lệ hồ sơ được xử lý trực tuyến toàn trình đạt 50%." in paragraphs
+    # a web page: one line per paragraph, unpunctuated headings of every length between them
+    page = []
+    for i in range(12):
+        page += ["Tin tức " + "sự kiện " * i, "Tỉnh đẩy mạnh chuyển đổi số trong cơ quan nhà nước. " * (3 + i % 4)]
+    assert mid_sentence_width(page) is None and wrap_width(page) is None
+
+
 def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
     raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
                       "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",

@@ -150,9 +150,11 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
         return _abstain_text(query, None, out_of_collection), True, citations
     # A question about a document itself: its own title-block line, when a passage holds it
     # (qa.answering.document_metadata).
-    own, other_year = title_block_answer(query, hits, documents, idf)
+    own, other_year = title_block_answer(query, hits, documents, idf, chunks_of)
     if own is not None:
         n = own.rank
+        if hits[n - 1].chunk.chunk_id != own.hit.chunk.chunk_id:  # its passage was not retrieved: cited last
+            hits = [*hits[:n - 1], own.hit]
         citations[n - 1] = _citation(n, hits[n - 1], documents, None, own.span)
         return _frame(query, own, documents[own.hit.chunk.doc_id], n, max_chars), False, citations
     best = scored[0] if scored else None

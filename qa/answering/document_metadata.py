@@ -12,7 +12,7 @@ names: of the kind it names (``qa/data/official_documents.json``, English words 
 ``qa/data/question_types.json``) or a decision approving or issuing one ("QUYẾT ĐỊNH PHÊ
 DUYỆT CHIẾN LƯỢC …"), with every year the question names in its title, and the most of
 the question's content in its title. ``title_block_answer`` is then that document's
-title-block line holding the asked number, day or signer, in a retrieved passage (cited
+title-block line holding the asked number, day, signer or issuer, in a retrieved passage (cited
 as any passage). It sits outside the reader: when no document matches, or the matching
 document's line is not among the passages, the reader answers as before.
 
@@ -30,13 +30,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
-from qa.answering.reader import kind_words, question_types, answer_types, asked_document_kind, asks_effect, coverage, holds_type, number_kinds
+from qa.answering.reader import kind_words, question_types, says, answer_types, asked_document_kind, asks_effect, coverage, holds_type, number_kinds
+from qa.documents.structure import ISSUER_STARTS, is_caps
 from qa.retrieval.query import Query
 from qa.text import fold, years
-from qa.types import Document, Hit
+from qa.types import Chunk, Document, Hit
 
-#: The answer kinds a document's title block gives: its number, its day of issue, its signer.
-OWN_KINDS = ("docnumber", "day", "signer")
+#: The answer kinds a document's title block gives: its number, its day of issue, its signer,
+#: its issuer (``asked_own``).
+OWN_KINDS = ("docnumber", "day", "signer", "issuer")
 
 #: Share of the question's content a title (with its province) must hold to be the document
 #: the question names, when the question names no year (plans dev: the titles named held 0.535
@@ -74,8 +76,13 @@ def asks_deadline(query: Query) -> bool:
 
 
 def asked_own(query: Query) -> str | None:
-    """The title-block answer the question asks for ("docnumber", "day", "signer"), or None;
+    """The title-block answer the question asks for ("docnumber", "day", "signer", "issuer"), or None;
     never the day of issue for a question asking a deadline (``asks_deadline``).
+
+    Rule (who issued is the issuer): an agent asked with a word of a document's issue or
+    signing ("Which agency issued Kon Tum's 2025 plan?", "Cơ quan nào ban hành kế hoạch …?")
+    asks for the issuer its title block opens with ("ỦY BAN NHÂN DÂN TỈNH KON TUM"), not
+    the first agency the reader finds in its passages.
 
     Rule (taking effect is not issue): a day asked with the words of a document taking
     effect or ceasing to ("Nghị định … có hiệu lực từ ngày nào?", "When does the circular
@@ -84,6 +91,8 @@ def asked_own(query: Query) -> str | None:
     5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
+    if own is None and "agent" in kinds and says("document_events", query.folded, query.lang):
+        return "issuer"
     if own == "day" and (asks_deadline(query) or asks_effect(query)):
         return None
     return own
@@ -159,16 +168,20 @@ def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:
         return bool(doc.number) and re.sub(r"\s+", "", doc.number) in re.sub(r"\s+", "", text)
     if asked == "day":
         return holds_type("day", text)
+    if asked == "issuer":
+        return is_caps(text) and text.upper().startswith(tuple(s.upper() for s in ISSUER_STARTS))
     return is_signature_line(text) or holds_type("signer", text)
 
 
 def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, Document],
-                       idf: Callable[[str], float]) -> tuple[Candidate | None, str | None]:
+                       idf: Callable[[str], float],
+                       chunks_of: Callable[[str], list[Chunk]] | None = None) -> tuple[Candidate | None, str | None]:
     """The title-block line of the document the question names that answers it, from the
-    first retrieved passage holding one (None when no document matches or no passage holds
-    the line: the reader answers then); and, when no document matched but one of the named
-    kind matched all but the year, that kind (``other_year``: the reader's answer must name
-    a document of it and of the year, ``names_document``)."""
+    first retrieved passage holding one, else (with ``chunks_of``) from the document's own
+    passages (``unretrieved_title_block``); None when no document matches or it has no such
+    line: the reader answers then. And, when no document matched but one of the named kind
+    matched all but the year, that kind (``other_year``: the reader's answer must name a
+    document of it and of the year, ``names_document``)."""
     asked = asked_own(query)
     kind = named_kind(query, asked) if asked else None
     if kind is None:
@@ -183,7 +196,33 @@ def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, D
         for c in units(hit, doc.text, rank):
             if c.in_title_block and _answers(asked, c, doc):
                 return c, None
-    return None, None
+    if chunks_of is None:
+        return None, None
+    return unretrieved_title_block(asked, doc, hits, chunks_of), None
+
+
+def unretrieved_title_block(asked: str, doc: Document, hits: Sequence[Hit],
+                            chunks_of: Callable[[str], list[Chunk]]) -> Candidate | None:
+    """The named document's title-block line answering ``asked``, read from its passages
+    when retrieval ranked none of them among the hits, as the hit taking the last rank.
+
+    Rule (a document's metadata is the document's, not the passage's): once the question's
+    document is found, whether its title block was among the passages depends on wording
+    that says nothing of it. "When was Long An's 2026 plan issued?" retrieved the Tây Ninh
+    plan's title block at rank 4, "When did Long An issue its 2026 plan?" the same plan's
+    body passages only (its title block at rank 6): the active question was refused. Only
+    the passages that open the document are read (a chunk with no title-block unit ends it).
+    """
+    rank = len(hits)
+    for chunk in chunks_of(doc.doc_id):
+        hit = Hit(chunk, hits[-1].score)
+        found = [c for c in units(hit, doc.text, rank) if c.in_title_block]
+        if not found:
+            return None
+        line = next((c for c in found if _answers(asked, c, doc)), None)
+        if line is not None:
+            return line
+    return None
 
 
 def names_document(query: Query, kind: str, text: str) -> bool:

@@ -405,16 +405,47 @@ def wrap_width(lines: Iterable[str]) -> int | None:
     Wrapped text has many of its lines (a quarter or more; legal portals shorten each
     paragraph's first line) within a narrow band below a wrap column of at most 130
     characters; web pages have one line per paragraph, of every length. On the dev
-    plans this finds the 6 wrapped pages among 32 and no other.
+    plans this finds the 6 wrapped pages among 32 and no other. A text this count does
+    not find may still be wrapped at a wider column: ``mid_sentence_width`` reads it.
     """
+    lines = list(lines)
     lengths = sorted(len(line) for line in lines if len(line) >= 20)
     if len(lengths) < 8:
         return None
     top = lengths[int(len(lengths) * 0.8)]
-    if top > 130:
-        return None
     band = sum(1 for n in lengths if 0.75 * top <= n <= top * 1.05)
-    return top if band >= 0.25 * len(lengths) else None
+    if top <= 130 and band >= 0.25 * len(lengths):
+        return top
+    return mid_sentence_width(lines)
+
+
+_WRAP_MIN_LINES = 8  # lines cut mid-sentence at one width before a text counts as wrapped
+
+
+def mid_sentence_width(lines: list[str]) -> int | None:
+    """The wrap width of a text read from its lines that end mid-sentence, or None.
+
+    A plan typed with short list items and wrapped at a wide column (Kon Tum's, at about
+    120 characters) has too few lines near its width for ``wrap_width``'s count over all
+    lines, and a fixed widest column cannot tell it from a web page. The lines a wrap cut
+    (not ending a sentence, not a table row or cell) are the ones that show it: most of
+    them (40%) end within a band below one width, at least ``_WRAP_MIN_LINES`` of them,
+    and that width is a ceiling (at most 5% of all lines are longer). A web page's
+    unpunctuated lines are headings and captions of every length, below paragraphs far
+    longer than they are; headings, list items and title-block lines stay short of the
+    width, so they are not joined for it.
+    """
+    lengths = [len(line) for line in lines if len(line) >= 20]
+    cut = sorted(len(line) for line in lines if len(line) >= 20 and not line.endswith(_ENDS_SENTENCE)
+                 and not line.endswith("|") and not is_row(line))
+    if len(cut) < _WRAP_MIN_LINES:
+        return None
+    top = cut[int(len(cut) * 0.8)]
+    band = sum(1 for n in cut if 0.75 * top <= n <= top * 1.05)
+    longer = sum(1 for n in lengths if n > top * 1.05)
+    if band >= max(_WRAP_MIN_LINES, 0.4 * len(cut)) and longer <= 0.05 * len(lengths):
+        return top
+    return None
 
 
 def _continues(first: str, last: str, nxt: str, width: int | None, alone: bool) -> bool:
@@ -1152,7 +1183,7 @@ def _cut_other_articles(text: list[str], lines: list[str], marks: Callable[[str]
     return lines
 
 
-__all__ = ["CLEANER_VERSION", "CleanedText", "clean", "join_wrapped_lines", "wrap_width", "drop_repeated_captions",
+__all__ = ["CLEANER_VERSION", "CleanedText", "clean", "join_wrapped_lines", "wrap_width", "mid_sentence_width", "drop_repeated_captions",
            "cut_after_closing_byline", "rows_of_flattened_tables", "rows_of_aligned_tables", "rows_of_numbered_lines",
            "figures_with_their_unit", "inline_table_headers", "is_boilerplate",
            "strip_motto", "take_date", "remove_spam", "is_byline", "cut_related_teasers"]
