@@ -1149,3 +1149,54 @@ def test_a_statement_about_other_administrative_levels_answers_nothing():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind in ("line", "item"))
         assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (district, commune, english)) == expected, text
+
+
+def test_the_indicators_a_question_names():
+    """``named_indicators``: glossary abbreviations (with their full forms' syllable pairs)
+    and generations named by a number ("5G"); not provinces ("TP"), document codes, a
+    quarter ("Q3"), nor acronyms the glossary does not know."""
+    from qa.answering.reader import named_indicators
+    assert [k for k, _ in named_indicators("quang nam muc tieu xep hang PCI")] == ["pci"]
+    assert dict(named_indicators("Tỷ lệ người dân có VNeID mức 2?"))["vneid"] == (("dinh_danh", "danh_dien", "dien_tu"),)
+    assert named_indicators("How many 5G base stations does Lam Dong operate?") == (("5g", ()),)
+    assert named_indicators("Nghị quyết 05-NQ/TU của TP Hồ Chí Minh ban hành ngày nào?") == ()
+    assert named_indicators("Sinh viên UIT học chương trình CLC có được miễn không?") == ()
+    assert named_indicators("How many communes trialled the model in Q3 2020?") == ()  # a quarter
+
+
+def test_a_neighbouring_indicator_is_no_answer():
+    """Rule "indicator absent" (reader.indicator_absent): a question naming an indicator
+    ("PCI", "5G") is refused a unit whose passage names it in no form, however much of the
+    rest it holds (the DTI ranking for the PCI one, 4G stations for 5G ones); a passage
+    naming it anywhere (a line before the unit, the heading path, its full form) is left to
+    the model, and so is a question naming none, or a comparison."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    pci = analyse("Quảng Nam đặt mục tiêu xếp hạng PCI năm 2025 ở vị trí nào?", {})
+    ranking = analyse("Quảng Nam đặt mục tiêu xếp hạng chuyển đổi số năm 2025 ở vị trí nào?", {})
+    compared = analyse("Tỉnh nào đặt mục tiêu xếp hạng PCI năm 2025 cao nhất?", {})
+    line = "Năm 2025, phấn đấu đưa Quảng Nam có vị trí xếp hạng chuyển đổi số (DTI) trong nhóm 20 tỉnh dẫn đầu."
+    cases = {  # passage text, heading path -> refusal for (pci, ranking, compared)
+        (line, ""): ("indicator_absent", None, None),
+        ("Chỉ số PCI của tỉnh tiếp tục cải thiện.\n" + line, ""): (None, None, None),
+        ("Chỉ số năng lực cạnh tranh cấp tỉnh tiếp tục cải thiện.\n" + line, ""): (None, None, None),
+        (line, "Mục tiêu về PCI"): (None, None, None),
+    }
+    for (text, path), expected in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text), heading_path=path), 1.0)
+        unit = next(c for c in units(hit, text) if c.text.startswith("Năm 2025"))
+        got = tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (pci, ranking, compared))
+        assert got == expected, (text, path)
+    stations = analyse("How many 5G base stations does Lam Dong operate?", {})
+    for text, expected in (("Toàn tỉnh có 2.915 trạm phát sóng, trong đó 1.120 trạm 4G.", "indicator_absent"),
+                           ("Toàn tỉnh có 2.915 trạm phát sóng, trong đó 1.120 trạm 4G và 85 trạm 5G.", None)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert unit_refusal(reading(stations, [hit], idf), unit) == expected, text
+    dti = analyse("Năm 2021, TP Hồ Chí Minh xếp thứ mấy về chỉ số chuyển đổi số DTI?", {})
+    for text, expected in (("TP. HCM xếp hạng 3/63 tỉnh thành về kết quả chuyển đổi số năm 2021.", None),
+                           ("TP. HCM xếp hạng 3/63 tỉnh thành về chỉ số cải cách hành chính năm 2021.",
+                            "indicator_absent")):  # most of "chỉ số chuyển đổi số", or a word of it
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert unit_refusal(reading(dti, [hit], idf), unit) == expected, text
