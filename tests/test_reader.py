@@ -1120,6 +1120,11 @@ def test_only_the_units_the_cut_falls_in_are_cut_off():
     ("100% cơ quan, đơn vị từ tỉnh đến xã", "vi", set()),  # every level: none in particular
     ("các cấp chính quyền", "vi", set()),
     ("xã hội số, huyện Đức Hòa", "vi", set()),  # a level is named after "cấp"
+    # read as written: "quản lý" is no "quận", "xã hội" (society) no "xã"
+    ("phân cấp quản lý, cấp quản trị hệ thống", "vi", set()),
+    ("nâng cấp xã hội số và hạ tầng cấp tỉnh", "vi", {"province"}),
+    ("nang cap xa hoi so", "vi", set()),
+    ("cấp quận, huyện", "vi", {"district"}),
     ("What share of district-level work files?", "en", {"district"}),
 ])
 def test_the_administrative_levels_a_text_names(text, lang, levels):

@@ -18,6 +18,7 @@ import json
 import math
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -31,7 +32,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, is_heading, is_year, sentences, years
+from qa.text import fold, has_diacritics, is_heading, is_year, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -869,32 +870,57 @@ def cut_off(r: Reading, c: Candidate) -> bool:
     return not (r.query.wants_list and not r.kinds and enumerates(cut))
 
 
+@dataclass(frozen=True)
+class _LevelNouns:
+    """The Vietnamese nouns of ``admin_levels.json`` in one writing (with diacritics or
+    folded): each noun's level, a pattern of any one noun (longest first: "thị xã" is a
+    district, not a "xã") and a pattern of a run of nouns after "cấp" ("cấp tỉnh, huyện và
+    xã"), whose first word, the "cấp", is ``cap_chars`` long."""
+
+    level_of: dict[str, str]
+    noun: re.Pattern[str]
+    run: re.Pattern[str]
+    cap_chars: int
+
+
+def _level_nouns(levels: dict[str, list[str]], others: list[str], written: Callable[[str], str]) -> _LevelNouns:
+    level_of = {written(word): level for level, words in levels.items() for word in words}
+    not_level = "|".join(re.escape(written(w)).replace(r"\ ", r"\s+") for w in others) or "(?!)"
+    noun = (rf"\b(?!(?:{not_level})\b)(?:"
+            + "|".join(re.escape(w) for w in sorted(level_of, key=len, reverse=True)) + r")\b")
+    cap, va, hoac = written("cấp"), written("và"), written("hoặc")
+    run = re.compile(rf"\b{cap}\s+{noun}(?:\s*(?:,|/|-|{va}|{hoac})\s*(?:{cap}\s+)?{noun})*")
+    return _LevelNouns(level_of, re.compile(noun), run, len(cap))
+
+
 @lru_cache(maxsize=1)
-def _level_patterns() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]], re.Pattern[str]]:
-    """``admin_levels.json`` read for ``levels_named``: each Vietnamese noun's level, a
-    pattern of any one noun (longest first: "thị xã" is a district, not a "xã"), a pattern
-    of a run of nouns after "cấp" ("cấp tỉnh, huyện và xã"), the English phrases per
-    level, and the phrases naming every level."""
+def _level_patterns() -> tuple[_LevelNouns, _LevelNouns, dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """``admin_levels.json`` read for ``levels_named``: its Vietnamese nouns as written and
+    folded (never the first word of one of its "not" words: "xã hội"), the English phrases per level, and the phrases naming every level."""
     data = json.loads(ADMIN_LEVELS_PATH.read_text(encoding="utf-8"))
-    level_of = {word: level for level, words in data["vi"].items() for word in words}
-    noun = r"\b(?:" + "|".join(re.escape(w) for w in sorted(level_of, key=len, reverse=True)) + r")\b"
-    run = re.compile(rf"\bcap\s+{noun}(?:\s*(?:,|/|-|va|hoac)\s*(?:cap\s+)?{noun})*")
+    as_written = _level_nouns(data["vi"], data["not"], lambda w: unicodedata.normalize("NFC", w.lower()))
+    folded = _level_nouns(data["vi"], data["not"], lambda w: fold(w).lower())
     en = {level: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
           for level, words in data["en"].items()}
     every = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data["all"]) + r")\b")
-    return level_of, re.compile(noun), run, en, every
+    return as_written, folded, en, every
 
 
 def levels_named(text: str, lang: str = "vi") -> frozenset[str]:
     """The administrative levels a text names ("province", "district", "commune"), from
     ``admin_levels.json``: Vietnamese nouns after "cấp" ("cấp huyện", "cấp tỉnh, huyện và
     xã"), and for an English question its phrases too ("district-level"). A text naming
-    every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty."""
-    level_of, noun, run, en, every = _level_patterns()
+    every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty.
+    A text written with diacritics is read as written: folded, "phân cấp quản lý" would
+    name a "quận" and "nâng cấp xã hội số" a "xã"; one typed without them is read folded."""
+    as_written, folded_nouns, en, every = _level_patterns()
     folded = fold(text).lower()
     if every.search(folded):
         return frozenset()
-    named = {level_of[m.group(0)] for found in run.finditer(folded) for m in noun.finditer(found.group(0)[3:])}
+    lower = unicodedata.normalize("NFC", text.lower())
+    nouns, seen = (as_written, lower) if has_diacritics(lower) else (folded_nouns, folded)
+    named = {nouns.level_of[m.group(0)] for found in nouns.run.finditer(seen)
+             for m in nouns.noun.finditer(found.group(0)[nouns.cap_chars:])}
     if lang == "en":
         named |= {level for level, pattern in en.items() if pattern.search(folded)}
     return frozenset(named)
