@@ -109,6 +109,17 @@ def test_question_words_get_their_own_spellings_and_the_collections_pairs_still_
     assert restore_diacritics("co quan nao cap nhat", spellings) == "cơ quan nào cập nhật"
 
 
+def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left():
+    # "so ho" (số hỗ, from "số hỗ trợ") overlaps "ho so" (hồ sơ); "da tiep" overlaps "tiep nhan".
+    spellings = {"tong": "tổng", "so": "số", "ho": "hồ", "nhan": "nhân", "da": "đa", "so_ho": "số_hỗ", "ho_so": "hồ_sơ",
+                 "da_tiep": "đã_tiếp", "tiep_nhan": "tiếp_nhận"}
+    chunks = {"so_ho": 3, "ho_so": 40, "da_tiep": 5, "tiep_nhan": 30}
+    restored = restore_diacritics("tong so ho so da tiep nhan", spellings, lambda t: chunks.get(t, 0))
+    assert restored == "tổng số hồ sơ đa tiếp nhận"
+    # Without counts every pair weighs the same: of equal totals the earlier pair wins.
+    assert restore_diacritics("tong so ho so", spellings) == "tổng số hỗ số"
+
+
 @pytest.mark.parametrize("question, lang", [
     ("What is Hà Tĩnh's 2025 e-payment target?", "en"),
     ("muc tieu kinh te so Dong Nai 2025", "vi"),
