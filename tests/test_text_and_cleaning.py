@@ -126,6 +126,11 @@ def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left
     ("Mục tiêu kinh tế số của Đồng Nai?", "vi"),
     ("Dong Nai digital economy target", "en"),
     ("ty le ho gia dinh co cap quang", "vi"),
+    # Lower-case abbreviations without a vowel are no English words.
+    ("kh cds 2026 nghe an quyet dinh so", "vi"),
+    ("kts lao cai 2025 bao nhieu % grdp", "vi"),
+    ("tay ninh phu song 5g 2026", "vi"),
+    ("What is the dvctt rate of Lao Cai?", "en"),
 ])
 def test_the_language_of_a_question_is_recognised(question, lang):
     assert detect_language(question) == lang

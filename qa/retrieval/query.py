@@ -128,11 +128,19 @@ def detect_language(text: str) -> str:
     if has_diacritics(rest):
         return "vi"
     tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
-              if not t.isupper()]  # acronyms (GRDP, ICT) say nothing
+              if not is_abbreviation(t)]
     if not tokens:
         return "vi"
     foreign = sum(1 for t in tokens if not _VI_SYLLABLE.match(t.lower()))
     return "en" if foreign / len(tokens) >= 0.3 else "vi"
+
+
+def is_abbreviation(token: str) -> bool:
+    """An abbreviation, which says nothing about a question's language: in capitals (GRDP,
+    ICT), or without a vowel, as officials type them in lower case ("kh cds", "tthc",
+    "kts", "grdp", the "g" of "5g"). Counted as foreign words they made a terse
+    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English."""
+    return token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
 
 
 def blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
