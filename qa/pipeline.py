@@ -71,7 +71,8 @@ class Assistant:
 
     def analyse(self, text: str) -> Query:
         """A question read against this collection: its spellings, its terms, its acronyms."""
-        return analyse(text, self.index.spellings, self._known, self.acronyms)
+        return analyse(text, self.index.spellings, self._known, self.acronyms,
+                       self.index.bm25.document_frequency)
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":

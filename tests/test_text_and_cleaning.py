@@ -109,12 +109,28 @@ def test_question_words_get_their_own_spellings_and_the_collections_pairs_still_
     assert restore_diacritics("co quan nao cap nhat", spellings) == "cơ quan nào cập nhật"
 
 
+def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left():
+    # "so ho" (số hỗ, from "số hỗ trợ") overlaps "ho so" (hồ sơ); "da tiep" overlaps "tiep nhan".
+    spellings = {"tong": "tổng", "so": "số", "ho": "hồ", "nhan": "nhân", "da": "đa", "so_ho": "số_hỗ", "ho_so": "hồ_sơ",
+                 "da_tiep": "đã_tiếp", "tiep_nhan": "tiếp_nhận"}
+    chunks = {"so_ho": 3, "ho_so": 40, "da_tiep": 5, "tiep_nhan": 30}
+    restored = restore_diacritics("tong so ho so da tiep nhan", spellings, lambda t: chunks.get(t, 0))
+    assert restored == "tổng số hồ sơ đa tiếp nhận"
+    # Without counts every pair weighs the same: of equal totals the earlier pair wins.
+    assert restore_diacritics("tong so ho so", spellings) == "tổng số hỗ số"
+
+
 @pytest.mark.parametrize("question, lang", [
     ("What is Hà Tĩnh's 2025 e-payment target?", "en"),
     ("muc tieu kinh te so Dong Nai 2025", "vi"),
     ("Mục tiêu kinh tế số của Đồng Nai?", "vi"),
     ("Dong Nai digital economy target", "en"),
     ("ty le ho gia dinh co cap quang", "vi"),
+    # Lower-case abbreviations without a vowel are no English words.
+    ("kh cds 2026 nghe an quyet dinh so", "vi"),
+    ("kts lao cai 2025 bao nhieu % grdp", "vi"),
+    ("tay ninh phu song 5g 2026", "vi"),
+    ("What is the dvctt rate of Lao Cai?", "en"),
 ])
 def test_the_language_of_a_question_is_recognised(question, lang):
     assert detect_language(question) == lang

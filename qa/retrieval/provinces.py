@@ -262,6 +262,8 @@ def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: 
       ("Hồ Chí Minh", "Ho Chi Minh 2025") is the province, unless a word of that reading
       comes just before it ("tư tưởng Hồ Chí Minh", "President Ho Chi Minh"): questions
       ask about places, while edited documents name the person as often as the city.
+    - In a question, a name whose other reading is an ordinary word that opens the
+      question is the province (``_opens_question``).
     """
     for r in readings:
         if r.last <= match.first or r.first >= match.last:
@@ -271,11 +273,21 @@ def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: 
             capitals = text.title_cased(match.first, match.last)
             person_in_question = (question and r.label == "name" and capitals
                                   and not text.has_cue(match.first, match.last, tables.cues_reading, frozenset()))
-            if not (cued or (r.label == "word" and capitals) or person_in_question):
+            opens = question and r.label == "word" and _opens_question(text, match)
+            if not (cued or (r.label == "word" and capitals) or person_in_question or opens):
                 return False
         elif r.first < match.first or r.last > match.last:
             return False
     return True
+
+
+def _opens_question(text: _Text, match: _Match) -> bool:
+    """The name is the first words of a text typed without diacritics: officials type
+    questions so, in lower case and subject first ("thai binh dat muc tieu ...", "hai
+    duong dvctt toan trinh 2025"), where the ordinary reading ("thái bình" peaceful,
+    "hải dương" ocean, "cao bằng" as high as) would not open a question about the plans.
+    A text with diacritics capitalises its names, so there the phrase keeps its reading."""
+    return not text.accented and match.first == 0 and not text.text[:text.spans[0][0]].strip()
 
 
 def _edited_text_allows(text: _Text, match: _Match, tables: _Tables) -> bool:

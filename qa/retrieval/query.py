@@ -128,11 +128,19 @@ def detect_language(text: str) -> str:
     if has_diacritics(rest):
         return "vi"
     tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
-              if not t.isupper()]  # acronyms (GRDP, ICT) say nothing
+              if not is_abbreviation(t)]
     if not tokens:
         return "vi"
     foreign = sum(1 for t in tokens if not _VI_SYLLABLE.match(t.lower()))
     return "en" if foreign / len(tokens) >= 0.3 else "vi"
+
+
+def is_abbreviation(token: str) -> bool:
+    """An abbreviation, which says nothing about a question's language: in capitals (GRDP,
+    ICT), or without a vowel, as officials type them in lower case ("kh cds", "tthc",
+    "kts", "grdp", the "g" of "5g"). Counted as foreign words they made a terse
+    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English."""
+    return token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
 
 
 def blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
@@ -156,33 +164,74 @@ def question_spellings() -> dict[str, str]:
     return table
 
 
-def restore_diacritics(text: str, spellings: dict[str, str]) -> str:
+def restore_diacritics(text: str, spellings: dict[str, str],
+                       frequency: Callable[[str], int] | None = None) -> str:
     """Put back diacritics on a question typed without them: the question words' own
     spellings (``question_spellings``) before the collection's most frequent ones,
     pairs of syllables first, then single ones. The result has the length of the
-    input, so offsets into it stay valid."""
+    input, so offsets into it stay valid.
+
+    Where two known pairs overlap ("ho so" in "tong so ho so": "số hỗ" or "hồ sơ"; "da
+    tiep nhan": "đã tiếp" or "tiếp nhận") the pairs are chosen together
+    (``_chosen_pairs``), not greedily from the left: the left pair stole the syllable of
+    the right one and spelled both wrong ("số hỗ số", "tiếp nhân")."""
     words = question_spellings()
     tokens = re.findall(r"\w+|\W+", text)
     word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
     out = list(tokens)
+    candidates: dict[int, tuple[str, float]] = {}  # i -> (spelling of words i, i+1; weight)
+    for i in range(len(word_positions) - 1):
+        a, b = word_positions[i], word_positions[i + 1]
+        key = f"{fold(tokens[a]).lower()}_{fold(tokens[b]).lower()}"
+        if tokens[a + 1: b] != [" "]:
+            continue
+        if key in words:
+            candidates[i] = (words[key], QUESTION_PAIR_WEIGHT)
+        elif key in spellings:
+            candidates[i] = (spellings[key], float(max(1, frequency(key))) if frequency else 1.0)
+    paired = _chosen_pairs(candidates, len(word_positions))
     i = 0
     while i < len(word_positions):
         a = word_positions[i]
-        if i + 1 < len(word_positions):
+        if i in paired:
             b = word_positions[i + 1]
-            key = f"{fold(tokens[a]).lower()}_{fold(tokens[b]).lower()}"
-            pair = words.get(key) or spellings.get(key)
-            if pair and tokens[a + 1: b] == [" "]:
-                first, second = pair.split("_", 1)
-                out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
-                i += 2
-                continue
+            first, second = candidates[i][0].split("_", 1)
+            out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
+            i += 2
+            continue
         key = fold(tokens[a]).lower()
         single = words.get(key) or spellings.get(key)
         if single:
             out[a] = _same_case(tokens[a], single)
         i += 1
     return "".join(out)
+
+
+#: A pair of question words ("bao nhiêu", "ở đâu") outweighs any pair of the collection:
+#: plans seldom write question words, so their counts say nothing about a question.
+QUESTION_PAIR_WEIGHT = 1e12
+
+
+def _chosen_pairs(candidates: Mapping[int, tuple[str, float]], n_words: int) -> set[int]:
+    """The first words of the pairs to restore: non-overlapping pairs of the most weight
+    altogether (each pair weighs its number of chunks in the collection), found by
+    dynamic programming over the words; of equal totals, the one that pairs earlier
+    words. With equal weights it pairs as many words as it can."""
+    best = [0.0] * (n_words + 2)
+    take = [False] * (n_words + 1)
+    for i in range(n_words - 1, -1, -1):
+        best[i] = best[i + 1]
+        if i in candidates and candidates[i][1] + best[i + 2] >= best[i]:
+            best[i], take[i] = candidates[i][1] + best[i + 2], True
+    chosen: set[int] = set()
+    i = 0
+    while i < n_words:
+        if take[i]:
+            chosen.add(i)
+            i += 2
+        else:
+            i += 1
+    return chosen
 
 
 def _same_case(original: str, accented: str) -> str:
@@ -194,11 +243,15 @@ def _same_case(original: str, accented: str) -> str:
 
 
 def analyse(question: str, spellings: dict[str, str], known: Callable[[str], bool] = lambda term: True,
-            acronyms: Mapping[str, tuple[str, ...]] | None = None) -> Query:
+            acronyms: Mapping[str, tuple[str, ...]] | None = None,
+            frequency: Callable[[str], int] | None = None) -> Query:
     """Analyse a question (already validated and normalised by the pipeline).
 
     ``acronyms`` are those the collection defines (``qa.retrieval.acronyms``): the question
     is searched with the other form of each it names.
+
+    ``frequency`` is a BM25 term's number of chunks: it weighs the syllable pairs that
+    restore a question typed without diacritics (``restore_diacritics``).
 
     ``known`` says whether a term occurs in the collection. In an English question an
     acronym it does not hold is not required of an answer, only counted as an
@@ -216,7 +269,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     translated_terms = [t for v in vi_terms for t in terms(v)] + expansion_terms(text, acronyms or {})
     # The text whose words say what is asked: with diacritics (restored if typed
     # without), without province names and comparison words.
-    restored = restore_diacritics(text, spellings) if lang == "vi" and not has_diacritics(text) else text
+    restored = restore_diacritics(text, spellings, frequency) if lang == "vi" and not has_diacritics(text) else text
     asked = blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
                    + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
     mentioned = _required_terms(unnamed)
