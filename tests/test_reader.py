@@ -1200,3 +1200,63 @@ def test_a_neighbouring_indicator_is_no_answer():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind == "line")
         assert unit_refusal(reading(dti, [hit], idf), unit) == expected, text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2024?", "78%"),  # the cell of the year asked
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2025?", "85%"),
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng?", "85%"),  # no year: the row's last (the plan's) figure
+])
+def test_a_table_rows_cells_are_read_by_the_year_asked(question, figure):
+    from qa.answering.answer import figure_of
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    text = "Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kết quả 2024: 78% | Mục tiêu 2025: 85%"
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+    found = figure_of(analyse(question, {}), evidence, "Sóc Trăng", lambda term: 1.0)
+    assert found is not None and found.text == figure
+
+
+def _one_province_evidence(text: str, doc_id: str = "d") -> Scored:
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    hit = Hit(Chunk(0, doc_id, text, 0, len(text)), 1.0)
+    return Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+
+
+def test_a_named_province_whose_plan_lacks_the_figure_is_said_to_lack_it():
+    from qa.answering.answer import compose_comparison
+    from qa.answering.intents import comparison_table
+    docs = {"d": Document("d", "Kế hoạch", "x", province="Nghệ An")}
+    query = analyse("So sánh số bộ dữ liệu mở năm 2026 của Nghệ An và Tây Ninh", {})
+    found = {"Nghệ An": _one_province_evidence("Công bố tối thiểu 60 bộ dữ liệu mở trong năm 2026.")}
+    per_province = {"Nghệ An": [], "Tây Ninh": [], "Long An": []}  # Long An: searched with Tây Ninh, not named
+    result = compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found)
+    assert result is not None
+    text, abstained, citations = result
+    assert not abstained and len(citations) == 1
+    assert "60" in text and "Tây Ninh" in text and "không nêu" in text and "cao hơn" not in text
+    assert "Long An" not in text
+    table, _, _ = comparison_table(query, result, per_province, docs, lambda t: 1.0, 600, found=found)
+    assert "|Tây Ninh|không nêu|—|—|" in table and "Long An" not in table
+
+
+def test_a_figure_of_another_unit_is_not_taken_for_a_missing_one():
+    from qa.answering.answer import compose_comparison
+    docs = {"d": Document("d", "Kế hoạch", "x", province="Đồng Nai"), "e": Document("e", "Tin", "y", province="Nam Định")}
+    query = analyse("Nam Dinh or Dong Nai: which offers more level-4 online public services?", {})
+    found = {"Đồng Nai": _one_province_evidence("Cung cấp 100% dịch vụ công trực tuyến mức độ 4."),
+             "Nam Định": _one_province_evidence("Tỉnh có 533 dịch vụ công trực tuyến mức độ 4.", "e")}
+    per_province = {"Đồng Nai": [], "Nam Định": []}
+    # 100% and 533 are not comparable: the question is answered as an ordinary one, not as "only Đồng Nai".
+    assert compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found) is None
+
+
+def test_only_the_provinces_a_question_names_are_accounted_for():
+    from qa.answering.answer import compared_by_name
+    per_province = {"Tây Ninh": [], "Long An": [], "Kon Tum": []}
+    assert compared_by_name(analyse("Tây Ninh hay Kon Tum phủ sóng 5G cao hơn?", {}), per_province) == ["Tây Ninh", "Kon Tum"]
+    assert compared_by_name(analyse("Tỉnh nào phủ sóng 5G cao nhất?", {}), per_province) == []

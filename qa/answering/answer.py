@@ -414,6 +414,15 @@ class Figure:
     evidence: Scored
 
 
+#: Where one figure's segment of a clause ends: a comma, a semicolon, "và".
+SEGMENT_BOUND = re.compile(r"[,;]\s|\svà\s")
+#: The same, and a table cell's bar, for a question that names a year: a row gives each
+#: year its own cell ("Năm 2023: 28% | Mục tiêu 2024: 40%"), and ``segment_year_fit`` can
+#: only tell the cells apart when each is its own segment. Without a year the row stays
+#: one segment, whose last percentage (the plan's column, after the actual) is taken.
+YEAR_SEGMENT_BOUND = re.compile(r"[,;|]\s|\svà\s")
+
+
 def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str], float]) -> Figure | None:
     """The figure the clause gives for the question's indicator.
 
@@ -426,7 +435,7 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     figures = figure_numbers(text)
     if asks_rank(query):
         figures = sorted(figures + rank_positions(text), key=lambda m: m.start())
-    bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
+    bounds = [0] + [m.end() for m in re.finditer(YEAR_SEGMENT_BOUND if query.years else SEGMENT_BOUND, text)] + [len(text)]
     best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
     for lo, hi in zip(bounds, bounds[1:]):
@@ -519,8 +528,14 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         fig = figure_of(query, evidence, province, idf)
         if fig:
             figures.append(fig)
+    # A province named whose figure is only of another unit is not "not stated": no one-figure answer then.
+    stated = {f.province for f in figures}
+    unstated = [p for p in compared_by_name(query, per_province) if p not in stated]
     if any(f.text.endswith("%") for f in figures):  # compare like with like
         figures = [f for f in figures if f.text.endswith("%")]
+    if len(figures) == 1 and len(stated) == 1 and unstated:
+        return _only_one_states(query, figures[0], unstated), False, [
+            _citation(1, figures[0].evidence.candidate.hit, documents, figures[0].evidence)]
     if len(figures) < 2:
         return None
     # A rank is better the smaller it is: "xếp hạng cao hơn" / "ranks higher" is 2nd before 10th.
@@ -546,6 +561,27 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     if max_chars - len(lead) - len(tail) < 40:  # no room left to quote: drop the others
         tail = " [1]."
     return _quote(lead, quoted(figures[0].evidence.candidate), tail, max_chars, query), False, citations
+
+
+def compared_by_name(query: Query, per_province: dict[str, list[Hit]]) -> list[str]:
+    """The provinces the question itself names for comparison ("A hay B?", "compare A
+    and B"): those of ``per_province``'s keys the question names, when it names two or
+    more, else none (a "which province …?" over the whole collection has no province it
+    must account for; a merged province searched with a named one was not asked about)."""
+    if len(query.provinces) < 2:
+        return []
+    return [p for p in per_province if p in query.provinces]
+
+
+def _only_one_states(query: Query, figure: Figure, unstated: list[str]) -> str:
+    """"Only A states this figure: 60 [1]. Not stated in the plan of B." Why: with one
+    figure there is nothing to rank, and the province without it is said to lack it
+    rather than dropped (a reader would take silence for an oversight)."""
+    en = query.lang == "en"
+    missing = _join(unstated, "and" if en else "và")
+    if en:
+        return f"Only {figure.province} states this figure: {figure.text} [1]. Not stated in the plan of {missing}."
+    return f"Chỉ {figure.province} nêu chỉ tiêu này: {figure.text} [1]. Kế hoạch của {missing} không nêu chỉ tiêu này."
 
 
 def _join(names: list[str], conjunction: str) -> str:

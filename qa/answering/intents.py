@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, figure_of, province_evidence, quoted, source_lead
+from qa.answering.answer import Figure, compared_by_name, figure_of, province_evidence, quoted, source_lead
 from qa.answering.reader import Scored, kind_words
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
@@ -486,6 +486,10 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     header = _texts(query.lang)["table_header"]
     rows = ["|" + "|".join(header) + "|", "|" + "---|" * len(header)]
     rows += [f"|{f.province}|{as_written(f)}|{_figure_year(query, f)}|[{n}]|" for n, f in enumerate(figures, 1)]
+    # A province the question names whose plan states no comparable figure keeps its row.
+    shown = {f.province for f in figures}
+    not_stated = _texts(query.lang)["not_stated"]
+    rows += [f"|{p}|{not_stated}|—|—|" for p in compared_by_name(query, per_province) if p not in shown]
     table = "\n".join(rows)
     sentence = _without_quote(text)
     if len(sentence) + 2 + len(table) > max_chars:
