@@ -1260,3 +1260,31 @@ def test_only_the_provinces_a_question_names_are_accounted_for():
     per_province = {"Tây Ninh": [], "Long An": [], "Kon Tum": []}
     assert compared_by_name(analyse("Tây Ninh hay Kon Tum phủ sóng 5G cao hơn?", {}), per_province) == ["Tây Ninh", "Kon Tum"]
     assert compared_by_name(analyse("Tỉnh nào phủ sóng 5G cao nhất?", {}), per_province) == []
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("Tỷ lệ hồ sơ công việc cấp xã được xử lý trên môi trường mạng của Kon Tum?", "65%"),
+    ("Tỷ lệ hồ sơ công việc cấp huyện được xử lý trên môi trường mạng của Kon Tum?", "80%"),
+    ("Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Kon Tum?", "90%"),
+])
+def test_a_lists_figures_share_its_lead_and_the_words_that_differ_choose(question, figure):
+    from qa.answering.answer import figure_of
+    text = ("c) Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, "
+            "cấp xã đạt 65% (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước).")
+    found = figure_of(analyse(question, {}), _one_province_evidence(text), "Kon Tum", lambda term: 1.0)
+    assert found is not None and found.text == figure
+
+
+def test_a_province_with_a_figure_of_another_unit_gets_no_not_stated_row():
+    from qa.answering.answer import compose_comparison
+    from qa.answering.intents import comparison_table
+    docs = {d: Document(d, "Kế hoạch", "x", province=p) for d, p in (("a", "Lào Cai"), ("b", "Long An"), ("c", "Tây Ninh"))}
+    query = analyse("Tỉnh nào có tỷ lệ doanh nghiệp dùng nền tảng số cao nhất: Tây Ninh, Lào Cai hay Long An?", {})
+    found = {"Lào Cai": _one_province_evidence("Tỷ lệ doanh nghiệp sử dụng nền tảng số đạt 45%.", "a"),
+             "Long An": _one_province_evidence("Tỷ lệ doanh nghiệp sử dụng nền tảng số đạt 50%.", "b"),
+             "Tây Ninh": _one_province_evidence("Số doanh nghiệp công nghệ số đạt 650 doanh nghiệp.", "c")}
+    per_province = {p: [] for p in found}
+    result = compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found)
+    assert result is not None and "Long An" in result[0]
+    table, _, _ = comparison_table(query, result, per_province, docs, lambda t: 1.0, 600, found=found, threshold=0.0)
+    assert "Tây Ninh" not in table  # 650 is no share: not comparable, yet not "not stated" either

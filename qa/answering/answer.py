@@ -438,14 +438,17 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     bounds = [0] + [m.end() for m in re.finditer(YEAR_SEGMENT_BOUND if query.years else SEGMENT_BOUND, text)] + [len(text)]
     best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
+    lead = clause_lead(text, figures)
     for lo, hi in zip(bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
         # A segment's content includes its neighbours' at half weight (a figure often
-        # sits in the segment after the words that name it).
-        here = coverage(weighted, text[lo:hi])
-        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo]))
+        # sits in the segment after the words that name it), and the clause's lead, which
+        # names what each of its listed figures measures (``clause_lead``; the neighbour
+        # stops at the lead, counted once).
+        here = coverage(weighted, f"{lead} {text[lo:hi]}")
+        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[max(len(lead), lo - 80):lo]))
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
@@ -467,6 +470,19 @@ def rank_positions(text: str) -> list[re.Match[str]]:
     ``figure_numbers`` leaves out (a slash joins a day to its month): for a comparison of
     ranks they are the figures compared, not the "giảm 4 bậc" the same sentence adds."""
     return list(_RANK_POSITION.finditer(text))
+
+
+def clause_lead(text: str, figures: Sequence[re.Match[str]]) -> str:
+    """The words before a clause's first figure, up to the last mark (":", ";", ","),
+    which every figure of its list shares
+    ("Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt
+    80%, cấp xã đạt 65%"). Why: read with each segment, the shared subject counts for every
+    figure alike, so the words that tell the figures apart ("cấp xã") choose among them,
+    not the first segment's closeness to the subject."""
+    if not figures:
+        return ""
+    # The words after the last mark before the first figure are that figure's own ("cấp tỉnh").
+    return text[: max(text.rfind(mark, 0, figures[0].start()) for mark in ":;,") + 1]
 
 
 def segment_year_fit(asked: Sequence[int], segment: str) -> int:
@@ -530,7 +546,7 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
             figures.append(fig)
     # A province named whose figure is only of another unit is not "not stated": no one-figure answer then.
     stated = {f.province for f in figures}
-    unstated = [p for p in compared_by_name(query, per_province) if p not in stated]
+    unstated = unstated_provinces(query, per_province, found, idf, limit)
     if any(f.text.endswith("%") for f in figures):  # compare like with like
         figures = [f for f in figures if f.text.endswith("%")]
     if len(figures) == 1 and len(stated) == 1 and unstated:
@@ -571,6 +587,15 @@ def compared_by_name(query: Query, per_province: dict[str, list[Hit]]) -> list[s
     if len(query.provinces) < 2:
         return []
     return [p for p in per_province if p in query.provinces]
+
+
+def unstated_provinces(query: Query, per_province: dict[str, list[Hit]], found: dict[str, Scored],
+                       idf: Callable[[str], float], limit: float) -> list[str]:
+    """The provinces the question names (``compared_by_name``) whose plans state no figure
+    for the indicator: no clause the reader trusts (``limit``), or none with a figure. One
+    rule for the sentence and the table, so that they never disagree."""
+    return [p for p in compared_by_name(query, per_province)
+            if p not in found or found[p].probability < limit or figure_of(query, found[p], p, idf) is None]
 
 
 def _only_one_states(query: Query, figure: Figure, unstated: list[str]) -> str:
