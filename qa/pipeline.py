@@ -208,6 +208,8 @@ class Assistant:
                                       meaning)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars, found=found)
+            if result is not None and result[1]:  # no province named states it: nothing to tabulate
+                return hits, result, "comparison"
             if result is not None:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
                                          settings.max_answer_chars, found=found,

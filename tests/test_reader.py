@@ -1288,3 +1288,13 @@ def test_a_province_with_a_figure_of_another_unit_gets_no_not_stated_row():
     assert result is not None and "Long An" in result[0]
     table, _, _ = comparison_table(query, result, per_province, docs, lambda t: 1.0, 600, found=found, threshold=0.0)
     assert "Tây Ninh" not in table  # 650 is no share: not comparable, yet not "not stated" either
+
+
+def test_a_comparison_abstains_when_no_named_province_states_the_figure():
+    from qa.answering.answer import compose_comparison
+    docs = {"a": Document("a", "Kế hoạch", "x", province="Cà Mau")}
+    query = analyse("Tỉnh nào có tỷ lệ dùng điện thoại thông minh cao hơn, Cà Mau hay Sóc Trăng?", {})
+    found = {"Cà Mau": _one_province_evidence("Phát triển thương mại điện tử gắn với sản phẩm OCOP.", "a")}
+    text, abstained, citations = compose_comparison(query, {"Cà Mau": [], "Sóc Trăng": []}, docs, lambda t: 1.0,
+                                                    0.0, 600, found=found)
+    assert abstained and citations == [] and "Cà Mau và Sóc Trăng" in text and "không nêu" in text

@@ -552,6 +552,8 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     if len(figures) == 1 and len(stated) == 1 and unstated:
         return _only_one_states(query, figures[0], unstated), False, [
             _citation(1, figures[0].evidence.candidate.hit, documents, figures[0].evidence)]
+    if not stated and len(unstated) >= 2:
+        return _none_states(query, unstated), True, []
     if len(figures) < 2:
         return None
     # A rank is better the smaller it is: "xếp hạng cao hơn" / "ranks higher" is 2nd before 10th.
@@ -596,6 +598,15 @@ def unstated_provinces(query: Query, per_province: dict[str, list[Hit]], found: 
     rule for the sentence and the table, so that they never disagree."""
     return [p for p in compared_by_name(query, per_province)
             if p not in found or found[p].probability < limit or figure_of(query, found[p], p, idf) is None]
+
+
+def _none_states(query: Query, unstated: list[str]) -> str:
+    """"The plans of A and B do not state this figure." Why: when every province the
+    question names lacks the figure, an ordinary answer would quote whichever passage
+    came nearest (another indicator's figure); the comparison abstains instead."""
+    if query.lang == "en":
+        return f"The plans of {_join(unstated, 'and')} do not state this figure."
+    return f"Kế hoạch của {_join(unstated, 'và')} không nêu chỉ tiêu này."
 
 
 def _only_one_states(query: Query, figure: Figure, unstated: list[str]) -> str:
