@@ -1298,3 +1298,17 @@ def test_a_comparison_abstains_when_no_named_province_states_the_figure():
     text, abstained, citations = compose_comparison(query, {"Cà Mau": [], "Sóc Trăng": []}, docs, lambda t: 1.0,
                                                     0.0, 600, found=found)
     assert abstained and citations == [] and "Cà Mau và Sóc Trăng" in text and "không nêu" in text
+
+
+@pytest.mark.parametrize("text, question, figure", [
+    ("Đến cuối năm 2025, tỉnh đặt chỉ tiêu tỷ trọng kinh tế số đạt 15% GRDP, trong từng ngành đạt tối thiểu 10%, "
+     "tỷ trọng thương mại điện tử phấn đấu trên 10%.",
+     "Which aims higher for the digital economy's share of GRDP in 2025, Dong Thap or Binh Dinh?", "15%"),
+    # figure-less segments between ("huyện, xã,"): the words further back still name the figure
+    ("Hạ tầng mạng băng thông rộng, cáp quang phủ 100% đơn vị hành chính cấp tỉnh, huyện, xã, 60% hộ gia đình.",
+     "Which province has the least ambitious fibre-to-the-home household coverage figure for 2025?", "60%"),
+])
+def test_the_words_before_a_figure_are_the_previous_figures_when_its_segment_is_next(text, question, figure):
+    from qa.answering.answer import figure_of
+    found = figure_of(analyse(question, {}), _one_province_evidence(text), "X", lambda term: 1.0)
+    assert found is not None and found.text == figure

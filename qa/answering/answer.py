@@ -439,16 +439,19 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
     lead = clause_lead(text, figures)
-    for lo, hi in zip(bounds, bounds[1:]):
+    for before, lo, hi in zip([0] + bounds, bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
+        # The words before name this figure only when the segment before holds no figure:
+        # otherwise they are that figure's ("15% GRDP, … tối thiểu 10%, tỷ trọng TMĐT trên 10%").
+        reach = lo if any(before <= m.start() < lo for m in figures) else max(len(lead), lo - 80)
         # A segment's content includes its neighbours' at half weight (a figure often
         # sits in the segment after the words that name it), and the clause's lead, which
         # names what each of its listed figures measures (``clause_lead``; the neighbour
         # stops at the lead, counted once).
         here = coverage(weighted, f"{lead} {text[lo:hi]}")
-        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[max(len(lead), lo - 80):lo]))
+        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[reach:lo]))
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
