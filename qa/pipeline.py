@@ -209,9 +209,12 @@ class Assistant:
                                       meaning)  # read once, used twice
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
                                         settings.abstain_threshold, settings.max_answer_chars, found=found)
+            if result is not None and result[1]:  # no province named states it: nothing to tabulate
+                return hits, result, "comparison"
             if result is not None:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
-                                         settings.max_answer_chars, found=found)
+                                         settings.max_answer_chars, found=found,
+                                         threshold=settings.abstain_threshold)
                 return hits, table, "comparison"
         elif per_province is not None:
             # "Which province lists energy among its priorities?": each province's best

@@ -1205,3 +1205,115 @@ def test_a_neighbouring_indicator_is_no_answer():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind == "line")
         assert unit_refusal(reading(dti, [hit], idf), unit) == expected, text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2024?", "78%"),  # the cell of the year asked
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2025?", "85%"),
+    ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng?", "85%"),  # no year: the row's last (the plan's) figure
+])
+def test_a_table_rows_cells_are_read_by_the_year_asked(question, figure):
+    from qa.answering.answer import figure_of
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    text = "Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kết quả 2024: 78% | Mục tiêu 2025: 85%"
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+    found = figure_of(analyse(question, {}), evidence, "Sóc Trăng", lambda term: 1.0)
+    assert found is not None and found.text == figure
+
+
+def _one_province_evidence(text: str, doc_id: str = "d") -> Scored:
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    hit = Hit(Chunk(0, doc_id, text, 0, len(text)), 1.0)
+    return Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+
+
+def test_a_named_province_whose_plan_lacks_the_figure_is_said_to_lack_it():
+    from qa.answering.answer import compose_comparison
+    from qa.answering.intents import comparison_table
+    docs = {"d": Document("d", "Kế hoạch", "x", province="Nghệ An")}
+    query = analyse("So sánh số bộ dữ liệu mở năm 2026 của Nghệ An và Tây Ninh", {})
+    found = {"Nghệ An": _one_province_evidence("Công bố tối thiểu 60 bộ dữ liệu mở trong năm 2026.")}
+    per_province = {"Nghệ An": [], "Tây Ninh": [], "Long An": []}  # Long An: searched with Tây Ninh, not named
+    result = compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found)
+    assert result is not None
+    text, abstained, citations = result
+    assert not abstained and len(citations) == 1
+    assert "60" in text and "Tây Ninh" in text and "không nêu" in text and "cao hơn" not in text
+    assert "Long An" not in text
+    table, _, _ = comparison_table(query, result, per_province, docs, lambda t: 1.0, 600, found=found)
+    assert "|Tây Ninh|không nêu|—|—|" in table and "Long An" not in table
+
+
+def test_a_figure_of_another_unit_is_not_taken_for_a_missing_one():
+    from qa.answering.answer import compose_comparison
+    docs = {"d": Document("d", "Kế hoạch", "x", province="Đồng Nai"), "e": Document("e", "Tin", "y", province="Nam Định")}
+    query = analyse("Nam Dinh or Dong Nai: which offers more level-4 online public services?", {})
+    found = {"Đồng Nai": _one_province_evidence("Cung cấp 100% dịch vụ công trực tuyến mức độ 4."),
+             "Nam Định": _one_province_evidence("Tỉnh có 533 dịch vụ công trực tuyến mức độ 4.", "e")}
+    per_province = {"Đồng Nai": [], "Nam Định": []}
+    # 100% and 533 are not comparable: the question is answered as an ordinary one, not as "only Đồng Nai".
+    assert compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found) is None
+
+
+def test_only_the_provinces_a_question_names_are_accounted_for():
+    from qa.answering.answer import compared_by_name
+    per_province = {"Tây Ninh": [], "Long An": [], "Kon Tum": []}
+    assert compared_by_name(analyse("Tây Ninh hay Kon Tum phủ sóng 5G cao hơn?", {}), per_province) == ["Tây Ninh", "Kon Tum"]
+    assert compared_by_name(analyse("Tỉnh nào phủ sóng 5G cao nhất?", {}), per_province) == []
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("Tỷ lệ hồ sơ công việc cấp xã được xử lý trên môi trường mạng của Kon Tum?", "65%"),
+    ("Tỷ lệ hồ sơ công việc cấp huyện được xử lý trên môi trường mạng của Kon Tum?", "80%"),
+    ("Tỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng của Kon Tum?", "90%"),
+])
+def test_a_lists_figures_share_its_lead_and_the_words_that_differ_choose(question, figure):
+    from qa.answering.answer import figure_of
+    text = ("c) Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, "
+            "cấp xã đạt 65% (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước).")
+    found = figure_of(analyse(question, {}), _one_province_evidence(text), "Kon Tum", lambda term: 1.0)
+    assert found is not None and found.text == figure
+
+
+def test_a_province_with_a_figure_of_another_unit_gets_no_not_stated_row():
+    from qa.answering.answer import compose_comparison
+    from qa.answering.intents import comparison_table
+    docs = {d: Document(d, "Kế hoạch", "x", province=p) for d, p in (("a", "Lào Cai"), ("b", "Long An"), ("c", "Tây Ninh"))}
+    query = analyse("Tỉnh nào có tỷ lệ doanh nghiệp dùng nền tảng số cao nhất: Tây Ninh, Lào Cai hay Long An?", {})
+    found = {"Lào Cai": _one_province_evidence("Tỷ lệ doanh nghiệp sử dụng nền tảng số đạt 45%.", "a"),
+             "Long An": _one_province_evidence("Tỷ lệ doanh nghiệp sử dụng nền tảng số đạt 50%.", "b"),
+             "Tây Ninh": _one_province_evidence("Số doanh nghiệp công nghệ số đạt 650 doanh nghiệp.", "c")}
+    per_province = {p: [] for p in found}
+    result = compose_comparison(query, per_province, docs, lambda t: 1.0, 0.0, 600, found=found)
+    assert result is not None and "Long An" in result[0]
+    table, _, _ = comparison_table(query, result, per_province, docs, lambda t: 1.0, 600, found=found, threshold=0.0)
+    assert "Tây Ninh" not in table  # 650 is no share: not comparable, yet not "not stated" either
+
+
+def test_a_comparison_abstains_when_no_named_province_states_the_figure():
+    from qa.answering.answer import compose_comparison
+    docs = {"a": Document("a", "Kế hoạch", "x", province="Cà Mau")}
+    query = analyse("Tỉnh nào có tỷ lệ dùng điện thoại thông minh cao hơn, Cà Mau hay Sóc Trăng?", {})
+    found = {"Cà Mau": _one_province_evidence("Phát triển thương mại điện tử gắn với sản phẩm OCOP.", "a")}
+    text, abstained, citations = compose_comparison(query, {"Cà Mau": [], "Sóc Trăng": []}, docs, lambda t: 1.0,
+                                                    0.0, 600, found=found)
+    assert abstained and citations == [] and "Cà Mau và Sóc Trăng" in text and "không nêu" in text
+
+
+@pytest.mark.parametrize("text, question, figure", [
+    ("Đến cuối năm 2025, tỉnh đặt chỉ tiêu tỷ trọng kinh tế số đạt 15% GRDP, trong từng ngành đạt tối thiểu 10%, "
+     "tỷ trọng thương mại điện tử phấn đấu trên 10%.",
+     "Which aims higher for the digital economy's share of GRDP in 2025, Dong Thap or Binh Dinh?", "15%"),
+    # figure-less segments between ("huyện, xã,"): the words further back still name the figure
+    ("Hạ tầng mạng băng thông rộng, cáp quang phủ 100% đơn vị hành chính cấp tỉnh, huyện, xã, 60% hộ gia đình.",
+     "Which province has the least ambitious fibre-to-the-home household coverage figure for 2025?", "60%"),
+])
+def test_the_words_before_a_figure_are_the_previous_figures_when_its_segment_is_next(text, question, figure):
+    from qa.answering.answer import figure_of
+    found = figure_of(analyse(question, {}), _one_province_evidence(text), "X", lambda term: 1.0)
+    assert found is not None and found.text == figure

@@ -414,6 +414,15 @@ class Figure:
     evidence: Scored
 
 
+#: Where one figure's segment of a clause ends: a comma, a semicolon, "và".
+SEGMENT_BOUND = re.compile(r"[,;]\s|\svà\s")
+#: The same, and a table cell's bar, for a question that names a year: a row gives each
+#: year its own cell ("Năm 2023: 28% | Mục tiêu 2024: 40%"), and ``segment_year_fit`` can
+#: only tell the cells apart when each is its own segment. Without a year the row stays
+#: one segment, whose last percentage (the plan's column, after the actual) is taken.
+YEAR_SEGMENT_BOUND = re.compile(r"[,;|]\s|\svà\s")
+
+
 def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str], float]) -> Figure | None:
     """The figure the clause gives for the question's indicator.
 
@@ -426,17 +435,23 @@ def figure_of(query: Query, evidence: Scored, province: str, idf: Callable[[str]
     figures = figure_numbers(text)
     if asks_rank(query):
         figures = sorted(figures + rank_positions(text), key=lambda m: m.start())
-    bounds = [0] + [m.end() for m in re.finditer(r"[,;]\s|\svà\s", text)] + [len(text)]
+    bounds = [0] + [m.end() for m in re.finditer(YEAR_SEGMENT_BOUND if query.years else SEGMENT_BOUND, text)] + [len(text)]
     best: tuple[tuple[int, float], int, re.Match[str]] | None = None
     weighted = weigh(query.concepts, idf)  # once, not for each segment and its neighbour
-    for lo, hi in zip(bounds, bounds[1:]):
+    lead = clause_lead(text, figures)
+    for before, lo, hi in zip([0] + bounds, bounds, bounds[1:]):
         numbers = [m for m in figures if lo <= m.start() < hi]
         if not numbers:
             continue
+        # The words before name this figure only when the segment before holds no figure:
+        # otherwise they are that figure's ("15% GRDP, … tối thiểu 10%, tỷ trọng TMĐT trên 10%").
+        reach = lo if any(before <= m.start() < lo for m in figures) else max(len(lead), lo - 80)
         # A segment's content includes its neighbours' at half weight (a figure often
-        # sits in the segment after the words that name it).
-        here = coverage(weighted, text[lo:hi])
-        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[max(0, lo - 80):lo]))
+        # sits in the segment after the words that name it), and the clause's lead, which
+        # names what each of its listed figures measures (``clause_lead``; the neighbour
+        # stops at the lead, counted once).
+        here = coverage(weighted, f"{lead} {text[lo:hi]}")
+        key = (segment_year_fit(query.years, text[lo:hi]), here + 0.5 * coverage(weighted, text[reach:lo]))
         if best is None or key > best[0]:
             best = (key, lo, numbers[-1] if len(numbers) > 1 and numbers[-1].group(3) else numbers[0])
     if best is None:
@@ -458,6 +473,19 @@ def rank_positions(text: str) -> list[re.Match[str]]:
     ``figure_numbers`` leaves out (a slash joins a day to its month): for a comparison of
     ranks they are the figures compared, not the "giảm 4 bậc" the same sentence adds."""
     return list(_RANK_POSITION.finditer(text))
+
+
+def clause_lead(text: str, figures: Sequence[re.Match[str]]) -> str:
+    """The words before a clause's first figure, up to the last mark (":", ";", ","),
+    which every figure of its list shares
+    ("Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt
+    80%, cấp xã đạt 65%"). Why: read with each segment, the shared subject counts for every
+    figure alike, so the words that tell the figures apart ("cấp xã") choose among them,
+    not the first segment's closeness to the subject."""
+    if not figures:
+        return ""
+    # The words after the last mark before the first figure are that figure's own ("cấp tỉnh").
+    return text[: max(text.rfind(mark, 0, figures[0].start()) for mark in ":;,") + 1]
 
 
 def segment_year_fit(asked: Sequence[int], segment: str) -> int:
@@ -519,8 +547,16 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
         fig = figure_of(query, evidence, province, idf)
         if fig:
             figures.append(fig)
+    # A province named whose figure is only of another unit is not "not stated": no one-figure answer then.
+    stated = {f.province for f in figures}
+    unstated = unstated_provinces(query, per_province, found, idf, limit)
     if any(f.text.endswith("%") for f in figures):  # compare like with like
         figures = [f for f in figures if f.text.endswith("%")]
+    if len(figures) == 1 and len(stated) == 1 and unstated:
+        return _only_one_states(query, figures[0], unstated), False, [
+            _citation(1, figures[0].evidence.candidate.hit, documents, figures[0].evidence)]
+    if not stated and len(unstated) >= 2:
+        return _none_states(query, unstated), True, []
     if len(figures) < 2:
         return None
     # A rank is better the smaller it is: "xếp hạng cao hơn" / "ranks higher" is 2nd before 10th.
@@ -546,6 +582,45 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     if max_chars - len(lead) - len(tail) < 40:  # no room left to quote: drop the others
         tail = " [1]."
     return _quote(lead, quoted(figures[0].evidence.candidate), tail, max_chars, query), False, citations
+
+
+def compared_by_name(query: Query, per_province: dict[str, list[Hit]]) -> list[str]:
+    """The provinces the question itself names for comparison ("A hay B?", "compare A
+    and B"): those of ``per_province``'s keys the question names, when it names two or
+    more, else none (a "which province …?" over the whole collection has no province it
+    must account for; a merged province searched with a named one was not asked about)."""
+    if len(query.provinces) < 2:
+        return []
+    return [p for p in per_province if p in query.provinces]
+
+
+def unstated_provinces(query: Query, per_province: dict[str, list[Hit]], found: dict[str, Scored],
+                       idf: Callable[[str], float], limit: float) -> list[str]:
+    """The provinces the question names (``compared_by_name``) whose plans state no figure
+    for the indicator: no clause the reader trusts (``limit``), or none with a figure. One
+    rule for the sentence and the table, so that they never disagree."""
+    return [p for p in compared_by_name(query, per_province)
+            if p not in found or found[p].probability < limit or figure_of(query, found[p], p, idf) is None]
+
+
+def _none_states(query: Query, unstated: list[str]) -> str:
+    """"The plans of A and B do not state this figure." Why: when every province the
+    question names lacks the figure, an ordinary answer would quote whichever passage
+    came nearest (another indicator's figure); the comparison abstains instead."""
+    if query.lang == "en":
+        return f"The plans of {_join(unstated, 'and')} do not state this figure."
+    return f"Kế hoạch của {_join(unstated, 'và')} không nêu chỉ tiêu này."
+
+
+def _only_one_states(query: Query, figure: Figure, unstated: list[str]) -> str:
+    """"Only A states this figure: 60 [1]. Not stated in the plan of B." Why: with one
+    figure there is nothing to rank, and the province without it is said to lack it
+    rather than dropped (a reader would take silence for an oversight)."""
+    en = query.lang == "en"
+    missing = _join(unstated, "and" if en else "và")
+    if en:
+        return f"Only {figure.province} states this figure: {figure.text} [1]. Not stated in the plan of {missing}."
+    return f"Chỉ {figure.province} nêu chỉ tiêu này: {figure.text} [1]. Kế hoạch của {missing} không nêu chỉ tiêu này."
 
 
 def _join(names: list[str], conjunction: str) -> str:

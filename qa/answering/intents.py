@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, figure_of, province_evidence, quoted, source_lead
-from qa.answering.reader import Scored, kind_words
+from qa.answering.answer import Figure, figure_of, unstated_provinces, province_evidence, quoted, source_lead
+from qa.answering.reader import Scored, kind_words, load_model
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
 from qa.retrieval.query import QUESTION_WORDS, Query
@@ -461,7 +461,8 @@ def _chunk_holding(chunks: list[Chunk], span: Span) -> Chunk:
 
 def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per_province: dict[str, list[Hit]],
                      documents: dict[str, Document], idf: Callable[[str], float], max_chars: int, *,
-                     found: dict[str, Scored] | None = None) -> tuple[str, bool, list[Citation]]:
+                     found: dict[str, Scored] | None = None, threshold: float | None = None
+                     ) -> tuple[str, bool, list[Citation]]:
     """A comparison's sentence with a Markdown table under it: province, figure as
     written, year, citation.
 
@@ -471,7 +472,9 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     The table is written without padding, and the sentence's list of the other
     provinces is dropped when the whole would pass ``max_chars``: answers stay short.
     ``found`` is ``province_evidence`` of the same arguments when the caller has it
-    (reading every province's clauses again is what a comparison's time went on).
+    (reading every province's clauses again is what a comparison's time went on). A
+    province the question names without a figure keeps a "not stated" row
+    (``unstated_provinces``, read with the reader's ``threshold`` as the sentence was).
     """
     text, abstained, citations = result
     if found is None:
@@ -486,6 +489,10 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     header = _texts(query.lang)["table_header"]
     rows = ["|" + "|".join(header) + "|", "|" + "---|" * len(header)]
     rows += [f"|{f.province}|{as_written(f)}|{_figure_year(query, f)}|[{n}]|" for n, f in enumerate(figures, 1)]
+    # A province the question names whose plan states no comparable figure keeps its row.
+    not_stated = _texts(query.lang)["not_stated"]
+    limit = load_model().threshold if threshold is None else threshold
+    rows += [f"|{p}|{not_stated}|—|—|" for p in unstated_provinces(query, per_province, found, idf, limit)]
     table = "\n".join(rows)
     sentence = _without_quote(text)
     if len(sentence) + 2 + len(table) > max_chars:
