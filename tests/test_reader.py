@@ -479,19 +479,24 @@ def test_a_candidate_with_room_is_the_one_dataclasses_replace_makes() -> None:
     assert with_room(c, 120) == replace(c, room=120)
 
 
+def _figure_in_line(question: str, text: str, province: str):
+    """The figure a comparison reads for ``province`` from one line holding ``text``."""
+    from qa.answering.answer import figure_of
+    from qa.answering.candidates import Candidate
+    from qa.answering.reader import Scored
+    from qa.text import Span
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
+    return figure_of(analyse(question, {}), evidence, province, lambda term: 1.0)
+
+
 @pytest.mark.parametrize("question, figure", [
     ("Kinh tế số chiếm bao nhiêu % GRDP năm 2025?", "10%"),
     ("Kinh tế số chiếm bao nhiêu % GRDP năm 2030?", "20%"),
 ])
 def test_a_figure_is_read_from_the_milestone_of_the_asked_year(question, figure):
-    from qa.answering.answer import figure_of
-    from qa.answering.candidates import Candidate
-    from qa.answering.reader import Scored
-    from qa.text import Span
-    text = "Về kinh tế số, năm 2025 chiếm 10% GRDP, năm 2030 chiếm 15% đến 20% GRDP."
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
-    found = figure_of(analyse(question, {}), evidence, "Bình Định", lambda term: 1.0)
+    found = _figure_in_line(question, "Về kinh tế số, năm 2025 chiếm 10% GRDP, năm 2030 chiếm 15% đến 20% GRDP.",
+                            "Bình Định")
     assert found is not None and found.text == figure
 
 
@@ -1213,14 +1218,8 @@ def test_a_neighbouring_indicator_is_no_answer():
     ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng?", "85%"),  # no year: the row's last (the plan's) figure
 ])
 def test_a_table_rows_cells_are_read_by_the_year_asked(question, figure):
-    from qa.answering.answer import figure_of
-    from qa.answering.candidates import Candidate
-    from qa.answering.reader import Scored
-    from qa.text import Span
-    text = "Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kết quả 2024: 78% | Mục tiêu 2025: 85%"
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    evidence = Scored(Candidate(hit, 1, Span(text, 0, len(text)), "line"), 1.0)
-    found = figure_of(analyse(question, {}), evidence, "Sóc Trăng", lambda term: 1.0)
+    found = _figure_in_line(question, "Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kết quả 2024: 78% | Mục tiêu 2025: 85%",
+                            "Sóc Trăng")
     assert found is not None and found.text == figure
 
 
