@@ -537,19 +537,13 @@ def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documen
     caller answers the question as an ordinary one. ``found`` is
     ``province_evidence`` of the same arguments when the caller has it already.
     """
-    figures: list[Figure] = []
     limit = load_model().threshold if threshold is None else threshold
     if found is None:
         found = province_evidence(query, per_province, documents, idf)
-    for province, evidence in found.items():
-        if evidence.probability < limit:
-            continue
-        fig = figure_of(query, evidence, province, idf)
-        if fig:
-            figures.append(fig)
+    stated = stated_figures(query, found, idf, limit)
+    figures = list(stated.values())
     # A province named whose figure is only of another unit is not "not stated": no one-figure answer then.
-    stated = {f.province for f in figures}
-    unstated = unstated_provinces(query, per_province, found, idf, limit)
+    unstated = unstated_provinces(query, per_province, stated)
     if any(f.text.endswith("%") for f in figures):  # compare like with like
         figures = [f for f in figures if f.text.endswith("%")]
     if len(figures) == 1 and len(stated) == 1 and unstated:
@@ -594,13 +588,27 @@ def compared_by_name(query: Query, per_province: dict[str, list[Hit]]) -> list[s
     return [p for p in per_province if p in query.provinces]
 
 
-def unstated_provinces(query: Query, per_province: dict[str, list[Hit]], found: dict[str, Scored],
-                       idf: Callable[[str], float], limit: float) -> list[str]:
+def stated_figures(query: Query, found: dict[str, Scored], idf: Callable[[str], float],
+                   limit: float) -> dict[str, Figure]:
+    """Each province's figure for the indicator (``figure_of``), in ``found``'s order, from
+    the clause the reader chose for it (``province_evidence``) when the reader trusts it
+    (``limit``); a province whose clause gives none has no entry. Read once per question:
+    the comparison's sentence, its table and its "not stated" rows all take it."""
+    out: dict[str, Figure] = {}
+    for province, evidence in found.items():
+        if evidence.probability >= limit:
+            figure = figure_of(query, evidence, province, idf)
+            if figure:
+                out[province] = figure
+    return out
+
+
+def unstated_provinces(query: Query, per_province: dict[str, list[Hit]],
+                       stated: dict[str, Figure]) -> list[str]:
     """The provinces the question names (``compared_by_name``) whose plans state no figure
-    for the indicator: no clause the reader trusts (``limit``), or none with a figure. One
-    rule for the sentence and the table, so that they never disagree."""
-    return [p for p in compared_by_name(query, per_province)
-            if p not in found or found[p].probability < limit or figure_of(query, found[p], p, idf) is None]
+    for the indicator (none in ``stated_figures``: no clause the reader trusts, or none with
+    a figure). One rule for the sentence and the table, so that they never disagree."""
+    return [p for p in compared_by_name(query, per_province) if p not in stated]
 
 
 def _none_states(query: Query, unstated: list[str]) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, figure_of, unstated_provinces, province_evidence, quoted, source_lead
+from qa.answering.answer import Figure, stated_figures, unstated_provinces, province_evidence, quoted, source_lead
 from qa.answering.reader import Scored, kind_words, load_model
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
@@ -467,7 +467,7 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     written, year, citation.
 
     The figures are those ``qa.answering.answer.compose_comparison`` chose, in its order (its
-    citations list them), read again with ``figure_of``; the sentence keeps its
+    citations list them), taken from ``stated_figures`` as it took them; the sentence keeps its
     ranking and drops the quoted clause, which the table and the cited passage show.
     The table is written without padding, and the sentence's list of the other
     provinces is dropped when the whole would pass ``max_chars``: answers stay short.
@@ -479,10 +479,10 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     text, abstained, citations = result
     if found is None:
         found = province_evidence(query, per_province, documents, idf)
+    stated = stated_figures(query, found, idf, load_model().threshold if threshold is None else threshold)
     figures: list[Figure] = []
     for c in citations:
-        evidence = found.get(c.province or "")
-        figure = figure_of(query, evidence, c.province or "", idf) if evidence else None
+        figure = stated.get(c.province or "")
         if figure is None:
             return result  # not the figures the sentence was written from: leave it as is
         figures.append(figure)
@@ -491,8 +491,7 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     rows += [f"|{f.province}|{as_written(f)}|{_figure_year(query, f)}|[{n}]|" for n, f in enumerate(figures, 1)]
     # A province the question names whose plan states no comparable figure keeps its row.
     not_stated = _texts(query.lang)["not_stated"]
-    limit = load_model().threshold if threshold is None else threshold
-    rows += [f"|{p}|{not_stated}|—|—|" for p in unstated_provinces(query, per_province, found, idf, limit)]
+    rows += [f"|{p}|{not_stated}|—|—|" for p in unstated_provinces(query, per_province, stated)]
     table = "\n".join(rows)
     sentence = _without_quote(text)
     if len(sentence) + 2 + len(table) > max_chars:
