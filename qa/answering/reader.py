@@ -884,6 +884,7 @@ class _LevelNouns:
 
 
 def _level_nouns(levels: dict[str, list[str]], others: list[str], written: Callable[[str], str]) -> _LevelNouns:
+    """``levels``' nouns as ``written`` spells them, never the first word of one of ``others``."""
     level_of = {written(word): level for level, words in levels.items() for word in words}
     not_level = "|".join(re.escape(written(w)).replace(r"\ ", r"\s+") for w in others) or "(?!)"
     noun = (rf"\b(?!(?:{not_level})\b)(?:"
@@ -896,7 +897,8 @@ def _level_nouns(levels: dict[str, list[str]], others: list[str], written: Calla
 @lru_cache(maxsize=1)
 def _level_patterns() -> tuple[_LevelNouns, _LevelNouns, dict[str, re.Pattern[str]], re.Pattern[str]]:
     """``admin_levels.json`` read for ``levels_named``: its Vietnamese nouns as written and
-    folded (never the first word of one of its "not" words: "xã hội"), the English phrases per level, and the phrases naming every level."""
+    folded (never the first word of one of its "not" words: "xã hội"), the English phrases
+    per level, and the phrases naming every level."""
     data = json.loads(ADMIN_LEVELS_PATH.read_text(encoding="utf-8"))
     as_written = _level_nouns(data["vi"], data["not"], lambda w: unicodedata.normalize("NFC", w.lower()))
     folded = _level_nouns(data["vi"], data["not"], lambda w: fold(w).lower())
