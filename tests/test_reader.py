@@ -542,6 +542,28 @@ def test_a_lead_in_never_answers_alone_but_with_its_items():
     assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
 
 
+def test_a_lead_in_is_quoted_with_its_nested_items():
+    """Rule "nested items" (``candidates.with_items``): an item that leads items of its own is
+    quoted with them, in the document's order, before the list's next item; the quote ends
+    where a line follows none of them."""
+    from qa.answering.candidates import with_items
+    text = ("Điều 10. Hệ thống phần mềm\n\n"
+            "Hệ thống phần mềm phục vụ dạy học được sử dụng kết hợp bởi các phần mềm sau đây:\n\n"
+            "1. Hệ thống UIT-Elearning:\n\n"
+            "a) Giúp giảng viên giao nhiệm vụ học tập;\n\n"
+            "b) Giúp sinh viên trao đổi với giảng viên.\n\n"
+            "2. Phần mềm Microsoft Teams:\n\n"
+            "a) Giúp giảng viên chia sẻ màn hình.\n\n"
+            "Điều 11. Trách nhiệm của giảng viên")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lead = next(c for c in units(hit, text) if c.text.startswith("Hệ thống phần mềm phục vụ"))
+    listed = with_items(lead, text, 400)
+    assert listed is not None
+    assert quoted(listed) == ("Hệ thống phần mềm phục vụ dạy học được sử dụng kết hợp bởi các phần mềm sau đây: "
+                              "1. Hệ thống UIT-Elearning: a) Giúp giảng viên giao nhiệm vụ học tập; b) Giúp sinh viên "
+                              "trao đổi với giảng viên. 2. Phần mềm Microsoft Teams: a) Giúp giảng viên chia sẻ màn hình.")
+
+
 def test_a_lead_in_sentence_of_a_long_line_is_quoted_with_its_items():
     """Rule "a lead-in never answers alone" (``candidates.with_items``), when the lead-in is the
     last sentence of a line too long to quote with its items: the sentence is quoted with them."""
@@ -662,6 +684,29 @@ def test_a_heading_title_after_its_number_is_the_heading():
     assert heading_title("Điều 7. ", "sentence") and heading_title("", "line")
     assert not heading_title("Sinh viên nộp đơn. ", "sentence") and not heading_title("", "sentence")
     assert not heading_title("Điều 7. ", "line"), "a line is whole or nothing"
+
+
+def test_a_heading_title_after_a_number_alone_is_the_heading():
+    """Rule "a heading's title is the heading" (``candidates.heading_title``), when the line's
+    number is no marker by itself ("6.2.", "16.1."): the numbering is read on the line as
+    written, so the title sentence "Điều kiện tái bản giáo trình" is quoted with its body; a
+    sentence after a sentence that ends with a figure is not a title."""
+    from qa.answering.candidates import heading_title, with_body
+    text = ("Điều 16. Định mức thù lao quản lý, điều hành\n\n"
+            "16.1. Phụ cấp trách nhiệm cho Ban điều hành CTGT trường\n\n"
+            "• Trưởng ban, Ủy viên thư ký, Uỷ viên chuyên trách: 200.000 đ/người/tháng.\n\n"
+            "• Các thành viên khác: 150.000 đ/người/tháng.\n\n"
+            "16.2. Chi phí hành chính\n\n"
+            "• Các thành viên tham gia cuộc họp: 100.000 đ/người/cuộc họp.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    title = next(c for c in units(hit, text) if c.kind == "sentence" and c.text.startswith("Phụ cấp trách nhiệm"))
+    body = with_body(title, text, 300)
+    assert body is not None and quoted(body).startswith("16.1. Phụ cấp trách nhiệm")
+    assert "150.000 đ/người/tháng" in quoted(body) and "16.2" not in quoted(body)
+    assert heading_title("6.2. ", "sentence", "Điều kiện tái bản giáo trình")
+    assert heading_title("1. ", "sentence", "Mục đích")
+    assert not heading_title("6.2. ", "sentence", "điều kiện"), "a number before a lower-case word is no marker"
+    assert not heading_title("Mức chi là 200. ", "sentence", "Các thành viên khác"), "a sentence is no number"
 
 
 DECREE_END = ("CHÍNH PHỦ\n\nSố: 45/2026/NĐ-CP\n\nHà Nội, ngày 12 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\n\n"

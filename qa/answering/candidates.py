@@ -363,6 +363,12 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
     5.000.000 đồng đến 10.000.000 đồng đối với một trong các hành vi sau đây:") stays
     quoted. An item that is itself a lead-in ("a) Đối với tiếng Anh:") keeps its own
     lead-in before it, as ``quoted`` writes it.
+
+    Rule (nested items): an item that is itself a lead-in ("1. Hệ thống UIT-Elearning:")
+    is quoted with its own items ("a) Giúp giảng viên …", "b) …") before the next item of
+    the list, as the document writes them; the quote used to stop at the first nested item,
+    so a list whose first item opened a sub-list was quoted as its lead-in and that item's
+    title ("Hệ thống phần mềm … gồm các phần mềm sau đây: 1. Hệ thống UIT-Elearning:").
     """
     text = c.hit.chunk.text
     line_start = text.rfind("\n", 0, c.span.start) + 1
@@ -374,6 +380,7 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
     leads = lead_ins(document_text)
     base = c.hit.chunk.start
     items: list[tuple[int, int]] = []
+    led = {line}  # the lead-in and its items that lead items of their own (``nested items``)
     pos = line_end + 1
     while pos < len(text):
         end = text.find("\n", pos)
@@ -381,9 +388,10 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
         raw = text[pos:end]
         if raw.strip():
             begin = pos + raw.index(raw.strip()[0])
-            if leads.get(base + begin) != line:
+            if leads.get(base + begin) not in led:
                 break
             items.append((begin, begin + len(raw.strip())))
+            led.add(raw.strip())
         pos = end + 1
     if not items:
         return None
@@ -414,7 +422,7 @@ def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
     line_start = text.rfind("\n", 0, c.span.start) + 1
     line_end = text.find("\n", c.span.end)
     line_end = len(text) if line_end < 0 else line_end
-    if not heading_title(text[line_start:c.span.start], c.kind) or text[c.span.end:line_end].strip():
+    if not heading_title(text[line_start:c.span.start], c.kind, c.text) or text[c.span.end:line_end].strip():
         return None
     base = c.hit.chunk.start
     blocks = parse(document_text)
@@ -434,21 +442,26 @@ def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
     return _with_lines_after(c, line, line_start + text[line_start:line_end].index(line[0]), line_end, items, room)
 
 
-def heading_title(before: str, kind: str) -> bool:
-    """Whether a unit preceded on its line by ``before`` is its whole line, or the whole line
-    less its number.
+def heading_title(before: str, kind: str, text: str = "") -> bool:
+    """Whether a unit ``text`` preceded on its line by ``before`` is its whole line, or the
+    whole line less its number.
 
     Rule (a heading's title is the heading): a heading line "Điều 7. Thời điểm xét miễn, cách
     tính điểm miễn các môn học ngoại ngữ" is cut into the sentences "Điều 7." and "Thời điểm
     xét miễn, …", and the second holds the whole heading's words without the ``heading``
     mark; chosen, it announced its section without giving any of it, as the heading would.
     A sentence that is all of its line after the line's numbering is read as the heading
-    line, and ``with_body`` quotes it with its body."""
+    line, and ``with_body`` quotes it with its body.
+
+    The numbering is read on the line as written (``before`` then ``text``): a number alone
+    ("6.2.", "1.") is no marker, as "an Arabic number needs a dot and then a capital", so
+    the title of "6.2. Điều kiện tái bản giáo trình" was read as no heading's and quoted
+    alone; only "Điều 7." (a major word) was recognised by itself."""
     if not before.strip():
         return kind != "sentence"
     if kind != "sentence":
         return False
-    m = marker(before.strip())
+    m = marker(f"{before.strip()} {text}".strip())
     return m is not None and not before.strip()[m.end:].strip()
 
 
