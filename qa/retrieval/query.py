@@ -122,6 +122,56 @@ class Query:
         return tuple(dict.fromkeys(t for concept in self.concepts for alt in concept for t in alt))
 
 
+@lru_cache(maxsize=1)
+def _interrogatives() -> re.Pattern[str]:
+    """The pattern of ``qa/data/interrogatives.txt`` (folded phrases; "$": at the end only)."""
+    anywhere, at_end = [], []
+    for number, (line,) in read_rows("interrogatives.txt", 1):
+        phrase = line.rstrip("$").strip()
+        if not phrase or fold(phrase).lower() != phrase:
+            raise DataFileError("interrogatives.txt", number, "a phrase folded: lower case, no diacritics")
+        (at_end if line.endswith("$") else anywhere).append(re.escape(phrase))
+    parts = []
+    if anywhere:
+        parts.append(r"\b(?:" + "|".join(anywhere) + r")\b")
+    if at_end:
+        parts.append(r"\b(?:" + "|".join(at_end) + r")\b(?=[\s?.!]*$)")
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+def interrogative_spans(folded: str) -> list[tuple[int, int]]:
+    """Rule ``interrogative_spans``: the spans of a folded Vietnamese question's question
+    words ("gì", "thế nào", "ở đâu", "bao lâu", a final "hay không"), left out of the
+    terms BM25 ranks by (``Query.bm25_terms``); the dense text keeps them.
+
+    Why: BM25 weighs a word by its rarity in the collection, and the words that ask are
+    rare in what answers ("gì", "nào" and "hay không" are in few regulation or plan
+    passages), so they ranked the passages that happen to hold them (an example question,
+    "đơn vị nào") above the one stating the answer. "là" and "như" stay: a definition
+    ("Học kỳ là …") and a manner ("như sau") are said with them (leaving out "là gì" lost
+    four regulations dev questions from the top 5).
+    """
+    return [m.span() for m in _interrogatives().finditer(folded)]
+
+
+def asked_terms(text: str, folded: str) -> list[str]:
+    """The BM25 terms of ``text`` without its question words (``interrogative_spans``;
+    ``folded`` is the folded text, of the same length, on which they are found).
+
+    The text between question words is read piece by piece, so that no syllable pair is
+    made across a left-out word ("chiếm | bao nhiêu | phần trăm" gives no "chiếm phần").
+    """
+    spans = interrogative_spans(folded) if len(text) == len(folded) else []
+    if not spans:
+        return terms(text)
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces.append(text[at:start])
+        at = end
+    pieces.append(text[at:])
+    return [t for piece in pieces for t in terms(piece)]
+
+
 def detect_language(text: str) -> str:
     """"vi" or "en": English when many words cannot be Vietnamese syllables."""
     rest = blank(text, province_spans(text))
@@ -289,8 +339,8 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     return Query(
         text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
-        dense_text=dense_text, bm25_terms=terms(text) + translated_terms,
-        bm25_terms_in_scope=terms(unnamed) + translated_terms,
+        dense_text=dense_text, bm25_terms=asked_terms(text, folded) + translated_terms,
+        bm25_terms_in_scope=asked_terms(unnamed, folded) + translated_terms,
         concepts=concepts, untranslated=untranslated, required_terms=required,
         wants_comparison=(superlative and len(provinces) != 1) or compares_named(provinces, folded),
         ranks=superlative,
