@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from qa.answering.answer import compose, idf_function, quoted, reading
+from qa.answering.answer import candidates, compose, idf_function, quoted, reading
 from qa.answering.candidates import lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
-                                 holds_type, load_model, number_kinds, parse_number, refusal, said_years)
+                                 counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number, refusal, said_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -1361,3 +1361,58 @@ def test_the_words_before_a_figure_are_the_previous_figures_when_its_segment_is_
     from qa.answering.answer import figure_of
     found = figure_of(analyse(question, {}), _one_province_evidence(text), "X", lambda term: 1.0)
     assert found is not None and found.text == figure
+
+
+@pytest.mark.parametrize("question, lang, counted", [
+    ("Kế hoạch có mấy trụ cột?", "vi", (("tru", "cot"),)),
+    ("ke hoach chuyen doi so da nang nam 2023 gom bao nhieu chi tieu", "vi", (("chi", "tieu"),)),
+    ("dong nai uu tien chuyen doi so may linh vuc", "vi", (("linh", "vuc"),)),
+    ("Có bao nhiêu xã đã đạt chuẩn?", "vi", (("xa",),)),                       # a function word ends the noun
+    ("Số lượng dịch vụ công trực tuyến toàn trình năm 2025", "vi", (("dich", "vu"),)),
+    ("How many pillars does the plan have?", "en", (("tru", "cot"),)),
+    ("How many digital transformation tasks are there?", "en", (("nhiem", "vu"),)),  # the head is the last phrase
+    ("How many targets does the province set?", "en", (("muc", "tieu"), ("chi", "tieu"))),
+    ("How many communes across Vietnam took part?", "en", (("xa",),)),       # the phrase ends at "across"
+    ("How many level 3-4 online public services were offered?", "en", (("dich", "vu"),)),  # two syllables read
+    ("How many core groups of tasks are laid out?", "en", (("nhom",),)),
+    ("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?", "vi", ()),  # nothing after the count word
+    ("Tỷ lệ máy tính được kết nối mạng?", "vi", ()),                          # "máy" written is no "mấy"
+    ("Kế hoạch chuyển đổi số năm 2025 là kế hoạch số mấy?", "vi", ()),
+    ("What is the number of the plan?", "en", ()),
+])
+def test_a_count_question_names_what_it_counts(question, lang, counted):
+    assert counted_noun(question, lang) == counted
+
+
+def test_a_count_is_the_number_directly_before_the_counted_noun():
+    both = counted_pattern((("chi", "tieu"),))
+    assert both.search("bao gom 39 chi tieu (trong do 26 chi tieu")
+    assert both.search("gom ba chi tieu")
+    assert not both.search("35 nhiem vu va cac chi tieu"), "another count, the noun elsewhere"
+    assert not both.search("39 nhom chi tieu"), "a count of groups"
+    assert not both.search("cac chi tieu"), "no number at all"
+    assert not both.search("den nam 2025 chi tieu nay dat"), "a year is no count"
+    head = counted_pattern((("xa", "dat"),))
+    assert head.search("120 xa, phuong") and head.search("120 xa dat chuan")
+    assert not head.search("120 xa tren dia ban"), "the first syllable going on with other words"
+    assert not counted_pattern((("nhiem", "vu"),)).search("trong 5 nhiem ky")
+
+
+def test_the_counted_noun_feature_marks_the_unit_that_states_the_count():
+    text = ("Kế hoạch chuyển đổi số năm 2023 đề ra 35 nhiệm vụ trọng tâm.\n\n"
+            "Các chỉ tiêu chuyển đổi số được giao cho từng sở, ngành.\n\n"
+            "Kế hoạch bao gồm 39 chỉ tiêu, trong đó 26 chỉ tiêu theo Kế hoạch của quốc gia.")
+    doc = _document(text)
+    hit = _whole(doc)
+    marked = {}
+    for question in ("ke hoach chuyen doi so nam 2023 gom bao nhieu chi tieu",
+                     "Kế hoạch chuyển đổi số năm 2023 gồm bao nhiêu chỉ tiêu?",
+                     "How many indicators does the 2023 digital transformation plan include?"):
+        query = analyse(question, {})
+        r = reading(query, [hit], idf_function(lambda t: 1, 10))
+        cands = candidates([hit], {doc.doc_id: doc})
+        marked[question] = {c.text for c in cands if FEATURES["counted_noun"](r, c)}
+        assert marked[question] and all("39 chỉ tiêu" in t for t in marked[question]), question
+    query = analyse("Kế hoạch chuyển đổi số năm 2023 có những chỉ tiêu nào?", {})
+    r = reading(query, [hit], idf_function(lambda t: 1, 10))
+    assert not any(FEATURES["counted_noun"](r, c) for c in candidates([hit], {doc.doc_id: doc})), "no count asked"

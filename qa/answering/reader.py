@@ -29,7 +29,7 @@ from qa.indexing.unit_vectors import Semantic
 from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate
 from qa.answering.term_sets import joined_terms, term_set
 from qa.indexing.bm25 import terms
-from qa.retrieval.glossary import abbreviation_key, abbreviations
+from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
 from qa.text import fold, has_diacritics, is_heading, is_year, sentences, years
@@ -462,6 +462,11 @@ class Reading:
         return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
 
     @cached_property
+    def counted(self) -> tuple[tuple[str, ...], ...]:
+        """What the question counts (``counted_noun``), once per question."""
+        return counted_noun(self.query.text, self.query.lang)
+
+    @cached_property
     def phrases(self) -> frozenset[str]:
         """The question's pairs of adjacent syllables, function words included ("không_được",
         "được_tính"): what ``phrase_overlap`` looks for."""
@@ -514,7 +519,7 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
+_PER_QUESTION = ("asked", "counted", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -1051,6 +1056,109 @@ def _f_list_announced(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.wants_list and _COUNT.search(c.text) and not enumerates(c.text) else 0.0
 
 
+#: A word of a question, or a mark between words (which ends a counted noun).
+_COUNTED_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+#: How many syllables of a Vietnamese counted noun are read: the head noun of the plans'
+#: counts is one or two syllables ("xã", "trụ cột", "chỉ tiêu"); what follows qualifies it.
+COUNTED_SYLLABLES = 2
+
+
+def counted_noun(question: str, lang: str) -> tuple[tuple[str, ...], ...]:
+    """What a count question counts, as the ways a unit may write it: each a tuple of folded,
+    lower-cased syllables; empty when the question counts nothing.
+
+    Rule "a count names its noun": the noun after the first counting words of
+    ``question_types.json`` ("counting") that have one. In Vietnamese the noun comes right
+    after them ("có mấy trụ cột" counts "trụ cột", "gồm bao nhieu chi tieu" counts "chi
+    tieu"): up to ``COUNTED_SYLLABLES`` syllables, ended early by a mark, a figure or a
+    function word ("counted_ends": "bao nhiêu xã đã …" counts "xã"). A question typed
+    without diacritics is matched folded ("may" is "mấy"), one with them as written ("máy
+    tính" is no "mấy"). In English the noun phrase after "how many" (``_english_counted_phrase``)
+    is translated by the glossary as the reader translates it, and its last phrase is the head
+    ("how many digital transformation tasks" counts "nhiệm vụ"); every translation counts
+    ("targets": "mục tiêu" or "chỉ tiêu"), each to its first ``COUNTED_SYLLABLES`` syllables as
+    in Vietnamese ("online public services" counts "dịch vụ": "483 dịch vụ công mức 3, 4").
+    No noun is listed anywhere: it is the question's."""
+    data = question_types()["counting"]
+    if lang == "en":
+        lowered = question.lower().replace("’", "'")
+        found = sorted(m.end() for phrase in data["en"]
+                       for m in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered))
+        for end in found:
+            matches = translate(_english_counted_phrase(lowered[end:])).matches
+            if matches:
+                return tuple(dict.fromkeys(tuple(fold(v).lower().split()[:COUNTED_SYLLABLES]) for v in matches[-1]))
+        return ()
+    written = has_diacritics(question)
+    text = question.lower() if written else fold(question).lower()
+    ends = {w if written else fold(w) for w in question_types()["counted_ends"]}
+    found = sorted(m.end() for phrase in data["vi"]
+                   for m in re.finditer(rf"(?<!\w){re.escape(phrase if written else fold(phrase))}(?!\w)", text))
+    for end in found:
+        noun = []
+        for token in _COUNTED_TOKEN.findall(text[end:]):
+            if not token.isalpha() or token in ends or len(noun) == COUNTED_SYLLABLES:
+                break
+            noun.append(fold(token))
+        if noun:
+            return (tuple(noun),)
+    return ()
+
+
+#: An English word ("level-3" is one), a figure ("3-4", "1,000") or a mark.
+_ENGLISH_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z0-9]|[a-z]|\d[\d.,\-]*|[^\w\s]")
+
+
+def _english_counted_phrase(rest: str) -> str:
+    """The noun phrase that opens ``rest`` (the lower-cased question after "how many"): words
+    the glossary translates, after any it does not ("core groups", "consecutive years"), up
+    to a mark, a stop word or another word the glossary does not translate ("communes" in
+    "communes across Vietnam", "people" in "people will Dong Nai train"); figures inside it
+    are kept ("level 3-4 online public services")."""
+    covered = translated_spans(rest)
+    start = end = None
+    for m in _ENGLISH_TOKEN.finditer(rest):
+        word = m.group(0)
+        if word[0].isdigit():
+            continue
+        in_glossary = any(a <= m.start() < b for a, b in covered)
+        if not word[0].isalpha() or (not in_glossary and (word in english_stopwords() or end is not None)):
+            break
+        start = m.start() if start is None else start
+        end = m.end() if in_glossary else end
+    return rest[start:end] if start is not None and end is not None else ""
+
+
+#: A count as a unit states it, folded: a figure ("39", "1.200"), not a year ("năm 2025 chỉ
+#: tiêu …"), or a number word ("ba", "ten").
+_COUNT_FOLDED = (r"(?<![\w.,/])(?:(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
+                 r"|one|two|three|four|five|six|seven|eight|nine|ten)")
+
+
+@lru_cache(maxsize=256)
+def counted_pattern(nouns: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """A count directly followed by one of ``nouns`` (``counted_noun``), on folded lower-cased
+    text: the whole noun ("39 chi tieu"), or its first syllable closing the phrase ("120 xa,"
+    for "xã đạt chuẩn"), not a first syllable going on with other words ("5 nhiem ky" is no
+    "nhiệm vụ")."""
+    alternatives = []
+    for noun in nouns:
+        head = re.escape(noun[0])
+        rest = r"\s+".join(re.escape(s) for s in noun[1:])
+        alternatives.append(rf"{head}(?:\s+{rest}\b|\s*(?=[^\w\s]|$))" if rest else rf"{head}\b")
+    return re.compile(rf"{_COUNT_FOLDED}\s+(?:{'|'.join(alternatives)})")
+
+
+def _f_counted_noun(r: Reading, c: Candidate) -> float:
+    """The question counts something ("Kế hoạch có mấy trụ cột?", "how many targets") and the
+    unit states a number directly before it ("3 trụ cột", "39 chỉ tiêu"), in any spelling
+    (folded): a unit repeating the question's words with another count ("35 nhiệm vụ") or
+    none does not answer how many."""
+    if not r.counted:
+        return 0.0
+    return 1.0 if counted_pattern(r.counted).search(fold(c.text).lower()) else 0.0
+
+
 #: A photo credit or caption mark: "(Ảnh: Hoàng Ngà/TTXVN)", "Ảnh minh họa", "(Photo: …)".
 _CAPTION = re.compile(rf"{PHOTO_CREDIT}|{PHOTO_LABEL}|\(ảnh minh h", re.IGNORECASE)
 
@@ -1109,6 +1217,7 @@ FEATURES: dict[str, Callable[[Reading, Candidate], float]] = {
     "list_announced": _f_list_announced,
     "list_items": _f_list_items,
     "caption": _f_caption,
+    "counted_noun": _f_counted_noun,
 }
 
 
