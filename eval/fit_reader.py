@@ -21,7 +21,11 @@ the threshold fitted on all. The first moves with the one number the other colle
 choose as much as with the reader (``HELD_OUT_MEASURES`` says how much), so a reader change
 is kept only if neither measure falls.
 
+A new feature can get its weight alone (``--only NAME``): the other weights, the answerability
+model and the threshold stay as fitted, and the model file records what measured it.
+
     python -m eval.fit_reader [--sets articles,plans,regulations] [--held-out] [--write]
+    python -m eval.fit_reader --only counted_noun [--write]
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from qa.pipeline import Assistant
 from qa.retrieval.provinces import in_scope
 from qa.indexing.unit_vectors import semantic
 from qa.types import Hit
-from qa.answering.reader import ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_vector, choose, features, refusal, unit_refusal
+from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, ReaderModel, answer_vector, choose, features,
+                                 load_model, refusal, unit_refusal)
 
 #: L2 penalty on the weights (not the bias): enough to keep weights of rare
 #: features finite, small against the data.
@@ -212,13 +217,21 @@ def _collection_weights(examples: list[QuestionExamples]) -> np.ndarray:
     return w * len(w) / w.sum()
 
 
-def fit_ranker(examples: list[QuestionExamples], l2: float = L2) -> np.ndarray:
+def fit_ranker(examples: list[QuestionExamples], l2: float = L2, kept: np.ndarray | None = None,
+               free: Sequence[int] | None = None) -> np.ndarray:
     """Ranker weights by conditional logit: for each question with an answer among
-    its candidates, maximise the softmax probability of the candidates that hold it."""
-    usable = [(e, wt) for e, wt in zip(examples, _collection_weights(examples)) if e.y.any()]
+    its candidates, maximise the softmax probability of the candidates that hold it.
 
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, grad = l2 * float(theta @ theta), 2 * l2 * theta
+    With ``kept`` (weights in ``FEATURES`` order) and ``free`` (indices of features), only
+    the ``free`` weights are fitted and the others stay at ``kept`` (``fit_features``)."""
+    usable = [(e, wt) for e, wt in zip(examples, _collection_weights(examples)) if e.y.any()]
+    base = np.zeros(len(FEATURES)) if kept is None else np.asarray(kept, dtype=float)
+    mask = np.ones(len(FEATURES), dtype=bool) if free is None else np.isin(np.arange(len(FEATURES)), list(free))
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        theta = base.copy()
+        theta[mask] = params
+        value, grad = l2 * float(params @ params), 2 * l2 * theta
         for e, wt in usable:
             s = e.x @ theta
             s = s - s.max()
@@ -228,9 +241,24 @@ def fit_ranker(examples: list[QuestionExamples], l2: float = L2) -> np.ndarray:
             value -= wt * np.log(p_pos + 1e-12) / len(usable)
             # d(-log p_pos)/dθ = E_p[x] - E_{p | pos}[x]
             grad += wt * (p @ e.x - (p[pos] @ e.x[pos]) / (p_pos + 1e-12)) / len(usable)
-        return value, grad
+        return value, grad[mask]
 
-    return minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x
+    theta = base.copy()
+    theta[mask] = minimize(loss, base[mask], jac=True, method="L-BFGS-B").x
+    return theta
+
+
+def fit_features(examples: list[QuestionExamples], model: ReaderModel, names: Sequence[str],
+                 l2: float = L2) -> np.ndarray:
+    """Ranker weights with only ``names`` fitted, every other weight (and the answerability
+    model and threshold) kept from ``model``: how a new feature gets its weight without a
+    whole refit, which moves every weight at once and has each time traded dev answers of one
+    collection for another's (README, step 15)."""
+    unknown = sorted(set(names) - set(FEATURES))
+    if unknown:
+        raise ValueError(f"unknown features {unknown}; the reader's features are {list(FEATURES)}")
+    kept = np.array([model.rank_weights.get(name, 0.0) for name in FEATURES])
+    return fit_ranker(examples, l2, kept, [list(FEATURES).index(n) for n in names])
 
 
 def chosen(e: QuestionExamples, rank_weights: np.ndarray) -> tuple[np.ndarray, int]:
@@ -394,7 +422,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also report each set's right answers when fitted on the other sets only, "
                              "threshold included ('held out') and with the threshold fitted on all sets "
                              f"('held out (weights)'), for each L2 strength of {HELD_OUT_L2}")
+    parser.add_argument("--only", type=lambda s: [n.strip() for n in s.split(",") if n.strip()], default=None,
+                        metavar="FEATURES",
+                        help="fit only these ranker weights (comma-separated feature names), keeping every other "
+                             "weight, the answerability model and the threshold of the current model")
     args = parser.parse_args(argv)
+    if args.only is not None and (not args.only or set(args.only) - set(FEATURES)):
+        parser.error(f"--only takes feature names of {list(FEATURES)}")
     examples: list[QuestionExamples] = []
     sources: dict[str, dict[str, object]] = {}
     available = standard_sets()
@@ -419,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for threshold, label in HELD_OUT_MEASURES.items():
                 scores = reported[l2, label] = held_out(examples, l2, threshold)
                 print(f"{label}, l2 {l2:g}: {scores} mean {np.mean(list(scores.values())):.3f}")
+    if args.only:
+        return _write_partial(examples, args.only, sources, args.k, args.write)
     rank_weights, answer_weights, bias, threshold = fit(examples)
     detail = at_threshold(outcomes(examples, rank_weights, answer_weights, bias), threshold)
     for name, w in zip(FEATURES, rank_weights):
@@ -446,6 +482,35 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "held_out_weights_right": {k: float(v) for k, v in held["held out (weights)"].items()}},
         }
         MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+def _write_partial(examples: list[QuestionExamples], names: Sequence[str], sources: dict[str, dict[str, object]],
+                   k: int, write: bool) -> int:
+    """``--only``: fit ``names`` alone (``fit_features``), report each collection's dev figures
+    before and after at the model's threshold, and with ``write`` record the new weights and
+    what measured them under ``fitted_on.features_fitted_alone``."""
+    model = load_model()
+    before = np.array([model.rank_weights.get(name, 0.0) for name in FEATURES])
+    answer_weights = np.array([model.answer_weights.get(name, 0.0) for name in ANSWER_FEATURES])
+    rank_weights = fit_features(examples, model, names)
+    details = {label: at_threshold(outcomes(examples, w, answer_weights, model.answer_bias), model.threshold)
+               for label, w in (("before", before), ("after", rank_weights))}
+    for name in names:
+        i = list(FEATURES).index(name)
+        print(f"rank {name:>20} {before[i]:+.3f} -> {rank_weights[i]:+.3f}")
+    for label, detail in details.items():
+        for name, d in detail.items():
+            print(label, name, {key: (round(float(v), 3) if isinstance(v, float) else v) for key, v in d.items()})
+    if write:
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        data["rank_weights"] = {name: round(float(w), 4) for name, w in zip(FEATURES, rank_weights)}
+        data.setdefault("fitted_on", {}).setdefault("features_fitted_alone", []).append(
+            {"features": list(names), "date": time.strftime("%Y-%m-%d"), "collections": sources, "k": k, "l2": L2,
+             "weights": {name: data["rank_weights"][name] for name in names},
+             "dev_at_threshold_before": details["before"], "dev_at_threshold_after": details["after"]})
+        MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
     return 0
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.fit_reader import QuestionExamples, held_out
-from qa.answering.reader import ANSWER_FEATURES, FEATURES
+import pytest
+
+from eval.fit_reader import QuestionExamples, fit_features, held_out
+from qa.answering.reader import ANSWER_FEATURES, FEATURES, ReaderModel
 
 COVERAGE = list(FEATURES).index("coverage")
+COUNTED = list(FEATURES).index("counted_noun")
 
 
 def _question(collection: str, i: int, right_has_coverage: bool) -> QuestionExamples:
@@ -28,6 +31,24 @@ def test_a_collection_is_scored_by_a_model_fitted_on_the_others():
     assert set(scores) == {"a", "b", "odd"}
     assert scores["a"] == scores["b"] == 1.0, "what a and b share is learned from the other"
     assert scores["odd"] < 0.5, "a collection that rewards the opposite is not learned from the others"
+
+
+def test_a_feature_fitted_alone_gets_a_weight_and_leaves_the_others_as_they_were():
+    """``--only``: the candidate holding the answer is the one with the new feature, so its
+    weight comes out positive; every other weight is the model's, unchanged."""
+    examples = []
+    for i in range(12):
+        e = _question("a" if i % 2 else "b", i, True)
+        e.x[:, COUNTED] = 0.0
+        e.x[int(np.argmax(e.y)), COUNTED] = 1.0
+        examples.append(e)
+    kept = {name: 0.5 for name in FEATURES if name != "counted_noun"}
+    model = ReaderModel(kept, {}, 0.0, 0.5, {})
+    weights = fit_features(examples, model, ["counted_noun"])
+    assert weights[COUNTED] > 0.5
+    assert all(weights[i] == 0.5 for i, name in enumerate(FEATURES) if name != "counted_noun")
+    with pytest.raises(ValueError, match="unknown features"):
+        fit_features(examples, model, ["no_such_feature"])
 
 
 def _graded(collection: str, i: int, answerable: bool, top: float) -> QuestionExamples:
