@@ -76,6 +76,13 @@ def test_a_comparison_by_a_share_asks_for_a_percentage_unless_read_per_province(
     assert asked_kinds(ask("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?")) == {"quantity"}
 
 
+@pytest.mark.parametrize("question", ["How often will the province hold cyber security drills?",
+                                      "How frequently are the data sets updated?",
+                                      "How many times a year is the plan reviewed?"])
+def test_how_often_asks_for_a_quantity(question):
+    assert answer_types(question, "en") == {"quantity"}
+
+
 def test_a_date_question_about_a_target_still_takes_a_year():
     assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
     assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}
