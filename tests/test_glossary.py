@@ -146,6 +146,16 @@ def test_a_compound_written_apart_or_together_pools_its_translations(data_dir):
     assert apart == together == hyphen == {"vé điện tử", "vé số hóa"}
 
 
+def test_the_glossary_lists_each_word_in_one_spelling():
+    """``spellings`` finds the other one: a second entry would only repeat the first."""
+    from itertools import product
+
+    entries = glossary.glossary()
+    for english in entries:
+        variants = {" ".join(w) for w in product(*(glossary.spellings(x) for x in english.split(" ")))}
+        assert not (variants - {english}) & set(entries), english
+
+
 def test_a_compound_the_glossary_writes_both_ways_gets_all_its_translations():
     assert set(translate("cyber security drills").terms) >= {"an ninh mạng", "an toàn thông tin mạng", "diễn tập"}
 
