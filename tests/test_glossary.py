@@ -102,6 +102,64 @@ def test_inflected_takes_the_english_endings(word, forms, not_forms):
     assert not any(pattern.match(f) for f in not_forms)
 
 
+@pytest.mark.parametrize("word, others", [
+    ("digitise", ("digitize",)),
+    ("digitisation", ("digitization",)),
+    ("analyse", ("analyze",)),
+    ("centre", ("center",)),
+    ("fibres", ("fibers",)),
+    ("labour", ("labor",)),
+    ("licence", ("license",)),
+    ("programme", ("program",)),
+])
+def test_spellings_gives_the_british_and_american_forms_either_way(word, others):
+    assert glossary.spellings(word)[0] == word and set(others) <= set(glossary.spellings(word))
+    assert all(word in glossary.spellings(o) for o in others)
+
+
+@pytest.mark.parametrize("word", ["for", "ai", "e", "data", "household"])
+def test_spellings_leaves_a_word_without_a_variant_alone(word):
+    assert glossary.spellings(word) == [word]
+
+
+@pytest.mark.parametrize("british, american", [
+    ("How many records were digitised?", "How many records were digitized?"),
+    ("households with fibre broadband", "households with fiber broadband"),
+    ("the smart city operations centres", "the smart city operations centers"),
+    ("the labour force trained", "the labor force trained"),
+])
+def test_a_british_and_an_american_question_get_the_same_vietnamese(british, american):
+    assert translate(british).terms == translate(american).terms != []
+
+
+def test_a_spelling_the_glossary_lists_once_is_found_in_the_other(data_dir):
+    path = data_dir / "glossary.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "harbour\tbến cảng\ncolourfulness\tsắc màu\n", encoding="utf-8")
+    assert "bến cảng" in translate("Which harbors are digitized?").terms
+    assert "sắc màu" not in translate("colorfulness").terms  # -our only at a word's end
+
+
+def test_a_compound_written_apart_or_together_pools_its_translations(data_dir):
+    path = data_dir / "glossary.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "e ticket\tvé điện tử\neticket\tvé số hóa\n", encoding="utf-8")
+    apart, together, hyphen = (set(translate(q).terms) for q in ("e ticket", "etickets", "e-ticket"))
+    assert apart == together == hyphen == {"vé điện tử", "vé số hóa"}
+
+
+def test_the_glossary_lists_each_word_in_one_spelling():
+    """``spellings`` finds the other one: a second entry would only repeat the first."""
+    from itertools import product
+
+    entries = glossary.glossary()
+    for english in entries:
+        variants = {" ".join(w) for w in product(*(glossary.spellings(x) for x in english.split(" ")))}
+        assert not (variants - {english}) & set(entries), english
+
+
+def test_a_compound_the_glossary_writes_both_ways_gets_all_its_translations():
+    assert set(translate("cyber security drills").terms) >= {"an ninh mạng", "an toàn thông tin mạng", "diễn tập"}
+
+
 @pytest.mark.parametrize("spellings", [
     ("TT&TT", "TTTT", "TT-TT", "tt&tt"),
     ("GD&ĐT", "GDĐT", "GD-ĐT", "gd&đt"),

@@ -76,6 +76,27 @@ def test_a_comparison_by_a_share_asks_for_a_percentage_unless_read_per_province(
     assert asked_kinds(ask("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?")) == {"quantity"}
 
 
+@pytest.mark.parametrize("question", ["How often will the province hold cyber security drills?",
+                                      "How frequently are the data sets updated?",
+                                      "How many times a year is the plan reviewed?"])
+def test_how_often_asks_for_a_quantity(question):
+    assert answer_types(question, "en") == {"quantity"}
+
+
+@pytest.mark.parametrize("question", ["What is Gia Lai's budget for digital transformation in 2025?",
+                                      "What is the total budget of the plan?", "What was the cost of the data hub?",
+                                      "What's the funding for the operations centre?"])
+def test_an_english_question_naming_money_after_what_asks_for_money(question):
+    assert answer_types(question, "en") == {"money"}
+
+
+@pytest.mark.parametrize("question", ["What share of the budget goes to infrastructure?",  # a share
+                                      "What funding sources does the plan use?",          # money modifies 'sources'
+                                      "What does the budget cover?"])
+def test_an_english_question_about_money_but_not_its_amount_asks_for_no_money(question):
+    assert "money" not in answer_types(question, "en")
+
+
 def test_a_date_question_about_a_target_still_takes_a_year():
     assert answer_types("When will Hà Tĩnh reach 80% online public services?", "en") == {"date"}
     assert answer_types("Sinh viên đăng ký học phần khi nào?", "vi") == {"date"}

@@ -146,6 +146,8 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
         asked.add("day")  # "When was the plan issued?" asks for the day it was issued
     if "quantity" in asked and "percent" not in asked and asks_money(folded, lang, cues["quantity"]):
         asked.add("money")
+    elif lang == "en" and "percent" not in asked and names_money_asked(folded):
+        asked.add("money")
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
 
 
@@ -161,6 +163,28 @@ def _word_list(key: str) -> dict[str, re.Pattern[str]]:
 def says(key: str, folded: str, lang: str) -> bool:
     """The folded, lower-cased question holds a word of the list ``key`` (``_word_list``)."""
     return bool(_word_list(key)["en" if lang == "en" else "vi"].search(folded))
+
+
+@lru_cache(maxsize=1)
+def _what_money() -> re.Pattern[str]:
+    function = "|".join(sorted(map(re.escape, question_types()["function_words_en"]), key=len, reverse=True))
+    money = "|".join(sorted(map(re.escape, question_types()["money"]["en"]), key=len, reverse=True))
+    return re.compile(rf"\bwhat(?:'s|\s+(?:is|are|was|were|will\s+be))?(?:\s+(?:the|a|an))?"
+                      rf"(?:\s+(?!(?:{function})(?![\w']))[\w'\-]+){{0,3}}?\s+(?:{money})"
+                      rf"(?=\s*$|\s*[?.,;:!]|\s+(?:{function})(?![\w']))")
+
+
+def names_money_asked(folded: str) -> bool:
+    """Rule (an English question asking for money by name): "What is Gia Lai's budget for
+    2025?", "What total funding …", "What was the cost of …" ask for an amount of money
+    without "how much": the money word is the noun "what" asks about, at most three content
+    words after it (function words, ``question_types.json`` "function_words_en", other than
+    an article end the reading, so "what share of the budget" asks for a share), and the
+    money word ends the noun ("what funding sources" asks for sources). Why: a
+    Vietnamese question says "bao nhiêu" ("Kinh phí … là bao nhiêu?") where an English one
+    names the noun, and without the kind a heading ("KINH PHÍ") answers it, and a plan's
+    budget for another year is not refused."""
+    return _what_money().search(folded) is not None
 
 
 def asks_money(folded: str, lang: str, quantity: re.Pattern[str]) -> bool:

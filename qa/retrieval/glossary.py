@@ -44,16 +44,61 @@ def english_stopwords() -> frozenset[str]:
     return frozenset(w for _, (line,) in read_rows(STOPWORDS_FILE, 1) for w in line.split())
 
 
+def compound_key(english: str) -> str:
+    """An English phrase without its spaces and hyphens: "cyber security", "cyber-security"
+    and "cybersecurity" are one word written three ways, and share one key."""
+    return re.sub(r"[\s\-]+", "", english)
+
+
 @lru_cache(maxsize=1)
 def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
-    out = []
+    # Entries that are one compound written apart or together ("cyber security",
+    # "cybersecurity") pool their translations: a question typing either way gets all of them.
+    pooled: dict[str, list[str]] = {}
     for en, vi in glossary().items():
+        pooled.setdefault(compound_key(en), []).extend(vi)
+    out = []
+    for en in glossary():
+        vi = tuple(dict.fromkeys(pooled[compound_key(en)]))
         # hyphen and space interchangeable; plural and verb endings allowed on the last word,
-        # except after a word of two letters ("ai" must not take in "aid")
+        # except after a word of two letters ("ai" must not take in "aid"); British and
+        # American spellings of every word
         words = re.split(r"[\s\-]+", en)
-        body = r"[\s\-]?".join(re.escape(w) for w in words[:-1]) + (r"[\s\-]?" if len(words) > 1 else "")
-        out.append((re.compile(rf"(?<![a-z0-9]){body}{inflected(words[-1])}(?![a-z0-9])"), vi))
+        body = r"[\s\-]?".join(_any_spelling(w) for w in words[:-1]) + (r"[\s\-]?" if len(words) > 1 else "")
+        last = "(?:" + "|".join(inflected(v) for v in spellings(words[-1])) + ")"
+        out.append((re.compile(rf"(?<![a-z0-9]){body}{last}(?![a-z0-9])"), vi))
     return out
+
+
+# British and American spellings of one word, each rule a pair of endings either of which may
+# be written: digitise/digitize (and -ised, -ising, -isation), analyse/analyze, centre/center,
+# fibre/fiber, labour/labor, licence/license, programme/program.
+_SPELLING_PAIRS: tuple[tuple[str, str, str], ...] = (
+    (r"(?<=[iy])[sz](?=(?:e|ed|es|ing|ation|ations|er|ers)$)", "s", "z"),
+    (r"(?<=[tb])(?:re|er)(?=s?$)", "re", "er"),
+    (r"(?<=[a-z]{2})(?:our|or)(?=s?$)", "our", "or"),
+    (r"(?<=en)[cs](?=e$)", "c", "s"),
+    (r"(?<=gram)(?:me)?$", "me", ""),
+)
+
+
+def spellings(word: str) -> list[str]:
+    """Every British and American spelling of an English word, itself first: "digitise" →
+    digitize, "centre" → center, "labour" → labor, "programme" → program. Why: officials
+    write either, and the glossary should not have to list each word twice. A rule makes a
+    spelling that is no English word ("sector" → "sectour") harmlessly, as nobody types it."""
+    out = [word]
+    for pattern, a, b in _SPELLING_PAIRS:
+        for w in list(out):
+            for ending in (a, b):
+                variant = re.sub(pattern, ending, w, count=1)
+                if variant not in out:
+                    out.append(variant)
+    return out
+
+
+def _any_spelling(word: str) -> str:
+    return "(?:" + "|".join(re.escape(v) for v in spellings(word)) + ")"
 
 
 def inflected(word: str) -> str:
