@@ -379,6 +379,15 @@ def successor(name: str) -> str | None:
     return _tables().units[found].successor if found else None
 
 
+def one_territory(names: Iterable[str]) -> bool:
+    """Whether ``names`` (two or more) are names of one territory today: a former province
+    and the province it became part of ("Quảng Ngãi" and "Kon Tum"), or two names that
+    merged into one. Why: officials name a merged province by its old name beside the new
+    one ("Quảng Ngãi (Kon Tum cũ)"), which names one place, not two to compare."""
+    found = [successor(n) or n for n in names]
+    return len(found) >= 2 and len(set(found)) == 1
+
+
 def predecessors(name: str) -> tuple[str, ...]:
     """The former provinces that became part of ``name`` (a current province), itself
     excluded: predecessors("Đà Nẵng") == ("Quảng Nam",)."""
