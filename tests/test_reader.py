@@ -1141,7 +1141,8 @@ def test_a_statement_about_other_administrative_levels_answers_nothing():
     """Rule "level conflict" (reader.level_conflict): the district level's share is not
     stated by "90% … tại cấp tỉnh, 70% … tại cấp xã", which answers the commune level's
     (even where the part naming the commune holds most of the question: one predicate is
-    shared among the levels); a unit naming every level, or none, is left to the model."""
+    shared among the levels); a unit naming every level is left to the model, and one
+    naming none states the province's figure (rule "level unstated")."""
     from qa.answering.reader import unit_refusal
     idf = idf_function(lambda t: 1, 10)
     district = analyse("Tỷ lệ hồ sơ công việc tại cấp huyện được xử lý trên môi trường mạng là bao nhiêu?", {})
@@ -1153,12 +1154,40 @@ def test_a_statement_about_other_administrative_levels_answers_nothing():
         "Hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, cấp xã đạt 65%.":
             (None, None, None),
         "100% hồ sơ công việc từ tỉnh đến xã được xử lý trên môi trường mạng.": (None, None, None),
-        "90% hồ sơ công việc được xử lý trên môi trường mạng.": (None, None, None),
+        "90% hồ sơ công việc được xử lý trên môi trường mạng.": ("level_unstated",) * 3,
     }
     for text, expected in cases.items():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind in ("line", "item"))
         assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (district, commune, english)) == expected, text
+
+
+def test_a_figure_naming_no_level_answers_no_lower_level():
+    """Rule "level unstated" (reader.level_unstated): a question about the district or
+    commune level, typed with or without diacritics, is refused a unit that names no level,
+    which states the province's figure ("Tỷ lệ hồ sơ … toàn trình đạt trên 70%"); a
+    question about the province, or naming no level, is not, nor is a unit naming the level
+    asked in its lead-in, or every level ("các cấp")."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    asked = {
+        "district": analyse("Ty le ho so truc tuyen toan trinh cap huyen cua tinh nam 2026 la bao nhieu?", {}),
+        "commune": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình cấp xã năm 2026 là bao nhiêu?", {}),
+        "province": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình cấp tỉnh năm 2026 là bao nhiêu?", {}),
+        "none": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình năm 2026 là bao nhiêu?", {}),
+    }
+    cases = {  # text, the unit's start -> the questions refused
+        ("- Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình đạt trên 70%.", "- Tỷ lệ"):
+            {"district", "commune"},
+        ("Đối với cấp xã:\n- Tỷ lệ hồ sơ được giải quyết trực tuyến toàn trình đạt trên 70%.", "- Tỷ lệ"):
+            {"district", "province"},  # its lead-in names the commune level: another one (level_conflict)
+        ("- Tỷ lệ hồ sơ được giải quyết trực tuyến toàn trình ở các cấp đạt trên 70%.", "- Tỷ lệ"): set(),
+    }
+    for (text, start), refused in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind in ("line", "item") and c.text.startswith(start))
+        got = {name for name, q in asked.items() if unit_refusal(reading(q, [hit], idf), unit)}
+        assert got == refused, text
 
 
 def test_the_indicators_a_question_names():

@@ -944,6 +944,31 @@ def level_conflict(r: Reading, c: Candidate) -> bool:
     return bool(named) and not named & asked
 
 
+def names_every_level(text: str) -> bool:
+    """Whether a text names every administrative level at once ("các cấp", "từ tỉnh đến
+    xã": ``admin_levels.json``'s "all"), which ``levels_named`` reads as none in particular."""
+    return bool(_level_patterns()[3].search(fold(text).lower()))
+
+
+#: The levels below the province ("district", "commune"): a figure a unit states without
+#: naming a level is the province's as a whole, never one of theirs.
+LOWER_LEVELS = frozenset({"district", "commune"})
+
+
+def level_unstated(r: Reading, c: Candidate) -> bool:
+    """Rule (a province's figure is no lower level's): the question asks only about levels
+    below the province ("cấp huyện", "cấp xã") and the unit, read with its sentence or
+    lead-in, names no level at all, not even every level at once ("các cấp"): "Tỷ lệ hồ
+    sơ TTHC trực tuyến toàn trình đạt 55%" states the province's share, and the commune
+    level's is not stated. A unit naming the level asked, or other levels only
+    (``level_conflict``), is read as before."""
+    asked = levels_named(r.query.text, r.query.lang)
+    if not asked or not asked <= LOWER_LEVELS:
+        return False
+    read = [c.text] + ([c.context] if c.context else [])
+    return not any(levels_named(t) or names_every_level(t) for t in read)
+
+
 #: A document's code ("45/2026/NĐ-CP", "05-NQ/TU", "59/KH-UBND"): its letters name the
 #: kind of document and its issuer, no indicator (``named_indicators``).
 _DOCUMENT_CODE = re.compile(r"\S*\d\S*/\S+|\S+/\S*\d\S*")
@@ -1230,6 +1255,7 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
     "level_conflict": level_conflict,
+    "level_unstated": level_unstated,
     "indicator_absent": indicator_absent,
 }
 
