@@ -1345,3 +1345,30 @@ def test_the_words_before_a_figure_are_the_previous_figures_when_its_segment_is_
     from qa.answering.answer import figure_of
     found = figure_of(analyse(question, {}), _one_province_evidence(text), "X", lambda term: 1.0)
     assert found is not None and found.text == figure
+
+
+def test_a_signature_block_answers_only_who_signed():
+    """Rule "a signature answers who signed" (reader.signature_unasked): the closing
+    signature line is refused to a question asking for a share ("chữ ký số", a digital
+    signature, shares only the word "ký" with it) or a figure or a date, typed with or
+    without diacritics; a question asking who signed, or who, is left to the model, and so
+    is a terse one that names no share and asks for nothing in particular."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    text = "4. UBND các xã ban hành kế hoạch trước ngày 28/02/2026.\nNgười ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    block = next(c for c in units(hit, text) if c.text.startswith("Người ký"))
+    expected = {
+        "phu tho ty le dan so co chu ky so 2026": "signature_unasked",
+        "Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?": "signature_unasked",
+        "Kế hoạch được ký ngày nào?": "signature_unasked",
+        "phu tho ai ky kh cds 2026": None,
+        "Ai ký kế hoạch chuyển đổi số năm 2026?": None,
+        "Who signed the 2026 plan?": None,
+        "phu tho nguoi ky ke hoach": None,
+        "phu tho ke hoach 2026": None,
+    }
+    got = {q: unit_refusal(reading(analyse(q, {}), [hit], idf), block) for q in expected}
+    assert got == expected
+    line = next(c for c in units(hit, text) if c.text.startswith("4."))
+    assert unit_refusal(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line) is None

@@ -117,7 +117,7 @@ class Candidate:
         found: list[str] = []
         schemes: set[str] = set()
         for line in reversed(lines):
-            if not is_heading(line):
+            if not is_heading(line) or is_dateline(line):
                 continue
             m = marker(line)
             scheme = m.scheme if m is not None else ""
@@ -126,6 +126,20 @@ class Candidate:
             found.append(line)
             schemes.add(scheme)
         return "\n".join(reversed(found))
+
+
+#: A day and a time of day on one line ("Thứ Năm, 15/05/2025 - 08:30 | Bài và ảnh: …"), in
+#: either order: a news page's publication stamp.
+_DATELINE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b.*\b\d{1,2}[:h]\d{2}\b"
+                       r"|\b\d{1,2}[:h]\d{2}\b.*\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+
+
+def is_dateline(line: str) -> bool:
+    """Rule (a publication stamp is no heading): a short line dating a news page to the
+    day and the minute is when it was published, not a heading its paragraphs sit under:
+    read as one, the page's "… năm 2024 tăng 9 bậc" report was about 2025, the year it
+    was published, and the 2024 ranking was refused."""
+    return bool(_DATELINE.search(line))
 
 
 #: A document the text cites by its type and number, to the end of its clause ("Quyết

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.unit_vectors import Semantic
-from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate
+from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate, is_signature_line
 from qa.answering.term_sets import joined_terms, term_set
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations
@@ -969,6 +969,21 @@ def level_unstated(r: Reading, c: Candidate) -> bool:
     return not any(levels_named(t) or names_every_level(t) for t in read)
 
 
+#: The kinds of answer a document's closing signature block gives: who signed it.
+SIGNATURE_KINDS = frozenset({"signer", "agent"})
+
+
+def signature_unasked(r: Reading, c: Candidate) -> bool:
+    """Rule (a signature answers who signed): the unit is the document's closing signature
+    block ("Người ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH …)") and the question asks for no one,
+    but for a figure, a date or a number (its question words), or names a share ("phu tho
+    ty le dan so co chu ky so 2026": "chữ ký số", a digital signature, shares the word
+    "ký" with the block, not its meaning)."""
+    if not is_signature_line(c.text) or r.kinds & SIGNATURE_KINDS:
+        return False
+    return bool(r.kinds) or says("shares", r.query.folded, r.query.lang)
+
+
 #: A document's code ("45/2026/NĐ-CP", "05-NQ/TU", "59/KH-UBND"): its letters name the
 #: kind of document and its issuer, no indicator (``named_indicators``).
 _DOCUMENT_CODE = re.compile(r"\S*\d\S*/\S+|\S+/\S*\d\S*")
@@ -1257,6 +1272,7 @@ UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "level_conflict": level_conflict,
     "level_unstated": level_unstated,
     "indicator_absent": indicator_absent,
+    "signature_unasked": signature_unasked,
 }
 
 
