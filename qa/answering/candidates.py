@@ -263,6 +263,20 @@ def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: i
 _SIGNATURE_LINE = re.compile(rf"^{re.escape(SIGNER_LABEL)}[^|()]+ \([^()|]+\)$")
 
 
+#: The number line of an official document's title block, its number and often its place
+#: and day ("Số: 57/KH-UBND Sơn La, ngày 24 tháng 02 năm 2025").
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*\d+(?:/\d{4})?[/-]\s*[A-ZĐ]")
+
+
+def is_attached_number_line(line: str) -> bool:
+    """Rule (an attachment's title block): a number line after the document's own title
+    block is the title block of a document it attaches ("QUYẾT ĐỊNH … ban hành Kế hoạch",
+    then the plan "Số: 57/KH-UBND …"): read like its title block, what the document says of
+    itself, so that the plan's number answers for the plan as the decision's does for the
+    decision. Read as a body line, the decision's number answered "kế hoạch … số hiệu"."""
+    return bool(_NUMBER_LINE.match(line))
+
+
 def is_signature_line(line: str) -> bool:
     """A document's closing signature block, read like its title block: what the document
     says of itself (who signed it), with the document's title as its context."""
@@ -564,7 +578,8 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         if title and chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
             continue
-        if document_title and is_signature_line(line):  # the closing block says who signed the document
+        if document_title and (is_signature_line(line) or is_attached_number_line(line)):
+            # the closing block says who signed the document; a later number line numbers what it attaches
             found.append(Candidate(hit, rank, line_span, "line", document_title, "", in_title_block=True))
             continue
         before = _paragraph_before(document_text, chunk.start + begin)
