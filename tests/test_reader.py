@@ -1372,3 +1372,14 @@ def test_a_signature_block_answers_only_who_signed():
     assert got == expected
     line = next(c for c in units(hit, text) if c.text.startswith("4."))
     assert unit_refusal(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line) is None
+
+
+def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_context():
+    """Rule "a baseline year is not the year a text is about" (text.own_years, read by
+    ``said_years`` and ``Candidate.stated_years``): "… đạt 46,2%, tăng … so với năm 2023"
+    after a 2024 sentence is 2024's share, answered for 2024, not refused as 2023's."""
+    text = ("Năm 2024, toàn tỉnh tiếp nhận 412.560 hồ sơ, trong đó 57,4% được nộp trực tuyến. "
+            "Tỷ lệ hồ sơ thanh toán trực tuyến đạt 46,2%, tăng gần 20 điểm phần trăm so với năm 2023.")
+    ask = _ask_plan(text)
+    answer, abstained = ask("Tỷ lệ hồ sơ thanh toán trực tuyến năm 2024 là bao nhiêu?")
+    assert not abstained and "46,2%" in answer, answer

@@ -545,3 +545,22 @@ def test_a_word_title_block_cells_rule_is_dropped_and_the_issuer_stands_alone():
 def test_a_news_pages_meta_row_is_dated_by_its_posted_cell(line, rest, date):
     """Rule "a news page's meta row" (clean._posted_cell)."""
     assert take_date(line) == (rest, date)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tỷ lệ hồ sơ thanh toán trực tuyến đạt 46,2%, tăng gần 20 điểm phần trăm so với năm 2023", []),
+    ("Năm 2024 đạt 57%, so với cùng kỳ năm 2023 tăng 5%", [2024]),
+    ("chi so DTI tang bao nhieu bac so voi nam 2022", []),  # typed without diacritics
+    ("In 2024 the share rose 5 points compared with 2023", [2024]),
+    ("đến năm 2025 đạt 80%, năm 2030 đạt 100%", [2025, 2030]),
+])
+def test_a_comparisons_baseline_year_is_not_a_year_the_text_is_about(text, expected):
+    """Rule "a baseline year is not the year a text is about" (text.own_years)."""
+    from qa.text import own_years
+    assert own_years(text) == expected
+
+
+def test_a_question_measuring_against_a_year_asks_about_no_year_of_its_own():
+    from qa.retrieval.query import analyse
+    assert analyse("chi so DTI cua bac giang tang bao nhieu bac so voi nam 2022", {}).years == ()
+    assert analyse("DTI năm 2023 tăng bao nhiêu bậc so với năm 2022?", {}).years == (2023,)

@@ -39,7 +39,7 @@ from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
 from qa.data import DATA_DIR
-from qa.text import Span, clauses, fold, is_heading, sentences, years
+from qa.text import Span, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Candidate:
         # The last year of ``before + " " + context``: a year is a whole word, so it is
         # the context's last, else the text before's; the context's is kept (the windows
         # of a line share it as their context, and the line is long).
-        return frozenset(years(self.text) or last_year(self.context) or last_year(self.before)
+        return frozenset(own_years(self.text) or last_year(self.context) or last_year(self.before)
                          or last_year(self.enclosing_headings)
                          or last_year(self.hit.chunk.heading_path)
                          or ((self.document_year,) if self.document_year else ()))
@@ -154,7 +154,7 @@ def last_year(text: str) -> tuple[int, ...]:
     of one (empty when it names none): a plan's lead-in "Thực hiện Quyết định số 749/QĐ-TTg
     … đến năm 2025, định hướng đến năm 2030, … một số mục tiêu đã đạt được như sau:" frames
     its items in no year of its own, not in 2030."""
-    return tuple(years(_CITED.sub(" ", text))[-1:])
+    return tuple(own_years(_CITED.sub(" ", text))[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read

@@ -32,7 +32,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, has_diacritics, is_heading, is_year, sentences, years
+from qa.text import fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -689,7 +689,7 @@ def said_years(r: Reading, c: Candidate) -> frozenset[int]:
     if len(parts) < 2:
         return c.stated_years
     said = max(parts, key=lambda p: r.covered(p.text))
-    own = years(said.text) or years(c.text[:said.start])[-1:]
+    own = own_years(said.text) or own_years(c.text[:said.start])[-1:]
     return frozenset(own) or c.stated_years
 
 

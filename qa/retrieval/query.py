@@ -20,7 +20,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.acronyms import defined_forms, expansion_terms
 from qa.retrieval.glossary import translate
 from qa.retrieval.provinces import province_spans
-from qa.text import bigrams, fold, has_diacritics, is_year, normalize, words, years
+from qa.text import bigrams, fold, has_diacritics, is_year, normalize, own_years, words, years
 
 # A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
 _VI_SYLLABLE = re.compile(
@@ -288,7 +288,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
             + [t for t in mentioned if t not in required]))
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     return Query(
-        text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
+        text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(own_years(text)))),
         dense_text=dense_text, bm25_terms=terms(text) + translated_terms,
         bm25_terms_in_scope=terms(unnamed) + translated_terms,
         concepts=concepts, untranslated=untranslated, required_terms=required,
