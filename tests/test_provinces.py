@@ -169,6 +169,22 @@ def test_an_old_name_asked_about_a_year_after_its_merger_also_searches_its_succe
     assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Long An",)
 
 
+def test_an_old_name_with_no_document_of_its_own_asked_about_no_year_reaches_its_successor():
+    """Rule "an old name with no plan of its own" (provinces._only_successor_holds): with no
+    year asked, Hòa Bình reaches Phú Thọ when the collection holds nothing of Hòa Bình and
+    a Phú Thọ plan dated since the merger; not when it holds Hòa Bình's own document, nor
+    when Phú Thọ's are all older than the merger, nor without what the collection holds."""
+    collection = ["Phú Thọ", "Sơn La"]
+    held = {"Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
+    assert in_scope(["hoa binh"], collection, (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert successors_after_merger(("Hòa Bình",), ()) == ()
+    own = dict(held, **{"Hòa Bình": Holdings(frozenset({2024}), ("2024-03-01",))})
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings())) == ()
+    older = {"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))}
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings())) == ()
+
+
 def test_the_successor_is_named_to_the_search_only_when_the_question_does_not():
     assert successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",)
     assert successors_after_merger(("Long An", "Tây Ninh"), (2026,)) == ()

@@ -448,7 +448,9 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
     result = []
     for name in names:
         unit = _tables().units.get(canonical(name) or "")
-        if unit is None or not after_merger(unit, asked) or unit.successor in named:
+        if unit is None or unit.successor in named:
+            continue
+        if not (after_merger(unit, asked) or _only_successor_holds(unit, asked, holdings)):
             continue
         if holdings is not None:
             since = str(unit.date)
@@ -458,6 +460,18 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
                 continue
         result.append(unit.successor)
     return tuple(dict.fromkeys(result))
+
+
+def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:
+    """Rule (an old name with no plan of its own): a question naming a merged province and
+    no year ("hoa binh xa mai chau thi diem xa so ho tro bao nhieu") where the collection
+    holds no document of that province at all reaches its successor as a question about a
+    later year does (``successors_after_merger`` still asks for a successor's document dated
+    since the merger): officials keep the old name for the territory, and the successor's
+    plan is the only one that covers it. Where the collection holds the old province's own
+    documents, they answer, as before."""
+    return (unit.change == "merged" and not asked and holdings is not None
+            and not holdings(unit.name).dates)
 
 
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
