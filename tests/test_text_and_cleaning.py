@@ -131,6 +131,12 @@ def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left
     ("kts lao cai 2025 bao nhieu % grdp", "vi"),
     ("tay ninh phu song 5g 2026", "vi"),
     ("What is the dvctt rate of Lao Cai?", "en"),
+    # Nor are the plan abbreviations with a vowel (abbreviations.tsv), typed in lower case.
+    ("son la muc tieu dti 2025", "vi"),
+    ("quang ngai dti 2024 diem so", "vi"),
+    ("ubnd tinh ioc", "vi"),
+    ("What is the DTI of Son La?", "en"),
+    ("dti ranking 2024 son la", "en"),
 ])
 def test_the_language_of_a_question_is_recognised(question, lang):
     assert detect_language(question) == lang

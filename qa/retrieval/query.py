@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from qa.data import DataFileError, read_rows
 from qa.indexing.bm25 import terms
 from qa.retrieval.acronyms import defined_forms, expansion_terms
-from qa.retrieval.glossary import translate
+from qa.retrieval.glossary import abbreviation_key, abbreviations, translate
 from qa.retrieval.provinces import province_spans
 from qa.text import bigrams, fold, has_diacritics, is_year, normalize, own_years, words, years
 
@@ -139,8 +139,11 @@ def is_abbreviation(token: str) -> bool:
     """An abbreviation, which says nothing about a question's language: in capitals (GRDP,
     ICT), or without a vowel, as officials type them in lower case ("kh cds", "tthc",
     "kts", "grdp", the "g" of "5g"). Counted as foreign words they made a terse
-    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English."""
-    return token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
+    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English. Nor is a
+    plan abbreviation typed in lower case with a vowel in it (``abbreviations.tsv``: "dti",
+    "ubnd", "ioc", "vneid"): "son la muc tieu dti 2025" was read as English, and answered so."""
+    return (token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
+            or abbreviation_key(token) in abbreviations())
 
 
 def blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
