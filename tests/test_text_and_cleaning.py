@@ -570,3 +570,16 @@ def test_a_question_measuring_against_a_year_asks_about_no_year_of_its_own():
     from qa.retrieval.query import analyse
     assert analyse("chi so DTI cua bac giang tang bao nhieu bac so voi nam 2022", {}).years == ()
     assert analyse("DTI năm 2023 tăng bao nhiêu bậc so với năm 2022?", {}).years == (2023,)
+
+
+def test_a_question_typed_bare_but_for_its_province_name_is_restored():
+    """Rule "a province name written with its diacritics" (query.analyse): "Phú Thọ co bao
+    nhieu phuong" is typed without diacritics all the same, its words restored as in "phu
+    tho co bao nhieu phuong"; and its level nouns are read folded (reader.levels_named)."""
+    from qa.answering.reader import levels_named
+    spellings = {"co": "có", "phuong": "phường"}
+    mixed = analyse("Phú Thọ co bao nhieu phuong", spellings)
+    bare = analyse("phu tho co bao nhieu phuong", spellings)
+    assert mixed.concepts == bare.concepts and "phường" in mixed.dense_text
+    assert levels_named("Ty le ho so truc tuyen cap huyen cua Sơn La") == frozenset({"district"})
+    assert levels_named("nâng cấp xã hội số của Sơn La") == frozenset()

@@ -914,13 +914,16 @@ def levels_named(text: str, lang: str = "vi") -> frozenset[str]:
     xã"), and for an English question its phrases too ("district-level"). A text naming
     every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty.
     A text written with diacritics is read as written: folded, "phân cấp quản lý" would
-    name a "quận" and "nâng cấp xã hội số" a "xã"; one typed without them is read folded."""
+    name a "quận" and "nâng cấp xã hội số" a "xã"; one typed without them is read folded,
+    a province name written with its diacritics aside ("Sơn La … cap huyen")."""
     as_written, folded_nouns, en, every = _level_patterns()
     folded = fold(text).lower()
     if every.search(folded):
         return frozenset()
     lower = unicodedata.normalize("NFC", text.lower())
-    nouns, seen = (as_written, lower) if has_diacritics(lower) else (folded_nouns, folded)
+    # Only the words outside province names say how it was typed ("Sơn La … cap huyen").
+    typed = has_diacritics(blank(text, province_spans(text)))
+    nouns, seen = (as_written, lower) if typed else (folded_nouns, folded)
     named = {nouns.level_of[m.group(0)] for found in nouns.run.finditer(seen)
              for m in nouns.noun.finditer(found.group(0)[nouns.cap_chars:])}
     if lang == "en":

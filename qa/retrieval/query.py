@@ -271,8 +271,12 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     vi_terms = translation.terms if translation else []
     translated_terms = [t for v in vi_terms for t in terms(v)] + expansion_terms(text, acronyms or {})
     # The text whose words say what is asked: with diacritics (restored if typed
-    # without), without province names and comparison words.
-    restored = restore_diacritics(text, spellings, frequency) if lang == "vi" and not has_diacritics(text) else text
+    # without), without province names and comparison words. Rule (a province name
+    # written with its diacritics): "Phú Thọ co bao nhieu phuong" is typed without them
+    # all the same (a name is capitalised or picked from a list with its marks, the rest
+    # typed bare), so only the words outside the names say whether to restore them.
+    restored = (restore_diacritics(text, spellings, frequency) if lang == "vi" and not has_diacritics(unnamed)
+                else text)
     asked = blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
                    + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
     mentioned = _required_terms(unnamed)
