@@ -27,7 +27,7 @@ from qa.indexing.index import Progress, open_index
 from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
 from qa.retrieval.acronyms import defined_acronyms
-from qa.retrieval.provinces import Holdings, canonical, in_scope, successors_after_merger
+from qa.retrieval.provinces import Holdings, canonical, in_scope, one_territory, successors_after_merger
 from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
 from qa.text import normalize, years
@@ -137,6 +137,8 @@ class Assistant:
         turn = prepare(self, text, history, province, mode, k,
                        self.analyse)
         query, province = turn.query, turn.province
+        if self._one_plan_compared(query):
+            query = replace(query, wants_comparison=False)
         if turn.reply is not None:
             reply, abstained, citations, intent = turn.reply
             done = time.perf_counter()
@@ -176,6 +178,17 @@ class Assistant:
         return Answer(question=question, answer=answer_text, abstained=abstained, citations=citations,
                       timings_ms=timings, id=id, lang=query.lang, retrieved=hits, understood=turn.understood,
                       intent="abstain" if abstained else shape, notices=turn.notices)
+
+    def _one_plan_compared(self, query: Query) -> bool:
+        """Rule (one territory is no comparison): the question names a province and its
+        old name, or the former provinces of one (``one_territory``: "quang ngai kon tum
+        ra soat bao nhieu he thong"), and the collection holds the plans of fewer than two
+        of them. Such a question asks one place's figure: read as a comparison, the one
+        plan held left too few to compare and every province in the collection was
+        compared instead. Where the collection holds each old province's own plan
+        ("Bắc Giang và Bắc Ninh" for 2024), the comparison stands."""
+        return (query.wants_comparison and one_territory(query.provinces)
+                and len(in_scope(query.provinces, self._provinces, query.years, self._holdings)) < 2)
 
     def _per_province(self, query: Query, mode: str, province: str | None,
                       vector: np.ndarray | None) -> dict[str, list[Hit]] | None:

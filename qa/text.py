@@ -75,6 +75,23 @@ def years(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)]
 
 
+#: A year a figure is measured against ("tăng 20 điểm phần trăm so với năm 2023", "so với
+#: cùng kỳ năm 2024", "compared with 2023"): a comparison's baseline.
+#: Matched on the folded text, so that a question typed without diacritics reads the same.
+_BASELINE_YEAR = re.compile(r"\b(?:so voi\s+(?:cung ky\s+)?(?:nam\s+)?|compared (?:with|to)\s+)((?:19|20)\d\d)\b",
+                            re.IGNORECASE)
+
+
+def own_years(text: str) -> list[int]:
+    """Rule (a baseline year is not the year a text is about): the years a text names, in
+    order, less those it measures against ("Tỷ lệ hồ sơ thanh toán trực tuyến đạt 46,2%,
+    tăng gần 20 điểm phần trăm so với năm 2023" reports a later year's share, not 2023's:
+    it names none of its own, and is read in its context's year). A question is read the
+    same way: "chi so DTI tang bao nhieu bac so voi nam 2022" asks about no year of its own."""
+    baselines = {m.start(1) for m in _BASELINE_YEAR.finditer(fold(text))}
+    return [int(m.group(0)) for m in _YEAR.finditer(text) if m.start() not in baselines]
+
+
 def year_starts(text: str) -> frozenset[int]:
     """Where each year named in the text starts (those ``years`` reads)."""
     return frozenset(m.start() for m in _YEAR.finditer(text))

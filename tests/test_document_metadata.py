@@ -206,3 +206,73 @@ def test_an_agent_asked_without_a_word_of_issue_is_not_the_issuer(dien_bien, que
     from qa.answering.document_metadata import asked_own
 
     assert asked_own(dien_bien.analyse(question)) == own
+
+
+DECISION_2026 = """ỦY BAN NHÂN DÂN
+TỈNH ĐIỆN BIÊN
+
+Số: 215/QĐ-UBND
+
+Điện Biên, ngày 20 tháng 01 năm 2026
+
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026
+
+ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lò Văn Tiến
+
+ỦY BAN NHÂN DÂN
+TỈNH ĐIỆN BIÊN
+
+Số: 63/KH-UBND
+
+Điện Biên, ngày 20 tháng 01 năm 2026
+
+KẾ HOẠCH
+Chuyển đổi số tỉnh Điện Biên năm 2026
+
+I. MỤC TIÊU
+1. Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình đạt 60%.
+2. Tỷ trọng kinh tế số trong GRDP của tỉnh đạt 9%.
+"""
+
+
+@pytest.fixture(scope="module")
+def dien_bien_decision(tmp_path_factory):
+    """A decision that issues a plan and attaches it, the plan's own title block included."""
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path_factory.mktemp("attached") / "docs"
+    write(docs / "dien_bien_qd.txt", DECISION_2026)
+    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+
+
+@pytest.mark.parametrize("question, number, other", [
+    ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026 có số hiệu là gì?", "63/KH-UBND", "215/QĐ-UBND"),
+    ("ke hoach chuyen doi so dien bien nam 2026 co so hieu la gi", "63/KH-UBND", "215/QĐ-UBND"),
+    ("Kế hoạch chuyển đổi số năm 2026 của Điện Biên được ban hành kèm theo quyết định số mấy?",
+     "215/QĐ-UBND", "63/KH-UBND"),
+])
+def test_a_plan_attached_to_its_decision_is_numbered_by_its_own_title_block(dien_bien_decision, question, number, other):
+    """Rules "an attachment's title block" (candidates.is_attached_number_line) and "the
+    number of the document asked" (document_metadata.attached_number): the plan's number
+    answers for the plan, the decision's for the decision."""
+    answer = dien_bien_decision.ask(question)
+    assert not answer.abstained
+    assert number in answer.answer and other not in answer.answer, answer.answer
+
+
+def test_a_later_number_line_is_read_as_a_title_block_line():
+    from qa.answering.candidates import is_attached_number_line
+    assert is_attached_number_line("Số: 57/KH-UBND Sơn La, ngày 24 tháng 02 năm 2025")
+    assert is_attached_number_line("Số: 12/2025/QĐ-UBND")
+    assert not is_attached_number_line("Số lượng 57/KH điểm")
+    assert not is_attached_number_line("Số hồ sơ: 412.560")

@@ -10,7 +10,7 @@ import pytest
 from datafiles import copied_data_dir
 from qa.retrieval import provinces
 from qa.data import DataFileError
-from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, predecessors, province_spans,
+from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, one_territory, predecessors, province_spans,
                           scope, successor, successors_after_merger, units, Holdings)
 from qa.retrieval.query import analyse
 
@@ -169,6 +169,22 @@ def test_an_old_name_asked_about_a_year_after_its_merger_also_searches_its_succe
     assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Long An",)
 
 
+def test_an_old_name_with_no_document_of_its_own_asked_about_no_year_reaches_its_successor():
+    """Rule "an old name with no plan of its own" (provinces._only_successor_holds): with no
+    year asked, Hòa Bình reaches Phú Thọ when the collection holds nothing of Hòa Bình and
+    a Phú Thọ plan dated since the merger; not when it holds Hòa Bình's own document, nor
+    when Phú Thọ's are all older than the merger, nor without what the collection holds."""
+    collection = ["Phú Thọ", "Sơn La"]
+    held = {"Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
+    assert in_scope(["hoa binh"], collection, (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert successors_after_merger(("Hòa Bình",), ()) == ()
+    own = dict(held, **{"Hòa Bình": Holdings(frozenset({2024}), ("2024-03-01",))})
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings())) == ()
+    older = {"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))}
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings())) == ()
+
+
 def test_the_successor_is_named_to_the_search_only_when_the_question_does_not():
     assert successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",)
     assert successors_after_merger(("Long An", "Tây Ninh"), (2026,)) == ()
@@ -220,7 +236,26 @@ def test_a_malformed_reading_names_its_file_and_line(data_dir):
         province_spans("Hòa Bình")
 
 
+@pytest.mark.parametrize("names, expected", [
+    (["Quảng Ngãi", "Kon Tum"], True),  # a province and its old name
+    (["kon tum", "Quang Ngai"], True),
+    (["Vĩnh Phúc", "Hòa Bình"], True),  # two former provinces of one (Phú Thọ)
+    (["Bắc Giang", "Lâm Đồng"], False),
+    (["Quảng Ngãi"], False),  # one name is no pair
+])
+def test_names_of_one_territory(names, expected):
+    assert one_territory(names) is expected
+
+
 # ------------------------------------------------------------------ in the pipeline
+
+def test_a_province_named_with_its_old_name_is_not_compared_with_every_province(assistant):
+    """Rule "one territory is no comparison" (pipeline._one_plan_compared): Đà Nẵng named
+    with Quảng Nam, merged into it, where only Quảng Nam's plan is held, asks that plan's
+    figure; it is not a comparison of every province in the collection."""
+    answer = assistant.ask("Ty le dan so co tai khoan thanh toan dien tu cua Da Nang (Quang Nam cu) la bao nhieu?")
+    assert answer.intent != "comparison"
+    assert answer.citations and {assistant.document(c.doc_id).province for c in answer.citations} == {"Quảng Nam"}
 
 def test_a_question_about_a_new_province_searches_its_predecessors_plans(assistant):
     answer = assistant.ask("Mục tiêu tỷ lệ dân số có tài khoản thanh toán điện tử của Đà Nẵng đến năm 2025?")

@@ -1207,7 +1207,8 @@ def test_a_statement_about_other_administrative_levels_answers_nothing():
     """Rule "level conflict" (reader.level_conflict): the district level's share is not
     stated by "90% … tại cấp tỉnh, 70% … tại cấp xã", which answers the commune level's
     (even where the part naming the commune holds most of the question: one predicate is
-    shared among the levels); a unit naming every level, or none, is left to the model."""
+    shared among the levels); a unit naming every level is left to the model, and one
+    naming none states the province's figure (rule "level unstated")."""
     from qa.answering.reader import unit_refusal
     idf = idf_function(lambda t: 1, 10)
     district = analyse("Tỷ lệ hồ sơ công việc tại cấp huyện được xử lý trên môi trường mạng là bao nhiêu?", {})
@@ -1219,12 +1220,40 @@ def test_a_statement_about_other_administrative_levels_answers_nothing():
         "Hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 90%, cấp huyện đạt 80%, cấp xã đạt 65%.":
             (None, None, None),
         "100% hồ sơ công việc từ tỉnh đến xã được xử lý trên môi trường mạng.": (None, None, None),
-        "90% hồ sơ công việc được xử lý trên môi trường mạng.": (None, None, None),
+        "90% hồ sơ công việc được xử lý trên môi trường mạng.": ("level_unstated",) * 3,
     }
     for text, expected in cases.items():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind in ("line", "item"))
         assert tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (district, commune, english)) == expected, text
+
+
+def test_a_figure_naming_no_level_answers_no_lower_level():
+    """Rule "level unstated" (reader.level_unstated): a question about the district or
+    commune level, typed with or without diacritics, is refused a unit that names no level,
+    which states the province's figure ("Tỷ lệ hồ sơ … toàn trình đạt trên 70%"); a
+    question about the province, or naming no level, is not, nor is a unit naming the level
+    asked in its lead-in, or every level ("các cấp")."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    asked = {
+        "district": analyse("Ty le ho so truc tuyen toan trinh cap huyen cua tinh nam 2026 la bao nhieu?", {}),
+        "commune": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình cấp xã năm 2026 là bao nhiêu?", {}),
+        "province": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình cấp tỉnh năm 2026 là bao nhiêu?", {}),
+        "none": analyse("Tỷ lệ hồ sơ trực tuyến toàn trình năm 2026 là bao nhiêu?", {}),
+    }
+    cases = {  # text, the unit's start -> the questions refused
+        ("- Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình đạt trên 70%.", "- Tỷ lệ"):
+            {"district", "commune"},
+        ("Đối với cấp xã:\n- Tỷ lệ hồ sơ được giải quyết trực tuyến toàn trình đạt trên 70%.", "- Tỷ lệ"):
+            {"district", "province"},  # its lead-in names the commune level: another one (level_conflict)
+        ("- Tỷ lệ hồ sơ được giải quyết trực tuyến toàn trình ở các cấp đạt trên 70%.", "- Tỷ lệ"): set(),
+    }
+    for (text, start), refused in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind in ("line", "item") and c.text.startswith(start))
+        got = {name for name, q in asked.items() if unit_refusal(reading(q, [hit], idf), unit)}
+        assert got == refused, text
 
 
 def test_the_indicators_a_question_names():
@@ -1437,3 +1466,41 @@ def test_the_counted_noun_feature_marks_the_unit_that_states_the_count():
     query = analyse("Kế hoạch chuyển đổi số năm 2023 có những chỉ tiêu nào?", {})
     r = reading(query, [hit], idf_function(lambda t: 1, 10))
     assert not any(FEATURES["counted_noun"](r, c) for c in candidates([hit], {doc.doc_id: doc})), "no count asked"
+
+
+def test_a_signature_block_answers_only_who_signed():
+    """Rule "a signature answers who signed" (reader.signature_unasked): the closing
+    signature line is refused to a question asking for a share ("chữ ký số", a digital
+    signature, shares only the word "ký" with it) or a figure or a date, typed with or
+    without diacritics; a question asking who signed, or who, is left to the model, and so
+    is a terse one that names no share and asks for nothing in particular."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    text = "4. UBND các xã ban hành kế hoạch trước ngày 28/02/2026.\nNgười ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)"
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    block = next(c for c in units(hit, text) if c.text.startswith("Người ký"))
+    expected = {
+        "phu tho ty le dan so co chu ky so 2026": "signature_unasked",
+        "Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?": "signature_unasked",
+        "Kế hoạch được ký ngày nào?": "signature_unasked",
+        "phu tho ai ky kh cds 2026": None,
+        "Ai ký kế hoạch chuyển đổi số năm 2026?": None,
+        "Who signed the 2026 plan?": None,
+        "phu tho nguoi ky ke hoach": None,
+        "phu tho ke hoach 2026": None,
+    }
+    got = {q: unit_refusal(reading(analyse(q, {}), [hit], idf), block) for q in expected}
+    assert got == expected
+    line = next(c for c in units(hit, text) if c.text.startswith("4."))
+    assert unit_refusal(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line) is None
+
+
+def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_context():
+    """Rule "a baseline year is not the year a text is about" (text.own_years, read by
+    ``said_years`` and ``Candidate.stated_years``): "… đạt 46,2%, tăng … so với năm 2023"
+    after a 2024 sentence is 2024's share, answered for 2024, not refused as 2023's."""
+    text = ("Năm 2024, toàn tỉnh tiếp nhận 412.560 hồ sơ, trong đó 57,4% được nộp trực tuyến. "
+            "Tỷ lệ hồ sơ thanh toán trực tuyến đạt 46,2%, tăng gần 20 điểm phần trăm so với năm 2023.")
+    ask = _ask_plan(text)
+    answer, abstained = ask("Tỷ lệ hồ sơ thanh toán trực tuyến năm 2024 là bao nhiêu?")
+    assert not abstained and "46,2%" in answer, answer

@@ -388,3 +388,22 @@ def test_a_decision_issuing_an_attached_plan_is_signed_before_the_plan():
     unattached = clean("ỦY BAN NHÂN DÂN\nTỈNH HÒA LẠC\nSố: 1/KH-UBND\nKẾ HOẠCH\nChuyển đổi số\n"
                        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nHoàng Minh Tuấn\n" + plan).text
     assert "Người ký" not in unattached
+
+
+def test_a_news_pages_publication_stamp_is_no_heading():
+    """Rule "a publication stamp is no heading" (candidates.is_dateline): a line dating a
+    page to the day and the minute is skipped among a unit's enclosing headings, so that a
+    2024 report published in 2025 is about 2024 (the page title's year), not 2025."""
+    from qa.answering.candidates import is_dateline, units
+    from qa.types import Chunk, Hit
+    assert is_dateline("Thứ Năm, 15/05/2025 - 08:30 | Bài và ảnh: Thanh Nhị")
+    assert is_dateline("08:30 15/05/2025")
+    assert not is_dateline("Sơn La, ngày 24 tháng 02 năm 2025")
+    assert not is_dateline("Cập nhật 10/3/2024")
+    assert not is_dateline("II. MỤC TIÊU NĂM 2025")
+    text = "\n\n".join(["Quảng Ngãi: Chỉ số chuyển đổi số năm 2024 tăng 9 bậc", "Thứ Năm, 15/05/2025 - 08:30 | Bài: T.N.",
+                        "Tỉnh xếp thứ 27/63, tăng 9 bậc.", "Chính quyền số của tỉnh đứng thứ 19/63."])
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    line = next(c for c in units(hit, text) if c.text.startswith("Chính quyền số"))
+    assert line.enclosing_headings == "Quảng Ngãi: Chỉ số chuyển đổi số năm 2024 tăng 9 bậc"
+    assert line.stated_years == frozenset({2024})

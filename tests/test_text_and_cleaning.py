@@ -131,6 +131,12 @@ def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left
     ("kts lao cai 2025 bao nhieu % grdp", "vi"),
     ("tay ninh phu song 5g 2026", "vi"),
     ("What is the dvctt rate of Lao Cai?", "en"),
+    # Nor are the plan abbreviations with a vowel (abbreviations.tsv), typed in lower case.
+    ("son la muc tieu dti 2025", "vi"),
+    ("quang ngai dti 2024 diem so", "vi"),
+    ("ubnd tinh ioc", "vi"),
+    ("What is the DTI of Son La?", "en"),
+    ("dti ranking 2024 son la", "en"),
 ])
 def test_the_language_of_a_question_is_recognised(question, lang):
     assert detect_language(question) == lang
@@ -545,3 +551,35 @@ def test_a_word_title_block_cells_rule_is_dropped_and_the_issuer_stands_alone():
 def test_a_news_pages_meta_row_is_dated_by_its_posted_cell(line, rest, date):
     """Rule "a news page's meta row" (clean._posted_cell)."""
     assert take_date(line) == (rest, date)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tỷ lệ hồ sơ thanh toán trực tuyến đạt 46,2%, tăng gần 20 điểm phần trăm so với năm 2023", []),
+    ("Năm 2024 đạt 57%, so với cùng kỳ năm 2023 tăng 5%", [2024]),
+    ("chi so DTI tang bao nhieu bac so voi nam 2022", []),  # typed without diacritics
+    ("In 2024 the share rose 5 points compared with 2023", [2024]),
+    ("đến năm 2025 đạt 80%, năm 2030 đạt 100%", [2025, 2030]),
+])
+def test_a_comparisons_baseline_year_is_not_a_year_the_text_is_about(text, expected):
+    """Rule "a baseline year is not the year a text is about" (text.own_years)."""
+    from qa.text import own_years
+    assert own_years(text) == expected
+
+
+def test_a_question_measuring_against_a_year_asks_about_no_year_of_its_own():
+    from qa.retrieval.query import analyse
+    assert analyse("chi so DTI cua bac giang tang bao nhieu bac so voi nam 2022", {}).years == ()
+    assert analyse("DTI năm 2023 tăng bao nhiêu bậc so với năm 2022?", {}).years == (2023,)
+
+
+def test_a_question_typed_bare_but_for_its_province_name_is_restored():
+    """Rule "a province name written with its diacritics" (query.analyse): "Phú Thọ co bao
+    nhieu phuong" is typed without diacritics all the same, its words restored as in "phu
+    tho co bao nhieu phuong"; and its level nouns are read folded (reader.levels_named)."""
+    from qa.answering.reader import levels_named
+    spellings = {"co": "có", "phuong": "phường"}
+    mixed = analyse("Phú Thọ co bao nhieu phuong", spellings)
+    bare = analyse("phu tho co bao nhieu phuong", spellings)
+    assert mixed.concepts == bare.concepts and "phường" in mixed.dense_text
+    assert levels_named("Ty le ho so truc tuyen cap huyen cua Sơn La") == frozenset({"district"})
+    assert levels_named("nâng cấp xã hội số của Sơn La") == frozenset()

@@ -39,7 +39,7 @@ from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
 from qa.data import DATA_DIR
-from qa.text import Span, clauses, fold, is_heading, sentences, years
+from qa.text import Span, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Candidate:
         # The last year of ``before + " " + context``: a year is a whole word, so it is
         # the context's last, else the text before's; the context's is kept (the windows
         # of a line share it as their context, and the line is long).
-        return frozenset(years(self.text) or last_year(self.context) or last_year(self.before)
+        return frozenset(own_years(self.text) or last_year(self.context) or last_year(self.before)
                          or last_year(self.enclosing_headings)
                          or last_year(self.hit.chunk.heading_path)
                          or ((self.document_year,) if self.document_year else ()))
@@ -117,7 +117,7 @@ class Candidate:
         found: list[str] = []
         schemes: set[str] = set()
         for line in reversed(lines):
-            if not is_heading(line):
+            if not is_heading(line) or is_dateline(line):
                 continue
             m = marker(line)
             scheme = m.scheme if m is not None else ""
@@ -126,6 +126,20 @@ class Candidate:
             found.append(line)
             schemes.add(scheme)
         return "\n".join(reversed(found))
+
+
+#: A day and a time of day on one line ("Thứ Năm, 15/05/2025 - 08:30 | Bài và ảnh: …"), in
+#: either order: a news page's publication stamp.
+_DATELINE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b.*\b\d{1,2}[:h]\d{2}\b"
+                       r"|\b\d{1,2}[:h]\d{2}\b.*\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+
+
+def is_dateline(line: str) -> bool:
+    """Rule (a publication stamp is no heading): a short line dating a news page to the
+    day and the minute is when it was published, not a heading its paragraphs sit under:
+    read as one, the page's "… năm 2024 tăng 9 bậc" report was about 2025, the year it
+    was published, and the 2024 ranking was refused."""
+    return bool(_DATELINE.search(line))
 
 
 #: A document the text cites by its type and number, to the end of its clause ("Quyết
@@ -140,7 +154,7 @@ def last_year(text: str) -> tuple[int, ...]:
     of one (empty when it names none): a plan's lead-in "Thực hiện Quyết định số 749/QĐ-TTg
     … đến năm 2025, định hướng đến năm 2030, … một số mục tiêu đã đạt được như sau:" frames
     its items in no year of its own, not in 2030."""
-    return tuple(years(_CITED.sub(" ", text))[-1:])
+    return tuple(own_years(_CITED.sub(" ", text))[-1:])
 
 
 #: Documents whose lead-ins are kept (``lead_ins``); past this many, those not read
@@ -247,6 +261,20 @@ def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: i
 #: The line cleaning writes for an official document's closing signature block
 #: (``qa.documents.clean.signature_block``): "Người ký: Nguyễn Thành Sinh (KT. CHỦ TỊCH …)".
 _SIGNATURE_LINE = re.compile(rf"^{re.escape(SIGNER_LABEL)}[^|()]+ \([^()|]+\)$")
+
+
+#: The number line of an official document's title block, its number and often its place
+#: and day ("Số: 57/KH-UBND Sơn La, ngày 24 tháng 02 năm 2025").
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*\d+(?:/\d{4})?[/-]\s*[A-ZĐ]")
+
+
+def is_attached_number_line(line: str) -> bool:
+    """Rule (an attachment's title block): a number line after the document's own title
+    block is the title block of a document it attaches ("QUYẾT ĐỊNH … ban hành Kế hoạch",
+    then the plan "Số: 57/KH-UBND …"): read like its title block, what the document says of
+    itself, so that the plan's number answers for the plan as the decision's does for the
+    decision. Read as a body line, the decision's number answered "kế hoạch … số hiệu"."""
+    return bool(_NUMBER_LINE.match(line))
 
 
 def is_signature_line(line: str) -> bool:
@@ -563,7 +591,8 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
         if title and chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
             continue
-        if document_title and is_signature_line(line):  # the closing block says who signed the document
+        if document_title and (is_signature_line(line) or is_attached_number_line(line)):
+            # the closing block says who signed the document; a later number line numbers what it attaches
             found.append(Candidate(hit, rank, line_span, "line", document_title, "", in_title_block=True))
             continue
         before = _paragraph_before(document_text, chunk.start + begin)

@@ -190,15 +190,26 @@ def title_block_answer(query: Query, hits: Sequence[Hit], documents: dict[str, D
     if named is None:
         return None, kind if other_year else None
     doc = documents[named.doc_id]
-    for rank, hit in enumerate(hits, 1):
-        if hit.chunk.doc_id != named.doc_id:
-            continue
-        for c in units(hit, doc.text, rank):
-            if c.in_title_block and _answers(asked, c, doc):
-                return c, None
+    lines = [c for rank, hit in enumerate(hits, 1) if hit.chunk.doc_id == named.doc_id
+             for c in units(hit, doc.text, rank) if c.in_title_block]
+    line = attached_number(asked, kind, doc, lines) or next((c for c in lines if _answers(asked, c, doc)), None)
+    if line is not None:
+        return line, None
     if chunks_of is None:
         return None, None
     return unretrieved_title_block(asked, doc, hits, chunks_of), None
+
+
+def attached_number(asked: str, kind: str, doc: Document, lines: Sequence[Candidate]) -> Candidate | None:
+    """Rule (the number of the document asked, not of the one issuing it): a question asking
+    a plan's number ("Kế hoạch … có số hiệu là gì?") about a decision that issues the plan
+    and attaches it, title block and all ("Số: 57/KH-UBND …" after the decision's
+    "Số: 412/QĐ-UBND"), is answered by the attachment's number line: the first title-block
+    line holding a number of the kind asked, when the document's own number is of another
+    kind. None otherwise (the document's own number then answers, as before)."""
+    if asked != "docnumber" or not doc.number or kind in number_kinds(doc.number):
+        return None
+    return next((c for c in lines if kind in number_kinds(c.text)), None)
 
 
 def unretrieved_title_block(asked: str, doc: Document, hits: Sequence[Hit],

@@ -26,13 +26,13 @@ from pathlib import Path
 
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
 from qa.indexing.unit_vectors import Semantic
-from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate
+from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate, is_signature_line
 from qa.answering.term_sets import joined_terms, term_set
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, has_diacritics, is_heading, is_year, sentences, years
+from qa.text import fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -718,7 +718,7 @@ def said_years(r: Reading, c: Candidate) -> frozenset[int]:
     if len(parts) < 2:
         return c.stated_years
     said = max(parts, key=lambda p: r.covered(p.text))
-    own = years(said.text) or years(c.text[:said.start])[-1:]
+    own = own_years(said.text) or own_years(c.text[:said.start])[-1:]
     return frozenset(own) or c.stated_years
 
 
@@ -943,13 +943,16 @@ def levels_named(text: str, lang: str = "vi") -> frozenset[str]:
     xã"), and for an English question its phrases too ("district-level"). A text naming
     every level at once ("các cấp", "từ tỉnh đến xã") names none in particular: empty.
     A text written with diacritics is read as written: folded, "phân cấp quản lý" would
-    name a "quận" and "nâng cấp xã hội số" a "xã"; one typed without them is read folded."""
+    name a "quận" and "nâng cấp xã hội số" a "xã"; one typed without them is read folded,
+    a province name written with its diacritics aside ("Sơn La … cap huyen")."""
     as_written, folded_nouns, en, every = _level_patterns()
     folded = fold(text).lower()
     if every.search(folded):
         return frozenset()
     lower = unicodedata.normalize("NFC", text.lower())
-    nouns, seen = (as_written, lower) if has_diacritics(lower) else (folded_nouns, folded)
+    # Only the words outside province names say how it was typed ("Sơn La … cap huyen").
+    typed = has_diacritics(blank(text, province_spans(text)))
+    nouns, seen = (as_written, lower) if typed else (folded_nouns, folded)
     named = {nouns.level_of[m.group(0)] for found in nouns.run.finditer(seen)
              for m in nouns.noun.finditer(found.group(0)[nouns.cap_chars:])}
     if lang == "en":
@@ -971,6 +974,46 @@ def level_conflict(r: Reading, c: Candidate) -> bool:
         return False
     named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
     return bool(named) and not named & asked
+
+
+def names_every_level(text: str) -> bool:
+    """Whether a text names every administrative level at once ("các cấp", "từ tỉnh đến
+    xã": ``admin_levels.json``'s "all"), which ``levels_named`` reads as none in particular."""
+    return bool(_level_patterns()[3].search(fold(text).lower()))
+
+
+#: The levels below the province ("district", "commune"): a figure a unit states without
+#: naming a level is the province's as a whole, never one of theirs.
+LOWER_LEVELS = frozenset({"district", "commune"})
+
+
+def level_unstated(r: Reading, c: Candidate) -> bool:
+    """Rule (a province's figure is no lower level's): the question asks only about levels
+    below the province ("cấp huyện", "cấp xã") and the unit, read with its sentence or
+    lead-in, names no level at all, not even every level at once ("các cấp"): "Tỷ lệ hồ
+    sơ TTHC trực tuyến toàn trình đạt 55%" states the province's share, and the commune
+    level's is not stated. A unit naming the level asked, or other levels only
+    (``level_conflict``), is read as before."""
+    asked = levels_named(r.query.text, r.query.lang)
+    if not asked or not asked <= LOWER_LEVELS:
+        return False
+    read = [c.text] + ([c.context] if c.context else [])
+    return not any(levels_named(t) or names_every_level(t) for t in read)
+
+
+#: The kinds of answer a document's closing signature block gives: who signed it.
+SIGNATURE_KINDS = frozenset({"signer", "agent"})
+
+
+def signature_unasked(r: Reading, c: Candidate) -> bool:
+    """Rule (a signature answers who signed): the unit is the document's closing signature
+    block ("Người ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH …)") and the question asks for no one,
+    but for a figure, a date or a number (its question words), or names a share ("phu tho
+    ty le dan so co chu ky so 2026": "chữ ký số", a digital signature, shares the word
+    "ký" with the block, not its meaning)."""
+    if not is_signature_line(c.text) or r.kinds & SIGNATURE_KINDS:
+        return False
+    return bool(r.kinds) or says("shares", r.query.folded, r.query.lang)
 
 
 #: A document's code ("45/2026/NĐ-CP", "05-NQ/TU", "59/KH-UBND"): its letters name the
@@ -1363,7 +1406,9 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
     "level_conflict": level_conflict,
+    "level_unstated": level_unstated,
     "indicator_absent": indicator_absent,
+    "signature_unasked": signature_unasked,
 }
 
 

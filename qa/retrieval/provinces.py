@@ -379,6 +379,15 @@ def successor(name: str) -> str | None:
     return _tables().units[found].successor if found else None
 
 
+def one_territory(names: Iterable[str]) -> bool:
+    """Whether ``names`` (two or more) are names of one territory today: a former province
+    and the province it became part of ("Quảng Ngãi" and "Kon Tum"), or two names that
+    merged into one. Why: officials name a merged province by its old name beside the new
+    one ("Quảng Ngãi (Kon Tum cũ)"), which names one place, not two to compare."""
+    found = [successor(n) or n for n in names]
+    return len(found) >= 2 and len(set(found)) == 1
+
+
 def predecessors(name: str) -> tuple[str, ...]:
     """The former provinces that became part of ``name`` (a current province), itself
     excluded: predecessors("Đà Nẵng") == ("Quảng Nam",)."""
@@ -439,7 +448,9 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
     result = []
     for name in names:
         unit = _tables().units.get(canonical(name) or "")
-        if unit is None or not after_merger(unit, asked) or unit.successor in named:
+        if unit is None or unit.successor in named:
+            continue
+        if not (after_merger(unit, asked) or _only_successor_holds(unit, asked, holdings)):
             continue
         if holdings is not None:
             since = str(unit.date)
@@ -449,6 +460,18 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
                 continue
         result.append(unit.successor)
     return tuple(dict.fromkeys(result))
+
+
+def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:
+    """Rule (an old name with no plan of its own): a question naming a merged province and
+    no year ("hoa binh xa mai chau thi diem xa so ho tro bao nhieu") where the collection
+    holds no document of that province at all reaches its successor as a question about a
+    later year does (``successors_after_merger`` still asks for a successor's document dated
+    since the merger): officials keep the old name for the territory, and the successor's
+    plan is the only one that covers it. Where the collection holds the old province's own
+    documents, they answer, as before."""
+    return (unit.change == "merged" and not asked and holdings is not None
+            and not holdings(unit.name).dates)
 
 
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),

@@ -18,9 +18,9 @@ from functools import cached_property, lru_cache
 from qa.data import DataFileError, read_rows
 from qa.indexing.bm25 import terms
 from qa.retrieval.acronyms import defined_forms, expansion_terms
-from qa.retrieval.glossary import translate
+from qa.retrieval.glossary import abbreviation_key, abbreviations, translate
 from qa.retrieval.provinces import province_spans
-from qa.text import bigrams, fold, has_diacritics, is_year, normalize, words, years
+from qa.text import bigrams, fold, has_diacritics, is_year, normalize, own_years, words, years
 
 # A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
 _VI_SYLLABLE = re.compile(
@@ -189,8 +189,11 @@ def is_abbreviation(token: str) -> bool:
     """An abbreviation, which says nothing about a question's language: in capitals (GRDP,
     ICT), or without a vowel, as officials type them in lower case ("kh cds", "tthc",
     "kts", "grdp", the "g" of "5g"). Counted as foreign words they made a terse
-    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English."""
-    return token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
+    Vietnamese question ("kh cds 2026 nghe an quyet dinh so") read as English. Nor is a
+    plan abbreviation typed in lower case with a vowel in it (``abbreviations.tsv``: "dti",
+    "ubnd", "ioc", "vneid"): "son la muc tieu dti 2025" was read as English, and answered so."""
+    return (token.isupper() or not re.search(r"[aeiouy]", token, re.IGNORECASE)
+            or abbreviation_key(token) in abbreviations())
 
 
 def blank(text: str, spans: list[tuple[int, int, str]] | list[tuple[int, int]]) -> str:
@@ -318,8 +321,12 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     vi_terms = translation.terms if translation else []
     translated_terms = [t for v in vi_terms for t in terms(v)] + expansion_terms(text, acronyms or {})
     # The text whose words say what is asked: with diacritics (restored if typed
-    # without), without province names and comparison words.
-    restored = restore_diacritics(text, spellings, frequency) if lang == "vi" and not has_diacritics(text) else text
+    # without), without province names and comparison words. Rule (a province name
+    # written with its diacritics): "Phú Thọ co bao nhieu phuong" is typed without them
+    # all the same (a name is capitalised or picked from a list with its marks, the rest
+    # typed bare), so only the words outside the names say whether to restore them.
+    restored = (restore_diacritics(text, spellings, frequency) if lang == "vi" and not has_diacritics(unnamed)
+                else text)
     asked = blank(restored, spans + [m.span() for m in _COMPARE_VI.finditer(folded)]
                    + [m.span() for m in _COMPARE_NAMED.finditer(folded)])
     mentioned = _required_terms(unnamed)
@@ -338,7 +345,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
             + [t for t in mentioned if t not in required]))
     superlative = bool(_COMPARE_EN.search(text) if lang == "en" else _COMPARE_VI.search(folded))
     return Query(
-        text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(years(text)))),
+        text=text, lang=lang, provinces=provinces, years=tuple(sorted(set(own_years(text)))),
         dense_text=dense_text, bm25_terms=asked_terms(text, folded) + translated_terms,
         bm25_terms_in_scope=asked_terms(unnamed, folded) + translated_terms,
         concepts=concepts, untranslated=untranslated, required_terms=required,
