@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from qa.answering.answer import candidates, compose, idf_function, quoted, reading
-from qa.answering.candidates import lead_ins, units
+from qa.answering.candidates import Candidate, lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
                                  counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number, refusal, said_years)
@@ -194,6 +194,13 @@ def _document(text: str) -> Document:
 def _whole(doc: Document) -> Hit:
     """The document as one retrieved passage."""
     return Hit(Chunk(0, doc.doc_id, doc.text, 0, len(doc.text)), 1.0)
+
+
+def _unit_starting(text: str, start: str, kind: str | None = None, doc_id: str = "d") -> Candidate:
+    """The unit of ``text``, read as one passage of document ``doc_id``, that begins with
+    ``start`` (and is of ``kind``, when given)."""
+    hit = Hit(Chunk(0, doc_id, text, 0, len(text)), 1.0)
+    return next(c for c in units(hit, text) if (kind is None or c.kind == kind) and c.text.startswith(start))
 
 
 def _ask_plan(text: str) -> Callable[[str], tuple[str, bool]]:
@@ -576,8 +583,7 @@ def test_a_lead_in_is_quoted_with_its_nested_items():
             "2. Phần mềm Microsoft Teams:\n\n"
             "a) Giúp giảng viên chia sẻ màn hình.\n\n"
             "Điều 11. Trách nhiệm của giảng viên")
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    lead = next(c for c in units(hit, text) if c.text.startswith("Hệ thống phần mềm phục vụ"))
+    lead = _unit_starting(text, "Hệ thống phần mềm phục vụ")
     listed = with_items(lead, text, 400)
     assert listed is not None
     assert quoted(listed) == ("Hệ thống phần mềm phục vụ dạy học được sử dụng kết hợp bởi các phần mềm sau đây: "
@@ -596,8 +602,7 @@ def test_a_lead_in_sentence_of_a_long_line_is_quoted_with_its_items():
             "- Có thời gian học tập vượt quá 02 học kỳ so với thời gian thiết kế.\n\n"
             "- Đã bị kỷ luật mức cảnh cáo trở lên.\n\n"
             "3. Kết quả học tập được ghi vào bảng điểm.")
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    sentence = next(c for c in units(hit, text) if c.kind == "sentence" and c.text.startswith("Riêng đối với"))
+    sentence = _unit_starting(text, "Riêng đối với", "sentence")
     listed = with_items(sentence, text, 200)
     assert listed is not None and quoted(listed).startswith("Riêng đối với sinh viên")
     assert "- Có thời gian học tập vượt quá" in quoted(listed) and len(quoted(listed)) <= 200
@@ -650,8 +655,7 @@ def test_an_article_s_opening_sentence_leads_its_clauses():
     assert found[text.index("3. Cha, mẹ")] == lead, "a clause after a clause that holds points"
     assert found[text.index("a) Được cấp")] == "2. Chứng chỉ:"
     assert found.get(text.index("1. Quy chế này"), "") == "", "the next article's clause follows no lead-in"
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    clause = next(c for c in units(hit, text) if c.text.startswith("3. Cha, mẹ"))
+    clause = _unit_starting(text, "3. Cha, mẹ")
     assert clause.kind == "item" and quoted(clause).startswith(lead + " 3. Cha, mẹ")
 
 
@@ -719,8 +723,7 @@ def test_a_heading_title_after_a_number_alone_is_the_heading():
             "• Các thành viên khác: 150.000 đ/người/tháng.\n\n"
             "16.2. Chi phí hành chính\n\n"
             "• Các thành viên tham gia cuộc họp: 100.000 đ/người/cuộc họp.")
-    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
-    title = next(c for c in units(hit, text) if c.kind == "sentence" and c.text.startswith("Phụ cấp trách nhiệm"))
+    title = _unit_starting(text, "Phụ cấp trách nhiệm", "sentence")
     body = with_body(title, text, 300)
     assert body is not None and quoted(body).startswith("16.1. Phụ cấp trách nhiệm")
     assert "150.000 đ/người/tháng" in quoted(body) and "16.2" not in quoted(body)
@@ -1104,8 +1107,7 @@ def test_a_unit_of_an_annual_plan_is_about_its_year(title, expected):
     under no heading that names one is about the one year its title block names."""
     text = (f"ỦY BAN NHÂN DÂN\nTỈNH TÂY NINH\n\nSố: 45/KH-UBND\n\nTây Ninh, ngày 16 tháng 01 năm 2026\n\n{title}\n\n"
             "I. MỤC TIÊU\n\nPhủ sóng 5G đạt 80% khu dân cư.")
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng 5G"))
+    unit = _unit_starting(text, "Phủ sóng 5G", doc_id="p")
     assert set(unit.stated_years) == expected
 
 
@@ -1118,8 +1120,7 @@ def test_a_paragraph_that_goes_on_from_the_one_before_shares_its_year():
             "Cùng với đó, kinh tế số chiếm trên 20% GRDP.\n\nNăm 2023, kinh tế số chiếm 12% GRDP.")
     assert paragraph_before(text, text.index("Cùng với đó")).startswith("Tỉnh đặt mục tiêu đến năm 2025")
     assert paragraph_before(text, text.index("Năm 2023")) == ""  # no connective: a paragraph of its own
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = next(c for c in units(hit, text) if c.text.startswith("Cùng với đó"))
+    unit = _unit_starting(text, "Cùng với đó", doc_id="p")
     assert unit.stated_years == frozenset({2025})
 
 
