@@ -276,3 +276,51 @@ def test_a_later_number_line_is_read_as_a_title_block_line():
     assert is_attached_number_line("Số: 12/2025/QĐ-UBND")
     assert not is_attached_number_line("Số lượng 57/KH điểm")
     assert not is_attached_number_line("Số hồ sơ: 412.560")
+
+
+#: A province portal's page for a plan: masthead and menu, the page's heading, the plan's
+#: metadata table and a summary, without the plan's own title block (``metadata_table``).
+PORTAL_PAGE = """<html><head><title>Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026 - Cổng thông tin điện tử tỉnh Điện Biên</title></head>
+<body>
+<div class="header">Cổng thông tin điện tử tỉnh Điện Biên <span>Thứ Hai, 09/02/2026</span> <a href="/dang-nhap">Đăng nhập</a> | <a href="/en">English</a></div>
+<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc">Tin tức - Sự kiện</a></li><li><a href="/van-ban">Văn bản chỉ đạo điều hành</a></li></ul>
+<h1>Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026</h1>
+<table class="meta">
+<tr><td>Số ký hiệu</td><td>37/KH-UBND</td></tr>
+<tr><td>Ngày ban hành</td><td>27/01/2026</td></tr>
+<tr><td>Loại văn bản</td><td>Kế hoạch</td></tr>
+<tr><td>Cơ quan ban hành</td><td>UBND tỉnh Điện Biên</td></tr>
+<tr><td>Người ký</td><td>Phó Chủ tịch Lò Văn Tiến</td></tr>
+</table>
+<p>Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ, UBND tỉnh ban hành Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026.</p>
+<h2>I. MỤC TIÊU</h2>
+<p>Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình đạt 70%.</p>
+<p>Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử đạt 65%.</p>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def portal_page(tmp_path_factory):
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path_factory.mktemp("portal") / "docs"
+    write(docs / "dien_bien_kh_2026.html", PORTAL_PAGE)
+    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Ai ký kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026?", "Lò Văn Tiến"),
+    ("Who signed Dien Bien's 2026 digital transformation plan?", "Lò Văn Tiến"),
+    ("Kế hoạch chuyển đổi số Điện Biên năm 2026 ban hành ngày nào?", "27/01/2026"),
+    ("What is the number of Dien Bien's 2026 digital transformation plan?", "37/KH-UBND"),
+])
+def test_a_portal_pages_metadata_table_answers_as_a_title_block(portal_page, question, expected):
+    """A portal's metadata table is the page's title block (structure.metadata_table): its
+    "Người ký" row answers who signed, though the row shares no word with the question, and
+    the day of issue is its "Ngày ban hành" row, not the masthead's day the page was viewed."""
+    answer = portal_page.ask(question)
+    assert not answer.abstained
+    assert expected in answer.answer
+    assert "09/02/2026" not in answer.answer

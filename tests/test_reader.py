@@ -1505,3 +1505,52 @@ def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_conte
     ask = _ask_plan(text)
     answer, abstained = ask("Tỷ lệ hồ sơ thanh toán trực tuyến năm 2024 là bao nhiêu?")
     assert not abstained and "46,2%" in answer, answer
+
+
+@pytest.mark.parametrize("row, figures", [
+    ("STT Nhiệm vụ: 2 Mở rộng Trung tâm IOC kết nối camera | Cơ quan chủ trì: Sở Xây dựng | Thời gian: Quý IV/2025", []),
+    ("STT: 3 | Nhiệm vụ: Phủ sóng 5G 80% khu dân cư", ["80%"]),
+    ("TT: 1 | Tên nhiệm vụ: Xây dựng 12 trạm BTS", ["12"]),
+    ("STT Chỉ tiêu: 4 Số sàn thương mại điện tử | Chỉ tiêu: sàn | Cơ quan: 03 Sở Công Thương", ["03"]),
+])
+def test_a_table_rows_serial_number_is_no_figure(row, figures):
+    """Rule (a row's serial number is no figure, reader._row_numbers_blanked): the number
+    under "STT" (also glued to the next header, "STT Nhiệm vụ: 2 …") counts nothing; the
+    row's other figures stay."""
+    from qa.answering.reader import figure_numbers
+    assert [m.group(0).strip() for m in figure_numbers(row)] == figures
+    assert holds_type("quantity", row) == bool(figures)
+
+
+TASK_TABLE_PLAN = """KẾ HOẠCH chuyển đổi số tỉnh Điện Biên năm 2026
+
+I. MỤC TIÊU
+
+- Trung tâm Giám sát, điều hành thông minh (IOC) tỉnh kết nối với 10/10 huyện, thị xã, thành phố.
+
+- Tập huấn, bồi dưỡng kỹ năng số cơ bản cho 45.000 người dân.
+
+II. NHIỆM VỤ
+
+STT Nhiệm vụ: 1 Mở rộng Trung tâm IOC kết nối camera giao thông, đô thị | Cơ quan chủ trì: Sở Xây dựng | Thời gian: Quý IV/2026
+STT Nhiệm vụ: 2 Phổ cập kỹ năng số cho người dân | Cơ quan chủ trì: Tỉnh đoàn | Thời gian: 31/12/2026
+"""
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many residents will Dien Bien train in basic digital skills?", "45.000"),
+    ("Trung tâm IOC tỉnh Điện Biên kết nối với bao nhiêu huyện?", "10/10"),
+])
+def test_a_task_row_stating_no_count_does_not_answer_how_many(tmp_path, question, expected):
+    """A task row naming the question's words but no count ("STT Nhiệm vụ: 2 Phổ cập kỹ
+    năng số …") is not read as holding a quantity by its row number: the target stating
+    the count answers."""
+    from helpers import write
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    write(tmp_path / "docs" / "dien_bien_kh_2026.txt", TASK_TABLE_PLAN)
+    assistant = Assistant.open(load_settings(documents_dir=tmp_path / "docs", index_dir=tmp_path / "index"))
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert expected in answer.answer

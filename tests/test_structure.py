@@ -17,7 +17,7 @@ from qa.indexing.embed import load_embedder
 from qa.documents.ingest import load_document
 from qa.indexing.index import open_index
 from qa.documents.loaders import load_file
-from qa.documents.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block
+from qa.documents.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block, title_block_end
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
@@ -407,3 +407,20 @@ def test_a_news_pages_publication_stamp_is_no_heading():
     line = next(c for c in units(hit, text) if c.text.startswith("Chính quyền số"))
     assert line.enclosing_headings == "Quảng Ngãi: Chỉ số chuyển đổi số năm 2024 tăng 9 bậc"
     assert line.stated_years == frozenset({2024})
+
+
+def test_a_portal_pages_metadata_table_is_read_as_its_title_block():
+    """Rule (a portal's metadata table is a title block): the headline above a two-column
+    table holding the document's number is its title; the block starts at that headline
+    (the masthead is no part of it) and ends at the table's last row."""
+    page = ("Cổng thông tin điện tử tỉnh Điện Biên Thứ Hai, 09/02/2026 | English\n\nTrang chủ\n\n"
+            "Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\nSố ký hiệu | 37/KH-UBND\n"
+            "Ngày ban hành | 27/01/2026\nNgười ký | Phó Chủ tịch Lò Văn Tiến\nTải về | In trang | Chia sẻ\n\n"
+            "Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ, UBND tỉnh ban hành kế hoạch.")
+    tb = title_block(page)
+    assert (tb.title, tb.number, tb.kind) == ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026", "37/KH-UBND", "plan")
+    assert page[tb.start:].startswith("Kế hoạch chuyển đổi số")
+    assert page[:title_block_end(page)].endswith("Phó Chủ tịch Lò Văn Tiến")
+    # a number row under no headline (a menu line above it) makes no title block
+    no_heading = page.replace("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\n", "")
+    assert title_block(no_heading).title is None and title_block_end(no_heading) == 0

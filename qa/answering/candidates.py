@@ -575,6 +575,7 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
     text = chunk.text
     found: list[Candidate] = []
     head_end, document_title = head(document_text)
+    head_start = title_block(document_text).start if document_title else 0
     title = document_title if chunk.start < head_end else ""
     named = set(years(document_title)) if document_title else set()
     year = next(iter(named)) if len(named) == 1 else None  # ``Candidate.document_year``
@@ -588,7 +589,7 @@ def _units(hit: Hit, document_text: str, rank: int) -> list[Candidate]:
             continue
         begin = line_start + raw.index(line[0])
         line_span = Span(line, begin, begin + len(line))
-        if title and chunk.start + begin < head_end:
+        if title and head_start <= chunk.start + begin < head_end:
             found.append(Candidate(hit, rank, line_span, "line", title, "", in_title_block=True))
             continue
         if document_title and (is_signature_line(line) or is_attached_number_line(line)):

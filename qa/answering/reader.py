@@ -245,9 +245,28 @@ NARROWER = {"day": "date", "signer": "agent", "percent": "quantity", "money": "q
 _REFERENCE = re.compile(rf"\b(?:{DOCUMENT_TYPE_ALTERNATION})\s+số\s+\d+", re.IGNORECASE)
 
 
+#: The serial number of a table row, as a row read under its headers writes it: "STT: 2 |
+#: Nhiệm vụ: …", "TT: 3 | …", and a row-number header glued to the next one by a PDF's
+#: table reader, "STT Nhiệm vụ: 2 Mở rộng Trung tâm IOC …" (the headers of
+#: ``qa.documents.clean._ROW_NUMBER_HEADER``).
+_ROW_NUMBER_CELL = re.compile(r"(?:^|(?<=\|))\s*(?:[Ss][ốo]\s*)?(?:STT|TT|[Tt]hứ tự)\b[^:|\n]{0,40}:\s*(\d{1,3})(?=[\s|]|$)",
+                              re.MULTILINE)
+
+
+def _row_numbers_blanked(text: str) -> str:
+    """Rule (a row's serial number is no figure): the "2" of "STT Nhiệm vụ: 2 Mở rộng Trung
+    tâm IOC kết nối camera … | Thời gian: Quý IV/2025" numbers the row, and counts nothing
+    the row is about. Why: a task row naming the question's words but stating no count
+    ("How many districts will the operations centre connect?", "Thanh Hoa trains how many
+    residents?") was read as holding a quantity by its row number, and was quoted over the
+    target that states the count ("… IOC tỉnh kết nối với 26/26 huyện"). Offsets kept."""
+    return _ROW_NUMBER_CELL.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + " " * len(m.group(1)), text)
+
+
 def figure_numbers(text: str) -> list[re.Match[str]]:
     """The figures a text states, as ``NUMBER`` matches at their offsets in ``text``: not
-    years, not the day and month of a date, not the number of a document named by its type."""
+    years, not the day and month of a date, not the number of a document named by its type,
+    not a table row's serial number (``_row_numbers_blanked``)."""
     return [m for m in NUMBER.finditer(_numbers_of_figures(text)) if not is_year(m.group(1))]
 
 
@@ -256,7 +275,7 @@ def _numbers_of_figures(text: str) -> str:
     day and month of a date, the number of a document named by its type."""
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group(0))
-    return _REFERENCE.sub(blank, _DAY.sub(blank, text))
+    return _row_numbers_blanked(_REFERENCE.sub(blank, _DAY.sub(blank, text)))
 
 
 @lru_cache(maxsize=16384)

@@ -421,10 +421,15 @@ class TitleBlock:
     date: str | None = None
     kind: str | None = None
     place: str | None = None
+    # Where the block starts: 0, or the headline of a portal's metadata table (``metadata_table``),
+    # after the site's masthead and menu, which say nothing of the document.
+    start: int = 0
 
 
 _FOLDED_TYPES = {fold(k).upper(): v for k, v in DOCUMENT_TYPES.items()}
-_NUMBER = re.compile(r"\bSố(?:\s*hiệu)?\s*[:|]\s*(\d{1,5}\s*(?:/\s*\d{4})?\s*/\s*[A-ZĐ][\wĐđ&.\-]*(?:[-/][\wĐđ&.]+)*)")
+#: A document's number as its title block or a portal's metadata table labels it: "Số:
+#: 72/KH-UBND", "Số hiệu | 4512/KH-UBND", "Số ký hiệu | 245/KH-UBND" (``metadata_table``).
+_NUMBER = re.compile(r"\bSố(?:\s*(?:ký\s*)?hiệu)?\s*[:|]\s*(\d{1,5}\s*(?:/\s*\d{4})?\s*/\s*[A-ZĐ][\wĐđ&.\-]*(?:[-/][\wĐđ&.]+)*)")
 #: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU" and in
 #: "12/2024/NQ-HĐND", "BKHCN" in "5511/BKHCN-CĐSQG" (``NUMBER_CODES`` names its kind).
 NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
@@ -494,10 +499,46 @@ def _title_block(text: str) -> tuple[TitleBlock, int]:
     if not type_words and kind and subject:
         type_words = type_word(kind) or ""
     title = " ".join([type_words] + subject).strip() if subject else None
+    start = 0
+    if title is None and type_at is None and number_match is not None:
+        title, body_at, start = metadata_table(lines, next(k for k, (_, _, line) in enumerate(lines)
+                                                            if _NUMBER.search(line)), body_at)
     date, place = _date(lines)
     end = lines[body_at - 1][1] if 0 < body_at <= len(lines) else 0
     return TitleBlock(title=title or None, number=number, issuer=_issuer(lines), date=date, kind=kind,
-                      place=place), end
+                      place=place, start=start), end
+
+
+def _is_metadata_row(line: str) -> bool:
+    """A row of a portal's metadata table: a short label and its value, two cells
+    ("Người ký | Phó Chủ tịch Nguyễn Hữu Quế", "| Số hiệu | 4512/KH-UBND |")."""
+    cells = [c for c in _CELL_SPLIT.split(line.strip().strip("|").strip()) if c]
+    return is_row(line) and len(cells) == 2 and len(cells[0].split()) <= 4 and cells[0][:1].isupper()
+
+
+def metadata_table(lines: list[tuple[int, int, str]], number_at: int, body_at: int) -> tuple[str | None, int, int]:
+    """Rule (a portal's metadata table is a title block): a province portal's page for a
+    document states what the document's own title block would, as a two-column table under
+    the page's heading ("Kế hoạch chuyển đổi số tỉnh Gia Lai năm 2024" / "Số ký hiệu |
+    245/KH-UBND" / "Ngày ban hành | 29/01/2024" / … / "Người ký | Phó Chủ tịch …"), and many
+    pages give only the table and a summary, not the document. Why: with no type line
+    ("KẾ HOẠCH") the page had no title block, so "Ai ký kế hoạch … năm 2024?" found no title
+    line and the signer's row, which shares no word with the question, was refused. The
+    title is the headline just above the table (a line written like a title, ``_is_headline``)
+    and the block runs from it to the table's last row (the title, where the body starts,
+    where the block starts); the masthead and menu above it are no part of it (their "Thứ
+    Năm, 08/02/2024" is the day the page was viewed, not the day of issue). None (and
+    ``body_at`` unchanged) when the number's row is in no such table or no headline heads it."""
+    if not _is_metadata_row(lines[number_at][2]):
+        return None, body_at, 0
+    first = last = number_at
+    while first > 0 and _is_metadata_row(lines[first - 1][2]):
+        first -= 1
+    while last + 1 < len(lines) and _is_metadata_row(lines[last + 1][2]):
+        last += 1
+    if first == 0 or not _is_headline(lines[first - 1][2]):
+        return None, body_at, 0
+    return " ".join(lines[first - 1][2].split()), last + 1, lines[first - 1][0]
 
 
 def _after_date(lines: list[tuple[int, int, str]]) -> int:
