@@ -1554,3 +1554,47 @@ def test_a_task_row_stating_no_count_does_not_answer_how_many(tmp_path, question
     answer = assistant.ask(question)
     assert not answer.abstained
     assert expected in answer.answer
+
+
+def test_the_subject_cell_of_a_table_row():
+    """``row_subject``: the cell named by ``row_subject_columns.txt`` ("Chỉ tiêu", "Nhiệm
+    vụ"), up to the next cell, as written; a row-number header glued to it ("STT Nhiệm vụ:
+    2 …") is read too; a sentence naming "chỉ tiêu" with no colon is no row."""
+    from qa.answering.reader import row_subject
+    assert row_subject("STT: 5 | Chỉ tiêu: Tỷ lệ người dân có chữ ký số | Đơn vị: % | Năm 2025: 50%") == \
+        "Tỷ lệ người dân có chữ ký số"
+    assert row_subject("Các chỉ tiêu chủ yếu năm 2025: Chỉ tiêu: - Tỷ lệ hộ gia đình có cáp quang | Kế hoạch năm 2025: 85%") == \
+        "- Tỷ lệ hộ gia đình có cáp quang"
+    assert row_subject("STT Nhiệm vụ: 2 Mở rộng Trung tâm IOC | Cơ quan chủ trì: Sở Xây dựng") == "2 Mở rộng Trung tâm IOC"
+    assert row_subject("Chỉ tiêu này đạt 55% trong năm 2025.") is None
+
+
+def test_a_neighbouring_row_answers_no_other_indicator():
+    """Rule "row subject absent" (reader.row_subject_absent): a table row whose subject cell
+    and the question's topic hold less than a third of each other is no answer, whatever
+    its year or agency cells match (the TTHC row for households with fibre, the digital map
+    task for the land database); the row about the indicator asked is, in the question's
+    words or in longer ones ("có kết nối Internet băng rộng cáp quang" for "có cáp quang"),
+    and so is a question the glossary cannot translate in full ("rice"), or a sentence."""
+    from qa.answering.reader import row_subject_absent
+    idf = idf_function(lambda t: 1, 10)
+    tthc = "STT: 1 | Chỉ tiêu: Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình | Đơn vị: % | Năm 2025: 55%"
+    fibre = "STT: 3 | Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Đơn vị: % | Năm 2026: 80%"
+    task = ("STT: 2 | Nhiệm vụ: Triển khai nền tảng bản đồ số dùng chung | Cơ quan chủ trì: Sở Nông nghiệp và Môi trường"
+            " | Thời gian hoàn thành: Quý IV/2025")
+    line = "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình năm 2025 đạt 55%."
+    asked = {
+        "fibre": "Kiên Giang đặt mục tiêu tỷ lệ hộ gia đình có cáp quang năm 2025 là bao nhiêu?",
+        "fibre at length": "Năm 2026 tỉnh đặt mục tiêu tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang là bao nhiêu?",
+        "tthc": "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình năm 2025 là bao nhiêu?",
+        "land": "Which agency leads the land database in Lao Cai?",
+        "map": "Cơ quan nào chủ trì triển khai nền tảng bản đồ số dùng chung của Lào Cai?",
+        "rice": "Who leads the task of managing high-quality rice growing areas?",
+    }
+    cases = {tthc: {"fibre", "fibre at length", "land", "map"}, fibre: {"tthc", "land", "map"}, task: {"fibre", "fibre at length", "land", "tthc"},
+             line: set()}
+    for text, refused in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = max(units(hit, text), key=lambda c: len(c.text))
+        got = {name for name, q in asked.items() if row_subject_absent(reading(analyse(q, {}), [hit], idf), unit)}
+        assert got == refused, text
