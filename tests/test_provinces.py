@@ -41,6 +41,7 @@ def asked(question: str) -> tuple[str, ...]:
     ("Giữ vững hòa bình, ổn định để chuyển đổi số", ()),
     ("Học tập tư tưởng Hồ Chí Minh về chuyển đổi số", ()),
     ("diem wifi tren duong nguyen hue", ()),
+    ("nguyen hue la ai", ()),
     # an ambiguous name opens a question only when typed without diacritics
     ("hòa bình là điều kiện để chuyển đổi số", ()),
 ])
@@ -66,6 +67,9 @@ def test_a_phrase_that_folds_like_a_province_is_not_read_as_one(question, expect
     # an ambiguous name that opens a question typed without diacritics (_opens_question)
     ("thai binh dat muc tieu ty le ho so truc tuyen 2030 la bao nhieu", "Thái Bình"),
     ("hai duong dvctt toan trinh 2025 chi tieu", "Hải Dương"),
+    # ... and one whose other reading is a person's name (the given name "Huệ")
+    ("hue ty trong kinh te so grdp muc tieu 2025", "Huế"),
+    ("hue so to cong nghe so cong dong cap xa", "Huế"),
 ])
 def test_a_province_is_found_with_or_without_diacritics_and_in_lower_case(question, expected):
     assert asked(question) == (expected,)

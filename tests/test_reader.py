@@ -765,6 +765,30 @@ def test_when_a_document_takes_effect_is_not_the_day_it_was_issued():
     assert "12 tháng 3 năm 2026" in answer, answer
 
 
+#: A portal page opening with its headline and metadata table (its title block), and a
+#: deadline its summary sets.
+PORTAL_DEADLINE = ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2024\n\nSố ký hiệu | 37/KH-UBND\n"
+                   "Ngày ban hành | 05/03/2024\nNgười ký | Lò Văn Tiến\n\n"
+                   "Các sở, ngành, Ủy ban nhân dân các huyện xây dựng kế hoạch chuyển đổi số năm 2024 của đơn vị, "
+                   "hoàn thành trước ngày 31/3/2024.")
+
+
+def test_a_deadline_is_not_the_day_of_issue():
+    """Rule "a deadline is not the day of issue" (reader._issue_line_for_effect): a deadline
+    asked ("by what date must …", "… trước ngày nào?") is not answered by the title block's
+    dated line, which still answers when the document was issued."""
+    doc = Document("d", "Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2024", PORTAL_DEADLINE, province="Điện Biên")
+    hit = Hit(Chunk(0, doc.doc_id, PORTAL_DEADLINE, 0, len(PORTAL_DEADLINE)), 1.0)
+    idf = idf_function(lambda t: 1, 10)
+    for question in ("By what date must Dien Bien's districts issue their own 2024 digital transformation plans?",
+                     "Các huyện của Điện Biên phải xây dựng kế hoạch chuyển đổi số năm 2024 trước ngày nào?"):
+        answer, _, _ = compose(analyse(question, {}), [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+        assert "31/3/2024" in answer and "05/03/2024" not in answer, answer
+    answer, _, _ = compose(analyse("Kế hoạch chuyển đổi số năm 2024 của Điện Biên ban hành ngày nào?", {}),
+                           [hit], {doc.doc_id: doc}, idf, 0.0, 300)
+    assert "05/03/2024" in answer, answer
+
+
 def test_a_decree_is_no_plan_of_the_city_it_is_signed_in_and_is_named_by_its_number():
     """Rules "where a document is signed is not what it is about" (ingest.detect_province) and
     "a document is named by its number" (answer.document_name)."""

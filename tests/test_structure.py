@@ -424,3 +424,23 @@ def test_a_portal_pages_metadata_table_is_read_as_its_title_block():
     # a number row under no headline (a menu line above it) makes no title block
     no_heading = page.replace("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\n", "")
     assert title_block(no_heading).title is None and title_block_end(no_heading) == 0
+
+
+def test_a_page_opening_with_its_headline_keeps_its_metadata_table():
+    """Rule (a page that opens with its headline keeps its metadata table): with the
+    masthead and menu cleaned away, the headline is the page's first line; the table under it
+    is still the title block (its "Người ký" and "Ngày ban hành" rows in it), and the headline
+    is the title as written, not read as the subject of a "KẾ HOẠCH" line the page lacks."""
+    page = ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\nSố ký hiệu | 37/KH-UBND\n"
+            "Ngày ban hành | 27/01/2026\nNgười ký | Lò Văn Tiến\n\n"
+            "Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ, UBND tỉnh ban hành kế hoạch.")
+    tb = title_block(page)
+    assert (tb.title, tb.number, tb.kind, tb.start) == ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026", "37/KH-UBND", "plan", 0)
+    assert page[:title_block_end(page)].endswith("Người ký | Lò Văn Tiến")
+    # a document with its own type line is read as before
+    own = "KẾ HOẠCH\n\nChuyển đổi số tỉnh Điện Biên năm 2026\n\nSố: 37/KH-UBND\n\nCăn cứ Luật …"
+    assert title_block(own).title == "KẾ HOẠCH Chuyển đổi số tỉnh Điện Biên năm 2026"
+    # a headline over prose holding a number (no table) is no metadata table
+    prose = ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\nỦy ban nhân dân tỉnh ban hành Kế hoạch số 37/KH-UBND "
+             "về chuyển đổi số năm 2026.")
+    assert title_block(prose).title is None and title_block_end(prose) == 0

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
-from qa.answering.reader import kind_words, question_types, says, answer_types, asked_document_kind, asks_effect, coverage, holds_type, number_kinds
+from qa.answering.reader import kind_words, question_types, says, answer_types, asked_document_kind, asks_deadline, asks_effect, coverage, holds_type, number_kinds
 from qa.documents.structure import ISSUER_STARTS, is_caps
 from qa.retrieval.query import Query
 from qa.text import fold, years
@@ -60,19 +60,6 @@ class NamedDocument:
     doc_id: str
     kind: str
     title: str
-
-
-#: A day asked as a deadline, folded: "… trước ngày nào?", "chậm nhất vào ngày nào",
-#: "by what date", "deadline".
-_DEADLINE_DAY = re.compile(r"\b(?:truoc|cham nhat(?: la| vao)?|han chot(?: la)?|thoi han(?: la)?)\s+ngay\s+nao\b"
-                           r"|\bby (?:what|which) (?:date|day)\b|\bno later than\b|\bdeadlines?\b")
-
-
-def asks_deadline(query: Query) -> bool:
-    """The question asks by which day something must be done ("Ủy ban nhân dân các xã phải
-    xây dựng kế hoạch … trước ngày nào?"): a deadline the text sets, not the day the
-    document was issued, though it names the document ("kế hoạch chuyển đổi số năm 2026")."""
-    return bool(_DEADLINE_DAY.search(query.folded))
 
 
 def asked_own(query: Query) -> str | None:

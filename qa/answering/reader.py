@@ -674,12 +674,31 @@ def asks_effect(query: Query) -> bool:
     return says("effect_events", query.folded, query.lang)
 
 
+#: A day asked as a deadline, folded: "… trước ngày nào?", "chậm nhất vào ngày nào",
+#: "by what date", "deadline".
+_DEADLINE_DAY = re.compile(r"\b(?:truoc|cham nhat(?: la| vao)?|han chot(?: la)?|thoi han(?: la)?)\s+ngay\s+nao\b"
+                           r"|\bby (?:what|which) (?:date|day)\b|\bno later than\b|\bdeadlines?\b")
+
+
+def asks_deadline(query: Query) -> bool:
+    """The question asks by which day something must be done ("Ủy ban nhân dân các xã phải
+    xây dựng kế hoạch … trước ngày nào?"): a deadline the text sets, not the day the
+    document was issued, though it names the document ("kế hoạch chuyển đổi số năm 2026")."""
+    return bool(_DEADLINE_DAY.search(query.folded))
+
+
 def _issue_line_for_effect(r: Reading, c: Candidate) -> bool:
     """Rule (taking effect is not issue): the unit is a title-block line and the question
     asks when the document takes effect. The title block dates the document's issue; the
     day it takes effect is in its body ("Điều 9. Hiệu lực thi hành"), so the dated line
-    holds no answer of the kind asked (``type_match``, ``own_metadata``)."""
-    return c.in_title_block and asks_effect(r.query)
+    holds no answer of the kind asked (``type_match``, ``own_metadata``).
+
+    Rule (a deadline is not the day of issue): nor when the question asks a deadline
+    (``asks_deadline``: "… trước ngày nào?", "by what date must …"): the day a task is due
+    is in the body; the title block's dated line ("Ngày ban hành | 05/03/2024") answered "By
+    what date must the districts issue their own plans?" once a portal's metadata table was
+    read as the page's title block."""
+    return c.in_title_block and (asks_effect(r.query) or asks_deadline(r.query))
 
 
 def _f_type_match(r: Reading, c: Candidate) -> float:

@@ -479,6 +479,13 @@ def _title_block(text: str) -> tuple[TitleBlock, int]:
     if kind is None and number:
         code = NUMBER_CODE.search(number)
         kind = NUMBER_CODES.get(code.group(1)) if code else None
+    if type_at is None and number_match is not None:
+        table = _opening_metadata_table(lines)
+        if table is not None:
+            title, body_at, start = table
+            date, place = _date(lines)
+            return TitleBlock(title=title, number=number, issuer=_issuer(lines), date=date, kind=kind,
+                              place=place, start=start), lines[body_at - 1][1]
     # The subject: the lines after the type line, up to the signing authority or the body.
     subject: list[str] = []
     first_subject = type_at + 1 if type_at is not None else _after_date(lines)
@@ -539,6 +546,21 @@ def metadata_table(lines: list[tuple[int, int, str]], number_at: int, body_at: i
     if first == 0 or not _is_headline(lines[first - 1][2]):
         return None, body_at, 0
     return " ".join(lines[first - 1][2].split()), last + 1, lines[first - 1][0]
+
+
+def _opening_metadata_table(lines: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
+    """Rule (a page that opens with its headline keeps its metadata table): the metadata
+    table (``metadata_table``) of a portal page whose masthead and menu cleaning removed,
+    so that the page's first line is the headline above the table. Why: with no dated line
+    above it, the headline was read as the subject of a type line the page does not have
+    ("KẾ HOẠCH Kế hoạch chuyển đổi số tỉnh … năm 2024") and the block ended there, so the
+    table's "Người ký" and "Ngày ban hành" rows were body text: "Ai ký kế hoạch …?" was
+    refused and "… ban hành ngày nào?" answered with the summary's first sentence. None
+    when the number's line is in no metadata table under a headline (the document's own
+    title block is read as before)."""
+    number_at = next(k for k, (_, _, line) in enumerate(lines) if _NUMBER.search(line))
+    title, body_at, start = metadata_table(lines, number_at, 0)
+    return (title, body_at, start) if title is not None else None
 
 
 def _after_date(lines: list[tuple[int, int, str]]) -> int:

@@ -262,8 +262,8 @@ def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: 
       ("Hồ Chí Minh", "Ho Chi Minh 2025") is the province, unless a word of that reading
       comes just before it ("tư tưởng Hồ Chí Minh", "President Ho Chi Minh"): questions
       ask about places, while edited documents name the person as often as the city.
-    - In a question, a name whose other reading is an ordinary word that opens the
-      question is the province (``_opens_question``).
+    - In a question, a name whose other reading is an ordinary word or a person's name
+      that opens the question is the province (``_opens_question``).
     """
     for r in readings:
         if r.last <= match.first or r.first >= match.last:
@@ -273,7 +273,7 @@ def _reading_allows(text: _Text, match: _Match, readings: list[_Match], tables: 
             capitals = text.title_cased(match.first, match.last)
             person_in_question = (question and r.label == "name" and capitals
                                   and not text.has_cue(match.first, match.last, tables.cues_reading, frozenset()))
-            opens = question and r.label == "word" and _opens_question(text, match)
+            opens = question and _opens_question(text, match)
             if not (cued or (r.label == "word" and capitals) or person_in_question or opens):
                 return False
         elif r.first < match.first or r.last > match.last:
@@ -286,7 +286,12 @@ def _opens_question(text: _Text, match: _Match) -> bool:
     questions so, in lower case and subject first ("thai binh dat muc tieu ...", "hai
     duong dvctt toan trinh 2025"), where the ordinary reading ("thái bình" peaceful,
     "hải dương" ocean, "cao bằng" as high as) would not open a question about the plans.
-    A text with diacritics capitalises its names, so there the phrase keeps its reading."""
+    A text with diacritics capitalises its names, so there the phrase keeps its reading.
+
+    Rule (a name opening a bare question is the place, whatever else it names): so too for
+    a name whose other reading is a person's ("huệ", the given name: "hue ty trong kinh te
+    so grdp 2025" was read as no province and answered with another province's target):
+    a question about the plans opens with the place it asks about, not with a given name."""
     return not text.accented and match.first == 0 and not text.text[:text.spans[0][0]].strip()
 
 
