@@ -60,16 +60,21 @@ I. MỤC ĐÍCH, YÊU CẦU
 """
 
 
-@pytest.fixture(scope="module")
-def dien_bien(tmp_path_factory):
-    """Two of one province's plans, of 2025 and of 2022, each with a title block."""
+def _assistant_of(tmp_path_factory, name: str, files: dict[str, str]):
+    """An assistant over a folder holding only ``files`` (file name → text), indexed beside it."""
     from qa.config import load_settings
     from qa.pipeline import Assistant
 
-    docs = tmp_path_factory.mktemp("own") / "docs"
-    write(docs / "dien_bien_1.txt", PLAN_2025)
-    write(docs / "dien_bien_2.txt", PLAN_2022)
+    docs = tmp_path_factory.mktemp(name) / "docs"
+    for file_name, text in files.items():
+        write(docs / file_name, text)
     return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+
+
+@pytest.fixture(scope="module")
+def dien_bien(tmp_path_factory):
+    """Two of one province's plans, of 2025 and of 2022, each with a title block."""
+    return _assistant_of(tmp_path_factory, "own", {"dien_bien_1.txt": PLAN_2025, "dien_bien_2.txt": PLAN_2022})
 
 
 @pytest.mark.parametrize("question", [
@@ -247,12 +252,7 @@ I. MỤC TIÊU
 @pytest.fixture(scope="module")
 def dien_bien_decision(tmp_path_factory):
     """A decision that issues a plan and attaches it, the plan's own title block included."""
-    from qa.config import load_settings
-    from qa.pipeline import Assistant
-
-    docs = tmp_path_factory.mktemp("attached") / "docs"
-    write(docs / "dien_bien_qd.txt", DECISION_2026)
-    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+    return _assistant_of(tmp_path_factory, "attached", {"dien_bien_qd.txt": DECISION_2026})
 
 
 @pytest.mark.parametrize("question, number, other", [
@@ -302,12 +302,8 @@ PORTAL_PAGE = """<html><head><title>Kế hoạch chuyển đổi số tỉnh Đi
 
 @pytest.fixture(scope="module")
 def portal_page(tmp_path_factory):
-    from qa.config import load_settings
-    from qa.pipeline import Assistant
-
-    docs = tmp_path_factory.mktemp("portal") / "docs"
-    write(docs / "dien_bien_kh_2026.html", PORTAL_PAGE)
-    return Assistant.open(load_settings(documents_dir=docs, index_dir=docs.parent / "index"))
+    """A province portal's page of a plan: a headline and a metadata table, no type line."""
+    return _assistant_of(tmp_path_factory, "portal", {"dien_bien_kh_2026.html": PORTAL_PAGE})
 
 
 @pytest.mark.parametrize("question, expected", [
