@@ -70,6 +70,12 @@ def bigrams(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
 
 
+def alternation(phrases) -> str:
+    """A regex alternation of ``phrases`` taken literally, longest first, so that a phrase
+    is never cut short by one it begins with ("thị xã" before "xã")."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
 def years(text: str) -> list[int]:
     """Four-digit years named in the text, in order."""
     return [int(y) for y in _YEAR.findall(text)]

@@ -38,8 +38,8 @@ from itertools import islice
 from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
-from qa.data import DATA_DIR
-from qa.text import Span, clauses, fold, is_heading, own_years, sentences, years
+from qa.data import read_rows
+from qa.text import Span, alternation, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -683,9 +683,8 @@ def _paragraph_before(document_text: str, offset: int) -> str:
 @lru_cache(maxsize=1)
 def _continuation() -> re.Pattern[str]:
     """The openers of ``qa/data/continuation_openers.txt``, at a paragraph's start."""
-    lines = (DATA_DIR / "continuation_openers.txt").read_text(encoding="utf-8").splitlines()
-    openers = [fold(line.strip()).lower() for line in lines if line.strip() and not line.startswith("#")]
-    return re.compile(r"(?:" + "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True)) + r")\b")
+    openers = [fold(opener).lower() for _, (opener,) in read_rows("continuation_openers.txt", 1)]
+    return re.compile(rf"(?:{alternation(openers)})\b")
 
 
 #: The marks of a photo caption: a credit in brackets ("(Ảnh: Hoàng Ngà/TTXVN)", "(Photo: …)")

@@ -32,7 +32,8 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.text import fold, has_diacritics, is_heading, is_year, own_years, sentences, years
+from qa.data import read_rows
+from qa.text import alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -116,7 +117,7 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
         # 1051/KH-UBND?"), it does not ask for its number ("how many 5G stations" still asks).
         # Longest phrases first, read at every position (a lookahead), so that each phrase
         # standing in the question is found, overlapping ones too (``_cue_spans``).
-        cues[lang] = {kind: re.compile(r"(?=((?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        cues[lang] = {kind: re.compile(r"(?=((?<!\w)(?:" + alternation(phrases)
                                        + r")(?!\w)" + (r"(?!\s*\d)" if kind == "docnumber" else "") + "))")
                       for kind, phrases in data[lang].items()}
     return cues
@@ -167,8 +168,8 @@ def says(key: str, folded: str, lang: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _what_money() -> re.Pattern[str]:
-    function = "|".join(sorted(map(re.escape, question_types()["function_words_en"]), key=len, reverse=True))
-    money = "|".join(sorted(map(re.escape, question_types()["money"]["en"]), key=len, reverse=True))
+    function = alternation(question_types()["function_words_en"])
+    money = alternation(question_types()["money"]["en"])
     return re.compile(rf"\bwhat(?:'s|\s+(?:is|are|was|were|will\s+be))?(?:\s+(?:the|a|an))?"
                       rf"(?:\s+(?!(?:{function})(?![\w']))[\w'\-]+){{0,3}}?\s+(?:{money})"
                       rf"(?=\s*$|\s*[?.,;:!]|\s+(?:{function})(?![\w']))")
@@ -363,7 +364,7 @@ def _signing_office() -> re.Pattern[str]:
     """An office said to sign ("Hiệu trưởng ký quyết định", "Chủ tịch UBND tỉnh đã ký", "the
     Minister signed"), the offices of ``question_types.json`` ("signing_titles"); not
     "… ký kết" (signing an agreement)."""
-    titles = "|".join(sorted((re.escape(t) for t in question_types()["signing_titles"]), key=len, reverse=True))
+    titles = alternation(question_types()["signing_titles"])
     return re.compile(rf"\b(?:{titles})\b[^.;:\n]{{0,40}}?\s(?:(?i:đã|vừa)\s+)?(?:(?i:ký)\b(?!\s+(?i:kết))|signed\b)")
 
 
@@ -505,6 +506,12 @@ class Reading:
         return frozenset(self.query.content_terms) | frozenset(self.query.untranslated)
 
     @cached_property
+    def levels(self) -> frozenset[str]:
+        """The administrative levels the question names (``levels_named``), read once per
+        question for ``level_conflict`` and ``level_unstated``."""
+        return levels_named(self.query.text, self.query.lang)
+
+    @cached_property
     def counted(self) -> tuple[tuple[str, ...], ...]:
         """What the question counts (``counted_noun``), once per question."""
         return counted_noun(self.query.text, self.query.lang)
@@ -562,7 +569,7 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "counted", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
+_PER_QUESTION = ("asked", "levels", "counted", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -955,7 +962,7 @@ def _level_nouns(levels: dict[str, list[str]], others: list[str], written: Calla
     level_of = {written(word): level for level, words in levels.items() for word in words}
     not_level = "|".join(re.escape(written(w)).replace(r"\ ", r"\s+") for w in others) or "(?!)"
     noun = (rf"\b(?!(?:{not_level})\b)(?:"
-            + "|".join(re.escape(w) for w in sorted(level_of, key=len, reverse=True)) + r")\b")
+            + alternation(level_of) + r")\b")
     cap, va, hoac = written("cấp"), written("và"), written("hoặc")
     run = re.compile(rf"\b{cap}\s+{noun}(?:\s*(?:,|/|-|{va}|{hoac})\s*(?:{cap}\s+)?{noun})*")
     return _LevelNouns(level_of, re.compile(noun), run, len(cap))
@@ -1007,7 +1014,7 @@ def level_conflict(r: Reading, c: Candidate) -> bool:
     việc tại cấp tỉnh; 80% … tại cấp huyện … được xử lý trên môi trường mạng"), so the
     part holding most of the question need not be the one naming the level. A unit naming
     every level ("các cấp", "từ tỉnh đến xã") or none is left to the model too."""
-    asked = levels_named(r.query.text, r.query.lang)
+    asked = r.levels
     if not asked:
         return False
     named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
@@ -1032,7 +1039,7 @@ def level_unstated(r: Reading, c: Candidate) -> bool:
     sơ TTHC trực tuyến toàn trình đạt 55%" states the province's share, and the commune
     level's is not stated. A unit naming the level asked, or other levels only
     (``level_conflict``), is read as before."""
-    asked = levels_named(r.query.text, r.query.lang)
+    asked = r.levels
     if not asked or not asked <= LOWER_LEVELS:
         return False
     read = [c.text] + ([c.context] if c.context else [])
@@ -1114,7 +1121,7 @@ def indicator_absent(r: Reading, c: Candidate) -> bool:
                for key, forms in named)
 
 
-ROW_SUBJECT_COLUMNS_PATH = DATA_DIR / "row_subject_columns.txt"
+ROW_SUBJECT_COLUMNS = "row_subject_columns.txt"
 
 
 @lru_cache(maxsize=1)
@@ -1122,10 +1129,9 @@ def _row_subject_cell() -> re.Pattern[str]:
     """A subject cell of a table row read under its headers (``row_subject_columns.txt``):
     its name, a colon, and the cell's text up to the next cell ("|") or the line's end;
     matched on the folded row (offsets kept by ``fold``)."""
-    names = [fold(line.strip()).lower() for line in ROW_SUBJECT_COLUMNS_PATH.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=\|)|(?<=: ))\s*(?:stt\s+|tt\s+)?(?:{alternation})\s*:\s*([^|\n]+)", re.MULTILINE)
+    names = [fold(name).lower() for _, (name,) in read_rows(ROW_SUBJECT_COLUMNS, 1)]
+    return re.compile(rf"(?:^|(?<=\|)|(?<=: ))\s*(?:stt\s+|tt\s+)?(?:{alternation(names)})\s*:\s*([^|\n]+)",
+                      re.MULTILINE)
 
 
 def row_subject(text: str) -> str | None:
