@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from qa.answering.candidates import Candidate, head, is_signature_line, units
 from qa.answering.reader import kind_words, question_types, says, answer_types, asked_document_kind, asks_deadline, asks_effect, coverage, holds_type, number_kinds
-from qa.documents.structure import ISSUER_STARTS, is_caps
+from qa.documents.structure import is_issuer_line
 from qa.retrieval.query import Query
 from qa.text import fold, years
 from qa.types import Chunk, Document, Hit
@@ -156,7 +156,7 @@ def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:
     if asked == "day":
         return holds_type("day", text)
     if asked == "issuer":
-        return is_caps(text) and text.upper().startswith(tuple(s.upper() for s in ISSUER_STARTS))
+        return is_issuer_line(text)
     return is_signature_line(text) or holds_type("signer", text)
 
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.text import fold
+from qa.text import alternation, fold
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PATH_SEPARATOR = " › "
@@ -62,7 +62,7 @@ _VOCAB = json.loads((DATA / "official_documents.json").read_text(encoding="utf-8
 DOCUMENT_TYPES: dict[str, str] = _VOCAB["document_types"]
 #: The document types as one alternation for a pattern matched ignoring case, longest first
 #: ("CHƯƠNG TRÌNH HÀNH ĐỘNG" before "CHƯƠNG TRÌNH"): "Quyết định số 749/QĐ-TTg", "Nghị quyết số 01".
-DOCUMENT_TYPE_ALTERNATION = "|".join(sorted(map(re.escape, DOCUMENT_TYPES), key=len, reverse=True))
+DOCUMENT_TYPE_ALTERNATION = alternation(DOCUMENT_TYPES)
 
 
 def type_word(kind: str | None) -> str | None:
@@ -506,20 +506,16 @@ def _title_block(text: str) -> tuple[TitleBlock, int]:
     if not type_words and kind and subject:
         type_words = type_word(kind) or ""
     title = " ".join([type_words] + subject).strip() if subject else None
-    start = 0
-    if title is None and type_at is None and number_match is not None:
-        title, body_at, start = metadata_table(lines, next(k for k, (_, _, line) in enumerate(lines)
-                                                            if _NUMBER.search(line)), body_at)
     date, place = _date(lines)
     end = lines[body_at - 1][1] if 0 < body_at <= len(lines) else 0
     return TitleBlock(title=title or None, number=number, issuer=_issuer(lines), date=date, kind=kind,
-                      place=place, start=start), end
+                      place=place), end
 
 
 def _is_metadata_row(line: str) -> bool:
     """A row of a portal's metadata table: a short label and its value, two cells
     ("Người ký | Phó Chủ tịch Nguyễn Hữu Quế", "| Số hiệu | 4512/KH-UBND |")."""
-    cells = [c for c in _CELL_SPLIT.split(line.strip().strip("|").strip()) if c]
+    cells = [c for c in split_row(line.strip().strip("|")) if c]
     return is_row(line) and len(cells) == 2 and len(cells[0].split()) <= 4 and cells[0][:1].isupper()
 
 
@@ -588,10 +584,15 @@ def _issuer(lines: list[tuple[int, int, str]]) -> str | None:
     for k, (_, _, line) in enumerate(lines[:_HEAD_LINES // 2]):
         for cell in line.split("|"):
             cell = _strip_motto(cell)
-            upper = cell.upper()
-            if cell and is_caps(cell) and any(upper.startswith(s) for s in ISSUER_STARTS) and not type_of(cell):
+            if cell and is_issuer_line(cell) and not type_of(cell):
                 return " ".join(cell.split())
     return None
+
+
+def is_issuer_line(text: str) -> bool:
+    """A line in capitals that opens with an issuing body ("ỦY BAN NHÂN DÂN …", "SỞ …":
+    ``ISSUER_STARTS``), as the title block names its issuer."""
+    return is_caps(text) and text.upper().startswith(ISSUER_STARTS)
 
 
 def _strip_motto(line: str) -> str:
