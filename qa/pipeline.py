@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qa.answering.candidates import read_outlines
-from qa.answering.answer import best_province, compose, compose_comparison, idf_function, province_evidence
+from qa.answering.answer import (best_province, compose, compose_comparison, idf_function, province_evidence,
+                                 stated_figures, trusted_limit)
 from qa.indexing.backend import open_backend
 from qa.config import MODES, Settings, load_settings
 from qa.answering.conversation import prepare
@@ -220,14 +221,15 @@ class Assistant:
         if per_province is not None and query.wants_comparison:
             found = province_evidence(query, per_province, self.index.documents, self._idf,
                                       meaning)  # read once, used twice
+            stated = stated_figures(query, found, self._idf, trusted_limit(settings.abstain_threshold))
             result = compose_comparison(query, per_province, self.index.documents, self._idf,
-                                        settings.abstain_threshold, settings.max_answer_chars, found=found)
+                                        settings.abstain_threshold, settings.max_answer_chars, stated=stated)
             if result is not None and result[1]:  # no province named states it: nothing to tabulate
                 return hits, result, "comparison"
             if result is not None:
                 table = comparison_table(query, result, per_province, self.index.documents, self._idf,
-                                         settings.max_answer_chars, found=found,
-                                         threshold=settings.abstain_threshold)
+                                         settings.max_answer_chars, threshold=settings.abstain_threshold,
+                                         stated=stated)
                 return hits, table, "comparison"
         elif per_province is not None:
             # "Which province lists energy among its priorities?": each province's best

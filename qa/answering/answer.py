@@ -158,7 +158,7 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
         citations[n - 1] = _citation(n, hits[n - 1], documents, None, own.span)
         return _frame(query, own, documents[own.hit.chunk.doc_id], n, max_chars), False, citations
     best = scored[0] if scored else None
-    limit = load_model().threshold if threshold is None else threshold
+    limit = trusted_limit(threshold)
     if best is None or best.probability < limit:
         return _abstain_text(query, best, ()), True, citations
     if other_year and not names_document(query, other_year, quoted(best.candidate)):
@@ -528,19 +528,27 @@ def best_province(query: Query, per_province: dict[str, list[Hit]], documents: d
     return max(found, key=lambda p: (round(found[p].probability, 6), found[p].candidate.hit.score))
 
 
+def trusted_limit(threshold: float | None) -> float:
+    """The probability below which the reader's choice is not trusted: ``threshold``, or
+    the one fitted with the reader's weights (``reader_model.json``) when it is None."""
+    return load_model().threshold if threshold is None else threshold
+
+
 def compose_comparison(query: Query, per_province: dict[str, list[Hit]], documents: dict[str, Document],
                        idf: Callable[[str], float], threshold: float | None, max_chars: int, *,
-                       found: dict[str, Scored] | None = None) -> tuple[str, bool, list[Citation]] | None:
+                       found: dict[str, Scored] | None = None, stated: dict[str, Figure] | None = None
+                       ) -> tuple[str, bool, list[Citation]] | None:
     """Answer "which province targets the highest …" from each province's best clause.
 
     Returns None when fewer than two provinces state a comparable figure, so the
     caller answers the question as an ordinary one. ``found`` is
-    ``province_evidence`` of the same arguments when the caller has it already.
+    ``province_evidence`` of the same arguments, and ``stated`` its ``stated_figures`` at
+    ``trusted_limit(threshold)``, when the caller has them already.
     """
-    limit = load_model().threshold if threshold is None else threshold
-    if found is None:
-        found = province_evidence(query, per_province, documents, idf)
-    stated = stated_figures(query, found, idf, limit)
+    if stated is None:
+        if found is None:
+            found = province_evidence(query, per_province, documents, idf)
+        stated = stated_figures(query, found, idf, trusted_limit(threshold))
     figures = list(stated.values())
     # A province named whose figure is only of another unit is not "not stated": no one-figure answer then.
     unstated = unstated_provinces(query, per_province, stated)

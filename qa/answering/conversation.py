@@ -387,22 +387,24 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     before = previous_turn(history)
     if before is None or intents.definition_term(text, query) is not None:
         return alone
-    counted = counted_years(text, before.understood or before.question)
+    prev_text = before.understood or before.question
+    counted = counted_years(text, prev_text)
     if counted is not None:
         text, query = counted, analyse(counted)
         alone = Resolution(text, query, text)
     now = read_slots(_display(query), query.lang if _shows_language(query) else None, spellings)
     summary = intents.summary_requested(text, query)
     own_topic = bool(now.topic_words) and not summary
-    prev_text = before.understood or before.question
-    prev_query = analyse(prev_text)
-    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
-    if own_topic and (query.wants_comparison or query.asks_which_province
-                      or (now.provinces and not _part_of_previous(prev, now))):
+    if own_topic and (query.wants_comparison or query.asks_which_province):
         return _fresh(now, query, analyse)
     if not own_topic and not summary and now.provinces and not now.has_cue \
             and len(now.other_words) > ELLIPSIS_WORDS:
         return alone  # "Mục tiêu của Đồng Nai là gì?": a question of its own
+    # The previous question is analysed only past the returns above, which do without it.
+    prev_query = analyse(prev_text)
+    prev = read_slots(_display(prev_query), prev_query.lang, spellings)
+    if own_topic and now.provinces and not _part_of_previous(prev, now):
+        return _fresh(now, query, analyse)
     answered = _answered_province(before, prev_query, collection)
     # A question across the provinces names none ("Where does Hà Tĩnh aim to rank?" is no such question).
     cross = (prev_query.wants_comparison or prev_query.asks_which_province) and not prev.provinces

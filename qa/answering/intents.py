@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.answering.answer import Figure, stated_figures, unstated_provinces, province_evidence, quoted, source_lead
-from qa.answering.reader import Scored, kind_words, load_model
+from qa.answering.answer import (Figure, province_evidence, quoted, source_lead, stated_figures, trusted_limit,
+                                 unstated_provinces)
+from qa.answering.reader import Scored, kind_words
 from qa.data import DATA_DIR, DataFileError
 from qa.retrieval.glossary import abbreviations, english_stopwords, full_forms, translate
 from qa.retrieval.query import QUESTION_WORDS, Query
@@ -461,8 +462,8 @@ def _chunk_holding(chunks: list[Chunk], span: Span) -> Chunk:
 
 def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per_province: dict[str, list[Hit]],
                      documents: dict[str, Document], idf: Callable[[str], float], max_chars: int, *,
-                     found: dict[str, Scored] | None = None, threshold: float | None = None
-                     ) -> tuple[str, bool, list[Citation]]:
+                     found: dict[str, Scored] | None = None, threshold: float | None = None,
+                     stated: dict[str, Figure] | None = None) -> tuple[str, bool, list[Citation]]:
     """A comparison's sentence with a Markdown table under it: province, figure as
     written, year, citation.
 
@@ -475,11 +476,13 @@ def comparison_table(query: Query, result: tuple[str, bool, list[Citation]], per
     (reading every province's clauses again is what a comparison's time went on). A
     province the question names without a figure keeps a "not stated" row
     (``unstated_provinces``, read with the reader's ``threshold`` as the sentence was).
+    ``stated`` is the ``stated_figures`` the sentence was written from, when the caller has it.
     """
     text, abstained, citations = result
-    if found is None:
-        found = province_evidence(query, per_province, documents, idf)
-    stated = stated_figures(query, found, idf, load_model().threshold if threshold is None else threshold)
+    if stated is None:
+        if found is None:
+            found = province_evidence(query, per_province, documents, idf)
+        stated = stated_figures(query, found, idf, trusted_limit(threshold))
     figures: list[Figure] = []
     for c in citations:
         figure = stated.get(c.province or "")
