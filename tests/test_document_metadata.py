@@ -213,6 +213,23 @@ def test_an_agent_asked_without_a_word_of_issue_is_not_the_issuer(dien_bien, que
     assert asked_own(dien_bien.analyse(question)) == own
 
 
+@pytest.mark.parametrize("question", [
+    "Cơ quan nào đề nghị ban hành kế hoạch chuyển đổi số tỉnh Điện Biên năm 2025?",
+    "co quan nao tham muu ban hanh ke hoach chuyen doi so dien bien nam 2025",
+    "Which department proposed Dien Bien's 2025 digital transformation plan for issue?",
+])
+def test_who_proposed_a_plan_is_the_department_its_body_names_not_the_issuer(dien_bien, question):
+    """Rule "who proposed is not who issued" (document_metadata.asked_own): an agent asked with
+    a word of the plan's proposal is the department of "Theo đề nghị của Sở …", which the
+    reader quotes; the title block's issuer did not propose the plan."""
+    from qa.answering.document_metadata import asked_own
+
+    assert asked_own(dien_bien.analyse(question)) is None
+    answer = dien_bien.ask(question)
+    assert not answer.abstained
+    assert "Sở Khoa học và Công nghệ" in answer.answer and "“ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN”" not in answer.answer
+
+
 DECISION_2026 = """ỦY BAN NHÂN DÂN
 TỈNH ĐIỆN BIÊN
 

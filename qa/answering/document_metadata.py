@@ -71,6 +71,13 @@ def asked_own(query: Query) -> str | None:
     asks for the issuer its title block opens with ("ỦY BAN NHÂN DÂN TỈNH KON TUM"), not
     the first agency the reader finds in its passages.
 
+    Rule (who proposed is not who issued): an agent asked with a word of a document's
+    proposal as well (``question_types.json``, "proposal_events": "Cơ quan nào đề nghị ban
+    hành Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?", "Which department proposed …")
+    asks for the department the body names ("Theo đề nghị của Sở Khoa học và Công nghệ tại
+    Tờ trình số 28/TTr-SKHCN …"), which the reader finds; the title block's issuer ("ỦY BAN
+    NHÂN DÂN TỈNH BÌNH ĐỊNH") is the one agency that did not propose it.
+
     Rule (taking effect is not issue): a day asked with the words of a document taking
     effect or ceasing to ("Nghị định … có hiệu lực từ ngày nào?", "When does the circular
     take effect?": ``question_types.json``, "effect_events") is stated in the document's body
@@ -78,7 +85,8 @@ def asked_own(query: Query) -> str | None:
     5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
-    if own is None and "agent" in kinds and says("document_events", query.folded, query.lang):
+    if (own is None and "agent" in kinds and says("document_events", query.folded, query.lang)
+            and not says("proposal_events", query.folded, query.lang)):
         return "issuer"
     if own == "day" and (asks_deadline(query) or asks_effect(query)):
         return None
