@@ -1294,6 +1294,28 @@ def test_the_indicators_a_question_names():
     assert named_indicators("How many communes trialled the model in Q3 2020?") == ()  # a quarter
 
 
+def test_an_abbreviation_typed_in_lower_case_names_its_indicator():
+    """Rule "an abbreviation typed in lower case" (reader.named_indicators): a Vietnamese
+    question's lower-case word the glossary knows names the indicator as its capitals do;
+    other words do not, nor an English question's lower-case words."""
+    from qa.answering.reader import indicator_absent, named_indicators
+    assert dict(named_indicators("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026", typed=True)) == dict(
+        named_indicators("Tỷ lệ người dân có VNeID mức 2 Nghệ An 2026?"))
+    assert named_indicators("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026") == ()  # not typed
+    assert [k for k, _ in named_indicators("hai phong ty le ho so tthc truc tuyen 2025", typed=True)] == ["tthc"]
+    assert named_indicators("hai phong ty le ho so truc tuyen toan trinh 2025", typed=True) == ()
+    # indicator_absent reads them in a Vietnamese question asking a figure, not a document's particulars
+    idf = idf_function(lambda t: 1, 10)
+    text = "- Tỷ lệ người dân trưởng thành có tài khoản thanh toán điện tử: năm 2026 đạt 88%."
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = units(hit, text)[0]
+    for question, refused in (("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026", True),
+                              ("ty le nguoi dan co tai khoan thanh toan dien tu 2026", False),
+                              ("what share of adults use vneid in 2026", False),
+                              ("nghe an ai ky kh cds 2026", False)):
+        assert indicator_absent(reading(analyse(question, {}), [hit], idf), unit) is refused, question
+
+
 def test_a_neighbouring_indicator_is_no_answer():
     """Rule "indicator absent" (reader.indicator_absent): a question naming an indicator
     ("PCI", "5G") is refused a unit whose passage names it in no form, however much of the
