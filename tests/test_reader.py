@@ -1644,3 +1644,64 @@ def test_a_neighbouring_row_answers_no_other_indicator():
         unit = max(units(hit, text), key=lambda c: len(c.text))
         got = {name for name, q in asked.items() if row_subject_absent(reading(analyse(q, {}), [hit], idf), unit)}
         assert got == refused, text
+
+
+_ARTICLES = ("Điều 25. Trách nhiệm của Đơn vị quản lý môn học\n\n1. Chuẩn bị thi, tổ chức thi và chấm phúc khảo;\n\n"
+             "2. Bàn giao bài thi cho P.ĐTĐH;\n\n3. Báo cáo kết quả thi:\n\na) Điểm giữa kỳ;\n\nb) Điểm cuối kỳ.\n\n"
+             "4. Lưu trữ hồ sơ thi.\n\nĐiều 26. Trách nhiệm của sinh viên\n\n1. Dự thi đúng lịch.")
+
+
+def _runs(text: str, room: int = 270) -> list[str]:
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    return [quoted(c) for c in units(hit, text, 1, room) if c.kind == "list"]
+
+
+def test_an_answer_may_run_over_several_lines_inside_one_section():
+    # clauses 1 and 2 together; never from "Điều 25." or across the lead-in "3. …:", its items or "Điều 26."
+    assert _runs(_ARTICLES) == ["1. Chuẩn bị thi, tổ chức thi và chấm phúc khảo; 2. Bàn giao bài thi cho P.ĐTĐH;"]
+    assert _runs(_ARTICLES, 60) == [], "whole lines that fit, at least two"
+    forms = ("Điều 3. Hình thức thi\n\n2. Các hình thức thi bao gồm:\n\nTự luận\n\nTrắc nghiệm\n\nVấn đáp\n\nĐồ án\n\n"
+             "3. Thi trực tuyến theo quy định riêng.")
+    assert _runs(forms, 65)[:2] == ["2. Các hình thức thi bao gồm: Tự luận Trắc nghiệm Vấn đáp Đồ án",
+                                    "Tự luận Trắc nghiệm Vấn đáp Đồ án"], "unmarked lines after a lead-in"
+
+
+def test_a_run_of_lines_holds_no_item_read_with_its_lead_in_and_no_table_row():
+    from qa.answering.candidates import line_runs
+    hit = Hit(Chunk(0, "d", _ARTICLES, 0, len(_ARTICLES)), 1.0)
+    found = units(hit, _ARTICLES)
+    assert not [c for c in line_runs(found, hit, _ARTICLES, 270) if "Điểm giữa kỳ" in c.text]
+    rows = "Bảng 1\n\nChỉ tiêu: Kinh tế số | Năm 2025: 20% GRDP\n\nChỉ tiêu: Hồ sơ trực tuyến | Năm 2025: 80%"
+    assert _runs(rows) == []
+
+
+def test_a_run_of_lines_is_cut_off_where_its_last_line_is():
+    text = "Kết quả năm 2022 như sau.\n\nTỷ lệ dân số có điện thoại thông minh đạt 80%.\n\nTỷ lệ dân số có tài khoản giao"
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    runs = [c for c in units(hit, text, 1, 270) if c.kind == "list"]
+    assert len(runs) == 2 and all(c.cut_off for c in runs)
+    short = [c for c in units(hit, text, 1, 100) if c.kind == "list"]
+    assert [(c.text[:6], c.cut_off) for c in short] == [("Kết qu", False), ("Tỷ lệ ", True)], \
+        "only the run that holds the cut line is cut off"
+
+
+def test_a_question_that_asks_for_a_kind_of_answer_reads_no_run_of_lines():
+    """Rule "a figure is one statement" (``answer.candidates``): runs of lines are read for a
+    question that asks no kind of answer, never for one asking a figure, nor for a province's
+    plan read for a comparison (``province_evidence``)."""
+    from qa.answering.answer import province_evidence
+    text = ("V. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.\n\n"
+            "2. Công an tỉnh triển khai Đề án 06.\n\nTổng kinh phí thực hiện là 312 tỷ đồng.")
+    doc = Document("p.txt", "Kế hoạch chuyển đổi số", text, province="Tây Ninh")
+    hit = Hit(Chunk(0, doc.doc_id, text, 0, len(text)), 1.0)
+    docs = {doc.doc_id: doc}
+
+    def runs(question: str) -> list[Candidate]:
+        return [c for c in candidates([hit], docs, 230, analyse(question, {}), 300) if c.kind == "list"]
+
+    assert runs("Trách nhiệm của các sở trong tổ chức thực hiện kế hoạch là gì?")
+    assert not runs("Kinh phí thực hiện kế hoạch là bao nhiêu?")
+    assert runs("Sở Tài chính và Công an tỉnh làm gì?")
+    found = province_evidence(analyse("Sở Tài chính và Công an tỉnh làm gì?", {}), {"Tây Ninh": [hit]}, docs,
+                              idf_function(lambda t: 1, 10))
+    assert found["Tây Ninh"].candidate.kind != "list"

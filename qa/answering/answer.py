@@ -64,24 +64,32 @@ def reading(query: Query, hits: Sequence[Hit], idf: Callable[[str], float], max_
 
 
 def candidates(hits: Sequence[Hit], documents: dict[str, Document], room: int | None = None,
-               query: Query | None = None, max_chars: int = 300) -> list[Candidate]:
+               query: Query | None = None, max_chars: int = 300, runs: bool = True) -> list[Candidate]:
     """Every candidate unit of the hits, in rank order; with ``room``, only pieces an
     answer can quote whole; with ``query`` too, the room each document's answer frame
-    leaves (``quote_room``), which each candidate keeps."""
+    leaves (``quote_room``), which each candidate keeps; with ``runs``, runs of lines
+    (``candidates.line_runs``) for a question that asks no kind of answer."""
     out = []
     several = query is not None and asks_several(query)
+    # Rule (a figure is one statement): a question asking for a kind of answer (a quantity,
+    # a percentage, a date, a signer …: ``asked_kinds``) reads no run of lines. A run of a
+    # plan's duties ("2. Sở Tài chính … kinh phí … 3. Công an tỉnh …") held all the words of
+    # "How much provincial budget is allocated …?" and outranked the sentence with the 312
+    # billion, then was refused (English floor check 1.000 -> 0.990 with runs for every
+    # question; regulations dev 0.611 either way).
+    runs = runs and not (query is not None and asked_kinds(query))
     for rank, h in enumerate(hits, 1):
         doc = documents[h.chunk.doc_id]
         if query is None or room is None:
-            out += units(h, doc.text, rank, room, with_lists=several)
+            out += units(h, doc.text, rank, room, with_lists=several, runs=runs)
             continue
         out += framed_units(h, doc.text, rank, quote_room(query, doc, max_chars, False),
-                            quote_room(query, doc, max_chars), several)
+                            quote_room(query, doc, max_chars), several, runs)
     return out
 
 
 def framed_units(hit: Hit, document_text: str, rank: int, room: int, room_with_year: int,
-                 several: bool) -> list[Candidate]:
+                 several: bool, runs: bool = True) -> list[Candidate]:
     """The hit's units as an answer can quote them whole in its frame (``units``).
 
     Rule (a unit is cut for the frame it gets): the answer's lead notes the year a unit is
@@ -92,11 +100,11 @@ def framed_units(hit: Hit, document_text: str, rank: int, room: int, room_with_y
     room whose frame does note a year is replaced by its pieces cut to the smaller room, as
     before, so that no answer runs past ``max_chars``."""
     if room == room_with_year:
-        return units(hit, document_text, rank, room_with_year, with_lists=several)
-    kept = [c for c in units(hit, document_text, rank, room, with_lists=several)
+        return units(hit, document_text, rank, room_with_year, with_lists=several, runs=runs)
+    kept = [c for c in units(hit, document_text, rank, room, with_lists=several, runs=runs)
             if len(quoted(c)) <= room_with_year or _context_year(c) is None]
     seen = {(c.span.start, c.span.end, c.kind) for c in kept}
-    return kept + [c for c in units(hit, document_text, rank, room_with_year, with_lists=several)
+    return kept + [c for c in units(hit, document_text, rank, room_with_year, with_lists=several, runs=runs)
                    if (c.span.start, c.span.end, c.kind) not in seen and _context_year(c) is not None]
 
 
@@ -503,7 +511,12 @@ def province_evidence(query: Query, per_province: dict[str, list[Hit]], document
                       idf: Callable[[str], float], semantic: Semantic | None = None) -> dict[str, Scored]:
     """Each province's best unit among its hits (``PASSAGES_PER_PROVINCE`` at most), as
     ``read`` scores them (``per_province``, with the unit vectors when given); the provinces
-    share one reading of the question (``Reading.for_top_score``)."""
+    share one reading of the question (``Reading.for_top_score``).
+
+    Rule (a province's figure is one statement): no run of lines (``line_runs``) is read
+    here; a run holds several statements and their figures, and one chosen for Bà Rịa - Vũng
+    Tàu's and Bình Định's 2025 digital-economy targets left the comparison with no figure to
+    compare (plans dev p023 refused; compare floor check 0.667 -> 0.625 with runs)."""
     found: dict[str, Scored] = {}
     first: Reading | None = None
     for province, hits in per_province.items():
@@ -512,7 +525,7 @@ def province_evidence(query: Query, per_province: dict[str, list[Hit]], document
             continue
         r = first.for_top_score(hits[0].score) if first else reading(query, hits, idf, per_province=True, semantic=semantic)
         first = first or r
-        scored = score(r, candidates(hits, documents, r.room, query), load_model())
+        scored = score(r, candidates(hits, documents, r.room, query, runs=False), load_model())
         if scored:
             found[province] = scored[0]
     return found
