@@ -75,12 +75,20 @@ def asked_own(query: Query) -> str | None:
     effect or ceasing to ("Nghị định … có hiệu lực từ ngày nào?", "When does the circular
     take effect?": ``question_types.json``, "effect_events") is stated in the document's body
     ("Điều 9. Hiệu lực thi hành" / "1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng
-    5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
+    5 năm 2026"), not by the date its title block gives, which is the day it was issued.
+
+    Rule (a cited document is not the citing one): a number asked with a word of citing
+    (``question_types.json`` "citing": "Which national data strategy decision does Lang
+    Son's scheme cite?", "… căn cứ quyết định nào?") is that of a document the named one's
+    grounds name ("Căn cứ Quyết định số 142/QĐ-TTg …"), never its own ("Số: 1878/QĐ-UBND"),
+    which the title block gives: the reader answers it."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
     if own is None and "agent" in kinds and says("document_events", query.folded, query.lang):
         return "issuer"
     if own == "day" and (asks_deadline(query) or asks_effect(query)):
+        return None
+    if own == "docnumber" and says("citing", query.folded, query.lang):
         return None
     return own
 
