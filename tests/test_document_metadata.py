@@ -369,3 +369,25 @@ def test_a_decree_cited_by_a_document_of_the_year_asked_is_no_year_conflict(dien
                                   "decision cite?")
     assert not answer.abstained, answer.answer
     assert "47/2020/NĐ-CP" in answer.answer
+
+
+@pytest.mark.parametrize("fixture, question, day", [
+    ("dien_bien_citing", "When was Dien Bien's decision 968/QĐ-UBND issued?", "10 tháng 4 năm 2024"),
+    ("dien_bien", "When was Dien Bien's plan 41/KH-UBND issued?", "12 tháng 3 năm 2025"),
+    ("dien_bien", "Kế hoạch 88/KH-UBND của Điện Biên ban hành ngày nào?", "20 tháng 5 năm 2022"),
+])
+def test_a_document_named_by_its_number_is_dated_by_its_title_block(request, fixture, question, day):
+    """Rule "a document named by its number" (names_number), with "a document's number is
+    no word of the question's language" (qa.retrieval.query.detect_language)."""
+    answer = request.getfixturevalue(fixture).ask(question)
+    assert not answer.abstained, answer.answer
+    assert day in answer.answer
+
+
+def test_a_number_names_a_document_only_as_a_whole_code():
+    from qa.answering.document_metadata import names_number
+
+    assert names_number("When was Vinh Phuc's plan 193/KH-UBND issued?", "193/KH-UBND")
+    assert names_number("ke hoach 86/KH-UBND ban hanh ngay nao", "86 /KH-UBND")
+    assert not names_number("When was plan 193/KH-UBND issued?", "93/KH-UBND")
+    assert not names_number("When was the plan issued?", None)

@@ -142,17 +142,36 @@ def named_document(query: Query, kind: str, hits: Sequence[Hit], documents: dict
         if not title or not is_of_kind(doc, title, kind):
             continue
         in_title = set(years(title))
-        if not wanted <= in_title:
+        by_number = names_number(query.text, doc.number)
+        if not wanted <= in_title and not by_number:
             other_year = other_year or bool(in_title)
             continue
         covered = coverage(query.concepts, f"{title} {doc.province or ''}", idf)
-        if not wanted and covered < MIN_TITLE_COVERAGE:
+        if not wanted and covered < MIN_TITLE_COVERAGE and not by_number:
             continue
-        # The question's years all named; fewer years it does not name; more of its content.
-        key = (-len(in_title - wanted), covered, -rank)
+        # Named by its number; the question's years all named; fewer years it does not
+        # name; more of its content.
+        key = (float(by_number), -len(in_title - wanted), covered, -rank)
         if best is None or key > best[0]:
             best = (key, NamedDocument(doc.doc_id, kind, title))
     return (best[1] if best else None), other_year and best is None
+
+
+def names_number(question: str, number: str | None) -> bool:
+    """Rule (a document named by its number): the question gives the document's own
+    number ("When was Vinh Phuc's plan 193/KH-UBND issued?", "Quyết định 968/QĐ-UBND ký
+    ngày nào?"), spaced or not as its title block writes it ("Số: 86 /KH-UBND"), as a
+    whole code ("93/KH-UBND" is not named by "193/KH-UBND"). Such a question names that
+    document whatever share of its content the title holds: a number is no word of a
+    title, and the title's coverage of "plan 193/KH-UBND" was too low to name it, so the
+    reader quoted the dated line and refused it."""
+    if not number:
+        return False
+    code = re.sub(r"\s+", "", number)
+    if not code:
+        return False
+    pattern = r"\s*".join(re.escape(ch) for ch in code)
+    return re.search(rf"(?<![\w/]){pattern}(?![\w/])", question, re.IGNORECASE) is not None
 
 
 def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:
