@@ -337,3 +337,74 @@ def test_a_portal_pages_metadata_table_answers_as_a_title_block(portal_page, que
     assert not answer.abstained
     assert expected in answer.answer
     assert "09/02/2026" not in answer.answer
+
+
+DECISION_CITING = """ỦY BAN NHÂN DÂN
+TỈNH ĐIỆN BIÊN
+
+Số: 968/QĐ-UBND
+
+Điện Biên, ngày 10 tháng 4 năm 2024
+
+QUYẾT ĐỊNH
+PHÊ DUYỆT KẾ HOẠCH CHUYỂN ĐỔI SỐ TỈNH ĐIỆN BIÊN NĂM 2024
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN
+
+Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09 tháng 4 năm 2020 của Chính phủ về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan nhà nước;
+
+Căn cứ Quyết định số 2207/QĐ-UBND ngày 06 tháng 8 năm 2021 của Ủy ban nhân dân tỉnh phê duyệt Chương trình hành động về chuyển đổi số, đô thị thông minh gắn với cải cách hành chính;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Phê duyệt Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2024 kèm theo Quyết định này.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+
+
+@pytest.fixture(scope="module")
+def dien_bien_citing(tmp_path_factory):
+    """A decision approving a 2024 plan, grounded on a 2020 decree and a 2021 decision."""
+    return _assistant_of(tmp_path_factory, "citing", {"dien_bien_qd.txt": DECISION_CITING})
+
+
+def test_a_document_cited_by_the_named_one_is_not_numbered_by_its_title_block(dien_bien_citing):
+    """Rules "a cited document is not the citing one" (asked_own) and "the year names the
+    citing document" (reader.cited_for_year): the 2021 decision the 2024 decision cites,
+    not the 2024 decision's own number, and not refused for its 2021 date."""
+    answer = dien_bien_citing.ask("Which decision on the digital transformation action programme does "
+                                  "Dien Bien's 2024 decision cite?")
+    assert not answer.abstained, answer.answer
+    assert "2207/QĐ-UBND" in answer.answer and "968/QĐ-UBND" not in answer.answer
+
+
+def test_a_decree_cited_by_a_document_of_the_year_asked_is_no_year_conflict(dien_bien_citing):
+    """Rule "the year names the citing document" (reader.cited_for_year): the 2024
+    decision's grounds date the decree 2020."""
+    answer = dien_bien_citing.ask("Which decree on managing and sharing digital data does Dien Bien's 2024 "
+                                  "decision cite?")
+    assert not answer.abstained, answer.answer
+    assert "47/2020/NĐ-CP" in answer.answer
+
+
+@pytest.mark.parametrize("fixture, question, day", [
+    ("dien_bien_citing", "When was Dien Bien's decision 968/QĐ-UBND issued?", "10 tháng 4 năm 2024"),
+    ("dien_bien", "When was Dien Bien's plan 41/KH-UBND issued?", "12 tháng 3 năm 2025"),
+    ("dien_bien", "Kế hoạch 88/KH-UBND của Điện Biên ban hành ngày nào?", "20 tháng 5 năm 2022"),
+])
+def test_a_document_named_by_its_number_is_dated_by_its_title_block(request, fixture, question, day):
+    """Rule "a document named by its number" (names_number), with "a document's number is
+    no word of the question's language" (qa.retrieval.query.detect_language)."""
+    answer = request.getfixturevalue(fixture).ask(question)
+    assert not answer.abstained, answer.answer
+    assert day in answer.answer
+
+
+def test_a_number_names_a_document_only_as_a_whole_code():
+    from qa.answering.document_metadata import names_number
+
+    assert names_number("When was Vinh Phuc's plan 193/KH-UBND issued?", "193/KH-UBND")
+    assert names_number("ke hoach 86/KH-UBND ban hanh ngay nao", "86 /KH-UBND")
+    assert not names_number("When was plan 193/KH-UBND issued?", "93/KH-UBND")
+    assert not names_number("When was the plan issued?", None)

@@ -61,6 +61,17 @@ from qa.text import fold, words
     ("How much socialised funding does the plan include?", "xã hội hóa"),
     ("How much of the state budget goes to the scheme?", "ngân sách nhà nước"),
     ("When will the smart operations centre open?", "trung tâm điều hành"),
+    # the grounds every plan cites and the results it reports, in an official's English
+    ("Which decree on digital data does the decision cite?", "nghị định"),
+    ("Which Politburo resolution does the plan build on?", "bộ chính trị"),
+    ("When did the provincial party committee adopt its resolution?", "ban chấp hành đảng bộ"),
+    ("When did the provincial party committee adopt its resolution?", "ban hành"),
+    ("Which city party committee resolution does the plan implement?", "thành ủy"),
+    ("How many indicators were met or exceeded?", "vượt"),
+    ("What was the estimated digital economy revenue in 2024?", "doanh thu"),
+    ("What was the estimated digital economy revenue in 2024?", "ước tính"),
+    ("What share of certified products are sold online?", "chứng nhận"),
+    ("How many agencies have anti-malware software?", "mã độc"),
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms

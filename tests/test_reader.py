@@ -242,9 +242,36 @@ def test_the_item_that_holds_the_condition_answers_with_its_lead_in():
     ("What is the number of Quang Binh's 2024 digital transformation plan?", "en", "plan"),
     ("Which decision approved the strategy?", "en", "decision"),
     ("Mục tiêu kinh tế số của Đồng Nai năm 2025 là bao nhiêu?", "vi", None),
+    # "which" asking about a kind with its issuer or subject between (names_document_asked)
+    ("Which decree on managing digital data does Ba Ria - Vung Tau's 2024 decision cite?", "en", "decree"),
+    ("Which Politburo resolution does Binh Dinh's 2025 plan build on?", "en", "resolution"),
+    ("Which Government resolution issued the action programme?", "en", "resolution"),
+    ("Which city party committee resolution on digital transformation does the plan implement?", "en", "resolution"),
+    # the kind that ends the noun, not a kind word inside it
+    ("Which national data strategy decision does Lang Son's scheme cite?", "en", "decision"),
 ])
 def test_a_question_for_a_document_number_says_which_kind_of_document(question, lang, kind):
     assert asked_document_kind(question, lang) == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Which Prime Minister's decision issued the national action plan on the digital economy?",
+    "Which decree on electronic transactions does Dong Thap's plan cite?",
+    "Which provincial party directive does Vinh Phuc's plan cite?",
+])
+def test_which_with_a_kind_of_document_asks_for_its_number(question):
+    assert "docnumber" in answer_types(question, "en")
+
+
+@pytest.mark.parametrize("question", [
+    "Which tasks of the plan are due in 2025?",          # a function word ends the noun
+    "Which plan targets does Hai Phong set for 2025?",   # the kind word is no head: "plan targets"
+    "What does Binh Dinh's 2025 plan aim for?",          # "what", not "which"
+    "Which province's plan sets the highest e-commerce target?",
+    "Which province's plan has the highest e-commerce target?",  # a province is asked
+])
+def test_which_with_another_noun_asks_for_no_document_number(question):
+    assert "docnumber" not in answer_types(question, "en")
 
 
 def test_a_document_number_says_its_kind_by_its_code():

@@ -137,6 +137,11 @@ def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left
     ("ubnd tinh ioc", "vi"),
     ("What is the DTI of Son La?", "en"),
     ("dti ranking 2024 son la", "en"),
+    # A document's number code keeps its issuer's letters (Đ) and says nothing of the language.
+    ("When was Ba Ria - Vung Tau's decision 968/QĐ-UBND issued?", "en"),
+    ("Which decree replaced 47/2020/NĐ-CP?", "en"),
+    ("quyet dinh 968/QĐ-UBND ban hanh ngay nao", "vi"),
+    ("Quyết định 968/QĐ-UBND ban hành ngày nào?", "vi"),
 ])
 def test_the_language_of_a_question_is_recognised(question, lang):
     assert detect_language(question) == lang

@@ -82,13 +82,21 @@ def asked_own(query: Query) -> str | None:
     effect or ceasing to ("Nghị định … có hiệu lực từ ngày nào?", "When does the circular
     take effect?": ``question_types.json``, "effect_events") is stated in the document's body
     ("Điều 9. Hiệu lực thi hành" / "1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng
-    5 năm 2026"), not by the date its title block gives, which is the day it was issued."""
+    5 năm 2026"), not by the date its title block gives, which is the day it was issued.
+
+    Rule (a cited document is not the citing one): a number asked with a word of citing
+    (``question_types.json`` "citing": "Which national data strategy decision does Lang
+    Son's scheme cite?", "… căn cứ quyết định nào?") is that of a document the named one's
+    grounds name ("Căn cứ Quyết định số 142/QĐ-TTg …"), never its own ("Số: 1878/QĐ-UBND"),
+    which the title block gives: the reader answers it."""
     kinds = answer_types(query.text, query.lang)
     own = next((k for k in OWN_KINDS if k in kinds), None)
     if (own is None and "agent" in kinds and says("document_events", query.folded, query.lang)
             and not says("proposal_events", query.folded, query.lang)):
         return "issuer"
     if own == "day" and (asks_deadline(query) or asks_effect(query)):
+        return None
+    if own == "docnumber" and says("citing", query.folded, query.lang):
         return None
     return own
 
@@ -142,17 +150,36 @@ def named_document(query: Query, kind: str, hits: Sequence[Hit], documents: dict
         if not title or not is_of_kind(doc, title, kind):
             continue
         in_title = set(years(title))
-        if not wanted <= in_title:
+        by_number = names_number(query.text, doc.number)
+        if not wanted <= in_title and not by_number:
             other_year = other_year or bool(in_title)
             continue
         covered = coverage(query.concepts, f"{title} {doc.province or ''}", idf)
-        if not wanted and covered < MIN_TITLE_COVERAGE:
+        if not wanted and covered < MIN_TITLE_COVERAGE and not by_number:
             continue
-        # The question's years all named; fewer years it does not name; more of its content.
-        key = (-len(in_title - wanted), covered, -rank)
+        # Named by its number; the question's years all named; fewer years it does not
+        # name; more of its content.
+        key = (float(by_number), -len(in_title - wanted), covered, -rank)
         if best is None or key > best[0]:
             best = (key, NamedDocument(doc.doc_id, kind, title))
     return (best[1] if best else None), other_year and best is None
+
+
+def names_number(question: str, number: str | None) -> bool:
+    """Rule (a document named by its number): the question gives the document's own
+    number ("When was Vinh Phuc's plan 193/KH-UBND issued?", "Quyết định 968/QĐ-UBND ký
+    ngày nào?"), spaced or not as its title block writes it ("Số: 86 /KH-UBND"), as a
+    whole code ("93/KH-UBND" is not named by "193/KH-UBND"). Such a question names that
+    document whatever share of its content the title holds: a number is no word of a
+    title, and the title's coverage of "plan 193/KH-UBND" was too low to name it, so the
+    reader quoted the dated line and refused it."""
+    if not number:
+        return False
+    code = re.sub(r"\s+", "", number)
+    if not code:
+        return False
+    pattern = r"\s*".join(re.escape(ch) for ch in code)
+    return re.search(rf"(?<![\w/]){pattern}(?![\w/])", question, re.IGNORECASE) is not None
 
 
 def _answers(asked: str, candidate: Candidate, doc: Document) -> bool:

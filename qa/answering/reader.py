@@ -149,6 +149,8 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
         asked.add("money")
     elif lang == "en" and "percent" not in asked and names_money_asked(folded):
         asked.add("money")
+    if lang == "en" and names_document_asked(folded):
+        asked.add("docnumber")
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
 
 
@@ -186,6 +188,32 @@ def names_money_asked(folded: str) -> bool:
     names the noun, and without the kind a heading ("KINH PHÍ") answers it, and a plan's
     budget for another year is not refused."""
     return _what_money().search(folded) is not None
+
+
+@lru_cache(maxsize=1)
+def _which_document() -> re.Pattern[str]:
+    function = alternation(question_types()["function_words_en"])
+    kinds = alternation([w for words in question_types()["document_kinds_en"].values() for w in words])
+    places = r"(?:province|locality|localities|city|cities)'s?\b|provinces'"
+    return re.compile(rf"\bwhich(?:\s+(?!(?:{function})(?![\w'])|{places})[\w'\-]+){{0,4}}?\s+({kinds})"
+                      rf"(?=\s*$|\s*[?.,;:!]|\s+(?:{function})(?![\w'])|\s+[a-z]+ed\b)")
+
+
+def names_document_asked(folded: str) -> bool:
+    """Rule (which document, by its kind): an English question whose "which" asks about a
+    kind of document ("Which decree on … does the plan cite?", "Which Government resolution
+    issued …", "Which city party committee resolution … does the plan implement?") asks for
+    that document's number, as "which decision" does: the kind word (``question_types.json``
+    "document_kinds_en") is the noun "which" asks about, at most four content words after it
+    (a function word, "function_words_en", ends the reading: "which tasks of the plan" asks
+    for tasks), and it ends the noun (followed by a function word, a past participle or the
+    end: "which plan targets" asks for targets), and no province owns it ("Which province's
+    plan has …" asks for a province: ``Query.asks_which_province``). Why: a Vietnamese question puts its
+    question word right after the kind ("nghị quyết nào"), an English one puts the issuing
+    body between ("Which Politburo resolution"), and without the kind asked the reader took
+    another item of the same list of grounds, or refused the one that answers for the dates
+    it cites."""
+    return _which_document().search(folded) is not None
 
 
 def asks_money(folded: str, lang: str, quantity: re.Pattern[str]) -> bool:
@@ -395,7 +423,9 @@ def asked_document_kind(question: str, lang: str) -> str | None:
     kind_of = dict(words)
     names = "|".join(re.escape(w) for w, _ in words)
     if lang == "en":
-        asked = re.search(rf"\b(?:which|what|number of)\b(?:\W+\w+){{0,6}}?\W+({names})\b", folded)
+        # The kind that ends the noun "which" asks about ("Which national data strategy
+        # decision …" asks for a decision's number: ``names_document_asked``).
+        asked = _which_document().search(folded) or re.search(rf"\b(?:which|what|number of)\b(?:\W+\w+){{0,6}}?\W+({names})\b", folded)
     else:
         asked = re.search(rf"\b({names})\s+(?:so\b(?!\s*\d)|nao\b)", folded)  # not "kế hoạch số 131/…"
     first = asked or re.search(rf"\b({names})\b", folded)
@@ -772,10 +802,23 @@ def _f_year_match(r: Reading, c: Candidate) -> float:
     return 1.0 if r.query.years and said_years(r, c) & set(r.query.years) else 0.0
 
 
+def cited_for_year(r: Reading, c: Candidate) -> bool:
+    """Rule (the year names the citing document): a question asking for the number of a
+    kind of document ("Which decree … does Ba Ria - Vung Tau's 2024 decision cite?",
+    ``Reading.document_kind``) names the year of the document that cites it, not the
+    cited one's. A unit holding a number of that kind, in a document whose title block
+    names the asked year (``Candidate.document_year``), answers it whatever years its
+    dates name ("Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09 tháng 4 năm 2020 …" in the
+    decision approving the 2024 plan): its years are no conflict."""
+    return bool(r.document_kind and c.document_year in r.query.years
+                and r.document_kind in number_kinds(c.text))
+
+
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
     """The unit is about other years than the one the question names (a 2025 target
-    is no answer for 2030; ``said_years``)."""
-    if not r.query.years:
+    is no answer for 2030; ``said_years``), unless it is a document the question's
+    year's document cites (``cited_for_year``)."""
+    if not r.query.years or cited_for_year(r, c):
         return 0.0
     stated = said_years(r, c)
     return 1.0 if stated and not stated & set(r.query.years) else 0.0

@@ -172,9 +172,25 @@ def asked_terms(text: str, folded: str) -> list[str]:
     return [t for piece in pieces for t in terms(piece)]
 
 
+#: A document's number code ("968/QĐ-UBND", "137/2024/NĐ-CP", "5473/BTTTT-KTS&XHS",
+#: "28/TTr- SKHCN"): the number, an optional year, then the issuer's code in capitals.
+DOCUMENT_CODE = re.compile(r"(?<![\w/])\d+(?:/\d{4})?\s*[/-]\s*[A-ZĐ][A-Za-zĐđ&]*(?:[/-]\s*[A-ZĐ][A-Za-zĐđ&]*)*")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text gives a document's number code (``DOCUMENT_CODE``)."""
+    return [m.span() for m in DOCUMENT_CODE.finditer(text)]
+
+
 def detect_language(text: str) -> str:
-    """"vi" or "en": English when many words cannot be Vietnamese syllables."""
-    rest = blank(text, province_spans(text))
+    """"vi" or "en": English when many words cannot be Vietnamese syllables.
+
+    Rule (a document's number is no word of the question's language): a province's name
+    and a document's number code are blanked first. A code keeps its issuer's letters
+    as the document writes them ("968/QĐ-UBND"), and its Đ made "When was Ba Ria - Vung
+    Tau's decision 968/QĐ-UBND issued?" read as Vietnamese: answered, and refused, in
+    Vietnamese with an English question's terms."""
+    rest = blank(text, [*province_spans(text), *code_spans(text)])
     if has_diacritics(rest):
         return "vi"
     tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", fold(rest))
