@@ -396,6 +396,10 @@ def test_numbered_lines_that_are_no_copied_table_are_left_to_the_other_rules(raw
     # a count, a year or a figure that has its sign already are not shares to sign
     (["TT", "Chỉ tiêu", "ĐVT", "Năm", "Kế hoạch"], ["2", "Tỷ lệ", "%", "2025", "75%"],
      ["2", "Tỷ lệ", "%", "2025", "75%"]),
+    # a "." before exactly three digits groups thousands: "1.000" is a count, no share;
+    # before fewer it is a decimal point ("12.5")
+    (["STT", "Chỉ tiêu", "Đơn vị", "Năm 2025", "Năm 2030"], ["4", "Tỷ lệ hồ sơ", "%", "1.000", "12.5"],
+     ["4", "Tỷ lệ hồ sơ", "%", "1.000", "12.5%"]),
     # a unit that is a word is not written onto the figures
     (["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["3", "Số doanh nghiệp công nghệ số", "DN", "450"],
      ["3", "Số doanh nghiệp công nghệ số", "DN", "450"]),

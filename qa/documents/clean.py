@@ -986,7 +986,11 @@ def rows_of_numbered_lines(lines: list[str]) -> list[str]:
 
 _UNIT_COLUMNS = frozenset(fold(n).lower() for n in _patterns("unit_column_names.txt"))
 _SIGN_UNITS = ("%", "‰")
-_BARE_FIGURE = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")  # "65", "48,5": not "2026", not "1.000"
+#: A share written without its sign: at most three digits before a decimal part ("65",
+#: "48,5", "12.5"), so not a year ("2026") nor a count whose "." groups thousands
+#: ("1.000", "125.500": a "." before exactly three digits groups them, as
+#: ``qa.answering.reader.parse_number`` reads figures).
+_BARE_FIGURE = re.compile(r"^\d{1,3}(?:,\d+|\.(?!\d{3}$)\d+)?$")
 
 
 def figures_with_their_unit(headers: list[str], cells: list[str]) -> list[str]:
