@@ -10,7 +10,9 @@ import pytest
 import rank_bm25
 
 from qa.indexing.bm25 import B, K1, BM25Index, terms
-from qa.documents.clean import clean, figures_with_their_unit, is_boilerplate, signature_cells, take_date
+from qa.documents.clean import (
+    _NUMBERED_HEADER_LINE, _ROW_NUMBER_HEADER, clean, figures_with_their_unit, is_boilerplate, signature_cells, take_date,
+)
 from qa.config import PROJECT_ROOT
 from qa.documents.ingest import detect_province
 from qa.retrieval.query import analyse, detect_language, restore_diacritics
@@ -408,6 +410,19 @@ def test_numbered_lines_that_are_no_copied_table_are_left_to_the_other_rules(raw
 ])
 def test_a_row_whose_unit_column_is_a_sign_has_it_on_its_figures(headers, cells, expected):
     assert figures_with_their_unit(headers, cells) == expected
+
+
+@pytest.mark.parametrize("header", ["STT", "TT", "Số TT", "so tt", "stt."])
+def test_a_row_number_header_is_the_same_alone_and_run_together_with_the_others(header):
+    """The row-number header's words are written once (``_ROW_NUMBER_ABBREVIATIONS``):
+    a header alone on its line and one opening a header row run together agree."""
+    assert _ROW_NUMBER_HEADER.match(header)
+    assert _NUMBERED_HEADER_LINE.match(f"{header} Chỉ tiêu Đơn vị Kế hoạch 2026")
+
+
+def test_thu_tu_heads_a_column_alone_but_opens_no_header_row():
+    assert _ROW_NUMBER_HEADER.match("Số thứ tự") and _ROW_NUMBER_HEADER.match("Thứ tự")
+    assert not _NUMBERED_HEADER_LINE.match("Thứ tự ưu tiên các nhiệm vụ năm 2026")
 
 
 def test_cleaning_reports_the_characters_it_removed():

@@ -826,8 +826,15 @@ def _title_block_date(lines: list[str]) -> int | None:
     return None
 
 
+#: The words of a row-number column's header, written once for a header alone on its
+#: line and for one run together with the other headers: an optional "Số" ("Số TT", "Số
+#: thứ tự"), then an abbreviation ("STT", "TT") or the words "thứ tự".
+_ROW_NUMBER_OF = r"(?:s[oố]\s*)?"
+_ROW_NUMBER_ABBREVIATIONS = r"stt|tt"
+_ROW_NUMBER_WORDS = r"th[uứ]\s*t[uự]"
 #: The first header of a table numbered by its rows ("STT", "TT", "Số TT", "Số thứ tự").
-_ROW_NUMBER_HEADER = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt|th[uứ]\s*t[uự])\.?$", re.IGNORECASE)
+_ROW_NUMBER_HEADER = re.compile(rf"^{_ROW_NUMBER_OF}(?:{_ROW_NUMBER_ABBREVIATIONS}|{_ROW_NUMBER_WORDS})\.?$",
+                                re.IGNORECASE)
 _MAX_HEADER_CHARS = 60
 
 
@@ -884,8 +891,9 @@ def rows_of_numbered_tables(lines: list[str]) -> list[str]:
     return [line for line in out if line is not None]
 
 
-#: A header row run together with single spaces opens with the row-number column.
-_NUMBERED_HEADER_LINE = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt)\.?\s+\S", re.IGNORECASE)
+#: A header row run together with single spaces opens with the row-number column, by its
+#: abbreviation only: a line opening with "Thứ tự" is a sentence ("Thứ tự ưu tiên …").
+_NUMBERED_HEADER_LINE = re.compile(rf"^{_ROW_NUMBER_OF}(?:{_ROW_NUMBER_ABBREVIATIONS})\.?\s+\S", re.IGNORECASE)
 #: A trailing cell of such a row: a figure ("48,5", "1.000", "65%") or a unit sign.
 _FIGURE_TOKEN = re.compile(r"^(?:[<>≤≥~]?\d[\d.,]*%?|%|‰)$")
 _COLUMN_NAMES = sorted((fold(n).lower().split() for n in _patterns("table_column_names.txt")), key=len, reverse=True)
