@@ -60,8 +60,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
-    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row,
-    starts_authority, starts_body, starts_lower, type_of,
+    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, rows_under_columns,
+    split_row, starts_authority, starts_body, starts_lower, type_of,
 )
 from qa.text import fold, normalize
 
@@ -524,15 +524,6 @@ def _on_columns(cells: list[tuple[int, str]], starts: list[int]) -> bool:
     return all(any(abs(at - s) <= _ALIGN_SLACK for s in starts) or _NUMERIC_CELL.match(text) for at, text in cells)
 
 
-def _column_of(at: int, starts: list[int]) -> int:
-    """The column a cell falls in: the last one starting at or before it (with some slack)."""
-    col = 0
-    for i, start in enumerate(starts):
-        if at + _ALIGN_SLACK >= start:
-            col = i
-    return col
-
-
 def rows_of_aligned_tables(text: str) -> str:
     """Write back as rows ("cell | cell") a table whose columns were laid out with spaces.
 
@@ -589,17 +580,8 @@ def rows_of_aligned_tables(text: str) -> str:
             out.append(lines[i])
             i += 1
             continue
-        rows: list[list[str]] = []
-        for b in block:
-            found = cells[b] or [(len(lines[b]) - len(lines[b].lstrip(" ")), lines[b].strip())]
-            by_col = ["" for _ in starts]
-            for at, cell in found:
-                col = _column_of(at, starts)
-                by_col[col] = f"{by_col[col]} {cell}".strip()
-            if len(found) >= _ALIGN_MIN_CELLS or not rows:
-                rows.append(by_col)
-            else:
-                rows[-1] = [f"{a} {c}".strip() for a, c in zip(rows[-1], by_col)]
+        found_cells = [cells[b] or [(len(lines[b]) - len(lines[b].lstrip(" ")), lines[b].strip())] for b in block]
+        rows = rows_under_columns(found_cells, starts, _ALIGN_SLACK, _ALIGN_MIN_CELLS)
         header = rows[0]
         if not _looks_like_header(header) and previous is not None and len(previous[0]) == len(starts) \
                 and all(abs(a - b) <= _ALIGN_SLACK for a, b in zip(previous[0], starts)):
