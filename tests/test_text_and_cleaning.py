@@ -239,6 +239,14 @@ def test_a_text_wrapped_at_a_wide_column_is_read_from_its_lines_cut_mid_sentence
     assert mid_sentence_width(page) is None and wrap_width(page) is None
 
 
+def test_both_wrap_widths_take_one_measure_of_a_band_below_the_wrap_column():
+    """``_wrap_band``, shared by ``wrap_width`` and ``mid_sentence_width``: the length at
+    the 80th percentile, and the lengths from 75% to 105% of it."""
+    from qa.documents.clean import _wrap_band
+    assert _wrap_band(sorted([30] * 2 + [60] * 3 + [80] * 5)) == (80, 8)  # 60 and 80 are in 60..84
+    assert _wrap_band(sorted([30] * 2 + [59] * 3 + [80] * 5)) == (80, 5)  # 59 falls below it
+
+
 def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
     raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
                       "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",

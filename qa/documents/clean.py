@@ -399,6 +399,20 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     return [" ".join(parts) for parts in paragraphs]
 
 
+#: A wrap column's band: the lines a wrap cut end between these fractions of it (a word
+#: that did not fit left the line short; a trailing space or glyph may pass it).
+_BAND_BELOW, _BAND_ABOVE = 0.75, 1.05
+
+
+def _wrap_band(lengths: list[int]) -> tuple[int, int]:
+    """The likely wrap column of ``lengths`` (sorted, not empty): the length at the 80th
+    percentile; and how many of them end in its band (``_BAND_BELOW`` to ``_BAND_ABOVE``
+    of it). Why one function: ``wrap_width`` over all lines and ``mid_sentence_width``
+    over the lines cut mid-sentence take this one measure, each of its own lines."""
+    top = lengths[int(len(lengths) * 0.8)]
+    return top, sum(1 for n in lengths if _BAND_BELOW * top <= n <= top * _BAND_ABOVE)
+
+
 def wrap_width(lines: Iterable[str]) -> int | None:
     """The width of a hard-wrapped text, or None when its lines are not of one width.
 
@@ -412,8 +426,7 @@ def wrap_width(lines: Iterable[str]) -> int | None:
     lengths = sorted(len(line) for line in lines if len(line) >= 20)
     if len(lengths) < 8:
         return None
-    top = lengths[int(len(lengths) * 0.8)]
-    band = sum(1 for n in lengths if 0.75 * top <= n <= top * 1.05)
+    top, band = _wrap_band(lengths)
     if top <= 130 and band >= 0.25 * len(lengths):
         return top
     return mid_sentence_width(lines)
@@ -440,9 +453,8 @@ def mid_sentence_width(lines: list[str]) -> int | None:
                  and not line.endswith("|") and not is_row(line))
     if len(cut) < _WRAP_MIN_LINES:
         return None
-    top = cut[int(len(cut) * 0.8)]
-    band = sum(1 for n in cut if 0.75 * top <= n <= top * 1.05)
-    longer = sum(1 for n in lengths if n > top * 1.05)
+    top, band = _wrap_band(cut)
+    longer = sum(1 for n in lengths if n > top * _BAND_ABOVE)
     if band >= max(_WRAP_MIN_LINES, 0.4 * len(cut)) and longer <= 0.05 * len(lengths):
         return top
     return None
