@@ -631,3 +631,22 @@ def test_same_question_names_no_topic(assistant, first, follow_up, expected):
     # conversation_words.json generic and filler "question", "câu hỏi": read as a topic with
     # a province, "Same question for …" was asked alone ("Question for Tây Ninh in 2026.").
     assert resolved(assistant, first, follow_up) == expected
+
+
+def test_a_follow_up_naming_a_province_with_its_old_name_is_no_comparison(assistant):
+    """Rule "one territory is no comparison" (pipeline._one_plan_compared) is part of the
+    question's analysis (``Assistant.analyse``): a follow-up, the standalone question it
+    resolves to and the previous question meet it as a question asked alone does. Đà
+    Nẵng and Quảng Nam, merged into it, where only Quảng Nam's plan is held, ask one
+    plan's figure."""
+    first, then = converse(assistant, "Tỷ lệ dân số có tài khoản thanh toán điện tử của Hà Tĩnh là bao nhiêu?",
+                           "Đà Nẵng và Quảng Nam là bao nhiêu?")
+    standalone = "Tỷ lệ dân số có tài khoản thanh toán điện tử của Đà Nẵng và Quảng Nam là bao nhiêu?"
+    assert then.understood == standalone
+    assert then.intent != "comparison" and {assistant.document(c.doc_id).province for c in then.citations} == {"Quảng Nam"}
+    follow_up = "Đà Nẵng và Quảng Nam là bao nhiêu?"
+    resolution = resolve(follow_up, assistant.analyse(follow_up), [first], assistant.analyse, assistant.provinces(),
+                         assistant.index.spellings)
+    assert resolution.text == standalone and not resolution.query.wants_comparison
+    assert assistant.analyse("Tỷ lệ dân số có tài khoản thanh toán điện tử của Đồng Nai và Quảng Nam là bao nhiêu?"
+                             ).wants_comparison, "two provinces, two plans: a comparison"
