@@ -71,9 +71,15 @@ class Assistant:
         self.acronyms = defined_acronyms(d.text for d in self.index.documents.values())
 
     def analyse(self, text: str) -> Query:
-        """A question read against this collection: its spellings, its terms, its acronyms."""
-        return analyse(text, self.index.spellings, self._known, self.acronyms,
-                       self.index.bm25.document_frequency)
+        """A question read against this collection: its spellings, its terms, its acronyms,
+        and the plans it holds (``_one_plan_compared``). Every question the conversation
+        reads is read here (a follow-up, the standalone question it resolves to, the
+        previous question), so a follow-up meets the same rules as a question of its own."""
+        query = analyse(text, self.index.spellings, self._known, self.acronyms,
+                        self.index.bm25.document_frequency)
+        if self._one_plan_compared(query):
+            query = replace(query, wants_comparison=False)
+        return query
 
     @classmethod
     def open(cls, settings: Settings | None = None, progress: Progress | None = None) -> "Assistant":
@@ -138,8 +144,6 @@ class Assistant:
         turn = prepare(self, text, history, province, mode, k,
                        self.analyse)
         query, province = turn.query, turn.province
-        if self._one_plan_compared(query):
-            query = replace(query, wants_comparison=False)
         if turn.reply is not None:
             reply, abstained, citations, intent = turn.reply
             done = time.perf_counter()

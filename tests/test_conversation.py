@@ -549,6 +549,21 @@ def test_a_year_counted_from_the_conversation_s_is_written_in(assistant):
     assert years(en) == [2024] and named(en) == {"Hà Tĩnh"} and "last" not in en and en.startswith("In fact")
 
 
+def test_a_year_is_counted_from_the_year_asked_about_not_from_a_baseline():
+    """counted_years reads each question's own years (``qa.text.own_years``), as the
+    reader does: "so với năm 2023" is a comparison's baseline, not the year counted from."""
+    from qa.answering.conversation import counted_years
+
+    assert counted_years("Còn năm ngoái tăng bao nhiêu so với năm 2023?", "Chỉ số DTI của Hà Tĩnh năm 2025 xếp thứ mấy?") \
+        == "Còn năm 2024 tăng bao nhiêu so với năm 2023?", "the follow-up's baseline is no year of its own"
+    assert counted_years("con nam ngoai so voi nam 2023", "chi so DTI Ha Tinh nam 2025") == "con nam 2024 so voi nam 2023"
+    assert counted_years("Năm ngoái thì sao?", "DTI năm 2025 tăng bao nhiêu bậc so với năm 2023?").lower() == \
+        "năm 2024 thì sao?", \
+        "the previous question's baseline is no year of its own either"
+    assert counted_years("And last year, compared with 2023?", "What is Ha Tinh's DTI rank in 2025?") == \
+        "And 2024, compared with 2023?"
+
+
 @pytest.mark.parametrize("first, follow_up, kept", [
     ("Tỷ trọng kinh tế số trong GRDP của Quảng Nam năm 2025 là bao nhiêu?", "còn thương mại điện tử?",
      "tỷ trọng thương mại điện tử"),
@@ -631,3 +646,22 @@ def test_same_question_names_no_topic(assistant, first, follow_up, expected):
     # conversation_words.json generic and filler "question", "câu hỏi": read as a topic with
     # a province, "Same question for …" was asked alone ("Question for Tây Ninh in 2026.").
     assert resolved(assistant, first, follow_up) == expected
+
+
+def test_a_follow_up_naming_a_province_with_its_old_name_is_no_comparison(assistant):
+    """Rule "one territory is no comparison" (pipeline._one_plan_compared) is part of the
+    question's analysis (``Assistant.analyse``): a follow-up, the standalone question it
+    resolves to and the previous question meet it as a question asked alone does. Đà
+    Nẵng and Quảng Nam, merged into it, where only Quảng Nam's plan is held, ask one
+    plan's figure."""
+    first, then = converse(assistant, "Tỷ lệ dân số có tài khoản thanh toán điện tử của Hà Tĩnh là bao nhiêu?",
+                           "Đà Nẵng và Quảng Nam là bao nhiêu?")
+    standalone = "Tỷ lệ dân số có tài khoản thanh toán điện tử của Đà Nẵng và Quảng Nam là bao nhiêu?"
+    assert then.understood == standalone
+    assert then.intent != "comparison" and {assistant.document(c.doc_id).province for c in then.citations} == {"Quảng Nam"}
+    follow_up = "Đà Nẵng và Quảng Nam là bao nhiêu?"
+    resolution = resolve(follow_up, assistant.analyse(follow_up), [first], assistant.analyse, assistant.provinces(),
+                         assistant.index.spellings)
+    assert resolution.text == standalone and not resolution.query.wants_comparison
+    assert assistant.analyse("Tỷ lệ dân số có tài khoản thanh toán điện tử của Đồng Nai và Quảng Nam là bao nhiêu?"
+                             ).wants_comparison, "two provinces, two plans: a comparison"

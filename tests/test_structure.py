@@ -17,7 +17,9 @@ from qa.indexing.embed import load_embedder
 from qa.documents.ingest import load_document
 from qa.indexing.index import open_index
 from qa.documents.loaders import load_file
-from qa.documents.structure import heading_path, headline, lead_in, marker, parse, row_cells, title_block, title_block_end
+from qa.documents.structure import (
+    heading_path, headline, lead_in, marker, parse, row_cells, rows_under_columns, title_block, title_block_end,
+)
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
@@ -444,3 +446,20 @@ def test_a_page_opening_with_its_headline_keeps_its_metadata_table():
     prose = ("Kế hoạch chuyển đổi số tỉnh Điện Biên năm 2026\n\nỦy ban nhân dân tỉnh ban hành Kế hoạch số 37/KH-UBND "
              "về chuyển đổi số năm 2026.")
     assert title_block(prose).title is None and title_block_end(prose) == 0
+
+
+def test_a_table_without_rules_is_read_as_rows_under_its_columns():
+    """``rows_under_columns``, the one reading of a table laid out without rules (PDF words
+    and text laid out with spaces): a cell goes to the last column starting at or before
+    it (within the slack), and a line of fewer cells is the wrapped part of the row above."""
+    lines = [
+        [(0, "STT"), (6, "Chỉ tiêu"), (40, "Đơn vị"), (50, "2030")],
+        [(0, "1"), (6, "Tỷ lệ hồ sơ giải quyết"), (41, "%"), (49, "90")],
+        [(6, "trực tuyến toàn trình")],  # wrapped under its column
+        [(0, "2"), (7, "Doanh nghiệp số"), (40, "DN"), (51, "450")],
+    ]
+    assert rows_under_columns(lines, [0, 6, 40, 50], slack=2, min_cells=3) == [
+        ["STT", "Chỉ tiêu", "Đơn vị", "2030"],
+        ["1", "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình", "%", "90"],
+        ["2", "Doanh nghiệp số", "DN", "450"],
+    ]

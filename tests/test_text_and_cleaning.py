@@ -10,7 +10,9 @@ import pytest
 import rank_bm25
 
 from qa.indexing.bm25 import B, K1, BM25Index, terms
-from qa.documents.clean import clean, figures_with_their_unit, is_boilerplate, signature_cells, take_date
+from qa.documents.clean import (
+    _NUMBERED_HEADER_LINE, _ROW_NUMBER_HEADER, clean, figures_with_their_unit, is_boilerplate, signature_cells, take_date,
+)
 from qa.config import PROJECT_ROOT
 from qa.documents.ingest import detect_province
 from qa.retrieval.query import analyse, detect_language, restore_diacritics
@@ -242,6 +244,14 @@ def test_a_text_wrapped_at_a_wide_column_is_read_from_its_lines_cut_mid_sentence
     assert mid_sentence_width(page) is None and wrap_width(page) is None
 
 
+def test_both_wrap_widths_take_one_measure_of_a_band_below_the_wrap_column():
+    """``_wrap_band``, shared by ``wrap_width`` and ``mid_sentence_width``: the length at
+    the 80th percentile, and the lengths from 75% to 105% of it."""
+    from qa.documents.clean import _wrap_band
+    assert _wrap_band(sorted([30] * 2 + [60] * 3 + [80] * 5)) == (80, 8)  # 60 and 80 are in 60..84
+    assert _wrap_band(sorted([30] * 2 + [59] * 3 + [80] * 5)) == (80, 5)  # 59 falls below it
+
+
 def test_a_table_flattened_one_cell_per_line_comes_back_as_rows_with_headers():
     raw = "\n\n".join(["Tình hình thực hiện các chỉ tiêu năm 2024:", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá",
                       "- Dịch vụ công trực tuyến toàn trình", "80%", "85,5%", "Vượt",
@@ -401,6 +411,10 @@ def test_numbered_lines_that_are_no_copied_table_are_left_to_the_other_rules(raw
     # a count, a year or a figure that has its sign already are not shares to sign
     (["TT", "Chỉ tiêu", "ĐVT", "Năm", "Kế hoạch"], ["2", "Tỷ lệ", "%", "2025", "75%"],
      ["2", "Tỷ lệ", "%", "2025", "75%"]),
+    # a "." before exactly three digits groups thousands: "1.000" is a count, no share;
+    # before fewer it is a decimal point ("12.5")
+    (["STT", "Chỉ tiêu", "Đơn vị", "Năm 2025", "Năm 2030"], ["4", "Tỷ lệ hồ sơ", "%", "1.000", "12.5"],
+     ["4", "Tỷ lệ hồ sơ", "%", "1.000", "12.5%"]),
     # a unit that is a word is not written onto the figures
     (["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["3", "Số doanh nghiệp công nghệ số", "DN", "450"],
      ["3", "Số doanh nghiệp công nghệ số", "DN", "450"]),
@@ -409,6 +423,19 @@ def test_numbered_lines_that_are_no_copied_table_are_left_to_the_other_rules(raw
 ])
 def test_a_row_whose_unit_column_is_a_sign_has_it_on_its_figures(headers, cells, expected):
     assert figures_with_their_unit(headers, cells) == expected
+
+
+@pytest.mark.parametrize("header", ["STT", "TT", "Số TT", "so tt", "stt."])
+def test_a_row_number_header_is_the_same_alone_and_run_together_with_the_others(header):
+    """The row-number header's words are written once (``_ROW_NUMBER_ABBREVIATIONS``):
+    a header alone on its line and one opening a header row run together agree."""
+    assert _ROW_NUMBER_HEADER.match(header)
+    assert _NUMBERED_HEADER_LINE.match(f"{header} Chỉ tiêu Đơn vị Kế hoạch 2026")
+
+
+def test_thu_tu_heads_a_column_alone_but_opens_no_header_row():
+    assert _ROW_NUMBER_HEADER.match("Số thứ tự") and _ROW_NUMBER_HEADER.match("Thứ tự")
+    assert not _NUMBERED_HEADER_LINE.match("Thứ tự ưu tiên các nhiệm vụ năm 2026")
 
 
 def test_cleaning_reports_the_characters_it_removed():

@@ -75,7 +75,7 @@ from qa.answering.reader import kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
-from qa.text import fold, has_diacritics, is_year, year_starts, years
+from qa.text import fold, has_diacritics, is_year, own_years, year_starts
 from qa.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -433,9 +433,13 @@ def counted_years(text: str, previous: str) -> str | None:
     year they count to, from the one year the follow-up names, else the one year the
     previous question names; None when it has none or no single year to count from.
     Left as typed, "last year's" was read as a topic ("… 2025 figure for the last
-    year's?") and the year of the previous question was asked again."""
+    year's?") and the year of the previous question was asked again. The years named
+    are each question's own (``qa.text.own_years``, as the reader and the question's
+    analysis read them): "so với năm 2023" names the baseline of a comparison, not the
+    year counted from, so "năm ngoái tăng bao nhiêu so với năm 2023?" after a question
+    about 2025 asks about 2024, not 2022."""
     words = _words()
-    base = sorted(set(years(text))) or sorted(set(years(previous)))
+    base = sorted(set(own_years(text))) or sorted(set(own_years(previous)))
     if len(base) != 1:
         return None
     edits: list[tuple[int, int, str]] = []

@@ -60,8 +60,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qa.documents.structure import (
-    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, split_row,
-    starts_authority, starts_body, starts_lower, type_of,
+    BODY_STARTS, DATA, ISSUE_DAY, MOTTO, TABLE_SEPARATOR, is_caps, is_row, is_title_like, marker, rows_under_columns,
+    split_row, starts_authority, starts_body, starts_lower, type_of,
 )
 from qa.text import fold, normalize
 
@@ -399,6 +399,20 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     return [" ".join(parts) for parts in paragraphs]
 
 
+#: A wrap column's band: the lines a wrap cut end between these fractions of it (a word
+#: that did not fit left the line short; a trailing space or glyph may pass it).
+_BAND_BELOW, _BAND_ABOVE = 0.75, 1.05
+
+
+def _wrap_band(lengths: list[int]) -> tuple[int, int]:
+    """The likely wrap column of ``lengths`` (sorted, not empty): the length at the 80th
+    percentile; and how many of them end in its band (``_BAND_BELOW`` to ``_BAND_ABOVE``
+    of it). Why one function: ``wrap_width`` over all lines and ``mid_sentence_width``
+    over the lines cut mid-sentence take this one measure, each of its own lines."""
+    top = lengths[int(len(lengths) * 0.8)]
+    return top, sum(1 for n in lengths if _BAND_BELOW * top <= n <= top * _BAND_ABOVE)
+
+
 def wrap_width(lines: Iterable[str]) -> int | None:
     """The width of a hard-wrapped text, or None when its lines are not of one width.
 
@@ -412,8 +426,7 @@ def wrap_width(lines: Iterable[str]) -> int | None:
     lengths = sorted(len(line) for line in lines if len(line) >= 20)
     if len(lengths) < 8:
         return None
-    top = lengths[int(len(lengths) * 0.8)]
-    band = sum(1 for n in lengths if 0.75 * top <= n <= top * 1.05)
+    top, band = _wrap_band(lengths)
     if top <= 130 and band >= 0.25 * len(lengths):
         return top
     return mid_sentence_width(lines)
@@ -440,9 +453,8 @@ def mid_sentence_width(lines: list[str]) -> int | None:
                  and not line.endswith("|") and not is_row(line))
     if len(cut) < _WRAP_MIN_LINES:
         return None
-    top = cut[int(len(cut) * 0.8)]
-    band = sum(1 for n in cut if 0.75 * top <= n <= top * 1.05)
-    longer = sum(1 for n in lengths if n > top * 1.05)
+    top, band = _wrap_band(cut)
+    longer = sum(1 for n in lengths if n > top * _BAND_ABOVE)
     if band >= max(_WRAP_MIN_LINES, 0.4 * len(cut)) and longer <= 0.05 * len(lengths):
         return top
     return None
@@ -524,15 +536,6 @@ def _on_columns(cells: list[tuple[int, str]], starts: list[int]) -> bool:
     return all(any(abs(at - s) <= _ALIGN_SLACK for s in starts) or _NUMERIC_CELL.match(text) for at, text in cells)
 
 
-def _column_of(at: int, starts: list[int]) -> int:
-    """The column a cell falls in: the last one starting at or before it (with some slack)."""
-    col = 0
-    for i, start in enumerate(starts):
-        if at + _ALIGN_SLACK >= start:
-            col = i
-    return col
-
-
 def rows_of_aligned_tables(text: str) -> str:
     """Write back as rows ("cell | cell") a table whose columns were laid out with spaces.
 
@@ -589,17 +592,8 @@ def rows_of_aligned_tables(text: str) -> str:
             out.append(lines[i])
             i += 1
             continue
-        rows: list[list[str]] = []
-        for b in block:
-            found = cells[b] or [(len(lines[b]) - len(lines[b].lstrip(" ")), lines[b].strip())]
-            by_col = ["" for _ in starts]
-            for at, cell in found:
-                col = _column_of(at, starts)
-                by_col[col] = f"{by_col[col]} {cell}".strip()
-            if len(found) >= _ALIGN_MIN_CELLS or not rows:
-                rows.append(by_col)
-            else:
-                rows[-1] = [f"{a} {c}".strip() for a, c in zip(rows[-1], by_col)]
+        found_cells = [cells[b] or [(len(lines[b]) - len(lines[b].lstrip(" ")), lines[b].strip())] for b in block]
+        rows = rows_under_columns(found_cells, starts, _ALIGN_SLACK, _ALIGN_MIN_CELLS)
         header = rows[0]
         if not _looks_like_header(header) and previous is not None and len(previous[0]) == len(starts) \
                 and all(abs(a - b) <= _ALIGN_SLACK for a, b in zip(previous[0], starts)):
@@ -826,8 +820,15 @@ def _title_block_date(lines: list[str]) -> int | None:
     return None
 
 
+#: The words of a row-number column's header, written once for a header alone on its
+#: line and for one run together with the other headers: an optional "Số" ("Số TT", "Số
+#: thứ tự"), then an abbreviation ("STT", "TT") or the words "thứ tự".
+_ROW_NUMBER_OF = r"(?:s[oố]\s*)?"
+_ROW_NUMBER_ABBREVIATIONS = r"stt|tt"
+_ROW_NUMBER_WORDS = r"th[uứ]\s*t[uự]"
 #: The first header of a table numbered by its rows ("STT", "TT", "Số TT", "Số thứ tự").
-_ROW_NUMBER_HEADER = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt|th[uứ]\s*t[uự])\.?$", re.IGNORECASE)
+_ROW_NUMBER_HEADER = re.compile(rf"^{_ROW_NUMBER_OF}(?:{_ROW_NUMBER_ABBREVIATIONS}|{_ROW_NUMBER_WORDS})\.?$",
+                                re.IGNORECASE)
 _MAX_HEADER_CHARS = 60
 
 
@@ -884,8 +885,9 @@ def rows_of_numbered_tables(lines: list[str]) -> list[str]:
     return [line for line in out if line is not None]
 
 
-#: A header row run together with single spaces opens with the row-number column.
-_NUMBERED_HEADER_LINE = re.compile(r"^(?:s[oố]\s*)?(?:stt|tt)\.?\s+\S", re.IGNORECASE)
+#: A header row run together with single spaces opens with the row-number column, by its
+#: abbreviation only: a line opening with "Thứ tự" is a sentence ("Thứ tự ưu tiên …").
+_NUMBERED_HEADER_LINE = re.compile(rf"^{_ROW_NUMBER_OF}(?:{_ROW_NUMBER_ABBREVIATIONS})\.?\s+\S", re.IGNORECASE)
 #: A trailing cell of such a row: a figure ("48,5", "1.000", "65%") or a unit sign.
 _FIGURE_TOKEN = re.compile(r"^(?:[<>≤≥~]?\d[\d.,]*%?|%|‰)$")
 _COLUMN_NAMES = sorted((fold(n).lower().split() for n in _patterns("table_column_names.txt")), key=len, reverse=True)
@@ -986,7 +988,11 @@ def rows_of_numbered_lines(lines: list[str]) -> list[str]:
 
 _UNIT_COLUMNS = frozenset(fold(n).lower() for n in _patterns("unit_column_names.txt"))
 _SIGN_UNITS = ("%", "‰")
-_BARE_FIGURE = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")  # "65", "48,5": not "2026", not "1.000"
+#: A share written without its sign: at most three digits before a decimal part ("65",
+#: "48,5", "12.5"), so not a year ("2026") nor a count whose "." groups thousands
+#: ("1.000", "125.500": a "." before exactly three digits groups them, as
+#: ``qa.answering.reader.parse_number`` reads figures).
+_BARE_FIGURE = re.compile(r"^\d{1,3}(?:,\d+|\.(?!\d{3}$)\d+)?$")
 
 
 def figures_with_their_unit(headers: list[str], cells: list[str]) -> list[str]:

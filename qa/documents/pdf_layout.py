@@ -23,7 +23,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from qa.documents.structure import marker
+from qa.documents.structure import marker, rows_under_columns
 
 # A gap between two words wider than this many times the font size splits columns.
 _COLUMN_GAP_EM = 3.0
@@ -174,20 +174,12 @@ def _unruled_rows(run: list[dict], size: float) -> list[str]:
     figures came out in separate lists. Each line is cut into cells at gaps wider than
     ``_CELL_GAP_EM``; the columns start where the cells of the line with most cells
     start; a line with fewer than ``_TABLE_MIN_COLUMNS`` cells is the wrapped text of the
-    row above, and its cells are appended to that row's, column by column.
+    row above, and its cells are appended to that row's, column by column
+    (``qa.documents.structure.rows_under_columns``).
     """
     cut = [_cells(line) for line in run]
     starts = [x0 for x0, _ in max(cut, key=len)]
-    rows: list[list[str]] = []
-    for cells in cut:
-        by_col = ["" for _ in starts]
-        for x0, text in cells:
-            col = max([i for i, start in enumerate(starts) if x0 + size >= start] or [0])
-            by_col[col] = f"{by_col[col]} {text}".strip()
-        if len(cells) >= _TABLE_MIN_COLUMNS or not rows:
-            rows.append(by_col)
-        else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], by_col)]
+    rows = rows_under_columns(cut, starts, size, _TABLE_MIN_COLUMNS)
     return [" | ".join(_cell(c) for c in row) for row in rows]
 
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -188,6 +189,32 @@ _CELL_SPLIT = re.compile(r"\s*\|\s*")
 def split_row(line: str) -> list[str]:
     """A row's cells, empty ones included ("a | | c" -> ["a", "", "c"])."""
     return _CELL_SPLIT.split(line.strip())
+
+
+def rows_under_columns(lines: Sequence[Sequence[tuple[float, str]]], starts: Sequence[float], slack: float,
+                       min_cells: int) -> list[list[str]]:
+    """A table laid out without rules as rows of cells, one cell a column.
+
+    ``lines`` are the table's lines cut into cells, each as (start, text); ``starts``
+    are where its columns start. A cell falls in the last column starting at or before
+    it, ``slack`` allowed (text centred, figures right-aligned). A line of ``min_cells``
+    cells or more is a row; one with fewer is the wrapped part of the row above, and its
+    cells are appended to that row's, column by column. Why one helper: a PDF page's
+    words (``qa.documents.pdf_layout``, positions in points) and a text laid out with
+    spaces (``qa.documents.clean.rows_of_aligned_tables``, columns in characters) are
+    the same table, read the same way.
+    """
+    rows: list[list[str]] = []
+    for cells in lines:
+        by_col = ["" for _ in starts]
+        for at, text in cells:
+            col = max([i for i, start in enumerate(starts) if at + slack >= start] or [0])
+            by_col[col] = f"{by_col[col]} {text}".strip()
+        if len(cells) >= min_cells or not rows:
+            rows.append(by_col)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], by_col)]
+    return rows
 
 
 # ----------------------------------------------------------------------- blocks
