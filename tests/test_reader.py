@@ -1644,3 +1644,20 @@ def test_a_neighbouring_row_answers_no_other_indicator():
         unit = max(units(hit, text), key=lambda c: len(c.text))
         got = {name for name, q in asked.items() if row_subject_absent(reading(analyse(q, {}), [hit], idf), unit)}
         assert got == refused, text
+
+
+def test_a_result_reported_against_its_target_answers_what_was_reached():
+    """Rule "a result reported against its target" (reader.reports_result): a news sentence
+    naming a target and the figure reached ("… đặt mục tiêu … đạt 20% GRDP, nhưng đến nay
+    mới ước đạt khoảng 8,2%") answers a question on what was reached so far
+    (``target_for_status`` 0, no refusal); the target alone still does not."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    question = analyse("What share of GRDP has the digital economy reached so far?", {})
+    both = ("Tuy nhiên, Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, "
+            "nhưng đến nay mới ước đạt khoảng 8,2%.")
+    target = "Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP."
+    for text, expected in ((both, 0.0), (target, 1.0)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert dict(zip(FEATURES, features(reading(question, [hit], idf), unit)))["target_for_status"] == expected

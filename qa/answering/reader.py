@@ -880,10 +880,19 @@ def _read_with_context(c: Candidate) -> str:
     return fold(c.context + " " + c.text).lower()
 
 
+def reports_result(c: Candidate) -> bool:
+    """Rule (a result reported against its target): the unit, read with its sentence or
+    lead-in, says a figure was reached or estimated (``_STATUS_WORDS``) besides naming a
+    target. News of a year's results states both in one sentence ("Nghị quyết đặt mục tiêu
+    đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, nhưng đến nay mới ước đạt khoảng 8,2%"):
+    it answers what was reached, though it names the target too."""
+    return bool(_STATUS_WORDS.search(_read_with_context(c)))
+
+
 def _f_target_for_status(r: Reading, c: Candidate) -> float:
     """The question asks what is now ("hiện có", "currently") and the unit states
-    a target to reach."""
-    return 1.0 if r.query.wants_status and states_target(c) else 0.0
+    a target to reach, and no figure reached (``reports_result``)."""
+    return 1.0 if r.query.wants_status and states_target(c) and not reports_result(c) else 0.0
 
 
 def asks_target(query: Query) -> bool:
