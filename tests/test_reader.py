@@ -1732,3 +1732,57 @@ def test_a_question_that_asks_for_a_kind_of_answer_reads_no_run_of_lines():
     found = province_evidence(analyse("Sở Tài chính và Công an tỉnh làm gì?", {}), {"Tây Ninh": [hit]}, docs,
                               idf_function(lambda t: 1, 10))
     assert found["Tây Ninh"].candidate.kind != "list"
+
+
+def test_a_result_reported_against_its_target_answers_what_was_reached():
+    """Rule "a result reported against its target" (reader.reports_result): a news sentence
+    naming a target and the figure reached ("… đặt mục tiêu … đạt 20% GRDP, nhưng đến nay
+    mới ước đạt khoảng 8,2%") answers a question on what was reached so far
+    (``target_for_status`` 0, no refusal); the target alone still does not."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    question = analyse("What share of GRDP has the digital economy reached so far?", {})
+    both = ("Tuy nhiên, Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, "
+            "nhưng đến nay mới ước đạt khoảng 8,2%.")
+    target = "Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP."
+    for text, expected in ((both, 0.0), (target, 1.0)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.kind == "line")
+        assert dict(zip(FEATURES, features(reading(question, [hit], idf), unit)))["target_for_status"] == expected
+
+
+def test_an_item_under_a_target_heading_is_no_answer_to_what_was_actually_reached():
+    """Rules "a plan's item under a target heading is a target" (reader.under_target_heading)
+    and "what was actually reached" (query._STATUS_EN/_STATUS_VI: "actual", "actually",
+    "thực tế đạt"): "a) Tỷ trọng kinh tế số đạt 10% GRDP" under "1. Mục tiêu đến năm 2025"
+    is a target, no answer to the share actually reached in 2025 (refused, ``target_for_status``);
+    the same item under a results heading, or asked for the target, is not refused."""
+    from qa.answering.reader import FEATURES, features, refusal
+    idf = idf_function(lambda t: 1, 10)
+    actual = analyse("What was the actual digital economy share of GRDP in 2025?", {})
+    assert actual.wants_status and analyse("Năm 2025 tỷ trọng kinh tế số thực tế đạt bao nhiêu?", {}).wants_status
+    target = analyse("What digital economy share of GRDP is targeted for 2025?", {})
+    assert not target.wants_status
+    for heading, expected in (("1. Mục tiêu đến năm 2025", 1.0), ("1. Kết quả thực hiện năm 2025", 0.0)):
+        text = f"I. KẾ HOẠCH\n{heading}\na) Tỷ trọng kinh tế số đạt 10% GRDP của tỉnh.\nb) Doanh nghiệp số đạt 50%."
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text.startswith("a)"))
+        named = dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))
+        assert named["target_for_status"] == expected
+        assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["target_for_status"] == 0.0
+
+
+def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
+    """Rule "a result reported against its target" (reader.reports_result, ``_RESULT_CELL``):
+    a row read under its headers with a results cell beside a target ("Kết quả 2024: 78% |
+    Mục tiêu 2025: 85%") answers what was actually reached; without the results cell the
+    row states only a target."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    actual = analyse("What share of households actually had fibre broadband in 2024?", {})
+    assert actual.wants_status
+    for row, expected in (("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kết quả 2024: 78% | Mục tiêu 2025: 85%", 0.0),
+                          ("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Mục tiêu 2025: 85%", 1.0)):
+        hit = Hit(Chunk(0, "p", row, 0, len(row)), 1.0)
+        unit = next(c for c in units(hit, row) if c.text == row)
+        assert dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))["target_for_status"] == expected

@@ -912,9 +912,24 @@ _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam
 _STATUS_WORDS = re.compile(r"\b(uoc dat|da dat|uoc thuc hien|ket qua thuc hien)\b")
 
 
+#: A table row's cell of results, read under its column's header, folded: "Thực hiện 2024:
+#: 7,1%", "Kết quả năm 2024: 78%".
+_RESULT_CELL = re.compile(r"\b(?:thuc hien|ket qua)(?: nam)? (?:19|20)\d\d\s*:")
+
+
 def states_target(c: Candidate) -> bool:
-    """The unit (read with its sentence or lead-in) states a target to reach."""
-    return bool(_TARGET_WORDS.search(_read_with_context(c)))
+    """The unit (read with its sentence or lead-in) states a target to reach, or sits under
+    a heading that says its items are targets (``under_target_heading``)."""
+    return bool(_TARGET_WORDS.search(_read_with_context(c))) or under_target_heading(c)
+
+
+def under_target_heading(c: Candidate) -> bool:
+    """Rule (a plan's item under a target heading is a target): "a) Tỷ trọng kinh tế số đạt
+    10% GRDP của tỉnh." under "I. MỤC TIÊU › 1. Mục tiêu đến năm 2025" says its target only in
+    its headings, inside its chunk (``Candidate.enclosing_headings``) or above it (the chunk's
+    ``heading_path``), as ``_f_status_for_target`` reads them: asked what was actually reached,
+    it answers nothing."""
+    return bool(_TARGET_WORDS.search(fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()))
 
 
 def _read_with_context(c: Candidate) -> str:
@@ -923,10 +938,22 @@ def _read_with_context(c: Candidate) -> str:
     return fold(c.context + " " + c.text).lower()
 
 
+def reports_result(c: Candidate) -> bool:
+    """Rule (a result reported against its target): the unit, read with its sentence or
+    lead-in, says a figure was reached or estimated (``_STATUS_WORDS``) besides naming a
+    target. News of a year's results states both in one sentence ("Nghị quyết đặt mục tiêu
+    đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, nhưng đến nay mới ước đạt khoảng 8,2%"):
+    it answers what was reached, though it names the target too; so does a table row with a
+    column of results beside its targets ("Chỉ tiêu: … | Kết quả 2024: 78% | Mục tiêu 2025:
+    85%", "Kế hoạch 2024: 8% | Thực hiện 2024: 7,1%": ``_RESULT_CELL``)."""
+    said = _read_with_context(c)
+    return bool(_STATUS_WORDS.search(said) or _RESULT_CELL.search(said))
+
+
 def _f_target_for_status(r: Reading, c: Candidate) -> float:
     """The question asks what is now ("hiện có", "currently") and the unit states
-    a target to reach."""
-    return 1.0 if r.query.wants_status and states_target(c) else 0.0
+    a target to reach, and no figure reached (``reports_result``)."""
+    return 1.0 if r.query.wants_status and states_target(c) and not reports_result(c) else 0.0
 
 
 def asks_target(query: Query) -> bool:
@@ -953,8 +980,7 @@ def _f_status_for_target(r: Reading, c: Candidate) -> float:
     # A plan's item under "II. MỤC TIÊU › 2. Mục tiêu cụ thể" is a target though it says so
     # only in its heading ("- Kinh tế số chiếm 12% GRDP của tỉnh;"), which may open the
     # unit's own chunk rather than lie above it.
-    heading = fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()
-    return 0.0 if _TARGET_WORDS.search(heading) else 1.0
+    return 0.0 if under_target_heading(c) else 1.0
 
 
 #: Where a unit's statements part: a semicolon or a sentence's end (``cut_off``). Not a

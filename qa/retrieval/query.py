@@ -39,10 +39,13 @@ _COMPARE_VI = re.compile(
 _COMPARE_NAMED = re.compile(r"\b(so sanh|compare[sd]?|comparison|versus|vs\.?|hay|or)\b", re.IGNORECASE)
 _LOWEST = re.compile(r"\b(lowest|least|smallest|fewest|lower|smaller|thap nhat|nho nhat|it nhat|thap hon|it hon|nho hon)\b",
                      re.IGNORECASE)
-# Asking for the current state ("hiện có bao nhiêu", "currently"), not a target.
-_STATUS_VI = re.compile(r"\b(hien co|hien nay|hien tai|hien dang|da dat duoc|tinh den nay|den nay)\b")
-_STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right now|already has|already have)\b",
-                        re.IGNORECASE)
+# Asking for the current state ("hiện có bao nhiêu", "currently"), not a target; or for what
+# was actually reached ("thực tế đạt", "actually achieve", "the actual share"), which a target
+# does not say either.
+_STATUS_VI = re.compile(r"\b(hien co|hien nay|hien tai|hien dang|da dat duoc|tinh den nay|den nay|thuc te dat|dat thuc te"
+                        r"|tren thuc te)\b")
+_STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right now|already has|already have|actually"
+                        r"|actual)\b", re.IGNORECASE)
 # "Which province …?" without a superlative: a look-up across the provinces' plans.
 _WHICH_PROVINCE = re.compile(r"\b(which|what) (province|locality|plan)s?\b|\bwhere\b|\b(tinh|dia phuong|noi) nao\b",
                              re.IGNORECASE)
