@@ -20,6 +20,26 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u20
 # A token: a run of letters/digits, keeping inner '.', ',', '/', '-', '%', '&'
 # (so "36,8%", "24/63", "4G/5G", "TT&TT", "data.gov.vn" stay whole).
 _TOKEN = re.compile(r"\w+(?:[.,/&\-]\w+)*%?", re.UNICODE)
+#: The number and the year of a document's number code, before the code's letters: "968" of
+#: "968/QĐ-UBND", "137/2024" of "137/2024/NĐ-CP", "05" of "05-NQ/TU". The one piece every
+#: pattern for a document's number is built from (``NUMBER_CODE``, ``DOCUMENT_CODE``,
+#: ``qa.answering.reader._DOCNUMBER``, ``qa.answering.candidates._NUMBER_LINE``), so that
+#: they agree on what a number is.
+CODE_NUMBER = r"\d+(?:/\d{4})?"
+#: The first letter of a code after its number: a capital ("QĐ", "NQ", "TTr", "BKHCN"), so
+#: that a range or a date ("2021-2025", "14/9/2022") is not a code.
+CODE_INITIAL = r"[A-ZĐ]"
+#: One word of a code, its letters and "&" ("QĐ", "UBND", "TTr", "KTS&XHS").
+_CODE_WORD = rf"{CODE_INITIAL}[A-Za-zĐđ&]*"
+#: The code of a document number (group 1), what names its kind: "KH" in "72/KH-UBND",
+#: "NQ" in "05-NQ/TU" and in "12/2024/NQ-HĐND", "BKHCN" in "5511/BKHCN-CĐSQG"
+#: (``qa.documents.structure.NUMBER_CODES`` names its kind).
+NUMBER_CODE = re.compile(rf"\b{CODE_NUMBER}[/-]\s*({CODE_INITIAL}[A-Za-zĐđ]*)")
+#: A document's whole number code as a question types it ("968/QĐ-UBND", "137/2024/NĐ-CP",
+#: "5473/BTTTT-KTS&XHS", "28/TTr- SKHCN", "86 /KH-UBND"): the number, an optional year, then
+#: the issuer's code in capitals, its words joined by "/" or "-". Spaces around a separator
+#: are allowed, as people type them; not after "/" or a letter ("24/63/QĐ" is no code's start).
+DOCUMENT_CODE = re.compile(rf"(?<![\w/]){CODE_NUMBER}\s*[/-]\s*{_CODE_WORD}(?:[/-]\s*{_CODE_WORD})*")
 #: A year, not the year inside a document's number ("Nghị định 45/2026/NĐ-CP", "Nghị quyết
 #: 98/2023/QH15": the year it was issued in, which says nothing of the year a question or a
 #: sentence is about); a date's year ("14/9/2022") is one.

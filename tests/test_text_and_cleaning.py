@@ -615,3 +615,62 @@ def test_a_question_typed_bare_but_for_its_province_name_is_restored():
     assert mixed.concepts == bare.concepts and "phường" in mixed.dense_text
     assert levels_named("Ty le ho so truc tuyen cap huyen cua Sơn La") == frozenset({"district"})
     assert levels_named("nâng cấp xã hội số của Sơn La") == frozenset()
+
+
+def test_every_document_number_pattern_is_built_from_one_shared_number():
+    """qa.text.CODE_NUMBER/CODE_INITIAL: the number, year and code's first capital that
+    DOCUMENT_CODE, NUMBER_CODE, reader._DOCNUMBER and candidates._NUMBER_LINE share; each
+    differs only where its use asks (spaces as typed, a code's tail, a "Số:" label)."""
+    from qa.answering import candidates, reader
+    from qa.documents import structure
+    from qa.retrieval import query
+    from qa.text import CODE_INITIAL, CODE_NUMBER, DOCUMENT_CODE, NUMBER_CODE
+
+    head = re.compile(rf"{CODE_NUMBER}[/-]{CODE_INITIAL}")
+    for code in ("968/QĐ-UBND", "137/2024/NĐ-CP", "05-NQ/TU", "5473/BTTTT-KTS&XHS", "193/2025/QH15"):
+        assert head.match(code), code
+    for text in ("2021-2025", "14/9/2022", "24/63 tỉnh", "QĐ-UBND", "năm 2025"):
+        assert not head.search(text), text
+    assert query.DOCUMENT_CODE is DOCUMENT_CODE and structure.NUMBER_CODE is reader.NUMBER_CODE is NUMBER_CODE
+    for pattern in (DOCUMENT_CODE, NUMBER_CODE, reader._DOCNUMBER, candidates._NUMBER_LINE):
+        assert CODE_NUMBER in pattern.pattern and CODE_INITIAL in pattern.pattern
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Quyết định 968/QĐ-UBND về chuyển đổi số", "968/QĐ-UBND"),
+    ("theo Nghị định 137/2024/NĐ-CP", "137/2024/NĐ-CP"),
+    ("Nghị quyết 05-NQ/TU của Tỉnh ủy", "05-NQ/TU"),
+    ("Công văn 5473/BTTTT-KTS&XHS", "5473/BTTTT-KTS&XHS"),
+    ("Tờ trình 28/TTr- SKHCN", "28/TTr- SKHCN"),
+    ("kế hoạch 86 /KH-UBND", "86 /KH-UBND"),
+])
+def test_a_questions_document_code_is_read_whole_as_typed(text, code):
+    """qa.text.DOCUMENT_CODE: a question's code with the spaces people type around its separators."""
+    from qa.text import DOCUMENT_CODE
+
+    assert [m.group() for m in DOCUMENT_CODE.finditer(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "giai đoạn 2021-2025", "ngày 14/9/2022", "xếp thứ 24/63 tỉnh", "mã QĐ-UBND", "4G/5G", "tỷ lệ 36,8%",
+])
+def test_ranges_dates_ratios_and_bare_letters_are_no_document_code(text):
+    """qa.text.DOCUMENT_CODE, NUMBER_CODE and reader._DOCNUMBER: a code's number is followed by
+    a capital; a range, a date, a ratio or letters without a number are not codes."""
+    from qa.answering.reader import _DOCNUMBER
+    from qa.text import DOCUMENT_CODE, NUMBER_CODE
+
+    assert not DOCUMENT_CODE.search(text) and not NUMBER_CODE.search(text) and not _DOCNUMBER.search(text)
+
+
+def test_a_passages_number_keeps_its_tail_and_a_codes_kind_is_its_first_word():
+    """reader._DOCNUMBER reads a passage's code whole, a legislature's digits too ("QH15"),
+    where DOCUMENT_CODE stops at its letters; NUMBER_CODE gives the word naming its kind."""
+    from qa.answering.reader import _DOCNUMBER
+    from qa.text import DOCUMENT_CODE, NUMBER_CODE
+
+    text = "Luật số 193/2025/QH15"
+    assert _DOCNUMBER.search(text).group() == "193/2025/QH15"
+    assert DOCUMENT_CODE.search(text).group() == "193/2025/QH"
+    assert [m.group(1) for m in NUMBER_CODE.finditer("72/KH-UBND và 05-NQ/TU, 12/2024/NQ-HĐND; 5511/BKHCN-CĐSQG")] == [
+        "KH", "NQ", "NQ", "BKHCN"]

@@ -39,7 +39,7 @@ from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
 from qa.data import read_rows
-from qa.text import Span, alternation, clauses, fold, is_heading, own_years, sentences, years
+from qa.text import CODE_INITIAL, CODE_NUMBER, Span, alternation, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ _SIGNATURE_LINE = re.compile(rf"^{re.escape(SIGNER_LABEL)}[^|()]+ \([^()|]+\)$")
 
 #: The number line of an official document's title block, its number and often its place
 #: and day ("Số: 57/KH-UBND Sơn La, ngày 24 tháng 02 năm 2025").
-_NUMBER_LINE = re.compile(r"^Số\s*:\s*\d+(?:/\d{4})?[/-]\s*[A-ZĐ]")
+_NUMBER_LINE = re.compile(rf"^Số\s*:\s*{CODE_NUMBER}[/-]\s*{CODE_INITIAL}")
 
 
 def is_attached_number_line(line: str) -> bool:

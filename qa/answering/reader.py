@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODE, NUMBER_CODES
+from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, NUMBER_CODES
 from qa.indexing.unit_vectors import Semantic
 from qa.answering.candidates import PHOTO_CREDIT, PHOTO_LABEL, Candidate, is_signature_line
 from qa.answering.term_sets import joined_terms, term_set
@@ -33,7 +33,7 @@ from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopw
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
 from qa.data import read_rows
-from qa.text import alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
+from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -86,7 +86,11 @@ _PERSON = re.compile(r"(?<![.\n]\s)(?<!^)\b(?:[A-ZĐ][a-zà-ỹđ]+\s){1,3}[A-Z�
 #: A rank: "xếp thứ 12", "top 10", "tốp 5", "nhóm 20 tỉnh, thành phố dẫn đầu", "24/63 tỉnh".
 _RANK = re.compile(r"\b(thứ|hạng|top|tốp|vị trí)\s*(?:\d+|nhất|nhì|ba)\b|\bxếp (thứ|hạng)\b|\bdẫn đầu\b"
                    r"|\b\d+/\d+\s*(?:tỉnh|địa phương)|\bnhóm\s+\d+\s+(?:tỉnh|địa phương|thành phố)", re.IGNORECASE)
-_DOCNUMBER = re.compile(r"\b\d+(?:/\d{4})?[/-][A-ZĐ]{1,}[A-ZĐa-z0-9&\-/]*")
+#: A document's number written whole in a passage ("Số: 112/KH-UBND", "193/2025/QH15"): an
+#: answer of kind "docnumber", and no agent ("UBND" in it). Not ``qa.text.DOCUMENT_CODE``,
+#: which reads a question: a passage's code is typed without spaces, and its tail keeps the
+#: digits of a legislature's code ("QH15") and every "/" and "-".
+_DOCNUMBER = re.compile(rf"\b{CODE_NUMBER}[/-]{CODE_INITIAL}[A-ZĐa-z0-9&\-/]*")
 
 
 def parse_number(text: str) -> float | None:
@@ -1130,9 +1134,12 @@ def signature_unasked(r: Reading, c: Candidate) -> bool:
     return bool(r.kinds) or says("shares", r.query.folded, r.query.lang)
 
 
-#: A document's code ("45/2026/NĐ-CP", "05-NQ/TU", "59/KH-UBND"): its letters name the
-#: kind of document and its issuer, no indicator (``named_indicators``).
-_DOCUMENT_CODE = re.compile(r"\S*\d\S*/\S+|\S+/\S*\d\S*")
+#: A token with a "/" and a digit: a document's code ("45/2026/NĐ-CP", "05-NQ/TU",
+#: "59/KH-UBND"), whose letters name the kind of document and its issuer, and as well a
+#: date or a ratio ("14/9/2022", "24/63"): none names an indicator (``named_indicators``).
+#: Broader than ``qa.text.DOCUMENT_CODE`` on purpose: it blanks a question's whole token,
+#: the letters of a code typed in lower case or after a digit ("05-nq/tu") too.
+_SLASHED_TOKEN = re.compile(r"\S*\d\S*/\S+|\S+/\S*\d\S*")
 #: A name written in capitals ("PCI", "VNeID") or a generation or standard, a number and
 #: its letters ("5G", "4G"); not a code or a quarter, letters then a number ("Q3", "IT002").
 _NAME = re.compile(r"(?<![\w/.&-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\d+[A-Za-z]+)(?![\w/.&-])")
@@ -1164,7 +1171,7 @@ def named_indicators(question: str, typed: bool = False) -> tuple[tuple[str, tup
     in lower case that the glossary knows as an abbreviation names its indicator as the
     capitals do ("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026" names VNeID, as
     "VNeID mức 2" does): officials typing without diacritics seldom type capitals."""
-    text = _DOCUMENT_CODE.sub(" ", fold(blank(question, province_spans(question))))
+    text = _SLASHED_TOKEN.sub(" ", fold(blank(question, province_spans(question))))
     names = _NAME.findall(text) + (_TYPED_NAME.findall(text) if typed else [])
     found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for name in names:

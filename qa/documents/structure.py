@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.text import alternation, fold
+from qa.text import CODE_INITIAL, NUMBER_CODE, alternation, fold
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PATH_SEPARATOR = " › "
@@ -456,10 +456,10 @@ class TitleBlock:
 _FOLDED_TYPES = {fold(k).upper(): v for k, v in DOCUMENT_TYPES.items()}
 #: A document's number as its title block or a portal's metadata table labels it: "Số:
 #: 72/KH-UBND", "Số hiệu | 4512/KH-UBND", "Số ký hiệu | 245/KH-UBND" (``metadata_table``).
-_NUMBER = re.compile(r"\bSố(?:\s*(?:ký\s*)?hiệu)?\s*[:|]\s*(\d{1,5}\s*(?:/\s*\d{4})?\s*/\s*[A-ZĐ][\wĐđ&.\-]*(?:[-/][\wĐđ&.]+)*)")
-#: The code of a document number: "KH" in "72/KH-UBND", "NQ" in "05-NQ/TU" and in
-#: "12/2024/NQ-HĐND", "BKHCN" in "5511/BKHCN-CĐSQG" (``NUMBER_CODES`` names its kind).
-NUMBER_CODE = re.compile(r"\b\d+(?:/\d{4})?[/-]\s*([A-ZĐ][A-Za-zĐđ]*)")
+#: Not ``qa.text.CODE_NUMBER``: behind its label the number is the document's own, read
+#: whole (its code's dots and digits too) and squeezed of spaces, so spaces are allowed
+#: around every "/" ("Số: 72 / 2024 / QĐ-UBND") and the number is at most five digits.
+_NUMBER = re.compile(rf"\bSố(?:\s*(?:ký\s*)?hiệu)?\s*[:|]\s*(\d{{1,5}}\s*(?:/\s*\d{{4}})?\s*/\s*{CODE_INITIAL}[\wĐđ&.\-]*(?:[-/][\wĐđ&.]+)*)")
 #: The day an official document is dated, as its title block writes it: "ngày 15 tháng 3 năm 2024".
 ISSUE_DAY = r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
 _DATE = re.compile(rf"(?:(?P<place>[^\n,|:;]{{2,40}}),\s*)?{ISSUE_DAY}", re.IGNORECASE)

@@ -20,7 +20,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.acronyms import defined_forms, expansion_terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, translate
 from qa.retrieval.provinces import province_spans
-from qa.text import bigrams, fold, has_diacritics, is_year, normalize, own_years, words, years
+from qa.text import DOCUMENT_CODE, bigrams, fold, has_diacritics, is_year, normalize, own_years, words, years
 
 # A syllable that Vietnamese spelling allows, folded (onset, vowel nucleus, coda).
 _VI_SYLLABLE = re.compile(
@@ -173,11 +173,6 @@ def asked_terms(text: str, folded: str) -> list[str]:
         at = end
     pieces.append(text[at:])
     return [t for piece in pieces for t in terms(piece)]
-
-
-#: A document's number code ("968/QĐ-UBND", "137/2024/NĐ-CP", "5473/BTTTT-KTS&XHS",
-#: "28/TTr- SKHCN"): the number, an optional year, then the issuer's code in capitals.
-DOCUMENT_CODE = re.compile(r"(?<![\w/])\d+(?:/\d{4})?\s*[/-]\s*[A-ZĐ][A-Za-zĐđ&]*(?:[/-]\s*[A-ZĐ][A-Za-zĐđ&]*)*")
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
