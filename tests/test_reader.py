@@ -73,7 +73,47 @@ def test_a_comparison_by_a_share_asks_for_a_percentage_unless_read_per_province(
     # no share named, or a rank compared, or no comparison: the question words' kinds
     assert asked_kinds(ask("Tỉnh nào đặt mục tiêu tăng năng suất lao động hằng năm cao nhất?")) == set()
     assert asked_kinds(ask("Năm 2021, TP Hồ Chí Minh và Hưng Yên, địa phương nào xếp hạng chuyển đổi số cao hơn?")) == {"rank"}
-    assert asked_kinds(ask("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?")) == {"quantity"}
+    # how much of a share, asked outside a comparison, asks for a percentage too (asks_share_amount)
+    assert asked_kinds(ask("Tỷ lệ dân số có tài khoản thanh toán điện tử đạt bao nhiêu?")) == {"percent"}
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Theo Nghị quyết 09-NQ/TU, mục tiêu tỷ trọng kinh tế số của tỉnh đến năm 2025 là bao nhiêu?", {"percent"}),
+    ("ty le ho so truc tuyen toan trinh nam 2025 dat bao nhieu", {"percent"}),
+    # a count of things that have a share counts them
+    ("Bao nhiêu tỉnh có tỷ lệ hồ sơ trực tuyến trên 50%?", {"quantity"}),
+    # no share named: any figure
+    ("Kế hoạch có bao nhiêu nhiệm vụ?", {"quantity"}),
+    # a share asked as a sum of money is not one
+    ("Kinh phí thực hiện kế hoạch là bao nhiêu?", {"money"}),
+])
+def test_how_much_of_a_share_asks_for_a_percentage(question, kinds):
+    """Rule "how much of a share asks for a percentage" (reader.asks_share_amount)."""
+    from qa.answering.reader import asked_kinds
+    assert asked_kinds(analyse(question, {}, lambda t: True)) == kinds
+
+
+def test_a_lead_naming_the_cited_resolution_loses_to_the_sentence_with_its_share():
+    """A news lead names the resolution the question cites and a figure of its own ("3
+    năm"); the later sentence states the share asked: with the percentage asked
+    (asks_share_amount) the lead holds no answer of the kind asked, and the share answers."""
+    text = ("Sáng 13/11, Tỉnh ủy tổ chức hội nghị sơ kết 3 năm thực hiện Nghị quyết số 09-NQ/TU ngày "
+            "14/9/2021 về chuyển đổi số của tỉnh đến năm 2025, định hướng đến năm 2030.\n\n"
+            "Các đại biểu đánh giá nhiều kết quả nổi bật trong ba năm qua.\n\n"
+            "Tuy nhiên, Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, nhưng đến nay "
+            "mới ước đạt khoảng 8,2%.")
+    question = "Theo Nghị quyết 09-NQ/TU, mục tiêu tỷ trọng kinh tế số của tỉnh đến năm 2025 là bao nhiêu?"
+    answer, abstained = _ask_plan(text)(question)
+    assert not abstained and "20% GRDP" in answer
+    from qa.answering.answer import reading
+    from qa.answering.reader import FEATURES, features
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)  # each paragraph one line
+    lead = next(c for c in found if c.text.startswith("Sáng 13/11"))
+    share = next(c for c in found if c.text.startswith("Tuy nhiên"))
+    read = reading(analyse(question, {}), [hit], idf_function(lambda t: 1, 10))
+    assert dict(zip(FEATURES, features(read, lead)))["type_match"] == 0  # "3 năm" is no share
+    assert dict(zip(FEATURES, features(read, share)))["type_match"] == 1
 
 
 @pytest.mark.parametrize("question", ["How often will the province hold cyber security drills?",
@@ -335,6 +375,24 @@ def test_a_unit_that_shares_only_the_year_is_refused_when_the_topic_is_stated_fo
     assert refusal([vision, _vector(context_coverage=0.8, year_conflict=1)], 0) is None, "no unit holds the whole topic"
     typed = _vector(context_coverage=0.24, year_match=1, type_match=1)  # "Số: 325/KH-UBND" for "số hiệu"
     assert refusal([typed, other_year], 0) is None
+
+
+def test_a_share_stated_in_the_sentence_after_the_one_naming_its_subject_answers():
+    """Rule "a share stated in the next sentence" (reader.states_share): the row names whom
+    it is about, then the share; the sentence holding most of the question holds no
+    percentage, the next one names the share and gives it: no refusal for a missing form."""
+    text = ("Đối tượng miễn giảm: Trưởng đơn vị thuộc trường. Tỉ lệ miễn giảm: 75%.\n\n"
+            "Đối tượng miễn giảm: Phó trưởng đơn vị thuộc Trường. Tỉ lệ miễn giảm: 70%.")
+    for question in ("Phó trưởng đơn vị thuộc trường được miễn giảm coi thi với tỉ lệ là bao nhiêu?",
+                     "Phó trưởng đơn vị thuộc trường được miễn giảm coi thi bao nhiêu phần trăm?"):
+        answer, abstained = _ask_plan(text)(question)
+        assert not abstained and "70%" in answer, question
+    from qa.answering.reader import Reading, states_share
+    from qa.text import sentences
+    read = Reading(analyse("Tỉ lệ miễn giảm là bao nhiêu?", {}), idf_function(lambda t: 1, 10), 1.0, frozenset({"percent"}))
+    assert states_share(read, sentences("Đối tượng: Phó trưởng đơn vị. Tỉ lệ miễn giảm: 70%."))
+    # a percentage of another target names no share
+    assert not states_share(read, sentences("100% các sự kiện được truyền thông số. Phấn đấu tỷ lệ người dân tăng mạnh."))
 
 
 @pytest.mark.parametrize("question, text", [

@@ -33,7 +33,7 @@ from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopw
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
 from qa.data import read_rows
-from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
+from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -258,7 +258,20 @@ def asked_kinds(query: Query, per_province: bool = False) -> frozenset[str]:
     if (not per_province and query.wants_comparison and "rank" not in kinds
             and says("shares", query.folded, query.lang)):
         kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
+    elif asks_share_amount(query, kinds):
+        kinds = (kinds | {"percent"}) - {NARROWER["percent"]}
     return kinds
+
+
+def asks_share_amount(query: Query, kinds: frozenset[str]) -> bool:
+    """Rule (how much of a share asks for a percentage): a question asking how much
+    ("bao nhiêu", "how much") of a share it names ("tỷ trọng kinh tế số … là bao nhiêu",
+    ``shares``) asks for the share, written as a percentage, and counts nothing ("bao nhiêu
+    tỉnh có tỷ lệ …" counts provinces: ``counted_noun``). A news lead naming the resolution
+    the question cites ("… sơ kết 3 năm thực hiện Nghị quyết số 09-NQ/TU … đến năm 2025")
+    holds a figure ("3 năm") but no share, and answers none of it."""
+    return (kinds == frozenset({"quantity"}) and says("shares", query.folded, query.lang)
+            and not counted_noun(query.text, query.lang))
 
 
 def asks_several(query: Query) -> bool:
@@ -780,7 +793,19 @@ def _f_form_missing(r: Reading, c: Candidate) -> float:
     # A signer is often named in the sentence after the one about the document ("UBND tỉnh
     # ban hành Kế hoạch số 08/KH-UBND … Phó Chủ tịch … ký ban hành."): the whole unit counts.
     return 0.0 if any(holds_asked(r, k, c.text if k == "signer" else said) or holds_asked(r, k, c.context)
+                      or (k == "percent" and len(parts) > 1 and states_share(r, parts))
                       for k in asked) else 1.0
+
+
+def states_share(r: Reading, parts: Sequence[Span]) -> bool:
+    """Rule (a share stated in the next sentence): one of the unit's sentences names a share
+    (``shares``: "tỷ lệ", "tỷ trọng") and gives a percentage. A row of a rule names whom it is
+    about, then the share ("Đối tượng miễn giảm: Phó trưởng đơn vị thuộc Trường. Tỉ lệ miễn
+    giảm: 70%."): the sentence holding most of the question names the person, the next one
+    states the share asked. A percentage of another target ("100% các sự kiện … được truyền
+    thông số") names no share and still does not count."""
+    lang = r.query.lang
+    return any(says("shares", fold(p.text).lower(), lang) and holds_asked(r, "percent", p.text) for p in parts)
 
 
 def said_years(r: Reading, c: Candidate) -> frozenset[int]:
