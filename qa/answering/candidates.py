@@ -293,10 +293,11 @@ def head(document_text: str) -> tuple[int, str]:
 
 
 def read_outlines(document_texts: Iterable[str]) -> None:
-    """Work out the lead-ins and title blocks of these documents (at most ``OUTLINES_KEPT``)
-    now, so that no question waits for them."""
+    """Work out the lead-ins, title blocks and run bounds of these documents (at most
+    ``OUTLINES_KEPT``) now, so that no question waits for them."""
     for text in islice(document_texts, OUTLINES_KEPT):
         lead_ins(text)
+        run_bounds(text)  # right after lead_ins, while parse still holds the text
         head(text)
 
 
@@ -360,21 +361,23 @@ def line_runs(found: list[Candidate], hit: Hit, document_text: str, room: int) -
     0.922, docs_all 0.931 -> 0.862, unseen 0.962 -> 0.925 and a plans comparison refused;
     without the bounds at headings and lead-ins 0.615 / 0.658 / 0.440."""
     text = hit.chunk.text
-    headings = numbered_heading_starts(document_text)
-    rows = table_row_starts(document_text)
+    headings, rows = run_bounds(document_text)
     lines = [c for c in found if c.kind in ("line", "item") and not c.in_title_block]
 
     def outside(line: Candidate) -> bool:
         """A line no run holds: an item read with its lead-in, a table row."""
         return bool(line.context) or hit.chunk.start + line.span.start in rows
 
+    def heading(line: Candidate) -> bool:
+        return hit.chunk.start + line.span.start in headings
+
     out: list[Candidate] = []
     for i, first in enumerate(lines):
-        if outside(first) or hit.chunk.start + first.span.start in headings:
+        if outside(first) or heading(first):
             continue
         end, cut = None, False
         for line in lines[i + 1:]:
-            if (outside(line) or hit.chunk.start + line.span.start in headings or line.text.rstrip().endswith(":")
+            if (outside(line) or heading(line) or line.text.rstrip().endswith(":")
                     or len(" ".join(text[first.span.start: line.span.end].split())) > room):
                 break
             end, cut = line.span.end, line.cut_off
@@ -386,16 +389,14 @@ def line_runs(found: list[Candidate], hit: Hit, document_text: str, room: int) -
 
 
 @lru_cache(maxsize=OUTLINES_KEPT)
-def table_row_starts(document_text: str) -> frozenset[int]:
-    """Where the document's table rows start (the "row" blocks of ``parse``)."""
-    return frozenset(b.start for b in parse(document_text) if b.kind == "row")
-
-
-@lru_cache(maxsize=OUTLINES_KEPT)
-def numbered_heading_starts(document_text: str) -> frozenset[int]:
+def run_bounds(document_text: str) -> tuple[frozenset[int], frozenset[int]]:
     """Where the document's numbered headings ("Điều 9. Sử dụng học liệu điện tử", "II.
-    MỤC TIÊU") start: the heading blocks of ``parse`` with a numbering."""
-    return frozenset(b.start for b in parse(document_text) if b.kind == "heading" and b.numbering)
+    MỤC TIÊU") and its table rows start, from one ``parse``: the lines a run of lines
+    (``line_runs``) never starts at or runs past. Kept per document like its lead-ins and
+    filled when the assistant opens (``read_outlines``), since ``parse`` keeps only 32."""
+    blocks = parse(document_text)
+    return (frozenset(b.start for b in blocks if b.kind == "heading" and b.numbering),
+            frozenset(b.start for b in blocks if b.kind == "row"))
 
 
 def with_room(c: Candidate, room: int) -> Candidate:
