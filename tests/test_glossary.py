@@ -72,6 +72,20 @@ from qa.text import fold, words
     ("What was the estimated digital economy revenue in 2024?", "ước tính"),
     ("What share of certified products are sold online?", "chứng nhận"),
     ("How many agencies have anti-malware software?", "mã độc"),
+    # a ministry report's English on plans and their news pages (the second English check on
+    # the dev provinces' real pages)
+    ("How many priority tasks does the plan set?", "nhiệm vụ trọng tâm"),
+    ("What did the provincial party secretary say?", "bí thư"),
+    ("What position did the province hold nationally?", "đứng thứ"),
+    ("How many dossiers were settled online in the first half of 2024?", "6 tháng đầu năm"),
+    ("How many community technology teams were set up?", "cộng đồng"),
+    ("How many firms per thousand inhabitants?", "nghìn"),
+    ("What does the project on universalising digital skills aim for?", "phổ cập"),
+    ("Which urban areas become smart cities?", "đô thị"),
+    ("How many servers does the data centre run?", "máy chủ"),
+    ("For how many years in a row has the city led the DTI?", "liên tiếp"),
+    ("How is the political system reorganised?", "hệ thống chính trị"),
+    ("How many targets were achieved?", "hoàn thành"),
 ])
 def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     assert vietnamese in translate(question).terms
@@ -84,6 +98,7 @@ def test_an_english_question_gets_the_plans_vietnamese(question, vietnamese):
     ("How many homes have internet access?", "wifi"),
     ("What may the province march towards?", "tháng 5"),   # "may" and "march" are verbs as often as months
     ("What may the province march towards?", "tháng 3"),
+    ("How many dossiers were settled online in the first half of 2024?", "đầu tiên"),  # a half year, not a first
 ])
 def test_a_word_is_not_translated_by_another_words_entry(question, not_vietnamese):
     assert not_vietnamese not in translate(question).terms
