@@ -59,6 +59,20 @@ def test_a_narrower_kind_of_answer_replaces_the_broader_one(question, lang, narr
     assert narrow in kinds and broad not in kinds
 
 
+@pytest.mark.parametrize("question, lang, kinds", [
+    # a rank by a share asks for the rank: "share of" names what is ranked
+    ("What position did Vinh Phuc hold nationally for digital economy share of GRDP in 2022?", "en", {"rank"}),
+    ("Where does the province rank by percentage of cashless payments?", "en", {"rank"}),
+    ("Năm 2022 tỉnh đứng thứ mấy về tỷ lệ phần trăm kinh tế số?", "vi", {"rank"}),
+    # a share asked with its own question word is still asked, beside a rank or alone
+    ("What share of GRDP does the digital economy reach, and what rank does that give?", "en", {"rank", "percent"}),
+    ("What share of GRDP should the digital economy reach by 2025?", "en", {"percent"}),
+    ("What is the share of e-commerce in retail sales?", "en", {"percent"}),
+])
+def test_a_rank_by_a_share_asks_for_the_rank_alone(question, lang, kinds):
+    assert answer_types(question, lang) == kinds
+
+
 def test_a_comparison_by_a_share_asks_for_a_percentage_unless_read_per_province():
     from qa.answering.reader import asked_kinds
 

@@ -147,6 +147,8 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
     asked = {kind for kind, found in spans.items()
              if any(not _within_other(span, (o for other, its in spans.items() if other != kind for o in its))
                     for span in found)}
+    if {"rank", "percent"} <= asked and ranks_by_share(folded, spans["percent"], lang):
+        asked.discard("percent")
     if "date" in asked and says("document_events", folded, lang):
         asked.add("day")  # "When was the plan issued?" asks for the day it was issued
     if "quantity" in asked and "percent" not in asked and asks_money(folded, lang, cues["quantity"]):
@@ -156,6 +158,19 @@ def answer_types(question: str, lang: str) -> frozenset[str]:
     if lang == "en" and names_document_asked(folded):
         asked.add("docnumber")
     return frozenset(asked - {NARROWER[k] for k in asked if k in NARROWER})
+
+
+def ranks_by_share(folded: str, percent_spans: Sequence[tuple[int, int]], lang: str) -> bool:
+    """Rule (a rank by a share): a question asking for a rank whose every percentage cue names
+    a share (``question_types.json`` "share_topics": "share of", "percentage of") ranks by that
+    share and asks for the rank ("What position did Vinh Phuc hold nationally for digital
+    economy share of GRDP?" is answered by "Vĩnh Phúc đứng thứ 5 cả nước về tỷ trọng kinh tế
+    số", which holds no percentage). Why: in Vietnamese the share is no question word ("đứng thứ
+    mấy về tỷ trọng …" asks for the rank alone); English "share of" is both, and read as a
+    percentage asked it refused the rank (``form_missing``). A share asked with its own
+    question word ("What share … and what rank …") still asks for a percentage."""
+    topics = _word_list("share_topics")["en" if lang == "en" else "vi"]
+    return all(topics.fullmatch(folded[start:end]) for start, end in percent_spans)
 
 
 @lru_cache(maxsize=None)
