@@ -1489,6 +1489,24 @@ def test_an_indicator_named_in_words_is_no_neighbours():
         assert unit_refusal(reading(cashless, [hit], idf), unit) == expected, text
 
 
+def test_most_of_a_forms_words_state_an_indicator():
+    """Rule "most of a form's words state it" (reader.states_form): a two-pair name ("dữ
+    liệu mở") is stated by both its pairs, not by the common one ("dữ liệu"); a longer one by
+    most of its pairs, in any order in the passage."""
+    from qa.answering.reader import indicator_unnamed, states_form
+    assert states_form((("du_lieu", "lieu_mo"),), frozenset({"du_lieu", "lieu_mo"}))
+    assert not states_form((("du_lieu", "lieu_mo"),), frozenset({"du_lieu"}))
+    assert states_form((("dien_thoai", "thoai_thong", "thong_minh"),), frozenset({"dien_thoai", "thong_minh"}))
+    assert not states_form((("dien_thoai", "thoai_thong", "thong_minh"),), frozenset({"dien_thoai"}))
+    idf = idf_function(lambda t: 1, 10)
+    question = analyse("How many open datasets will Quang Ninh publish in 2025?", {})
+    for text, refused in (('Tỉnh triển khai nền tảng dữ liệu dùng chung, hoàn thành trong Quý III/2025.', True),
+                          ("Tỉnh công bố 120 bộ dữ liệu mở trong năm 2025.", False)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = units(hit, text)[0]
+        assert indicator_unnamed(reading(question, [hit], idf), unit) is refused, text
+
+
 @pytest.mark.parametrize("question, figure", [
     ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2024?", "78%"),  # the cell of the year asked
     ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2025?", "85%"),
