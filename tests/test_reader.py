@@ -1453,6 +1453,74 @@ def test_a_neighbouring_indicator_is_no_answer():
         assert unit_refusal(reading(dti, [hit], idf), unit) == expected, text
 
 
+def test_a_question_names_an_indicator_in_words():
+    """Rule "an indicator named in words" (reader.phrased_indicators): a question naming an
+    indicator of ``indicator_phrases.tsv`` in Vietnamese, typed without diacritics or in
+    English (a plural too) names it; a province's name, a plan's topic or a neighbouring
+    indicator sharing words does not."""
+    from qa.answering.reader import phrased_indicators
+    smartphone = phrased_indicators("Tỷ lệ dân số trưởng thành có điện thoại thông minh?")
+    assert len(smartphone) == 1 and ("dien_thoai", "thoai_thong", "thong_minh") in smartphone[0]
+    assert phrased_indicators("What share of adults should own smartphones by 2025?") == smartphone
+    assert phrased_indicators("ty le dan so truong thanh co dien thoai thong minh") == smartphone
+    assert len(phrased_indicators("hai phong ty le thanh toan khong dung tien mat 2025")) == 1
+    assert len(phrased_indicators("What share of SMEs use digital platforms?")) == 1
+    assert phrased_indicators("Tỷ trọng kinh tế số trong GRDP của Hải Dương năm 2030?") == ()
+    assert phrased_indicators("Tỷ lệ dịch vụ công trực tuyến toàn trình năm 2025?") == ()
+    assert phrased_indicators("Tỷ lệ người dân trưởng thành có tài khoản thanh toán điện tử?") != \
+        phrased_indicators("Tỷ lệ người dân trưởng thành có chữ ký số?")
+
+
+def test_an_indicator_named_in_words_is_no_neighbours():
+    """Rule "an indicator named in words is no neighbour's" (reader.indicator_unnamed): a
+    question naming an indicator in words is refused a unit whose passage states it in no
+    form (the e-payment accounts for smartphones, the SMEs for cashless payments); a passage
+    stating it in any form (the English name, another wording, a line of the passage before
+    the unit) is left to the model, and so is a question naming none, or a comparison."""
+    from qa.answering.reader import unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    line = "- Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử đạt 80%."
+    smartphone = analyse("Cà Mau đặt mục tiêu tỷ lệ dân số trưởng thành có điện thoại thông minh là bao nhiêu?", {})
+    english = analyse("What share of adults in Ca Mau should have smartphones by 2025?", {})
+    accounts = analyse("Cà Mau đặt mục tiêu tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử là bao nhiêu?", {})
+    plain = analyse("Cà Mau đặt mục tiêu tỷ lệ dân số trưởng thành có gì đạt 80%?", {})
+    compared = analyse("Tỉnh nào có tỷ lệ dân số trưởng thành có điện thoại thông minh cao hơn, Cà Mau hay Bạc Liêu?", {})
+    cases = {  # passage text -> refusal for (smartphone, english, accounts, plain, compared)
+        line: ("indicator_unnamed", "indicator_unnamed", None, None, None),
+        "- Tỷ lệ dân số trưởng thành sử dụng smartphone đạt 85%.\n" + line: (None, None, None, None, None),
+        "- Phổ cập điện thoại di động đến người dân.\n" + line: (None, None, None, None, None),
+    }
+    for text, expected in cases.items():
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text.startswith("- Tỷ lệ dân số trưởng thành có tài khoản"))
+        got = tuple(unit_refusal(reading(q, [hit], idf), unit) for q in (smartphone, english, accounts, plain, compared))
+        assert got == expected, text
+    cashless = analyse("Lai Châu đặt mục tiêu tỷ lệ thanh toán không dùng tiền mặt năm 2025 là bao nhiêu?", {})
+    for text, expected in (("- Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số đạt 35%.", "indicator_unnamed"),
+                           ("- Tỷ lệ giao dịch không tiền mặt đạt 50%.", None)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = units(hit, text)[0]
+        assert unit_refusal(reading(cashless, [hit], idf), unit) == expected, text
+
+
+def test_most_of_a_forms_words_state_an_indicator():
+    """Rule "most of a form's words state it" (reader.states_form): a two-pair name ("dữ
+    liệu mở") is stated by both its pairs, not by the common one ("dữ liệu"); a longer one by
+    most of its pairs, in any order in the passage."""
+    from qa.answering.reader import indicator_unnamed, states_form
+    assert states_form((("du_lieu", "lieu_mo"),), frozenset({"du_lieu", "lieu_mo"}))
+    assert not states_form((("du_lieu", "lieu_mo"),), frozenset({"du_lieu"}))
+    assert states_form((("dien_thoai", "thoai_thong", "thong_minh"),), frozenset({"dien_thoai", "thong_minh"}))
+    assert not states_form((("dien_thoai", "thoai_thong", "thong_minh"),), frozenset({"dien_thoai"}))
+    idf = idf_function(lambda t: 1, 10)
+    question = analyse("How many open datasets will Quang Ninh publish in 2025?", {})
+    for text, refused in (('Tỉnh triển khai nền tảng dữ liệu dùng chung, hoàn thành trong Quý III/2025.', True),
+                          ("Tỉnh công bố 120 bộ dữ liệu mở trong năm 2025.", False)):
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = units(hit, text)[0]
+        assert indicator_unnamed(reading(question, [hit], idf), unit) is refused, text
+
+
 @pytest.mark.parametrize("question, figure", [
     ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2024?", "78%"),  # the cell of the year asked
     ("Tỷ lệ hộ gia đình có cáp quang của Sóc Trăng năm 2025?", "85%"),
@@ -1620,7 +1688,7 @@ def test_a_signature_block_answers_only_who_signed():
     signature, shares only the word "ký" with it) or a figure or a date, typed with or
     without diacritics; a question asking who signed, or who, is left to the model, and so
     is a terse one that names no share and asks for nothing in particular."""
-    from qa.answering.reader import unit_refusal
+    from qa.answering.reader import signature_unasked, unit_refusal
     idf = idf_function(lambda t: 1, 10)
     text = "4. UBND các xã ban hành kế hoạch trước ngày 28/02/2026.\nNgười ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)"
     hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
@@ -1638,7 +1706,7 @@ def test_a_signature_block_answers_only_who_signed():
     got = {q: unit_refusal(reading(analyse(q, {}), [hit], idf), block) for q in expected}
     assert got == expected
     line = next(c for c in units(hit, text) if c.text.startswith("4."))
-    assert unit_refusal(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line) is None
+    assert not signature_unasked(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line)
 
 
 def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_context():

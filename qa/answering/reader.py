@@ -32,7 +32,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.data import read_rows
+from qa.data import alternatives, read_rows
 from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -1257,6 +1257,63 @@ def indicator_absent(r: Reading, c: Candidate) -> bool:
                for key, forms in named)
 
 
+INDICATOR_PHRASES = "indicator_phrases.tsv"
+
+
+@lru_cache(maxsize=1)
+def indicator_phrases() -> tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...]:
+    """The indicators of ``indicator_phrases.tsv``, each as the pattern of how a question
+    names it (folded, lower case, whole words, an English word also plural) and the syllable
+    pairs of every form a passage may state it in (``_form_terms``)."""
+    found = []
+    for _, (asked, stated) in read_rows(INDICATOR_PHRASES, 2):
+        forms = alternatives(asked)
+        names = alternation([fold(f).lower() for f in forms])
+        pattern = re.compile(rf"(?<![\w-])(?:{names})(?:e?s)?(?![\w-])")
+        found.append((pattern, tuple(_form_terms(f) for f in (*forms, *alternatives(stated)))))
+    return tuple(found)
+
+
+def phrased_indicators(question: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The indicators a question names in words (``indicator_phrases.tsv``: "chữ ký số",
+    "smartphone", "thanh toán không dùng tiền mặt"), each as its forms' syllable pairs;
+    provinces are blanked first ("Hải Dương" is no indicator of any row)."""
+    text = fold(blank(question, province_spans(question))).lower()
+    return tuple(forms for pattern, forms in indicator_phrases() if pattern.search(text))
+
+
+def states_form(forms: Sequence[tuple[str, ...]], have: frozenset[str]) -> bool:
+    """Rule (most of a form's words state it): a passage states an indicator named in words
+    when it holds more than half of one of its forms' syllable pairs (``_form_terms``), not
+    half as ``FULL_FORM_SHARE`` reads an abbreviation's full form: most such names are two
+    or three pairs long, and one of them is common to the plan ("dữ liệu" of "dữ liệu mở",
+    "tài khoản" of "tài khoản thanh toán"): a platform's shared data is no open data, an
+    identification account no payment account."""
+    return any(f and len(set(f) & have) > FULL_FORM_SHARE * len(set(f)) for f in forms)
+
+
+def indicator_unnamed(r: Reading, c: Candidate) -> bool:
+    """Rule (an indicator named in words is no neighbour's): the question names an indicator
+    of the national programme in words (``phrased_indicators``: "chữ ký số", "smartphone",
+    "thanh toán không dùng tiền mặt") that the unit's whole passage (its text, heading path
+    and what it is read with) states in none of its forms (``states_form``: most of one
+    form's syllable pairs). ``indicator_absent`` reads the same for an abbreviation or a "5G"; the
+    indicators of a plan's target list share most of their words ("Tỷ lệ dân số trưởng
+    thành có tài khoản thanh toán …", "… có chữ ký số …"), so a plan without the one asked
+    was answered with its neighbour: the e-payment accounts for smartphones, the SMEs'
+    share for cashless payments. A comparison, or a question asking which province, reads
+    many plans and is left to the model."""
+    q = r.query
+    if q.wants_comparison or q.asks_which_province:
+        return False
+    named = phrased_indicators(q.text)
+    if not named:
+        return False
+    wanted = frozenset(t for forms in named for f in forms for t in f)
+    have = joined_terms((c.hit.chunk.heading_path, c.hit.chunk.text, c.context, c.text, c.reads), wanted)
+    return any(not states_form(forms, have) for forms in named)
+
+
 ROW_SUBJECT_COLUMNS = "row_subject_columns.txt"
 
 
@@ -1670,6 +1727,18 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   file and other floor check. Read one way only (the cell holds under a third of the
 #:   question's topic), it refused a follow-up naming its indicator at length (fu2 0.902 →
 #:   0.878).
+#: - ``indicator_unnamed`` (``indicator_unnamed``): the question names in words an indicator
+#:   of ``indicator_phrases.tsv`` ("chữ ký số", "smartphone") that the unit's passage states
+#:   in no form. Abstention recall extra English dev 0.750 → 1.000; floor checks docs_p2
+#:   0.923 → 1.000, unseen 0.917 → 1.000, unseen2 0.750 → 0.875, English 0.667 → 0.867,
+#:   pdftable 0.714 → 1.000, no diacritics 0.765 → 0.882, un3 0.667 → 1.000, pen and pvi
+#:   0.889 → 1.000, un4 0.800 → 0.900; follow-ups plans 0.893 → 0.905, fu2 0.902 → 0.927;
+#:   accuracy and false refusals unchanged on every dev set and check. A form stated by
+#:   more than half its pairs (``states_form``), not half: en2 0.667 → 0.889, English 0.867
+#:   → 0.933, unseen2 0.875 → 1.000, no diacritics (as written) 0.882 → 0.941; one wrong
+#:   answer of en2b refused instead (false refusals 0 → 0.038). Read on the unit and
+#:   its context only (not the whole passage), it refused three right answers (a table row
+#:   naming e-commerce only as "bán hàng qua sàn", the passage naming it) and caught no more.
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
     "level_conflict": level_conflict,
@@ -1677,6 +1746,7 @@ UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "indicator_absent": indicator_absent,
     "signature_unasked": signature_unasked,
     "row_subject_absent": row_subject_absent,
+    "indicator_unnamed": indicator_unnamed,
 }
 
 
