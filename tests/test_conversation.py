@@ -665,3 +665,18 @@ def test_a_follow_up_naming_a_province_with_its_old_name_is_no_comparison(assist
     assert resolution.text == standalone and not resolution.query.wants_comparison
     assert assistant.analyse("Tỷ lệ dân số có tài khoản thanh toán điện tử của Đồng Nai và Quảng Nam là bao nhiêu?"
                              ).wants_comparison, "two provinces, two plans: a comparison"
+
+
+def test_a_documents_number_is_no_term(assistant):
+    # Rule "a document's number is no term" (conversation.asks_of_document): "Số hiệu
+    # quyết định là gì?" was read as a definition, asked without the province and refused.
+    from qa.answering.conversation import asks_of_document
+    then = resolved(assistant, "Quyết định phê duyệt đề án chuyển đổi số của Hà Tĩnh được ban hành ngày nào?",
+                    "Số hiệu quyết định là gì?")
+    assert then is not None and "Hà Tĩnh" in then and "Số hiệu quyết định" in then
+    assert "Hà Tĩnh" in resolved(assistant, "Hà Tĩnh ban hành kế hoạch chuyển đổi số năm 2025 ngày nào?",
+                                 "Người ký quyết định là gì?")
+    assert resolved(assistant, "Mục tiêu kinh tế số của Hà Tĩnh năm 2025 là bao nhiêu?",
+                    "Chính quyền số là gì?") is None, "a term is still a definition in a conversation"
+    assert asks_of_document("Số hiệu quyết định là gì?", assistant.analyse("Số hiệu quyết định là gì?"))
+    assert not asks_of_document("Quyết định hành chính là gì?", assistant.analyse("Quyết định hành chính là gì?"))

@@ -53,6 +53,9 @@ How the standalone question is written (each a named rule, with a test in
   the previous question for another province; it does not start a new one.
 - "an acronym is content": "AI" is no "ai" (who); "ai" asks in words of its own
   ("ai chịu trách nhiệm …"), and a topic put in place of "ai ký …" takes the "ai".
+- "a document's number is no term": "Số hiệu quyết định là gì?" after a question about
+  a decision asks for that decision's number (or "người ký …" its signer), not what a
+  term means, and is read against the turn before like any follow-up.
 - "a year counted from the conversation's": "last year", "năm ngoái", "next year" are
   the year before or after the one the follow-up (else the previous question) names,
   written in before the follow-up is read ("What about last year's result?" after a
@@ -71,7 +74,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa.answering import intents
-from qa.answering.reader import kind_words, says
+from qa.answering.reader import answer_types, kind_words, says
 from qa.retrieval.glossary import english_stopwords, translated_spans
 from qa.retrieval.provinces import canonical, describe, in_scope, province_spans
 from qa.retrieval.query import QUESTION_WORDS, Query, question_spellings
@@ -385,7 +388,8 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     """
     alone = Resolution(text, query, None)
     before = previous_turn(history)
-    if before is None or intents.definition_term(text, query) is not None:
+    if before is None or (intents.definition_term(text, query) is not None
+                          and not asks_of_document(text, query)):
         return alone
     prev_text = before.understood or before.question
     counted = counted_years(text, prev_text)
@@ -425,6 +429,21 @@ def resolve(text: str, query: Query, history: Sequence[Answer], analyse: Analyse
     if fold(standalone).lower() == fold(text).lower():
         return alone
     return _asked(standalone, now, analyse)
+
+
+#: The kinds of answer (:func:`qa.answering.reader.answer_types`) that belong to a
+#: document, not to a term: its number and who signed it.
+DOCUMENT_ATTRIBUTES = frozenset({"docnumber", "signer"})
+
+
+def asks_of_document(text: str, query: Query) -> bool:
+    """Rule "a document's number is no term": a follow-up shaped "X là gì?" that asks
+    for a document's number or signer ("Số hiệu quyết định là gì?" after "Quyết định phê
+    duyệt chiến lược … của tỉnh được ban hành ngày nào?") asks about the document just
+    spoken of, not what a term means. Taken for a definition it was asked alone, without
+    the conversation's province, and refused ("… không nêu định nghĩa của “Số hiệu quyết
+    định”")."""
+    return bool(answer_types(text, query.lang or "vi") & DOCUMENT_ATTRIBUTES)
 
 
 def counted_years(text: str, previous: str) -> str | None:
