@@ -32,7 +32,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.data import read_rows
+from qa.data import DataFileError, read_rows
 from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -1175,6 +1175,24 @@ _NAME = re.compile(r"(?<![\w/.&-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\d+[A-Za-z]+)(
 #: syllable of a form turns up anywhere ("định" of "quyết định").
 FULL_FORM_SHARE = 1 / 2
 
+SUBJECT_ABBREVIATIONS = "subject_abbreviations.txt"
+
+
+@lru_cache(maxsize=1)
+def subject_abbreviations() -> frozenset[str]:
+    """Rule (the plans' subject names no indicator): the keys of the abbreviations that name
+    what every plan is about or who issues it (``qa/data/subject_abbreviations.txt``: "CĐS",
+    "UBND"). A passage seldom repeats its plan's subject, so an official's "CĐS" in a question
+    ("kế hoạch CĐS", "mục tiêu cds") is no indicator the passage must name. Each must be a
+    glossary abbreviation (a typo would silently name nothing)."""
+    keys = []
+    for line, (name,) in read_rows(SUBJECT_ABBREVIATIONS, 1):
+        key = abbreviation_key(name)
+        if key not in abbreviations():
+            raise DataFileError(SUBJECT_ABBREVIATIONS, line, f"{name!r} is not in abbreviations.tsv")
+        keys.append(key)
+    return frozenset(keys)
+
 
 #: A word typed in lower case ("vneid", "tthc", "dti"): an abbreviation when the glossary
 #: knows it (``named_indicators``).
@@ -1195,12 +1213,15 @@ def named_indicators(question: str, typed: bool = False) -> tuple[tuple[str, tup
     for a Vietnamese question asking a figure, not a document's particulars), a word typed
     in lower case that the glossary knows as an abbreviation names its indicator as the
     capitals do ("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026" names VNeID, as
-    "VNeID mức 2" does): officials typing without diacritics seldom type capitals."""
+    "VNeID mức 2" does): officials typing without diacritics seldom type capitals. The
+    plans' subject and issuer ("CĐS", "UBND": ``subject_abbreviations``) name none."""
     text = _SLASHED_TOKEN.sub(" ", fold(blank(question, province_spans(question))))
     names = _NAME.findall(text) + (_TYPED_NAME.findall(text) if typed else [])
     found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for name in names:
         key = abbreviation_key(name)
+        if key in subject_abbreviations():
+            continue
         if key in abbreviations() or any(ch.isdigit() for ch in key):
             found[key] = tuple(_form_terms(form) for form in abbreviations().get(key, ()))
     return tuple(found.items())
