@@ -149,6 +149,17 @@ def test_a_document_named_by_its_number_is_not_asked_for():
     assert "docnumber" in answer_types("Kế hoạch chuyển đổi số năm 2024 là kế hoạch số mấy?", "vi")
 
 
+def test_a_day_asked_without_nao():
+    """Rule "a day asked without 'nào'" (reader._question_type_cues, question_types.json):
+    "ban hành ngày" / "ký ngày" with no day after them ask for the day, as an official types
+    a terse question; followed by a day they name the document the question is about."""
+    assert answer_types("ninh binh ke hoach cds 2025 ban hanh ngay", "vi") == {"day"}
+    assert answer_types("Kế hoạch chuyển đổi số tỉnh Hưng Yên năm 2026 ký ngày?", "vi") == {"day"}
+    assert answer_types("ke hoach ban hanh ngay nao 2025", "vi") == {"day"}
+    assert "day" not in answer_types("Kế hoạch ban hành ngày 5/4/2022 đặt mục tiêu gì?", "vi")
+    assert answer_types("Kế hoạch ký ngày 30/12/2025 đặt bao nhiêu mục tiêu?", "vi") == {"quantity"}
+
+
 def test_english_ai_is_not_the_vietnamese_who():
     assert "agent" not in answer_types("What is the AI target for 2025?", "en")
 

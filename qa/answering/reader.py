@@ -111,6 +111,11 @@ def question_types() -> dict:
     return json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
 
 
+#: The kinds whose question word followed by a number names what the question is about
+#: rather than asking it: "kế hoạch số 1051/KH-UBND", "ban hành ngày 5/4/2022".
+NAMED_BY_NUMBER = frozenset({"docnumber", "day"})
+
+
 @lru_cache(maxsize=1)
 def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
     data = question_types()
@@ -119,10 +124,12 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
         # Whole phrases; a document-number cue followed by a number gives the number:
         # "kế hoạch số 1051/KH-UBND" names the plan a question is about ("Ai ký Kế hoạch số
         # 1051/KH-UBND?"), it does not ask for its number ("how many 5G stations" still asks).
+        # Rule (a day asked without "nào"): so with a day cue, "ban hành ngày 5/4/2022" names
+        # the plan, while "ke hoach cds 2025 ban hanh ngay", as an official types it, asks its day.
         # Longest phrases first, read at every position (a lookahead), so that each phrase
         # standing in the question is found, overlapping ones too (``_cue_spans``).
         cues[lang] = {kind: re.compile(r"(?=((?<!\w)(?:" + alternation(phrases)
-                                       + r")(?!\w)" + (r"(?!\s*\d)" if kind == "docnumber" else "") + "))")
+                                       + r")(?!\w)" + (r"(?!\s*\d)" if kind in NAMED_BY_NUMBER else "") + "))")
                       for kind, phrases in data[lang].items()}
     return cues
 
