@@ -845,9 +845,18 @@ def cited_for_year(r: Reading, c: Candidate) -> bool:
     cited one's. A unit holding a number of that kind, in a document whose title block
     names the asked year (``Candidate.document_year``), answers it whatever years its
     dates name ("Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09 tháng 4 năm 2020 …" in the
-    decision approving the 2024 plan): its years are no conflict."""
-    return bool(r.document_kind and c.document_year in r.query.years
-                and r.document_kind in number_kinds(c.text))
+    decision approving the 2024 plan): its years are no conflict.
+
+    Rule (a plan of several years cites): a question asking what its document cites
+    (``question_types.json`` "citing": "căn cứ chỉ thị nào") may name the year of a plan
+    whose title names several ("… đến năm 2025 và định hướng đến năm 2030"), and so no one
+    year (``document_year`` None): a unit of such a document holding a number of the asked
+    kind ("Căn cứ Chỉ thị số 23-CT/TU ngày 16/5/2022 …") answers it too."""
+    if not r.document_kind or r.document_kind not in number_kinds(c.text):
+        return False
+    if c.document_year in r.query.years:
+        return True
+    return c.document_year is None and says("citing", r.query.folded, r.query.lang)
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
