@@ -388,6 +388,43 @@ def test_a_decree_cited_by_a_document_of_the_year_asked_is_no_year_conflict(dien
     assert "47/2020/NĐ-CP" in answer.answer
 
 
+PLAN_OF_SEVERAL_YEARS = """ỦY BAN NHÂN DÂN
+TỈNH ĐIỆN BIÊN
+
+Số: 215/KH-UBND
+
+Điện Biên, ngày 18 tháng 8 năm 2022
+
+KẾ HOẠCH
+CHUYỂN ĐỔI SỐ TỈNH ĐIỆN BIÊN ĐẾN NĂM 2025 VÀ ĐỊNH HƯỚNG ĐẾN NĂM 2030
+
+Căn cứ Quyết định số 411/QĐ-TTg ngày 31/3/2022 của Thủ tướng Chính phủ phê duyệt Chiến lược quốc gia phát triển kinh tế số và xã hội số;
+
+Căn cứ Chỉ thị số 17-CT/TU ngày 20/6/2022 của Ban Thường vụ Tỉnh ủy về tăng cường lãnh đạo công tác chuyển đổi số;
+
+UBND tỉnh Điện Biên ban hành Kế hoạch chuyển đổi số đến năm 2025 và định hướng đến năm 2030 như sau:
+
+I. MỤC TIÊU
+
+Đến năm 2025, 80% hồ sơ công việc tại cấp huyện được xử lý trên môi trường mạng.
+"""
+
+
+@pytest.fixture(scope="module")
+def dien_bien_several_years(tmp_path_factory):
+    """A plan to 2025 with a vision to 2030, grounded on a 2022 directive."""
+    return _assistant_of(tmp_path_factory, "several", {"dien_bien_kh.txt": PLAN_OF_SEVERAL_YEARS})
+
+
+def test_a_plan_of_several_years_cites_a_document_of_another_year(dien_bien_several_years):
+    """Rule "a plan of several years cites" (reader.cited_for_year): "đến 2025" names the
+    plan, whose title names 2025 and 2030; the directive it cites, dated 2022, answers and
+    is not refused for its year."""
+    answer = dien_bien_several_years.ask("Ke hoach CDS Dien Bien den 2025 can cu chi thi nao cua Ban thuong vu Tinh uy?")
+    assert not answer.abstained, answer.answer
+    assert "17-CT/TU" in answer.answer
+
+
 @pytest.mark.parametrize("fixture, question, day", [
     ("dien_bien_citing", "When was Dien Bien's decision 968/QĐ-UBND issued?", "10 tháng 4 năm 2024"),
     ("dien_bien", "When was Dien Bien's plan 41/KH-UBND issued?", "12 tháng 3 năm 2025"),

@@ -163,6 +163,17 @@ def test_a_document_named_by_its_number_is_not_asked_for():
     assert "docnumber" in answer_types("Kế hoạch chuyển đổi số năm 2024 là kế hoạch số mấy?", "vi")
 
 
+def test_a_day_asked_without_nao():
+    """Rule "a day asked without 'nào'" (reader._question_type_cues, question_types.json):
+    "ban hành ngày" / "ký ngày" with no day after them ask for the day, as an official types
+    a terse question; followed by a day they name the document the question is about."""
+    assert answer_types("ninh binh ke hoach cds 2025 ban hanh ngay", "vi") == {"day"}
+    assert answer_types("Kế hoạch chuyển đổi số tỉnh Hưng Yên năm 2026 ký ngày?", "vi") == {"day"}
+    assert answer_types("ke hoach ban hanh ngay nao 2025", "vi") == {"day"}
+    assert "day" not in answer_types("Kế hoạch ban hành ngày 5/4/2022 đặt mục tiêu gì?", "vi")
+    assert answer_types("Kế hoạch ký ngày 30/12/2025 đặt bao nhiêu mục tiêu?", "vi") == {"quantity"}
+
+
 def test_english_ai_is_not_the_vietnamese_who():
     assert "agent" not in answer_types("What is the AI target for 2025?", "en")
 
@@ -1413,6 +1424,46 @@ def test_an_abbreviation_typed_in_lower_case_names_its_indicator():
                               ("what share of adults use vneid in 2026", False),
                               ("nghe an ai ky kh cds 2026", False)):
         assert indicator_absent(reading(analyse(question, {}), [hit], idf), unit) is refused, question
+
+
+def test_the_plans_subject_names_no_indicator():
+    """Rule "the plans' subject names no indicator" (reader.subject_abbreviations): "CĐS" and
+    "UBND" (qa/data/subject_abbreviations.txt), in capitals or typed in lower case, name what
+    every plan is about or who issues it, so a figure whose passage does not repeat "chuyển
+    đổi số" is not refused for it; an indicator beside them still is."""
+    from qa.answering.reader import indicator_absent, named_indicators, subject_abbreviations
+    assert {"cds", "ubnd"} <= subject_abbreviations()
+    assert named_indicators("Theo chương trình hành động CĐS của UBND tỉnh, tỷ lệ … là bao nhiêu?") == ()
+    assert named_indicators("dong thap muc tieu cds ty le tai khoan thanh toan 2025", typed=True) == ()
+    assert [k for k, _ in named_indicators("Mục tiêu CĐS: tỷ lệ người dân có VNeID?")] == ["vneid"]
+    idf = idf_function(lambda t: 1, 10)
+    text = "Người dân và doanh nghiệp có tài khoản thanh toán điện tử đạt trên 50%."
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = units(hit, text)[0]
+    for question, refused in (("Theo chương trình CĐS, tỷ lệ người dân có tài khoản thanh toán điện tử bao nhiêu?", False),
+                              ("muc tieu cds ty le nguoi dan co tai khoan thanh toan dien tu", False),
+                              ("Theo chương trình CĐS, tỷ lệ người dân có VNeID bao nhiêu?", True)):
+        assert indicator_absent(reading(analyse(question, {}), [hit], idf), unit) is refused, question
+
+
+def test_a_subject_abbreviation_must_be_in_the_glossary(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """A line of subject_abbreviations.txt that the glossary does not know stops the program
+    with the file and line (a typo would otherwise name nothing)."""
+    import qa.data
+    from qa.answering import reader
+    from qa.data import DataFileError, read_rows
+    from qa.retrieval.glossary import abbreviations
+    abbreviations()  # the glossary itself read from the package (kept by its cache)
+    (tmp_path / "subject_abbreviations.txt").write_text("# comment\nCĐS\nXYZQ\n", encoding="utf-8")
+    monkeypatch.setattr(qa.data, "DATA_DIR", tmp_path)
+    read_rows.cache_clear()
+    reader.subject_abbreviations.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="line 3"):
+            reader.subject_abbreviations()
+    finally:
+        read_rows.cache_clear()
+        reader.subject_abbreviations.cache_clear()
 
 
 def test_a_neighbouring_indicator_is_no_answer():

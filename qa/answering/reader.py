@@ -32,7 +32,7 @@ from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, blank
-from qa.data import alternatives, read_rows
+from qa.data import DataFileError, alternatives, read_rows
 from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -111,6 +111,11 @@ def question_types() -> dict:
     return json.loads(QUESTION_TYPES_PATH.read_text(encoding="utf-8"))
 
 
+#: The kinds whose question word followed by a number names what the question is about
+#: rather than asking it: "kế hoạch số 1051/KH-UBND", "ban hành ngày 5/4/2022".
+NAMED_BY_NUMBER = frozenset({"docnumber", "day"})
+
+
 @lru_cache(maxsize=1)
 def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
     data = question_types()
@@ -119,10 +124,12 @@ def _question_type_cues() -> dict[str, dict[str, re.Pattern[str]]]:
         # Whole phrases; a document-number cue followed by a number gives the number:
         # "kế hoạch số 1051/KH-UBND" names the plan a question is about ("Ai ký Kế hoạch số
         # 1051/KH-UBND?"), it does not ask for its number ("how many 5G stations" still asks).
+        # Rule (a day asked without "nào"): so with a day cue, "ban hành ngày 5/4/2022" names
+        # the plan, while "ke hoach cds 2025 ban hanh ngay", as an official types it, asks its day.
         # Longest phrases first, read at every position (a lookahead), so that each phrase
         # standing in the question is found, overlapping ones too (``_cue_spans``).
         cues[lang] = {kind: re.compile(r"(?=((?<!\w)(?:" + alternation(phrases)
-                                       + r")(?!\w)" + (r"(?!\s*\d)" if kind == "docnumber" else "") + "))")
+                                       + r")(?!\w)" + (r"(?!\s*\d)" if kind in NAMED_BY_NUMBER else "") + "))")
                       for kind, phrases in data[lang].items()}
     return cues
 
@@ -853,9 +860,18 @@ def cited_for_year(r: Reading, c: Candidate) -> bool:
     cited one's. A unit holding a number of that kind, in a document whose title block
     names the asked year (``Candidate.document_year``), answers it whatever years its
     dates name ("Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09 tháng 4 năm 2020 …" in the
-    decision approving the 2024 plan): its years are no conflict."""
-    return bool(r.document_kind and c.document_year in r.query.years
-                and r.document_kind in number_kinds(c.text))
+    decision approving the 2024 plan): its years are no conflict.
+
+    Rule (a plan of several years cites): a question asking what its document cites
+    (``question_types.json`` "citing": "căn cứ chỉ thị nào") may name the year of a plan
+    whose title names several ("… đến năm 2025 và định hướng đến năm 2030"), and so no one
+    year (``document_year`` None): a unit of such a document holding a number of the asked
+    kind ("Căn cứ Chỉ thị số 23-CT/TU ngày 16/5/2022 …") answers it too."""
+    if not r.document_kind or r.document_kind not in number_kinds(c.text):
+        return False
+    if c.document_year in r.query.years:
+        return True
+    return c.document_year is None and says("citing", r.query.folded, r.query.lang)
 
 
 def _f_year_conflict(r: Reading, c: Candidate) -> float:
@@ -1190,6 +1206,24 @@ _NAME = re.compile(r"(?<![\w/.&-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\d+[A-Za-z]+)(
 #: syllable of a form turns up anywhere ("định" of "quyết định").
 FULL_FORM_SHARE = 1 / 2
 
+SUBJECT_ABBREVIATIONS = "subject_abbreviations.txt"
+
+
+@lru_cache(maxsize=1)
+def subject_abbreviations() -> frozenset[str]:
+    """Rule (the plans' subject names no indicator): the keys of the abbreviations that name
+    what every plan is about or who issues it (``qa/data/subject_abbreviations.txt``: "CĐS",
+    "UBND"). A passage seldom repeats its plan's subject, so an official's "CĐS" in a question
+    ("kế hoạch CĐS", "mục tiêu cds") is no indicator the passage must name. Each must be a
+    glossary abbreviation (a typo would silently name nothing)."""
+    keys = []
+    for line, (name,) in read_rows(SUBJECT_ABBREVIATIONS, 1):
+        key = abbreviation_key(name)
+        if key not in abbreviations():
+            raise DataFileError(SUBJECT_ABBREVIATIONS, line, f"{name!r} is not in abbreviations.tsv")
+        keys.append(key)
+    return frozenset(keys)
+
 
 #: A word typed in lower case ("vneid", "tthc", "dti"): an abbreviation when the glossary
 #: knows it (``named_indicators``).
@@ -1210,12 +1244,15 @@ def named_indicators(question: str, typed: bool = False) -> tuple[tuple[str, tup
     for a Vietnamese question asking a figure, not a document's particulars), a word typed
     in lower case that the glossary knows as an abbreviation names its indicator as the
     capitals do ("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026" names VNeID, as
-    "VNeID mức 2" does): officials typing without diacritics seldom type capitals."""
+    "VNeID mức 2" does): officials typing without diacritics seldom type capitals. The
+    plans' subject and issuer ("CĐS", "UBND": ``subject_abbreviations``) name none."""
     text = _SLASHED_TOKEN.sub(" ", fold(blank(question, province_spans(question))))
     names = _NAME.findall(text) + (_TYPED_NAME.findall(text) if typed else [])
     found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for name in names:
         key = abbreviation_key(name)
+        if key in subject_abbreviations():
+            continue
         if key in abbreviations() or any(ch.isdigit() for ch in key):
             found[key] = tuple(_form_terms(form) for form in abbreviations().get(key, ()))
     return tuple(found.items())

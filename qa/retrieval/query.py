@@ -347,7 +347,9 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
     required = mentioned if lang == "vi" else tuple(t for t in mentioned if known(t) or t[0].isdigit())
     if lang == "vi":
         dense_text = _name_provinces(restored, spans) if restored is not text else text
-        concepts = with_acronyms(tuple(((t,),) for t in _content_terms(asked)), asked, acronyms or {})
+        concepts = with_synonyms(with_acronyms(tuple(((t,),) for t in _content_terms(asked)), asked, acronyms or {}),
+                                 asked)
+        translated_terms += synonym_terms(asked)
         untranslated: tuple[str, ...] = ()
     else:
         dense_text = f"{text} ({', '.join(vi_terms)})" if vi_terms else text
@@ -386,6 +388,59 @@ def with_acronyms(concepts: tuple[tuple[tuple[str, ...], ...], ...], text: str,
         if len(kept) < len(concepts):
             concepts = kept + ((own, (key,)),)
     return concepts
+
+
+SYNONYMS_FILE = "vi_synonyms.tsv"
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The rows of ``qa/data/vi_synonyms.tsv``: phrases that name one thing in plans."""
+    groups = []
+    for line, (cell,) in read_rows(SYNONYMS_FILE, 1):
+        phrases = tuple(p.strip() for p in cell.split("|") if p.strip())
+        if len(phrases) < 2:
+            raise DataFileError(SYNONYMS_FILE, line, "a row needs two phrases or more")
+        groups.append(phrases)
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def _synonym_patterns() -> tuple[tuple[re.Pattern[str], ...], ...]:
+    return tuple(tuple(re.compile(r"(?<!\w)" + re.escape(fold(p).lower()) + r"(?!\w)") for p in group)
+                 for group in synonym_groups())
+
+
+def _named_synonyms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each synonym row the text names: the phrase it holds (the longest first) and the row."""
+    folded = fold(text).lower()
+    found = []
+    for group, patterns in zip(synonym_groups(), _synonym_patterns()):
+        held = [p for p, pattern in zip(group, patterns) if pattern.search(folded)]
+        if held:
+            found.append((max(held, key=len), group))
+    return found
+
+
+def with_synonyms(concepts: tuple[tuple[tuple[str, ...], ...], ...],
+                  text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Rule (a plan's word said in other words): the question's concepts with each phrase
+    of a ``vi_synonyms.tsv`` row it names ("doanh nghiệp vừa và nhỏ", "thanh toán không
+    dùng tiền mặt") made one concept that any phrase of the row answers ("doanh nghiệp nhỏ
+    và vừa", "thanh toán điện tử"), as an English phrase's translations do: a passage in
+    the plan's own words holds what the question asks in the official's."""
+    for phrase, group in _named_synonyms(text):
+        own = _content_terms(phrase)
+        kept = tuple(c for c in concepts if not (len(c) == 1 and len(c[0]) == 1 and c[0][0] in own))
+        if len(kept) < len(concepts):
+            concepts = kept + (tuple(alt for alt in (_content_terms(p) for p in group) if alt),)
+    return concepts
+
+
+def synonym_terms(text: str) -> list[str]:
+    """The BM25 terms of the other phrases of each synonym row the text names, so that a
+    passage in the plan's own words is found (``with_synonyms``)."""
+    return [t for phrase, group in _named_synonyms(text) for p in group if p != phrase for t in terms(p)]
 
 
 def compares_named(provinces: Sequence[str], folded: str) -> bool:
