@@ -425,10 +425,10 @@ def _named_synonyms(text: str) -> list[tuple[str, tuple[str, ...]]]:
 def with_synonyms(concepts: tuple[tuple[tuple[str, ...], ...], ...],
                   text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Rule (a plan's word said in other words): the question's concepts with each phrase
-    of a ``vi_synonyms.tsv`` row it names ("doanh nghiệp vừa và nhỏ", "thanh toán không
-    dùng tiền mặt") made one concept that any phrase of the row answers ("doanh nghiệp nhỏ
-    và vừa", "thanh toán điện tử"), as an English phrase's translations do: a passage in
-    the plan's own words holds what the question asks in the official's."""
+    of a ``vi_synonyms.tsv`` row it names ("doanh nghiệp vừa và nhỏ", "ngân sách") made
+    one concept that any phrase of the row answers ("doanh nghiệp nhỏ và vừa", "kinh phí"),
+    as an English phrase's translations do: a passage in the plan's own words holds what
+    the question asks in the official's."""
     for phrase, group in _named_synonyms(text):
         own = _content_terms(phrase)
         kept = tuple(c for c in concepts if not (len(c) == 1 and len(c[0]) == 1 and c[0][0] in own))
