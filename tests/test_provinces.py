@@ -286,3 +286,24 @@ def test_a_question_reads_a_bare_ho_chi_minh_as_the_city_unless_it_speaks_of_the
 def test_a_document_still_needs_a_cue_for_ho_chi_minh_the_city():
     assert province_spans("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.", case_sensitive=True) == []
     assert [n for *_, n in province_spans("Thành phố Hồ Chí Minh phấn đấu", case_sensitive=True)] == ["TP Hồ Chí Minh"]
+
+
+def test_a_new_name_with_documents_of_its_own_for_the_year_asked_leaves_out_its_predecessors():
+    """Rule "a new name's own documents first" (provinces._own_documents_answer): Lâm Đồng's
+    own report naming 2024 answers a 2024 question about Lâm Đồng alone, without the plans
+    of Bình Thuận and Đắk Nông merged into it; a year its own documents never name, or a
+    collection holding nothing of Lâm Đồng itself, still reaches them; no year asked and a
+    document of its own: its own alone. A renamed unit keeps both names, and without what
+    the collection holds nothing changes."""
+    collection = ["Lâm Đồng", "Bình Thuận", "Đắk Nông", "Huế", "Thừa Thiên Huế"]
+    held = {"Lâm Đồng": Holdings(frozenset({2024, 2025}), ("2024-12-18",))}
+    holdings = lambda p: held.get(p, Holdings())  # noqa: E731
+    assert in_scope(["lam dong"], collection, (2024,), holdings) == ("Lâm Đồng",)
+    assert in_scope(["Lâm Đồng"], collection, (), holdings) == ("Lâm Đồng",)
+    assert in_scope(["Lâm Đồng"], collection, (2030,), holdings) == ("Lâm Đồng", "Bình Thuận", "Đắk Nông")
+    assert in_scope(["Lâm Đồng"], collection, (2024,)) == ("Lâm Đồng", "Bình Thuận", "Đắk Nông")
+    assert in_scope(["Lâm Đồng"], collection[1:], (2024,), lambda p: Holdings()) == ("Bình Thuận", "Đắk Nông")
+    # A predecessor the question names itself stays: "Lâm Đồng và Đắk Nông".
+    assert in_scope(["Lâm Đồng", "Đắk Nông"], collection, (2024,), holdings) == ("Lâm Đồng", "Đắk Nông")
+    held["Huế"] = Holdings(frozenset({2025}), ("2025-03-01",))
+    assert set(in_scope(["Huế"], collection, (2025,), holdings)) == {"Huế", "Thừa Thiên Huế"}

@@ -479,14 +479,39 @@ def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable
             and not holdings(unit.name).dates)
 
 
+def _own_documents_answer(name: str, other: str, asked: tuple[int, ...],
+                          holdings: Callable[[str], Holdings] | None) -> bool:
+    """Rule (a new name's own documents first): whether the plans of ``other``, a province
+    merged into ``name``, are left out of a question about ``name`` because the collection
+    holds documents of ``name`` itself that name a year asked of them (any, when no
+    year is asked). Why: a province that absorbed others in 2025 had plans of its own
+    before, and its predecessors' plans stand in for it only where it has none: in one
+    index of many provinces, "Gia Lai's 2025 digital-economy share" was answered from
+    Bình Định's news ("now part of Gia Lai"), Lâm Đồng's 2024 report lost to Bình Thuận's,
+    and a comparison of Lâm Đồng tabulated Đắk Nông. The mirror of
+    ``successors_after_merger``'s rule that an old name's own plans naming the year answer
+    alone. A renamed unit (Thừa Thiên Huế, Huế) is one unit and keeps both names."""
+    found, merged = canonical(name), canonical(other)
+    if holdings is None or found is None or merged is None or merged == found:
+        return False
+    unit = _tables().units[merged]
+    if unit.change != "merged" or unit.successor != found:
+        return False
+    held = holdings(found)
+    return bool(held.dates) and (not asked or bool(held.years & set(asked)))
+
+
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
              holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
     """The provinces among ``available`` (as the collection labels its documents, in any
-    spelling) that questions about ``names`` (for ``years``) should search: see ``scope``
-    and ``successors_after_merger`` (``holdings``: what the collection holds of a province)."""
+    spelling) that questions about ``names`` (for ``years``) should search: see ``scope``,
+    ``_own_documents_answer`` and ``successors_after_merger`` (``holdings``: what the
+    collection holds of a province)."""
     names = tuple(names)
-    wanted = {canonical(s) or s for n in names for s in scope(n)}
-    wanted |= set(successors_after_merger(names, years, holdings))
+    asked = tuple(years)
+    wanted = {canonical(s) or s for n in names for s in scope(n)
+              if not _own_documents_answer(n, s, asked, holdings)}
+    wanted |= set(successors_after_merger(names, asked, holdings))
     return tuple(a for a in available if (canonical(a) or a) in wanted)
 
 
