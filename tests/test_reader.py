@@ -1844,3 +1844,14 @@ def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
         hit = Hit(Chunk(0, "p", row, 0, len(row)), 1.0)
         unit = next(c for c in units(hit, row) if c.text == row)
         assert dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))["target_for_status"] == expected
+
+
+def test_the_yes_no_phrases_feature_reads_the_phrases_of_a_yes_no_question_only():
+    text = "Điểm Miễn được tính cho học kỳ kế tiếp trong tiến trình học."
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("Điểm Miễn"))
+    idf = idf_function(lambda t: 1, 10)
+    asking = reading(analyse("Điểm Miễn có được tính cho học kỳ kế tiếp không?", {}), [hit], idf)
+    telling = reading(analyse("Điểm Miễn được tính cho học kỳ nào?", {}), [hit], idf)
+    assert FEATURES["yes_no_phrases"](asking, unit) == FEATURES["phrase_overlap"](asking, unit) > 0
+    assert FEATURES["phrase_overlap"](telling, unit) > 0 and FEATURES["yes_no_phrases"](telling, unit) == 0.0
