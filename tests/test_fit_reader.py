@@ -130,3 +130,24 @@ def test_the_retrieval_sweep_counts_ranks_into_recall_and_mrr():
     assert (r1, r5) == (0.25, 0.5) and mrr == pytest.approx((1 + 1 / 2 + 1 / 6) / 4)
     with pytest.raises(SystemExit):
         main(["--weights", "0.5,1.5"])
+
+
+def test_a_lead_in_is_labelled_by_the_items_its_answer_quotes():
+    """``answered_with``: the fit labels a candidate by what an answer choosing it quotes; a
+    lead-in is quoted with its items, so the gold in an item is held by the lead-in too."""
+    from eval.fit_reader import answered_with, holds_gold
+    from qa.answering.answer import quote_of
+    from qa.answering.candidates import units
+    from qa.retrieval.query import analyse
+    from qa.types import Chunk, Hit
+    text = ("Điều 30. Thu hồi văn bằng\n\n1. Văn bằng, chứng chỉ bị thu hồi trong các trường hợp sau đây:\n\n"
+            "a) Có hành vi gian lận trong học tập;\n\nb) Cấp cho người không đủ điều kiện.\n\n"
+            "2. Người có văn bằng bị thu hồi phải nộp lại văn bằng trong thời hạn 30 ngày.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    query = analyse("Văn bằng bị thu hồi trong những trường hợp nào?", {})
+    found = units(hit, text, 1, 270)
+    lead = next(c for c in found if c.kind == "item" and c.text.endswith("sau đây:"))
+    assert not holds_gold(quote_of(query, lead, 270), "Có hành vi gian lận trong học tập")
+    assert holds_gold(quote_of(query, answered_with(lead, text, 270), 270), "Có hành vi gian lận trong học tập")
+    plain = next(c for c in found if c.text.startswith("2. Người có văn bằng"))
+    assert answered_with(plain, text, 270) is plain

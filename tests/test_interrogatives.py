@@ -55,3 +55,16 @@ def test_a_phrase_with_diacritics_in_the_data_file_is_refused(tmp_path, monkeypa
         (folder / "interrogatives.txt").write_text("là gì\n", encoding="utf-8")
         with pytest.raises(DataFileError, match="interrogatives.txt, line 1"):
             query._interrogatives()
+
+
+@pytest.mark.parametrize("question, yes_no", [
+    ("Các môn học ngoại ngữ được miễn có được tính điểm không?", True),
+    ("Có thể mở lớp ngoài giờ hành chính nếu dưới 15 sinh viên hay không?", True),
+    ("Cac mon hoc ngoai ngu duoc mien co duoc tinh diem khong", True),
+    ("Đơn vị nào quản lý sinh viên đại trà?", False),
+    ("Vì sao sinh viên không được dự thi?", False),  # "không" negates inside the question
+])
+def test_a_question_ending_with_khong_asks_yes_or_no(question, yes_no):
+    from qa.retrieval.query import asks_yes_no
+    from qa.text import fold
+    assert asks_yes_no(fold(question).lower()) == yes_no

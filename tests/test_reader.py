@@ -1977,3 +1977,31 @@ def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
         hit = Hit(Chunk(0, "p", row, 0, len(row)), 1.0)
         unit = next(c for c in units(hit, row) if c.text == row)
         assert dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))["target_for_status"] == expected
+
+
+def test_the_yes_no_phrases_feature_reads_the_phrases_of_a_yes_no_question_only():
+    text = "Điểm Miễn được tính cho học kỳ kế tiếp trong tiến trình học."
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("Điểm Miễn"))
+    idf = idf_function(lambda t: 1, 10)
+    asking = reading(analyse("Điểm Miễn có được tính cho học kỳ kế tiếp không?", {}), [hit], idf)
+    telling = reading(analyse("Điểm Miễn được tính cho học kỳ nào?", {}), [hit], idf)
+    assert FEATURES["yes_no_phrases"](asking, unit) == FEATURES["phrase_overlap"](asking, unit) > 0
+    assert FEATURES["phrase_overlap"](telling, unit) > 0 and FEATURES["yes_no_phrases"](telling, unit) == 0.0
+
+
+def test_the_yes_no_run_feature_reads_the_longest_run_of_a_yes_no_questions_syllables_in_order():
+    text = ("a. Chỉ được phép truy cập internet hoặc mạng cục bộ theo quy định ghi trên đề thi.\n\n"
+            "b. Đề thi ghi rõ mạng nào được dùng; internet và quy định truy cập do CBCT kiểm tra.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    r = reading(analyse("Đề thi có cho phép truy cập internet hoặc mạng cục bộ không?", {}), [hit],
+                idf_function(lambda t: 1, 10))
+    run = FEATURES["yes_no_run"]
+    whole = _unit_starting(text, "a. Chỉ được phép")
+    scattered = _unit_starting(text, "b. Đề thi ghi")
+    assert run(r, whole) == 1.0  # "phép truy cập internet hoặc mạng cục bộ": 8 syllables, the cap
+    assert run(r, scattered) == 2 / 8  # "đề thi", and no longer run
+    assert load_model().rank_weights["yes_no_run"] > 0
+    telling = reading(analyse("Đề thi cho phép truy cập internet hoặc mạng cục bộ theo quy định nào?", {}), [hit],
+                      idf_function(lambda t: 1, 10))
+    assert run(telling, whole) == 0.0, "a question asking for something else"

@@ -142,6 +142,21 @@ def _interrogatives() -> re.Pattern[str]:
     return re.compile("|".join(parts) or r"(?!)")
 
 
+@lru_cache(maxsize=1)
+def _final_interrogatives() -> re.Pattern[str]:
+    """The phrases of ``qa/data/interrogatives.txt`` that ask only at a question's end ("$")."""
+    at_end = [re.escape(line.rstrip("$").strip()) for _, (line,) in read_rows("interrogatives.txt", 1)
+              if line.endswith("$") and line.rstrip("$").strip()]
+    return re.compile(r"\b(?:" + "|".join(at_end) + r")\b(?=[\s?.!]*$)" if at_end else r"(?!)")
+
+
+def asks_yes_no(folded: str) -> bool:
+    """Rule ``asks_yes_no``: a folded Vietnamese question that ends with a phrase of
+    ``qa/data/interrogatives.txt`` that asks only there ("… có được tính điểm không?", "… hay
+    không?", "… phải không?") asks whether what it states holds."""
+    return bool(_final_interrogatives().search(folded))
+
+
 def interrogative_spans(folded: str) -> list[tuple[int, int]]:
     """Rule ``interrogative_spans``: the spans of a folded Vietnamese question's question
     words ("gì", "thế nào", "ở đâu", "bao lâu", a final "hay không"), left out of the
