@@ -1391,6 +1391,31 @@ def test_a_figure_naming_no_level_answers_no_lower_level():
         assert got == refused, text
 
 
+def test_a_unit_about_another_level_yields_to_the_row_of_the_level_asked():
+    """Rule "the level asked yields" (reader.level_yield): an indicator broken down by level
+    in sub-rows holds the same words in each; the commune row ranked first for the province's
+    share (``level_conflict``) yields to the best-ranked unit naming the province, which is
+    then the chosen unit; a choice that meets no level conflict, or a question naming no
+    level, is left as it was."""
+    from qa.answering.reader import level_yield, unit_refusal
+    text = ("Chỉ tiêu | Năm 2024 | Kết quả\n- Tỷ lệ hồ sơ công việc xử lý trên mạng\n"
+            "Chỉ tiêu: + Cấp tỉnh | Năm 2024: 95% | Kết quả: 96%\n"
+            "Chỉ tiêu: + Cấp xã | Năm 2024: 70% | Kết quả: 70%")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = [c for c in units(hit, text) if c.text.startswith("Chỉ tiêu: +")]
+    province_row, commune_row = found[0], found[1]
+    assert "Tỷ lệ hồ sơ công việc" in province_row.context  # the sub-row reads its label
+    idf = idf_function(lambda t: 1, 10)
+    province = reading(analyse("Tỷ lệ hồ sơ công việc cấp tỉnh xử lý trên mạng năm 2024?", {}), [hit], idf)
+    anywhere = reading(analyse("Tỷ lệ hồ sơ công việc xử lý trên mạng năm 2024?", {}), [hit], idf)
+    candidates = [commune_row, province_row]
+    assert unit_refusal(province, commune_row) == "level_conflict"
+    assert level_yield(province, candidates, [0, 1], 0) == 1
+    assert level_yield(province, candidates, [1, 0], 1) == 1  # no conflict: kept
+    assert level_yield(anywhere, candidates, [0, 1], 0) == 0  # no level asked
+    assert level_yield(province, [commune_row], [0], 0) == 0  # nothing to yield to: refused as before
+
+
 def test_the_indicators_a_question_names():
     """``named_indicators``: glossary abbreviations (with their full forms' syllable pairs)
     and generations named by a number ("5G"); not provinces ("TP"), document codes, a

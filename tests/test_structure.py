@@ -463,3 +463,74 @@ def test_a_table_without_rules_is_read_as_rows_under_its_columns():
         ["1", "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình", "%", "90"],
         ["2", "Doanh nghiệp số", "DN", "450"],
     ]
+
+
+# A results table flattened one cell a line, an indicator broken down by level in sub-rows
+# (generated: no real document's text).
+SUBROWS = """Kết quả thực hiện các chỉ tiêu năm 2024 như sau:
+Chỉ tiêu
+Kế hoạch năm 2024
+Kết quả
+Đánh giá
+- Tỷ lệ dịch vụ công trực tuyến toàn trình
+80%
+85%
+Vượt
+- Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng
++ Cấp tỉnh
+95%
+96%
+Vượt
++ Cấp huyện
+85%
+88%
+Vượt
++ Cấp xã
+(trừ hồ sơ mật)
+70%
+70%
+Đạt
+- Tỷ lệ cơ quan có trang thông tin điện tử
+100%
+100%
+Đạt
+"""
+
+
+def test_a_sub_row_is_read_under_the_label_it_breaks_down():
+    from qa.documents.structure import row_group_labels
+    text = clean(SUBROWS).text
+    blocks = parse(text)
+    rows = {text[b.start:b.end].split(" | ")[0]: i for i, b in enumerate(blocks) if b.kind == "row"}
+    labels = {first: [text[blocks[a].start:blocks[a].end] for a in row_group_labels(blocks, i, text)]
+              for first, i in rows.items()}
+    indicator = "- Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng"
+    assert labels["Chỉ tiêu: + Cấp huyện"] == [indicator]
+    assert labels["Chỉ tiêu: + Cấp tỉnh"] == [indicator]
+    assert labels["Chỉ tiêu: + Cấp xã (trừ hồ sơ mật)"] == [indicator]
+    # rows with the label's own bullet are its siblings, not its sub-rows
+    assert labels["Chỉ tiêu: - Tỷ lệ dịch vụ công trực tuyến toàn trình"] == []
+    assert labels["Chỉ tiêu: - Tỷ lệ cơ quan có trang thông tin điện tử"] == []
+    # a label of its own between rows ("+ Cấp xã", its figures on the row below) nests in the first
+    nested = ("Chỉ tiêu | Năm 2024 | Kết quả\n- Tỷ lệ hồ sơ công việc xử lý trên mạng\n"
+              "Chỉ tiêu: + Cấp huyện | Năm 2024: 85% | Kết quả: 88%\n+ Cấp xã\n"
+              "Chỉ tiêu: (trừ hồ sơ mật) | Năm 2024: 70% | Kết quả: 70%\n"
+              "Chỉ tiêu: + Cấp thôn | Năm 2024: 50% | Kết quả: 40%\n"
+              "Chỉ tiêu: - Tỷ lệ cơ quan có cổng | Năm 2024: 90% | Kết quả: 95%")
+    blocks = parse(nested)
+    read = [[nested[blocks[a].start:blocks[a].end] for a in row_group_labels(blocks, i, nested)]
+            for i, b in enumerate(blocks) if b.kind == "row"]
+    assert read == [["- Tỷ lệ hồ sơ công việc xử lý trên mạng"],
+                    ["- Tỷ lệ hồ sơ công việc xử lý trên mạng", "+ Cấp xã"],
+                    ["- Tỷ lệ hồ sơ công việc xử lý trên mạng"],  # a sibling of "+ Cấp xã"
+                    []]
+
+
+def test_a_sub_row_unit_reads_its_label_as_its_context():
+    from qa.answering.candidates import lead_ins
+    text = clean(SUBROWS).text
+    found = lead_ins(text)
+    district = text.index("Chỉ tiêu: + Cấp huyện")
+    assert found[district] == "- Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng"  # not the table's lead-in
+    sibling = text.index("Chỉ tiêu: - Tỷ lệ cơ quan")
+    assert found[sibling] == "Kết quả thực hiện các chỉ tiêu năm 2024 như sau:"

@@ -37,7 +37,8 @@ from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
-from qa.documents.structure import DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse, title_block, title_block_end
+from qa.documents.structure import (DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse,
+                                    row_group_labels, title_block, title_block_end)
 from qa.data import read_rows
 from qa.text import CODE_INITIAL, CODE_NUMBER, Span, alternation, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
@@ -167,6 +168,11 @@ def lead_ins(document_text: str) -> dict[int, str]:
     """Where each list item and table row of the document starts (``qa.documents.structure``),
     and each paragraph in the body of a lead-in (``body_of_lead_in``), with the text of its
     lead-in ("" when it has none); units read the document's other blocks as plain lines.
+    A table's sub-row reads the group labels it breaks down instead
+    (``qa.documents.structure.row_group_labels``: "+ Cấp huyện" under "- Tỷ lệ văn bản, hồ
+    sơ công việc được xử lý trên môi trường mạng"): they are its subject, nearer than the
+    table's lead-in ("Tình hình thực hiện các chỉ tiêu … năm 2023:"), and a unit whose
+    context and text do not fit the answer's room is read without its context.
 
     Kept per document (its text object is the same on every question) instead of the
     whole outline, which held about 1 kB per block (108 MB for the 100k synthetic chunks
@@ -177,6 +183,7 @@ def lead_ins(document_text: str) -> dict[int, str]:
     blocks = parse(document_text)
     found: dict[int, str | None] = {}  # the last block starting at an offset is the one read there
     texts: dict[int, str] = {}  # one string per lead-in, shared by its items
+    grouped: dict[tuple[int, ...], str] = {}  # one string per sub-rows' group labels
     body_of: int | None = None  # the lead-in whose body (``body_of_lead_in``) the last block was in
     for i, block in enumerate(blocks):
         if block.kind == "paragraph":
@@ -197,6 +204,11 @@ def lead_ins(document_text: str) -> dict[int, str]:
         if j is not None and j not in texts:
             texts[j] = document_text[blocks[j].start:blocks[j].end].strip()
         found[block.start] = texts[j] if j is not None else ""
+        labels = tuple(row_group_labels(blocks, i, document_text)) if block.kind == "row" else ()
+        if labels:  # a sub-row reads the labels it breaks down instead of its table's lead-in
+            if labels not in grouped:
+                grouped[labels] = " ".join(document_text[blocks[a].start:blocks[a].end].strip() for a in labels)
+            found[block.start] = grouped[labels]
     return {start: lead for start, lead in found.items() if lead is not None}
 
 

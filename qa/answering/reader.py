@@ -1898,6 +1898,25 @@ def choose(vectors: Sequence[Sequence[float]], ranks: Sequence[float], best: int
     return best
 
 
+def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int) -> int:
+    """Rule (the level asked yields): a chosen unit about another administrative level only
+    (``level_conflict``) yields to the best-ranked unit naming the level asked that meets no
+    unit condition. A results table gives one indicator's rows by level ("+ Cấp tỉnh | 97%",
+    "+ Cấp huyện | 92%", "+ Cấp xã …"), which hold the same words: the ranker cannot tell
+    them apart, and the commune row chosen for the province's share was refused when the
+    province row stood two places below. The answerability model still reads the unit it
+    yields to, its margin negative."""
+    asked = reading.levels
+    if not asked or not level_conflict(reading, candidates[best]):
+        return best
+    for i in order:
+        c = candidates[i]
+        named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
+        if i != best and named & asked and unit_refusal(reading, c) is None:
+            return i
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -1906,7 +1925,7 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     vectors = [features(reading, c) for c in candidates]
     ranks = [model.rank_score(v) for v in vectors]
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
-    best = choose(vectors, ranks, order[0])
+    best = level_yield(reading, candidates, order, choose(vectors, ranks, order[0]))
     order = [best] + [i for i in order if i != best]
     refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
     p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))

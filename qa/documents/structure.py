@@ -427,6 +427,38 @@ def heading_path(text: str, blocks: list[Block], i: int, max_chars: int = 200, u
     return PATH_SEPARATOR.join(parts)
 
 
+def row_group_labels(blocks: list[Block], i: int, text: str) -> list[int]:
+    """Rule (a sub-row's subject): the group labels a table row breaks down, outermost first.
+
+    Plans break an indicator down by level, sector or year in the rows under it: "- Tỷ lệ
+    văn bản, hồ sơ công việc được xử lý trên môi trường mạng tại cơ quan" on a line of its
+    own (a label without figures), then "+ Cấp tỉnh | 97% | 97%", "+ Cấp huyện | 92% | 95%".
+    ``parse`` puts such rows under the label; the row alone says only "+ Cấp huyện", so it
+    matched few of the question's words. The labels are the list items (not headings, not
+    lead-ins ending with ":", which ``lead_in`` reads) enclosing the row, nearest outward;
+    a row whose first cell opens with the same bullet or numbering as one of them ("- Chỉ
+    tiêu chế độ báo cáo …" after "- Tỷ lệ …" and "+ Cấp xã") is that label's sibling, not
+    its sub-row, and is under none of the labels from it inward.
+    """
+    chain: list[int] = []
+    k = blocks[i].parent
+    while k is not None and blocks[k].kind == "item":
+        if not text[blocks[k].start:blocks[k].end].rstrip().endswith(":"):
+            chain.append(k)
+        k = blocks[k].parent
+    if not chain:
+        return []
+    cells = row_cells(text[blocks[i].start:blocks[i].end], blocks[i].headers)
+    own = marker(cells[0][1]) if cells and cells[0][1] else None
+    if own is not None:
+        for n, a in enumerate(chain):
+            theirs = marker(text[blocks[a].start:blocks[a].end])
+            if theirs is not None and theirs.scheme == own.scheme:
+                chain = chain[n + 1:]
+                break
+    return chain[::-1]
+
+
 def lead_in(blocks: list[Block], i: int, text: str) -> int | None:
     """The nearest enclosing block that ends with ":" (the lead-in of an item), if any."""
     for a in reversed(ancestors(blocks, i)):
