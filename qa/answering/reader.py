@@ -1174,6 +1174,34 @@ def signature_unasked(r: Reading, c: Candidate) -> bool:
     return bool(r.kinds) or says("shares", r.query.folded, r.query.lang)
 
 
+def asks_lead(query: Query) -> bool:
+    """The question asks who leads or is in charge of something (``question_types.json``
+    "lead_words": "chủ trì", "chịu trách nhiệm", "đầu mối", "lead agency", "in charge",
+    "responsible"), not who signed, issued or proposed a document (its "signer" question
+    words, "document_events", "proposal_events")."""
+    folded, lang = query.folded, query.lang
+    return (says("lead_words", folded, lang) and "signer" not in answer_types(query.text, lang)
+            and not says("document_events", folded, lang) and not says("proposal_events", folded, lang))
+
+
+def issuer_for_lead(r: Reading, c: Candidate) -> bool:
+    """Rule (who leads is not who signed): the question asks who leads or is in charge of a
+    task (``asks_lead``: "Sở nào chủ trì thực hiện Kế hoạch …?", "Which agency is the lead
+    agency for …?", "Which department is responsible for carrying out …?") and the unit is
+    a line of the document's title block (its issuer, its number, its portal metadata
+    "Người ký | Hà Lan Anh") or names who signed it (the closing "Người ký: …" block, "Chủ
+    tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành quyết định …"). Why: a plan assigns its
+    tasks in its body ("Sở Khoa học và Công nghệ chủ trì, phối hợp …", a task table's "Cơ
+    quan chủ trì" column); its title block and signature say who issued and signed it,
+    which answers "who issued" or "who signed", never "who leads". On 32 real excerpts of
+    dev provinces' pages naming no lead agency, the signer was quoted as the lead agency:
+    on 16 such questions (6 unanswerable) abstention recall 0.000 -> 0.667, accuracy 0.400
+    as it was; every dev set, follow-up file and floor check identical."""
+    if not asks_lead(r.query):
+        return False
+    return c.in_title_block or is_signature_line(c.text) or holds_type("signer", c.text)
+
+
 #: A token with a "/" and a digit: a document's code ("45/2026/NĐ-CP", "05-NQ/TU",
 #: "59/KH-UBND"), whose letters name the kind of document and its issuer, and as well a
 #: date or a ratio ("14/9/2022", "24/63"): none names an indicator (``named_indicators``).
@@ -1739,12 +1767,18 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   answer of en2b refused instead (false refusals 0 → 0.038). Read on the unit and
 #:   its context only (not the whole passage), it refused three right answers (a table row
 #:   naming e-commerce only as "bán hàng qua sàn", the passage naming it) and caught no more.
+#: - ``issuer_for_lead`` (``issuer_for_lead``): the question asks who leads or is in charge
+#:   ("chủ trì", "chịu trách nhiệm", "lead agency", "responsible") and the unit is a title-block
+#:   line or names who signed. Real-page check (16 lead questions on 32 excerpts of dev
+#:   provinces, 6 unanswerable): abstention recall 0.000 -> 0.667, accuracy 0.400 as it was;
+#:   every dev set, follow-up file and floor check identical.
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
     "level_conflict": level_conflict,
     "level_unstated": level_unstated,
     "indicator_absent": indicator_absent,
     "signature_unasked": signature_unasked,
+    "issuer_for_lead": issuer_for_lead,
     "row_subject_absent": row_subject_absent,
     "indicator_unnamed": indicator_unnamed,
 }
