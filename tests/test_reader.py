@@ -1749,6 +1749,33 @@ def test_who_leads_is_not_answered_by_the_signature_or_the_title_block():
         assert not any(issuer_for_lead(r, unit) for unit in (portal, said, block, title_block)), question
 
 
+@pytest.mark.parametrize("text, only_issuer", [
+    ("Ngày 3-10, UBND tỉnh Đồng Tháp cho biết vừa ban hành kế hoạch về phát triển kinh tế số năm 2025.", True),
+    ("Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện chuyển đổi số tỉnh Hưng Yên năm 2026, với những nội dung sau:", True),
+    ("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN, Ủy ban nhân dân tỉnh ban hành Kế hoạch", False),
+    ("Sở Nội vụ tham mưu UBND tỉnh ban hành quy chế", False),
+    ("UBND tỉnh ban hành Kế hoạch, giao Sở Thông tin và Truyền thông chủ trì", False),
+    ("UBND tỉnh ban hành Kế hoạch và chịu trách nhiệm tổ chức thực hiện", False),
+    ("Sở Thông tin và Truyền thông chủ trì xây dựng kế hoạch", False),
+    ("Kế hoạch số 5 ban hành kèm theo danh mục nhiệm vụ", False),
+])
+def test_an_issue_names_its_issuer_not_who_leads(text, only_issuer):
+    """Rule "an issue names its issuer, not who leads" (reader.names_only_issuer, read by
+    issuer_for_lead): a sentence saying an agency issued a document, naming no other agency
+    and no word of leading, is refused to "Sở nào chủ trì …?"; the issuer is the agency
+    nearest the verb, so a department proposing it is still named."""
+    from qa.answering.reader import issuer_for_lead, names_only_issuer
+    assert names_only_issuer(text) is only_issuer
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = units(hit, text)[0]
+    r = reading(analyse("Sở, ngành nào chủ trì thực hiện Kế hoạch chuyển đổi số năm 2026?", {}), [hit],
+                idf_function(lambda t: 1, 10))
+    assert issuer_for_lead(r, unit) is only_issuer
+    asked_issuer = reading(analyse("Cơ quan nào ban hành kế hoạch chuyển đổi số năm 2026?", {}), [hit],
+                           idf_function(lambda t: 1, 10))
+    assert not issuer_for_lead(asked_issuer, unit)
+
+
 def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_context():
     """Rule "a baseline year is not the year a text is about" (text.own_years, read by
     ``said_years`` and ``Candidate.stated_years``): "… đạt 46,2%, tăng … so với năm 2023"
