@@ -1785,6 +1785,73 @@ def test_a_signature_block_answers_only_who_signed():
     assert not signature_unasked(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line)
 
 
+def test_who_leads_is_not_answered_by_the_signature_or_the_title_block():
+    """Rule "who leads is not who signed" (reader.issuer_for_lead): a question asking who
+    leads or is in charge of a task, in Vietnamese, without diacritics or in English, is
+    refused the title block's lines (a portal's "Người ký | …" row, the issuer) and a unit
+    naming who signed; a body line assigning the task is not refused, and a question asking
+    who signed, issued or proposed the document, or asking no lead, is left to the model."""
+    from dataclasses import replace
+    from qa.answering.reader import issuer_for_lead, unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    text = ("Kế hoạch 19/KH-UBND chuyển đổi số tỉnh Ninh Bình năm 2025\n"
+            "Người ký | Hà Lan Anh\n"
+            "Chủ tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành kế hoạch chuyển đổi số năm 2025.\n"
+            "Sở Khoa học và Công nghệ chủ trì, phối hợp các sở, ngành triển khai kế hoạch.\n"
+            "Người ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    portal = next(c for c in found if c.text.startswith("Người ký |"))
+    said = next(c for c in found if c.text.startswith("Chủ tịch"))
+    block = next(c for c in found if c.text.startswith("Người ký:"))
+    task = next(c for c in found if c.text.startswith("Sở Khoa học"))
+    title_block = replace(task, in_title_block=True)
+    lead = ("Sở nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Ninh Bình năm 2025?",
+            "co quan nao chiu trach nhiem trien khai ke hoach chuyen doi so ninh binh",
+            "Which agency is the lead agency for Ninh Binh's 2025 digital transformation plan?",
+            "Which department is responsible for carrying out the 2025 plan?")
+    for question in lead:
+        r = reading(analyse(question, {}), [hit], idf)
+        for unit in (portal, said, block, title_block):
+            assert unit_refusal(r, unit) == "issuer_for_lead", (question, unit.text)
+        assert not issuer_for_lead(r, task), question
+    for question in ("Ai ký kế hoạch chuyển đổi số tỉnh Ninh Bình năm 2025?",
+                     "Who signed Ninh Binh's 2025 plan?",
+                     "Cơ quan nào ban hành kế hoạch chuyển đổi số Ninh Bình?",
+                     "Which department proposed Ninh Binh's 2025 plan and is responsible for it?",
+                     "Cơ quan nào đề nghị ban hành kế hoạch?",
+                     "Kế hoạch chuyển đổi số Ninh Bình năm 2025 là kế hoạch số mấy?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert not any(issuer_for_lead(r, unit) for unit in (portal, said, block, title_block)), question
+
+
+@pytest.mark.parametrize("text, only_issuer", [
+    ("Ngày 3-10, UBND tỉnh Đồng Tháp cho biết vừa ban hành kế hoạch về phát triển kinh tế số năm 2025.", True),
+    ("Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện chuyển đổi số tỉnh Hưng Yên năm 2026, với những nội dung sau:", True),
+    ("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN, Ủy ban nhân dân tỉnh ban hành Kế hoạch", False),
+    ("Sở Nội vụ tham mưu UBND tỉnh ban hành quy chế", False),
+    ("UBND tỉnh ban hành Kế hoạch, giao Sở Thông tin và Truyền thông chủ trì", False),
+    ("UBND tỉnh ban hành Kế hoạch và chịu trách nhiệm tổ chức thực hiện", False),
+    ("Sở Thông tin và Truyền thông chủ trì xây dựng kế hoạch", False),
+    ("Kế hoạch số 5 ban hành kèm theo danh mục nhiệm vụ", False),
+])
+def test_an_issue_names_its_issuer_not_who_leads(text, only_issuer):
+    """Rule "an issue names its issuer, not who leads" (reader.names_only_issuer, read by
+    issuer_for_lead): a sentence saying an agency issued a document, naming no other agency
+    and no word of leading, is refused to "Sở nào chủ trì …?"; the issuer is the agency
+    nearest the verb, so a department proposing it is still named."""
+    from qa.answering.reader import issuer_for_lead, names_only_issuer
+    assert names_only_issuer(text) is only_issuer
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = units(hit, text)[0]
+    r = reading(analyse("Sở, ngành nào chủ trì thực hiện Kế hoạch chuyển đổi số năm 2026?", {}), [hit],
+                idf_function(lambda t: 1, 10))
+    assert issuer_for_lead(r, unit) is only_issuer
+    asked_issuer = reading(analyse("Cơ quan nào ban hành kế hoạch chuyển đổi số năm 2026?", {}), [hit],
+                           idf_function(lambda t: 1, 10))
+    assert not issuer_for_lead(asked_issuer, unit)
+
+
 def test_a_figure_measured_against_an_earlier_year_reports_the_year_of_its_context():
     """Rule "a baseline year is not the year a text is about" (text.own_years, read by
     ``said_years`` and ``Candidate.stated_years``): "… đạt 46,2%, tăng … so với năm 2023"

@@ -1238,6 +1238,68 @@ def signature_unasked(r: Reading, c: Candidate) -> bool:
     return bool(r.kinds) or says("shares", r.query.folded, r.query.lang)
 
 
+def asks_lead(query: Query) -> bool:
+    """The question asks who leads or is in charge of something (``question_types.json``
+    "lead_words": "chủ trì", "chịu trách nhiệm", "đầu mối", "lead agency", "in charge",
+    "responsible"), not who signed, issued or proposed a document (its "signer" question
+    words, "document_events", "proposal_events")."""
+    folded, lang = query.folded, query.lang
+    return (says("lead_words", folded, lang) and "signer" not in answer_types(query.text, lang)
+            and not says("document_events", folded, lang) and not says("proposal_events", folded, lang))
+
+
+def issuer_for_lead(r: Reading, c: Candidate) -> bool:
+    """Rule (who leads is not who signed): the question asks who leads or is in charge of a
+    task (``asks_lead``: "Sở nào chủ trì thực hiện Kế hoạch …?", "Which agency is the lead
+    agency for …?", "Which department is responsible for carrying out …?") and the unit is
+    a line of the document's title block (its issuer, its number, its portal metadata
+    "Người ký | Hà Lan Anh") or names who signed it (the closing "Người ký: …" block, "Chủ
+    tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành quyết định …"), or only who issued it
+    (``names_only_issuer``: "UBND tỉnh Đồng Tháp cho biết vừa ban hành kế hoạch …"). Why: a plan assigns its
+    tasks in its body ("Sở Khoa học và Công nghệ chủ trì, phối hợp …", a task table's "Cơ
+    quan chủ trì" column); its title block and signature say who issued and signed it,
+    which answers "who issued" or "who signed", never "who leads". On 32 real excerpts of
+    dev provinces' pages naming no lead agency, the signer was quoted as the lead agency:
+    on 16 such questions (6 unanswerable) abstention recall 0.000 -> 0.667, and 0.833 with
+    ``names_only_issuer``; accuracy 0.400 as it was; every dev set, follow-up file and floor
+    check identical."""
+    if not asks_lead(r.query):
+        return False
+    return (c.in_title_block or is_signature_line(c.text) or holds_type("signer", c.text)
+            or names_only_issuer(c.text))
+
+
+@lru_cache(maxsize=1)
+def _issue_clause() -> re.Pattern[str]:
+    """An agency (named as written, capitalised) issuing or approving a document, on folded
+    text: "UBND tinh Dong Thap cho biet vua ban hanh ke hoach", "Uy ban nhan dan tinh ban
+    hanh Ke hoach"."""
+    agent = fold(_AGENT.pattern.replace(r"\b(", r"\b(?:", 1))
+    events = alternation(question_types()["document_events"]["vi"])
+    kinds = alternation([w for w, _ in kind_words("vi")])
+    return re.compile(rf"{agent}[^.;:\n]{{0,60}}?\b(?i:{events})\s+(?i:{kinds})\b")
+
+
+def names_only_issuer(text: str) -> bool:
+    """Rule (an issue names its issuer, not who leads): the text says an agency issued or
+    approved a document ("Ngày 3-10, UBND tỉnh Đồng Tháp cho biết vừa ban hành kế hoạch về
+    …", "Ủy ban nhân dân tỉnh ban hành Kế hoạch …") and names no other agency and no word of
+    leading (``lead_words``). "Theo đề nghị của Sở Khoa học và Công nghệ …, Ủy ban nhân dân
+    tỉnh ban hành Kế hoạch …" names the department as well, and is left to the model."""
+    folded = fold(text)
+    found = list(_issue_clause().finditer(folded))
+    if not found or says("lead_words", folded.lower(), "vi"):
+        return False
+    rest = list(text)
+    agent = re.compile(fold(_AGENT.pattern))
+    for m in found:
+        # The issuer is the agency nearest the verb: "Sở Nội vụ tham mưu UBND tỉnh ban hành
+        # quy chế" issues by the UBND, and names the department as well.
+        start = [a.start() for a in agent.finditer(folded, m.start(), m.end())][-1]
+        rest[start:m.end()] = " " * (m.end() - start)
+    return not names_agency("".join(rest))
+
+
 #: A token with a "/" and a digit: a document's code ("45/2026/NĐ-CP", "05-NQ/TU",
 #: "59/KH-UBND"), whose letters name the kind of document and its issuer, and as well a
 #: date or a ratio ("14/9/2022", "24/63"): none names an indicator (``named_indicators``).
@@ -1826,12 +1888,19 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   answer of en2b refused instead (false refusals 0 → 0.038). Read on the unit and
 #:   its context only (not the whole passage), it refused three right answers (a table row
 #:   naming e-commerce only as "bán hàng qua sàn", the passage naming it) and caught no more.
+#: - ``issuer_for_lead`` (``issuer_for_lead``): the question asks who leads or is in charge
+#:   ("chủ trì", "chịu trách nhiệm", "lead agency", "responsible") and the unit is a title-block
+#:   line, names who signed or only who issued (``names_only_issuer``). Real-page check (16
+#:   lead questions on 32 excerpts of dev provinces, 6 unanswerable): abstention recall 0.000
+#:   -> 0.667 (title block, signer), -> 0.833 (issuer only); accuracy 0.400 as it was; every
+#:   dev set, follow-up file and floor check identical.
 UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "cut_off": cut_off,
     "level_conflict": level_conflict,
     "level_unstated": level_unstated,
     "indicator_absent": indicator_absent,
     "signature_unasked": signature_unasked,
+    "issuer_for_lead": issuer_for_lead,
     "row_subject_absent": row_subject_absent,
     "indicator_unnamed": indicator_unnamed,
 }
