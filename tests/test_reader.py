@@ -2097,3 +2097,24 @@ def test_the_yes_no_run_feature_reads_the_longest_run_of_a_yes_no_questions_syll
     telling = reading(analyse("Đề thi cho phép truy cập internet hoặc mạng cục bộ theo quy định nào?", {}), [hit],
                       idf_function(lambda t: 1, 10))
     assert run(telling, whole) == 0.0, "a question asking for something else"
+
+
+def test_an_abbreviation_the_glossary_knows_is_held_by_a_passage_writing_it_in_full():
+    """Rule ``spelled_out``: "CĐS" in a question is held by a passage saying "chuyển đổi
+    số"; an acronym the glossary does not know ("BTV") and a figure still need their letters."""
+    from qa.answering.answer import reading
+    from qa.answering.reader import spelled_out
+    text = "Kết quả: 23/34 mục tiêu chuyển đổi số hoàn thành và 07/34 mục tiêu chưa có thông tin đánh giá."
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    required = FEATURES["required_missing"]
+    full = reading(analyse("Lạng Sơn có bao nhiêu mục tiêu CĐS chưa thể đánh giá?", {}), [hit],
+                   idf_function(lambda t: 1, 10))
+    assert required(full, units(hit, text, room=300)[0]) == 0.0
+    other = reading(analyse("Bao nhiêu mục tiêu CĐS theo nghị quyết BTV chưa đánh giá?", {}), [hit],
+                    idf_function(lambda t: 1, 10))
+    assert required(other, units(hit, text, room=300)[0]) == 0.5  # "BTV" is written nowhere
+    figure = reading(analyse("Có 12/34 mục tiêu CĐS nào chưa đánh giá?", {}), [hit], idf_function(lambda t: 1, 10))
+    assert required(figure, units(hit, text, room=300)[0]) == 0.5  # "12/34" is not "23/34"
+    assert spelled_out("tt&tt", " so thong tin va truyen thong ")
+    assert not spelled_out("cds", " chuyen doi ")  # a full form is matched whole
+    assert not spelled_out("btv", " ban thuong vu ")  # not in the glossary: letters only

@@ -606,7 +606,11 @@ class Reading:
         if found is None:
             required = self.query.required_terms
             have = joined_terms((text, heading_path), frozenset(required))
-            found = self._missing[text, heading_path] = sum(1 for t in required if t not in have) / len(required)
+            lacking = [t for t in required if t not in have]
+            if lacking:
+                spelled = _spaced_words(f"{text} {heading_path}")
+                lacking = [t for t in lacking if not spelled_out(t, spelled)]
+            found = self._missing[text, heading_path] = len(lacking) / len(required)
         return found
 
     @cached_property
@@ -953,6 +957,23 @@ def _f_number_kind_other(r: Reading, c: Candidate) -> float:
     unit holds is of another kind (a plan's number is no answer for its decision)."""
     held = number_kinds(c.text) if r.document_kind else frozenset()
     return 1.0 if held and r.document_kind not in held else 0.0
+
+
+def _spaced_words(text: str) -> str:
+    """The text's words folded, lower-cased, parted by single spaces and with a space at
+    each end: a full form is then found as whole words by a substring test."""
+    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+
+
+def spelled_out(term: str, spaced: str) -> bool:
+    """Rule (an abbreviation is there in full): a required term that is a glossary
+    abbreviation (``qa/data/abbreviations.tsv``: "CĐS" → "chuyển đổi số") counts as held
+    by a passage writing one of its full forms (``spaced``: ``_spaced_words`` of the passage).
+    A paraphrase abbreviates what the plan writes in full ("mục tiêu CĐS năm 2025" for "mục
+    tiêu chuyển đổi số"); BM25 already reads both forms as one (``expand_abbreviations``),
+    but ``required_missing`` counted the letters only and pulled the right unit under the
+    threshold. Figures and acronyms the glossary does not know still need their letters."""
+    return any(_spaced_words(form) in spaced for form in abbreviations().get(abbreviation_key(term), ()))
 
 
 def _f_required_missing(r: Reading, c: Candidate) -> float:
