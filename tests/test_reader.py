@@ -680,6 +680,27 @@ def test_a_lead_in_never_answers_alone_but_with_its_items():
     assert not abstained and "a) Có đơn đề nghị hoãn" in answer, answer
 
 
+def test_a_lead_in_keeps_the_asked_item_first():
+    """Rule "the asked item first" (``candidates.asked_items_first``): when a lead-in's items
+    do not all fit, the item holding the question's words is quoted, "…" for the items left
+    out; a list that fits, or whose first item holds the words, is quoted from the first."""
+    from qa.answering.candidates import asked_items_first, with_items
+    text = DECREE_ARTICLE
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lead = next(c for c in units(hit, text) if c.kind == "item" and c.text.startswith("2. Cá nhân"))
+    asked = frozenset(analyse("Cá nhân tái phạm có được hoãn chấp hành quyết định phạt tiền không?", {}).content_terms)
+    chosen = with_items(lead, text, 240, asked)
+    assert chosen is not None and quoted(chosen).startswith("2. Cá nhân bị phạt tiền")
+    assert quoted(chosen).endswith("… c) Không thuộc trường hợp tái phạm."), quoted(chosen)
+    assert len(quoted(chosen)) <= 240
+    assert "tái phạm" not in quoted(with_items(lead, text, 240)), "without the question: from the first"
+    assert quoted(with_items(lead, text, 400, asked)) == quoted(with_items(lead, text, 400)), "a list that fits"
+    first = frozenset(analyse("Cá nhân có đơn đề nghị hoãn gửi ai?", {}).content_terms)
+    assert quoted(with_items(lead, text, 240, first)) == quoted(with_items(lead, text, 240))
+    items = [(text.index(x), text.index(x) + len(x)) for x in ("a) Có đơn", "b) Được")]
+    assert asked_items_first(text, "Gồm:", items, 10, asked) is None, "no item holds the words"
+
+
 def test_a_lead_in_is_quoted_with_its_nested_items():
     """Rule "nested items" (``candidates.with_items``): an item that leads items of its own is
     quoted with them, in the document's order, before the list's next item; the quote ends

@@ -175,7 +175,7 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``);
     # nor does a heading: it is quoted with its body (``candidates.with_body``).
     room = best.candidate.room or quote_room(query, doc, max_chars)
-    chosen = with_items(best.candidate, doc.text, room) or with_body(best.candidate, doc.text, room)
+    chosen = with_items(best.candidate, doc.text, room, frozenset(query.content_terms)) or with_body(best.candidate, doc.text, room)
     return _frame(query, chosen or best.candidate, doc, best.candidate.rank, max_chars), False, citations
 
 

@@ -39,6 +39,7 @@ from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
 from qa.documents.structure import (DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse,
                                     row_group_labels, title_block, title_block_end)
+from qa.answering.term_sets import term_set
 from qa.data import read_rows
 from qa.text import CODE_INITIAL, CODE_NUMBER, Span, alternation, clauses, fold, is_heading, own_years, sentences, years
 from qa.types import Hit
@@ -460,7 +461,8 @@ def lists(found: list[Candidate], hit: Hit, room: int) -> list[Candidate]:
 MIN_ITEM_START = 30
 
 
-def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
+def with_items(c: Candidate, document_text: str, room: int,
+               asked: frozenset[str] = frozenset()) -> Candidate | None:
     """A lead-in chosen to answer, with the items that follow it in its passage; None when
     the unit is no lead-in or its items are not in the passage.
 
@@ -480,6 +482,9 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
     the list, as the document writes them; the quote used to stop at the first nested item,
     so a list whose first item opened a sub-list was quoted as its lead-in and that item's
     title ("Hệ thống phần mềm … gồm các phần mềm sau đây: 1. Hệ thống UIT-Elearning:").
+
+    ``asked`` (the question's terms) lets ``asked_items_first`` choose which items are
+    quoted when they do not all fit.
     """
     text = c.hit.chunk.text
     line_start = text.rfind("\n", 0, c.span.start) + 1
@@ -512,7 +517,76 @@ def with_items(c: Candidate, document_text: str, room: int) -> Candidate | None:
         # The lead-in is the unit's sentence, in a line too long to quote with its items
         # ("2. Xếp loại tốt nghiệp … Riêng đối với … nếu rơi vào các trường hợp sau:").
         head, head_start = c.text, c.span.start
+    chosen = asked_items_first(text, head, items, room, asked)
+    if chosen is not None:
+        return _with_chosen_lines(c, head, head_start, line_end, chosen, room)
     return _with_lines_after(c, head, head_start, line_end, items, room)
+
+
+def asked_items_first(text: str, head: str, items: list[tuple[int, int]], room: int,
+                      asked: frozenset[str]) -> list[tuple[int, int]] | None:
+    """The items of a lead-in to quote when they do not all fit in ``room`` and one the
+    quote from the first would leave out holds more of the question's words than every
+    item it keeps; None otherwise (the items are quoted from the first).
+
+    Rule (the asked item first): a question naming one item of a long list ("Quyết định
+    chỉnh sửa văn bằng có gồm thời hạn thi hành quyết định không?" of "… gồm các nội dung
+    chính sau: a) … đ) Hiệu lực và trách nhiệm thi hành quyết định.") was answered with the
+    lead-in and the first items that fit, the asked one cut away. The items holding the
+    most of the question's terms that the lead-in does not already hold are kept first
+    (most terms first, then in the document's order), the room left is filled with the
+    others in order, and they are quoted in the document's order, "…" where items are
+    left out. The question's words decide, never the document: a list that fits whole, a
+    list with nested items, or one whose first items already hold as many of the words as
+    any, is quoted as before.
+    """
+    lines = [" ".join(text[b:e].split()) for b, e in items]
+    quote = " ".join(head.split())
+    if any(x.endswith(":") for x in lines):
+        return None  # nested items: an item is quoted under its own lead-in (``with_items``)
+    if not asked or len(quote) + sum(1 + len(x) for x in lines) <= room:
+        return None
+    wanted = asked - term_set(quote)
+    scores = [len(term_set(x) & wanted) for x in lines]
+    top = max(scores)
+    if top == 0:
+        return None
+    used, kept_first = len(quote), []
+    for i, line in enumerate(lines):  # what the quote from the first keeps whole
+        if used + 1 + len(line) > room:
+            break
+        used += 1 + len(line)
+        kept_first.append(i)
+    if any(scores[i] == top for i in kept_first):
+        return None
+    used, chosen = len(quote), set()
+    order = sorted((i for i in range(len(lines)) if scores[i] > 0), key=lambda i: (-scores[i], i))
+    order += [i for i in range(len(lines)) if scores[i] == 0]
+    for i in order:
+        gap = 2 if (i - 1 not in chosen and i > 0) else 0  # room for a "…" before it
+        if used + 1 + gap + len(lines[i]) <= room:
+            chosen.add(i)
+            used += 1 + gap + len(lines[i])
+        elif scores[i] == top and not chosen:
+            return None  # the asked item alone does not fit: quoted from the first
+    if not any(scores[i] == top for i in chosen):
+        return None
+    return [items[i] for i in sorted(chosen)]
+
+
+def _with_chosen_lines(c: Candidate, head: str, head_start: int, line_end: int,
+                       chosen: list[tuple[int, int]], room: int) -> Candidate:
+    """``head`` with the lines at ``chosen`` (chunk offsets, in order), "…" where lines
+    between them (or before the first) are left out."""
+    text = c.hit.chunk.text
+    parts, previous = [" ".join(head.split())], line_end
+    for begin, end in chosen:
+        if text[previous:begin].strip():
+            parts.append("…")
+        parts.append(" ".join(text[begin:end].split()))
+        previous = end
+    return Candidate(c.hit, c.rank, Span(" ".join(parts), head_start, chosen[-1][1]), "list", "", c.before,
+                     room=room, document_year=c.document_year)
 
 
 def with_body(c: Candidate, document_text: str, room: int) -> Candidate | None:
