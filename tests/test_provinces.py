@@ -11,7 +11,7 @@ from datafiles import copied_data_dir
 from qa.retrieval import provinces
 from qa.data import DataFileError
 from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, one_territory, predecessors, province_spans,
-                          scope, successor, successors_after_merger, units, Holdings)
+                          scope, successor, successors_after_merger, successors_when_silent, units, Holdings)
 from qa.retrieval.query import analyse
 
 
@@ -307,3 +307,42 @@ def test_a_new_name_with_documents_of_its_own_for_the_year_asked_leaves_out_its_
     assert in_scope(["Lâm Đồng", "Đắk Nông"], collection, (2024,), holdings) == ("Lâm Đồng", "Đắk Nông")
     held["Huế"] = Holdings(frozenset({2025}), ("2025-03-01",))
     assert set(in_scope(["Huế"], collection, (2025,), holdings)) == {"Huế", "Thừa Thiên Huế"}
+
+
+def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():
+    """Rule "an old name its own documents leave unanswered" (provinces.successors_when_silent):
+    Vĩnh Phúc, whose own documents the collection holds, names Phú Thọ when Phú Thọ holds a
+    document dated since the merger; not when Phú Thọ's are older, when the question names
+    Phú Thọ itself, for a kept province, nor when ``successors_after_merger`` reaches it already."""
+    held = {"Vĩnh Phúc": Holdings(frozenset({2022, 2025}), ("2022-08-01",)),
+            "Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
+    get = lambda p: held.get(p, Holdings())  # noqa: E731
+    assert successors_after_merger(("Vĩnh Phúc",), (), get) == ()
+    assert successors_when_silent(("vinh phuc",), (), get) == ("Phú Thọ",)
+    assert successors_when_silent(("Vĩnh Phúc", "Phú Thọ"), (), get) == ()
+    assert successors_when_silent(("Sơn La",), (), get) == ()
+    assert successors_when_silent(("Vĩnh Phúc",), (2026,), get) == ()  # reached before, by the year
+    older = dict(held, **{"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))})
+    assert successors_when_silent(("Vĩnh Phúc",), (), lambda p: older.get(p, Holdings())) == ()
+
+
+def test_an_old_name_is_answered_from_its_successor_only_where_its_own_documents_are_silent(tmp_path):
+    """Rule "an old name its own documents leave unanswered" (Assistant._successor_when_silent):
+    a question about Vĩnh Phúc that its own 2022 plan does not answer is answered from Phú Thọ's
+    2026 plan; one its own plan answers still is."""
+    from helpers import write
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path / "docs"
+    write(docs / "vinh_phuc.txt", "ỦY BAN NHÂN DÂN TỈNH VĨNH PHÚC\nSố: 193/KH-UBND\nVĩnh Phúc, ngày 01 tháng 8 năm 2022\n\n"
+          "KẾ HOẠCH chuyển đổi số tỉnh Vĩnh Phúc năm 2022\n\n"
+          "Năm 2022, tỉnh Vĩnh Phúc phấn đấu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 50%.")
+    write(docs / "phu_tho.txt", "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ\nSố: 118/KH-UBND\nPhú Thọ, ngày 16 tháng 01 năm 2026\n\n"
+          "KẾ HOẠCH chuyển đổi số tỉnh Phú Thọ năm 2026\n\n"
+          "Đến năm 2026, tỷ lệ hộ gia đình có kết nối Internet cáp quang băng rộng đạt 92%.")
+    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    silent = assistant.ask("Vĩnh Phúc tỷ lệ hộ gia đình có Internet cáp quang là bao nhiêu?")
+    assert not silent.abstained and "92%" in silent.answer, silent.answer
+    own = assistant.ask("Vĩnh Phúc tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2022 là bao nhiêu?")
+    assert "50%" in own.answer, own.answer

@@ -467,6 +467,31 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
     return tuple(dict.fromkeys(result))
 
 
+def successors_when_silent(names: Iterable[str], years: Iterable[int],
+                           holdings: Callable[[str], Holdings]) -> tuple[str, ...]:
+    """Rule (an old name its own documents leave unanswered): the successors of the merged
+    provinces among ``names`` that hold a document dated since the merger, when
+    ``successors_after_merger`` did not already reach them (the question names no year
+    after the merger, and the collection holds the old province's own documents), those
+    the question names itself left out. The caller asks them only after the old province's
+    own documents gave no answer. Why: in one index of many provinces, Vĩnh Phúc's 2022
+    plan and news hid Phú Thọ's 2026 plan, which covers the old territory ("Tỉnh Vĩnh Phúc có
+    bao nhiêu đơn vị hành chính cấp xã?" was refused); where the old documents answer,
+    they still answer alone (a 2030 target set before the merger is the old unit's own)."""
+    asked = tuple(years)
+    named = {canonical(n) or n for n in names}
+    result = []
+    for name in names:
+        unit = _tables().units.get(canonical(name) or "")
+        if unit is None or unit.change != "merged" or not unit.date or unit.successor in named:
+            continue
+        since = str(unit.date)
+        if any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates):
+            result.append(unit.successor)
+    reached = set(successors_after_merger(names, asked, holdings))
+    return tuple(s for s in dict.fromkeys(result) if s not in reached)
+
+
 def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:
     """Rule (an old name with no plan of its own): a question naming a merged province and
     no year ("hoa binh xa mai chau thi diem xa so ho tro bao nhieu") where the collection
