@@ -594,6 +594,15 @@ class Reading:
                          if "_" in t and any(part in asked for part in t.split("_")))
 
     @cached_property
+    def yes_no_syllables(self) -> tuple[str, ...]:
+        """The syllables of a Vietnamese question asking yes or no (``asks_yes_no``), in
+        order, for ``yes_no_run`` and ``yes_no_phrases``; () for any other question. Once per
+        question, not once per unit read."""
+        if self.query.lang == "en" or not asks_yes_no(self.query.folded):
+            return ()
+        return tuple(_SYLLABLE.findall(self.query.text.lower()))
+
+    @cached_property
     def _missing(self) -> dict[tuple[str, str], float]:
         return {}
 
@@ -642,7 +651,8 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "levels", "counted", "phrases", "given_figures", "_coverage_terms", "_coverages", "_missing")
+_PER_QUESTION = ("asked", "levels", "counted", "phrases", "given_figures", "yes_no_syllables", "_coverage_terms",
+                 "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -679,9 +689,9 @@ def _f_yes_no_run(r: Reading, c: Candidate) -> float:
     For yes/no questions only, fitted alone after ``yes_no_phrases``: +0.273; regulations
     containment 0.613 → 0.619, ≥80% 0.660 → 0.665, F1 0.450 → 0.454, false refusals 0.033 →
     0.029; every other dev set, follow-up file and floor check identical."""
-    if r.query.lang == "en" or not asks_yes_no(fold(r.query.text).lower()):
+    asked = r.yes_no_syllables
+    if not asked:
         return 0.0
-    asked = _SYLLABLE.findall(r.query.text.lower())
     text = _SYLLABLE.findall(c.text.lower())
     at: dict[str, list[int]] = {}
     for j, w in enumerate(text):
@@ -702,9 +712,7 @@ def _f_yes_no_phrases(r: Reading, c: Candidate) -> float:
     thi đến SV và các đơn vị liên quan"), more than a question asking for a figure or a list,
     whose answer says what the question does not. Half the regulations dev questions ask so
     (468 of 923), few of the plans' or articles'."""
-    if r.query.lang == "en" or not asks_yes_no(fold(r.query.text).lower()):
-        return 0.0
-    return _f_phrase_overlap(r, c)
+    return _f_phrase_overlap(r, c) if r.yes_no_syllables else 0.0
 
 
 def _f_precision(r: Reading, c: Candidate) -> float:
