@@ -1223,8 +1223,13 @@ def level_conflict(r: Reading, c: Candidate) -> bool:
     asked = r.levels
     if not asked:
         return False
-    named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
+    named = unit_levels(c)
     return bool(named) and not named & asked
+
+
+def unit_levels(c: Candidate) -> frozenset[str]:
+    """The administrative levels a unit names, read with its sentence or lead-in."""
+    return levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
 
 
 def names_every_level(text: str) -> bool:
@@ -1303,10 +1308,15 @@ def _issue_clause() -> re.Pattern[str]:
     """An agency (named as written, capitalised) issuing or approving a document, on folded
     text: "UBND tinh Dong Thap cho biet vua ban hanh ke hoach", "Uy ban nhan dan tinh ban
     hanh Ke hoach"."""
-    agent = fold(_AGENT.pattern.replace(r"\b(", r"\b(?:", 1))
     events = alternation(question_types()["document_events"]["vi"])
     kinds = alternation([w for w, _ in kind_words("vi")])
-    return re.compile(rf"{agent}[^.;:\n]{{0,60}}?\b(?i:{events})\s+(?i:{kinds})\b")
+    return re.compile(rf"{_folded_agent().pattern}[^.;:\n]{{0,60}}?\b(?i:{events})\s+(?i:{kinds})\b")
+
+
+@lru_cache(maxsize=1)
+def _folded_agent() -> re.Pattern[str]:
+    """``_AGENT`` on folded text (no diacritics), its group not capturing."""
+    return re.compile(fold(_AGENT.pattern.replace(r"\b(", r"\b(?:", 1)))
 
 
 def names_only_issuer(text: str) -> bool:
@@ -1320,7 +1330,7 @@ def names_only_issuer(text: str) -> bool:
     if not found or says("lead_words", folded.lower(), "vi"):
         return False
     rest = list(text)
-    agent = re.compile(fold(_AGENT.pattern))
+    agent = _folded_agent()
     for m in found:
         # The issuer is the agency nearest the verb: "Sở Nội vụ tham mưu UBND tỉnh ban hành
         # quy chế" issues by the UBND, and names the department as well.
@@ -1427,8 +1437,7 @@ def indicator_absent(r: Reading, c: Candidate) -> bool:
     named = named_indicators(q.text, typed=q.lang != "en" and not r.kinds & PARTICULARS)
     if not named:
         return False
-    wanted = frozenset(t for key, forms in named for t in (key, *(w for f in forms for w in f)))
-    have = joined_terms((c.hit.chunk.heading_path, c.hit.chunk.text, c.context, c.text, c.reads), wanted)
+    have = passage_terms(c, frozenset(t for key, forms in named for t in (key, *(w for f in forms for w in f))))
     return any(key not in have and not any(f and len(set(f) & have) >= FULL_FORM_SHARE * len(set(f)) for f in forms)
                for key, forms in named)
 
@@ -1485,9 +1494,14 @@ def indicator_unnamed(r: Reading, c: Candidate) -> bool:
     named = phrased_indicators(q.text)
     if not named:
         return False
-    wanted = frozenset(t for forms in named for f in forms for t in f)
-    have = joined_terms((c.hit.chunk.heading_path, c.hit.chunk.text, c.context, c.text, c.reads), wanted)
+    have = passage_terms(c, frozenset(t for forms in named for f in forms for t in f))
     return any(not states_form(forms, have) for forms in named)
+
+
+def passage_terms(c: Candidate, wanted: frozenset[str]) -> frozenset[str]:
+    """Which of ``wanted`` the unit's whole passage holds: its chunk's heading path and
+    text, and what the unit is read with (``indicator_absent``, ``indicator_unnamed``)."""
+    return joined_terms((c.hit.chunk.heading_path, c.hit.chunk.text, c.context, c.text, c.reads), wanted)
 
 
 ROW_SUBJECT_COLUMNS = "row_subject_columns.txt"
@@ -2008,9 +2022,7 @@ def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequen
     if not asked or not level_conflict(reading, candidates[best]):
         return best
     for i in order:
-        c = candidates[i]
-        named = levels_named(c.text) | (levels_named(c.context) if c.context else frozenset())
-        if i != best and named & asked and unit_refusal(reading, c) is None:
+        if i != best and unit_levels(candidates[i]) & asked and unit_refusal(reading, candidates[i]) is None:
             return i
     return best
 
