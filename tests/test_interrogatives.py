@@ -51,7 +51,8 @@ def test_a_phrase_with_diacritics_in_the_data_file_is_refused(tmp_path, monkeypa
     from datafiles import copied_data_dir
     from qa.data import DataFileError
 
-    for folder in copied_data_dir(tmp_path, monkeypatch, (query._interrogatives,)):
+    for folder in copied_data_dir(tmp_path, monkeypatch, (query._interrogative_phrases, query._interrogatives,
+                                                          query._final_interrogatives)):
         (folder / "interrogatives.txt").write_text("là gì\n", encoding="utf-8")
         with pytest.raises(DataFileError, match="interrogatives.txt, line 1"):
             query._interrogatives()

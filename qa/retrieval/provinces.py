@@ -458,10 +458,9 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
         if not (after_merger(unit, asked) or _only_successor_holds(unit, asked, holdings)):
             continue
         if holdings is not None:
-            since = str(unit.date)
             if holdings(unit.name).years & set(asked):
                 continue
-            if not any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates):
+            if not _successor_holds_since(unit, holdings):
                 continue
         result.append(unit.successor)
     return tuple(dict.fromkeys(result))
@@ -485,11 +484,17 @@ def successors_when_silent(names: Iterable[str], years: Iterable[int],
         unit = _tables().units.get(canonical(name) or "")
         if unit is None or unit.change != "merged" or not unit.date or unit.successor in named:
             continue
-        since = str(unit.date)
-        if any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates):
+        if _successor_holds_since(unit, holdings):
             result.append(unit.successor)
     reached = set(successors_after_merger(names, asked, holdings))
     return tuple(s for s in dict.fromkeys(result) if s not in reached)
+
+
+def _successor_holds_since(unit: Unit, holdings: Callable[[str], Holdings]) -> bool:
+    """The collection holds a document of ``unit``'s successor dated since the merger: a
+    plan of the merged territory, not the old city's news."""
+    since = str(unit.date)
+    return any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates)
 
 
 def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:

@@ -126,28 +126,39 @@ class Query:
 
 
 @lru_cache(maxsize=1)
-def _interrogatives() -> re.Pattern[str]:
-    """The pattern of ``qa/data/interrogatives.txt`` (folded phrases; "$": at the end only)."""
+def _interrogative_phrases() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The phrases of ``qa/data/interrogatives.txt``, escaped: those that ask anywhere, and
+    those that ask only at a question's end ("$")."""
     anywhere, at_end = [], []
     for number, (line,) in read_rows("interrogatives.txt", 1):
         phrase = line.rstrip("$").strip()
         if not phrase or fold(phrase).lower() != phrase:
             raise DataFileError("interrogatives.txt", number, "a phrase folded: lower case, no diacritics")
         (at_end if line.endswith("$") else anywhere).append(re.escape(phrase))
+    return tuple(anywhere), tuple(at_end)
+
+
+def _at_end(phrases: Sequence[str]) -> str:
+    return r"\b(?:" + "|".join(phrases) + r")\b(?=[\s?.!]*$)"
+
+
+@lru_cache(maxsize=1)
+def _interrogatives() -> re.Pattern[str]:
+    """The pattern of ``qa/data/interrogatives.txt`` (folded phrases; "$": at the end only)."""
+    anywhere, at_end = _interrogative_phrases()
     parts = []
     if anywhere:
         parts.append(r"\b(?:" + "|".join(anywhere) + r")\b")
     if at_end:
-        parts.append(r"\b(?:" + "|".join(at_end) + r")\b(?=[\s?.!]*$)")
+        parts.append(_at_end(at_end))
     return re.compile("|".join(parts) or r"(?!)")
 
 
 @lru_cache(maxsize=1)
 def _final_interrogatives() -> re.Pattern[str]:
     """The phrases of ``qa/data/interrogatives.txt`` that ask only at a question's end ("$")."""
-    at_end = [re.escape(line.rstrip("$").strip()) for _, (line,) in read_rows("interrogatives.txt", 1)
-              if line.endswith("$") and line.rstrip("$").strip()]
-    return re.compile(r"\b(?:" + "|".join(at_end) + r")\b(?=[\s?.!]*$)" if at_end else r"(?!)")
+    at_end = _interrogative_phrases()[1]
+    return re.compile(_at_end(at_end) if at_end else r"(?!)")
 
 
 def asks_yes_no(folded: str) -> bool:
