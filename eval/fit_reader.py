@@ -45,11 +45,12 @@ import numpy as np
 from scipy.optimize import minimize
 from tqdm import tqdm
 
-from qa.answering.answer import candidates as candidates_of, quote_of, reading
-from qa.answering.candidates import Candidate, with_body, with_items
+from qa.answering.answer import candidates as candidates_of, quote_of, quoted_unit, reading
+from qa.answering.candidates import Candidate
 from eval.runner import load_questions, load_set_questions, open_assistant, parse_sets
 from eval.sets import SPANS, STANDARD_SETS, EvalSet, standard_sets
 from qa.pipeline import Assistant
+from qa.retrieval.query import Query
 from qa.retrieval.provinces import in_scope
 from qa.indexing.unit_vectors import semantic
 from qa.types import Hit
@@ -182,14 +183,13 @@ def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: in
     return {q["id"]: [Hit(chunks[i], s) for i, s in stored[q["question"]]] for q in questions}
 
 
-def answered_with(c: Candidate, document_text: str, room: int) -> Candidate:
-    """The unit an answer choosing ``c`` quotes, as ``qa.answering.answer.compose`` writes it:
-    a lead-in with its items (``with_items``), a heading with its body (``with_body``), else
-    the unit itself. A candidate is labelled by what the answer would quote: a lead-in whose
-    items hold the gold answer answers the question (``collect`` labelled it by the lead-in
-    alone: 734 more regulations dev candidates hold the gold so, 2,246 -> 2,980)."""
-    room = c.room or room
-    return with_items(c, document_text, room) or with_body(c, document_text, room) or c
+def answered_with(c: Candidate, document_text: str, room: int, query: Query) -> Candidate:
+    """The unit an answer choosing ``c`` quotes (``qa.answering.answer.quoted_unit``, in
+    the candidate's own room when it has one). A candidate is labelled by what the answer
+    would quote: a lead-in whose items hold the gold answer answers the question
+    (``collect`` labelled it by the lead-in alone: 734 more regulations dev candidates hold
+    the gold so, 2,246 -> 2,980)."""
+    return quoted_unit(c, document_text, c.room or room, query)
 
 
 def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
@@ -211,7 +211,7 @@ def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
         x = np.array([features(r, c) for c in cands], dtype=np.float64).reshape(-1, len(FEATURES))
         y = np.array([answerable and (not evidence or evidence in _norm(c.hit.chunk.text))
                       and any(holds_gold(quote_of(query, answered_with(c, assistant.index.documents[c.hit.chunk.doc_id].text,
-                                                                       r.room), r.room), g)
+                                                                       r.room, query), r.room), g)
                               for g in q["answers"] if g.strip()) for c in cands],
                      dtype=np.float64)
         missing = [p for p in query.provinces if not in_scope((p,), assistant._provinces)]

@@ -148,6 +148,6 @@ def test_a_lead_in_is_labelled_by_the_items_its_answer_quotes():
     found = units(hit, text, 1, 270)
     lead = next(c for c in found if c.kind == "item" and c.text.endswith("sau đây:"))
     assert not holds_gold(quote_of(query, lead, 270), "Có hành vi gian lận trong học tập")
-    assert holds_gold(quote_of(query, answered_with(lead, text, 270), 270), "Có hành vi gian lận trong học tập")
+    assert holds_gold(quote_of(query, answered_with(lead, text, 270, query), 270), "Có hành vi gian lận trong học tập")
     plain = next(c for c in found if c.text.startswith("2. Người có văn bằng"))
-    assert answered_with(plain, text, 270) is plain
+    assert answered_with(plain, text, 270, query) is plain

@@ -172,11 +172,18 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
     if other_year and not names_document(query, other_year, quoted(best.candidate)):
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
-    # A lead-in never answers alone: it is quoted with its items (``candidates.with_items``);
-    # nor does a heading: it is quoted with its body (``candidates.with_body``).
-    room = best.candidate.room or quote_room(query, doc, max_chars)
-    chosen = with_items(best.candidate, doc.text, room, frozenset(query.content_terms)) or with_body(best.candidate, doc.text, room)
-    return _frame(query, chosen or best.candidate, doc, best.candidate.rank, max_chars), False, citations
+    chosen = quoted_unit(best.candidate, doc.text, best.candidate.room or quote_room(query, doc, max_chars), query)
+    return _frame(query, chosen, doc, best.candidate.rank, max_chars), False, citations
+
+
+def quoted_unit(c: Candidate, document_text: str, room: int, query: Query) -> Candidate:
+    """The unit an answer choosing ``c`` quotes in ``room`` characters: a lead-in never
+    answers alone, it is quoted with its items (``candidates.with_items``, the question's
+    terms choosing which when they do not all fit); nor does a heading, quoted with its
+    body (``candidates.with_body``); any other unit as it is. The fit labels candidates by
+    the same quote (``eval.fit_reader``)."""
+    return (with_items(c, document_text, room, frozenset(query.content_terms))
+            or with_body(c, document_text, room) or c)
 
 
 def _citation(n: int, hit: Hit, documents: dict[str, Document], best: Scored | None,
