@@ -483,6 +483,18 @@ def test_containment_and_token_f1_match_hand_computed_values() -> None:
     assert not metrics.contains_span("…", "anything") and not metrics.contains_span("Trường hợp", "Trường")
 
 
+def test_a_multi_span_gold_is_contained_when_every_part_is() -> None:
+    """ViRHE4QA joins the spans of a several-span answer with "#"; the joined string is in no
+    context, so containment asks for each part, in any order, and for all of them."""
+    gold = "Đối với tài liệu hướng dẫn#Chủ tịch Hội đồng thẩm định"
+    assert metrics.span_parts(gold) == ["Đối với tài liệu hướng dẫn", "Chủ tịch Hội đồng thẩm định"]
+    both = "Chủ tịch Hội đồng thẩm định ký; đối với tài liệu hướng dẫn thì khác."
+    assert metrics.contains_span(gold, both)
+    assert not metrics.contains_span(gold, "Chủ tịch Hội đồng thẩm định ký.")
+    assert metrics.span_parts("Hội đồng") == ["Hội đồng"] and metrics.span_parts("#") == ["#"]
+    assert not metrics.contains_span("#", "# anything")
+
+
 SPAN_QUESTION = {"id": "r0001", "question": "Hội đồng bảo vệ KLTN gọi tắt là gì?", "lang": "vi",
                  "kind": "fact", "answers": ["Hội đồng bảo vệ KLTN"], "evidence": "Hội đồng bảo vệ KLTN",
                  "split": "test", "doc_id": "ctx_a"}

@@ -36,13 +36,16 @@ def test_the_rank_counts_only_passages_of_the_golds_own_context() -> None:
     assert (row["rank"], row["place"], row["contained"]) == (2, "rank 2-5", True)
 
 
-def test_a_gold_across_two_chunks_is_cut_and_a_joined_gold_is_in_no_text() -> None:
+def test_a_gold_across_two_chunks_is_cut_and_a_gold_not_copied_is_in_no_text() -> None:
     chunks, document = _setting()
     across = {"id": "r2", "question": "?", "answers": ["miễn học phí. Sinh viên phải nộp"], "doc_id": "a.txt"}
+    # A multi-span gold ("#"-joined) whose parts sit in two chunks is cut, like one long span.
     joined = {"id": "r3", "question": "?", "answers": ["miễn học phí#nộp đơn"], "doc_id": "a.txt"}
+    absent = {"id": "r4", "question": "?", "answers": ["miễn học phí cho sinh viên"], "doc_id": "a.txt"}
     assistant = _FakeAssistant(chunks, document, "không")
     assert gold_ranks.locate(assistant, across)["place"] == "cut"
-    assert gold_ranks.locate(assistant, joined)["place"] == "not in text"
+    assert gold_ranks.locate(assistant, joined)["place"] == "cut"
+    assert gold_ranks.locate(assistant, absent)["place"] == "not in text"
 
 
 def test_a_gold_held_by_a_chunk_not_retrieved_is_not_retrieved() -> None:
