@@ -10,8 +10,8 @@ import pytest
 from datafiles import copied_data_dir
 from qa.retrieval import provinces
 from qa.data import DataFileError
-from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, one_territory, predecessors, province_spans,
-                          scope, successor, successors_after_merger, successors_when_silent, units, Holdings)
+from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, old_names_marked, one_territory,
+                          predecessors, province_spans, scope, successor, successors_after_merger, successors_when_silent, units, Holdings)
 from qa.retrieval.query import analyse
 
 
@@ -307,6 +307,35 @@ def test_a_new_name_with_documents_of_its_own_for_the_year_asked_leaves_out_its_
     assert in_scope(["Lâm Đồng", "Đắk Nông"], collection, (2024,), holdings) == ("Lâm Đồng", "Đắk Nông")
     held["Huế"] = Holdings(frozenset({2025}), ("2025-03-01",))
     assert set(in_scope(["Huế"], collection, (2025,), holdings)) == {"Huế", "Thừa Thiên Huế"}
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Lam Dong (Dak Nong cu) co bao nhieu to cong nghe so cong dong nam 2024?", {"Đắk Nông"}),
+    ("Kế hoạch năm 2024 của khu vực Long An cũ, nay thuộc Tây Ninh", {"Long An"}),
+    ("the 2024 plan of Tay Ninh's former Long An province", {"Long An"}),
+    ("TP Hồ Chí Minh (Bình Dương cũ) đặt chỉ tiêu", {"Bình Dương"}),
+    ("Lâm Đồng và Đắk Nông năm 2024", set()),  # two names, neither marked
+    ("Long An cư dân", set()),  # "cư" is not "cũ" in a text with diacritics
+    ("Lâm Đồng cũ", set()),  # Lâm Đồng continues: no old territory to mark
+])
+def test_a_name_marked_old_is_read_as_the_old_territory(question, expected):
+    assert old_names_marked(question) == expected
+
+
+def test_an_old_name_beside_its_new_one_narrows_the_question_to_the_old_territory():
+    """Rule "an old name beside its new one narrows" (provinces._old_name_narrows): "Lâm
+    Đồng (Đắk Nông cũ) … năm 2024" searches Đắk Nông's documents alone when they name 2024;
+    not when they do not, nor when no year is asked, nor without the mark or the holdings."""
+    collection = ["Lâm Đồng", "Bình Thuận", "Đắk Nông"]
+    held = {"Lâm Đồng": Holdings(frozenset({2024}), ("2024-12-18",)),
+            "Đắk Nông": Holdings(frozenset({2024, 2025}), ("2024-12-01",))}
+    holdings = lambda p: held.get(p, Holdings())  # noqa: E731
+    names = ["Lâm Đồng", "Đắk Nông"]
+    assert in_scope(names, collection, (2024,), holdings, ("Đắk Nông",)) == ("Đắk Nông",)
+    assert in_scope(names, collection, (2024,), holdings) == ("Lâm Đồng", "Đắk Nông")
+    assert in_scope(names, collection, (2023,), holdings, ("Đắk Nông",)) == tuple(collection)
+    assert in_scope(names, collection, (), holdings, ("Đắk Nông",)) == ("Lâm Đồng", "Đắk Nông")
+    assert set(in_scope(names, collection, (2024,), None, ("Đắk Nông",))) == set(collection)
 
 
 def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():

@@ -33,6 +33,7 @@ from qa.text import fold
 PROVINCES_FILE = "provinces.tsv"
 READINGS_FILE = "province_readings.tsv"
 CUES_FILE = "province_cues.tsv"
+OLD_MARKS_FILE = "old_name_marks.tsv"
 _CHANGES = ("kept", "merged", "renamed", "named")
 
 
@@ -531,16 +532,77 @@ def _own_documents_answer(name: str, other: str, asked: tuple[int, ...],
     return bool(held.dates) and (not asked or bool(held.years & set(asked)))
 
 
+@lru_cache(maxsize=1)
+def _old_marks() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """The marks of ``old_name_marks.tsv`` (lower-case syllables), before and after a name."""
+    marks: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set()}
+    for line, (mark, position) in read_rows(OLD_MARKS_FILE, 2):
+        if position not in marks:
+            raise DataFileError(OLD_MARKS_FILE, line, f"position {position!r}: write before or after")
+        marks[position].add(tuple(k.lower() for k in _keys(mark)))
+    return frozenset(marks["before"]), frozenset(marks["after"])
+
+
+def _spells_mark(words: tuple[str, ...], mark: tuple[str, ...]) -> bool:
+    """Whether ``words`` (lower-case syllables) spell ``mark``: as written where they carry
+    diacritics ("cũ", not "cư"), folded where they carry none ("cu")."""
+    return len(words) == len(mark) and all(
+        w == m if _folded((w,)) != (w,) else w == _folded((m,))[0] for w, m in zip(words, mark))
+
+
+def old_names_marked(text: str) -> frozenset[str]:
+    """The merged provinces that ``text`` names as old ones, by a mark beside the name
+    (``old_name_marks.tsv``: "Lâm Đồng (Đắk Nông cũ)", "Tay Ninh's former Long An
+    province"), canonical. Why: officials and readers write the old name with the new
+    one to say which part of the new province they mean (``_old_name_narrows``)."""
+    before, after = _old_marks()
+    found = set()
+    for start, end, name in province_spans(text):
+        unit = _tables().units.get(name)
+        if unit is None or unit.change != "merged":
+            continue
+        following = tuple(k.lower() for k in _keys(text[end:end + 40]))
+        preceding = tuple(k.lower() for k in _keys(text[max(0, start - 40):start]))
+        if (any(_spells_mark(following[:len(m)], m) for m in after)
+                or any(_spells_mark(preceding[max(0, len(preceding) - len(m)):], m) for m in before)):
+            found.add(name)
+    return frozenset(found)
+
+
+def _old_name_narrows(name: str, names: Iterable[str], marked: Iterable[str], asked: tuple[int, ...],
+                      holdings: Callable[[str], Holdings] | None) -> bool:
+    """Rule (an old name beside its new one narrows the question to the old territory):
+    whether a question naming ``name`` and, marked as old (``old_names_marked``), a province
+    merged into it leaves ``name``'s own documents (and its other predecessors') out,
+    because the collection holds the old province's documents naming a year asked. Why:
+    "Lâm Đồng (Đắk Nông cũ) có bao nhiêu tổ công nghệ số cộng đồng năm 2024?" asks of the
+    old Đắk Nông, whose 2024 report answers it; in one index with Lâm Đồng's own 2024 report,
+    Lâm Đồng's figure answered instead. A year is required: a question naming no year
+    may ask of today's province, whose current plan only the new name's documents hold."""
+    found = canonical(name)
+    if holdings is None or found is None or not asked:
+        return False
+    named = {canonical(n) or n for n in names}
+    for old in marked:
+        unit = _tables().units.get(canonical(old) or "")
+        if (unit is not None and unit.name in named and unit.change == "merged" and unit.successor == found
+                and unit.name != found and holdings(unit.name).years & set(asked)):
+            return True
+    return False
+
+
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
-             holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
+             holdings: Callable[[str], Holdings] | None = None, marked: Iterable[str] = ()) -> tuple[str, ...]:
     """The provinces among ``available`` (as the collection labels its documents, in any
     spelling) that questions about ``names`` (for ``years``) should search: see ``scope``,
-    ``_own_documents_answer`` and ``successors_after_merger`` (``holdings``: what the
-    collection holds of a province)."""
+    ``_own_documents_answer``, ``_old_name_narrows`` (``marked``: the names the question
+    marks as old, ``old_names_marked``) and ``successors_after_merger`` (``holdings``: what
+    the collection holds of a province)."""
     names = tuple(names)
     asked = tuple(years)
-    wanted = {canonical(s) or s for n in names for s in scope(n)
-              if not _own_documents_answer(n, s, asked, holdings)}
+    marked = tuple(marked)
+    wanted = {canonical(s) or s for n in names if not _old_name_narrows(n, names, marked, asked, holdings)
+              for s in scope(n) if not _own_documents_answer(n, s, asked, holdings)}
     wanted |= set(successors_after_merger(names, asked, holdings))
     return tuple(a for a in available if (canonical(a) or a) in wanted)
 
