@@ -27,6 +27,7 @@ from qa.answering.generator import rewrite
 from qa.indexing.index import Progress, open_index
 from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
+from qa.answering.reader import asks_target
 from qa.retrieval.acronyms import defined_acronyms
 from qa.retrieval.provinces import (Holdings, canonical, in_scope, old_names_marked, one_territory,
                                     successors_after_merger, successors_when_silent)
@@ -34,6 +35,12 @@ from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
 from qa.text import normalize, years
 from qa.types import Answer, Citation, Document, Hit, mark_cited
+
+def _target_today(query: Query) -> bool:
+    """The question asks for a target and names no year: today's, which an old province's
+    successor sets (``provinces._today_asked``)."""
+    return not query.years and asks_target(query)
+
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -113,7 +120,8 @@ class Assistant:
         """The provinces of the collection a question about the provinces it names should
         search (``in_scope``, with what the collection holds and the names the question
         marks as old, ``old_names_marked``)."""
-        return in_scope(query.provinces, self._provinces, query.years, self._holdings, old_names_marked(query.text))
+        return in_scope(query.provinces, self._provinces, query.years, self._holdings, old_names_marked(query.text),
+                        _target_today(query))
 
     def document(self, doc_id: str) -> Document:
         try:
@@ -164,7 +172,8 @@ class Assistant:
         scope = ((in_scope((province,), self._provinces) or (province,)) if province
                  else self._named_scope(query) or None)
         # An old name asked about a year after its merger: its successor's plan names only the new name.
-        reached = () if province else successors_after_merger(query.provinces, query.years, self._holdings)
+        reached = () if province else successors_after_merger(query.provinces, query.years, self._holdings,
+                                                              _target_today(query))
         if reached:
             query = replace(query, dense_text=f"{query.dense_text} ({', '.join(reached)})")
         vector = self.retriever.embed(query) if mode != "bm25" else None
@@ -205,7 +214,7 @@ class Assistant:
         0.444 -> 0.778, pen accuracy as it was but one refusal lost (q060, Vĩnh Phúc's
         end-to-end share, now answered from Phú Thọ's 2026 plan); every dev set, follow-up
         file and floor check on its own collection identical."""
-        reached = successors_when_silent(query.provinces, query.years, self._holdings)
+        reached = successors_when_silent(query.provinces, query.years, self._holdings, _target_today(query))
         scope = in_scope(reached, self._provinces) if reached else ()
         if not scope:
             return hits, result, shape
@@ -250,7 +259,8 @@ class Assistant:
         question, which may abstain (shape "answer"). ``per_province`` is
         ``_per_province``'s ranking."""
         named_inside = self._named_scope(query)
-        missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces, query.years, self._holdings))
+        missing = tuple(p for p in query.provinces
+                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=_target_today(query)))
         settings = self.settings
         meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:

@@ -173,20 +173,26 @@ def test_an_old_name_asked_about_a_year_after_its_merger_also_searches_its_succe
     assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Long An",)
 
 
-def test_an_old_name_with_no_document_of_its_own_asked_about_no_year_reaches_its_successor():
-    """Rule "an old name with no plan of its own" (provinces._only_successor_holds): with no
-    year asked, Hòa Bình reaches Phú Thọ when the collection holds nothing of Hòa Bình and
-    a Phú Thọ plan dated since the merger; not when it holds Hòa Bình's own document, nor
-    when Phú Thọ's are all older than the merger, nor without what the collection holds."""
-    collection = ["Phú Thọ", "Sơn La"]
+def test_an_old_name_asked_about_no_year_reaches_its_successor():
+    """Rule "an old name asked about no year asks of today's plan" (provinces._today_asked):
+    with no year asked, Hòa Bình reaches Phú Thọ when the collection holds a Phú Thọ plan
+    dated since the merger and nothing of Hòa Bình; where it holds Hòa Bình's own documents,
+    only a question asking for a target reaches Phú Thọ too (Hòa Bình's stay in the search).
+    Not when Phú Thọ's are all older than the merger, without what the collection holds, nor
+    when a year is asked that Hòa Bình's own documents name."""
+    collection = ["Phú Thọ", "Sơn La", "Hòa Bình"]
     held = {"Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
-    assert in_scope(["hoa binh"], collection, (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert in_scope(["hoa binh"], collection[:2], (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
     assert successors_after_merger(("Hòa Bình",), (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
     assert successors_after_merger(("Hòa Bình",), ()) == ()
     own = dict(held, **{"Hòa Bình": Holdings(frozenset({2024}), ("2024-03-01",))})
     assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings())) == ()
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings()), target=True) == ("Phú Thọ",)
+    assert in_scope(["Hòa Bình"], collection, (), lambda p: own.get(p, Holdings())) == ("Hòa Bình",)
+    assert in_scope(["Hòa Bình"], collection, (), lambda p: own.get(p, Holdings()), target=True) == ("Phú Thọ", "Hòa Bình")
+    assert successors_after_merger(("Hòa Bình",), (2024,), lambda p: own.get(p, Holdings()), target=True) == ()
     older = {"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))}
-    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings())) == ()
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings()), target=True) == ()
 
 
 def test_the_successor_is_named_to_the_search_only_when_the_question_does_not():
@@ -342,7 +348,8 @@ def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():
     """Rule "an old name its own documents leave unanswered" (provinces.successors_when_silent):
     Vĩnh Phúc, whose own documents the collection holds, names Phú Thọ when Phú Thọ holds a
     document dated since the merger; not when Phú Thọ's are older, when the question names
-    Phú Thọ itself, for a kept province, nor when ``successors_after_merger`` reaches it already."""
+    Phú Thọ itself, for a kept province, nor when ``successors_after_merger`` reaches it
+    already (a later year, or a target asked with no year: ``_today_asked``)."""
     held = {"Vĩnh Phúc": Holdings(frozenset({2022, 2025}), ("2022-08-01",)),
             "Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
     get = lambda p: held.get(p, Holdings())  # noqa: E731
@@ -351,6 +358,7 @@ def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():
     assert successors_when_silent(("Vĩnh Phúc", "Phú Thọ"), (), get) == ()
     assert successors_when_silent(("Sơn La",), (), get) == ()
     assert successors_when_silent(("Vĩnh Phúc",), (2026,), get) == ()  # reached before, by the year
+    assert successors_when_silent(("Vĩnh Phúc",), (), get, target=True) == ()  # reached before: a target today
     older = dict(held, **{"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))})
     assert successors_when_silent(("Vĩnh Phúc",), (), lambda p: older.get(p, Holdings())) == ()
 

@@ -440,7 +440,8 @@ class Holdings:
 
 
 def successors_after_merger(names: Iterable[str], years: Iterable[int],
-                            holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
+                            holdings: Callable[[str], Holdings] | None = None,
+                            target: bool = False) -> tuple[str, ...]:
     """Rule (an old name for a later year): the successors of the merged provinces among
     ``names`` that a question about ``years`` reaches (``after_merger``), those it names
     itself left out: successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",): no
@@ -456,7 +457,7 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
         unit = _tables().units.get(canonical(name) or "")
         if unit is None or unit.successor in named:
             continue
-        if not (after_merger(unit, asked) or _only_successor_holds(unit, asked, holdings)):
+        if not (after_merger(unit, asked) or _today_asked(unit, asked, holdings, target)):
             continue
         if holdings is not None:
             if holdings(unit.name).years & set(asked):
@@ -468,16 +469,18 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
 
 
 def successors_when_silent(names: Iterable[str], years: Iterable[int],
-                           holdings: Callable[[str], Holdings]) -> tuple[str, ...]:
+                           holdings: Callable[[str], Holdings], target: bool = False) -> tuple[str, ...]:
     """Rule (an old name its own documents leave unanswered): the successors of the merged
     provinces among ``names`` that hold a document dated since the merger, when
     ``successors_after_merger`` did not already reach them (the question names no year
-    after the merger, and the collection holds the old province's own documents), those
+    after the merger nor asks a target with no year, and the collection holds the old
+    province's own documents), those
     the question names itself left out. The caller asks them only after the old province's
     own documents gave no answer. Why: in one index of many provinces, Vĩnh Phúc's 2022
     plan and news hid Phú Thọ's 2026 plan, which covers the old territory ("Tỉnh Vĩnh Phúc có
     bao nhiêu đơn vị hành chính cấp xã?" was refused); where the old documents answer,
-    they still answer alone (a 2030 target set before the merger is the old unit's own)."""
+    they still answer alone (a 2030 target set before the merger is the old unit's own).
+    ``target``: the question asks for a target (``_today_asked``)."""
     asked = tuple(years)
     named = {canonical(n) or n for n in names}
     result = []
@@ -487,7 +490,7 @@ def successors_when_silent(names: Iterable[str], years: Iterable[int],
             continue
         if _successor_holds_since(unit, holdings):
             result.append(unit.successor)
-    reached = set(successors_after_merger(names, asked, holdings))
+    reached = set(successors_after_merger(names, asked, holdings, target))
     return tuple(s for s in dict.fromkeys(result) if s not in reached)
 
 
@@ -498,16 +501,25 @@ def _successor_holds_since(unit: Unit, holdings: Callable[[str], Holdings]) -> b
     return any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates)
 
 
-def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:
-    """Rule (an old name with no plan of its own): a question naming a merged province and
-    no year ("hoa binh xa mai chau thi diem xa so ho tro bao nhieu") where the collection
-    holds no document of that province at all reaches its successor as a question about a
-    later year does (``successors_after_merger`` still asks for a successor's document dated
-    since the merger): officials keep the old name for the territory, and the successor's
-    plan is the only one that covers it. Where the collection holds the old province's own
-    documents, they answer, as before."""
+def _today_asked(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None,
+                 target: bool = False) -> bool:
+    """Rule (an old name asked about no year asks of today's plan): a question naming a
+    merged province and no year reaches its successor as a question about a later year does
+    (``successors_after_merger`` still asks for a successor's document dated since the
+    merger) when the collection holds nothing of the old province, or when the question
+    asks for a ``target`` (the caller's ``reader.asks_target``); the old province's own
+    documents stay in the search, and the reader chooses. Why: officials keep the old name
+    for the territory, and the successor's plan is the current one that covers it ("hoa
+    binh xa mai chau thi diem xa so ho tro bao nhieu", the collection holding nothing of
+    Hòa Bình); a target asked with no year is today's, which only the successor's plan sets:
+    in one index of many provinces, "Vĩnh Phúc đặt mục tiêu tỷ trọng kinh tế số trong GRDP
+    là bao nhiêu?" was answered from Vĩnh Phúc's 2022 news (a share reached, 22,87%) though
+    Phú Thọ's 2026 plan states the territory's target. Other questions keep the old
+    province's own documents alone: reaching the successor for every question naming no
+    year answered "Hà Nam's Party resolution" from Ninh Bình's (plans follow-ups dev 0.905
+    -> 0.893). A year asked keeps the old unit to its own plans that name it, as before."""
     return (unit.change == "merged" and not asked and holdings is not None
-            and not holdings(unit.name).dates)
+            and (target or not holdings(unit.name).dates))
 
 
 def _own_documents_answer(name: str, other: str, asked: tuple[int, ...],
@@ -592,18 +604,20 @@ def _old_name_narrows(name: str, names: Iterable[str], marked: Iterable[str], as
 
 
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
-             holdings: Callable[[str], Holdings] | None = None, marked: Iterable[str] = ()) -> tuple[str, ...]:
+             holdings: Callable[[str], Holdings] | None = None, marked: Iterable[str] = (),
+             target: bool = False) -> tuple[str, ...]:
     """The provinces among ``available`` (as the collection labels its documents, in any
     spelling) that questions about ``names`` (for ``years``) should search: see ``scope``,
     ``_own_documents_answer``, ``_old_name_narrows`` (``marked``: the names the question
     marks as old, ``old_names_marked``) and ``successors_after_merger`` (``holdings``: what
-    the collection holds of a province)."""
+    the collection holds of a province; ``target``: the question asks for a target,
+    ``_today_asked``)."""
     names = tuple(names)
     asked = tuple(years)
     marked = tuple(marked)
     wanted = {canonical(s) or s for n in names if not _old_name_narrows(n, names, marked, asked, holdings)
               for s in scope(n) if not _own_documents_answer(n, s, asked, holdings)}
-    wanted |= set(successors_after_merger(names, asked, holdings))
+    wanted |= set(successors_after_merger(names, asked, holdings, target))
     return tuple(a for a in available if (canonical(a) or a) in wanted)
 
 
