@@ -27,13 +27,20 @@ from qa.answering.generator import rewrite
 from qa.indexing.index import Progress, open_index
 from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
+from qa.answering.reader import asks_target
 from qa.retrieval.acronyms import defined_acronyms
-from qa.retrieval.provinces import (Holdings, canonical, in_scope, one_territory, successors_after_merger,
-                                    successors_when_silent)
+from qa.retrieval.provinces import (Holdings, canonical, in_scope, old_names_marked, one_territory,
+                                    successors_after_merger, successors_when_silent)
 from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
 from qa.text import normalize, years
 from qa.types import Answer, Citation, Document, Hit, mark_cited
+
+def _target_today(query: Query) -> bool:
+    """The question asks for a target and names no year: today's, which an old province's
+    successor sets (``provinces._today_asked``)."""
+    return not query.years and asks_target(query)
+
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -109,6 +116,13 @@ class Assistant:
                                             tuple(d.date for d in docs))
         return self._held[province]
 
+    def _named_scope(self, query: Query) -> tuple[str, ...]:
+        """The provinces of the collection a question about the provinces it names should
+        search (``in_scope``, with what the collection holds and the names the question
+        marks as old, ``old_names_marked``)."""
+        return in_scope(query.provinces, self._provinces, query.years, self._holdings, old_names_marked(query.text),
+                        _target_today(query))
+
     def document(self, doc_id: str) -> Document:
         try:
             return self.index.documents[doc_id]
@@ -156,9 +170,10 @@ class Assistant:
 
         # A named province's plans and its predecessors' (qa.retrieval.provinces.scope), as the collection spells them.
         scope = ((in_scope((province,), self._provinces) or (province,)) if province
-                 else in_scope(query.provinces, self._provinces, query.years, self._holdings) or None)
+                 else self._named_scope(query) or None)
         # An old name asked about a year after its merger: its successor's plan names only the new name.
-        reached = () if province else successors_after_merger(query.provinces, query.years, self._holdings)
+        reached = () if province else successors_after_merger(query.provinces, query.years, self._holdings,
+                                                              _target_today(query))
         if reached:
             query = replace(query, dense_text=f"{query.dense_text} ({', '.join(reached)})")
         vector = self.retriever.embed(query) if mode != "bm25" else None
@@ -199,7 +214,7 @@ class Assistant:
         0.444 -> 0.778, pen accuracy as it was but one refusal lost (q060, Vĩnh Phúc's
         end-to-end share, now answered from Phú Thọ's 2026 plan); every dev set, follow-up
         file and floor check on its own collection identical."""
-        reached = successors_when_silent(query.provinces, query.years, self._holdings)
+        reached = successors_when_silent(query.provinces, query.years, self._holdings, _target_today(query))
         scope = in_scope(reached, self._provinces) if reached else ()
         if not scope:
             return hits, result, shape
@@ -218,7 +233,7 @@ class Assistant:
         compared instead. Where the collection holds each old province's own plan
         ("Bắc Giang và Bắc Ninh" for 2024), the comparison stands."""
         return (query.wants_comparison and one_territory(query.provinces)
-                and len(in_scope(query.provinces, self._provinces, query.years, self._holdings)) < 2)
+                and len(self._named_scope(query)) < 2)
 
     def _per_province(self, query: Query, mode: str, province: str | None,
                       vector: np.ndarray | None) -> dict[str, list[Hit]] | None:
@@ -229,7 +244,7 @@ class Assistant:
         if province:
             return None
         if query.wants_comparison:
-            named_inside = in_scope(query.provinces, self._provinces, query.years, self._holdings)
+            named_inside = self._named_scope(query)
             compared = named_inside if len(named_inside) >= 2 else self._provinces
             return self.retriever.search_per_province(query, mode, PASSAGES_PER_PROVINCE, compared, vector)
         if query.asks_which_province and not query.provinces:
@@ -243,8 +258,9 @@ class Assistant:
         as a table, shape "comparison"), a "which province …?" look-up, or an ordinary
         question, which may abstain (shape "answer"). ``per_province`` is
         ``_per_province``'s ranking."""
-        named_inside = in_scope(query.provinces, self._provinces, query.years, self._holdings)
-        missing = tuple(p for p in query.provinces if not in_scope((p,), self._provinces, query.years, self._holdings))
+        named_inside = self._named_scope(query)
+        missing = tuple(p for p in query.provinces
+                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=_target_today(query)))
         settings = self.settings
         meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:

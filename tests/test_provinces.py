@@ -10,8 +10,8 @@ import pytest
 from datafiles import copied_data_dir
 from qa.retrieval import provinces
 from qa.data import DataFileError
-from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, one_territory, predecessors, province_spans,
-                          scope, successor, successors_after_merger, successors_when_silent, units, Holdings)
+from qa.retrieval.provinces import (canonical, current, describe, find_provinces, in_scope, old_names_marked, one_territory,
+                          predecessors, province_spans, scope, successor, successors_after_merger, successors_when_silent, units, Holdings)
 from qa.retrieval.query import analyse
 
 
@@ -173,20 +173,26 @@ def test_an_old_name_asked_about_a_year_after_its_merger_also_searches_its_succe
     assert in_scope(["Long An"], collection, (2026,), lambda p: held.get(p, Holdings())) == ("Long An",)
 
 
-def test_an_old_name_with_no_document_of_its_own_asked_about_no_year_reaches_its_successor():
-    """Rule "an old name with no plan of its own" (provinces._only_successor_holds): with no
-    year asked, Hòa Bình reaches Phú Thọ when the collection holds nothing of Hòa Bình and
-    a Phú Thọ plan dated since the merger; not when it holds Hòa Bình's own document, nor
-    when Phú Thọ's are all older than the merger, nor without what the collection holds."""
-    collection = ["Phú Thọ", "Sơn La"]
+def test_an_old_name_asked_about_no_year_reaches_its_successor():
+    """Rule "an old name asked about no year asks of today's plan" (provinces._today_asked):
+    with no year asked, Hòa Bình reaches Phú Thọ when the collection holds a Phú Thọ plan
+    dated since the merger and nothing of Hòa Bình; where it holds Hòa Bình's own documents,
+    only a question asking for a target reaches Phú Thọ too (Hòa Bình's stay in the search).
+    Not when Phú Thọ's are all older than the merger, without what the collection holds, nor
+    when a year is asked that Hòa Bình's own documents name."""
+    collection = ["Phú Thọ", "Sơn La", "Hòa Bình"]
     held = {"Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
-    assert in_scope(["hoa binh"], collection, (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
+    assert in_scope(["hoa binh"], collection[:2], (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
     assert successors_after_merger(("Hòa Bình",), (), lambda p: held.get(p, Holdings())) == ("Phú Thọ",)
     assert successors_after_merger(("Hòa Bình",), ()) == ()
     own = dict(held, **{"Hòa Bình": Holdings(frozenset({2024}), ("2024-03-01",))})
     assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings())) == ()
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: own.get(p, Holdings()), target=True) == ("Phú Thọ",)
+    assert in_scope(["Hòa Bình"], collection, (), lambda p: own.get(p, Holdings())) == ("Hòa Bình",)
+    assert in_scope(["Hòa Bình"], collection, (), lambda p: own.get(p, Holdings()), target=True) == ("Phú Thọ", "Hòa Bình")
+    assert successors_after_merger(("Hòa Bình",), (2024,), lambda p: own.get(p, Holdings()), target=True) == ()
     older = {"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))}
-    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings())) == ()
+    assert successors_after_merger(("Hòa Bình",), (), lambda p: older.get(p, Holdings()), target=True) == ()
 
 
 def test_the_successor_is_named_to_the_search_only_when_the_question_does_not():
@@ -309,11 +315,41 @@ def test_a_new_name_with_documents_of_its_own_for_the_year_asked_leaves_out_its_
     assert set(in_scope(["Huế"], collection, (2025,), holdings)) == {"Huế", "Thừa Thiên Huế"}
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("Lam Dong (Dak Nong cu) co bao nhieu to cong nghe so cong dong nam 2024?", {"Đắk Nông"}),
+    ("Kế hoạch năm 2024 của khu vực Long An cũ, nay thuộc Tây Ninh", {"Long An"}),
+    ("the 2024 plan of Tay Ninh's former Long An province", {"Long An"}),
+    ("TP Hồ Chí Minh (Bình Dương cũ) đặt chỉ tiêu", {"Bình Dương"}),
+    ("Lâm Đồng và Đắk Nông năm 2024", set()),  # two names, neither marked
+    ("Long An cư dân", set()),  # "cư" is not "cũ" in a text with diacritics
+    ("Lâm Đồng cũ", set()),  # Lâm Đồng continues: no old territory to mark
+])
+def test_a_name_marked_old_is_read_as_the_old_territory(question, expected):
+    assert old_names_marked(question) == expected
+
+
+def test_an_old_name_beside_its_new_one_narrows_the_question_to_the_old_territory():
+    """Rule "an old name beside its new one narrows" (provinces._old_name_narrows): "Lâm
+    Đồng (Đắk Nông cũ) … năm 2024" searches Đắk Nông's documents alone when they name 2024;
+    not when they do not, nor when no year is asked, nor without the mark or the holdings."""
+    collection = ["Lâm Đồng", "Bình Thuận", "Đắk Nông"]
+    held = {"Lâm Đồng": Holdings(frozenset({2024}), ("2024-12-18",)),
+            "Đắk Nông": Holdings(frozenset({2024, 2025}), ("2024-12-01",))}
+    holdings = lambda p: held.get(p, Holdings())  # noqa: E731
+    names = ["Lâm Đồng", "Đắk Nông"]
+    assert in_scope(names, collection, (2024,), holdings, ("Đắk Nông",)) == ("Đắk Nông",)
+    assert in_scope(names, collection, (2024,), holdings) == ("Lâm Đồng", "Đắk Nông")
+    assert in_scope(names, collection, (2023,), holdings, ("Đắk Nông",)) == tuple(collection)
+    assert in_scope(names, collection, (), holdings, ("Đắk Nông",)) == ("Lâm Đồng", "Đắk Nông")
+    assert set(in_scope(names, collection, (2024,), None, ("Đắk Nông",))) == set(collection)
+
+
 def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():
     """Rule "an old name its own documents leave unanswered" (provinces.successors_when_silent):
     Vĩnh Phúc, whose own documents the collection holds, names Phú Thọ when Phú Thọ holds a
     document dated since the merger; not when Phú Thọ's are older, when the question names
-    Phú Thọ itself, for a kept province, nor when ``successors_after_merger`` reaches it already."""
+    Phú Thọ itself, for a kept province, nor when ``successors_after_merger`` reaches it
+    already (a later year, or a target asked with no year: ``_today_asked``)."""
     held = {"Vĩnh Phúc": Holdings(frozenset({2022, 2025}), ("2022-08-01",)),
             "Phú Thọ": Holdings(frozenset({2026}), ("2026-01-16",))}
     get = lambda p: held.get(p, Holdings())  # noqa: E731
@@ -322,6 +358,7 @@ def test_an_old_name_its_own_documents_leave_unanswered_names_its_successor():
     assert successors_when_silent(("Vĩnh Phúc", "Phú Thọ"), (), get) == ()
     assert successors_when_silent(("Sơn La",), (), get) == ()
     assert successors_when_silent(("Vĩnh Phúc",), (2026,), get) == ()  # reached before, by the year
+    assert successors_when_silent(("Vĩnh Phúc",), (), get, target=True) == ()  # reached before: a target today
     older = dict(held, **{"Phú Thọ": Holdings(frozenset({2025}), ("2025-05-15",))})
     assert successors_when_silent(("Vĩnh Phúc",), (), lambda p: older.get(p, Holdings())) == ()
 

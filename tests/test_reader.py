@@ -2139,3 +2139,25 @@ def test_an_abbreviation_the_glossary_knows_is_held_by_a_passage_writing_it_in_f
     assert spelled_out("tt&tt", " so thong tin va truyen thong ")
     assert not spelled_out("cds", " chuyen doi ")  # a full form is matched whole
     assert not spelled_out("btv", " ban thuong vu ")  # not in the glossary: letters only
+
+
+@pytest.mark.parametrize("question, text, stated", [
+    # A 2024 report's share reached, asked for a 2030 target: no figure to compare.
+    ("Which province targets a higher digital economy share for 2030, Nghe An or Lam Dong?",
+     "Về kinh tế số, tỷ trọng kinh tế số ước đạt 7,1% GRDP, thấp hơn mục tiêu 10% của kế hoạch.", False),
+    # The same clause naming the asked year still gives its figure.
+    ("Tỉnh nào đặt mục tiêu tỷ trọng kinh tế số năm 2025 cao hơn, Nghệ An hay Lâm Đồng?",
+     "Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, nhưng đến nay mới ước đạt 8,2%.", True),
+    # A target stated as one: kept.
+    ("Which province targets a higher digital economy share for 2030, Nghe An or Lam Dong?",
+     "Phấn đấu đến năm 2030 kinh tế số chiếm 30% GRDP.", True),
+    # No target asked (a figure reached is the answer): kept.
+    ("Tỉnh nào có tỷ trọng kinh tế số năm 2030 cao hơn, Nghệ An hay Lâm Đồng?",
+     "Về kinh tế số, tỷ trọng kinh tế số ước đạt 7,1% GRDP.", True),
+])
+def test_a_figure_reached_is_no_target_for_a_comparison_of_a_years_targets(question, text, stated):
+    """Rule "a figure reached is no year's target" (answer.result_for_target), as
+    ``stated_figures`` reads it for a comparison."""
+    from qa.answering.answer import stated_figures
+    found = {"Lâm Đồng": _one_province_evidence(text)}
+    assert ("Lâm Đồng" in stated_figures(analyse(question, {}), found, lambda t: 1.0, 0.0)) is stated

@@ -26,7 +26,7 @@ from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
-from qa.answering.reader import asks_several, names_agency, question_types, term_set
+from qa.answering.reader import asks_several, asks_target, names_agency, question_types, reports_result, term_set
 from qa.documents.structure import PATH_SEPARATOR, type_word
 from qa.text import Span, years
 from qa.types import Chunk, Citation, Document, Hit
@@ -624,11 +624,28 @@ def stated_figures(query: Query, found: dict[str, Scored], idf: Callable[[str], 
     the comparison's sentence, its table and its "not stated" rows all take it."""
     out: dict[str, Figure] = {}
     for province, evidence in found.items():
-        if evidence.probability >= limit:
+        if evidence.probability >= limit and not result_for_target(query, evidence):
             figure = figure_of(query, evidence, province, idf)
             if figure:
                 out[province] = figure
     return out
+
+
+def result_for_target(query: Query, evidence: Scored) -> bool:
+    """Rule (a figure reached is no year's target): the question asks for a target for the
+    years it names, and the clause chosen reports a figure reached or estimated
+    (``reader.reports_result``: "ước đạt", "đã đạt", a column of results) about none of those
+    years (``Candidate.stated_years``). Such a clause gives no figure to compare. Why: in one
+    index of many provinces, "Which province targets a higher digital economy share for 2030,
+    Nghe An or Lam Dong?" was answered "Only Đắk Nông states this figure: 7,1%" from Đắk
+    Nông's 2024 report ("tỷ trọng kinh tế số ước đạt 7,1% GRDP, thấp hơn mục tiêu 10% của kế
+    hoạch"), a share reached, not a 2030 target; neither plan named states one. A clause that
+    names an asked year ("… đặt mục tiêu đến năm 2025 đạt 20%, nhưng mới ước đạt 8,2%") still
+    gives its figure for that year (``figure_of`` reads the year's segment)."""
+    if not (query.years and asks_target(query)):
+        return False
+    candidate = evidence.candidate
+    return reports_result(candidate) and not candidate.stated_years & set(query.years)
 
 
 def unstated_provinces(query: Query, per_province: dict[str, list[Hit]],

@@ -33,6 +33,7 @@ from qa.text import fold
 PROVINCES_FILE = "provinces.tsv"
 READINGS_FILE = "province_readings.tsv"
 CUES_FILE = "province_cues.tsv"
+OLD_MARKS_FILE = "old_name_marks.tsv"
 _CHANGES = ("kept", "merged", "renamed", "named")
 
 
@@ -439,7 +440,8 @@ class Holdings:
 
 
 def successors_after_merger(names: Iterable[str], years: Iterable[int],
-                            holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
+                            holdings: Callable[[str], Holdings] | None = None,
+                            target: bool = False) -> tuple[str, ...]:
     """Rule (an old name for a later year): the successors of the merged provinces among
     ``names`` that a question about ``years`` reaches (``after_merger``), those it names
     itself left out: successors_after_merger(("Long An",), (2026,)) == ("Tây Ninh",): no
@@ -455,7 +457,7 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
         unit = _tables().units.get(canonical(name) or "")
         if unit is None or unit.successor in named:
             continue
-        if not (after_merger(unit, asked) or _only_successor_holds(unit, asked, holdings)):
+        if not (after_merger(unit, asked) or _today_asked(unit, asked, holdings, target)):
             continue
         if holdings is not None:
             if holdings(unit.name).years & set(asked):
@@ -467,16 +469,18 @@ def successors_after_merger(names: Iterable[str], years: Iterable[int],
 
 
 def successors_when_silent(names: Iterable[str], years: Iterable[int],
-                           holdings: Callable[[str], Holdings]) -> tuple[str, ...]:
+                           holdings: Callable[[str], Holdings], target: bool = False) -> tuple[str, ...]:
     """Rule (an old name its own documents leave unanswered): the successors of the merged
     provinces among ``names`` that hold a document dated since the merger, when
     ``successors_after_merger`` did not already reach them (the question names no year
-    after the merger, and the collection holds the old province's own documents), those
+    after the merger nor asks a target with no year, and the collection holds the old
+    province's own documents), those
     the question names itself left out. The caller asks them only after the old province's
     own documents gave no answer. Why: in one index of many provinces, Vĩnh Phúc's 2022
     plan and news hid Phú Thọ's 2026 plan, which covers the old territory ("Tỉnh Vĩnh Phúc có
     bao nhiêu đơn vị hành chính cấp xã?" was refused); where the old documents answer,
-    they still answer alone (a 2030 target set before the merger is the old unit's own)."""
+    they still answer alone (a 2030 target set before the merger is the old unit's own).
+    ``target``: the question asks for a target (``_today_asked``)."""
     asked = tuple(years)
     named = {canonical(n) or n for n in names}
     result = []
@@ -486,7 +490,7 @@ def successors_when_silent(names: Iterable[str], years: Iterable[int],
             continue
         if _successor_holds_since(unit, holdings):
             result.append(unit.successor)
-    reached = set(successors_after_merger(names, asked, holdings))
+    reached = set(successors_after_merger(names, asked, holdings, target))
     return tuple(s for s in dict.fromkeys(result) if s not in reached)
 
 
@@ -497,16 +501,25 @@ def _successor_holds_since(unit: Unit, holdings: Callable[[str], Holdings]) -> b
     return any(d and d[:len(since)] >= since for d in holdings(unit.successor).dates)
 
 
-def _only_successor_holds(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None) -> bool:
-    """Rule (an old name with no plan of its own): a question naming a merged province and
-    no year ("hoa binh xa mai chau thi diem xa so ho tro bao nhieu") where the collection
-    holds no document of that province at all reaches its successor as a question about a
-    later year does (``successors_after_merger`` still asks for a successor's document dated
-    since the merger): officials keep the old name for the territory, and the successor's
-    plan is the only one that covers it. Where the collection holds the old province's own
-    documents, they answer, as before."""
+def _today_asked(unit: Unit, asked: tuple[int, ...], holdings: Callable[[str], Holdings] | None,
+                 target: bool = False) -> bool:
+    """Rule (an old name asked about no year asks of today's plan): a question naming a
+    merged province and no year reaches its successor as a question about a later year does
+    (``successors_after_merger`` still asks for a successor's document dated since the
+    merger) when the collection holds nothing of the old province, or when the question
+    asks for a ``target`` (the caller's ``reader.asks_target``); the old province's own
+    documents stay in the search, and the reader chooses. Why: officials keep the old name
+    for the territory, and the successor's plan is the current one that covers it ("hoa
+    binh xa mai chau thi diem xa so ho tro bao nhieu", the collection holding nothing of
+    Hòa Bình); a target asked with no year is today's, which only the successor's plan sets:
+    in one index of many provinces, "Vĩnh Phúc đặt mục tiêu tỷ trọng kinh tế số trong GRDP
+    là bao nhiêu?" was answered from Vĩnh Phúc's 2022 news (a share reached, 22,87%) though
+    Phú Thọ's 2026 plan states the territory's target. Other questions keep the old
+    province's own documents alone: reaching the successor for every question naming no
+    year answered "Hà Nam's Party resolution" from Ninh Bình's (plans follow-ups dev 0.905
+    -> 0.893). A year asked keeps the old unit to its own plans that name it, as before."""
     return (unit.change == "merged" and not asked and holdings is not None
-            and not holdings(unit.name).dates)
+            and (target or not holdings(unit.name).dates))
 
 
 def _own_documents_answer(name: str, other: str, asked: tuple[int, ...],
@@ -531,17 +544,80 @@ def _own_documents_answer(name: str, other: str, asked: tuple[int, ...],
     return bool(held.dates) and (not asked or bool(held.years & set(asked)))
 
 
+@lru_cache(maxsize=1)
+def _old_marks() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """The marks of ``old_name_marks.tsv`` (lower-case syllables), before and after a name."""
+    marks: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set()}
+    for line, (mark, position) in read_rows(OLD_MARKS_FILE, 2):
+        if position not in marks:
+            raise DataFileError(OLD_MARKS_FILE, line, f"position {position!r}: write before or after")
+        marks[position].add(tuple(k.lower() for k in _keys(mark)))
+    return frozenset(marks["before"]), frozenset(marks["after"])
+
+
+def _spells_mark(words: tuple[str, ...], mark: tuple[str, ...]) -> bool:
+    """Whether ``words`` (lower-case syllables) spell ``mark``: as written where they carry
+    diacritics ("cũ", not "cư"), folded where they carry none ("cu")."""
+    return len(words) == len(mark) and all(
+        w == m if _folded((w,)) != (w,) else w == _folded((m,))[0] for w, m in zip(words, mark))
+
+
+def old_names_marked(text: str) -> frozenset[str]:
+    """The merged provinces that ``text`` names as old ones, by a mark beside the name
+    (``old_name_marks.tsv``: "Lâm Đồng (Đắk Nông cũ)", "Tay Ninh's former Long An
+    province"), canonical. Why: officials and readers write the old name with the new
+    one to say which part of the new province they mean (``_old_name_narrows``)."""
+    before, after = _old_marks()
+    found = set()
+    for start, end, name in province_spans(text):
+        unit = _tables().units.get(name)
+        if unit is None or unit.change != "merged":
+            continue
+        following = tuple(k.lower() for k in _keys(text[end:end + 40]))
+        preceding = tuple(k.lower() for k in _keys(text[max(0, start - 40):start]))
+        if (any(_spells_mark(following[:len(m)], m) for m in after)
+                or any(_spells_mark(preceding[max(0, len(preceding) - len(m)):], m) for m in before)):
+            found.add(name)
+    return frozenset(found)
+
+
+def _old_name_narrows(name: str, names: Iterable[str], marked: Iterable[str], asked: tuple[int, ...],
+                      holdings: Callable[[str], Holdings] | None) -> bool:
+    """Rule (an old name beside its new one narrows the question to the old territory):
+    whether a question naming ``name`` and, marked as old (``old_names_marked``), a province
+    merged into it leaves ``name``'s own documents (and its other predecessors') out,
+    because the collection holds the old province's documents naming a year asked. Why:
+    "Lâm Đồng (Đắk Nông cũ) có bao nhiêu tổ công nghệ số cộng đồng năm 2024?" asks of the
+    old Đắk Nông, whose 2024 report answers it; in one index with Lâm Đồng's own 2024 report,
+    Lâm Đồng's figure answered instead. A year is required: a question naming no year
+    may ask of today's province, whose current plan only the new name's documents hold."""
+    found = canonical(name)
+    if holdings is None or found is None or not asked:
+        return False
+    named = {canonical(n) or n for n in names}
+    for old in marked:
+        unit = _tables().units.get(canonical(old) or "")
+        if (unit is not None and unit.name in named and unit.change == "merged" and unit.successor == found
+                and unit.name != found and holdings(unit.name).years & set(asked)):
+            return True
+    return False
+
+
 def in_scope(names: Iterable[str], available: Iterable[str], years: Iterable[int] = (),
-             holdings: Callable[[str], Holdings] | None = None) -> tuple[str, ...]:
+             holdings: Callable[[str], Holdings] | None = None, marked: Iterable[str] = (),
+             target: bool = False) -> tuple[str, ...]:
     """The provinces among ``available`` (as the collection labels its documents, in any
     spelling) that questions about ``names`` (for ``years``) should search: see ``scope``,
-    ``_own_documents_answer`` and ``successors_after_merger`` (``holdings``: what the
-    collection holds of a province)."""
+    ``_own_documents_answer``, ``_old_name_narrows`` (``marked``: the names the question
+    marks as old, ``old_names_marked``) and ``successors_after_merger`` (``holdings``: what
+    the collection holds of a province; ``target``: the question asks for a target,
+    ``_today_asked``)."""
     names = tuple(names)
     asked = tuple(years)
-    wanted = {canonical(s) or s for n in names for s in scope(n)
-              if not _own_documents_answer(n, s, asked, holdings)}
-    wanted |= set(successors_after_merger(names, asked, holdings))
+    marked = tuple(marked)
+    wanted = {canonical(s) or s for n in names if not _old_name_narrows(n, names, marked, asked, holdings)
+              for s in scope(n) if not _own_documents_answer(n, s, asked, holdings)}
+    wanted |= set(successors_after_merger(names, asked, holdings, target))
     return tuple(a for a in available if (canonical(a) or a) in wanted)
 
 
