@@ -2139,3 +2139,23 @@ def test_an_abbreviation_the_glossary_knows_is_held_by_a_passage_writing_it_in_f
     assert spelled_out("tt&tt", " so thong tin va truyen thong ")
     assert not spelled_out("cds", " chuyen doi ")  # a full form is matched whole
     assert not spelled_out("btv", " ban thuong vu ")  # not in the glossary: letters only
+
+
+def test_records_signed_digitally_name_the_digital_signature_indicator():
+    """Data row (indicator_phrases.tsv, the digital-signature row): a question asking what
+    share of records were "được ký số" / "digitally signed" names the digital-signature
+    indicator, so a results row on records handled online, its neighbour in a report's
+    table, is refused (reader.indicator_unnamed); a row stating records signed is not."""
+    from qa.answering.reader import phrased_indicators, unit_refusal
+    assert phrased_indicators("Năm 2023, tỷ lệ hồ sơ công việc cấp huyện được ký số là bao nhiêu?")
+    assert phrased_indicators("What share of district-level work records were digitally signed in 2023?")
+    assert phrased_indicators("ty le ho so cong viec cap huyen duoc ky so 2023")
+    idf = idf_function(lambda t: 1, 10)
+    for question in ("Năm 2023, tỷ lệ hồ sơ công việc cấp huyện được ký số là bao nhiêu?",
+                     "What share of district-level work records were digitally signed in 2023?"):
+        q = analyse(question, {})
+        for text, expected in (("Chỉ tiêu: Tỷ lệ hồ sơ công việc cấp huyện được xử lý trên môi trường mạng | Kết quả 2023: 95%",
+                                "indicator_unnamed"),
+                               ("Chỉ tiêu: Tỷ lệ hồ sơ công việc cấp huyện được ký số | Kết quả 2023: 90%", None)):
+            hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+            assert unit_refusal(reading(q, [hit], idf), units(hit, text)[0]) == expected, (question, text)
