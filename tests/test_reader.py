@@ -2231,3 +2231,29 @@ def test_who_leads_is_said_by_the_unit():
                      "By 2025, the province aims to be in the group of how many leading provinces?"):
         r = reading(analyse(question, {}), [hit], idf)
         assert not lead_unstated(r, unstated), question
+
+
+def test_who_proposed_a_plan_is_read_where_a_proposal_is_stated():
+    """Rule "who proposed is said where a proposal is" (reader.proposal_yield): a question
+    asking which agency proposed or drafted a document, whose chosen unit (a line of the
+    plan's grounds, repeating its title's words) states no proposal, yields to the
+    best-ranked unit stating one; a question asking who leads, and a chosen unit that states
+    a proposal, keep the choice."""
+    from qa.answering.reader import proposal_yield
+    idf = idf_function(lambda t: 1, 10)
+    text = ("- Nghị quyết số 05-NQ/TU ngày 20/9/2021 của Ban Thường vụ Tỉnh ủy Bình Định về Chuyển đổi số tỉnh"
+            " Bình Định đến năm 2025.\n"
+            "Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN, Ủy ban nhân dân tỉnh ban hành"
+            " Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    grounds = next(i for i, c in enumerate(found) if c.text.startswith("- Nghị quyết"))
+    proposal = next(i for i, c in enumerate(found) if c.text.startswith("Theo đề nghị"))
+    order = [grounds, proposal] + [i for i in range(len(found)) if i not in (grounds, proposal)]
+    for question in ("Ai chủ trì soạn thảo Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?",
+                     "Which department proposed Binh Dinh's 2025 digital transformation plan?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert proposal_yield(r, found, order, grounds) == proposal, question
+        assert proposal_yield(r, found, order, proposal) == proposal, question
+    r = reading(analyse("Cơ quan nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?", {}), [hit], idf)
+    assert proposal_yield(r, found, order, grounds) == grounds

@@ -2105,6 +2105,32 @@ def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequen
     return best
 
 
+def states_proposal(text: str) -> bool:
+    """The text states a document's proposal or drafting: a Vietnamese word of
+    ``question_types.json`` "proposal_events" on the folded text ("Theo đề nghị của Sở …",
+    "Sở … tham mưu", "Tờ trình số …")."""
+    return says("proposal_events", fold(text).lower(), "vi")
+
+
+def proposal_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int) -> int:
+    """Rule (who proposed is said where a proposal is): a question asking for an agent with a
+    word of a document's proposal or drafting ("proposal_events": "Ai chủ trì soạn thảo Kế
+    hoạch chuyển đổi số tỉnh Bình Định năm 2025?", "Cơ quan nào đề nghị ban hành …?") whose
+    chosen unit states no proposal yields to the best-ranked unit that states one and meets
+    no unit condition ("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN,
+    Ủy ban nhân dân tỉnh ban hành Kế hoạch …"). Why: a plan's grounds ("- Nghị quyết số
+    05-NQ/TU … về Chuyển đổi số tỉnh Bình Định đến năm 2025") repeat its title's words and
+    name an agency, and outrank the one sentence saying who proposed it."""
+    q = reading.query
+    if (q.wants_comparison or "agent" not in reading.kinds or not says("proposal_events", q.folded, q.lang)
+            or states_proposal(candidates[best].text)):
+        return best
+    for i in order:
+        if i != best and states_proposal(candidates[i].text) and unit_refusal(reading, candidates[i]) is None:
+            return i
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -2113,7 +2139,8 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     vectors = [features(reading, c) for c in candidates]
     ranks = [model.rank_score(v) for v in vectors]
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
-    best = level_yield(reading, candidates, order, choose(vectors, ranks, order[0]))
+    best = proposal_yield(reading, candidates, order,
+                          level_yield(reading, candidates, order, choose(vectors, ranks, order[0])))
     order = [best] + [i for i in order if i != best]
     refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
     p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))
