@@ -2161,3 +2161,121 @@ def test_a_figure_reached_is_no_target_for_a_comparison_of_a_years_targets(quest
     from qa.answering.answer import stated_figures
     found = {"Lâm Đồng": _one_province_evidence(text)}
     assert ("Lâm Đồng" in stated_figures(analyse(question, {}), found, lambda t: 1.0, 0.0)) is stated
+
+
+def test_who_coordinates_is_not_answered_by_a_unit_naming_only_the_lead():
+    """Rule "who leads is not who coordinates" (reader.coordination_unstated): a question
+    asking who coordinates on a task, in Vietnamese, without diacritics or in English, is
+    refused a task row of a table with no "Cơ quan phối hợp" column and a sentence naming
+    only the lead agency; a row with that column and a sentence "chủ trì, phối hợp với …"
+    are not refused, and a question asking who leads, or about a cooperative, is left to
+    the model."""
+    from qa.answering.reader import coordination_unstated, unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    text = ("STT: 4 | Nhiệm vụ: Triển khai bệnh án điện tử tại Bệnh viện Đa khoa tỉnh | Cơ quan chủ trì: Sở Y tế"
+            " | Thời gian hoàn thành: Tháng 9/2025\n"
+            "STT: 3 | Nhiệm vụ: Triển khai bệnh án điện tử tại Bệnh viện Đa khoa tỉnh | Cơ quan chủ trì: Sở Y tế"
+            " | Cơ quan phối hợp: Bảo hiểm xã hội tỉnh | Thời gian hoàn thành: Tháng 9/2025\n"
+            "Triển khai bệnh án điện tử tại 100% bệnh viện công lập; Sở Y tế chủ trì.\n"
+            "Sở Y tế chủ trì, phối hợp với Bảo hiểm xã hội tỉnh triển khai bệnh án điện tử.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    lead_row = next(c for c in found if c.text.startswith("STT: 4"))
+    both_row = next(c for c in found if c.text.startswith("STT: 3"))
+    lead_only = next(c for c in found if c.text.startswith("Triển khai bệnh án điện tử tại 100%"))
+    with_partner = next(c for c in found if c.text.startswith("Sở Y tế chủ trì, phối hợp"))
+    for question in ("Cơ quan nào phối hợp với Sở Y tế triển khai bệnh án điện tử?",
+                     "co quan phoi hop trien khai benh an dien tu",
+                     "Which agencies coordinate with the Department of Health on electronic medical records?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        for unit in (lead_row, lead_only):
+            assert unit_refusal(r, unit) == "coordination_unstated", (question, unit.text)
+        for unit in (both_row, with_partner):
+            assert not coordination_unstated(r, unit), (question, unit.text)
+    for question in ("Cơ quan nào chủ trì triển khai bệnh án điện tử?",
+                     "How many cooperatives sell on e-commerce platforms?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert not any(coordination_unstated(r, unit) for unit in (lead_row, lead_only)), question
+
+
+def test_records_signed_digitally_name_the_digital_signature_indicator():
+    """Data row (indicator_phrases.tsv, the digital-signature row): a question asking what
+    share of records were "được ký số" / "digitally signed" names the digital-signature
+    indicator, so a results row on records handled online, its neighbour in a report's
+    table, is refused (reader.indicator_unnamed); a row stating records signed is not."""
+    from qa.answering.reader import phrased_indicators, unit_refusal
+    assert phrased_indicators("Năm 2023, tỷ lệ hồ sơ công việc cấp huyện được ký số là bao nhiêu?")
+    assert phrased_indicators("What share of district-level work records were digitally signed in 2023?")
+    assert phrased_indicators("ty le ho so cong viec cap huyen duoc ky so 2023")
+    idf = idf_function(lambda t: 1, 10)
+    for question in ("Năm 2023, tỷ lệ hồ sơ công việc cấp huyện được ký số là bao nhiêu?",
+                     "What share of district-level work records were digitally signed in 2023?"):
+        q = analyse(question, {})
+        for text, expected in (("Chỉ tiêu: Tỷ lệ hồ sơ công việc cấp huyện được xử lý trên môi trường mạng | Kết quả 2023: 95%",
+                                "indicator_unnamed"),
+                               ("Chỉ tiêu: Tỷ lệ hồ sơ công việc cấp huyện được ký số | Kết quả 2023: 90%", None)):
+            hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+            assert unit_refusal(reading(q, [hit], idf), units(hit, text)[0]) == expected, (question, text)
+
+
+def test_who_leads_is_said_by_the_unit():
+    """Rule "who leads is said, not guessed" (reader.lead_unstated): a question asking who
+    leads a task ("chủ trì", "đầu mối", "lead"), in Vietnamese, without diacritics or in
+    English, is refused a unit naming the task and an agency but no one leading or carrying
+    it; a unit saying who leads ("… chủ trì"), a task row under "Cơ quan chủ trì" or "Cơ quan
+    thực hiện", a steering committee directing, an agency working with others ("phối hợp
+    với"), are not refused; nor is a question asking
+    only who is responsible (a unit may name the doer), a yes/no question, one asking
+    which province or a figure ("led the country", "how many leading provinces")."""
+    from qa.answering.reader import lead_unstated, unit_refusal
+    idf = idf_function(lambda t: 1, 10)
+    text = ("Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh kết nối với hệ thống của Bộ Công an.\n"
+            "Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh; Công an tỉnh chủ trì.\n"
+            "STT: 7 | Nhiệm vụ: Vận hành Trung tâm giám sát an toàn thông tin (SOC) | Cơ quan thực hiện: Công an tỉnh\n"
+            "Ban Chỉ đạo tỉnh chỉ đạo vận hành Trung tâm giám sát an toàn thông tin (SOC).\n"
+            "Sở TT&TT phối hợp với Công an tỉnh vận hành Trung tâm giám sát an toàn thông tin (SOC).")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    unstated = next(c for c in found if "Bộ Công an" in c.text)
+    said = [next(c for c in found if c.text.startswith(start)) for start in
+            ("Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh;", "STT: 7", "Ban Chỉ đạo", "Sở TT&TT")]
+    for question in ("Cơ quan nào chủ trì vận hành Trung tâm giám sát an toàn thông tin (SOC)?",
+                     "co quan dau moi van hanh trung tam giam sat an toan thong tin soc",
+                     "Which agency leads the security operations centre (SOC)?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert unit_refusal(r, unstated) == "lead_unstated", question
+        for unit in said:
+            assert not lead_unstated(r, unit), (question, unit.text)
+    for question in ("Đơn vị nào chịu trách nhiệm vận hành Trung tâm giám sát an toàn thông tin (SOC)?",
+                     "Who is responsible for operating the security operations centre?",
+                     "Công an tỉnh có chủ trì vận hành Trung tâm giám sát an toàn thông tin không?",
+                     "Which province led the country in security operations centres in 2024?",
+                     "By 2025, the province aims to be in the group of how many leading provinces?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert not lead_unstated(r, unstated), question
+
+
+def test_who_proposed_a_plan_is_read_where_a_proposal_is_stated():
+    """Rule "who proposed is said where a proposal is" (reader.proposal_yield): a question
+    asking which agency proposed or drafted a document, whose chosen unit (a line of the
+    plan's grounds, repeating its title's words) states no proposal, yields to the
+    best-ranked unit stating one; a question asking who leads, and a chosen unit that states
+    a proposal, keep the choice."""
+    from qa.answering.reader import proposal_yield
+    idf = idf_function(lambda t: 1, 10)
+    text = ("- Nghị quyết số 05-NQ/TU ngày 20/9/2021 của Ban Thường vụ Tỉnh ủy Bình Định về Chuyển đổi số tỉnh"
+            " Bình Định đến năm 2025.\n"
+            "Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN, Ủy ban nhân dân tỉnh ban hành"
+            " Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    grounds = next(i for i, c in enumerate(found) if c.text.startswith("- Nghị quyết"))
+    proposal = next(i for i, c in enumerate(found) if c.text.startswith("Theo đề nghị"))
+    order = [grounds, proposal] + [i for i in range(len(found)) if i not in (grounds, proposal)]
+    for question in ("Ai chủ trì soạn thảo Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?",
+                     "Which department proposed Binh Dinh's 2025 digital transformation plan?"):
+        r = reading(analyse(question, {}), [hit], idf)
+        assert proposal_yield(r, found, order, grounds) == proposal, question
+        assert proposal_yield(r, found, order, proposal) == proposal, question
+    r = reading(analyse("Cơ quan nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?", {}), [hit], idf)
+    assert proposal_yield(r, found, order, grounds) == grounds

@@ -1303,6 +1303,69 @@ def issuer_for_lead(r: Reading, c: Candidate) -> bool:
             or names_only_issuer(c.text))
 
 
+def asks_coordination(query: Query) -> bool:
+    """The question asks who works with the lead agency on a task (``question_types.json``
+    "coordination_words": "Cơ quan nào phối hợp …?", "co quan phoi hop …", "Which agencies
+    coordinate on …?")."""
+    return says("coordination_words", query.folded, query.lang)
+
+
+def says_coordination(text: str) -> bool:
+    """The text names who coordinates on a task: a word of "coordination_words", in either
+    language, on the folded text ("Cơ quan phối hợp: …", "chủ trì, phối hợp với …")."""
+    folded = fold(text).lower()
+    return says("coordination_words", folded, "vi") or says("coordination_words", folded, "en")
+
+
+def coordination_unstated(r: Reading, c: Candidate) -> bool:
+    """Rule (who leads is not who coordinates): the question asks who works with the lead
+    agency on a task (``asks_coordination``) and neither the unit nor what it is read with
+    says who does (``says_coordination``): "Nhiệm vụ: Triển khai bệnh án điện tử … | Cơ
+    quan chủ trì: Sở Y tế | Thời gian hoàn thành: Tháng 9/2025", a row of a table with no
+    "Cơ quan phối hợp" column, or "…; Sở Y tế chủ trì", is no answer to "Which agencies
+    coordinate with the Department of Health on …?". Why: such a unit is chosen because it
+    holds the task and an agency, and the only agency it names is the lead, which the
+    question does not ask for. A comparison reads many plans and is left to the model."""
+    q = r.query
+    if q.wants_comparison or not asks_coordination(q):
+        return False
+    return not any(says_coordination(t) for t in (c.text, c.context) if t)
+
+
+def asks_lead_role(query: Query) -> bool:
+    """The question asks for the lead role itself (``asks_lead`` with a word of
+    ``question_types.json`` "lead_role": "Cơ quan nào chủ trì …?", "đầu mối", "Which agency
+    leads …?"), not only who is responsible for or in charge of something, which a unit may
+    answer by naming who does it ("ĐVCM và ĐVQL lưu trữ hồ sơ …")."""
+    return asks_lead(query) and says("lead_role", query.folded, query.lang)
+
+
+def says_lead(text: str) -> bool:
+    """The text says who carries a task: a word of "lead_words" or "lead_said", in either
+    language, on the folded text ("Viễn thông Kon Tum chủ trì", "Cơ quan chủ trì: Sở Y tế",
+    "Cơ quan thực hiện: …", "là cơ quan thường trực")."""
+    folded = fold(text).lower()
+    return any(says(key, folded, lang) for key in ("lead_words", "lead_said") for lang in ("vi", "en"))
+
+
+def lead_unstated(r: Reading, c: Candidate) -> bool:
+    """Rule (who leads is said, not guessed): the question asks who leads a task
+    (``asks_lead_role``; not a yes/no question, nor one asking which province, nor one asking
+    a figure, a date or a rank: "Which province led the country in …?", "the group of how
+    many leading provinces") and neither the unit nor what it is read with says who carries one
+    (``says_lead``): "… vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh kết nối
+    với hệ thống của Bộ Công an" names an agency, not who runs the centre; "Triển khai hệ
+    thống thông tin báo cáo đến 100% các sở, ngành" names the task and no one leading it.
+    Why: a plan assigns its tasks in words of leading or carrying out, or in a table's
+    agency column; a unit holding the task's words and some agency is chosen for those words
+    and would be quoted as the lead. A comparison reads many plans and is left to the model."""
+    q = r.query
+    if (q.wants_comparison or q.asks_which_province or r.kinds - {"agent"} or asks_yes_no(q.folded)
+            or not asks_lead_role(q)):
+        return False
+    return not any(says_lead(t) for t in (c.text, c.context) if t)
+
+
 @lru_cache(maxsize=1)
 def _issue_clause() -> re.Pattern[str]:
     """An agency (named as written, capitalised) issuing or approving a document, on folded
@@ -1931,6 +1994,19 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   answer of en2b refused instead (false refusals 0 → 0.038). Read on the unit and
 #:   its context only (not the whole passage), it refused three right answers (a table row
 #:   naming e-commerce only as "bán hàng qua sàn", the passage naming it) and caught no more.
+#: - ``coordination_unstated`` (``coordination_unstated``): the question asks who coordinates
+#:   on a task ("phối hợp", "coordinate") and neither the unit nor its context says who does
+#:   (a task row without a "Cơ quan phối hợp" column, "…; Sở Y tế chủ trì"). Task-table check
+#:   (/tmp/lead_q.jsonl, 60 questions on task tables and lists, 10 unanswerable): abstention
+#:   recall 0.600 -> 0.900; no dev question of the plans or articles sets asks it, and the
+#:   four regulations dev questions that do are answered as before.
+#: - ``lead_unstated`` (``lead_unstated``): the question asks who leads a task ("chủ trì",
+#:   "đầu mối", "lead"; not yes/no, not which province, no figure) and neither the unit nor its context says who
+#:   leads or carries one (``says_lead``). Task-table check 0.900 -> 1.000 abstention recall;
+#:   real-page lead check (chutri) 0.833 -> 1.000. Read for "chịu trách nhiệm" and
+#:   "responsible" too, it refused three regulations dev answers naming the doer alone; read
+#:   for "leading" and for questions asking a province or a figure, two English floor
+#:   questions ("Which province led the country", "how many leading provinces").
 #: - ``issuer_for_lead`` (``issuer_for_lead``): the question asks who leads or is in charge
 #:   ("chủ trì", "chịu trách nhiệm", "lead agency", "responsible") and the unit is a title-block
 #:   line, names who signed or only who issued (``names_only_issuer``). Real-page check (16
@@ -1944,6 +2020,8 @@ UNIT_CONDITIONS: dict[str, Callable[["Reading", Candidate], bool]] = {
     "indicator_absent": indicator_absent,
     "signature_unasked": signature_unasked,
     "issuer_for_lead": issuer_for_lead,
+    "coordination_unstated": coordination_unstated,
+    "lead_unstated": lead_unstated,
     "row_subject_absent": row_subject_absent,
     "indicator_unnamed": indicator_unnamed,
 }
@@ -2027,6 +2105,32 @@ def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequen
     return best
 
 
+def states_proposal(text: str) -> bool:
+    """The text states a document's proposal or drafting: a Vietnamese word of
+    ``question_types.json`` "proposal_events" on the folded text ("Theo đề nghị của Sở …",
+    "Sở … tham mưu", "Tờ trình số …")."""
+    return says("proposal_events", fold(text).lower(), "vi")
+
+
+def proposal_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int) -> int:
+    """Rule (who proposed is said where a proposal is): a question asking for an agent with a
+    word of a document's proposal or drafting ("proposal_events": "Ai chủ trì soạn thảo Kế
+    hoạch chuyển đổi số tỉnh Bình Định năm 2025?", "Cơ quan nào đề nghị ban hành …?") whose
+    chosen unit states no proposal yields to the best-ranked unit that states one and meets
+    no unit condition ("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 28/TTr-SKHCN,
+    Ủy ban nhân dân tỉnh ban hành Kế hoạch …"). Why: a plan's grounds ("- Nghị quyết số
+    05-NQ/TU … về Chuyển đổi số tỉnh Bình Định đến năm 2025") repeat its title's words and
+    name an agency, and outrank the one sentence saying who proposed it."""
+    q = reading.query
+    if (q.wants_comparison or "agent" not in reading.kinds or not says("proposal_events", q.folded, q.lang)
+            or states_proposal(candidates[best].text)):
+        return best
+    for i in order:
+        if i != best and states_proposal(candidates[i].text) and unit_refusal(reading, candidates[i]) is None:
+            return i
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -2035,7 +2139,8 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     vectors = [features(reading, c) for c in candidates]
     ranks = [model.rank_score(v) for v in vectors]
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
-    best = level_yield(reading, candidates, order, choose(vectors, ranks, order[0]))
+    best = proposal_yield(reading, candidates, order,
+                          level_yield(reading, candidates, order, choose(vectors, ranks, order[0])))
     order = [best] + [i for i in order if i != best]
     refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
     p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))
