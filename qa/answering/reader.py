@@ -1313,8 +1313,7 @@ def asks_coordination(query: Query) -> bool:
 def says_coordination(text: str) -> bool:
     """The text names who coordinates on a task: a word of "coordination_words", in either
     language, on the folded text ("Cơ quan phối hợp: …", "chủ trì, phối hợp với …")."""
-    folded = fold(text).lower()
-    return says("coordination_words", folded, "vi") or says("coordination_words", folded, "en")
+    return _text_says(text, "coordination_words")
 
 
 def coordination_unstated(r: Reading, c: Candidate) -> bool:
@@ -1344,8 +1343,15 @@ def says_lead(text: str) -> bool:
     """The text says who carries a task: a word of "lead_words" or "lead_said", in either
     language, on the folded text ("Viễn thông Kon Tum chủ trì", "Cơ quan chủ trì: Sở Y tế",
     "Cơ quan thực hiện: …", "là cơ quan thường trực")."""
+    return _text_says(text, "lead_words", "lead_said")
+
+
+def _text_says(text: str, *keys: str) -> bool:
+    """A word of one of ``question_types.json``'s ``keys``, in either language, in the
+    folded text: a unit is read whatever the question's language (an English question
+    reads a Vietnamese plan)."""
     folded = fold(text).lower()
-    return any(says(key, folded, lang) for key in ("lead_words", "lead_said") for lang in ("vi", "en"))
+    return any(says(key, folded, lang) for key in keys for lang in ("vi", "en"))
 
 
 def lead_unstated(r: Reading, c: Candidate) -> bool:
