@@ -111,6 +111,14 @@ def test_question_words_get_their_own_spellings_and_the_collections_pairs_still_
     assert restore_diacritics("co quan nao cap nhat", spellings) == "cơ quan nào cập nhật"
 
 
+def test_a_document_codes_letters_are_not_restored_in_either_case():
+    # The collection spells "tu" as "tử" and "kh" as "kh" of no code: a code stays as typed.
+    spellings = {"tu": "tử", "nghi_quyet": "nghị_quyết", "ke_hoach": "kế_hoạch", "ubnd": "ubnđ"}
+    assert restore_diacritics("nghi quyet 09-NQ/TU", spellings) == "nghị quyết 09-NQ/TU"
+    assert restore_diacritics("ke hoach 59/kh-ubnd tu", spellings) == "kế hoạch 59/kh-ubnd tử"
+    assert restore_diacritics("ty le 24/63 tu", spellings) == "ty le 24/63 tử"  # no code: a figure
+
+
 def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left():
     # "so ho" (số hỗ, from "số hỗ trợ") overlaps "ho so" (hồ sơ); "da tiep" overlaps "tiep nhan".
     spellings = {"tong": "tổng", "so": "số", "ho": "hồ", "nhan": "nhân", "da": "đa", "so_ho": "số_hỗ", "ho_so": "hồ_sơ",

@@ -267,10 +267,19 @@ def restore_diacritics(text: str, spellings: dict[str, str],
     Where two known pairs overlap ("ho so" in "tong so ho so": "số hỗ" or "hồ sơ"; "da
     tiep nhan": "đã tiếp" or "tiếp nhận") the pairs are chosen together
     (``_chosen_pairs``), not greedily from the left: the left pair stole the syllable of
-    the right one and spelled both wrong ("số hỗ số", "tiếp nhân")."""
+    the right one and spelled both wrong ("số hỗ số", "tiếp nhân").
+
+    Rule (a code is not a word): the letters of a document's number code, typed in
+    capitals or not ("09-NQ/TU", "59/kh-ubnd"), are left as typed (``_typed_code_spans``):
+    "TU" had become "Tử", and the question was embedded with a code no document holds."""
     words = question_spellings()
     tokens = re.findall(r"\w+|\W+", text)
-    word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
+    starts = [0]
+    for token in tokens:
+        starts.append(starts[-1] + len(token))
+    codes = _typed_code_spans(text)
+    word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)
+                      and not any(s <= starts[i] < e for s, e in codes)]
     out = list(tokens)
     candidates: dict[int, tuple[str, float]] = {}  # i -> (spelling of words i, i+1; weight)
     for i in range(len(word_positions) - 1):
@@ -325,6 +334,16 @@ def _chosen_pairs(candidates: Mapping[int, tuple[str, float]], n_words: int) -> 
         else:
             i += 1
     return chosen
+
+
+def _typed_code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text gives a document's number code, in capitals as the documents write
+    it or in lower case as officials type it ("09-NQ/TU", "59/kh-ubnd")."""
+    return [m.span() for m in _TYPED_CODE.finditer(text)]
+
+
+#: ``DOCUMENT_CODE`` in either case: a number, then the issuer's letters after "/" or "-".
+_TYPED_CODE = re.compile(DOCUMENT_CODE.pattern, re.IGNORECASE)
 
 
 def _same_case(original: str, accented: str) -> str:
