@@ -292,21 +292,33 @@ def restore_diacritics(text: str, spellings: dict[str, str],
         elif key in spellings:
             candidates[i] = (spellings[key], float(max(1, frequency(key))) if frequency else 1.0)
     paired = _chosen_pairs(candidates, len(word_positions))
-    i = 0
-    while i < len(word_positions):
-        a = word_positions[i]
-        if i in paired:
-            b = word_positions[i + 1]
-            first, second = candidates[i][0].split("_", 1)
-            out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
-            i += 2
-            continue
+    spelt: dict[int, str] = {}  # word number -> its spelling, from a chosen pair
+    for i in paired:
+        spelt[i], spelt[i + 1] = candidates[i][0].split("_", 1)
+    for i, a in enumerate(word_positions):
         key = fold(tokens[a]).lower()
-        single = words.get(key) or spellings.get(key)
-        if single:
-            out[a] = _same_case(tokens[a], single)
-        i += 1
+        if i not in spelt:
+            single = words.get(key) or _spelt_by_neighbour(i, candidates, spelt) or spellings.get(key)
+            if not single:
+                continue
+            spelt[i] = single
+        out[a] = _same_case(tokens[a], spelt[i])
     return "".join(out)
+
+
+def _spelt_by_neighbour(i: int, candidates: Mapping[int, tuple[str, float]], spelt: Mapping[int, str]) -> str | None:
+    """Rule (a lone syllable is spelt as its neighbour's pair has it): the spelling of word
+    ``i``, left out of the chosen pairs, from a known pair with a neighbour whose chosen
+    spelling that pair agrees with (the heavier of the two); None when neither does. "hoc ky
+    he": "học kỳ" is chosen, "kỳ hè" agrees with it, so "he" is "hè", not the collection's
+    most frequent "hệ" of a syllable read alone."""
+    options = []
+    left, right = candidates.get(i - 1), candidates.get(i)
+    if left and spelt.get(i - 1) == left[0].split("_", 1)[0]:
+        options.append((left[1], left[0].split("_", 1)[1]))
+    if right and spelt.get(i + 1) == right[0].split("_", 1)[1]:
+        options.append((right[1], right[0].split("_", 1)[0]))
+    return max(options)[1] if options else None
 
 
 #: A pair of question words ("bao nhiêu", "ở đâu") outweighs any pair of the collection:
