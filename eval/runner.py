@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from eval import metrics, report
+from eval import metrics, report, twins
 from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, SpanFileError, is_span_file, read_regulations,
                        read_span_file, standard_sets, write_contexts)
 from qa.errors import QAError
@@ -275,17 +275,21 @@ def run_benchmark(
     progress: bool = False,
     clock: Callable[[], float] = time.perf_counter,
     label: str = "",
+    fold_twins: bool = False,
 ) -> dict[str, Any]:
     """Ask every question in every mode; return the figures as plain, JSON-ready data.
 
     For a facts set ``modes[m]`` holds ``overall``, ``by_lang`` and ``by_kind`` figures
     (see :func:`eval.metrics.breakdown`); for a span set, ``overall`` only (see
     :func:`eval.metrics.span_summary`). ``failures[m]`` lists the failed questions of
-    mode ``m`` and ``seconds[m]`` the wall time its questions took.
+    mode ``m`` and ``seconds[m]`` the wall time its questions took. With ``fold_twins``
+    (the questions hold folded twins, :func:`eval.twins.with_twins`) ``twins[m]`` compares
+    originals and twins (:func:`eval.twins.compare`).
     """
     figures: dict[str, Any] = {}
     failed: dict[str, Any] = {}
     seconds: dict[str, float] = {}
+    twin_figures: dict[str, Any] = {}
     for mode in modes:
         started = clock()
         records = run_mode(questions, answerer, mode, k=k, progress=progress, clock=clock, label=label)
@@ -296,8 +300,13 @@ def run_benchmark(
         else:
             figures[mode] = metrics.breakdown(records)
             failed[mode] = metrics.failures(records)
-    return {"n_questions": len(questions), "k": k, "style": style, "modes": figures,
-            "failures": failed, "seconds": seconds}
+        if fold_twins:
+            twin_figures[mode] = twins.compare(records, style)
+    run = {"n_questions": len(questions), "k": k, "style": style, "modes": figures,
+           "failures": failed, "seconds": seconds}
+    if fold_twins:
+        run["twins"] = twin_figures
+    return run
 
 
 # --------------------------------------------------------------------------- command line
@@ -366,6 +375,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", type=Path, default=None,
                         help="index folder for --questions (default: the configured one), or for the "
                         "one set chosen with --sets (default: eval/cache/<set>/index)")
+    parser.add_argument("--fold-twins", nargs="?", const="folded", default=None, choices=twins.STYLES,
+                        help="ask only the Vietnamese questions written with diacritics, each also "
+                        "typed without them (folded; 'lower': folded, lower-cased, no final '?'), "
+                        "and compare the two (eval/twins.py)")
     return parser
 
 
@@ -501,8 +514,14 @@ def run_set(
     else:
         split = args.split or DEFAULT_SPLIT
     selected = select_split(questions, split)
+    twin_style = getattr(args, "fold_twins", None)
+    fold_twins = twin_style is not None
+    if fold_twins:
+        selected = [q for q in selected if twins.has_twin(q)]
     if args.limit:
         selected = selected[: args.limit]
+    if fold_twins:
+        selected = twins.with_twins(selected, twin_style)
     if not selected:
         return _skipped(evalset, f"no usable questions in split {split!r}")
     started = clock()
@@ -514,7 +533,7 @@ def run_set(
         return {"status": "failed", "reason": f"cannot open the assistant: {exc}", "style": evalset.style}
     opened = clock()
     run = run_benchmark(selected, answerer, args.modes, style=evalset.style, progress=True,
-                        label=evalset.name)
+                        label=evalset.name, fold_twins=fold_twins)
     finished = clock()
     run.update({
         "status": "ran",
@@ -586,6 +605,12 @@ def main(
     written = report.write_report(run, args.report)
     run["report"] = {"markdown": str(written[0]), "charts": [str(p) for p in written[1:]]}
     tables = report.text_tables(run)
+    twin_tables = "\n\n".join(twins.table(name, mode, comparison) for name, entry in run["sets"].items()
+                                for mode, comparison in entry.get("twins", {}).items())
+    if twin_tables:
+        tables += "\n\n" + twin_tables
+        with written[0].open("a", encoding="utf-8") as fh:
+            fh.write("\n## folded twins\n\n```\n" + twin_tables + "\n```\n")
     if run.get("followup", {}).get("status") == "ran":
         from eval import followup  # imports this module: loaded only when used
 

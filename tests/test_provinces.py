@@ -44,6 +44,9 @@ def asked(question: str) -> tuple[str, ...]:
     ("nguyen hue la ai", ()),
     # an ambiguous name opens a question only when typed without diacritics
     ("hòa bình là điều kiện để chuyển đổi số", ()),
+    # "đánh giá lại" = re-evaluate, folded "danh gia lai": not Gia Lai; the province still is
+    ("Truong DVCM co the to chuc danh gia lai chuong trinh khong", ()),
+    ("danh gia lai muc do chuyen doi so gia lai 2025", ("Gia Lai",)),
 ])
 def test_a_phrase_that_folds_like_a_province_is_not_read_as_one(question, expected):
     assert asked(question) == expected

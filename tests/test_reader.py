@@ -2120,6 +2120,20 @@ def test_the_yes_no_run_feature_reads_the_longest_run_of_a_yes_no_questions_syll
     assert run(telling, whole) == 0.0, "a question asking for something else"
 
 
+def test_a_yes_no_question_typed_without_diacritics_reads_the_same_run_folded():
+    """Rule (reader.Reading.typed_bare): a question typed without diacritics compares its
+    syllables with a unit's both folded, so its yes/no run is the one it has written with them."""
+    text = "a. Chỉ được phép truy cập internet hoặc mạng cục bộ theo quy định ghi trên đề thi."
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    unit = _unit_starting(text, "a. Chỉ được phép")
+    idf = idf_function(lambda t: 1, 10)
+    run = FEATURES["yes_no_run"]
+    written = reading(analyse("Đề thi có cho phép truy cập internet hoặc mạng cục bộ không?", {}), [hit], idf)
+    bare = reading(analyse("De thi co cho phep truy cap internet hoac mang cuc bo khong?", {}), [hit], idf)
+    assert bare.typed_bare and not written.typed_bare
+    assert run(bare, unit) == run(written, unit) == 1.0
+
+
 def test_an_abbreviation_the_glossary_knows_is_held_by_a_passage_writing_it_in_full():
     """Rule ``spelled_out``: "CĐS" in a question is held by a passage saying "chuyển đổi
     số"; an acronym the glossary does not know ("BTV") and a figure still need their letters."""

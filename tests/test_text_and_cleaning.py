@@ -111,13 +111,32 @@ def test_question_words_get_their_own_spellings_and_the_collections_pairs_still_
     assert restore_diacritics("co quan nao cap nhat", spellings) == "cơ quan nào cập nhật"
 
 
+def test_a_document_codes_letters_are_not_restored_in_either_case():
+    # The collection spells "tu" as "tử" and "kh" as "kh" of no code: a code stays as typed.
+    spellings = {"tu": "tử", "nghi_quyet": "nghị_quyết", "ke_hoach": "kế_hoạch", "ubnd": "ubnđ"}
+    assert restore_diacritics("nghi quyet 09-NQ/TU", spellings) == "nghị quyết 09-NQ/TU"
+    assert restore_diacritics("ke hoach 59/kh-ubnd tu", spellings) == "kế hoạch 59/kh-ubnd tử"
+    assert restore_diacritics("ty le 24/63 tu", spellings) == "ty le 24/63 tử"  # no code: a figure
+
+
+def test_a_lone_syllable_is_spelt_as_the_pair_agreeing_with_its_neighbour():
+    # "học kỳ" is chosen; "kỳ hè" agrees with its "kỳ", so "he" is "hè", not the frequent "hệ".
+    spellings = {"hoc_ky": "học_kỳ", "ky_he": "kỳ_hè", "he": "hệ", "ky_thi": "kỳ_thi", "thi": "thì"}
+    counts = {"hoc_ky": 100, "ky_he": 5}
+    assert restore_diacritics("hoc ky he", spellings, lambda k: counts.get(k, 1)) == "học kỳ hè"
+    # a pair that disagrees with the neighbour's chosen spelling says nothing
+    assert restore_diacritics("ky thi he", {"ky_thi": "kỳ_thi", "thi_he": "thị_hè", "he": "hệ"}) == "kỳ thi hệ"
+
+
 def test_overlapping_pairs_are_chosen_by_their_counts_not_greedily_from_the_left():
     # "so ho" (số hỗ, from "số hỗ trợ") overlaps "ho so" (hồ sơ); "da tiep" overlaps "tiep nhan".
     spellings = {"tong": "tổng", "so": "số", "ho": "hồ", "nhan": "nhân", "da": "đa", "so_ho": "số_hỗ", "ho_so": "hồ_sơ",
                  "da_tiep": "đã_tiếp", "tiep_nhan": "tiếp_nhận"}
     chunks = {"so_ho": 3, "ho_so": 40, "da_tiep": 5, "tiep_nhan": 30}
     restored = restore_diacritics("tong so ho so da tiep nhan", spellings, lambda t: chunks.get(t, 0))
-    assert restored == "tổng số hồ sơ đa tiếp nhận"
+    # "da", left out of the pairs, is spelt as "đã tiếp" has it, agreeing with the chosen
+    # "tiếp" (_spelt_by_neighbour), not as the single "đa".
+    assert restored == "tổng số hồ sơ đã tiếp nhận"
     # Without counts every pair weighs the same: of equal totals the earlier pair wins.
     assert restore_diacritics("tong so ho so", spellings) == "tổng số hỗ số"
 

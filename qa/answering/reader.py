@@ -600,7 +600,17 @@ class Reading:
         question, not once per unit read."""
         if self.query.lang == "en" or not asks_yes_no(self.query.folded):
             return ()
-        return tuple(_SYLLABLE.findall(self.query.text.lower()))
+        return tuple(_SYLLABLE.findall((self.query.folded if self.typed_bare else self.query.text).lower()))
+
+    @cached_property
+    def typed_bare(self) -> bool:
+        """Rule (a question typed without diacritics reads units folded): the question's
+        words, its province names aside, carry no diacritics (as ``qa.retrieval.query.analyse``
+        reads it), so what compares its syllables with a unit's as written
+        (``yes_no_run``) compares both folded. As written, "sinh vien co the bi loai khoi lop
+        hay khong" held no run of "sinh viên … bị loại khỏi lớp"."""
+        text = self.query.text
+        return not has_diacritics(blank(text, province_spans(text)))
 
     @cached_property
     def _missing(self) -> dict[tuple[str, str], float]:
@@ -651,8 +661,8 @@ class Reading:
 
 
 #: What ``Reading.for_top_score`` shares: the cached properties that read only the question.
-_PER_QUESTION = ("asked", "levels", "counted", "phrases", "given_figures", "yes_no_syllables", "_coverage_terms",
-                 "_coverages", "_missing")
+_PER_QUESTION = ("asked", "levels", "counted", "phrases", "given_figures", "yes_no_syllables", "typed_bare",
+                 "_coverage_terms", "_coverages", "_missing")
 
 
 def _f_coverage(r: Reading, c: Candidate) -> float:
@@ -692,7 +702,7 @@ def _f_yes_no_run(r: Reading, c: Candidate) -> float:
     asked = r.yes_no_syllables
     if not asked:
         return 0.0
-    text = _SYLLABLE.findall(c.text.lower())
+    text = _SYLLABLE.findall((fold(c.text) if r.typed_bare else c.text).lower())
     at: dict[str, list[int]] = {}
     for j, w in enumerate(text):
         at.setdefault(w, []).append(j)

@@ -267,10 +267,19 @@ def restore_diacritics(text: str, spellings: dict[str, str],
     Where two known pairs overlap ("ho so" in "tong so ho so": "số hỗ" or "hồ sơ"; "da
     tiep nhan": "đã tiếp" or "tiếp nhận") the pairs are chosen together
     (``_chosen_pairs``), not greedily from the left: the left pair stole the syllable of
-    the right one and spelled both wrong ("số hỗ số", "tiếp nhân")."""
+    the right one and spelled both wrong ("số hỗ số", "tiếp nhân").
+
+    Rule (a code is not a word): the letters of a document's number code, typed in
+    capitals or not ("09-NQ/TU", "59/kh-ubnd"), are left as typed (``_typed_code_spans``):
+    "TU" had become "Tử", and the question was embedded with a code no document holds."""
     words = question_spellings()
     tokens = re.findall(r"\w+|\W+", text)
-    word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)]
+    starts = [0]
+    for token in tokens:
+        starts.append(starts[-1] + len(token))
+    codes = _typed_code_spans(text)
+    word_positions = [i for i, t in enumerate(tokens) if re.match(r"\w", t)
+                      and not any(s <= starts[i] < e for s, e in codes)]
     out = list(tokens)
     candidates: dict[int, tuple[str, float]] = {}  # i -> (spelling of words i, i+1; weight)
     for i in range(len(word_positions) - 1):
@@ -283,21 +292,33 @@ def restore_diacritics(text: str, spellings: dict[str, str],
         elif key in spellings:
             candidates[i] = (spellings[key], float(max(1, frequency(key))) if frequency else 1.0)
     paired = _chosen_pairs(candidates, len(word_positions))
-    i = 0
-    while i < len(word_positions):
-        a = word_positions[i]
-        if i in paired:
-            b = word_positions[i + 1]
-            first, second = candidates[i][0].split("_", 1)
-            out[a], out[b] = _same_case(tokens[a], first), _same_case(tokens[b], second)
-            i += 2
-            continue
+    spelt: dict[int, str] = {}  # word number -> its spelling, from a chosen pair
+    for i in paired:
+        spelt[i], spelt[i + 1] = candidates[i][0].split("_", 1)
+    for i, a in enumerate(word_positions):
         key = fold(tokens[a]).lower()
-        single = words.get(key) or spellings.get(key)
-        if single:
-            out[a] = _same_case(tokens[a], single)
-        i += 1
+        if i not in spelt:
+            single = words.get(key) or _spelt_by_neighbour(i, candidates, spelt) or spellings.get(key)
+            if not single:
+                continue
+            spelt[i] = single
+        out[a] = _same_case(tokens[a], spelt[i])
     return "".join(out)
+
+
+def _spelt_by_neighbour(i: int, candidates: Mapping[int, tuple[str, float]], spelt: Mapping[int, str]) -> str | None:
+    """Rule (a lone syllable is spelt as its neighbour's pair has it): the spelling of word
+    ``i``, left out of the chosen pairs, from a known pair with a neighbour whose chosen
+    spelling that pair agrees with (the heavier of the two); None when neither does. "hoc ky
+    he": "học kỳ" is chosen, "kỳ hè" agrees with it, so "he" is "hè", not the collection's
+    most frequent "hệ" of a syllable read alone."""
+    options = []
+    left, right = candidates.get(i - 1), candidates.get(i)
+    if left and spelt.get(i - 1) == left[0].split("_", 1)[0]:
+        options.append((left[1], left[0].split("_", 1)[1]))
+    if right and spelt.get(i + 1) == right[0].split("_", 1)[1]:
+        options.append((right[1], right[0].split("_", 1)[0]))
+    return max(options)[1] if options else None
 
 
 #: A pair of question words ("bao nhiêu", "ở đâu") outweighs any pair of the collection:
@@ -325,6 +346,16 @@ def _chosen_pairs(candidates: Mapping[int, tuple[str, float]], n_words: int) -> 
         else:
             i += 1
     return chosen
+
+
+def _typed_code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text gives a document's number code, in capitals as the documents write
+    it or in lower case as officials type it ("09-NQ/TU", "59/kh-ubnd")."""
+    return [m.span() for m in _TYPED_CODE.finditer(text)]
+
+
+#: ``DOCUMENT_CODE`` in either case: a number, then the issuer's letters after "/" or "-".
+_TYPED_CODE = re.compile(DOCUMENT_CODE.pattern, re.IGNORECASE)
 
 
 def _same_case(original: str, accented: str) -> str:
