@@ -306,6 +306,12 @@ def main(argv: Sequence[str] | None = None,
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    from eval import ablation
+    try:
+        ablation.apply_from_env()  # eval-only: QA_GLOSSARY_DROP=FRACTION:SEED
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         conversations, problems = load_conversations(args.questions)
     except SetupError as exc:

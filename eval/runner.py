@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from eval import metrics, report, twins
+from eval import ablation, metrics, report, twins
 from eval.sets import (EVAL_DIR, FACTS, SPANS, STANDARD_SETS, EvalSet, SpanFileError, is_span_file, read_regulations,
                        read_span_file, standard_sets, write_contexts)
 from qa.errors import QAError
@@ -584,6 +584,10 @@ def main(
         args = parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        ablation.apply_from_env()  # eval-only: QA_GLOSSARY_DROP=FRACTION:SEED
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     try:
         evalsets = selected_sets(args)
     except ValueError as exc:
