@@ -1806,6 +1806,13 @@ def test_a_signature_block_answers_only_who_signed():
     assert not signature_unasked(reading(analyse("Tỷ lệ người dân có chữ ký số năm 2026 là bao nhiêu?", {}), [hit], idf), line)
 
 
+def _units_starting(text: str, *starts: str) -> tuple[Hit, list[Candidate]]:
+    """One passage of ``text`` and its units that begin with each of ``starts``, in order."""
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    return hit, [next(c for c in found if c.text.startswith(start)) for start in starts]
+
+
 def test_who_leads_is_not_answered_by_the_signature_or_the_title_block():
     """Rule "who leads is not who signed" (reader.issuer_for_lead): a question asking who
     leads or is in charge of a task, in Vietnamese, without diacritics or in English, is
@@ -1820,12 +1827,7 @@ def test_who_leads_is_not_answered_by_the_signature_or_the_title_block():
             "Chủ tịch UBND tỉnh Nguyễn Văn Thọ vừa ký ban hành kế hoạch chuyển đổi số năm 2025.\n"
             "Sở Khoa học và Công nghệ chủ trì, phối hợp các sở, ngành triển khai kế hoạch.\n"
             "Người ký: Nguyễn Khắc Hiếu (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)")
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    found = units(hit, text)
-    portal = next(c for c in found if c.text.startswith("Người ký |"))
-    said = next(c for c in found if c.text.startswith("Chủ tịch"))
-    block = next(c for c in found if c.text.startswith("Người ký:"))
-    task = next(c for c in found if c.text.startswith("Sở Khoa học"))
+    hit, (portal, said, block, task) = _units_starting(text, "Người ký |", "Chủ tịch", "Người ký:", "Sở Khoa học")
     title_block = replace(task, in_title_block=True)
     lead = ("Sở nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Ninh Bình năm 2025?",
             "co quan nao chiu trach nhiem trien khai ke hoach chuyen doi so ninh binh",
@@ -2192,12 +2194,8 @@ def test_who_coordinates_is_not_answered_by_a_unit_naming_only_the_lead():
             " | Cơ quan phối hợp: Bảo hiểm xã hội tỉnh | Thời gian hoàn thành: Tháng 9/2025\n"
             "Triển khai bệnh án điện tử tại 100% bệnh viện công lập; Sở Y tế chủ trì.\n"
             "Sở Y tế chủ trì, phối hợp với Bảo hiểm xã hội tỉnh triển khai bệnh án điện tử.")
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    found = units(hit, text)
-    lead_row = next(c for c in found if c.text.startswith("STT: 4"))
-    both_row = next(c for c in found if c.text.startswith("STT: 3"))
-    lead_only = next(c for c in found if c.text.startswith("Triển khai bệnh án điện tử tại 100%"))
-    with_partner = next(c for c in found if c.text.startswith("Sở Y tế chủ trì, phối hợp"))
+    hit, (lead_row, both_row, lead_only, with_partner) = _units_starting(
+        text, "STT: 4", "STT: 3", "Triển khai bệnh án điện tử tại 100%", "Sở Y tế chủ trì, phối hợp")
     for question in ("Cơ quan nào phối hợp với Sở Y tế triển khai bệnh án điện tử?",
                      "co quan phoi hop trien khai benh an dien tu",
                      "Which agencies coordinate with the Department of Health on electronic medical records?"):
@@ -2248,11 +2246,9 @@ def test_who_leads_is_said_by_the_unit():
             "STT: 7 | Nhiệm vụ: Vận hành Trung tâm giám sát an toàn thông tin (SOC) | Cơ quan thực hiện: Công an tỉnh\n"
             "Ban Chỉ đạo tỉnh chỉ đạo vận hành Trung tâm giám sát an toàn thông tin (SOC).\n"
             "Sở TT&TT phối hợp với Công an tỉnh vận hành Trung tâm giám sát an toàn thông tin (SOC).")
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    found = units(hit, text)
-    unstated = next(c for c in found if "Bộ Công an" in c.text)
-    said = [next(c for c in found if c.text.startswith(start)) for start in
-            ("Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh;", "STT: 7", "Ban Chỉ đạo", "Sở TT&TT")]
+    hit, (unstated, *said) = _units_starting(
+        text, "Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh kết nối",
+        "Vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh;", "STT: 7", "Ban Chỉ đạo", "Sở TT&TT")
     for question in ("Cơ quan nào chủ trì vận hành Trung tâm giám sát an toàn thông tin (SOC)?",
                      "co quan dau moi van hanh trung tam giam sat an toan thong tin soc",
                      "Which agency leads the security operations centre (SOC)?"):
