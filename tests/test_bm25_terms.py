@@ -15,7 +15,7 @@ import pytest
 
 import qa.indexing.bm25
 import qa.indexing.spellings
-from qa.indexing.bm25 import B, K1, BM25Index, WordTable, terms
+from qa.indexing.bm25 import B, K1, BM25Index, WordTable, fraction_parts, terms
 from qa.retrieval.glossary import expand_abbreviations
 from qa.indexing.spellings import collection_spellings
 from qa.text import bigrams, fold, words
@@ -24,8 +24,10 @@ from qa.text import bigrams, fold, words
 def reference_terms(text: str) -> list[str]:
     """``qa.indexing.bm25.terms`` as it was written before it was made fast (one word at a time)."""
     accented = words(text)
-    for expansion in expand_abbreviations(accented):
-        accented = accented + words(expansion)
+    extra: list[str] = []
+    for word in accented:
+        extra += [w for e in expand_abbreviations([word]) for w in words(e)] + fraction_parts(word)
+    accented = accented + extra
     folded = [fold(w) for w in accented]
     out = folded + bigrams(folded)
     out.extend(a for a, f in zip(accented, folded) if a != f)
@@ -37,6 +39,7 @@ TEXTS = [
     "ty le dan so co tai khoan thanh toan dien tu dat tren 30%",
     "TỶ LỆ DÂN SỐ CÓ TÀI KHOẢN THANH TOÁN ĐIỆN TỬ",
     "Sở TT&TT chủ trì; Kế hoạch số 245/KH-UBND ngày 12/3/2022 của UBND tỉnh Hà Tĩnh.",
+    "Đạt 23/34 chỉ tiêu (67,6%), 12/12 huyện; điểm 4,5/5; NĐ 137/2024/NĐ-CP, 09-NQ/TU, 2021-2025.",
     "Sở TTTT, sở TT-TT và tt&tt: cùng một từ viết tắt. CĐS, cds, CQĐT, KT-XH, GD&ĐT.",
     "ICT Index đạt 24/63; 36,8% hồ sơ; 1.819 thủ tục; 4G/5G; data.gov.vn; 10.000 tỷ đồng",
     "Đến năm 2025, kinh tế số chiếm 20% GRDP; đến 2030 là 30 %.",
@@ -125,3 +128,19 @@ def test_the_collections_spellings_are_those_of_before_in_the_same_order(block, 
 def test_the_spellings_of_the_bundled_plans_are_those_of_before(assistant):
     texts = [c.text for c in assistant.index.chunks]
     assert list(collection_spellings(texts).items()) == list(reference_spellings(texts).items())
+
+
+@pytest.mark.parametrize("word, parts", [
+    ("23/34", ["23", "34"]), ("12/12", ["12", "12"]), ("4,5/5", ["4,5", "5"]),
+    ("15/3/2024", []), ("3/2024", []), ("137/2024", []), ("2021-2025", []),
+    ("09-nq/tu", []), ("245/kh-ubnd", []), ("4g/5g", []),
+])
+def test_a_fraction_also_names_its_numbers_but_a_date_or_a_code_does_not(word, parts):
+    assert fraction_parts(word) == parts
+
+
+def test_a_question_s_total_matches_a_passage_s_fraction():
+    """"trong 34 chỉ tiêu" shares "34" with "đạt 23/34 chỉ tiêu" (it shared no number before)."""
+    passage, question = set(terms("Tỉnh đạt 23/34 chỉ tiêu.")), set(terms("hoàn thành bao nhiêu trong 34 chỉ tiêu"))
+    assert "34" in passage & question
+    assert "34" not in terms("Kế hoạch 245/KH-UBND ngày 15/3/2024, giai đoạn 2021-2034")

@@ -5,6 +5,7 @@ Terms of a text (see ``terms``):
 - folded syllable bigrams ("thanh_toan") for multi-syllable words, which is what
   makes "thanh toán" outrank texts that merely contain "thanh" and "toán";
 - the words of known abbreviations ("CĐS" -> chuyển đổi số), see ``qa.retrieval.glossary``;
+- the two numbers of a fraction ("23/34" -> "23", "34"), see ``fraction_parts``;
 - the syllable with its diacritics ("toán"), only where it has some, so an accented
   question gets the extra precision of exact spelling ("số" digital vs "sở").
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import chain, compress
@@ -36,11 +38,11 @@ from pathlib import Path
 import numpy as np
 
 from qa.retrieval.glossary import data_digest, expand_abbreviations
-from qa.text import fold, tokens, words
+from qa.text import fold, is_year, tokens, words
 
 #: Bump when ``terms`` changes: an index built with other terms is rebuilt. The
 #: abbreviations are data (``qa/data``), so their digest is part of the version.
-TOKENIZER_VERSION = f"vi-syl-fold-bigram-abbr-3-{data_digest()}"
+TOKENIZER_VERSION = f"vi-syl-fold-bigram-abbr-frac-4-{data_digest()}"
 K1 = 1.5
 B = 0.75
 #: Chunks whose terms are counted at once while building. Small blocks keep the arrays
@@ -91,7 +93,8 @@ class WordTable:
         self.folded.append(folded)
         self.accented.append(folded != word)
         self.expansion.append(())  # (an expansion's own words are not expanded again)
-        self.expansion[new] = tuple(self.word(w) for e in expand_abbreviations([word]) for w in words(e))
+        extra = [w for e in expand_abbreviations([word]) for w in words(e)] + fraction_parts(word)
+        self.expansion[new] = tuple(self.word(w) for w in extra)
         return new
 
     def pieces(self, text: str) -> list[int]:
@@ -142,6 +145,25 @@ class WordTable:
         out = folded + [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
         out.extend(compress(map(self.words.__getitem__, ids), map(self.accented.__getitem__, ids)))
         return out
+
+
+#: A fraction or a count out of a total: two numbers joined by "/" ("23/34", "12/12",
+#: "4,5/5"). A date has three parts ("15/3/2024") and a document code letters
+#: ("245/KH-UBND"), so neither matches.
+_FRACTION = re.compile(r"(\d+(?:[.,]\d+)?)/(\d+(?:[.,]\d+)?)")
+
+
+def fraction_parts(word: str) -> list[str]:
+    """Rule (a fraction also names its two numbers): the numbers of a fraction-like word,
+    added to a text's terms like an abbreviation's words ("đạt 23/34 chỉ tiêu" holds the
+    "34" of "hoàn thành bao nhiêu trong 34 chỉ tiêu"; "23/34" alone is a term no question
+    types, and its "34" would be a term the collection never holds, weighed as the rarest
+    there is). Not where a part is a year: "137/2024" is a document's number and year,
+    "3/2024" a month, which say nothing of a count."""
+    match = _FRACTION.fullmatch(word)
+    if not match or any(is_year(part) for part in match.groups()):
+        return []
+    return list(match.groups())
 
 
 class _PieceNumbers(dict):
