@@ -26,6 +26,10 @@ model and the threshold stay as fitted, and the model file records what measured
 
     python -m eval.fit_reader [--sets articles,plans,regulations] [--held-out] [--write]
     python -m eval.fit_reader --only counted_noun [--write]
+    python -m eval.fit_reader --answer-only [NAMES] [--augment 0.3:11,12,13] [--write]
+
+``--answer-only`` fits the answerability model (or only the named answer weights) with the ranker
+kept; ``--augment`` adds each English dev question read again with a glossary drop per seed.
 """
 
 from __future__ import annotations
@@ -167,11 +171,14 @@ def retrieval_key(assistant: Assistant, k: int, root: Path | None = None) -> str
     return digest.hexdigest()[:12]
 
 
-def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: int) -> dict[str, list[Hit]]:
+def _retrieved(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
+               variant: str = "") -> dict[str, list[Hit]]:
     """The passages the assistant retrieves for each question, cached per index build
-    and ``retrieval_key``, so refitting after a reader change takes seconds."""
+    and ``retrieval_key``, so refitting after a reader change takes seconds. ``variant``
+    names an in-memory glossary drop (``augmented``): its retrieval is cached apart."""
     build = (assistant.settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    cache = assistant.settings.index_dir.parent / f"retrieved-{build}-k{k}-{retrieval_key(assistant, k)}.json"
+    tag = f"-{variant}" if variant else ""
+    cache = assistant.settings.index_dir.parent / f"retrieved-{build}-k{k}-{retrieval_key(assistant, k)}{tag}.json"
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     missing = [q for q in questions if q["question"] not in stored]
     for q in tqdm(missing, desc=f"retrieve {name}", unit="q"):
@@ -193,12 +200,12 @@ def answered_with(c: Candidate, document_text: str, room: int, query: Query) -> 
 
 
 def collect(name: str, assistant: Assistant, questions: Sequence[dict], k: int,
-            spans: bool = False) -> list[QuestionExamples]:
+            spans: bool = False, variant: str = "") -> list[QuestionExamples]:
     """Features and labels of every candidate of every question. In a span set the
     gold answer is its own evidence (a long span may cross passages), so only the
     quote is checked."""
     out: list[QuestionExamples] = []
-    retrieved = _retrieved(name, assistant, questions, k)
+    retrieved = _retrieved(name, assistant, questions, k, variant)
     for q in tqdm(questions, desc=f"features {name}", unit="q"):
         hits = retrieved[q["id"]]
         query = assistant.analyse(assistant._validate(q["question"]))
@@ -425,6 +432,95 @@ def conversation_questions(name: str, assistant: Assistant) -> list[dict]:
     return out
 
 
+#: What ``augmented`` appends to a question id ("q12~drop0.3s11").
+AUGMENTED_MARK = "~drop"
+
+
+def parse_augment(spec: str) -> tuple[float, tuple[int, ...]]:
+    """``--augment FRACTION:SEED,SEED,...`` ("0.3:11,12,13") -> (0.3, (11, 12, 13))."""
+    fraction_text, _, seeds_text = spec.partition(":")
+    seeds = tuple(int(s) for s in seeds_text.split(",") if s.strip())
+    fraction = float(fraction_text)
+    if not seeds or not 0.0 < fraction <= 1.0:
+        raise ValueError(f"--augment {spec!r}: FRACTION in (0, 1] and at least one seed")
+    return fraction, seeds
+
+
+def augmented(name: str, assistant: Assistant, questions: Sequence[dict], k: int, spans: bool,
+              fraction: float, seeds: Sequence[int]) -> list[QuestionExamples]:
+    """The English questions read again with ``fraction`` of the glossary dropped, once per seed
+    (``eval.ablation``), as further examples of the same collection. Why: the glossary was grown on
+    the dev questions' wording, so on the full glossary dev English leaves almost no word untranslated
+    and the answerability model never learns what an unseen word costs ``coverage`` (eval/README.md,
+    "Glossary ablation"). Seeds 1-3 are the yardstick's: keep them out."""
+    from eval import ablation
+
+    english = [q for q in questions if q.get("lang") == "en" or (q.get("lang") is None and
+                                                                   assistant.analyse(q["question"]).lang == "en")]
+    out: list[QuestionExamples] = []
+    try:
+        for seed in seeds:
+            ablation.drop_glossary(fraction, seed)
+            variant = f"drop{fraction:g}s{seed}"
+            for e in collect(name, assistant, english, k, spans, variant=variant):
+                out.append(QuestionExamples(e.collection, f"{e.qid}{AUGMENTED_MARK}{fraction:g}s{seed}", e.answerable, e.x, e.y,
+                                            e.ruled_out, e.refused))
+    finally:
+        ablation.restore_glossary()
+    return out
+
+
+def _fit_answer_features(x: np.ndarray, y: np.ndarray, weights: np.ndarray, model: ReaderModel,
+                         names: Sequence[str], l2: float = L2) -> np.ndarray:
+    """Answerability weights with only ``names`` fitted, every other weight, the bias and the threshold
+    kept from ``model``. Why: a whole answer refit moves the bias and every weight, which answers
+    unanswerable Vietnamese questions no new feature touches (2026-12-08, vi2 and compare floor checks);
+    a question-level feature fitted alone changes only the questions where it is not 0."""
+    unknown = sorted(set(names) - set(ANSWER_FEATURES))
+    if unknown:
+        raise ValueError(f"unknown answer features {unknown}; they are {list(ANSWER_FEATURES)}")
+    base = np.array([model.answer_weights.get(n, 0.0) for n in ANSWER_FEATURES])
+    free = np.isin(np.arange(len(ANSWER_FEATURES)), [list(ANSWER_FEATURES).index(n) for n in names])
+    weights = weights * len(weights) / weights.sum()
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        theta = base.copy()
+        theta[free] = params
+        p = 1 / (1 + np.exp(-np.clip(x @ theta + model.answer_bias, -30, 30)))
+        value = -np.sum(weights * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) / len(y)
+        g = x[:, free].T @ (weights * (p - y)) / len(y)
+        return value + l2 * float(params @ params), g + 2 * l2 * params
+
+    theta = base.copy()
+    theta[free] = minimize(loss, base[free], jac=True, method="L-BFGS-B").x
+    return theta
+
+
+def is_augmented(e: QuestionExamples) -> bool:
+    """The example is a question read with part of the glossary dropped (``augmented``)."""
+    return AUGMENTED_MARK in e.qid
+
+
+def fit_answer_only(examples: list[QuestionExamples], model: ReaderModel, l2: float = L2,
+                    names: Sequence[str] | None = None) -> tuple[np.ndarray, float, float]:
+    """Answerability weights, bias and threshold fitted with the model's ranker weights kept: a new
+    answer feature gets its weight without moving the ranker (``fit_features`` is its ranker twin).
+
+    The weights read every example; the threshold is chosen on the questions as asked
+    (``is_augmented`` ones aside): the product runs on the full glossary, and the augmented
+    copies (three per English question) would otherwise weigh English fourfold in the one
+    number (on 2026-12-08 they moved it 0.29 -> 0.21, refusing fewer English questions and
+    answering unanswerable articles and floor-check questions on the full glossary)."""
+    rank_weights = np.array([model.rank_weights.get(n, 0.0) for n in FEATURES])
+    x, y, kept = answer_examples(examples, rank_weights)
+    if names:
+        return _fit_answer_features(x, y, _collection_weights(kept), model, names, l2), model.answer_bias, model.threshold
+    answer_weights, bias = fit_answerability(x, y, _collection_weights(kept), l2)
+    asked = [e for e in examples if not is_augmented(e)]
+    threshold, _ = choose_threshold(outcomes(asked, rank_weights, answer_weights, bias))
+    return answer_weights, bias, threshold
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.fit_reader", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(STANDARD_SETS),
@@ -439,7 +535,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         metavar="FEATURES",
                         help="fit only these ranker weights (comma-separated feature names), keeping every other "
                              "weight, the answerability model and the threshold of the current model")
+    parser.add_argument("--answer-only", nargs="?", const="", default=None, metavar="FEATURES",
+                        help="fit only the answerability weights, bias and threshold, keeping the ranker's weights; "
+                             "with comma-separated answer feature names, only those weights (bias, threshold kept)")
+    parser.add_argument("--augment", type=parse_augment, default=None, metavar="FRACTION:SEEDS",
+                        help="also read each set's English dev questions with FRACTION of the glossary dropped, "
+                             "once per seed (\"0.3:11,12,13\"; never the yardstick's seeds 1-3); --answer-only only")
     args = parser.parse_args(argv)
+    if args.augment is not None and args.answer_only is None:
+        parser.error("--augment goes with --answer-only")
     if args.only is not None and (not args.only or set(args.only) - set(FEATURES)):
         parser.error(f"--only takes feature names of {list(FEATURES)}")
     examples: list[QuestionExamples] = []
@@ -455,6 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         turns = conversation_questions(name, assistant)
         questions += turns
         examples += collect(name, assistant, questions, args.k, spans=evalset.style == SPANS)
+        if args.augment is not None:
+            examples += augmented(name, assistant, questions, args.k, evalset.style == SPANS, *args.augment)
         sources[name] = {"questions": len(questions), "split": "dev",
                          **({"of_which_conversation_turns": len(turns)} if turns else {})}
     if len(sources) < 2:
@@ -466,6 +572,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for threshold, label in HELD_OUT_MEASURES.items():
                 scores = reported[l2, label] = held_out(examples, l2, threshold)
                 print(f"{label}, l2 {l2:g}: {scores} mean {np.mean(list(scores.values())):.3f}")
+    if args.answer_only is not None:
+        names = [n.strip() for n in args.answer_only.split(",") if n.strip()]
+        return _write_answer_only(examples, sources, args.k, args.write, args.augment, names)
     if args.only:
         return _write_partial(examples, args.only, sources, args.k, args.write)
     rank_weights, answer_weights, bias, threshold = fit(examples)
@@ -522,6 +631,44 @@ def _write_partial(examples: list[QuestionExamples], names: Sequence[str], sourc
         data.setdefault("fitted_on", {}).setdefault("features_fitted_alone", []).append(
             {"features": list(names), "date": time.strftime("%Y-%m-%d"), "collections": sources, "k": k, "l2": L2,
              "weights": {name: data["rank_weights"][name] for name in names},
+             "dev_at_threshold_before": details["before"], "dev_at_threshold_after": details["after"]})
+        MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+def _write_answer_only(examples: list[QuestionExamples], sources: dict[str, dict[str, object]], k: int,
+                       write: bool, augment: tuple[float, tuple[int, ...]] | None,
+                       names: Sequence[str] = ()) -> int:
+    """``--answer-only``: fit the answerability model and threshold alone (``fit_answer_only``),
+    report each collection's dev figures before and after, the full-glossary questions and the
+    augmented ones apart, and with ``write`` record them under ``fitted_on.answer_fitted_alone``."""
+    model = load_model()
+    rank_weights = np.array([model.rank_weights.get(n, 0.0) for n in FEATURES])
+    before_w = np.array([model.answer_weights.get(n, 0.0) for n in ANSWER_FEATURES])
+    answer_weights, bias, threshold = fit_answer_only(examples, model, names=names or None)
+    for name, b, a in zip(ANSWER_FEATURES, before_w, answer_weights):
+        print(f"answer {name:>18} {b:+.3f} -> {a:+.3f}")
+    print(f"answer {'bias':>18} {model.answer_bias:+.3f} -> {bias:+.3f}\nthreshold {model.threshold:.2f} -> {threshold:.2f}")
+    details = {}
+    for label, (w, b, t) in (("before", (before_w, model.answer_bias, model.threshold)),
+                             ("after", (answer_weights, bias, threshold))):
+        rows = outcomes(examples, rank_weights, w, b)
+        rows = [(r[0] + (AUGMENTED_MARK if is_augmented(e) else ""), *r[1:]) for r, e in zip(rows, examples)]
+        details[label] = at_threshold(rows, t)
+        for name, d in details[label].items():
+            print(label, name, {key: (round(float(v), 3) if isinstance(v, float) else v) for key, v in d.items()})
+    if write:
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        # A feature new to the model gets rank weight 0: the ranker is not refitted.
+        data["rank_weights"] = {name: data["rank_weights"].get(name, 0.0) for name in FEATURES}
+        data["answer_weights"] = {name: round(float(w), 4) for name, w in zip(ANSWER_FEATURES, answer_weights)}
+        data["answer_bias"] = round(bias, 4)
+        data["threshold"] = threshold
+        data.setdefault("fitted_on", {}).setdefault("answer_fitted_alone", []).append(
+            {"date": time.strftime("%Y-%m-%d"), "collections": sources, "k": k, "l2": L2,
+             "features": list(names) or "all",
+             "augment": None if augment is None else {"fraction": augment[0], "seeds": list(augment[1])},
              "dev_at_threshold_before": details["before"], "dev_at_threshold_after": details["after"]})
         MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")

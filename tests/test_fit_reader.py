@@ -151,3 +151,56 @@ def test_a_lead_in_is_labelled_by_the_items_its_answer_quotes():
     assert holds_gold(quote_of(query, answered_with(lead, text, 270, query), 270), "Có hành vi gian lận trong học tập")
     plain = next(c for c in found if c.text.startswith("2. Người có văn bằng"))
     assert answered_with(plain, text, 270, query) is plain
+
+
+TYPE_MISSING = list(FEATURES).index("type_missing")
+
+
+def _flagged(i: int) -> QuestionExamples:
+    """Half the questions unanswerable, their chosen unit flagged ``type_missing``; coverage alike."""
+    answerable = i % 2 == 0
+    e = _graded("a" if i % 4 < 2 else "b", i, answerable, 0.4)
+    if not answerable:
+        e.x[:, TYPE_MISSING] = 1.0
+    return e
+
+
+def test_the_answer_model_fitted_alone_keeps_the_ranker_and_learns_its_features():
+    """``--answer-only``: the answer weights come from the examples (a flag on wrong answers weighs
+    against answering); ``names`` fits only those, bias and threshold kept."""
+    from eval.fit_reader import fit_answer_only
+
+    examples = [_flagged(i) for i in range(40)]
+    model = ReaderModel({name: 0.5 for name in FEATURES}, {"coverage": 0.3}, -0.2, 0.4, {})
+    at = list(ANSWER_FEATURES).index("type_missing")
+    weights, bias, threshold = fit_answer_only(examples, model)
+    assert weights[at] < 0 and 0.0 < threshold < 1.0
+    weights, bias, threshold = fit_answer_only(examples, model, names=["type_missing"])
+    assert weights[at] < 0 and (bias, threshold) == (-0.2, 0.4)
+    assert all(w == model.answer_weights.get(n, 0.0) for n, w in zip(ANSWER_FEATURES, weights) if n != "type_missing")
+    with pytest.raises(ValueError, match="unknown answer features"):
+        fit_answer_only(examples, model, names=["no_such_feature"])
+
+
+def test_the_threshold_is_chosen_on_the_questions_as_asked():
+    """Augmented copies inform the weights, not the threshold: marking every example augmented but
+    the asked ones leaves the threshold the asked ones choose."""
+    from eval.fit_reader import AUGMENTED_MARK, QuestionExamples as QE, fit_answer_only, is_augmented
+
+    asked = [_flagged(i) for i in range(40)]
+    copies = [QE(e.collection, f"{e.qid}{AUGMENTED_MARK}0.3s11", True, e.x, np.ones_like(e.y)) for e in asked]
+    assert all(is_augmented(e) for e in copies) and not any(is_augmented(e) for e in asked)
+    model = ReaderModel({name: 0.5 for name in FEATURES}, {}, 0.0, 0.5, {})
+    _, _, alone = fit_answer_only(asked, model)
+    _, _, with_copies = fit_answer_only(asked + copies, model)
+    assert 0.0 < alone < 1.0 and 0.0 < with_copies < 1.0
+
+
+def test_augment_takes_a_fraction_and_seeds():
+    from eval.fit_reader import parse_augment
+
+    assert parse_augment("0.3:11,12,13") == (0.3, (11, 12, 13))
+    with pytest.raises(ValueError):
+        parse_augment("0.3")
+    with pytest.raises(ValueError):
+        parse_augment("0:11")
