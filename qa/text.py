@@ -70,6 +70,20 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def spaced_words(text: str) -> str:
+    """The text's words folded, lower-cased and parted by single spaces, with a space at
+    each end: a phrase is then found as whole words by a substring test
+    (``spaced_words(phrase) in spaced_words(text)``)."""
+    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+
+
+@lru_cache(maxsize=16384)
+def spaced_form(form: str) -> str:
+    """``spaced_words`` of a full form, kept: every question reads every full form of the
+    collection's acronyms and of the glossary's abbreviations."""
+    return spaced_words(form)
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text carries Vietnamese (or other Latin) diacritics."""
     return fold(text) != text

@@ -33,7 +33,8 @@ from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopw
 from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, asks_yes_no, blank
 from qa.data import DataFileError, alternatives, read_rows
-from qa.text import CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading, is_year, own_years, sentences, years
+from qa.text import (CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading,
+                     is_year, own_years, sentences, spaced_form, spaced_words, years)
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -627,7 +628,7 @@ class Reading:
             have = joined_terms((text, heading_path), frozenset(required))
             lacking = [t for t in required if t not in have]
             if lacking:
-                spelled = _spaced_words(f"{text} {heading_path}")
+                spelled = spaced_words(f"{text} {heading_path}")
                 lacking = [t for t in lacking if not spelled_out(t, spelled)]
             found = self._missing[text, heading_path] = len(lacking) / len(required)
         return found
@@ -977,21 +978,15 @@ def _f_number_kind_other(r: Reading, c: Candidate) -> float:
     return 1.0 if held and r.document_kind not in held else 0.0
 
 
-def _spaced_words(text: str) -> str:
-    """The text's words folded, lower-cased, parted by single spaces and with a space at
-    each end: a full form is then found as whole words by a substring test."""
-    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
-
-
 def spelled_out(term: str, spaced: str) -> bool:
     """Rule (an abbreviation is there in full): a required term that is a glossary
     abbreviation (``qa/data/abbreviations.tsv``: "CĐS" → "chuyển đổi số") counts as held
-    by a passage writing one of its full forms (``spaced``: ``_spaced_words`` of the passage).
+    by a passage writing one of its full forms (``spaced``: ``qa.text.spaced_words`` of the passage).
     A paraphrase abbreviates what the plan writes in full ("mục tiêu CĐS năm 2025" for "mục
     tiêu chuyển đổi số"); BM25 already reads both forms as one (``expand_abbreviations``),
     but ``required_missing`` counted the letters only and pulled the right unit under the
     threshold. Figures and acronyms the glossary does not know still need their letters."""
-    return any(_spaced_words(form) in spaced for form in abbreviations().get(abbreviation_key(term), ()))
+    return any(spaced_form(form) in spaced for form in abbreviations().get(abbreviation_key(term), ()))
 
 
 def _f_required_missing(r: Reading, c: Candidate) -> float:

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations
-from qa.text import fold
+from qa.text import fold, spaced_form, spaced_words
 
 #: A definition's bracket: "(CTTN)", "(gọi tắt là KLTN)", "(sau đây viết tắt là “ĐVCM”)".
 _DEFINITION = re.compile(r"\(\s*(?:sau đây |dưới đây )?(?:(?:được )?(?:gọi tắt|viết tắt|gọi) là\s+)?[“\"]?"
@@ -74,12 +73,6 @@ def defined_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(forms, key=lambda f: -forms[f])) for key, forms in counts.items()}
 
 
-def _spaced(text: str) -> str:
-    """The text's words folded, lower-cased and parted by single spaces, with a space at
-    each end: a full form is found as whole words."""
-    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
-
-
 def expansion_terms(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[str]:
     """BM25 terms to add to a question: the acronym of each defined full form it names, and
     the full forms of each defined acronym it writes in capitals (so that "ban" is no
@@ -98,11 +91,5 @@ def expansion_terms(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> l
 
 def defined_forms(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(acronym key, full form) of each defined full form the question names, as whole words."""
-    folded = _spaced(question)
-    return [(key, form) for key, forms in acronyms.items() for form in forms[:1] if _spaced_form(form) in folded]
-
-
-@lru_cache(maxsize=16384)
-def _spaced_form(form: str) -> str:
-    """``_spaced`` of a full form, kept: every question reads every form of the collection."""
-    return _spaced(form)
+    folded = spaced_words(question)
+    return [(key, form) for key, forms in acronyms.items() for form in forms[:1] if spaced_form(form) in folded]
