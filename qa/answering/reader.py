@@ -1315,17 +1315,11 @@ def asks_coordination(query: Query) -> bool:
     return says("coordination_words", query.folded, query.lang)
 
 
-def says_coordination(text: str) -> bool:
-    """The text names who coordinates on a task: a word of "coordination_words", in either
-    language, on the folded text ("Cơ quan phối hợp: …", "chủ trì, phối hợp với …")."""
-    return _text_says(text, "coordination_words")
-
-
 def coordination_unstated(r: Reading, c: Candidate) -> bool:
     """Rule (who leads is not who coordinates): the question asks who works with the lead
     agency on a task (``asks_coordination``) and neither the unit nor what it is read with
-    says who does (``says_coordination``): "Nhiệm vụ: Triển khai bệnh án điện tử … | Cơ
-    quan chủ trì: Sở Y tế | Thời gian hoàn thành: Tháng 9/2025", a row of a table with no
+    says who does (``unit_says`` "coordination_words"): "Nhiệm vụ: Triển khai bệnh án
+    điện tử … | Cơ quan chủ trì: Sở Y tế | Thời gian hoàn thành: Tháng 9/2025", a row of a table with no
     "Cơ quan phối hợp" column, or "…; Sở Y tế chủ trì", is no answer to "Which agencies
     coordinate with the Department of Health on …?". Why: such a unit is chosen because it
     holds the task and an agency, and the only agency it names is the lead, which the
@@ -1333,7 +1327,7 @@ def coordination_unstated(r: Reading, c: Candidate) -> bool:
     q = r.query
     if q.wants_comparison or not asks_coordination(q):
         return False
-    return not any(says_coordination(t) for t in (c.text, c.context) if t)
+    return not unit_says(c, "coordination_words")
 
 
 def asks_lead_role(query: Query) -> bool:
@@ -1344,19 +1338,19 @@ def asks_lead_role(query: Query) -> bool:
     return asks_lead(query) and says("lead_role", query.folded, query.lang)
 
 
-def says_lead(text: str) -> bool:
-    """The text says who carries a task: a word of "lead_words" or "lead_said", in either
-    language, on the folded text ("Viễn thông Kon Tum chủ trì", "Cơ quan chủ trì: Sở Y tế",
-    "Cơ quan thực hiện: …", "là cơ quan thường trực")."""
-    return _text_says(text, "lead_words", "lead_said")
-
-
-def _text_says(text: str, *keys: str) -> bool:
-    """A word of one of ``question_types.json``'s ``keys``, in either language, in the
-    folded text: a unit is read whatever the question's language (an English question
-    reads a Vietnamese plan)."""
-    folded = fold(text).lower()
-    return any(says(key, folded, lang) for key in keys for lang in ("vi", "en"))
+def unit_says(c: Candidate, *keys: str) -> bool:
+    """The unit, or what it is read with (its sentence or lead-in), each read on its own,
+    holds a word of one of ``question_types.json``'s ``keys`` in either language, folded: a
+    unit is read whatever the question's language (an English question reads a Vietnamese
+    plan). "coordination_words": who coordinates ("Cơ quan phối hợp: …", "chủ trì, phối hợp
+    với …"); "lead_words" and "lead_said": who carries a task ("Viễn thông Kon Tum chủ trì",
+    "Cơ quan chủ trì: Sở Y tế", "Cơ quan thực hiện: …", "là cơ quan thường trực")."""
+    for text in (c.text, c.context):
+        if text:
+            folded = fold(text).lower()
+            if any(says(key, folded, lang) for key in keys for lang in ("vi", "en")):
+                return True
+    return False
 
 
 def lead_unstated(r: Reading, c: Candidate) -> bool:
@@ -1364,8 +1358,8 @@ def lead_unstated(r: Reading, c: Candidate) -> bool:
     (``asks_lead_role``; not a yes/no question, nor one asking which province, nor one asking
     a figure, a date or a rank: "Which province led the country in …?", "the group of how
     many leading provinces") and neither the unit nor what it is read with says who carries one
-    (``says_lead``): "… vận hành Trung tâm giám sát an toàn thông tin (SOC) của tỉnh kết nối
-    với hệ thống của Bộ Công an" names an agency, not who runs the centre; "Triển khai hệ
+    (``unit_says`` "lead_words", "lead_said"): "… vận hành Trung tâm giám sát an toàn
+    thông tin (SOC) của tỉnh kết nối với hệ thống của Bộ Công an" names an agency, not who runs the centre; "Triển khai hệ
     thống thông tin báo cáo đến 100% các sở, ngành" names the task and no one leading it.
     Why: a plan assigns its tasks in words of leading or carrying out, or in a table's
     agency column; a unit holding the task's words and some agency is chosen for those words
@@ -1374,7 +1368,7 @@ def lead_unstated(r: Reading, c: Candidate) -> bool:
     if (q.wants_comparison or q.asks_which_province or r.kinds - {"agent"} or asks_yes_no(q.folded)
             or not asks_lead_role(q)):
         return False
-    return not any(says_lead(t) for t in (c.text, c.context) if t)
+    return not unit_says(c, "lead_words", "lead_said")
 
 
 @lru_cache(maxsize=1)
@@ -2013,7 +2007,7 @@ QUESTION_CONDITIONS: dict[str, Callable[[Sequence[Sequence[float]], int], bool]]
 #:   four regulations dev questions that do are answered as before.
 #: - ``lead_unstated`` (``lead_unstated``): the question asks who leads a task ("chủ trì",
 #:   "đầu mối", "lead"; not yes/no, not which province, no figure) and neither the unit nor its context says who
-#:   leads or carries one (``says_lead``). Task-table check 0.900 -> 1.000 abstention recall;
+#:   leads or carries one (``unit_says``). Task-table check 0.900 -> 1.000 abstention recall;
 #:   real-page lead check (chutri) 0.833 -> 1.000. Read for "chịu trách nhiệm" and
 #:   "responsible" too, it refused three regulations dev answers naming the doer alone; read
 #:   for "leading" and for questions asking a province or a figure, two English floor
@@ -2110,8 +2104,16 @@ def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequen
     asked = reading.levels
     if not asked or not level_conflict(reading, candidates[best]):
         return best
+    return _yield_to(reading, candidates, order, best, lambda c: bool(unit_levels(c) & asked))
+
+
+def _yield_to(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int,
+              wanted: Callable[[Candidate], bool]) -> int:
+    """The best-ranked unit other than ``best`` that is ``wanted`` and meets no unit
+    condition, else ``best``: where a yield rule (``level_yield``, ``proposal_yield``) sends
+    the answer."""
     for i in order:
-        if i != best and unit_levels(candidates[i]) & asked and unit_refusal(reading, candidates[i]) is None:
+        if i != best and wanted(candidates[i]) and unit_refusal(reading, candidates[i]) is None:
             return i
     return best
 
@@ -2136,10 +2138,7 @@ def proposal_yield(reading: Reading, candidates: Sequence[Candidate], order: Seq
     if (q.wants_comparison or "agent" not in reading.kinds or not says("proposal_events", q.folded, q.lang)
             or states_proposal(candidates[best].text)):
         return best
-    for i in order:
-        if i != best and states_proposal(candidates[i].text) and unit_refusal(reading, candidates[i]) is None:
-            return i
-    return best
+    return _yield_to(reading, candidates, order, best, lambda c: states_proposal(c.text))
 
 
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
