@@ -36,6 +36,7 @@ from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
 from qa.text import normalize, years
 from qa.types import Answer, Citation, Document, Hit, mark_cited
 
+
 def _target_today(query: Query) -> bool:
     """The question asks for a target and names no year: today's, which an old province's
     successor sets (``provinces._today_asked``)."""
@@ -259,8 +260,9 @@ class Assistant:
         question, which may abstain (shape "answer"). ``per_province`` is
         ``_per_province``'s ranking."""
         named_inside = self._named_scope(query)
+        today = _target_today(query)
         missing = tuple(p for p in query.provinces
-                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=_target_today(query)))
+                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=today))
         settings = self.settings
         meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:
