@@ -1450,6 +1450,16 @@ def test_the_indicators_a_question_names():
     assert named_indicators("How many communes trialled the model in Q3 2020?") == ()  # a quarter
 
 
+def _assert_rule(rule: Callable, text: str, cases: tuple[tuple[str, bool], ...]) -> None:
+    """``rule`` (a unit condition) on the first unit of ``text`` is, for each question of
+    ``cases``, what the case says."""
+    idf = idf_function(lambda t: 1, 10)
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = units(hit, text)[0]
+    for question, expected in cases:
+        assert rule(reading(analyse(question, {}), [hit], idf), unit) is expected, question
+
+
 def test_an_abbreviation_typed_in_lower_case_names_its_indicator():
     """Rule "an abbreviation typed in lower case" (reader.named_indicators): a Vietnamese
     question's lower-case word the glossary knows names the indicator as its capitals do;
@@ -1461,15 +1471,11 @@ def test_an_abbreviation_typed_in_lower_case_names_its_indicator():
     assert [k for k, _ in named_indicators("hai phong ty le ho so tthc truc tuyen 2025", typed=True)] == ["tthc"]
     assert named_indicators("hai phong ty le ho so truc tuyen toan trinh 2025", typed=True) == ()
     # indicator_absent reads them in a Vietnamese question asking a figure, not a document's particulars
-    idf = idf_function(lambda t: 1, 10)
-    text = "- Tỷ lệ người dân trưởng thành có tài khoản thanh toán điện tử: năm 2026 đạt 88%."
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = units(hit, text)[0]
-    for question, refused in (("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026", True),
-                              ("ty le nguoi dan co tai khoan thanh toan dien tu 2026", False),
-                              ("what share of adults use vneid in 2026", False),
-                              ("nghe an ai ky kh cds 2026", False)):
-        assert indicator_absent(reading(analyse(question, {}), [hit], idf), unit) is refused, question
+    _assert_rule(indicator_absent, "- Tỷ lệ người dân trưởng thành có tài khoản thanh toán điện tử: năm 2026 đạt 88%.",
+                 (("ty le nguoi dan dinh danh vneid muc 2 nghe an 2026", True),
+                  ("ty le nguoi dan co tai khoan thanh toan dien tu 2026", False),
+                  ("what share of adults use vneid in 2026", False),
+                  ("nghe an ai ky kh cds 2026", False)))
 
 
 def test_the_plans_subject_names_no_indicator():
@@ -1482,14 +1488,10 @@ def test_the_plans_subject_names_no_indicator():
     assert named_indicators("Theo chương trình hành động CĐS của UBND tỉnh, tỷ lệ … là bao nhiêu?") == ()
     assert named_indicators("dong thap muc tieu cds ty le tai khoan thanh toan 2025", typed=True) == ()
     assert [k for k, _ in named_indicators("Mục tiêu CĐS: tỷ lệ người dân có VNeID?")] == ["vneid"]
-    idf = idf_function(lambda t: 1, 10)
-    text = "Người dân và doanh nghiệp có tài khoản thanh toán điện tử đạt trên 50%."
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = units(hit, text)[0]
-    for question, refused in (("Theo chương trình CĐS, tỷ lệ người dân có tài khoản thanh toán điện tử bao nhiêu?", False),
-                              ("muc tieu cds ty le nguoi dan co tai khoan thanh toan dien tu", False),
-                              ("Theo chương trình CĐS, tỷ lệ người dân có VNeID bao nhiêu?", True)):
-        assert indicator_absent(reading(analyse(question, {}), [hit], idf), unit) is refused, question
+    _assert_rule(indicator_absent, "Người dân và doanh nghiệp có tài khoản thanh toán điện tử đạt trên 50%.",
+                 (("Theo chương trình CĐS, tỷ lệ người dân có tài khoản thanh toán điện tử bao nhiêu?", False),
+                  ("muc tieu cds ty le nguoi dan co tai khoan thanh toan dien tu", False),
+                  ("Theo chương trình CĐS, tỷ lệ người dân có VNeID bao nhiêu?", True)))
 
 
 def test_a_subject_abbreviation_must_be_in_the_glossary(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
