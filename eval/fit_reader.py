@@ -302,15 +302,21 @@ def answer_examples(examples: list[QuestionExamples], rank_weights: np.ndarray,
     return np.array(rows), np.array(labels), kept
 
 
+def _log_loss(z: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, np.ndarray]:
+    """The weighted mean log loss of logits ``z`` against labels ``y``, and its gradient with
+    respect to ``z``: what the answerability fits (``fit_answerability``,
+    ``_fit_answer_features``) minimise, with their own L2 and parameters."""
+    p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+    value = -np.sum(weights * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) / len(y)
+    return value, weights * (p - y) / len(y)
+
+
 def fit_answerability(x: np.ndarray, y: np.ndarray, weights: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
     """Logistic weights and bias of P(answer right | chosen unit)."""
     weights = weights * len(weights) / weights.sum()
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        z = x @ theta[1:] + theta[0]
-        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
-        value = -np.sum(weights * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) / len(y)
-        g = weights * (p - y) / len(y)
+        value, g = _log_loss(x @ theta[1:] + theta[0], y, weights)
         return value + l2 * float(theta[1:] @ theta[1:]), np.concatenate([[g.sum()], x.T @ g + 2 * l2 * theta[1:]])
 
     theta = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
@@ -486,10 +492,8 @@ def _fit_answer_features(x: np.ndarray, y: np.ndarray, weights: np.ndarray, mode
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         theta = base.copy()
         theta[free] = params
-        p = 1 / (1 + np.exp(-np.clip(x @ theta + model.answer_bias, -30, 30)))
-        value = -np.sum(weights * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) / len(y)
-        g = x[:, free].T @ (weights * (p - y)) / len(y)
-        return value + l2 * float(params @ params), g + 2 * l2 * params
+        value, g = _log_loss(x @ theta + model.answer_bias, y, weights)
+        return value + l2 * float(params @ params), x[:, free].T @ g + 2 * l2 * params
 
     theta = base.copy()
     theta[free] = minimize(loss, base[free], jac=True, method="L-BFGS-B").x
