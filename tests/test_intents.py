@@ -85,6 +85,57 @@ def test_a_question_about_a_plan_is_no_definition(question):
     assert intents.definition_term(question, analyse(question, {})) is None
 
 
+@pytest.mark.parametrize("line, term, defines", [
+    ("- Học phần điều kiện: là các học phần sinh viên bắt buộc phải học.", "Học phần điều kiện", True),
+    ("1. Chương trình chuẩn: được xây dựng theo quy định hiện hành.", "chương trình chuẩn", True),
+    ("P.ĐTĐH: Phòng Đào tạo Đại học", "PĐTĐH", True),  # spaced or punctuated otherwise
+    ("a) Học bổng học tập: căn cứ trên kết quả học tập.", "học bổng học tập", True),
+    ("Học phần điều kiện gồm các học phần sau: giáo dục thể chất.", "Học phần điều kiện", False),  # no label
+    ("Tỷ trọng kinh tế số: đạt 20% GRDP.", "kinh tế số", False),  # the label is more than the term
+    ("Trường: Trường ĐHCNTT", "Trường ĐHCNTT", False),  # the term is what the label stands for
+])
+def test_a_glossary_entry_defines_its_label(line, term, defines):
+    """Rule "a glossary entry defines its label" (intents.glossary_entry)."""
+    assert intents.glossary_entry(line, intents.term_aliases(term, "vi")) is defines
+
+
+@pytest.mark.parametrize("sentence, term, named", [
+    ("1. Văn bản này quy định về việc dạy và học theo phương thức trực tuyến (DHTT) và phương thức kết hợp.", "DHTT",
+     "1. Văn bản này quy định về việc dạy và học theo phương thức trực tuyến (DHTT)"),
+    ("- Phòng Thanh tra pháp chế và Đảm bảo chất lượng (P. TTPC&ĐBCL) là đơn vị phối hợp.", "P. TTPC&ĐBCL",
+     "- Phòng Thanh tra pháp chế và Đảm bảo chất lượng (P. TTPC&ĐBCL)"),
+    ("- CTĐT ghi rõ các môn được học riêng – sau đây gọi chung là các môn học tài năng. Các môn …",
+     "môn học tài năng", "- CTĐT ghi rõ các môn được học riêng – sau đây gọi chung là các môn học tài năng"),
+    ("Trường Đại học Công nghệ Thông tin (sau đây gọi tắt là Trường) ban hành.", "Trường",
+     "Trường Đại học Công nghệ Thông tin (sau đây gọi tắt là Trường)"),
+    ("Sinh viên chương trình chuẩn (CTC) được đăng ký.", "chương trình chuẩn", None),  # it names CTC
+    ("Hệ thống quản lý học tập (LMS) được nâng cấp.", "LGSP", None),
+])
+def test_a_term_named_in_passing_is_read_when_nothing_defines_it(sentence, term, named):
+    """Rule "a term named in passing" (intents.naming_sentence), with the term's own form only."""
+    found = intents.naming_sentence(sentence, intents.term_aliases(term, "vi")[:1])
+    assert (found.text if found else None) == named
+
+
+def test_a_defining_sentence_wins_over_a_naming_one_and_a_long_naming_sentence_is_quoted_to_its_naming():
+    naming = ("1. Văn bản này quy định về tổ chức, quản lý và đánh giá việc dạy và học theo phương thức trực tuyến "
+              "(DHTT) cho hệ đại học chính quy của Trường, áp dụng cho mọi đơn vị, giảng viên, sinh viên và cá nhân "
+              "có liên quan đến việc tổ chức, quản lý, giảng dạy, học tập, kiểm tra và đánh giá theo phương thức này.")
+    entry = "DHTT: dạy và học theo phương thức trực tuyến."
+    doc = Document("r.txt", "Quy định", naming + "\n\n" + entry)
+    first = Hit(Chunk(0, "r.txt", naming, 0, len(naming)), 1.0)
+    second = Hit(Chunk(1, "r.txt", entry, len(naming) + 2, len(doc.text)), 0.5)
+    aliases = intents.term_aliases("DHTT", "vi")
+    assert intents.find_definition([first, second], aliases).hit is second  # the entry, though ranked lower
+    found = intents.find_definition([first], aliases)
+    assert found is not None and found.keep_to == naming.index("(DHTT)") + len("(DHTT)")
+    reply, abstained, _ = intents.definition_reply("DHTT", "vi", found, [first], {"r.txt": doc}, 5, 200)
+    assert not abstained and len(reply) <= 200
+    assert reply.endswith("dạy và học theo phương thức trực tuyến (DHTT)” [1].") and "áp dụng cho mọi" not in reply
+    short, _, _ = intents.definition_reply("DHTT", "vi", found, [first], {"r.txt": doc}, 5, 100)
+    assert len(short) <= 100 and short.endswith("(DHTT)” [1].") and "“…" in short  # the naming kept, its start cut
+
+
 def test_the_term_is_returned_as_typed():
     term = intents.definition_term("Chuyển đổi số là gì?", analyse("Chuyển đổi số là gì?", {}))
     assert term == intents.Term("Chuyển đổi số", "vi")

@@ -250,14 +250,80 @@ class Definition:
 
     hit: Hit
     sentence: Span
+    # Where what the quote must keep ends, in the chunk (a term named in passing: the naming).
+    keep_to: int | None = None
+
+
+#: What may open a glossary entry before its label: a list marker ("1.", "a)", "-", "•", "+").
+_ENTRY_MARKER = r"(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-–•+*])?\s*"
+#: A glossary entry: an optional list marker, a short label, a colon, then what it says.
+_ENTRY = re.compile(rf"^{_ENTRY_MARKER}(?P<label>[^:;()]{{1,80}}?)\s*:\s*\S")
+
+
+def squeezed(text: str) -> str:
+    """The ``plain`` form without its spaces: how an abbreviation is compared, however it is
+    spaced or punctuated ("P.ĐTĐH", "P. ĐTĐH" and "PĐTĐH" are all "pdtdh")."""
+    return plain(text).replace(" ", "")
+
+
+def names_term(label: str, aliases: Sequence[str]) -> bool:
+    """The label is the term, one of its other names, or one of them spaced or punctuated
+    otherwise (``squeezed``)."""
+    key = plain(label)
+    return bool(key) and (key in aliases or squeezed(label) in {a.replace(" ", "") for a in aliases})
+
+
+def glossary_entry(text: str, aliases: Sequence[str]) -> bool:
+    """Rule (a glossary entry defines its label): a regulation's terms and abbreviations are
+    defined as labelled lines, the label then a colon, with or without "là" ("- Học phần điều
+    kiện: là các học phần sinh viên bắt buộc phải học …", "1. Chương trình chuẩn: được xây
+    dựng theo quy định hiện hành; …", "P.ĐTĐH: Phòng Đào tạo Đại học"). Only "X là …" was
+    read as defining X, so every such term was answered "không nêu định nghĩa". The label
+    must be the whole term (``names_term``), so a line merely opening with it is none."""
+    m = _ENTRY.match(" ".join(text.split()))
+    return m is not None and ". " not in m.group("label") and names_term(m.group("label"), aliases)
+
+
+#: A plural or definite article before a named term ("các môn học tài năng" names "môn học tài năng").
+_ARTICLE = re.compile(r"^(?:the|các|những)\s+", re.IGNORECASE)
+#: A term named in passing, after what it stands for: "… theo phương thức trực tuyến (DHTT)",
+#: "… (sau đây gọi tắt là Trường)", "… – sau đây gọi chung là các môn học tài năng".
+_NAMING = re.compile(r"\w[^()]*?\((?:(?:sau đây )?(?:gọi|viết) (?:tắt|chung) là |viết tắt: ?)?(?P<paren>[^()]{1,40})\)"
+                     r"|(?:sau đây |dưới đây )?(?:gọi|viết) (?:tắt|chung) là (?P<called>[^,;.()]{1,60})", re.IGNORECASE)
+
+
+def naming_sentence(text: str, aliases: Sequence[str]) -> Span | None:
+    """Where the sentence names the term after saying what it is, or None.
+
+    Rule (a term named in passing): legal drafting spells a term out once and names it in
+    brackets or with "sau đây gọi tắt / gọi chung là" ("Văn bản này quy định về việc dạy và
+    học theo phương thức trực tuyến (DHTT) …"; "… các môn được lựa chọn để học riêng có nội
+    dung tăng cường … – sau đây gọi chung là các môn học tài năng"), and never defines it
+    again: "DHTT là gì?" was refused. The sentence says what the term stands for; it is read
+    only when no passage defines the term outright (``find_definition``). The span is the
+    naming's end, so a long sentence is quoted up to it (``definition_reply``)."""
+    for m in _NAMING.finditer(text):
+        named = m.group("paren") if m.group("paren") is not None else m.group("called")
+        if named is not None and (names_term(named, aliases) or names_term(_ARTICLE.sub("", named.strip()), aliases)):
+            return Span(text[: m.end()], 0, m.end())
+    return None
 
 
 def find_definition(hits: Iterable[Hit], aliases: Sequence[str]) -> Definition | None:
-    """The first defining sentence among the retrieved passages, in rank order."""
+    """The first defining sentence or glossary entry (``glossary_entry``) among the retrieved
+    passages, in rank order; else the first sentence naming the term in passing
+    (``naming_sentence``), which names the term itself (``aliases[0]``): "chương trình chuẩn
+    (CTC)" says what CTC is, not what a "chương trình chuẩn" is, whose initials are an alias."""
+    hits = list(hits)
     for hit in hits:
         for sentence in sentences(hit.chunk.text):
-            if defining_sentence(sentence.text, aliases):
+            if defining_sentence(sentence.text, aliases) or glossary_entry(sentence.text, aliases):
                 return Definition(hit, sentence)
+    for hit in hits:
+        for sentence in sentences(hit.chunk.text):
+            named = naming_sentence(sentence.text, aliases[:1])
+            if named is not None:
+                return Definition(hit, sentence, sentence.start + named.end)
     return None
 
 
@@ -277,6 +343,10 @@ def definition_reply(term: str, lang: str, found: Definition | None, hits: Seque
     frame = texts["definition"]
     room = max_chars - len(frame.format(lead=lead, sentence="", n=1))
     sentence = shorten(found.sentence.text.rstrip(" ."), room)
+    if found.keep_to is not None and len(found.sentence.text.rstrip(" .")) > room:
+        # a term named in passing: the sentence up to its naming, from where that fits
+        said = found.hit.chunk.text[found.sentence.start: found.keep_to]
+        sentence = said if len(said) <= room else "…" + said[len(said) - room + 2:].split(" ", 1)[-1]
     return frame.format(lead=lead, sentence=sentence, n=1), False, citations
 
 
