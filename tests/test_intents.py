@@ -136,6 +136,17 @@ def test_a_defining_sentence_wins_over_a_naming_one_and_a_long_naming_sentence_i
     assert len(short) <= 100 and short.endswith("(DHTT)” [1].") and "“…" in short  # the naming kept, its start cut
 
 
+@pytest.mark.parametrize("question, term", [
+    ("P.ĐTĐH là viết tắt của đơn vị nào?", "P.ĐTĐH"), ("SHD là viết tắt của gì?", "SHD"),
+    ("CĐS là chữ viết tắt của cụm từ nào?", "CĐS"),
+    ("Trường ĐHCNTT gọi tắt là gì?", None), ("Hội đồng bảo vệ KLTN được viết tắt là gì?", None)])
+def test_an_abbreviation_asked_both_ways(question, term):
+    """Rule "an abbreviation asked both ways" (intents.definition_term): what an abbreviation
+    stands for is a definition; the short name of something is a question for the reader."""
+    found = intents.definition_term(question, analyse(question, {}))
+    assert (found.text if found else None) == term
+
+
 def test_the_term_is_returned_as_typed():
     term = intents.definition_term("Chuyển đổi số là gì?", analyse("Chuyển đổi số là gì?", {}))
     assert term == intents.Term("Chuyển đổi số", "vi")

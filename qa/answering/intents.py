@@ -155,7 +155,14 @@ class Term:
 
 def definition_term(text: str, query: Query) -> Term | None:
     """The term "X là gì / what is X / define X" asks about; None when the question
-    is about a plan ("What is Hà Tĩnh's 2025 e-payment target?")."""
+    is about a plan ("What is Hà Tĩnh's 2025 e-payment target?").
+
+    Rule (an abbreviation asked both ways): "X là viết tắt của gì / của đơn vị nào?" asks
+    what X stands for, a definition of X (``intents_patterns.json``); "Y gọi tắt / viết tắt
+    là gì?" asks the short name of Y, which no sentence "Y là …" gives: its words
+    ("gọi tắt", "viết tắt", "gọi chung" in ``not_definition``) make it a question for the
+    reader, which finds "Trường: Trường ĐHCNTT" as it finds "(sau đây gọi tắt là Trường)".
+    Regulations dev: both forms were refused, 2 questions."""
     if query.provinces or query.years or query.wants_comparison:
         return None
     data = load_data("intents_patterns.json")
