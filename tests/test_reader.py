@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 
 import pytest
@@ -2291,3 +2292,35 @@ def test_who_proposed_a_plan_is_read_where_a_proposal_is_stated():
         assert proposal_yield(r, found, order, proposal) == proposal, question
     r = reading(analyse("Cơ quan nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?", {}), [hit], idf)
     assert proposal_yield(r, found, order, grounds) == grounds
+
+
+def test_word_weights_do_not_drift_as_like_documents_are_added() -> None:
+    """``idf_function`` reads weights at ``REFERENCE_CHUNKS``: a collection ten times larger
+    that holds each word at the same share (and still lacks the absent one) weighs a
+    question's words exactly alike, so no answerability crosses the threshold by growth
+    alone. Lucene idf over the real size gave the absent syllable ln(2N+2): 5.3 at 100
+    chunks, 7.6 at 1,000, against about 2.4 for a word in a tenth of the chunks."""
+    from qa.answering.answer import REFERENCE_CHUNKS
+    small = {"chuyen": 10, "ngan": 2}
+    weights = []
+    for scale in (1, 10):
+        idf = idf_function(lambda t, s=scale: small.get(t, 0) * s, 100 * scale)
+        weights.append([idf(t) for t in ("chuyen", "ngan", "vang")])
+    assert weights[0] == pytest.approx(weights[1])
+    assert weights[0][2] == pytest.approx(math.log(1 + (REFERENCE_CHUNKS + 0.5) / 0.5))
+    assert weights[0][2] > weights[0][1] > weights[0][0] > 0
+
+
+def test_a_collection_below_the_cap_is_read_at_its_own_size() -> None:
+    """Two reports of two chunks: Lucene idf over 2 chunks, as before the cap (read as 60
+    chunks, the absent syllable weighed ln(121) and outweighed the question's untranslated
+    English words, and "which ranked higher, Ha Tinh or Dong Nai?" refused)."""
+    idf = idf_function(lambda t: {"chuyen": 2, "ngan": 1}.get(t, 0), 2)
+    assert idf("chuyen") == pytest.approx(math.log(1 + 0.5 / 2.5))
+    assert idf("ngan") == pytest.approx(math.log(1 + 1.5 / 1.5))
+    assert idf("vang") == pytest.approx(math.log(6))
+
+
+def test_a_pair_absent_from_the_collection_weighs_nothing_at_any_size() -> None:
+    for n in (10, 100, 10_000):
+        assert idf_function(lambda t: 0, n)("chuyen_doi") == 0.0
