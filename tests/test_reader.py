@@ -1761,6 +1761,16 @@ def test_a_count_is_the_number_directly_before_the_counted_noun():
     assert not counted_pattern((("nhiem", "vu"),)).search("trong 5 nhiem ky")
 
 
+def test_a_count_is_a_whole_number():
+    """Rule (a count is a whole number): "0,5127 điểm" is a score, no count of "điểm phát"
+    (places); whole figures, with thousands grouped either way, still count."""
+    places = counted_pattern((("diem", "phat"),))
+    assert not places.search("dat 0,5127 diem, xep thu 24/63"), "a score with decimals"
+    assert not places.search("tang 6.8 diem, xep thu 5"), "decimals written with a point"
+    assert places.search("co 215 diem, trong do") and places.search("lap dat 1.250 diem phat song")
+    assert counted_pattern((("ho",),)).search("1,000 ho gia dinh") and counted_pattern((("xa",),)).search("con 12 xa")
+
+
 def test_the_counted_noun_feature_marks_the_unit_that_states_the_count():
     text = ("Kế hoạch chuyển đổi số năm 2023 đề ra 35 nhiệm vụ trọng tâm.\n\n"
             "Các chỉ tiêu chuyển đổi số được giao cho từng sở, ngành.\n\n"

@@ -1769,10 +1769,13 @@ def _english_counted_phrase(rest: str) -> str:
     return rest[start:end] if start is not None and end is not None else ""
 
 
-#: A count as a unit states it, folded: a figure ("39", "1.200"), not a year ("năm 2025 chỉ
-#: tiêu …"), or a number word ("ba", "ten").
-_COUNT_FOLDED = (r"(?<![\w.,/])(?:(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
-                 r"|one|two|three|four|five|six|seven|eight|nine|ten)")
+#: A count as a unit states it, folded: a whole figure ("39", "1.200", "1,000"), not a year
+#: ("năm 2025 chỉ tiêu …"), or a number word ("ba", "ten"). Rule (a count is a whole
+#: number): a figure with decimals ("0,5127 điểm", "6,8 điểm") is a measure, a score or a
+#: share, and counts no things: "bao nhiêu điểm phát wifi" is not answered by a DTI score of
+#: "0,5127 điểm" (fresh check, /tmp/fresh_q.jsonl q030).
+_COUNT_FOLDED = (r"(?<![\w.,/])(?:(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?![.,]\d)"
+                 r"|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|one|two|three|four|five|six|seven|eight|nine|ten)")
 
 
 @lru_cache(maxsize=256)
