@@ -11,7 +11,8 @@ from qa.answering.answer import candidates, compose, idf_function, quoted, readi
 from qa.answering.candidates import Candidate, lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
-                                 counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number, refusal, said_years)
+                                 counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number,
+                                 period_total_for_year, refusal, said_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -2301,3 +2302,21 @@ def test_who_proposed_a_plan_is_read_where_a_proposal_is_stated():
         assert proposal_yield(r, found, order, proposal) == proposal, question
     r = reading(analyse("Cơ quan nào chủ trì thực hiện Kế hoạch chuyển đổi số tỉnh Bình Định năm 2025?", {}), [hit], idf)
     assert proposal_yield(r, found, order, grounds) == grounds
+
+
+def test_a_periods_total_is_no_years_amount():
+    """Rule "a period's total is no year's amount" (reader.period_total_for_year): a question
+    asking money for one year is refused a unit giving the total of a span of years holding
+    it; not one asking for the span itself, nor a unit naming that year's own amount, nor a
+    question asking no money (a target for the year is read by ``year_conflict``)."""
+    _assert_rule(period_total_for_year,
+                 "Tổng kinh phí dự kiến giai đoạn 2026 - 2030 khoảng 1.250 tỷ đồng, trong đó ngân sách tỉnh 610 tỷ đồng.",
+                 (("Tuyên Quang dự kiến bao nhiêu kinh phí cho chuyển đổi số năm 2026?", True),
+                  ("Kinh phí kế hoạch giai đoạn 2026-2030 là bao nhiêu?", False),
+                  ("Tỷ lệ hồ sơ trực tuyến năm 2026 đạt bao nhiêu?", False)))
+    _assert_rule(period_total_for_year,
+                 "Kinh phí giai đoạn 2026 - 2030 là 1.250 tỷ đồng, riêng năm 2026 bố trí 200 tỷ đồng.",
+                 (("Kinh phí chuyển đổi số năm 2026 là bao nhiêu?", False),))
+    _assert_rule(period_total_for_year,
+                 "Tổng kinh phí thực hiện Kế hoạch năm 2025 là 48.650 triệu đồng.",
+                 (("Kinh phí chuyển đổi số năm 2025 là bao nhiêu?", False),))
