@@ -29,7 +29,7 @@ from qa.indexing.unit_vectors import semantic
 from qa.answering.intents import comparison_table
 from qa.answering.reader import asks_target
 from qa.retrieval.acronyms import defined_acronyms
-from qa.retrieval.provinces import (Holdings, canonical, in_scope, old_names_marked, one_territory,
+from qa.retrieval.provinces import (Holdings, canonical, in_scope, old_names_marked, one_territory, successor,
                                     successors_after_merger, successors_when_silent)
 from qa.retrieval.query import Query, analyse
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE, Retriever
@@ -214,7 +214,11 @@ class Assistant:
         0baf6bc on the 69 floor-check documents indexed together (/tmp/scale_docs): vi2b
         0.444 -> 0.778, pen accuracy as it was but one refusal lost (q060, Vĩnh Phúc's
         end-to-end share, now answered from Phú Thọ's 2026 plan); every dev set, follow-up
-        file and floor check on its own collection identical."""
+        file and floor check on its own collection identical.
+        The old name counts as held when its successor's plans are searched (``covered``):
+        without it, an old name the collection holds nothing of, asked about a year up to its
+        merger ("Hà Giang … năm 2024"), was refused again as a province with no plan, though
+        the successor's plan states the old province's figures."""
         reached = successors_when_silent(query.provinces, query.years, self._holdings, _target_today(query))
         scope = in_scope(reached, self._provinces) if reached else ()
         if not scope:
@@ -222,7 +226,7 @@ class Assistant:
         again = replace(query, dense_text=f"{query.dense_text} ({', '.join(reached)})")
         vector = self.retriever.embed(again) if mode != "bm25" else None
         found = self.retriever.search(again, mode, max(k, 10), scope, vector)
-        more, answered, how = self._compose(again, mode, k, None, vector, found, None)
+        more, answered, how = self._compose(again, mode, k, None, vector, found, None, covered=reached)
         return (more, answered, how) if not answered[1] else (hits, result, shape)
 
     def _one_plan_compared(self, query: Query) -> bool:
@@ -253,16 +257,19 @@ class Assistant:
         return None
 
     def _compose(self, query: Query, mode: str, k: int, province: str | None, vector: np.ndarray | None,
-                 hits: list[Hit], per_province: dict[str, list[Hit]] | None
+                 hits: list[Hit], per_province: dict[str, list[Hit]] | None, covered: tuple[str, ...] = ()
                  ) -> tuple[list[Hit], tuple[str, bool, list[Citation]], str]:
         """The answer, by the question's shape: a comparison across provinces (shown
         as a table, shape "comparison"), a "which province …?" look-up, or an ordinary
         question, which may abstain (shape "answer"). ``per_province`` is
-        ``_per_province``'s ranking."""
+        ``_per_province``'s ranking. ``covered``: successors whose plans are searched for
+        the old names the question gives (``_successor_when_silent``); an old name merged
+        into one of them is no province the collection lacks."""
         named_inside = self._named_scope(query)
         today = _target_today(query)
         missing = tuple(p for p in query.provinces
-                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=today))
+                        if not in_scope((p,), self._provinces, query.years, self._holdings, target=today)
+                        and successor(p) not in covered)
         settings = self.settings
         meaning = semantic(vector, self.index.units)  # one per question: it keeps each chunk's unit vectors
         if per_province is not None and query.wants_comparison:

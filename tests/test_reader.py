@@ -12,7 +12,8 @@ from qa.answering.answer import candidates, compose, idf_function, quoted, readi
 from qa.answering.candidates import Candidate, lead_ins, units
 from qa.retrieval.query import analyse
 from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_types, asked_document_kind, asks_several, choose,
-                                 counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number, refusal, said_years)
+                                 counted_noun, counted_pattern, holds_type, load_model, number_kinds, parse_number,
+                                 period_total_for_year, refusal, said_years)
 from qa.types import Chunk, Document, Hit
 
 
@@ -1762,6 +1763,16 @@ def test_a_count_is_the_number_directly_before_the_counted_noun():
     assert not counted_pattern((("nhiem", "vu"),)).search("trong 5 nhiem ky")
 
 
+def test_a_count_is_a_whole_number():
+    """Rule (a count is a whole number): "0,5127 điểm" is a score, no count of "điểm phát"
+    (places); whole figures, with thousands grouped either way, still count."""
+    places = counted_pattern((("diem", "phat"),))
+    assert not places.search("dat 0,5127 diem, xep thu 24/63"), "a score with decimals"
+    assert not places.search("tang 6.8 diem, xep thu 5"), "decimals written with a point"
+    assert places.search("co 215 diem, trong do") and places.search("lap dat 1.250 diem phat song")
+    assert counted_pattern((("ho",),)).search("1,000 ho gia dinh") and counted_pattern((("xa",),)).search("con 12 xa")
+
+
 def test_the_counted_noun_feature_marks_the_unit_that_states_the_count():
     text = ("Kế hoạch chuyển đổi số năm 2023 đề ra 35 nhiệm vụ trọng tâm.\n\n"
             "Các chỉ tiêu chuyển đổi số được giao cho từng sở, ngành.\n\n"
@@ -2324,3 +2335,21 @@ def test_a_collection_below_the_cap_is_read_at_its_own_size() -> None:
 def test_a_pair_absent_from_the_collection_weighs_nothing_at_any_size() -> None:
     for n in (10, 100, 10_000):
         assert idf_function(lambda t: 0, n)("chuyen_doi") == 0.0
+
+
+def test_a_periods_total_is_no_years_amount():
+    """Rule "a period's total is no year's amount" (reader.period_total_for_year): a question
+    asking money for one year is refused a unit giving the total of a span of years holding
+    it; not one asking for the span itself, nor a unit naming that year's own amount, nor a
+    question asking no money (a target for the year is read by ``year_conflict``)."""
+    _assert_rule(period_total_for_year,
+                 "Tổng kinh phí dự kiến giai đoạn 2026 - 2030 khoảng 1.250 tỷ đồng, trong đó ngân sách tỉnh 610 tỷ đồng.",
+                 (("Tuyên Quang dự kiến bao nhiêu kinh phí cho chuyển đổi số năm 2026?", True),
+                  ("Kinh phí kế hoạch giai đoạn 2026-2030 là bao nhiêu?", False),
+                  ("Tỷ lệ hồ sơ trực tuyến năm 2026 đạt bao nhiêu?", False)))
+    _assert_rule(period_total_for_year,
+                 "Kinh phí giai đoạn 2026 - 2030 là 1.250 tỷ đồng, riêng năm 2026 bố trí 200 tỷ đồng.",
+                 (("Kinh phí chuyển đổi số năm 2026 là bao nhiêu?", False),))
+    _assert_rule(period_total_for_year,
+                 "Tổng kinh phí thực hiện Kế hoạch năm 2025 là 48.650 triệu đồng.",
+                 (("Kinh phí chuyển đổi số năm 2025 là bao nhiêu?", False),))
