@@ -58,3 +58,18 @@ def test_a_row_of_one_phrase_stops_the_program(monkeypatch: pytest.MonkeyPatch, 
     finally:
         read_rows.cache_clear()
         synonym_groups.cache_clear()
+
+
+@pytest.mark.parametrize("question, plan_words", [
+    ("Tỉnh đảm bảo an toàn thông tin thế nào?", "bao_dam"),       # one word spelt two ways
+    ("Bao nhiêu người dân có định danh điện tử?", "danh_tinh"),
+    ("Thời hạn hoàn thành nhiệm vụ là khi nào?", "thoi_gian"),
+])
+def test_a_row_from_the_documents_side_searches_the_plans_wording(question, plan_words):
+    assert plan_words in synonym_terms(question)
+
+
+def test_a_ranking_is_no_rank_position():
+    """"xếp hạng … ở mức tốt" states no place: "xếp thứ mấy" is not searched as "xếp hạng"
+    (a row "xếp thứ|xếp hạng|đứng thứ" answered an unanswerable articles question with it)."""
+    assert "xep_hang" not in synonym_terms("Chỉ số ICT của tỉnh xếp thứ mấy?")
