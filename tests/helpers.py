@@ -25,6 +25,18 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def assistant_on(tmp_path: Path, texts: dict[str, str]):
+    """An assistant over the given files (name -> text) written under ``tmp_path/docs``,
+    its index under ``tmp_path/index``: the set-up of a test that asks a tiny collection."""
+    from qa.config import load_settings
+    from qa.pipeline import Assistant
+
+    docs = tmp_path / "docs"
+    for name, text in texts.items():
+        write(docs / name, text)
+    return Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+
+
 #: Three tiny plans (the bundled articles' e-payment targets) for index and back-end tests.
 PLAN_A = ("Kế hoạch chuyển đổi số tỉnh Hà Tĩnh\n\nĐến năm 2025, tỷ lệ dân số có tài khoản thanh toán "
           "điện tử đạt trên 30%. Kinh tế số chiếm tối thiểu 10% GRDP của tỉnh.")

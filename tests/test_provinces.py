@@ -370,18 +370,15 @@ def test_an_old_name_is_answered_from_its_successor_only_where_its_own_documents
     """Rule "an old name its own documents leave unanswered" (Assistant._successor_when_silent):
     a question about Vĩnh Phúc that its own 2022 plan does not answer is answered from Phú Thọ's
     2026 plan; one its own plan answers still is."""
-    from helpers import write
-    from qa.config import load_settings
-    from qa.pipeline import Assistant
+    from helpers import assistant_on
 
-    docs = tmp_path / "docs"
-    write(docs / "vinh_phuc.txt", "ỦY BAN NHÂN DÂN TỈNH VĨNH PHÚC\nSố: 193/KH-UBND\nVĩnh Phúc, ngày 01 tháng 8 năm 2022\n\n"
-          "KẾ HOẠCH chuyển đổi số tỉnh Vĩnh Phúc năm 2022\n\n"
-          "Năm 2022, tỉnh Vĩnh Phúc phấn đấu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 50%.")
-    write(docs / "phu_tho.txt", "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ\nSố: 118/KH-UBND\nPhú Thọ, ngày 16 tháng 01 năm 2026\n\n"
-          "KẾ HOẠCH chuyển đổi số tỉnh Phú Thọ năm 2026\n\n"
-          "Đến năm 2026, tỷ lệ hộ gia đình có kết nối Internet cáp quang băng rộng đạt 92%.")
-    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    assistant = assistant_on(tmp_path, {
+        "vinh_phuc.txt": "ỦY BAN NHÂN DÂN TỈNH VĨNH PHÚC\nSố: 193/KH-UBND\nVĩnh Phúc, ngày 01 tháng 8 năm 2022\n\n"
+                         "KẾ HOẠCH chuyển đổi số tỉnh Vĩnh Phúc năm 2022\n\n"
+                         "Năm 2022, tỉnh Vĩnh Phúc phấn đấu tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 50%.",
+        "phu_tho.txt": "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ\nSố: 118/KH-UBND\nPhú Thọ, ngày 16 tháng 01 năm 2026\n\n"
+                       "KẾ HOẠCH chuyển đổi số tỉnh Phú Thọ năm 2026\n\n"
+                       "Đến năm 2026, tỷ lệ hộ gia đình có kết nối Internet cáp quang băng rộng đạt 92%."})
     silent = assistant.ask("Vĩnh Phúc tỷ lệ hộ gia đình có Internet cáp quang là bao nhiêu?")
     assert not silent.abstained and "92%" in silent.answer, silent.answer
     own = assistant.ask("Vĩnh Phúc tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2022 là bao nhiêu?")
@@ -394,16 +391,13 @@ def test_an_old_name_the_collection_holds_nothing_of_is_read_in_its_successors_p
     after the two merged; a question about Hà Giang's 2024 rank is answered from that plan,
     which states it, and not refused as a province with no plan; a figure the plan does not
     give for Hà Giang (its 2025 e-commerce target) is still refused."""
-    from helpers import write
-    from qa.config import load_settings
-    from qa.pipeline import Assistant
+    from helpers import assistant_on
 
-    docs = tmp_path / "docs"
-    write(docs / "tuyen_quang.txt", "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG\nSố: 186/KH-UBND\n"
-          "Tuyên Quang, ngày 24 tháng 10 năm 2025\n\nKẾ HOẠCH chuyển đổi số tỉnh Tuyên Quang giai đoạn 2026 - 2030\n\n"
-          "Năm 2024, chỉ số DTI của tỉnh Tuyên Quang (cũ) xếp thứ 41/63 và của tỉnh Hà Giang xếp thứ 55/63.\n\n"
-          "Đến năm 2030, tỷ lệ hộ gia đình có kết nối Internet cáp quang băng rộng đạt 100%.")
-    assistant = Assistant.open(load_settings(documents_dir=docs, index_dir=tmp_path / "index"))
+    assistant = assistant_on(tmp_path, {"tuyen_quang.txt": (
+        "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG\nSố: 186/KH-UBND\n"
+        "Tuyên Quang, ngày 24 tháng 10 năm 2025\n\nKẾ HOẠCH chuyển đổi số tỉnh Tuyên Quang giai đoạn 2026 - 2030\n\n"
+        "Năm 2024, chỉ số DTI của tỉnh Tuyên Quang (cũ) xếp thứ 41/63 và của tỉnh Hà Giang xếp thứ 55/63.\n\n"
+        "Đến năm 2030, tỷ lệ hộ gia đình có kết nối Internet cáp quang băng rộng đạt 100%.")})
     rank = assistant.ask("Hà Giang xếp hạng DTI năm 2024 thứ mấy?")
     assert not rank.abstained and "55/63" in rank.answer, rank.answer
     unstated = assistant.ask("Hà Giang đặt mục tiêu doanh thu thương mại điện tử năm 2025 là bao nhiêu?")
