@@ -34,7 +34,7 @@ from qa.retrieval.provinces import province_spans
 from qa.retrieval.query import Query, asks_yes_no, blank
 from qa.data import DataFileError, alternatives, read_rows
 from qa.text import (CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading,
-                     is_year, own_years, sentences, spaced_form, spaced_words, year_starts, years)
+                     is_year, own_years, sentences, spaced_form, spaced_words, years)
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_PATH = DATA_DIR / "reader_model.json"
@@ -1247,15 +1247,10 @@ def period_total_for_year(r: Reading, c: Candidate) -> bool:
     if "money" not in r.kinds or len(r.query.years) != 1 or not holds_type("money", c.text):
         return False
     year = r.query.years[0]
-    spans = []
-    for m in _YEAR_SPAN.finditer(c.text):
-        low, high = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(3)), int(m.group(4)))
-        spans.append((m.start(), m.end(), low, high))
-    if not any(low < high and low <= year <= high for _, _, low, high in spans):
+    spans = [(int(m[1] or m[3]), int(m[2] or m[4])) for m in _YEAR_SPAN.finditer(c.text)]  # (first, last year)
+    if not any(low < high and low <= year <= high for low, high in spans):
         return False
-    alone = [y for y, at in zip(years(c.text), sorted(year_starts(c.text)))
-             if not any(start <= at < end for start, end, _, _ in spans)]
-    return year not in alone
+    return year not in years(_YEAR_SPAN.sub(" ", c.text))  # the years it names outside a span
 
 
 def unit_levels(c: Candidate) -> frozenset[str]:
