@@ -71,6 +71,10 @@ def test_a_list_that_fits_the_usual_room_is_quoted_as_before():
     ("What are the requirements for a copy of a diploma?", True),
     ("Hệ thống giải quyết thủ tục hành chính đã tiếp nhận bao nhiêu hồ sơ?", False),  # a figure, though "thủ tục"
     ("Thời hạn cấp bản sao văn bằng là bao lâu?", False),
+    ("Trách nhiệm của phòng đào tạo trong tổ chức thi là gì?", True),  # "whole_list": what one must do
+    ("Quy trình phúc khảo diễn ra như thế nào?", True),
+    ("What are the responsibilities of the examination board?", True),
+    ("Tỷ lệ hồ sơ được xử lý trực tuyến đạt bao nhiêu phần trăm?", False),
 ])
 def test_which_questions_ask_for_a_whole_list(question, asks):
     assert asks_for_list(analyse(question, {})) is asks
