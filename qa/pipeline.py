@@ -293,7 +293,7 @@ class Assistant:
                 hits = self.retriever.search(query, mode, max(k, 10), (winner,), vector)
         return hits, compose(query, hits[:k], self.index.documents, self._idf, settings.abstain_threshold,
                              settings.max_answer_chars, missing if not named_inside else (), meaning,
-                             chunks_of=self.index.chunks_of), "answer"
+                             chunks_of=self.index.chunks_of, list_chars=settings.max_list_answer_chars), "answer"
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

@@ -12,6 +12,7 @@ the collection has no plan of is not answered from another province's plan.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from qa.retrieval.provinces import describe
 from qa.retrieval.query import Query
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
-from qa.answering.reader import asks_several, asks_target, names_agency, question_types, reports_result, term_set
+from qa.answering.reader import asks_several, asks_target, says, names_agency, question_types, reports_result, term_set
 from qa.documents.structure import PATH_SEPARATOR, type_word
 from qa.text import Span, years
 from qa.types import Chunk, Citation, Document, Hit
@@ -151,7 +152,8 @@ def quote_of(query: Query, candidate: Candidate, room: int) -> str:
 def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
             idf: Callable[[str], float], threshold: float | None, max_chars: int,
             out_of_collection: tuple[str, ...] = (), semantic: Semantic | None = None,
-            chunks_of: Callable[[str], list[Chunk]] | None = None) -> tuple[str, bool, list[Citation]]:
+            chunks_of: Callable[[str], list[Chunk]] | None = None, list_chars: int = 0
+            ) -> tuple[str, bool, list[Citation]]:
     """Answer text, whether it abstains, and the citations in rank order.
 
     ``threshold`` overrides the model's own abstention threshold when given; ``semantic``
@@ -194,7 +196,79 @@ def compose(query: Query, hits: list[Hit], documents: dict[str, Document],
         return _abstain_text(query, best, ()), True, citations
     doc = documents[best.candidate.hit.chunk.doc_id]
     chosen = quoted_unit(best.candidate, doc.text, best.candidate.room or quote_room(query, doc, max_chars), query)
+    if list_chars > max_chars and asks_for_list(query):
+        whole = whole_list(best.candidate, doc.text, quote_room(query, doc, list_chars), query)
+        if whole is not None and len(quoted(whole)) > len(quoted(chosen)):
+            return _frame(query, whole, doc, best.candidate.rank, list_chars), False, citations
     return _frame(query, chosen, doc, best.candidate.rank, max_chars), False, citations
+
+
+def asks_for_list(query: Query) -> bool:
+    """Whether the answer may quote a whole list (``whole_list``): the question asks for
+    several things or for what a rule sets out (``reader.asks_several``: ``Query.wants_list``
+    and ``qa/data/question_types.json``'s "several" phrases) or for what someone must do or
+    may claim, or how a thing is done ("whole_list": "trách nhiệm", "nhiệm vụ", "yêu cầu",
+    "như thế nào", "responsibilities", "how is" …, read here only: the reader's candidates
+    and features are unchanged), and for no kind of answer (``reader.asked_kinds``): "bao
+    nhiêu hồ sơ … thủ tục hành chính" asks for a figure, which one unit states, even though
+    "thủ tục" is one of the phrases.
+
+    Regulations dev with ``max_list_answer_chars`` 800: "several" alone took 87 questions
+    and contained 8 more golds (0.634 -> 0.642); with "whole_list" 223 questions, 12 more
+    (0.634 -> 0.647), none lost; no answer of articles, plans or questions_dev_en changes."""
+    return (asks_several(query) or says("whole_list", query.folded, query.lang)) and not asked_kinds(query)
+
+
+def whole_list(c: Candidate, document_text: str, room: int, query: Query) -> Candidate | None:
+    """The list the chosen unit ``c`` belongs to, quoted in ``room`` characters, or None when
+    ``c`` is no list: a lead-in with its items (``candidates.with_items``), a heading with its
+    body (``candidates.with_body``), or, for a list unit (a lead-in with the items after it,
+    ``candidates.lists``), the same lead-in with more of its items. ``compose`` quotes it
+    for a question asking for a list (``asks_for_list``). An item chosen alone is not grown
+    into its list: on the regulations dev list questions that changed one answer and
+    contained no more golds.
+
+    Rule (a list question quotes its whole list): a question that asks for a list or for
+    what a rule sets out ("Hồ sơ gồm những gì?", "Có thể xin bảo lưu ở những trường hợp
+    nào?", "What are the …?") is answered by a lead-in and all of its items, which the
+    answer's usual room (``Settings.max_answer_chars``) cut after the first few. When the
+    chosen unit is a list, its answer may quote up to ``Settings.max_list_answer_chars``;
+    every other answer keeps the usual room, and the reader still chooses among the units
+    the usual room quotes, so the citation points at the same passage and unit.
+
+    Rule (a list runs on past its passage): passages are cut at a length, often inside a
+    list, so the list is read from the document's text from the passage's start to the end
+    of the line ``room`` characters after the unit (``_read_on``): on the regulations dev list
+    questions it took containment from 0.540 to 0.575 ("several" questions only).
+
+    Tried and dropped (dev, 2026-12-08): a piece of a long line chosen for a list question
+    (kind "window") quoted to its line's end contained 11 more regulations golds of 223 list
+    questions, but quoted plans, articles and questions_dev_en answers past 300 characters
+    (their list questions 7 -> 4, 12 -> 10, 3 -> 2 right); only when the rest of the line
+    held "…: a; b; c" 4 more, with plans 7 -> 6 and articles 12 -> 10."""
+    c = _read_on(c, document_text, room)
+    asked = frozenset(query.content_terms)
+    grown = with_items(c, document_text, room, asked) or with_body(c, document_text, room)
+    if grown is not None or c.kind != "list":
+        return grown
+    longer = [u for u in units(c.hit, document_text, c.rank, room, with_lists=True, runs=False)
+              if u.kind == "list" and u.span.start == c.span.start and u.span.end >= c.span.end]
+    return max(longer, key=lambda u: u.span.end) if longer else None
+
+
+def _read_on(c: Candidate, document_text: str, room: int) -> Candidate:
+    """``c`` read in its passage run on to the end of the document's line ``room`` characters
+    after the unit's end (offsets inside the passage are unchanged: it starts where it did)."""
+    chunk = c.hit.chunk
+    if document_text[chunk.start:chunk.end] != chunk.text:
+        return c  # a passage that is not the document's text there is read as it is
+    limit = chunk.start + c.span.end + room
+    end = document_text.find("\n", limit)
+    end = len(document_text) if end < 0 else end
+    if end <= chunk.end:
+        return c
+    longer = Chunk(chunk.chunk_id, chunk.doc_id, document_text[chunk.start:end], chunk.start, end, chunk.heading_path)
+    return dataclasses.replace(c, hit=Hit(longer, c.hit.score))
 
 
 def quoted_unit(c: Candidate, document_text: str, room: int, query: Query) -> Candidate:
