@@ -75,9 +75,21 @@ def test_a_list_that_fits_the_usual_room_is_quoted_as_before():
     ("Quy trình phúc khảo diễn ra như thế nào?", True),
     ("What are the responsibilities of the examination board?", True),
     ("Tỷ lệ hồ sơ được xử lý trực tuyến đạt bao nhiêu phần trăm?", False),
+    ("Biên lai nộp lệ phí có nằm trong hồ sơ đề nghị cấp bản sao không?", True),  # yes or no: the list decides
+    ("Sinh viên có được nộp hồ sơ trực tuyến không?", True),
 ])
 def test_which_questions_ask_for_a_whole_list(question, asks):
     assert asks_for_list(analyse(question, {})) is asks
+
+
+def test_a_yes_no_question_on_a_list_quotes_the_whole_list():
+    question = "Ảnh chân dung có nằm trong hồ sơ đề nghị cấp bản sao văn bằng không?"
+    answer, abstained, _ = _ask(question, 600)
+    assert not abstained
+    for item in ("1. Hồ sơ đề nghị cấp bản sao văn bằng gồm", "a) Đơn đề nghị", "c) Giấy ủy quyền",
+                 "đ) Ảnh chân dung cỡ 3x4"):
+        assert item in answer
+    assert "a) Đơn đề nghị" not in _ask(question, 0)[0]  # the usual room quotes some items only
 
 
 def test_an_item_chosen_alone_is_not_grown_into_its_list():

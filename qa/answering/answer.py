@@ -24,7 +24,7 @@ from qa.answering.document_metadata import names_document, title_block_answer
 from qa.answering.provisions import provision_answer
 from qa.indexing.unit_vectors import Semantic
 from qa.retrieval.provinces import describe
-from qa.retrieval.query import Query
+from qa.retrieval.query import Query, asks_yes_no
 from qa.retrieval.retrieve import PASSAGES_PER_PROVINCE
 from qa.answering.reader import Reading, figure_numbers, weigh, ReaderModel, Scored, answer_types, asked_document_kind, asked_kinds, coverage, load_model, parse_number, score
 from qa.answering.reader import asks_several, asks_target, says, names_agency, question_types, reports_result, term_set
@@ -209,14 +209,19 @@ def asks_for_list(query: Query) -> bool:
     and ``qa/data/question_types.json``'s "several" phrases) or for what someone must do or
     may claim, or how a thing is done ("whole_list": "trách nhiệm", "nhiệm vụ", "yêu cầu",
     "như thế nào", "responsibilities", "how is" …, read here only: the reader's candidates
-    and features are unchanged), and for no kind of answer (``reader.asked_kinds``): "bao
+    and features are unchanged), or asks yes or no (``query.asks_yes_no``: "X có nằm trong
+    … không?", answered by the list that decides), and for no kind of answer (``reader.asked_kinds``): "bao
     nhiêu hồ sơ … thủ tục hành chính" asks for a figure, which one unit states, even though
     "thủ tục" is one of the phrases.
 
     Regulations dev with ``max_list_answer_chars`` 800: "several" alone took 87 questions
     and contained 8 more golds (0.634 -> 0.642); with "whole_list" 223 questions, 12 more
-    (0.634 -> 0.647), none lost; no answer of articles, plans or questions_dev_en changes."""
-    return (asks_several(query) or says("whole_list", query.folded, query.lang)) and not asked_kinds(query)
+    (0.634 -> 0.647), none lost; no answer of articles, plans or questions_dev_en changes.
+    With yes-or-no questions too: regulations dev containment 0.647 -> 0.653, >= 80% 0.684 ->
+    0.688; articles dev, plans dev and the floor checks eval/checks/unseen and unseen2
+    unchanged (main 0f2a9be, 2026-12-08)."""
+    return ((asks_several(query) or says("whole_list", query.folded, query.lang) or asks_yes_no(query.folded))
+            and not asked_kinds(query))
 
 
 def whole_list(c: Candidate, document_text: str, room: int, query: Query) -> Candidate | None:
