@@ -1,6 +1,6 @@
 """Where a span set's gold sits among the passages read, per dev question.
 
-    python -m eval.gold_ranks [--set regulations] [--limit N] [--json PATH]
+    python -m eval.gold_ranks [--set regulations] [--limit N] [--json PATH] [--why]
 
 Each answerable dev question of a span set (regulations by default) is asked of the real
 assistant, and the gold is looked for in what it retrieved (``Answer.retrieved``, the 10
@@ -13,6 +13,18 @@ and those that fail, and how many of the failing ones have every gold longer tha
 ``QUOTE_ROOM`` (what a 300-character answer leaves for its quote). This is the breakdown
 of step 15's "what limits containment" as a command, so that a retrieval or chunking
 change can say which group it moved. Test splits are never read.
+
+``--why`` adds, for the failing questions whose gold's chunk was retrieved below the
+passages read or not at all ("rank 6-10", "not retrieved"), what that chunk looks like to
+retrieval (``why_unread``): its rank by BM25 alone and by dense similarity alone (among
+each one's ``Retriever.candidates``), whether the first passage read is of the gold's own
+context, whether the chunk carries its heading (a heading path, or the context's opening
+line), and how many of the question's words it holds against the first passage read.
+Regulations dev at e3798ae: of 72 such golds, BM25 alone ranks the chunk in the first 5
+for 10, dense alone for 13, neither among its 50 candidates for 5; the first passage read
+is of the gold's context for 16; every chunk carries its heading; and in 52 the gold's
+chunk holds fewer of the question's words than the first passage (the question says it
+in other words).
 """
 
 from __future__ import annotations
@@ -27,6 +39,8 @@ from typing import Any
 from eval.metrics import answer_text_compared, contains_span
 from eval.runner import load_set_questions, open_assistant
 from eval.sets import SPANS, standard_sets
+from qa.documents.chunking import index_text
+from qa.indexing.bm25 import terms
 
 #: Characters an answer of 300 leaves for its quote (step 15's count of long golds).
 QUOTE_ROOM = 230
@@ -67,6 +81,71 @@ def locate(assistant: Any, question: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: The groups ``--why`` looks into: a gold whose chunk no passage read holds.
+UNREAD = ("rank 6-10", "not retrieved")
+
+
+def why_unread(assistant: Any, question: dict[str, Any]) -> dict[str, Any]:
+    """Why a gold's chunk was not read (module docstring, ``--why``): its ranks by BM25
+    alone and by dense similarity alone (None: not among the candidates), whether the
+    first passage retrieved is of the gold's context, whether the chunk carries its
+    heading, and the share of the question's words (syllables, as BM25 folds them) it
+    holds against the first passage's."""
+    golds = [str(g) for g in question.get("answers") or () if str(g).strip()]
+    doc_id = str(question.get("doc_id", ""))
+    own = assistant.index.chunks_of(doc_id)
+    holding = [c for c in own if any(contains_span(g, c.text) for g in golds)]
+    if not holding:
+        return {}
+    ids = {c.chunk_id for c in holding}
+    retriever = assistant.retriever
+    query = assistant.analyse(question["question"])
+    vector = retriever.embed(query)
+    ranks = {}
+    for mode in ("bm25", "dense"):
+        hits = retriever.search(query, mode, retriever.candidates, None, vector if mode == "dense" else None)
+        ranks[mode] = next((n for n, hit in enumerate(hits, 1) if hit.chunk.chunk_id in ids), None)
+    first = retriever.search(query, "hybrid", 1, None, vector)
+    opening = min(c.start for c in own)
+    asked = {t for t in query.bm25_terms if "_" not in t}
+
+    def share(chunk: Any) -> float:
+        return len(asked & set(terms(index_text(chunk)))) / len(asked) if asked else 0.0
+
+    gold_share = max(share(c) for c in holding)
+    first_share = share(first[0].chunk) if first else 0.0
+    return {
+        "bm25_rank": ranks["bm25"],
+        "dense_rank": ranks["dense"],
+        "first_of_context": bool(first) and first[0].chunk.doc_id == doc_id,
+        "headed": any(c.heading_path or c.start == opening for c in holding),
+        "words_gold": round(gold_share, 3),
+        "words_first": round(first_share, 3),
+    }
+
+
+def why_table(rows: Sequence[dict[str, Any]], read: int = 5) -> str:
+    """``--why``'s breakdown of the failing unread golds (rows with ``why_unread``'s fields)."""
+    found = [r for r in rows if r.get("why")]
+    whys = [r["why"] for r in found]
+
+    def within(rank: int | None) -> bool:
+        return rank is not None and rank <= read
+
+    counts = [
+        ("failing, gold's chunk not read", len(found)),
+        (f"BM25 alone ranks it in the first {read}", sum(within(w["bm25_rank"]) for w in whys)),
+        (f"dense alone ranks it in the first {read}", sum(within(w["dense_rank"]) for w in whys)),
+        ("neither retriever ranks it among its candidates",
+         sum(w["bm25_rank"] is None and w["dense_rank"] is None for w in whys)),
+        ("first passage read is of the gold's context", sum(w["first_of_context"] for w in whys)),
+        ("gold's chunk without its heading", sum(not w["headed"] for w in whys)),
+        ("gold's chunk holds fewer of the question's words than the first passage",
+         sum(w["words_gold"] < w["words_first"] for w in whys)),
+    ]
+    return "\n".join(f"{label:74s} {n:4d}" for label, n in counts)
+
+
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """The breakdown as text: per place, contained, failing, and failing with long golds."""
     counts = Counter((r["place"], r["contained"]) for r in rows)
@@ -84,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", default="regulations", help="a span set (dev split only)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument("--json", default=None, help="also write one row per question to this file")
+    parser.add_argument("--why", action="store_true",
+                        help="also say, for failing golds no passage read holds, what retrieval saw of them")
     args = parser.parse_args(argv)
     available = standard_sets()
     evalset = available.get(args.set)
@@ -98,7 +179,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         questions = questions[: args.limit]
     assistant = open_assistant(evalset)
     rows = [locate(assistant, q) for q in questions]
+    if args.why:
+        for question, row in zip(questions, rows):
+            if row["place"] in UNREAD and not row["contained"]:
+                row["why"] = why_unread(assistant, question)
     print(table(rows))
+    if args.why:
+        print()
+        print(why_table(rows, assistant.settings.top_k))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(rows, out, ensure_ascii=False)

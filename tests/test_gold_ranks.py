@@ -60,3 +60,61 @@ def test_the_table_counts_long_failing_golds() -> None:
     assert lines[0] == "questions 2, containment 0.500"
     assert lines[2].split() == ["rank", "1", "1", "0", "0"]
     assert lines[-2].split() == ["cut", "0", "1", "1"]
+
+
+class _FakeRetriever:
+    """Ranks fixed chunks per mode, as ``Retriever.search`` would."""
+
+    candidates = 50
+
+    def __init__(self, by_mode: dict[str, list[Chunk]]) -> None:
+        self._by_mode = by_mode
+
+    def embed(self, query: object) -> None:
+        return None
+
+    def search(self, query: object, mode: str, k: int, provinces: object = None, vector: object = None) -> list[Hit]:
+        return [Hit(c, 1.0 - n / 10) for n, c in enumerate(self._by_mode[mode][:k])]
+
+
+def test_why_an_unread_gold_says_what_each_retriever_saw_of_its_chunk() -> None:
+    chunks, document = _setting()
+    other, opening, rest = chunks
+    assistant = _FakeAssistant(chunks, document, "không")
+    assistant.analyse = lambda text: SimpleNamespace(bm25_terms=["sinh", "vien", "nop", "don", "nop_don"])
+    # BM25 ranks the gold's chunk third, dense similarity not at all; the passage read first
+    # is another context's.
+    assistant.retriever = _FakeRetriever({"bm25": [other, opening, rest], "dense": [other, opening],
+                                          "hybrid": [other, opening, rest]})
+    question = {"id": "r5", "question": "?", "answers": ["phải nộp đơn trước ngày 15"], "doc_id": "a.txt"}
+    why = gold_ranks.why_unread(assistant, question)
+    assert (why["bm25_rank"], why["dense_rank"], why["first_of_context"]) == (3, None, False)
+    # The gold's chunk is the second of its context and has no heading path: it lacks its heading.
+    assert why["headed"] is False
+    # It holds all four of the question's syllables, the first passage only "sinh" and "vien".
+    assert (why["words_gold"], why["words_first"]) == (1.0, 0.5)
+
+
+def test_why_an_unread_gold_in_its_contexts_opening_chunk_has_its_heading() -> None:
+    chunks, document = _setting()
+    other, opening, rest = chunks
+    assistant = _FakeAssistant(chunks, document, "không")
+    assistant.analyse = lambda text: SimpleNamespace(bm25_terms=["mien"])
+    assistant.retriever = _FakeRetriever({"bm25": [opening], "dense": [rest, opening], "hybrid": [rest]})
+    question = {"id": "r6", "question": "?", "answers": ["được miễn học phí"], "doc_id": "a.txt"}
+    why = gold_ranks.why_unread(assistant, question)
+    assert (why["bm25_rank"], why["dense_rank"], why["first_of_context"], why["headed"]) == (1, 2, True, True)
+    # A gold no chunk of its context holds (cut) gets nothing to say.
+    cut = {"id": "r7", "question": "?", "answers": ["miễn học phí. Sinh viên phải nộp"], "doc_id": "a.txt"}
+    assert gold_ranks.why_unread(assistant, cut) == {}
+
+
+def test_the_why_table_counts_each_cause_among_the_unread_golds() -> None:
+    whys = [{"bm25_rank": 3, "dense_rank": None, "first_of_context": True, "headed": True,
+             "words_gold": 0.5, "words_first": 0.8},
+            {"bm25_rank": None, "dense_rank": None, "first_of_context": False, "headed": False,
+             "words_gold": 0.9, "words_first": 0.8}]
+    rows = [{"place": "not retrieved", "contained": False, "why": w} for w in whys]
+    rows.append({"place": "rank 1", "contained": True})
+    counts = [int(line.split()[-1]) for line in gold_ranks.why_table(rows, read=5).splitlines()]
+    assert counts == [2, 1, 0, 1, 1, 1, 1]
