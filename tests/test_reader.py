@@ -2353,3 +2353,26 @@ def test_a_periods_total_is_no_years_amount():
     _assert_rule(period_total_for_year,
                  "Tổng kinh phí thực hiện Kế hoạch năm 2025 là 48.650 triệu đồng.",
                  (("Kinh phí chuyển đổi số năm 2025 là bao nhiêu?", False),))
+
+
+def test_the_scope_unasked_feature_marks_a_documents_own_scope_line_the_question_does_not_ask_for():
+    """Rule "a document's statement of its own scope" (reader.scope_unasked,
+    ``scope_statements.json``): the subject line, the application line and the purpose line
+    of a regulation are marked unless the question asks for what that line states."""
+    text = ("1. Văn bản này quy định về việc dạy và học theo phương thức trực tuyến cho hệ đại học chính quy.\n\n"
+            "2. Quy định này được áp dụng với các đơn vị và cá nhân có liên quan.\n\n"
+            "3. Mục đích của quy định này nhằm nâng cao chất lượng đào tạo.\n\n"
+            "4. Phòng Dữ liệu và Công nghệ Thông tin: quản lý hạ tầng công nghệ thông tin phục vụ dạy học trực tuyến.")
+    hit = Hit(Chunk(0, "d", text, 0, len(text)), 1.0)
+    lines = {c.text[:2]: c for c in units(hit, text) if c.text[:1].isdigit() and len(c.text) > 3}
+    idf = idf_function(lambda t: 1, 10)
+
+    def marked(question: str) -> set[str]:
+        r = reading(analyse(question, {}), [hit], idf)
+        return {label for label, c in lines.items() if FEATURES["scope_unasked"](r, c)}
+
+    assert marked("Phòng Dữ liệu và Công nghệ Thông tin có trách nhiệm gì trong dạy học trực tuyến?") == {"1.", "2.", "3."}
+    assert marked("Quy định dạy học trực tuyến áp dụng cho đối tượng nào?") == {"1.", "3."}
+    assert marked("van ban nay quy dinh ve nhung gi") == {"2.", "3."}
+    assert marked("Which units does the online teaching regulation apply to?") == {"1.", "3."}
+    assert marked("Mục đích của quy định dạy học trực tuyến là gì?") == {"1.", "2."}
