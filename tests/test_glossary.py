@@ -136,6 +136,83 @@ def test_plural_and_verb_endings_of_a_glossary_word_are_found(question, vietname
     assert vietnamese in translate(question).terms
 
 
+@pytest.mark.parametrize("question, vietnamese", [
+    ("When will the operation centre open?", "trung tâm điều hành"),   # "operations center": an inner word singular
+    ("Which public services portals are used?", "dịch vụ công"),       # "public service": the first word plural
+])
+def test_an_inner_word_of_a_glossary_phrase_is_found_in_either_number(question, vietnamese):
+    assert vietnamese in translate(question).terms
+
+
+def test_an_inner_word_in_the_other_number_is_matched_by_a_row_added_in_one_number(data_dir):
+    path = data_dir / "glossary.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "harbour authority\tcảng vụ\n", encoding="utf-8")
+    assert "cảng vụ" in translate("Which harbours authorities are digitised?").terms
+    assert "cảng vụ" in translate("Which harbor authority is digitised?").terms
+    assert "cảng vụ" not in translate("Which harbouring authority is digitised?").terms  # plural only, no verb ending
+
+
+@pytest.mark.parametrize("word, forms", [
+    ("operations", ["operations", "operation"]),
+    ("service", ["service", "services"]),
+    ("agency", ["agency", "agencies"]),
+    ("facilities", ["facilities", "facility"]),
+    ("switch", ["switch", "switches"]),
+    ("business", ["business"]),   # -ss, -us, -is and short words keep their form
+    ("status", ["status"]),
+    ("it", ["it"]),
+])
+def test_numbers_gives_the_singular_and_the_plural(word, forms):
+    assert glossary.numbers(word) == forms
+
+
+@pytest.mark.parametrize("word", ["gives", "names", "lists", "mentions", "stating", "targeted", "what"])
+def test_a_stop_word_in_any_inflection_is_a_stop_word(word):
+    assert glossary.is_stopword(word)
+
+
+@pytest.mark.parametrize("word", ["noted", "thing", "ones", "wed", "retail"])
+def test_a_word_that_only_looks_like_an_inflected_short_stop_word_is_not_one(word):
+    # "noted" is no form of "not", nor "thing" of "the": only stop words of four letters or
+    # more are inflected
+    assert not glossary.is_stopword(word)
+
+
+def test_an_inflected_stop_word_is_not_counted_untranslated():
+    assert "gives" not in translate("Which report gives the results of the plan?").untranslated
+    assert "names" not in translate("Which plan names the most priority sectors?").untranslated
+    assert "noted" in translate("What has the report noted about the portal?").untranslated
+
+
+@pytest.mark.parametrize("question, word", [
+    ("Who spoke at Tech4life 2024?", "tech4life"),
+    ("How many monuments will be digitised in 3D?", "3d"),
+    ("Which agencies have moved to IPv6?", "ipv6"),
+])
+def test_a_name_with_digits_is_one_untranslated_word(question, word):
+    untranslated = translate(question).untranslated
+    assert word in untranslated
+    assert not {"tech", "life", "ipv"} & set(untranslated)
+
+
+@pytest.mark.parametrize("question, not_word", [
+    ("Where did the province rank, 10th or 12th?", "10th"),   # an ordinal
+    ("How did the 2010s plans compare?", "2010s"),              # a decade
+    ("Which plan implements Resolution 05-NQ/TU?", "05-nq"),    # part of a document's code
+    ("How many households have 4G?", "4g"),                     # a glossary phrase
+])
+def test_an_ordinal_a_code_or_a_glossary_phrase_is_no_name_with_digits(question, not_word):
+    assert not_word not in translate(question).untranslated
+
+
+def test_a_name_with_digits_is_found_in_a_passage_as_the_index_cuts_it():
+    from qa.answering.term_sets import term_set
+
+    for word in translate("Who spoke at Tech4life 2024 about 3D maps?").untranslated:
+        if any(ch.isdigit() for ch in word):
+            assert word in term_set("Tại Tech4Life 2024, bản đồ 3D được giới thiệu")
+
+
 @pytest.mark.parametrize("word, forms, not_forms", [
     ("agency", ("agency", "agencies"), ("agencys",)),
     ("manage", ("manages", "managed", "managing"), ("manag",)),

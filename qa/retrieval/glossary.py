@@ -44,6 +44,31 @@ def english_stopwords() -> frozenset[str]:
     return frozenset(w for _, (line,) in read_rows(STOPWORDS_FILE, 1) for w in line.split())
 
 
+def base_forms(word: str) -> list[str]:
+    """An English word and what it may be an inflection of, itself first: "gives" → give,
+    "names" → name, "stating" → state, "aimed" → aim, "planned" → plan, "applies" → apply.
+    Some forms are no word ("gives" → "giv"); they are only looked up, never written."""
+    out = [word]
+    for ending, replacements in (("ies", ("y",)), ("ied", ("y",)), ("es", ("", "e")), ("s", ("",)),
+                                 ("ed", ("", "e")), ("ing", ("", "e"))):
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[: -len(ending)]
+            out += [stem + r for r in replacements]
+            if ending in ("ed", "ing") and len(stem) >= 3 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # planned, setting
+    return list(dict.fromkeys(out))
+
+
+def is_stopword(word: str) -> bool:
+    """Rule (a stop word in any inflection): ``word`` is in ``english_stopwords`` or an
+    inflection of one of four letters or more ("gives", "names", "lists", "mentions", "stating";
+    not "noted" for "not", "thing" for "the"). Why: those
+    words say nothing a plan states in any form, and an inflected one was counted as an
+    untranslated content word that no Vietnamese unit holds, lowering every unit's coverage."""
+    stop = english_stopwords()
+    return word in stop or any(len(form) >= 4 and form in stop for form in base_forms(word)[1:])
+
+
 def compound_key(english: str) -> str:
     """An English phrase without its spaces and hyphens: "cyber security", "cyber-security"
     and "cybersecurity" are one word written three ways, and share one key."""
@@ -64,7 +89,7 @@ def _phrases() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
         # except after a word of two letters ("ai" must not take in "aid"); British and
         # American spellings of every word
         words = re.split(r"[\s\-]+", en)
-        body = r"[\s\-]?".join(_any_spelling(w) for w in words[:-1]) + (r"[\s\-]?" if len(words) > 1 else "")
+        body = r"[\s\-]?".join(_any_number(w) for w in words[:-1]) + (r"[\s\-]?" if len(words) > 1 else "")
         last = "(?:" + "|".join(inflected(v) for v in spellings(words[-1])) + ")"
         out.append((re.compile(rf"(?<![a-z0-9]){body}{last}(?![a-z0-9])"), vi))
     return out
@@ -99,6 +124,34 @@ def spellings(word: str) -> list[str]:
 
 def _any_spelling(word: str) -> str:
     return "(?:" + "|".join(re.escape(v) for v in spellings(word)) + ")"
+
+
+def numbers(word: str) -> list[str]:
+    """An inner word of a glossary phrase in the singular and the plural, itself first:
+    "operations" → operation, "service" → services, "agency" → agencies. Why: English puts
+    a noun before another in either number ("intelligent operation(s) centre", "public
+    service(s) portal"), and the glossary should not have to list each phrase twice. Only
+    the plural ending is added or taken off (an inner word is a noun or an adjective, never
+    a verb); a word of three letters or fewer, or ending in -ss, -us or -is, keeps its form."""
+    out = [word]
+    if len(word) <= 3 or re.search(r"(?:ss|us|is)$", word):
+        return out
+    if word.endswith("ies"):
+        out.append(word[:-3] + "y")
+    elif re.search(r"[^aeiou]y$", word):
+        out.append(word[:-1] + "ies")
+    elif re.search(r"(?:ch|sh|x)es$", word):
+        out.append(word[:-2])
+    elif word.endswith("s"):
+        out.append(word[:-1])
+    else:
+        out.append(word + ("es" if re.search(r"(?:ch|sh|x)$", word) else "s"))
+    return out
+
+
+def _any_number(word: str) -> str:
+    """A pattern of an inner word in either number and either spelling (``numbers``, ``spellings``)."""
+    return "(?:" + "|".join(re.escape(v) for n in numbers(word) for v in spellings(n)) + ")"
 
 
 def inflected(word: str) -> str:
@@ -165,15 +218,29 @@ def translate(english: str) -> Translation:
     for alternatives in by_span.values():
         if tuple(alternatives) not in matches:
             matches.append(tuple(alternatives))
-    untranslated: list[str] = []
+    names = [m for m in _NAME_WITH_DIGITS.finditer(text) if not _ORDINAL.fullmatch(m.group(0))]
+    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in names]
     for m in re.finditer(r"[a-z][a-z\-]*[a-z]", text):
         word = m.group(0)
-        if word in english_stopwords() or any(a <= m.start() < b for a, b, _ in spans):
+        if any(n.start() <= m.start() < n.end() for n in names):
             continue
         word = word[:-2] if word.endswith("'s") else word
-        if len(word) > 2 and word not in untranslated:
+        if len(word) > 2 and not is_stopword(word):
+            found.append((m.start(), word))
+    untranslated: list[str] = []
+    for start, word in sorted(found):
+        if not any(a <= start < b for a, b, _ in spans) and word not in untranslated:
             untranslated.append(word)
     return Translation(tuple(matches), tuple(untranslated))
+
+
+#: Rule (a name with digits is one word): a token of letters and digits mixed ("Tech4life",
+#: "3D", "IPv6"), not part of a code ("05-NQ/TU"), is an untranslated word whole, as the
+#: index's tokenizer keeps it ("tech4life"), not cut into its letter runs ("tech", "life"),
+#: which no Vietnamese unit holds; nor is "3D" left out for being short.
+_NAME_WITH_DIGITS = re.compile(r"(?<![\w/\-.])(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+(?![\w/\-])")
+#: "10th", "2nd", "1990s": an ordinal or a decade is no name.
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)")
 
 
 def abbreviation_key(token: str) -> str:
