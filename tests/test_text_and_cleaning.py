@@ -693,3 +693,18 @@ def test_a_passages_number_keeps_its_tail_and_a_codes_kind_is_its_first_word():
     assert DOCUMENT_CODE.search(text).group() == "193/2025/QH"
     assert [m.group(1) for m in NUMBER_CODE.finditer("72/KH-UBND và 05-NQ/TU, 12/2024/NQ-HĐND; 5511/BKHCN-CĐSQG")] == [
         "KH", "NQ", "NQ", "BKHCN"]
+
+
+def test_a_markdown_tables_header_rule_keeps_its_header_with_its_rows():
+    """Rule "a table's header rule is no break" (clean.is_header_rule): under a Markdown
+    table's header row, "|---|---|---|" is no separator line: the rows below are written
+    with their headers, so a row says which figure was planned and which was reached. A
+    rule line after prose is still dropped as a separator."""
+    from qa.documents.clean import clean, is_header_rule
+    raw = ("2. Kết quả các chỉ tiêu\n| Chỉ tiêu | Kế hoạch năm 2025 | Thực hiện năm 2025 |\n|---|:---:|---|\n"
+           "| Tỷ lệ hộ có cáp quang | 70% | 66,2% |\n| Kinh tế số trong GRDP | 9% | 8,1% |\n|\nĐoạn sau.\n---\nHết.")
+    text = clean(raw).text
+    assert ("Chỉ tiêu: Tỷ lệ hộ có cáp quang | Kế hoạch năm 2025: 70% | Thực hiện năm 2025: 66,2%") in text
+    assert "Thực hiện năm 2025: 8,1%" in text
+    assert "---" not in text
+    assert is_header_rule("--- | :---: | ---") and not is_header_rule("---") and not is_header_rule("a | ---")

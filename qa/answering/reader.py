@@ -2109,8 +2109,9 @@ class Scored:
     probability: float = 0.0
 
 
-_ANNOUNCED, _ENUMERATES, _ITEMS, _COVERAGE, _YEAR, _CONFLICT, _TYPE = (list(FEATURES).index(n) for n in (
-    "list_announced", "list_match", "list_items", "context_coverage", "year_match", "year_conflict", "type_match"))
+_ANNOUNCED, _ENUMERATES, _ITEMS, _COVERAGE, _YEAR, _CONFLICT, _TYPE, _FORM_MISSING = (
+    list(FEATURES).index(n) for n in ("list_announced", "list_match", "list_items", "context_coverage", "year_match",
+                                      "year_conflict", "type_match", "form_missing"))
 
 
 def choose(vectors: Sequence[Sequence[float]], ranks: Sequence[float], best: int) -> int:
@@ -2171,6 +2172,43 @@ def proposal_yield(reading: Reading, candidates: Sequence[Candidate], order: Seq
     return _yield_to(reading, candidates, order, best, lambda c: states_proposal(c.text))
 
 
+def detail_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int) -> int:
+    """Rule (a refused unit's own lines answer for it): a chosen unit that meets a unit
+    condition (``unit_refusal``) yields to the best-ranked unit that reads it as its context
+    and meets none. A plan's task ("4. Triển khai Trung tâm giám sát, điều hành thông minh
+    (IOC) cấp tỉnh giai đoạn 1.") holds the question's words, and its line "- Cơ quan chủ trì:
+    Sở Thông tin và Truyền thông" (``candidates.task_attribute_of``) holds the answer: asked
+    "which department leads …", the ranker chose the task, which names no agency
+    (``lead_unstated``), and the answer was refused."""
+    chosen = candidates[best]
+    if unit_refusal(reading, chosen) is None:
+        return best
+    own = " ".join(chosen.text.split())
+    if len(own) < 20:
+        return best
+    return _yield_to(reading, candidates, order, best,
+                     lambda c: c.kind == "item" and own in " ".join(c.context.split()))
+
+
+def form_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates: Sequence[Candidate],
+               order: Sequence[int], best: int) -> int:
+    """Rule (the form asked yields): a chosen unit that holds no answer of the form asked
+    (``form_missing``: a sum of money, a percentage, a signer), which is refused whatever its
+    score, yields to the best-ranked unit that holds one (``type_match``) and meets no refusal
+    condition. A plan's title ("Kế hoạch phát triển kinh tế số và xã hội số tỉnh Cao Bằng năm
+    2025") repeats every word of "what is the budget of the … plan", and outranked the one
+    sentence under "III. KINH PHÍ" that gives it ("Tổng kinh phí thực hiện Kế hoạch là …
+    tỷ đồng"), which names none of the question's words but the plan. The answerability
+    model still reads the unit it yields to, its margin negative."""
+    if not vectors[best][_FORM_MISSING]:
+        return best
+    for i in order:
+        if (i != best and vectors[i][_TYPE] and refusal(vectors, i) is None
+                and unit_refusal(reading, candidates[i]) is None):
+            return i
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -2181,6 +2219,8 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     order = sorted(range(len(candidates)), key=lambda i: (-ranks[i], candidates[i].rank, candidates[i].span.start))
     best = proposal_yield(reading, candidates, order,
                           level_yield(reading, candidates, order, choose(vectors, ranks, order[0])))
+    best = detail_yield(reading, candidates, order, best)
+    best = form_yield(reading, vectors, candidates, order, best)
     order = [best] + [i for i in order if i != best]
     refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
     p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))

@@ -66,7 +66,7 @@ from qa.documents.structure import (
 from qa.text import fold, normalize
 
 #: Bump when cleaning changes: an index built from text cleaned otherwise is rebuilt.
-CLEANER_VERSION = "blocks-4"
+CLEANER_VERSION = "blocks-5"
 
 
 def _patterns(name: str) -> list[str]:
@@ -159,6 +159,8 @@ def clean(raw: str, trace: Counter[str] | None = None) -> CleanedText:
             before = line
             line = strip_motto(line)
             tally["strip_motto"] += _nonspace(before) - _nonspace(line)
+        if is_header_rule(line) and lines and is_row(lines[-1]):
+            continue  # no break: the header row above stays with the rows below
         if not line or is_boilerplate(line):
             tally["is_boilerplate"] += _nonspace(line)
             lines.append("")
@@ -274,6 +276,20 @@ def _posted_cell(row: str) -> tuple[str, str | None]:
 def is_boilerplate(line: str) -> bool:
     """Page furniture (``data/boilerplate_lines.txt``) or a separator line ("-----", "|")."""
     return bool(_SEPARATOR.match(line)) or bool(_BOILERPLATE.match(fold(line).strip().rstrip(".")))
+
+
+#: A Markdown table's header rule ("|---|---|---|", "| :--- | ---: |"), as ``_strip_pipes``
+#: leaves it ("--- | --- | ---"): at least two cells of three or more dashes.
+_HEADER_RULE = re.compile(r"^:?-{3,}:?(?: \| :?-{3,}:?)+$")
+
+
+def is_header_rule(line: str) -> bool:
+    """Rule (a table's header rule is no break): the line under a Markdown table's header row
+    ("| Chỉ tiêu | Kế hoạch năm 2024 | Thực hiện năm 2024 |" / "|---|---|---|"). Read as a
+    separator line like any other, it left the header row alone above a blank line, and the
+    rows below were never written "Header: cell" (``inline_table_headers``): a row "Tỷ lệ hồ
+    sơ … | 50% | 48,7%" then says neither which figure is the plan's and which was reached."""
+    return bool(_HEADER_RULE.match(line))
 
 
 def strip_motto(line: str) -> str:
