@@ -2407,3 +2407,20 @@ def test_a_unit_missing_the_form_asked_yields_to_one_holding_it():
     assert form_yield(asked, vectors[::-1], [money, title], [0, 1], 0) == 0  # the form held: kept
     assert form_yield(asked, vectors[:1], [title], [0], 0) == 0  # nothing holds it: refused as before
 
+
+def test_a_figure_given_as_planned_beside_the_result_states_the_target():
+    """Rule "status for target" with ``_PLAN_FIGURE``: a report's "kế hoạch 14%, ước thực
+    hiện 11,3%" (or a row "Kế hoạch năm 2024: 50% | Thực hiện năm 2024: 48,7%") gives the
+    target beside what was reached, so it is not refused for a question on the target; the
+    estimate alone still is."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    target = analyse("Mục tiêu năm 2024 tỷ lệ hộ gia đình có cáp quang là bao nhiêu?", {})
+    for line, refused in (("- Tỷ lệ hộ gia đình có cáp quang: kế hoạch 68%, ước thực hiện 64,5%;", 0.0),
+                          ("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kế hoạch năm 2024: 68% | "
+                           "Thực hiện năm 2024: 64,5%", 0.0),
+                          ("- Tỷ lệ hộ gia đình có cáp quang ước thực hiện 64,5%;", 1.0)):
+        text = f"Kết quả năm 2024:\n\n{line}"
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text == line)
+        assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == refused, line

@@ -1054,6 +1054,12 @@ _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam
 _STATUS_WORDS = re.compile(r"\b(uoc dat|da dat|uoc thuc hien|ket qua thuc hien)\b")
 
 
+#: A share the unit gives as planned, folded: "kế hoạch 14%", "kế hoạch năm 2024: 50%",
+#: "KH 2024: 8%" (a report's "kế hoạch X, ước thực hiện Y", a row under "Kế hoạch năm
+#: 2024"). It states the target beside the result (``_f_status_for_target``).
+_PLAN_FIGURE = re.compile(r"\b(?:ke hoach|kh)(?: nam)?(?: (?:19|20)\d\d)?\s*:?\s*\d+(?:[.,]\d+)?\s*%")
+
+
 #: A table row's cell of results, read under its column's header, folded: "Thực hiện 2024:
 #: 7,1%", "Kết quả năm 2024: 78%".
 _RESULT_CELL = re.compile(r"\b(?:thuc hien|ket qua)(?: nam)? (?:19|20)\d\d\s*:")
@@ -1106,14 +1112,15 @@ def asks_target(query: Query) -> bool:
 
 def _f_status_for_target(r: Reading, c: Candidate) -> float:
     """The question asks for a target for a year it names, and the unit, read with its
-    context, states no target and either says a figure was reached or estimated ("… ước
+    context, states no target (no target word, no figure given as planned: "kế hoạch 14%,
+    ước thực hiện 11,3%" states both, ``_PLAN_FIGURE``) and either says a figure was reached or estimated ("… ước
     đạt 80%": ``_STATUS_WORDS``) or is about no year: a figure reached ("tỷ lệ kinh tế số
     trên GRDP … đạt 22,87%") is no answer for the target of 2025 (``target_for_status``
     the other way round)."""
     if not (r.query.years and asks_target(r.query)):
         return 0.0
     said = _read_with_context(c)
-    if _TARGET_WORDS.search(said):
+    if _TARGET_WORDS.search(said) or _PLAN_FIGURE.search(said):
         return 0.0
     if _STATUS_WORDS.search(said):
         return 1.0
