@@ -269,7 +269,8 @@ def task_attribute_of(blocks: list[Block], i: int, document_text: str) -> int | 
     (its parent), which ends with "." rather than ":", so the line had no lead-in: read
     alone it does not say which task it is about, and "which department leads …" found the
     task (which names no agency) and refused. The parent item is read as its context, as a
-    lead-in is."""
+    lead-in is. Measured with ``reader.detail_yield``: floor check ``unseen`` one refused
+    English lead question answered; every dev set identical."""
     parent = blocks[i].parent
     if parent is None or blocks[parent].kind != "item":
         return None
