@@ -2376,3 +2376,74 @@ def test_the_scope_unasked_feature_marks_a_documents_own_scope_line_the_question
     assert marked("van ban nay quy dinh ve nhung gi") == {"2.", "3."}
     assert marked("Which units does the online teaching regulation apply to?") == {"1.", "3."}
     assert marked("Mục đích của quy định dạy học trực tuyến là gì?") == {"1.", "2."}
+
+
+def test_a_task_attribute_line_reads_its_task_and_answers_for_it():
+    """Rule "a task's attribute line reads its task" (candidates.task_attribute_of) and "a
+    refused unit's own lines answer for it" (reader.detail_yield): "- Cơ quan chủ trì: …"
+    under a numbered task reads the task as its context; the task, chosen for "which agency
+    leads …" and refused (``lead_unstated``), yields to that line; a line that is no
+    attribute ("- Hoàn thành trong năm") reads no task, and a chosen unit meeting no
+    condition is kept."""
+    from qa.answering.candidates import is_task_attribute
+    from qa.answering.reader import detail_yield, unit_refusal
+    assert is_task_attribute("- Cơ quan chủ trì: Sở Y tế")
+    assert is_task_attribute("+ Thoi gian thuc hien: Quy II/2026")
+    assert not is_task_attribute("- Sở Y tế chủ trì, phối hợp với các huyện")
+    text = ("II. NHIỆM VỤ\n1. Xây dựng kho dữ liệu y tế dùng chung của tỉnh.\n- Cơ quan chủ trì: Sở Y tế\n"
+            "- Thời gian: Quý III/2026\n2. Nâng cấp mạng cáp quang tới các trạm y tế xã.\n"
+            "- Hoàn thành trong năm")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    task = next(c for c in found if c.kind == "item" and c.text.startswith("1. Xây dựng kho"))
+    lead = next(c for c in found if c.kind == "item" and c.text.startswith("- Cơ quan chủ trì"))
+    assert "Xây dựng kho dữ liệu y tế dùng chung" in lead.context
+    other = next(c for c in found if c.kind == "item" and c.text.startswith("- Hoàn thành"))
+    assert "Nâng cấp mạng" not in other.context
+    idf = idf_function(lambda t: 1, 10)
+    asked = reading(analyse("Cơ quan nào chủ trì xây dựng kho dữ liệu y tế dùng chung?", {}), [hit], idf)
+    assert unit_refusal(asked, task) == "lead_unstated"
+    assert unit_refusal(asked, lead) is None
+    assert detail_yield(asked, [task, other, lead], [0, 1, 2], 0) == 2
+    assert detail_yield(asked, [lead, task], [0, 1], 0) == 0  # nothing refused: kept
+    assert detail_yield(asked, [task, other], [0, 1], 0) == 0  # no line of its own: refused as before
+
+
+def test_a_unit_missing_the_form_asked_yields_to_one_holding_it():
+    """Rule "the form asked yields" (reader.form_yield): asked for a plan's budget, the
+    plan's title (every word of the question, no sum of money: ``form_missing``) yields to
+    the best-ranked unit holding a sum that meets no refusal condition; a chosen unit that
+    holds the form, or no unit holding it, leaves the choice as it was."""
+    from qa.answering.reader import features, form_yield
+    text = ("KẾ HOẠCH\nPhát triển kinh tế số tỉnh Hòa Lâm năm 2026\nIII. KINH PHÍ\n"
+            "Tổng kinh phí thực hiện là 12,4 tỷ đồng từ ngân sách tỉnh.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    title = next(c for c in found if c.text.startswith("Phát triển kinh tế số"))
+    money = next(c for c in found if c.text.startswith("Tổng kinh phí"))
+    idf = idf_function(lambda t: 1, 10)
+    asked = reading(analyse("Kinh phí của kế hoạch phát triển kinh tế số tỉnh Hòa Lâm năm 2026 là bao nhiêu?", {}),
+                    [hit], idf)
+    vectors = [features(asked, c) for c in (title, money)]
+    assert vectors[0][list(FEATURES).index("form_missing")] and vectors[1][list(FEATURES).index("type_match")]
+    assert form_yield(asked, vectors, [title, money], [0, 1], 0) == 1
+    assert form_yield(asked, vectors[::-1], [money, title], [0, 1], 0) == 0  # the form held: kept
+    assert form_yield(asked, vectors[:1], [title], [0], 0) == 0  # nothing holds it: refused as before
+
+
+def test_a_figure_given_as_planned_beside_the_result_states_the_target():
+    """Rule "status for target" with ``_PLAN_FIGURE``: a report's "kế hoạch 14%, ước thực
+    hiện 11,3%" (or a row "Kế hoạch năm 2024: 50% | Thực hiện năm 2024: 48,7%") gives the
+    target beside what was reached, so it is not refused for a question on the target; the
+    estimate alone still is."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    target = analyse("Mục tiêu năm 2024 tỷ lệ hộ gia đình có cáp quang là bao nhiêu?", {})
+    for line, refused in (("- Tỷ lệ hộ gia đình có cáp quang: kế hoạch 68%, ước thực hiện 64,5%;", 0.0),
+                          ("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Kế hoạch năm 2024: 68% | "
+                           "Thực hiện năm 2024: 64,5%", 0.0),
+                          ("- Tỷ lệ hộ gia đình có cáp quang ước thực hiện 64,5%;", 1.0)):
+        text = f"Kết quả năm 2024:\n\n{line}"
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text == line)
+        assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == refused, line

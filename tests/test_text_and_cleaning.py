@@ -693,3 +693,48 @@ def test_a_passages_number_keeps_its_tail_and_a_codes_kind_is_its_first_word():
     assert DOCUMENT_CODE.search(text).group() == "193/2025/QH"
     assert [m.group(1) for m in NUMBER_CODE.finditer("72/KH-UBND và 05-NQ/TU, 12/2024/NQ-HĐND; 5511/BKHCN-CĐSQG")] == [
         "KH", "NQ", "NQ", "BKHCN"]
+
+
+def test_a_markdown_tables_header_rule_keeps_its_header_with_its_rows():
+    """Rule "a table's header rule is no break" (clean.is_header_rule): under a Markdown
+    table's header row, "|---|---|---|" is no separator line: the rows below are written
+    with their headers, so a row says which figure was planned and which was reached. A
+    rule line after prose is still dropped as a separator."""
+    from qa.documents.clean import clean, is_header_rule
+    raw = ("2. Kết quả các chỉ tiêu\n| Chỉ tiêu | Kế hoạch năm 2025 | Thực hiện năm 2025 |\n|---|:---:|---|\n"
+           "| Tỷ lệ hộ có cáp quang | 70% | 66,2% |\n| Kinh tế số trong GRDP | 9% | 8,1% |\n|\nĐoạn sau.\n---\nHết.")
+    text = clean(raw).text
+    assert ("Chỉ tiêu: Tỷ lệ hộ có cáp quang | Kế hoạch năm 2025: 70% | Thực hiện năm 2025: 66,2%") in text
+    assert "Thực hiện năm 2025: 8,1%" in text
+    assert "---" not in text
+    assert is_header_rule("--- | :---: | ---") and not is_header_rule("---") and not is_header_rule("a | ---")
+
+
+def test_a_lone_pipe_line_between_a_header_row_and_its_rows_is_no_break():
+    """Rule "table debris inside a table is no break" (clean.is_table_debris): a "|" line
+    left between a table's header row and its rows no longer cuts the header off, so the
+    rows are written "Header: cell"; after the table's last row it still ends the table."""
+    from qa.documents.clean import clean
+    raw = ("2. Chỉ tiêu năm 2026\n| STT | Chỉ tiêu | Đơn vị | Năm 2026 |\n|\n| 1 | Tỷ lệ hộ có cáp quang | % | 75 |\n"
+           "| 2 | Doanh nghiệp công nghệ số | doanh nghiệp | 120 |\n|\n3. Nhiệm vụ\nTriển khai nền tảng số.")
+    text = clean(raw).text
+    assert "STT: 1 | Chỉ tiêu: Tỷ lệ hộ có cáp quang | Đơn vị: % | Năm 2026: 75%" in text, text
+    assert "Năm 2026: 120\n\n3. Nhiệm vụ" in text
+
+
+def test_a_decisions_signature_is_read_before_the_plan_it_names_without_a_note():
+    """Rule "a decision names what it attaches" (clean.issued_attachment_start): a decision
+    printed with its plan, "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch …", then its
+    signature, then "KẾ HOẠCH" with no "(Kèm theo …)" note: the plan opens at that line,
+    and the decision's signature block before it is written "Người ký: …"."""
+    from qa.documents.clean import clean
+    body = "\n".join(f"{n}. Nội dung thứ {n} của kế hoạch." for n in range(1, 30))
+    raw = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA LÂM\nSố: 15/QĐ-UBND\nHòa Lâm, ngày 03 tháng 3 năm 2026\nQUYẾT ĐỊNH\n"
+           "Ban hành Kế hoạch chuyển đổi số năm 2026\nCăn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\n"
+           "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số tỉnh Hòa Lâm năm 2026.\n"
+           "Điều 2. Quyết định có hiệu lực kể từ ngày ký.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn Khải\n\nKẾ HOẠCH\n"
+           f"Chuyển đổi số tỉnh Hòa Lâm năm 2026\nI. MỤC TIÊU\n{body}\nII. TỔ CHỨC THỰC HIỆN\n" + body)
+    text = clean(raw).text
+    assert "Người ký: Trần Văn Khải (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)" in text, text[:600]
+    unnamed = raw.replace("kèm theo Quyết định này Kế hoạch", "Kế hoạch")
+    assert "Người ký:" not in clean(unnamed).text  # nothing says what the decision attaches

@@ -37,7 +37,7 @@ from itertools import islice
 
 from qa.documents.clean import SIGNER_LABEL
 from qa.documents.legal_outline import referred_text
-from qa.documents.structure import (DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse,
+from qa.documents.structure import (DATA, DOCUMENT_TYPE_ALTERNATION, DOCUMENT_TYPES, Block, lead_in, marker, parse,
                                     row_group_labels, title_block, title_block_end)
 from qa.answering.term_sets import term_set
 from qa.data import read_rows
@@ -198,6 +198,8 @@ def lead_ins(document_text: str) -> dict[int, str]:
             j = lead_in(blocks, i, document_text)
             if j is None and block.kind == "item":
                 j = sibling_lead_in(blocks, i, document_text)
+            if j is None and block.kind == "item":
+                j = task_attribute_of(blocks, i, document_text)
         else:
             body_of = None
             found[block.start] = None
@@ -242,6 +244,37 @@ def sibling_lead_in(blocks: list[Block], i: int, document_text: str) -> int | No
             return None
         k -= 1
     return None
+
+
+@lru_cache(maxsize=1)
+def _task_attribute_label() -> re.Pattern[str]:
+    """An item opening with a label of ``data/task_attribute_labels.txt`` and ":", folded."""
+    labels = sorted((fold(line.strip()).lower() for line in (DATA / "task_attribute_labels.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")), key=len, reverse=True)
+    return re.compile(r"^[\s\-+*•–]*(?:" + "|".join(re.escape(label) for label in labels) + r")\s*:")
+
+
+def is_task_attribute(line: str) -> bool:
+    """The line states one attribute of a task ("- Cơ quan chủ trì: Sở Y tế", "- Thời gian:
+    Quý IV/2023"): a label of ``data/task_attribute_labels.txt``, then ":"."""
+    return bool(_task_attribute_label().match(fold(line).lower()))
+
+
+def task_attribute_of(blocks: list[Block], i: int, document_text: str) -> int | None:
+    """The task the item ``blocks[i]`` states an attribute of, or None.
+
+    Rule (a task's attribute line reads its task): a plan lists a task, then its own lines
+    "- Cơ quan chủ trì: Sở Thông tin và Truyền thông" / "- Thời gian: Quý IV/2025", as a task
+    table's row would give them in columns. The outline puts the line under the task's item
+    (its parent), which ends with "." rather than ":", so the line had no lead-in: read
+    alone it does not say which task it is about, and "which department leads …" found the
+    task (which names no agency) and refused. The parent item is read as its context, as a
+    lead-in is. Measured with ``reader.detail_yield``: floor check ``unseen`` one refused
+    English lead question answered; every dev set identical."""
+    parent = blocks[i].parent
+    if parent is None or blocks[parent].kind != "item":
+        return None
+    return parent if is_task_attribute(document_text[blocks[i].start:blocks[i].end]) else None
 
 
 def body_of_lead_in(blocks: list[Block], i: int, document_text: str, previous: int | None) -> int | None:
