@@ -117,3 +117,27 @@ def test_a_plain_sentence_is_no_list():
 def test_the_list_room_is_larger_than_the_answer_room():
     settings = Settings()
     assert settings.max_list_answer_chars > settings.max_answer_chars
+
+
+PLAN_TASKS = ("II. NHIỆM VỤ\n"
+              "1. Xây dựng cơ sở dữ liệu chuyên ngành\n"
+              "1.1. Cơ sở dữ liệu đất đai tại 9 huyện, thị xã, thành phố\n"
+              "- Cơ quan chủ trì: Sở Tài nguyên và Môi trường\n"
+              "- Thời gian: Quý IV/2025\n"
+              "1.2. Cơ sở dữ liệu ngành giáo dục (học bạ số, hồ sơ giáo viên)\n"
+              "- Cơ quan chủ trì: Sở Giáo dục và Đào tạo\n"
+              "- Thời gian: Quý III/2025\n"
+              "1.3. Cơ sở dữ liệu hộ tịch điện tử, số hóa sổ hộ tịch từ năm 1990\n"
+              "- Cơ quan chủ trì: Sở Tư pháp\n"
+              "- Thời gian: Quý II/2025\n"
+              "2. Phát triển hạ tầng số\n"
+              "2.1. Phủ sóng 4G đến 100% thôn, bản\n")
+
+
+def test_a_plans_task_heading_is_not_grown_into_its_whole_body():
+    question = "Nhiệm vụ xây dựng cơ sở dữ liệu chuyên ngành gồm những gì?"
+    answer, abstained, _ = _ask(question, 800, PLAN_TASKS)
+    assert not abstained
+    assert "1. Xây dựng cơ sở dữ liệu chuyên ngành" in answer
+    assert len(answer) <= 300  # the heading's sections are quoted in the usual room, not the list's
+    assert (answer, abstained) == _ask(question, 0, PLAN_TASKS)[:2]

@@ -226,8 +226,7 @@ def asks_for_list(query: Query) -> bool:
 
 def whole_list(c: Candidate, document_text: str, room: int, query: Query) -> Candidate | None:
     """The list the chosen unit ``c`` belongs to, quoted in ``room`` characters, or None when
-    ``c`` is no list: a lead-in with its items (``candidates.with_items``), a heading with its
-    body (``candidates.with_body``), or, for a list unit (a lead-in with the items after it,
+    ``c`` is no list: a lead-in with its items (``candidates.with_items``), or, for a list unit (a lead-in with the items after it,
     ``candidates.lists``), the same lead-in with more of its items. ``compose`` quotes it
     for a question asking for a list (``asks_for_list``). An item chosen alone is not grown
     into its list: on the regulations dev list questions that changed one answer and
@@ -250,10 +249,15 @@ def whole_list(c: Candidate, document_text: str, room: int, query: Query) -> Can
     (kind "window") quoted to its line's end contained 11 more regulations golds of 223 list
     questions, but quoted plans, articles and questions_dev_en answers past 300 characters
     (their list questions 7 -> 4, 12 -> 10, 3 -> 2 right); only when the rest of the line
-    held "…: a; b; c" 4 more, with plans 7 -> 6 and articles 12 -> 10."""
+    held "…: a; b; c" 4 more, with plans 7 -> 6 and articles 12 -> 10. A heading grown with
+    its whole body (``candidates.with_body``) in the larger room (main 6454943): regulations
+    dev containment 0.650 -> 0.655, but a plan's task heading with its sub-tasks, agencies and
+    deadlines quoted past 300 characters (eval/checks/unseen 0.960 -> 0.947, u037): a plan's
+    heading heads sections, not a list, and its usual quote (``quoted_unit``) already names
+    the first of them."""
     c = _read_on(c, document_text, room)
     asked = frozenset(query.content_terms)
-    grown = with_items(c, document_text, room, asked) or with_body(c, document_text, room)
+    grown = with_items(c, document_text, room, asked)
     if grown is not None or c.kind != "list":
         return grown
     longer = [u for u in units(c.hit, document_text, c.rank, room, with_lists=True, runs=False)
