@@ -2507,3 +2507,26 @@ def test_a_unit_in_the_other_stance_yields_to_one_in_the_stance_asked():
     assert stance_yield(asked, vectors, [news, plan], [0, 1], 0) == 1
     assert stance_yield(asked, vectors[::-1], [plan, news], [0, 1], 0) == 0  # the stance asked: kept
     assert stance_yield(asked, vectors[:1], [news], [0], 0) == 0  # nothing else: refused as before
+
+
+def test_a_unit_about_another_year_yields_to_one_stating_the_year_asked():
+    """Rule "the year asked yields" (reader.year_yield): asked where the province ranked in
+    2023, a plan's indicator row for 2025 (every word of the question, ``year_conflict``)
+    yields to the best-ranked unit that states 2023 and holds a rank (``year_match``,
+    ``type_match``) and meets no refusal condition; a chosen unit of the year asked is kept,
+    and with no such unit the choice (refused) stays."""
+    from qa.answering.reader import features, year_yield
+    text = ("Chỉ tiêu: Xếp hạng Chỉ số chuyển đổi số cấp tỉnh (DTI) của Hòa Lâm | Năm 2025: nhóm 20\n\n"
+            "Theo kết quả đánh giá năm 2023, Hòa Lâm xếp thứ 40/63 tỉnh, thành phố.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    row = next(c for c in found if c.text.startswith("Chỉ tiêu: Xếp hạng"))
+    news = next(c for c in found if c.text.startswith("Theo kết quả"))
+    idf = idf_function(lambda t: 1, 10)
+    asked = reading(analyse("Where did Hoa Lam rank in the 2023 DTI?", {}), [hit], idf)
+    vectors = [features(asked, c) for c in (row, news)]
+    index = list(FEATURES).index
+    assert vectors[0][index("year_conflict")] and vectors[1][index("year_match")] and vectors[1][index("type_match")]
+    assert year_yield(asked, vectors, [row, news], [0, 1], 0) == 1
+    assert year_yield(asked, vectors[::-1], [news, row], [0, 1], 0) == 0  # the year asked: kept
+    assert year_yield(asked, vectors[:1], [row], [0], 0) == 0  # nothing else: refused as before

@@ -2347,6 +2347,25 @@ def stance_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidate
     return best
 
 
+def year_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates: Sequence[Candidate],
+               order: Sequence[int], best: int) -> int:
+    """Rule (the year asked yields): a chosen unit about other years than the one the question
+    names (``year_conflict``), which is refused whatever its score, yields to the best-ranked
+    unit that states that year (``year_match``), holds the kind of answer asked
+    (``type_match``) and meets no refusal condition. A plan's indicator row "Xếp hạng DTI |
+    Năm 2025: nhóm 25" holds every word of "Where did the province rank in the 2024 DTI?"
+    and outranked the news sentence "Theo kết quả … năm 2024, tỉnh xếp thứ 31/63", which
+    answers it. The answerability model still reads the unit it yields to. Measured: floor
+    check ``unseen2`` (README "steps")."""
+    if not vectors[best][_CONFLICT]:
+        return best
+    for i in order:
+        if (i != best and vectors[i][_YEAR] and vectors[i][_TYPE] and refusal(vectors, i) is None
+                and unit_refusal(reading, candidates[i]) is None):
+            return i
+    return best
+
+
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
     """Every candidate with its rank score, best first (earlier rank breaks ties);
     the first carries the probability that answering with it is right."""
@@ -2360,6 +2379,7 @@ def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel)
     best = detail_yield(reading, candidates, order, best)
     best = form_yield(reading, vectors, candidates, order, best)
     best = stance_yield(reading, vectors, candidates, order, best)
+    best = year_yield(reading, vectors, candidates, order, best)
     order = [best] + [i for i in order if i != best]
     refused = refusal(vectors, best) or unit_refusal(reading, candidates[best])
     p = 0.0 if refused else model.probability(answer_vector(vectors, ranks, best))
