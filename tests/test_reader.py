@@ -2530,3 +2530,21 @@ def test_a_unit_about_another_year_yields_to_one_stating_the_year_asked():
     assert year_yield(asked, vectors, [row, news], [0, 1], 0) == 1
     assert year_yield(asked, vectors[::-1], [news, row], [0, 1], 0) == 0  # the year asked: kept
     assert year_yield(asked, vectors[:1], [row], [0], 0) == 0  # nothing else: refused as before
+
+
+def test_a_plans_task_answers_no_question_on_what_was_done():
+    """Rule "a plan's task is no result" (reader.under_task_heading, ``stance_words.json``
+    "task_headings"): "Phủ sóng 4G cho 40 thôn" under "II. NHIỆM VỤ, GIẢI PHÁP" is work the
+    plan sets; asked what was done ("đã phủ sóng được bao nhiêu"), it is refused
+    (``target_for_status``); the same line under a results heading, or asked with no
+    stance, is not."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    done = analyse("Tỉnh Hòa Lâm đã phủ sóng 4G được bao nhiêu thôn?", {})
+    plain = analyse("Tỉnh Hòa Lâm phủ sóng 4G cho bao nhiêu thôn?", {})
+    for heading, expected in (("II. NHIỆM VỤ, GIẢI PHÁP", 1.0), ("II. KẾT QUẢ NĂM 2023", 0.0)):
+        text = f"{heading}\n1. Hạ tầng số\nPhủ sóng 4G cho 40 thôn của tỉnh Hòa Lâm.\n2. Dữ liệu số\nXây dựng kho dữ liệu."
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng"))
+        assert dict(zip(FEATURES, features(reading(done, [hit], idf), unit)))["target_for_status"] == expected
+        assert dict(zip(FEATURES, features(reading(plain, [hit], idf), unit)))["target_for_status"] == 0.0

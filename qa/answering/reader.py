@@ -1140,10 +1140,26 @@ def reports_result(c: Candidate) -> bool:
     return bool(says_result(said) or _RESULT_CELL.search(said))
 
 
+@lru_cache(maxsize=1)
+def _task_headings() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_folded_alternation(stance_words()['task_headings'])})\b")
+
+
+def under_task_heading(c: Candidate) -> bool:
+    """Rule (a plan's task is no result): the unit sits under a heading over a plan's tasks
+    (``stance_words.json`` "task_headings": "II. NHIỆM VỤ, GIẢI PHÁP › 1. …"), read in its
+    chunk's heading path and its own headings: "Phủ sóng 4G cho 168 thôn" there is work the
+    plan sets, not what was done; asked what was reached ("đã phủ sóng được bao nhiêu"), it
+    answers nothing (``target_for_status``), unless it reports a result itself."""
+    return bool(_task_headings().search(fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()))
+
+
 def _f_target_for_status(r: Reading, c: Candidate) -> float:
     """The question asks what is now ("hiện có", "currently") and the unit states
-    a target to reach, and no figure reached (``reports_result``)."""
-    return 1.0 if r.query.wants_status and states_target(c) and not reports_result(c) else 0.0
+    a target to reach or a plan's task (``under_task_heading``), and no figure reached
+    (``reports_result``)."""
+    return 1.0 if (r.query.wants_status and (states_target(c) or under_task_heading(c))
+                   and not reports_result(c)) else 0.0
 
 
 def asks_target(query: Query) -> bool:
