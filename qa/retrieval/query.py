@@ -48,8 +48,8 @@ _STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right
                         r"|actual)\b", re.IGNORECASE)
 
 
-#: Rule (a verb between "đã" and "được" asks what was reached): "đã phủ sóng 4G được bao nhiêu
-#: thôn" asks what has been done, as "đã đạt được" does; one to three words between.
+#: Rule (a verb between "đã" and "được" asks what was reached): "đã lắp đặt được bao nhiêu
+#: trạm" asks what has been done, as "đã đạt được" does; one to three words between.
 _STATUS_DONE_VI = re.compile(r"\bda(?: \w+){1,3} duoc\b")
 
 
