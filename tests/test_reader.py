@@ -2447,3 +2447,104 @@ def test_a_figure_given_as_planned_beside_the_result_states_the_target():
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.text == line)
         assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == refused, line
+
+
+def test_a_target_a_result_is_measured_against_is_no_target_stated():
+    """Rule "a target referenced is no target stated" (reader.says_target,
+    ``stance_words.json`` "target_referenced"): "đạt 91%, vượt chỉ tiêu đề ra" reports a
+    result and names the target only as what it beat, so asked for the year's target it is
+    refused (``status_for_target``); "còn cách xa mục tiêu 70%" states a target (a figure
+    follows), and a plan's "phấn đấu đạt 70%" states one too."""
+    from qa.answering.reader import says_result, says_target
+    assert not says_target("nam 2023, ty le ho so truc tuyen cua tinh dat 91%, vuot chi tieu de ra")
+    assert says_result("nam 2023, ty le ho so truc tuyen cua tinh dat 91%, vuot chi tieu de ra")
+    assert says_target("ty le ho so dat 40%, con cach xa muc tieu 70% cua ca nam")
+    assert says_target("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
+    assert not says_result("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
+    from qa.answering.reader import FEATURES, features
+    text = "Năm 2023, tỷ lệ hồ sơ trực tuyến của tỉnh Hòa Lâm đạt 91%, vượt chỉ tiêu đề ra."
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    unit = next(c for c in units(hit, text) if c.text.startswith("Năm 2023"))
+    idf = idf_function(lambda t: 1, 10)
+    target = analyse("What online application rate does Hoa Lam target for 2023?", {})
+    reached = analyse("What online application rate did Hoa Lam reach in 2023?", {})
+    assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
+    assert dict(zip(FEATURES, features(reading(reached, [hit], idf), unit)))["status_for_target"] == 0.0
+
+
+def test_a_question_on_what_was_done_asks_for_a_result():
+    """Rule (a question asking what was reached: query.wants_status with
+    ``stance_words.json`` "question_status" and ``_STATUS_DONE_VI``): a half-year's figure
+    ("nửa đầu năm", "in the first half of") and a verb between "đã" and "được" ask what was
+    reached; a province whose folded name reads "da" ("Đà Nẵng được …") does not."""
+    assert analyse("Nửa đầu năm 2023 tỉnh Hòa Lâm có bao nhiêu hồ sơ trực tuyến?", {}).wants_status
+    assert analyse("hoa lam da lap duoc bao nhieu to cong nghe so", {}).wants_status
+    assert analyse("Tỉnh Hòa Lâm đã lắp đặt được bao nhiêu trạm 4G?", {}).wants_status
+    assert analyse("How many villages had 4G in the first half of 2023?", {}).wants_status
+    assert not analyse("Các chỉ tiêu của Đà Nẵng được chia thành những nhóm nào?", {}).wants_status
+    assert not analyse("da nang duoc chia thanh may nhom chi tieu", {}).wants_status
+    assert not analyse("Tỉnh Hòa Lâm đặt mục tiêu bao nhiêu trạm 4G năm 2023?", {}).wants_status
+
+
+def test_a_unit_in_the_other_stance_yields_to_one_in_the_stance_asked():
+    """Rule "the stance asked yields" (reader.stance_yield): asked for a year's target, a
+    news sentence of what was reached ("đạt 91%, vượt chỉ tiêu đề ra": ``status_for_target``)
+    yields to the best-ranked unit holding as much of the question that meets no refusal
+    condition (the plan's "đạt 85%"); a chosen unit in the stance asked is kept, and with no
+    other unit the choice (refused) stays."""
+    from qa.answering.reader import features, stance_yield
+    text = ("KẾ HOẠCH năm 2023\nI. MỤC TIÊU\n1. Tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh Hòa Lâm đạt 85%.\n"
+            "II. TIN TỨC\nNăm 2023, tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh Hòa Lâm đạt 91%, vượt chỉ tiêu đề ra.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    news = next(c for c in found if c.text.startswith("Năm 2023"))
+    plan = next(c for c in found if c.text.startswith("1. Tỷ lệ"))
+    idf = idf_function(lambda t: 1, 10)
+    asked = reading(analyse("What fully-online application rate does Hoa Lam target for 2023?", {}), [hit], idf)
+    vectors = [features(asked, c) for c in (news, plan)]
+    index = list(FEATURES).index
+    assert vectors[0][index("status_for_target")] and not vectors[1][index("status_for_target")]
+    assert stance_yield(asked, vectors, [news, plan], [0, 1], 0) == 1
+    assert stance_yield(asked, vectors[::-1], [plan, news], [0, 1], 0) == 0  # the stance asked: kept
+    assert stance_yield(asked, vectors[:1], [news], [0], 0) == 0  # nothing else: refused as before
+
+
+def test_a_unit_about_another_year_yields_to_one_stating_the_year_asked():
+    """Rule "the year asked yields" (reader.year_yield): asked where the province ranked in
+    2023, a plan's indicator row for 2025 (every word of the question, ``year_conflict``)
+    yields to the best-ranked unit that states 2023 and holds a rank (``year_match``,
+    ``type_match``) and meets no refusal condition; a chosen unit of the year asked is kept,
+    and with no such unit the choice (refused) stays."""
+    from qa.answering.reader import features, year_yield
+    text = ("Chỉ tiêu: Xếp hạng Chỉ số chuyển đổi số cấp tỉnh (DTI) của Hòa Lâm | Năm 2025: nhóm 20\n\n"
+            "Theo kết quả đánh giá năm 2023, Hòa Lâm xếp thứ 40/63 tỉnh, thành phố.")
+    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+    found = units(hit, text)
+    row = next(c for c in found if c.text.startswith("Chỉ tiêu: Xếp hạng"))
+    news = next(c for c in found if c.text.startswith("Theo kết quả"))
+    idf = idf_function(lambda t: 1, 10)
+    asked = reading(analyse("Where did Hoa Lam rank in the 2023 DTI?", {}), [hit], idf)
+    vectors = [features(asked, c) for c in (row, news)]
+    index = list(FEATURES).index
+    assert vectors[0][index("year_conflict")] and vectors[1][index("year_match")] and vectors[1][index("type_match")]
+    assert year_yield(asked, vectors, [row, news], [0, 1], 0) == 1
+    assert year_yield(asked, vectors[::-1], [news, row], [0, 1], 0) == 0  # the year asked: kept
+    assert year_yield(asked, vectors[:1], [row], [0], 0) == 0  # nothing else: refused as before
+
+
+def test_a_plans_task_answers_no_question_on_what_was_done():
+    """Rule "a plan's task is no result" (reader.under_task_heading, ``stance_words.json``
+    "task_headings"): "Phủ sóng 4G cho 40 thôn" under "II. NHIỆM VỤ, GIẢI PHÁP" is work the
+    plan sets; asked what was done ("đã phủ sóng được bao nhiêu"), it is refused
+    (``target_for_status``); the same line under a results heading, or asked with no
+    stance, is not."""
+    from qa.answering.reader import FEATURES, features
+    idf = idf_function(lambda t: 1, 10)
+    done = analyse("Tỉnh Hòa Lâm đã phủ sóng 4G được bao nhiêu thôn?", {})
+    plain = analyse("Tỉnh Hòa Lâm phủ sóng 4G cho bao nhiêu thôn?", {})
+    for heading, expected in (("II. NHIỆM VỤ, GIẢI PHÁP", 1.0), ("II. KẾT QUẢ NĂM 2023", 0.0)):
+        text = f"{heading}\n1. Hạ tầng số\nPhủ sóng 4G cho 40 thôn của tỉnh Hòa Lâm.\n2. Dữ liệu số\nXây dựng kho dữ liệu."
+        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
+        unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng"))
+        assert dict(zip(FEATURES, features(reading(done, [hit], idf), unit)))["target_for_status"] == expected
+        assert dict(zip(FEATURES, features(reading(plain, [hit], idf), unit)))["target_for_status"] == 0.0

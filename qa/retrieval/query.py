@@ -46,6 +46,39 @@ _STATUS_VI = re.compile(r"\b(hien co|hien nay|hien tai|hien dang|da dat duoc|tin
                         r"|tren thuc te)\b")
 _STATUS_EN = re.compile(r"\b(currently|at present|so far|to date|as of now|right now|already has|already have|actually"
                         r"|actual)\b", re.IGNORECASE)
+
+
+#: Rule (a verb between "đã" and "được" asks what was reached): "đã lắp đặt được bao nhiêu
+#: trạm" asks what has been done, as "đã đạt được" does; one to three words between.
+_STATUS_DONE_VI = re.compile(r"\bda(?: \w+){1,3} duoc\b")
+
+
+@lru_cache(maxsize=1)
+def _status_phrases() -> dict[str, re.Pattern[str]]:
+    """A question's words asking what was reached (``stance_words.json`` "question_status":
+    "nửa đầu năm", "in the first half of"), folded, per language."""
+    import json
+    from qa.data import DATA_DIR
+    from qa.text import fold as _fold
+    table = json.loads((DATA_DIR / "stance_words.json").read_text(encoding="utf-8"))["question_status"]
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(_fold(w).lower()) for w in words) + r")\b")
+            for lang, words in table.items()}
+
+
+def wants_status(text: str, folded: str, lang: str, unnamed: str = "") -> bool:
+    """The question asks what is now or what was reached, not a target: ``_STATUS_VI`` /
+    ``_STATUS_EN``, the period words of ``stance_words.json`` ("nửa đầu năm 2025 …"), or a
+    verb between "đã" and "được" (``_STATUS_DONE_VI``), read in the question without the
+    provinces it names (``unnamed``: "Đà Nẵng được …" folds to "da nang duoc") and, when it is
+    written with diacritics, only where "đã" is written so."""
+    if lang == "en":
+        return bool(_STATUS_EN.search(text) or _status_phrases()["en"].search(text.lower()))
+    if _STATUS_VI.search(folded) or _status_phrases()["vi"].search(folded.lower()):
+        return True
+    rest = (unnamed or text).lower()
+    if has_diacritics(rest):
+        return bool(re.search(r"\bđã(?: \w+){1,3} được\b", normalize(rest)))
+    return bool(_STATUS_DONE_VI.search(fold(rest).lower()))
 # "Which province …?" without a superlative: a look-up across the provinces' plans.
 _WHICH_PROVINCE = re.compile(r"\b(which|what) (province|locality|plan)s?\b|\bwhere\b|\b(tinh|dia phuong|noi) nao\b",
                              re.IGNORECASE)
@@ -428,7 +461,7 @@ def analyse(question: str, spellings: dict[str, str], known: Callable[[str], boo
         wants_list=bool(_LIST_EN.search(text) if lang == "en" else _LIST_VI.search(folded)),
         wants_figure=bool(_WANTS_FIGURE.search(folded)),
         asks_number=bool(_ASKS_NUMBER.search(folded)),
-        wants_status=bool(_STATUS_EN.search(text) if lang == "en" else _STATUS_VI.search(folded)),
+        wants_status=wants_status(text, folded, lang, unnamed),
         asks_which_province=not superlative and bool(_WHICH_PROVINCE.search(folded)),
         asks_which_agency=bool(_WHICH_AGENCY.search(folded)),
     )
