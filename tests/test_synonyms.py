@@ -45,18 +45,6 @@ def test_without_the_rule_the_other_order_is_covered_less():
     assert coverage(with_synonyms(plain, asked), plan, idf) > coverage(plain, plan, idf)
 
 
-
-def test_keeping_a_position_is_maintaining_it():
-    """Row "giữ vị trí|duy trì vị trí|giữ vững vị trí": a question asking which position a
-    province means to keep ("giữ vị trí nào") covers a plan's "Duy trì vị trí nhóm 10" as
-    fully as its own wording, and more than a line about another position."""
-    question = analyse("Tỉnh Hòa Lâm đặt mục tiêu giữ vị trí nào về chỉ số DTI?", {})
-    idf = idf_function(lambda t: 1, 100)
-    plan = coverage(question.concepts, "Duy trì vị trí nhóm 10 địa phương dẫn đầu về chỉ số DTI của tỉnh Hòa Lâm.", idf)
-    same = coverage(question.concepts, "Giữ vị trí nhóm 10 địa phương dẫn đầu về chỉ số DTI của tỉnh Hòa Lâm.", idf)
-    other = coverage(question.concepts, "Vươn lên nhóm 10 địa phương dẫn đầu về chỉ số DTI của tỉnh Hòa Lâm.", idf)
-    assert plan == pytest.approx(same) and plan > other
-
 def test_a_row_of_one_phrase_stops_the_program(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     import qa.data
     from qa.data import DataFileError, read_rows
