@@ -17,6 +17,12 @@ from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_t
 from qa.types import Chunk, Document, Hit
 
 
+def _feature(name: str, query, hit: Hit, unit: Candidate, idf) -> float:
+    """One named feature (reader.FEATURES) of ``unit`` in ``hit`` read for ``query``."""
+    from qa.answering.reader import features
+    return dict(zip(FEATURES, features(reading(query, [hit], idf), unit)))[name]
+
+
 @pytest.mark.parametrize("written, value", [
     ("125.500", 125500.0), ("1.819", 1819.0), ("6,19", 6.19), ("26,55%", 26.55), ("12.5", 12.5),
     ("30%", 30.0), ("1.234.567", 1234567.0), ("07", 7.0),
@@ -1285,15 +1291,14 @@ def test_an_estimate_of_what_was_reached_is_no_target():
     """Rule "status for target" (reader._f_status_for_target, ``_STATUS_WORDS``): "… ước đạt
     80%" states what was (estimated to be) reached, and answers no question on a target,
     though it is about the year the question names."""
-    from qa.answering.reader import FEATURES, features
     text = "Kết quả năm 2022:\n\n- Tỷ lệ dân số trưởng thành có điện thoại thông minh ước đạt 80%;"
     hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
     unit = next(c for c in units(hit, text) if c.text.startswith("- Tỷ lệ"))
     idf = idf_function(lambda t: 1, 10)
     target = analyse("Mục tiêu năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh là bao nhiêu?", {})
     status = analyse("Năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh đạt bao nhiêu?", {})
-    assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
-    assert dict(zip(FEATURES, features(reading(status, [hit], idf), unit)))["status_for_target"] == 0.0
+    assert _feature("status_for_target", target, hit, unit, idf) == 1.0
+    assert _feature("status_for_target", status, hit, unit, idf) == 0.0
 
 
 def test_a_statement_cut_off_by_the_documents_end_answers_nothing():
@@ -2059,7 +2064,6 @@ def test_a_result_reported_against_its_target_answers_what_was_reached():
     naming a target and the figure reached ("… đặt mục tiêu … đạt 20% GRDP, nhưng đến nay
     mới ước đạt khoảng 8,2%") answers a question on what was reached so far
     (``target_for_status`` 0, no refusal); the target alone still does not."""
-    from qa.answering.reader import FEATURES, features
     idf = idf_function(lambda t: 1, 10)
     question = analyse("What share of GRDP has the digital economy reached so far?", {})
     both = ("Tuy nhiên, Nghị quyết đặt mục tiêu đến năm 2025 tỷ trọng kinh tế số đạt 20% GRDP, "
@@ -2068,7 +2072,7 @@ def test_a_result_reported_against_its_target_answers_what_was_reached():
     for text, expected in ((both, 0.0), (target, 1.0)):
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind == "line")
-        assert dict(zip(FEATURES, features(reading(question, [hit], idf), unit)))["target_for_status"] == expected
+        assert _feature("target_for_status", question, hit, unit, idf) == expected
 
 
 def test_an_item_under_a_target_heading_is_no_answer_to_what_was_actually_reached():
@@ -2089,7 +2093,7 @@ def test_an_item_under_a_target_heading_is_no_answer_to_what_was_actually_reache
         unit = next(c for c in units(hit, text) if c.text.startswith("a)"))
         named = dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))
         assert named["target_for_status"] == expected
-        assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["target_for_status"] == 0.0
+        assert _feature("target_for_status", target, hit, unit, idf) == 0.0
 
 
 def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
@@ -2097,7 +2101,6 @@ def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
     a row read under its headers with a results cell beside a target ("Kết quả 2024: 78% |
     Mục tiêu 2025: 85%") answers what was actually reached; without the results cell the
     row states only a target."""
-    from qa.answering.reader import FEATURES, features
     idf = idf_function(lambda t: 1, 10)
     actual = analyse("What share of households actually had fibre broadband in 2024?", {})
     assert actual.wants_status
@@ -2105,7 +2108,7 @@ def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
                           ("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Mục tiêu 2025: 85%", 1.0)):
         hit = Hit(Chunk(0, "p", row, 0, len(row)), 1.0)
         unit = next(c for c in units(hit, row) if c.text == row)
-        assert dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))["target_for_status"] == expected
+        assert _feature("target_for_status", actual, hit, unit, idf) == expected
 
 
 def test_the_yes_no_phrases_feature_reads_the_phrases_of_a_yes_no_question_only():
@@ -2436,7 +2439,6 @@ def test_a_figure_given_as_planned_beside_the_result_states_the_target():
     hiện 11,3%" (or a row "Kế hoạch năm 2024: 50% | Thực hiện năm 2024: 48,7%") gives the
     target beside what was reached, so it is not refused for a question on the target; the
     estimate alone still is."""
-    from qa.answering.reader import FEATURES, features
     idf = idf_function(lambda t: 1, 10)
     target = analyse("Mục tiêu năm 2024 tỷ lệ hộ gia đình có cáp quang là bao nhiêu?", {})
     for line, refused in (("- Tỷ lệ hộ gia đình có cáp quang: kế hoạch 68%, ước thực hiện 64,5%;", 0.0),
@@ -2446,7 +2448,7 @@ def test_a_figure_given_as_planned_beside_the_result_states_the_target():
         text = f"Kết quả năm 2024:\n\n{line}"
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.text == line)
-        assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == refused, line
+        assert _feature("status_for_target", target, hit, unit, idf) == refused, line
 
 
 def test_a_target_a_result_is_measured_against_is_no_target_stated():
@@ -2461,15 +2463,14 @@ def test_a_target_a_result_is_measured_against_is_no_target_stated():
     assert says_target("ty le ho so dat 40%, con cach xa muc tieu 70% cua ca nam")
     assert says_target("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
     assert not says_result("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
-    from qa.answering.reader import FEATURES, features
     text = "Năm 2023, tỷ lệ hồ sơ trực tuyến của tỉnh Hòa Lâm đạt 91%, vượt chỉ tiêu đề ra."
     hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
     unit = next(c for c in units(hit, text) if c.text.startswith("Năm 2023"))
     idf = idf_function(lambda t: 1, 10)
     target = analyse("What online application rate does Hoa Lam target for 2023?", {})
     reached = analyse("What online application rate did Hoa Lam reach in 2023?", {})
-    assert dict(zip(FEATURES, features(reading(target, [hit], idf), unit)))["status_for_target"] == 1.0
-    assert dict(zip(FEATURES, features(reading(reached, [hit], idf), unit)))["status_for_target"] == 0.0
+    assert _feature("status_for_target", target, hit, unit, idf) == 1.0
+    assert _feature("status_for_target", reached, hit, unit, idf) == 0.0
 
 
 def test_a_question_on_what_was_done_asks_for_a_result():
@@ -2538,7 +2539,6 @@ def test_a_plans_task_answers_no_question_on_what_was_done():
     plan sets; asked what was done ("đã phủ sóng được bao nhiêu"), it is refused
     (``target_for_status``); the same line under a results heading, or asked with no
     stance, is not."""
-    from qa.answering.reader import FEATURES, features
     idf = idf_function(lambda t: 1, 10)
     done = analyse("Tỉnh Hòa Lâm đã phủ sóng 4G được bao nhiêu thôn?", {})
     plain = analyse("Tỉnh Hòa Lâm phủ sóng 4G cho bao nhiêu thôn?", {})
@@ -2546,5 +2546,5 @@ def test_a_plans_task_answers_no_question_on_what_was_done():
         text = f"{heading}\n1. Hạ tầng số\nPhủ sóng 4G cho 40 thôn của tỉnh Hòa Lâm.\n2. Dữ liệu số\nXây dựng kho dữ liệu."
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng"))
-        assert dict(zip(FEATURES, features(reading(done, [hit], idf), unit)))["target_for_status"] == expected
-        assert dict(zip(FEATURES, features(reading(plain, [hit], idf), unit)))["target_for_status"] == 0.0
+        assert _feature("target_for_status", done, hit, unit, idf) == expected
+        assert _feature("target_for_status", plain, hit, unit, idf) == 0.0
