@@ -44,6 +44,11 @@ def test_every_line_of_a_check_is_read_by_the_benchmark_loader(name):
     assert len(_questions(name)) == len(lines)
 
 
+def _holding(evidence: str, documents: dict[str, str]) -> list[str]:
+    """The documents holding ``evidence`` on one of their lines."""
+    return [text for text in documents.values() if any(evidence in line for line in text.splitlines())]
+
+
 @pytest.mark.parametrize("name", CHECKS)
 def test_a_checks_documents_are_in_its_own_folder(name):
     documents = _documents(name)
@@ -59,8 +64,7 @@ def test_every_answerable_question_has_its_evidence_on_one_line_of_a_document(na
         if q["kind"] == "unanswerable":
             assert q["answers"] == [], q["id"]
             continue
-        evidence = q["evidence"]
-        if not evidence or not any(evidence in line for text in documents.values() for line in text.splitlines()):
+        if not q["evidence"] or not _holding(q["evidence"], documents):
             missing.append(q["id"])
     assert missing == []
 
@@ -72,8 +76,7 @@ def test_every_gold_string_occurs_in_a_document_holding_its_evidence(name):
     for q in _questions(name):
         if q["kind"] == "unanswerable":
             continue
-        holders = [text for text in documents.values()
-                   if any(q["evidence"] in line for line in text.splitlines())]
+        holders = _holding(q["evidence"], documents)
         for gold in q["answers"]:
             if not any(normalise(gold) in normalise(text) for text in holders):
                 missing.append((q["id"], gold))
