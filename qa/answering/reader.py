@@ -2263,16 +2263,18 @@ def level_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequen
     asked = reading.levels
     if not asked or not level_conflict(reading, candidates[best]):
         return best
-    return _yield_to(reading, candidates, order, best, lambda c: bool(unit_levels(c) & asked))
+    return _yield_to(reading, candidates, order, best, lambda i: bool(unit_levels(candidates[i]) & asked))
 
 
 def _yield_to(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int,
-              wanted: Callable[[Candidate], bool]) -> int:
-    """The best-ranked unit other than ``best`` that is ``wanted`` and meets no unit
-    condition, else ``best``: where a yield rule (``level_yield``, ``proposal_yield``) sends
-    the answer."""
+              wanted: Callable[[int], bool], vectors: Sequence[Sequence[float]] | None = None) -> int:
+    """The best-ranked unit other than ``best`` whose index is ``wanted`` and that meets no
+    unit condition, nor, given its ``vectors``, a refusal condition read from its features
+    (``refusal``), else ``best``: where a yield rule (``level_yield``, ``proposal_yield``,
+    ``detail_yield``, ``form_yield``, ``stance_yield``, ``year_yield``) sends the answer."""
     for i in order:
-        if i != best and wanted(candidates[i]) and unit_refusal(reading, candidates[i]) is None:
+        if (i != best and wanted(i) and (vectors is None or refusal(vectors, i) is None)
+                and unit_refusal(reading, candidates[i]) is None):
             return i
     return best
 
@@ -2297,7 +2299,7 @@ def proposal_yield(reading: Reading, candidates: Sequence[Candidate], order: Seq
     if (q.wants_comparison or "agent" not in reading.kinds or not says("proposal_events", q.folded, q.lang)
             or states_proposal(candidates[best].text)):
         return best
-    return _yield_to(reading, candidates, order, best, lambda c: states_proposal(c.text))
+    return _yield_to(reading, candidates, order, best, lambda i: states_proposal(candidates[i].text))
 
 
 def detail_yield(reading: Reading, candidates: Sequence[Candidate], order: Sequence[int], best: int) -> int:
@@ -2317,7 +2319,7 @@ def detail_yield(reading: Reading, candidates: Sequence[Candidate], order: Seque
     if len(own) < 20:
         return best
     return _yield_to(reading, candidates, order, best,
-                     lambda c: c.kind == "item" and own in " ".join(c.context.split()))
+                     lambda i: candidates[i].kind == "item" and own in " ".join(candidates[i].context.split()))
 
 
 def form_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates: Sequence[Candidate],
@@ -2334,11 +2336,7 @@ def form_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates:
     the threshold); every dev set identical, abstention recall unchanged on all."""
     if not vectors[best][_FORM_MISSING]:
         return best
-    for i in order:
-        if (i != best and vectors[i][_TYPE] and refusal(vectors, i) is None
-                and unit_refusal(reading, candidates[i]) is None):
-            return i
-    return best
+    return _yield_to(reading, candidates, order, best, lambda i: bool(vectors[i][_TYPE]), vectors)
 
 
 #: The refusal conditions that say the chosen unit is in the other stance than the question
@@ -2362,11 +2360,8 @@ def stance_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidate
     follow-ups identical (articles: one wrong English answer now refused)."""
     if not any(vectors[best][FEATURES_INDEX[n]] for n in STANCE_CONDITIONS):
         return best
-    for i in order:
-        if (i != best and vectors[i][_COVERAGE] >= vectors[best][_COVERAGE] and refusal(vectors, i) is None
-                and unit_refusal(reading, candidates[i]) is None):
-            return i
-    return best
+    return _yield_to(reading, candidates, order, best, lambda i: vectors[i][_COVERAGE] >= vectors[best][_COVERAGE],
+                     vectors)
 
 
 def year_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates: Sequence[Candidate],
@@ -2382,11 +2377,7 @@ def year_yield(reading: Reading, vectors: Sequence[Sequence[float]], candidates:
     identical."""
     if not vectors[best][_CONFLICT]:
         return best
-    for i in order:
-        if (i != best and vectors[i][_YEAR] and vectors[i][_TYPE] and refusal(vectors, i) is None
-                and unit_refusal(reading, candidates[i]) is None):
-            return i
-    return best
+    return _yield_to(reading, candidates, order, best, lambda i: bool(vectors[i][_YEAR] and vectors[i][_TYPE]), vectors)
 
 
 def score(reading: Reading, candidates: Sequence[Candidate], model: ReaderModel) -> list[Scored]:
