@@ -17,10 +17,11 @@ from qa.answering.reader import (ANSWER_FEATURES, FEATURES, MODEL_PATH, answer_t
 from qa.types import Chunk, Document, Hit
 
 
-def _feature(name: str, query, hit: Hit, unit: Candidate, idf) -> float:
-    """One named feature (reader.FEATURES) of ``unit`` in ``hit`` read for ``query``."""
+def _feature(name: str, query, unit: Candidate, idf) -> float:
+    """One named feature (reader.FEATURES) of ``unit``, read for ``query`` in the passage it
+    comes from."""
     from qa.answering.reader import features
-    return dict(zip(FEATURES, features(reading(query, [hit], idf), unit)))[name]
+    return dict(zip(FEATURES, features(reading(query, [unit.hit], idf), unit)))[name]
 
 
 @pytest.mark.parametrize("written, value", [
@@ -1292,13 +1293,12 @@ def test_an_estimate_of_what_was_reached_is_no_target():
     80%" states what was (estimated to be) reached, and answers no question on a target,
     though it is about the year the question names."""
     text = "Kết quả năm 2022:\n\n- Tỷ lệ dân số trưởng thành có điện thoại thông minh ước đạt 80%;"
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = next(c for c in units(hit, text) if c.text.startswith("- Tỷ lệ"))
+    unit = _unit_starting(text, "- Tỷ lệ", doc_id="p")
     idf = idf_function(lambda t: 1, 10)
     target = analyse("Mục tiêu năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh là bao nhiêu?", {})
     status = analyse("Năm 2022 tỷ lệ dân số trưởng thành có điện thoại thông minh đạt bao nhiêu?", {})
-    assert _feature("status_for_target", target, hit, unit, idf) == 1.0
-    assert _feature("status_for_target", status, hit, unit, idf) == 0.0
+    assert _feature("status_for_target", target, unit, idf) == 1.0
+    assert _feature("status_for_target", status, unit, idf) == 0.0
 
 
 def test_a_statement_cut_off_by_the_documents_end_answers_nothing():
@@ -2072,7 +2072,7 @@ def test_a_result_reported_against_its_target_answers_what_was_reached():
     for text, expected in ((both, 0.0), (target, 1.0)):
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.kind == "line")
-        assert _feature("target_for_status", question, hit, unit, idf) == expected
+        assert _feature("target_for_status", question, unit, idf) == expected
 
 
 def test_an_item_under_a_target_heading_is_no_answer_to_what_was_actually_reached():
@@ -2093,7 +2093,7 @@ def test_an_item_under_a_target_heading_is_no_answer_to_what_was_actually_reache
         unit = next(c for c in units(hit, text) if c.text.startswith("a)"))
         named = dict(zip(FEATURES, features(reading(actual, [hit], idf), unit)))
         assert named["target_for_status"] == expected
-        assert _feature("target_for_status", target, hit, unit, idf) == 0.0
+        assert _feature("target_for_status", target, unit, idf) == 0.0
 
 
 def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
@@ -2108,7 +2108,7 @@ def test_a_table_row_with_a_column_of_results_answers_what_was_reached():
                           ("Chỉ tiêu: Tỷ lệ hộ gia đình có cáp quang | Mục tiêu 2025: 85%", 1.0)):
         hit = Hit(Chunk(0, "p", row, 0, len(row)), 1.0)
         unit = next(c for c in units(hit, row) if c.text == row)
-        assert _feature("target_for_status", actual, hit, unit, idf) == expected
+        assert _feature("target_for_status", actual, unit, idf) == expected
 
 
 def test_the_yes_no_phrases_feature_reads_the_phrases_of_a_yes_no_question_only():
@@ -2448,7 +2448,7 @@ def test_a_figure_given_as_planned_beside_the_result_states_the_target():
         text = f"Kết quả năm 2024:\n\n{line}"
         hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
         unit = next(c for c in units(hit, text) if c.text == line)
-        assert _feature("status_for_target", target, hit, unit, idf) == refused, line
+        assert _feature("status_for_target", target, unit, idf) == refused, line
 
 
 def test_a_target_a_result_is_measured_against_is_no_target_stated():
@@ -2464,13 +2464,12 @@ def test_a_target_a_result_is_measured_against_is_no_target_stated():
     assert says_target("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
     assert not says_result("phan dau nam 2023 ty le ho so truc tuyen dat 70%")
     text = "Năm 2023, tỷ lệ hồ sơ trực tuyến của tỉnh Hòa Lâm đạt 91%, vượt chỉ tiêu đề ra."
-    hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-    unit = next(c for c in units(hit, text) if c.text.startswith("Năm 2023"))
+    unit = _unit_starting(text, "Năm 2023", doc_id="p")
     idf = idf_function(lambda t: 1, 10)
     target = analyse("What online application rate does Hoa Lam target for 2023?", {})
     reached = analyse("What online application rate did Hoa Lam reach in 2023?", {})
-    assert _feature("status_for_target", target, hit, unit, idf) == 1.0
-    assert _feature("status_for_target", reached, hit, unit, idf) == 0.0
+    assert _feature("status_for_target", target, unit, idf) == 1.0
+    assert _feature("status_for_target", reached, unit, idf) == 0.0
 
 
 def test_a_question_on_what_was_done_asks_for_a_result():
@@ -2544,7 +2543,6 @@ def test_a_plans_task_answers_no_question_on_what_was_done():
     plain = analyse("Tỉnh Hòa Lâm phủ sóng 4G cho bao nhiêu thôn?", {})
     for heading, expected in (("II. NHIỆM VỤ, GIẢI PHÁP", 1.0), ("II. KẾT QUẢ NĂM 2023", 0.0)):
         text = f"{heading}\n1. Hạ tầng số\nPhủ sóng 4G cho 40 thôn của tỉnh Hòa Lâm.\n2. Dữ liệu số\nXây dựng kho dữ liệu."
-        hit = Hit(Chunk(0, "p", text, 0, len(text)), 1.0)
-        unit = next(c for c in units(hit, text) if c.text.startswith("Phủ sóng"))
-        assert _feature("target_for_status", done, hit, unit, idf) == expected
-        assert _feature("target_for_status", plain, hit, unit, idf) == 0.0
+        unit = _unit_starting(text, "Phủ sóng", doc_id="p")
+        assert _feature("target_for_status", done, unit, idf) == expected
+        assert _feature("target_for_status", plain, unit, idf) == 0.0
