@@ -307,7 +307,7 @@ def is_table_debris(raw_lines: list[str], at: int) -> bool:
     line = raw_lines[at]
     if line.strip(" |\t") or "|" not in line:
         return False
-    nxt = next((other for other in raw_lines[at + 1:] if other.strip()), "")
+    nxt = next((raw_lines[j] for j in range(at + 1, len(raw_lines)) if raw_lines[j].strip()), "")
     return is_row(_strip_pipes(nxt))
 
 
