@@ -34,7 +34,7 @@ def _questions(name: str) -> list[dict]:
 
 
 def test_the_unseen_provinces_check_is_in_the_repository():
-    assert {"unseen", "unseen2", "unseen3"} <= set(CHECKS)
+    assert {"unseen", "unseen2", "unseen3", "unseen4"} <= set(CHECKS)
 
 
 @pytest.mark.parametrize("name", CHECKS)
