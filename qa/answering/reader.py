@@ -31,7 +31,7 @@ from qa.answering.term_sets import joined_terms, term_set
 from qa.indexing.bm25 import terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, english_stopwords, translate, translated_spans
 from qa.retrieval.provinces import province_spans
-from qa.retrieval.query import Query, asks_yes_no, blank
+from qa.retrieval.query import Query, asks_yes_no, blank, stance_words
 from qa.data import DataFileError, alternatives, read_rows
 from qa.text import (CODE_INITIAL, CODE_NUMBER, NUMBER_CODE, Span, alternation, fold, has_diacritics, is_heading,
                      is_year, own_years, sentences, spaced_form, spaced_words, years)
@@ -1049,13 +1049,6 @@ def _f_window_mid(r: Reading, c: Candidate) -> float:
 
 
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|phan dau|dinh huong|se|den nam)\b")
-
-
-@lru_cache(maxsize=1)
-def stance_words() -> dict:
-    """``stance_words.json``, read once (result marks, target words referenced by a result,
-    a question's words asking what was reached)."""
-    return json.loads((Path(__file__).resolve().parents[1] / "data" / "stance_words.json").read_text(encoding="utf-8"))
 
 
 def _folded_alternation(words: Iterable[str]) -> str:

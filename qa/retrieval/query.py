@@ -10,12 +10,13 @@ The four things that break a naive pipeline are decided here, once per question:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from qa.data import DataFileError, read_rows
+from qa.data import DATA_DIR, DataFileError, read_rows
 from qa.indexing.bm25 import terms
 from qa.retrieval.acronyms import defined_forms, expansion_terms
 from qa.retrieval.glossary import abbreviation_key, abbreviations, translate
@@ -54,15 +55,19 @@ _STATUS_DONE_VI = re.compile(r"\bda(?: \w+){1,3} duoc\b")
 
 
 @lru_cache(maxsize=1)
+def stance_words() -> dict:
+    """``stance_words.json``, read once: result marks, target words referenced by a result,
+    plan task headings (read by ``qa.answering.reader``) and a question's words asking what
+    was reached (``_status_phrases``)."""
+    return json.loads((DATA_DIR / "stance_words.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _status_phrases() -> dict[str, re.Pattern[str]]:
     """A question's words asking what was reached (``stance_words.json`` "question_status":
     "nửa đầu năm", "in the first half of"), folded, per language."""
-    import json
-    from qa.data import DATA_DIR
-    from qa.text import fold as _fold
-    table = json.loads((DATA_DIR / "stance_words.json").read_text(encoding="utf-8"))["question_status"]
-    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(_fold(w).lower()) for w in words) + r")\b")
-            for lang, words in table.items()}
+    return {lang: re.compile(r"\b(?:" + "|".join(re.escape(fold(w).lower()) for w in words) + r")\b")
+            for lang, words in stance_words()["question_status"].items()}
 
 
 def wants_status(text: str, folded: str, lang: str, unnamed: str = "") -> bool:
