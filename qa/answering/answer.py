@@ -210,8 +210,8 @@ def asks_for_list(query: Query) -> bool:
     may claim, or how a thing is done ("whole_list": "trách nhiệm", "nhiệm vụ", "yêu cầu",
     "như thế nào", "responsibilities", "how is" …, read here only: the reader's candidates
     and features are unchanged), or asks yes or no (``query.asks_yes_no``: "X có nằm trong
-    … không?", answered by the list that decides), and for no kind of answer (``reader.asked_kinds``): "bao
-    nhiêu hồ sơ … thủ tục hành chính" asks for a figure, which one unit states, even though
+    … không?", answered by the list that decides), and for no kind of answer
+    (``reader.asked_kinds``): "bao nhiêu hồ sơ … thủ tục hành chính" asks for a figure, which one unit states, even though
     "thủ tục" is one of the phrases.
 
     Regulations dev with ``max_list_answer_chars`` 800: "several" alone took 87 questions
@@ -226,8 +226,9 @@ def asks_for_list(query: Query) -> bool:
 
 def whole_list(c: Candidate, document_text: str, room: int, query: Query) -> Candidate | None:
     """The list the chosen unit ``c`` belongs to, quoted in ``room`` characters, or None when
-    ``c`` is no list: a lead-in with its items (``candidates.with_items``), or, for a list unit (a lead-in with the items after it,
-    ``candidates.lists``), the same lead-in with more of its items. ``compose`` quotes it
+    ``c`` is no list: a lead-in with its items (``candidates.with_items``), or, for a list
+    unit (a lead-in with the items after it, ``candidates.lists``), the same lead-in with
+    more of its items. ``compose`` quotes it
     for a question asking for a list (``asks_for_list``). An item chosen alone is not grown
     into its list: on the regulations dev list questions that changed one answer and
     contained no more golds.
