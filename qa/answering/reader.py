@@ -1112,7 +1112,14 @@ def under_target_heading(c: Candidate) -> bool:
     its headings, inside its chunk (``Candidate.enclosing_headings``) or above it (the chunk's
     ``heading_path``), as ``_f_status_for_target`` reads them: asked what was actually reached,
     it answers nothing."""
-    return bool(_TARGET_WORDS.search(fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()))
+    return bool(_TARGET_WORDS.search(_folded_headings(c)))
+
+
+def _folded_headings(c: Candidate) -> str:
+    """The headings over the unit, folded and lower-cased: its chunk's heading path and its
+    own headings inside the chunk (``Candidate.enclosing_headings``), where
+    ``under_target_heading`` and ``under_task_heading`` read what the items under them are."""
+    return fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()
 
 
 def _read_with_context(c: Candidate) -> str:
@@ -1146,7 +1153,7 @@ def under_task_heading(c: Candidate) -> bool:
     it answers nothing (``target_for_status``), unless it reports a result itself. Measured:
     floor check ``unseen2`` 0.880 → 0.893 (a figure reached, asked without diacritics, had
     been answered with the plan's task); ``unseen`` and every dev set identical."""
-    return bool(_task_headings().search(fold(f"{c.hit.chunk.heading_path}\n{c.enclosing_headings}").lower()))
+    return bool(_task_headings().search(_folded_headings(c)))
 
 
 def _f_target_for_status(r: Reading, c: Candidate) -> float:
