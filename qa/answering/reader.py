@@ -1924,8 +1924,7 @@ def _scope_statements() -> tuple[tuple[re.Pattern[str], dict[str, re.Pattern[str
     what it is for): the pattern of a unit stating it, on folded lower-cased words parted by
     single spaces, and per language the pattern of a question asking for it."""
     data = json.loads(SCOPE_STATEMENTS_PATH.read_text(encoding="utf-8"))
-    names = sorted({fold(t).lower() for t in DOCUMENT_TYPES} | set(data["self_names"]), key=len, reverse=True)
-    document = "(?:" + "|".join(re.escape(n) for n in names) + ")"
+    document = "(?:" + alternation({fold(t).lower() for t in DOCUMENT_TYPES} | set(data["self_names"])) + ")"
     kinds = []
     for kind in data["kinds"].values():
         verbs = "|".join(re.escape(v) for v in kind["verbs"])
@@ -1940,8 +1939,9 @@ def _scope_statements() -> tuple[tuple[re.Pattern[str], dict[str, re.Pattern[str
 
 @lru_cache(maxsize=65536)
 def _folded_words(text: str) -> str:
-    """The text's words folded, lower-cased and parted by single spaces."""
-    return " ".join(re.findall(r"\w+", fold(text).lower()))
+    """``qa.text.spaced_words`` of a unit's text, kept: every question reads the scope
+    patterns on every candidate unit."""
+    return spaced_words(text)
 
 
 def _f_scope_unasked(r: Reading, c: Candidate) -> float:
